@@ -1,0 +1,46 @@
+package io.taskmill;
+
+import java.util.List;
+import java.util.Optional;
+
+/** What a running handler knows about its job and how it talks back to the engine. */
+public interface JobContext {
+  /** The job's id. */
+  JobId jobId();
+
+  /** The job's type, e.g. {@code media.resize}. */
+  String type();
+
+  /** The queue it runs in. */
+  String queue();
+
+  /** This attempt's number, starting at 1. */
+  int attempt();
+
+  /** How many attempts the job may have in all. */
+  int maxAttempts();
+
+  /** The job's tags. */
+  List<String> tags();
+
+  /** The correlation id given at enqueue, if any. */
+  Optional<String> correlationId();
+
+  /** A logger whose lines go to SLF4J and are stored with the job. */
+  JobLogger log();
+
+  /**
+   * True once the handler should stop: the job was cancelled, timed out, its lease was lost, or the
+   * node is shutting down. The thread is also interrupted in those cases.
+   */
+  boolean isCancelled();
+
+  /** Throws {@link java.util.concurrent.CancellationException} when {@link #isCancelled()}. */
+  void checkCancelled();
+
+  /**
+   * False once this node no longer holds the job's lease (another node may run it now); anything
+   * the handler does after that may be duplicated.
+   */
+  boolean isLeaseValid();
+}

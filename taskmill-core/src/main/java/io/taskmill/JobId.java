@@ -1,0 +1,49 @@
+package io.taskmill;
+
+import java.security.SecureRandom;
+import java.util.Objects;
+import java.util.UUID;
+
+/** A job's identity: a time-ordered UUIDv7, shown as text in APIs and logs. */
+public record JobId(UUID value) implements Comparable<JobId> {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  public JobId {
+    Objects.requireNonNull(value, "value");
+  }
+
+  /** A new UUIDv7 id for a job created at {@code epochMillis}. */
+  public static JobId newId(long epochMillis) {
+    long randA = RANDOM.nextInt(1 << 12);
+    long msb = (epochMillis << 16) | (0x7L << 12) | randA;
+    long lsb = (RANDOM.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+    return new JobId(new UUID(msb, lsb));
+  }
+
+  /**
+   * Parses the text form of an id.
+   *
+   * @throws IllegalArgumentException naming the bad text when it is not a UUID
+   */
+  public static JobId parse(String text) {
+    try {
+      if (text == null || text.length() != 36) {
+        throw new IllegalArgumentException();
+      }
+      return new JobId(UUID.fromString(text));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "job id '" + text + "' is not a UUID (expected 36 characters like 0190b3c2-...-...)");
+    }
+  }
+
+  @Override
+  public int compareTo(JobId o) {
+    return value.compareTo(o.value);
+  }
+
+  @Override
+  public String toString() {
+    return value.toString();
+  }
+}

@@ -1,0 +1,70 @@
+package io.taskmill;
+
+import java.util.List;
+
+/**
+ * A running Taskmill engine: enqueue jobs, inspect and control them, then {@link #close()}.
+ *
+ * <pre>{@code
+ * Taskmill tm = Taskmill.builder()
+ *     .dataDir(Path.of("data"))
+ *     .handler("media.resize", ResizeImage.class, new ResizeImageHandler())
+ *     .queue("media", q -> q.concurrency(8))
+ *     .start();
+ * JobId id = tm.enqueue("media.resize", new ResizeImage("a.png", 640), JobOptions.queue("media"));
+ * }</pre>
+ *
+ * <p>Thread-safe. Every enqueue is durable when it returns.
+ */
+public interface Taskmill extends AutoCloseable {
+
+  /** A builder for a new engine. */
+  static TaskmillBuilder builder() {
+    return new TaskmillBuilder();
+  }
+
+  /** Enqueues one job with default options. */
+  default JobId enqueue(String type, Object payload) {
+    return enqueue(type, payload, JobOptions.defaults());
+  }
+
+  /**
+   * Enqueues one job; with an idempotency key that is already taken, returns the existing job.
+   *
+   * @param payload an instance of the handler's payload type
+   * @throws InvalidJobException naming every problem (unknown type, wrong payload, bad options)
+   */
+  JobId enqueue(String type, Object payload, JobOptions options);
+
+  /** Enqueues one job whose payload is JSON text, bound to the handler's payload type now. */
+  default JobId enqueueJson(String type, String payloadJson, JobOptions options) {
+    return enqueueAll(List.of(JobRequest.ofJson(type, payloadJson, options))).get(0);
+  }
+
+  /**
+   * Enqueues many jobs in one transaction: all are stored or none. Every request is validated first
+   * and the first invalid one fails the whole batch.
+   *
+   * @return the job ids in request order
+   */
+  List<JobId> enqueueAll(List<JobRequest> requests);
+
+  /** Looks up and controls jobs. */
+  Jobs jobs();
+
+  /** Pauses, resumes and describes queues. */
+  Queues queues();
+
+  /** The registered handlers. */
+  HandlerRegistry handlers();
+
+  /** This engine's node id, as written in leases and job events. */
+  String nodeId();
+
+  /**
+   * Stops gracefully: stops claiming, waits up to the shutdown grace period for running jobs, then
+   * releases the leases of jobs still running so another start picks them up.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,259 @@
+package io.taskmill.internal;
+
+import io.taskmill.job.Job;
+import io.taskmill.spi.JobClaim;
+import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreUnavailableException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims ready jobs and hands them to workers, from one thread so claims never race each other in
+ * this process.
+ *
+ * <p>It sleeps until something can have changed: an in-process enqueue to a queue, a worker slot
+ * freed on a queue that still has ready jobs, the next due {@code runAt}, or the poll interval
+ * (only a fallback for work written by other processes). Latency therefore comes from signals,
+ * not from a polling period.
+ */
+final class Dispatcher {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final int PROMOTE_BATCH = 1000;
+
+  /** Load and state of one queue on this node. */
+  static final class Lane {
+    final String name;
+    final int concurrency;
+    final AtomicInteger running = new AtomicInteger();
+    /** False once a claim came back short: the queue is drained until something new arrives. */
+    volatile boolean maybeReady = true;
+    volatile boolean paused;
+
+    Lane(String name, int concurrency) {
+      this.name = name;
+      this.concurrency = concurrency;
+    }
+  }
+
+  private final EngineConfig cfg;
+  private final Store store;
+  private final Registry registry;
+  private final Consumer<Job> launcher;
+  private final Map<String, Lane> lanes = new LinkedHashMap<>();
+  private final Map<String, Integer> typeLimits = new HashMap<>();
+  private final Map<String, AtomicInteger> typeRunning = new ConcurrentHashMap<>();
+  private final Wakeup wakeup = new Wakeup();
+  /** Earliest known due time of a SCHEDULED job; null when none is known. */
+  private final AtomicReference<Instant> nextDue = new AtomicReference<>();
+  private volatile boolean running;
+  private Instant nextPoll = Instant.MIN;
+  private Thread thread;
+
+  Dispatcher(EngineConfig cfg, Registry registry, Consumer<Job> launcher) {
+    this.cfg = cfg;
+    this.store = cfg.store();
+    this.registry = registry;
+    this.launcher = launcher;
+    cfg.queues().forEach((name, concurrency) -> lanes.put(name, new Lane(name, concurrency)));
+    for (HandlerDef d : cfg.handlers()) {
+      if (d.info().maxConcurrency() != null) {
+        typeLimits.put(d.type(), d.info().maxConcurrency());
+        typeRunning.put(d.type(), new AtomicInteger());
+      }
+    }
+  }
+
+  Map<String, Lane> lanes() {
+    return lanes;
+  }
+
+  void start() {
+    running = true;
+    thread = Thread.ofPlatform().name("taskmill-dispatcher").daemon().start(this::loop);
+  }
+
+  /** Stops claiming; returns once the dispatcher thread has left its loop. */
+  void stop() throws InterruptedException {
+    running = false;
+    wakeup.signal();
+    if (thread != null) {
+      thread.join();
+    }
+  }
+
+  private void loop() {
+    Duration failureBackoff = Duration.ofMillis(100);
+    while (running) {
+      Duration wait;
+      try {
+        wait = dispatchOnce();
+        failureBackoff = Duration.ofMillis(100);
+      } catch (StoreUnavailableException e) {
+        log.warn("store unavailable, claiming paused for {}: {}", failureBackoff, e.getMessage());
+        wait = failureBackoff;
+        failureBackoff = failureBackoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
+            ? Duration.ofSeconds(5) : failureBackoff.multipliedBy(2);
+      } catch (RuntimeException e) {
+        log.error("dispatch pass failed; retrying in 1s", e);
+        wait = Duration.ofSeconds(1);
+      }
+      try {
+        if (running) {
+          wakeup.await(wait);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /**
+   * One pass: promote due jobs, then claim for every queue with free slots and a chance of ready
+   * jobs. Returns how long nothing can change without a signal.
+   */
+  Duration dispatchOnce() {
+    Instant now = cfg.clock().instant();
+    boolean poll = !now.isBefore(nextPoll);
+    if (poll) {
+      nextPoll = now.plus(cfg.pollInterval());
+      refreshPaused();
+      lanes.values().forEach(l -> l.maybeReady = true);
+    }
+    Instant due = nextDue.get();
+    if (poll || due != null && !due.isAfter(now)) {
+      promoteDue(now);
+    }
+    boolean more = false;
+    for (Lane lane : lanes.values()) {
+      if (lane.paused || !lane.maybeReady) {
+        continue;
+      }
+      int free = lane.concurrency - lane.running.get();
+      if (free <= 0) {
+        continue;
+      }
+      int limit = Math.min(free, cfg.claimBatchSize());
+      List<Job> claimed = store.jobClaim(new JobClaim(
+          lane.name, limit, cfg.nodeId(), now, cfg.leaseDuration(), registry.types(), typeRoom()));
+      if (claimed.size() < limit) {
+        lane.maybeReady = false;
+      } else {
+        more = true;
+      }
+      for (Job job : claimed) {
+        lane.running.incrementAndGet();
+        AtomicInteger t = typeRunning.get(job.type());
+        if (t != null) {
+          t.incrementAndGet();
+        }
+        launcher.accept(job);
+      }
+      if (claimed.size() < limit && !claimed.isEmpty() && trimmedByTypeLimit(claimed)) {
+        // A per-type limit cut the claim short; other types may still be ready behind it.
+        lane.maybeReady = true;
+      }
+    }
+    if (more) {
+      return Duration.ZERO;
+    }
+    Instant wakeAt = nextPoll;
+    Instant next = nextDue.get();
+    if (next != null && next.isBefore(wakeAt)) {
+      wakeAt = next;
+    }
+    Duration wait = Duration.between(cfg.clock().instant(), wakeAt);
+    return wait.isNegative() ? Duration.ZERO : wait;
+  }
+
+  private boolean trimmedByTypeLimit(List<Job> claimed) {
+    for (Job j : claimed) {
+      if (typeLimits.containsKey(j.type())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Map<String, Integer> typeRoom() {
+    if (typeLimits.isEmpty()) {
+      return Map.of();
+    }
+    var room = new HashMap<String, Integer>();
+    typeLimits.forEach((type, limit) -> room.put(type, Math.max(0, limit - typeRunning.get(type).get())));
+    return room;
+  }
+
+  private void promoteDue(Instant now) {
+    int moved;
+    do {
+      moved = store.jobPromoteDue(now, PROMOTE_BATCH, cfg.nodeId());
+      if (moved > 0) {
+        lanes.values().forEach(l -> l.maybeReady = true);
+      }
+    } while (moved == PROMOTE_BATCH);
+    // Re-read rather than guess: other writers (and this pass) change the earliest due time.
+    nextDue.set(store.jobNextScheduledAt().orElse(null));
+  }
+
+  private void refreshPaused() {
+    Set<String> paused = store.queuePausedNames();
+    lanes.values().forEach(l -> l.paused = paused.contains(l.name));
+  }
+
+  /** A job became ready in {@code queue} in this process. */
+  void onReady(String queue) {
+    Lane lane = lanes.get(queue);
+    if (lane != null) {
+      lane.maybeReady = true;
+    }
+    wakeup.signal();
+  }
+
+  /** A job will be due at {@code runAt}; wake then if that is sooner than anything known. */
+  void onScheduled(Instant runAt) {
+    Instant prev = nextDue.getAndAccumulate(runAt, (a, b) -> a == null || b.isBefore(a) ? b : a);
+    if (prev == null || runAt.isBefore(prev)) {
+      wakeup.signal();
+    }
+  }
+
+  /** A worker of {@code queue} running {@code type} finished; claim again if work may be waiting. */
+  void onSlotFreed(String queue, String type) {
+    Lane lane = lanes.get(queue);
+    lane.running.decrementAndGet();
+    AtomicInteger t = typeRunning.get(type);
+    if (t != null) {
+      t.decrementAndGet();
+      // Jobs of a limited type wait unclaimed while it is full, in whatever queue they are.
+      lanes.values().forEach(l -> l.maybeReady = true);
+    }
+    if (lane.maybeReady) {
+      wakeup.signal();
+    }
+  }
+
+  /** Pauses or resumes a lane locally (the store holds the shared switch). */
+  void setPaused(String queue, boolean paused) {
+    lanes.get(queue).paused = paused;
+    if (!paused) {
+      onReady(queue);
+    }
+  }
+
+  /** Jobs running on this node now, across queues. */
+  int runningCount() {
+    return lanes.values().stream().mapToInt(l -> l.running.get()).sum();
+  }
+}

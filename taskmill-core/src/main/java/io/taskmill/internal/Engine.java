@@ -1,0 +1,405 @@
+package io.taskmill.internal;
+
+import io.taskmill.CancelResult;
+import io.taskmill.HandlerRegistry;
+import io.taskmill.JobId;
+import io.taskmill.JobOptions;
+import io.taskmill.JobRequest;
+import io.taskmill.Jobs;
+import io.taskmill.Names;
+import io.taskmill.Queues;
+import io.taskmill.Taskmill;
+import io.taskmill.job.Job;
+import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobLogLine;
+import io.taskmill.job.JobState;
+import io.taskmill.job.Outcome;
+import io.taskmill.spi.InsertedJob;
+import io.taskmill.spi.JobCompletion;
+import io.taskmill.spi.JobCount;
+import io.taskmill.spi.JobQuery;
+import io.taskmill.spi.LeaseRef;
+import io.taskmill.spi.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine behind {@link Taskmill}: wires the dispatcher, workers, completer and lease keeper
+ * around one store, and implements the public facade.
+ */
+public final class Engine implements Taskmill, Jobs, Queues {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+  private final EngineConfig cfg;
+  private final Store store;
+  private final Registry registry;
+  private final Enqueuer enqueuer;
+  private final Dispatcher dispatcher;
+  private final Completer completer;
+  private final Leases leases;
+  private final boolean manual;
+  /** Executions holding a lease, from claim until their outcome is written or released. */
+  private final ConcurrentHashMap<JobId, Execution> active = new ConcurrentHashMap<>();
+  private final ThreadFactory workers = Thread.ofVirtual().name("taskmill-job-", 0).factory();
+  private final List<Thread> manualThreads = new ArrayList<>();
+  private final Object exits = new Object();
+  private ScheduledExecutorService maintenance;
+  private ScheduledExecutorService timers;
+  private volatile boolean closed;
+
+  private Engine(EngineConfig cfg, boolean manual) {
+    this.cfg = cfg;
+    this.store = cfg.store();
+    this.manual = manual;
+    this.registry = new Registry(cfg.handlers());
+    this.enqueuer = new Enqueuer(cfg, registry);
+    this.dispatcher = new Dispatcher(cfg, registry, this::launch);
+    this.completer = new Completer(store, cfg.completionBatchSize(), this::afterWrite);
+    this.leases = new Leases(cfg, active, dispatcher::onReady);
+  }
+
+  /** Starts an engine with its background threads. */
+  public static Engine start(EngineConfig cfg) {
+    var engine = new Engine(cfg, false);
+    engine.startThreads();
+    return engine;
+  }
+
+  /**
+   * Starts an engine with no background threads: the caller drives it with {@link
+   * #runDueJobs()}, {@link #runRescuer()} and {@link #renewLeases()} (the testkit's manual engine).
+   */
+  public static Engine startManual(EngineConfig cfg) {
+    var engine = new Engine(cfg, true);
+    engine.rescueAtStart();
+    return engine;
+  }
+
+  private void startThreads() {
+    rescueAtStart();
+    timers = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("taskmill-timeouts").daemon().factory());
+    maintenance = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("taskmill-leases").daemon().factory());
+    long renewMs = Math.max(100, cfg.leaseDuration().toMillis() / 3);
+    maintenance.scheduleWithFixedDelay(guarded("lease renewal", leases::renew), renewMs, renewMs,
+        TimeUnit.MILLISECONDS);
+    long rescueMs = cfg.rescueInterval().toMillis();
+    maintenance.scheduleWithFixedDelay(guarded("rescue", leases::rescueExpired), rescueMs, rescueMs,
+        TimeUnit.MILLISECONDS);
+    completer.start();
+    dispatcher.start();
+    log.info("Taskmill node {} started on {} with queues {} and {} handler types", cfg.nodeId(),
+        store.info().description(), cfg.queues(), registry.types().size());
+  }
+
+  private void rescueAtStart() {
+    if (store.info().exclusive()) {
+      int n = leases.rescueForeign();
+      if (n > 0) {
+        log.warn("rescued {} jobs left running by a previous process", n);
+      }
+    }
+  }
+
+  private static Runnable guarded(String what, Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.warn("{} failed: {}", what, e.toString());
+      }
+    };
+  }
+
+  // --- workers ---
+
+  private void launch(Job job) {
+    HandlerDef def = registry.def(job.type());
+    var holder = new Execution[1];
+    var exec = new Execution(job, def, cfg, completer, () -> onExit(holder[0]));
+    holder[0] = exec;
+    active.put(job.id(), exec);
+    List<ScheduledFuture<?>> watchdogs = List.of();
+    if (job.timeout() != null && timers != null) {
+      long ms = job.timeout().toMillis();
+      watchdogs = List.of(
+          timers.schedule(exec::timeout, ms, TimeUnit.MILLISECONDS),
+          timers.schedule(exec::abandonAfterTimeout, ms + cfg.timeoutGrace().toMillis(), TimeUnit.MILLISECONDS));
+    }
+    exec.watchdogs = watchdogs;
+    Thread t = workers.newThread(exec);
+    if (manual) {
+      synchronized (manualThreads) {
+        manualThreads.add(t);
+      }
+    }
+    t.start();
+  }
+
+  private void onExit(Execution exec) {
+    exec.watchdogs.forEach(f -> f.cancel(false));
+    dispatcher.onSlotFreed(exec.job().queue(), exec.job().type());
+    synchronized (exits) {
+      exits.notifyAll();
+    }
+  }
+
+  private void afterWrite(JobCompletion c, boolean applied) {
+    active.computeIfPresent(c.id(), (id, e) -> e.job().leaseEpoch() == c.leaseEpoch() ? null : e);
+    if (!applied) {
+      log.warn("outcome of attempt {} of job {} was superseded: this node lost its lease", c.attempt(), c.id());
+    } else if (c.outcome() instanceof Outcome.Retrying r) {
+      dispatcher.onScheduled(r.retryAt());
+    }
+  }
+
+  // --- Taskmill ---
+
+  @Override
+  public JobId enqueue(String type, Object payload, JobOptions options) {
+    return enqueueAll(List.of(JobRequest.of(type, payload, options))).get(0);
+  }
+
+  @Override
+  public List<JobId> enqueueAll(List<JobRequest> requests) {
+    checkOpen();
+    var jobs = enqueuer.prepare(requests);
+    List<InsertedJob> inserted = store.jobInsertMany(jobs, cfg.nodeId());
+    for (int i = 0; i < inserted.size(); i++) {
+      InsertedJob in = inserted.get(i);
+      if (!in.created()) {
+        continue;
+      }
+      if (in.state() == JobState.SCHEDULED) {
+        dispatcher.onScheduled(in.runAt());
+      } else {
+        dispatcher.onReady(jobs.get(i).queue());
+      }
+    }
+    return Enqueuer.ids(inserted);
+  }
+
+  @Override
+  public Jobs jobs() {
+    return this;
+  }
+
+  @Override
+  public Queues queues() {
+    return this;
+  }
+
+  @Override
+  public HandlerRegistry handlers() {
+    return registry;
+  }
+
+  @Override
+  public String nodeId() {
+    return cfg.nodeId();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("this Taskmill engine is closed; start a new one");
+    }
+  }
+
+  // --- Jobs ---
+
+  @Override
+  public Optional<Job> get(JobId id) {
+    return store.jobGet(Objects.requireNonNull(id, "id"));
+  }
+
+  @Override
+  public <R> Optional<R> result(JobId id, Class<R> type) {
+    return get(id).filter(j -> j.resultJson() != null).map(j -> cfg.json().read(j.resultJson(), type));
+  }
+
+  @Override
+  public CancelResult cancel(JobId id) {
+    Objects.requireNonNull(id, "id");
+    CancelResult result = store.jobCancel(id, cfg.clock().instant(), cfg.nodeId(), "cancelled by user");
+    if (result == CancelResult.CANCEL_REQUESTED) {
+      Execution e = active.get(id);
+      if (e != null) {
+        e.cancel();
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public List<JobEvent> events(JobId id) {
+    return store.jobEvents(Objects.requireNonNull(id, "id"));
+  }
+
+  @Override
+  public List<JobLogLine> logs(JobId id) {
+    return store.jobLogs(Objects.requireNonNull(id, "id"));
+  }
+
+  @Override
+  public List<Job> list(JobQuery query) {
+    return store.jobList(Objects.requireNonNull(query, "query"));
+  }
+
+  @Override
+  public List<JobCount> counts() {
+    return store.jobCounts();
+  }
+
+  // --- Queues ---
+
+  @Override
+  public void pause(String queue) {
+    setPaused(queue, true);
+  }
+
+  @Override
+  public void resume(String queue) {
+    setPaused(queue, false);
+  }
+
+  private void setPaused(String queue, boolean paused) {
+    if (!cfg.queues().containsKey(queue)) {
+      throw new IllegalArgumentException("unknown queue '" + queue + "'; this engine serves "
+          + cfg.queues().keySet() + (Names.isQueueName(queue) ? "" : " (" + Names.QUEUE_RULE + ")"));
+    }
+    store.queueSetPaused(queue, paused);
+    dispatcher.setPaused(queue, paused);
+  }
+
+  @Override
+  public List<QueueInfo> list() {
+    return dispatcher.lanes().values().stream()
+        .map(l -> new QueueInfo(l.name, l.concurrency, l.paused, l.running.get()))
+        .toList();
+  }
+
+  // --- manual control (testkit) ---
+
+  /** Runs every job due now, waiting for each to finish; returns how many attempts ran. */
+  public int runDueJobs() {
+    int total = 0;
+    for (int round = 0; round < 10_000; round++) {
+      dispatcher.dispatchOnce();
+      List<Thread> started;
+      synchronized (manualThreads) {
+        started = List.copyOf(manualThreads);
+        manualThreads.clear();
+      }
+      for (Thread t : started) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while running due jobs", e);
+        }
+      }
+      completer.flush();
+      if (started.isEmpty()) {
+        break;
+      }
+      total += started.size();
+    }
+    return total;
+  }
+
+  /** Rescues jobs whose leases expired; returns how many. */
+  public int runRescuer() {
+    return leases.rescueExpired();
+  }
+
+  /** Renews the leases this node holds. */
+  public void renewLeases() {
+    leases.renew();
+  }
+
+  // --- shutdown ---
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      dispatcher.stop();
+      awaitWorkers(cfg.shutdownGrace());
+      releaseUnfinished();
+      completer.stop(Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      releaseUnfinished();
+    } finally {
+      if (maintenance != null) {
+        maintenance.shutdownNow();
+        timers.shutdownNow();
+      }
+      if (cfg.ownsStore()) {
+        store.close();
+      }
+      log.info("Taskmill node {} stopped", cfg.nodeId());
+    }
+  }
+
+  private void awaitWorkers(Duration grace) throws InterruptedException {
+    long deadline = System.nanoTime() + grace.toNanos();
+    synchronized (exits) {
+      while (dispatcher.runningCount() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        TimeUnit.NANOSECONDS.timedWait(exits, left);
+      }
+    }
+  }
+
+  /** Gives back the jobs still running after the grace period, so another start runs them. */
+  private void releaseUnfinished() {
+    var released = new ArrayList<LeaseRef>();
+    for (Execution e : active.values()) {
+      if (e.isRunning() && e.abandonForShutdown()) {
+        released.add(e.lease());
+      }
+    }
+    if (released.isEmpty()) {
+      return;
+    }
+    try {
+      int n = store.jobRelease(cfg.nodeId(), released, cfg.clock().instant(),
+          "released at shutdown of node " + cfg.nodeId() + " before the attempt finished");
+      log.warn("released {} jobs still running after the {} shutdown grace period", n, cfg.shutdownGrace());
+    } catch (RuntimeException ex) {
+      log.error("could not release {} running jobs ({}); they run again once their leases expire",
+          released.size(), ex.getMessage());
+    }
+    released.forEach(r -> active.remove(r.id()));
+  }
+
+  /** For tests: the store this engine uses. */
+  public Store store() {
+    return store;
+  }
+
+  /** For tests: the instant the engine's clock shows. */
+  public Instant now() {
+    return cfg.clock().instant();
+  }
+}

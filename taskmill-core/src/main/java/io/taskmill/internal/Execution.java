@@ -1,0 +1,335 @@
+package io.taskmill.internal;
+
+import io.taskmill.JobContext;
+import io.taskmill.JobId;
+import io.taskmill.JobLogger;
+import io.taskmill.JobTimeoutException;
+import io.taskmill.Retry;
+import io.taskmill.job.ErrorSummary;
+import io.taskmill.job.Job;
+import io.taskmill.job.JobLogLine;
+import io.taskmill.job.LogLevel;
+import io.taskmill.job.Outcome;
+import io.taskmill.spi.JobCompletion;
+import io.taskmill.spi.LeaseRef;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.slf4j.helpers.MessageFormatter;
+import tools.jackson.core.JacksonException;
+
+/**
+ * One attempt of one job on this node: runs the handler on its own virtual thread, turns what
+ * happened into exactly one {@link Outcome}, and is the handler's {@link JobContext}.
+ *
+ * <p>The outcome is reported at most once ({@link #reported}): by the handler's return, by the
+ * timeout watchdog when the handler ignores its interrupt, or never when the node gives the job
+ * back at shutdown.
+ */
+final class Execution implements JobContext, Runnable {
+  private static final Logger log = LoggerFactory.getLogger(Execution.class);
+
+  private final Job job;
+  private final HandlerDef def;
+  private final EngineConfig cfg;
+  private final Completer completer;
+  private final Runnable onExit;
+  private final AtomicBoolean reported = new AtomicBoolean();
+  private final List<JobLogLine> lines = new ArrayList<>();
+  private final Logger jobLog;
+  private volatile Thread thread;
+  private volatile String stopReason;
+  private volatile boolean cancelRequested;
+  private volatile boolean timedOut;
+  private volatile boolean leaseValid = true;
+  /** Timeout watchdogs to cancel when the attempt ends; set by the engine before it starts. */
+  volatile java.util.List<java.util.concurrent.ScheduledFuture<?>> watchdogs = java.util.List.of();
+
+  Execution(Job job, HandlerDef def, EngineConfig cfg, Completer completer, Runnable onExit) {
+    this.job = job;
+    this.def = def;
+    this.cfg = cfg;
+    this.completer = completer;
+    this.onExit = onExit;
+    this.jobLog = LoggerFactory.getLogger("io.taskmill.job." + job.type());
+  }
+
+  Job job() {
+    return job;
+  }
+
+  LeaseRef lease() {
+    return new LeaseRef(job.id(), job.leaseEpoch());
+  }
+
+  @Override
+  public void run() {
+    thread = Thread.currentThread();
+    putMdc();
+    try {
+      Object payload;
+      try {
+        payload = def.payloadReader().readValue(job.payloadJson());
+      } catch (JacksonException e) {
+        // Stored data no longer binds (planted row, or the payload type changed since enqueue):
+        // retrying cannot help, so the job is dead on its first attempt.
+        String why = "payload does not bind to " + def.info().payloadType().getName() + ": "
+            + JsonCodec.describe(e);
+        report(new Outcome.Dead(ErrorSummary.of("io.taskmill.PayloadBindingException", why)));
+        return;
+      }
+      Object result = def.invoker().invoke(payload, this);
+      if (timedOut) {
+        report(failure(new JobTimeoutException(job.timeout())));
+      } else {
+        report(new Outcome.Succeeded(result == null ? null : cfg.json().write(result)));
+      }
+    } catch (Throwable t) {
+      if (timedOut) {
+        report(failure(new JobTimeoutException(job.timeout())));
+      } else if (cancelRequested) {
+        report(new Outcome.Cancelled("cancelled by user"));
+      } else {
+        report(failure(t));
+      }
+      if (t instanceof VirtualMachineError vmError) {
+        throw vmError;
+      }
+    } finally {
+      thread = null;
+      Thread.interrupted(); // do not leak an interrupt aimed at this attempt
+      MDC.clear();
+      onExit.run();
+    }
+  }
+
+  private void putMdc() {
+    MDC.put("jobId", job.id().toString());
+    MDC.put("jobType", job.type());
+    MDC.put("attempt", Integer.toString(job.attempt()));
+    MDC.put("queue", job.queue());
+    if (job.correlationId() != null) {
+      MDC.put("correlationId", job.correlationId());
+    }
+  }
+
+  /** Decides between retry and dead for a failed attempt, per the job's stored policy. */
+  private Outcome failure(Throwable error) {
+    Retry policy = Retry.fromSpec(cfg.json().read(job.retryPolicyJson(), Retry.RetrySpec.class))
+        .withCodeOf(def.retry());
+    ErrorSummary summary = ErrorSummary.of(error);
+    String nonRetryable = policy.nonRetryableReason(error);
+    if (nonRetryable != null) {
+      note(LogLevel.WARN, "attempt " + job.attempt() + " failed, " + nonRetryable);
+      return new Outcome.Dead(summary);
+    }
+    if (job.attempt() >= job.maxAttempts()) {
+      note(LogLevel.WARN, "attempt " + job.attempt() + " of " + job.maxAttempts()
+          + " failed; no attempts left: " + summary.headline());
+      return new Outcome.Dead(summary);
+    }
+    Duration delay = policy.delayAfter(job.attempt(), ThreadLocalRandom.current());
+    Instant retryAt = cfg.clock().instant().plus(delay);
+    var listener = policy.retryListener();
+    if (listener != null) {
+      try {
+        listener.onRetry(job.id(), job.type(), job.attempt(), error, delay);
+      } catch (RuntimeException e) {
+        log.warn("onRetry callback of {} threw; the retry goes ahead", job.type(), e);
+      }
+    }
+    note(LogLevel.WARN, "attempt " + job.attempt() + " of " + job.maxAttempts()
+        + " failed; retrying in " + delay + ": " + summary.headline());
+    return new Outcome.Retrying(summary, retryAt);
+  }
+
+  private void report(Outcome outcome) {
+    if (reported.compareAndSet(false, true)) {
+      List<JobLogLine> snapshot;
+      synchronized (lines) {
+        snapshot = List.copyOf(lines);
+      }
+      completer.submit(new JobCompletion(job.id(), job.leaseEpoch(), job.attempt(), outcome,
+          cfg.nodeId(), cfg.clock().instant(), snapshot, cfg.maxLogLinesPerJob()));
+    }
+  }
+
+  /** The timeout passed: interrupt the handler; its attempt counts as failed however it ends. */
+  void timeout() {
+    if (!reported.get()) {
+      timedOut = true;
+      stop("timed out after " + job.timeout());
+    }
+  }
+
+  /** The handler ignored its timeout interrupt for the grace period: record the failure anyway. */
+  void abandonAfterTimeout() {
+    if (thread != null && !reported.get()) {
+      note(LogLevel.ERROR, "handler ignored its interrupt for " + cfg.timeoutGrace()
+          + " after timing out; attempt recorded as failed while its thread still runs");
+      report(failure(new JobTimeoutException(job.timeout())));
+    }
+  }
+
+  /** A user cancelled the job while it runs. */
+  void cancel() {
+    cancelRequested = true;
+    stop("cancelled by user");
+  }
+
+  /** Another node may own the job now; anything this attempt does may be duplicated. */
+  void leaseLost() {
+    leaseValid = false;
+    stop("lease lost");
+  }
+
+  /**
+   * Takes the job back for release at shutdown; true when this attempt had not reported yet (its
+   * lease must then be released), false when its outcome is already on its way.
+   */
+  boolean abandonForShutdown() {
+    if (!reported.compareAndSet(false, true)) {
+      return false;
+    }
+    leaseValid = false;
+    stop("node shutting down");
+    return true;
+  }
+
+  private void stop(String reason) {
+    if (stopReason == null) {
+      stopReason = reason;
+    }
+    Thread t = thread;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
+  boolean isRunning() {
+    return thread != null;
+  }
+
+  // --- JobContext ---
+
+  @Override
+  public JobId jobId() {
+    return job.id();
+  }
+
+  @Override
+  public String type() {
+    return job.type();
+  }
+
+  @Override
+  public String queue() {
+    return job.queue();
+  }
+
+  @Override
+  public int attempt() {
+    return job.attempt();
+  }
+
+  @Override
+  public int maxAttempts() {
+    return job.maxAttempts();
+  }
+
+  @Override
+  public List<String> tags() {
+    return job.tags();
+  }
+
+  @Override
+  public Optional<String> correlationId() {
+    return Optional.ofNullable(job.correlationId());
+  }
+
+  @Override
+  public JobLogger log() {
+    return logger;
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return stopReason != null;
+  }
+
+  @Override
+  public void checkCancelled() {
+    String reason = stopReason;
+    if (reason != null) {
+      throw new CancellationException(reason);
+    }
+  }
+
+  @Override
+  public boolean isLeaseValid() {
+    return leaseValid;
+  }
+
+  private final JobLogger logger = new JobLogger() {
+    @Override
+    public void debug(String format, Object... args) {
+      log(LogLevel.DEBUG, format, args);
+    }
+
+    @Override
+    public void info(String format, Object... args) {
+      log(LogLevel.INFO, format, args);
+    }
+
+    @Override
+    public void warn(String format, Object... args) {
+      log(LogLevel.WARN, format, args);
+    }
+
+    @Override
+    public void error(String format, Object... args) {
+      log(LogLevel.ERROR, format, args);
+    }
+  };
+
+  private void log(LogLevel level, String format, Object... args) {
+    var tuple = MessageFormatter.arrayFormat(format, args);
+    Throwable t = tuple.getThrowable();
+    switch (level) {
+      case DEBUG -> jobLog.debug(tuple.getMessage(), t);
+      case INFO -> jobLog.info(tuple.getMessage(), t);
+      case WARN -> jobLog.warn(tuple.getMessage(), t);
+      case ERROR -> jobLog.error(tuple.getMessage(), t);
+    }
+    String message = tuple.getMessage();
+    if (t != null) {
+      message = message + " — " + ErrorSummary.of(t).headline();
+    }
+    storeLine(level, message);
+  }
+
+  /** Engine-written lines (retry decisions) go to the job's log and to SLF4J. */
+  private void note(LogLevel level, String message) {
+    log(level, "{}", message);
+  }
+
+  private void storeLine(LogLevel level, String message) {
+    if (level.compareTo(cfg.jobLogLevel()) < 0) {
+      return;
+    }
+    synchronized (lines) {
+      // One spare line beyond the limit lets the store note that lines were dropped.
+      if (lines.size() <= cfg.maxLogLinesPerJob()) {
+        lines.add(new JobLogLine(job.attempt(), cfg.clock().instant(), level, message));
+      }
+    }
+  }
+}

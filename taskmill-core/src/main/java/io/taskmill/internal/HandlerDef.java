@@ -1,0 +1,29 @@
+package io.taskmill.internal;
+
+import io.taskmill.HandlerInfo;
+import io.taskmill.JobContext;
+import io.taskmill.Retry;
+import tools.jackson.databind.ObjectReader;
+
+/**
+ * A handler as the engine runs it: its declared payload type, how to call it, and its defaults.
+ *
+ * @param retry the handler's default policy (its code, if any, applies to every job of this type)
+ */
+public record HandlerDef(HandlerInfo info, Invoker invoker, ObjectReader payloadReader) {
+
+  /** Calls the user's handler, whichever shape it has. */
+  @FunctionalInterface
+  public interface Invoker {
+    /** Runs one attempt and returns its result, or null. */
+    Object invoke(Object payload, JobContext ctx) throws Exception;
+  }
+
+  public String type() {
+    return info.type();
+  }
+
+  public Retry retry() {
+    return info.retry();
+  }
+}

@@ -1,0 +1,108 @@
+package io.taskmill.internal;
+
+import io.taskmill.JobId;
+import io.taskmill.job.Job;
+import io.taskmill.spi.LeaseRef;
+import io.taskmill.spi.LeaseRenewal;
+import io.taskmill.spi.Store;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node's leases alive and rescues jobs whose leases expired elsewhere.
+ *
+ * <p>Renewal runs every third of the lease duration, so two renewals can fail before a lease
+ * lapses. A lease the store no longer grants is lost: the handler is told ({@link
+ * Execution#leaseLost()}) and its eventual outcome will be rejected by the store's epoch guard.
+ */
+final class Leases {
+  private static final Logger log = LoggerFactory.getLogger(Leases.class);
+  private static final int RESCUE_BATCH = 500;
+
+  private final EngineConfig cfg;
+  private final Store store;
+  private final Map<JobId, Execution> active;
+  private final Consumer<String> onRescued;
+  private Instant lastRenewal;
+
+  /**
+   * @param active executions holding a lease on this node, until their outcome is written
+   * @param onRescued told the queue of each rescued job, which is ready again
+   */
+  Leases(EngineConfig cfg, Map<JobId, Execution> active, Consumer<String> onRescued) {
+    this.cfg = cfg;
+    this.store = cfg.store();
+    this.active = active;
+    this.onRescued = onRescued;
+    this.lastRenewal = cfg.clock().instant();
+  }
+
+  /** Renews every lease this node holds; signals lost leases and pending cancels. */
+  void renew() {
+    var executions = new ArrayList<>(active.values());
+    if (executions.isEmpty()) {
+      lastRenewal = cfg.clock().instant();
+      return;
+    }
+    List<LeaseRef> refs = executions.stream().map(Execution::lease).toList();
+    Instant now = cfg.clock().instant();
+    LeaseRenewal renewal;
+    try {
+      renewal = store.jobRenewLeases(cfg.nodeId(), refs, now.plus(cfg.leaseDuration()));
+    } catch (RuntimeException e) {
+      if (now.isAfter(lastRenewal.plus(cfg.leaseDuration()))) {
+        // Our leases have lapsed by now; another node may be running these jobs.
+        executions.forEach(Execution::leaseLost);
+        log.error("lease renewal failing since {}; {} running jobs no longer trust their lease: {}",
+            lastRenewal, executions.size(), e.getMessage());
+      } else {
+        log.warn("lease renewal failed, retrying: {}", e.getMessage());
+      }
+      return;
+    }
+    lastRenewal = now;
+    for (Execution e : executions) {
+      JobId id = e.job().id();
+      if (!renewal.held().contains(id)) {
+        if (active.get(id) == e) {
+          log.warn("lost the lease of job {} ({}); another node may run it", id, e.job().type());
+          e.leaseLost();
+        }
+      } else if (renewal.cancelRequested().contains(id)) {
+        e.cancel();
+      }
+    }
+  }
+
+  /** Rescues expired leases of any node; returns how many jobs were rescued. */
+  int rescueExpired() {
+    int total = 0;
+    List<Job> rescued;
+    do {
+      rescued = store.jobRescueExpired(cfg.clock().instant(), RESCUE_BATCH, cfg.nodeId());
+      report(rescued, "its lease expired");
+      total += rescued.size();
+    } while (rescued.size() == RESCUE_BATCH);
+    return total;
+  }
+
+  /** At start on an exclusive store: every running job belongs to a dead process. */
+  int rescueForeign() {
+    List<Job> rescued = store.jobRescueForeign(cfg.clock().instant(), cfg.nodeId());
+    report(rescued, "the process that ran it is gone");
+    return rescued.size();
+  }
+
+  private void report(List<Job> rescued, String why) {
+    for (Job j : rescued) {
+      log.warn("rescued job {} ({}, attempt {} of {}) from node {}: {}", j.id(), j.type(),
+          j.attempt(), j.maxAttempts(), j.leaseOwner(), why);
+      onRescued.accept(j.queue());
+    }
+  }
+}

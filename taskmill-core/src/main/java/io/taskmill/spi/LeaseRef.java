@@ -1,0 +1,6 @@
+package io.taskmill.spi;
+
+import io.taskmill.JobId;
+
+/** A lease a node believes it holds: the job and the epoch of its claim. */
+public record LeaseRef(JobId id, long leaseEpoch) {}

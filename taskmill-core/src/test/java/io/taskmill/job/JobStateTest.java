@@ -1,0 +1,79 @@
+package io.taskmill.job;
+
+import static io.taskmill.job.JobState.CANCELLED;
+import static io.taskmill.job.JobState.DEAD;
+import static io.taskmill.job.JobState.ENQUEUED;
+import static io.taskmill.job.JobState.RUNNING;
+import static io.taskmill.job.JobState.SCHEDULED;
+import static io.taskmill.job.JobState.SUCCEEDED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class JobStateTest {
+  /** The rules, written out a second time on purpose: a change to them is a visible diff here. */
+  private static final Map<JobState, Set<JobState>> EXPECTED = Map.of(
+      SCHEDULED, EnumSet.of(ENQUEUED, CANCELLED),
+      ENQUEUED, EnumSet.of(RUNNING, CANCELLED),
+      RUNNING, EnumSet.of(SUCCEEDED, SCHEDULED, DEAD, CANCELLED, ENQUEUED),
+      SUCCEEDED, EnumSet.noneOf(JobState.class),
+      CANCELLED, EnumSet.noneOf(JobState.class),
+      DEAD, EnumSet.noneOf(JobState.class));
+
+  static final Path DIAGRAM = Path.of("..", "docs", "diagrams", "job-states.mmd");
+
+  @Test
+  void everyPairFollowsTheExpectedTable() {
+    for (JobState from : JobState.values()) {
+      for (JobState to : JobState.values()) {
+        assertThat(from.canMoveTo(to))
+            .as("%s -> %s", from, to)
+            .isEqualTo(EXPECTED.get(from).contains(to));
+      }
+    }
+  }
+
+  @Test
+  void terminalStatesAreExactlyThoseWithNoWayOut() {
+    for (JobState s : JobState.values()) {
+      assertThat(s.isTerminal()).as("%s", s).isEqualTo(EXPECTED.get(s).isEmpty());
+    }
+  }
+
+  @Test
+  void checkMoveToNamesBothStates() {
+    assertThatThrownBy(() -> SUCCEEDED.checkMoveTo(RUNNING))
+        .hasMessage("a job cannot move from SUCCEEDED to RUNNING");
+  }
+
+  @Test
+  void outcomesLeadToStatesRunningMayMoveTo() {
+    var outcomes = java.util.List.of(
+        new Outcome.Succeeded(null),
+        new Outcome.Retrying(ErrorSummary.of("E", "m"), java.time.Instant.EPOCH),
+        new Outcome.Dead(ErrorSummary.of("E", "m")),
+        new Outcome.Cancelled("x"));
+    for (Outcome o : outcomes) {
+      assertThat(RUNNING.canMoveTo(o.nextState())).as("%s", o).isTrue();
+    }
+  }
+
+  /** The committed diagram is generated from the state machine; this fails when it is stale. */
+  @Test
+  void committedDiagramMatchesTheStateMachine() throws IOException {
+    String expected = JobStateDiagram.render();
+    if (Boolean.getBoolean("taskmill.updateDocs")) {
+      Files.createDirectories(DIAGRAM.getParent());
+      Files.writeString(DIAGRAM, expected);
+    }
+    assertThat(DIAGRAM).as("run mvn test -Dtaskmill.updateDocs=true to regenerate").exists();
+    assertThat(Files.readString(DIAGRAM)).isEqualTo(expected);
+  }
+}
