@@ -28,6 +28,9 @@ class JobStateTest {
       DEAD, EnumSet.noneOf(JobState.class));
 
   static final Path DIAGRAM = Path.of("..", "docs", "diagrams", "job-states.mmd");
+  static final Path LIFECYCLE = Path.of("..", "docs", "job-lifecycle.md");
+  private static final String BEGIN = "<!-- BEGIN GENERATED: job-states -->\n";
+  private static final String END = "<!-- END GENERATED: job-states -->";
 
   @Test
   void everyPairFollowsTheExpectedTable() {
@@ -75,5 +78,22 @@ class JobStateTest {
     }
     assertThat(DIAGRAM).as("run mvn test -Dtaskmill.updateDocs=true to regenerate").exists();
     assertThat(Files.readString(DIAGRAM)).isEqualTo(expected);
+  }
+
+  /** The lifecycle guide embeds the same generated diagram between markers. */
+  @Test
+  void lifecycleGuideEmbedsTheCurrentDiagram() throws IOException {
+    String doc = Files.readString(LIFECYCLE);
+    int from = doc.indexOf(BEGIN);
+    int to = doc.indexOf(END);
+    assertThat(from).as("markers in %s", LIFECYCLE).isNotNegative();
+    String block = "```mermaid\n" + JobStateDiagram.render() + "```\n";
+    if (Boolean.getBoolean("taskmill.updateDocs")) {
+      doc = doc.substring(0, from + BEGIN.length()) + block + doc.substring(to);
+      Files.writeString(LIFECYCLE, doc);
+      to = doc.indexOf(END);
+    }
+    assertThat(doc.substring(from + BEGIN.length(), to))
+        .as("run mvn test -Dtaskmill.updateDocs=true to regenerate").isEqualTo(block);
   }
 }

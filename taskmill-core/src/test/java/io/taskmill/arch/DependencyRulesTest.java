@@ -1,0 +1,32 @@
+package io.taskmill.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The core knows nothing of SQL, HTTP or how it is stored; only the SPI faces persistence. */
+class DependencyRulesTest {
+  private static final JavaClasses CORE = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("io.taskmill");
+
+  @Test
+  void coreUsesNoSqlHttpOrJavaSerialization() {
+    noClasses().should().dependOnClassesThat().resideInAnyPackage(
+            "java.sql..", "javax.sql..", "java.net.http..", "org.h2..", "org.postgresql..",
+            "com.zaxxer..", "org.flywaydb..", "org.eclipse.jetty..")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.ObjectInputStream")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.ObjectOutputStream")
+        .check(CORE);
+  }
+
+  @Test
+  void publicPackagesDoNotReachIntoEachOthersInternalsExceptTheBuilder() {
+    noClasses().that().resideInAnyPackage("io.taskmill.job..", "io.taskmill.spi..")
+        .should().dependOnClassesThat().resideInAPackage("io.taskmill.internal..")
+        .check(CORE);
+  }
+}
