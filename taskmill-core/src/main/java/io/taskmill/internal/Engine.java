@@ -56,7 +56,7 @@ public final class Engine implements Taskmill, Jobs, Queues {
   private final List<Thread> manualThreads = new ArrayList<>();
   private final Object exits = new Object();
   private ScheduledExecutorService maintenance;
-  private ScheduledExecutorService timers;
+  private final ScheduledExecutorService timers;
   private volatile boolean closed;
 
   private Engine(EngineConfig cfg, boolean manual) {
@@ -68,6 +68,9 @@ public final class Engine implements Taskmill, Jobs, Queues {
     this.dispatcher = new Dispatcher(cfg, registry, this::launch);
     this.completer = new Completer(store, cfg.completionBatchSize(), this::afterWrite);
     this.leases = new Leases(cfg, active, dispatcher::onReady);
+    // Timeouts are real time even in manual mode: they interrupt real threads.
+    this.timers = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("taskmill-timeouts").daemon().factory());
   }
 
   /** Starts an engine with its background threads. */
@@ -89,8 +92,6 @@ public final class Engine implements Taskmill, Jobs, Queues {
 
   private void startThreads() {
     rescueAtStart();
-    timers = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().name("taskmill-timeouts").daemon().factory());
     maintenance = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("taskmill-leases").daemon().factory());
     long renewMs = Math.max(100, cfg.leaseDuration().toMillis() / 3);
@@ -133,7 +134,7 @@ public final class Engine implements Taskmill, Jobs, Queues {
     holder[0] = exec;
     active.put(job.id(), exec);
     List<ScheduledFuture<?>> watchdogs = List.of();
-    if (job.timeout() != null && timers != null) {
+    if (job.timeout() != null) {
       long ms = job.timeout().toMillis();
       watchdogs = List.of(
           timers.schedule(exec::timeout, ms, TimeUnit.MILLISECONDS),
@@ -349,8 +350,8 @@ public final class Engine implements Taskmill, Jobs, Queues {
     } finally {
       if (maintenance != null) {
         maintenance.shutdownNow();
-        timers.shutdownNow();
       }
+      timers.shutdownNow();
       if (cfg.ownsStore()) {
         store.close();
       }
