@@ -104,6 +104,14 @@ final class Execution implements JobContext, Runnable {
         throw vmError;
       }
     } finally {
+      if (!reported.get()) {
+        // Deciding the outcome itself failed (e.g. a stored retry policy that no longer parses).
+        // Reporting something is what ends the lease; otherwise it would be renewed forever.
+        log.error("could not decide the outcome of job {} attempt {}; recording it as dead",
+            job.id(), job.attempt());
+        report(new Outcome.Dead(ErrorSummary.of("io.taskmill.EngineError",
+            "the engine could not decide this attempt's outcome; see the node's log")));
+      }
       thread = null;
       Thread.interrupted(); // do not leak an interrupt aimed at this attempt
       MDC.clear();
