@@ -196,6 +196,10 @@ public final class Retry {
     if (!(jitter >= 0.0 && jitter <= 1.0)) {
       out.add(field + ".jitter must be between 0 and 1, was " + jitter);
     }
+    if (retryOn.size() + abortOn.size() > 20) {
+      out.add(field + ": at most 20 exception types in retryOn and abortOn together, got "
+          + (retryOn.size() + abortOn.size()));
+    }
     if (maxAttempts < 1 || maxAttempts > 1000) {
       out.add(field + ".maxAttempts must be between 1 and 1000, was " + maxAttempts);
     }

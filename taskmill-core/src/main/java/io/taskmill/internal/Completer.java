@@ -2,6 +2,7 @@ package io.taskmill.internal;
 
 import io.taskmill.spi.JobCompletion;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ final class Completer {
   private final Store store;
   private final int batchSize;
   private final BiConsumer<JobCompletion, Boolean> afterWrite;
+  private final java.util.function.Consumer<JobCompletion> onUnwritable;
   private final LinkedBlockingQueue<JobCompletion> pending = new LinkedBlockingQueue<>();
   private final Object idle = new Object();
   private volatile boolean stopping;
@@ -36,11 +38,15 @@ final class Completer {
   /**
    * @param afterWrite called for each completion after its batch committed, with whether it was
    *     applied (false: its lease had been lost)
+   * @param onUnwritable called for a completion the store refuses for a reason retrying cannot fix
+   *     (a data error); its job must be left to run again once its lease lapses
    */
-  Completer(Store store, int batchSize, BiConsumer<JobCompletion, Boolean> afterWrite) {
+  Completer(Store store, int batchSize, BiConsumer<JobCompletion, Boolean> afterWrite,
+      java.util.function.Consumer<JobCompletion> onUnwritable) {
     this.store = store;
     this.batchSize = batchSize;
     this.afterWrite = afterWrite;
+    this.onUnwritable = onUnwritable;
   }
 
   void submit(JobCompletion completion) {
@@ -87,7 +93,7 @@ final class Completer {
       try {
         write(batch);
         return;
-      } catch (RuntimeException e) {
+      } catch (StoreUnavailableException e) {
         long now = System.nanoTime();
         // Rate-limited: an outage must not flood the log.
         if (now - lastLog > TimeUnit.SECONDS.toNanos(10)) {
@@ -97,6 +103,19 @@ final class Completer {
         }
         Thread.sleep(backoff.toMillis());
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+      } catch (RuntimeException e) {
+        if (batch.size() == 1) {
+          // Retrying the same data cannot help; never let one outcome block all the others.
+          log.error("the store refused the outcome of job {} attempt {}; the job will run again"
+              + " once its lease lapses", batch.get(0).id(), batch.get(0).attempt(), e);
+          onUnwritable.accept(batch.get(0));
+          return;
+        }
+        // Find the one the store refuses by writing the rest one by one.
+        for (JobCompletion c : batch) {
+          writeWithRetry(List.of(c));
+        }
+        return;
       }
     }
   }
@@ -113,7 +132,12 @@ final class Completer {
     var batch = new ArrayList<JobCompletion>();
     pending.drainTo(batch);
     for (int from = 0; from < batch.size(); from += batchSize) {
-      write(batch.subList(from, Math.min(batch.size(), from + batchSize)));
+      try {
+        writeWithRetry(batch.subList(from, Math.min(batch.size(), from + batchSize)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while writing job outcomes", e);
+      }
     }
   }
 

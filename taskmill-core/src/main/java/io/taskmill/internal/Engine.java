@@ -66,7 +66,7 @@ public final class Engine implements Taskmill, Jobs, Queues {
     this.registry = new Registry(cfg.handlers());
     this.enqueuer = new Enqueuer(cfg, registry);
     this.dispatcher = new Dispatcher(cfg, registry, this::launch);
-    this.completer = new Completer(store, cfg.completionBatchSize(), this::afterWrite);
+    this.completer = new Completer(store, cfg.completionBatchSize(), this::afterWrite, this::unwritable);
     this.leases = new Leases(cfg, active, dispatcher::onReady);
     // Timeouts are real time even in manual mode: they interrupt real threads.
     this.timers = Executors.newSingleThreadScheduledExecutor(
@@ -165,6 +165,11 @@ public final class Engine implements Taskmill, Jobs, Queues {
     } else if (c.outcome() instanceof Outcome.Retrying r) {
       dispatcher.onScheduled(r.retryAt());
     }
+  }
+
+  /** Stop renewing the lease of an outcome the store refused, so the rescuer runs the job again. */
+  private void unwritable(JobCompletion c) {
+    active.computeIfPresent(c.id(), (id, e) -> e.job().leaseEpoch() == c.leaseEpoch() ? null : e);
   }
 
   // --- Taskmill ---

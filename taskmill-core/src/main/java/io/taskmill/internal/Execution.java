@@ -36,6 +36,8 @@ import tools.jackson.core.JacksonException;
  */
 final class Execution implements JobContext, Runnable {
   private static final Logger log = LoggerFactory.getLogger(Execution.class);
+  /** Longest stored log line; SLF4J still gets the whole message. */
+  static final int MAX_LINE_CHARS = 4000;
 
   private final Job job;
   private final HandlerDef def;
@@ -90,7 +92,12 @@ final class Execution implements JobContext, Runnable {
       if (timedOut) {
         report(failure(new JobTimeoutException(job.timeout())));
       } else {
-        report(new Outcome.Succeeded(result == null ? null : cfg.json().write(result)));
+        String json = result == null ? null : cfg.json().write(result);
+        if (json != null && json.length() > JsonCodec.MAX_DOCUMENT_CHARS) {
+          throw new IllegalStateException("the handler's result is " + json.length()
+              + " characters as JSON; at most " + JsonCodec.MAX_DOCUMENT_CHARS + " are stored");
+        }
+        report(new Outcome.Succeeded(json));
       }
     } catch (Throwable t) {
       if (timedOut) {
@@ -332,6 +339,9 @@ final class Execution implements JobContext, Runnable {
   private void storeLine(LogLevel level, String message) {
     if (level.compareTo(cfg.jobLogLevel()) < 0) {
       return;
+    }
+    if (message.length() > MAX_LINE_CHARS) {
+      message = message.substring(0, MAX_LINE_CHARS) + "… (truncated)";
     }
     synchronized (lines) {
       // One spare line beyond the limit lets the store note that lines were dropped.
