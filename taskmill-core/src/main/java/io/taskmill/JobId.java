@@ -3,6 +3,7 @@ package io.taskmill;
 import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** A job's identity: a time-ordered UUIDv7, shown as text in APIs and logs. */
 public record JobId(UUID value) implements Comparable<JobId> {
@@ -12,10 +13,20 @@ public record JobId(UUID value) implements Comparable<JobId> {
     Objects.requireNonNull(value, "value");
   }
 
-  /** A new UUIDv7 id for a job created at {@code epochMillis}. */
+  /** Last (millisecond << 12 | counter) handed out; keeps ids from one process strictly increasing. */
+  private static final AtomicLong LAST = new AtomicLong();
+
+  /**
+   * A new UUIDv7 id for a job created at {@code epochMillis}. Ids made by one process increase
+   * strictly, also within a millisecond (RFC 9562's 12-bit counter in {@code rand_a}), so jobs
+   * enqueued together keep their order when sorted by id.
+   */
   public static JobId newId(long epochMillis) {
-    long randA = RANDOM.nextInt(1 << 12);
-    long msb = (epochMillis << 16) | (0x7L << 12) | randA;
+    long stamp = LAST.updateAndGet(last -> {
+      long fresh = epochMillis << 12;
+      return fresh > last ? fresh : last + 1; // counter overflow simply borrows the next ms
+    });
+    long msb = ((stamp >>> 12) << 16) | (0x7L << 12) | (stamp & 0xFFF);
     long lsb = (RANDOM.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
     return new JobId(new UUID(msb, lsb));
   }

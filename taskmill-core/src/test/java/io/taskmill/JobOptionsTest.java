@@ -55,4 +55,15 @@ class JobOptionsTest {
     assertThat(a).isLessThan(b);
     assertThat(JobId.parse(a.toString())).isEqualTo(a);
   }
+
+  @Test
+  void idsMadeInTheSameMillisecondStillIncrease() {
+    JobId previous = JobId.newId(5_000_000);
+    for (int i = 0; i < 10_000; i++) {
+      JobId next = JobId.newId(5_000_000);
+      assertThat(next).isGreaterThan(previous);
+      assertThat(next.value().version()).isEqualTo(7);
+      previous = next;
+    }
+  }
 }

@@ -56,6 +56,8 @@ final class Dispatcher {
   private final Wakeup wakeup = new Wakeup();
   /** Earliest known due time of a SCHEDULED job; null when none is known. */
   private final AtomicReference<Instant> nextDue = new AtomicReference<>();
+  /** Counts pauses and resumes made on this node, so a concurrent refresh cannot undo one. */
+  private final java.util.concurrent.atomic.AtomicLong localPauseChanges = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean running;
   private Instant nextPoll = Instant.MIN;
   private Thread thread;
@@ -145,8 +147,9 @@ final class Dispatcher {
         continue;
       }
       int limit = Math.min(free, cfg.claimBatchSize());
-      List<Job> claimed = store.jobClaim(new JobClaim(
-          lane.name, limit, cfg.nodeId(), now, cfg.leaseDuration(), registry.types(), typeRoom()));
+      // A fresh instant per claim: a job enqueued while this pass ran is due for this claim.
+      List<Job> claimed = store.jobClaim(new JobClaim(lane.name, limit, cfg.nodeId(),
+          cfg.clock().instant(), cfg.leaseDuration(), registry.types(), typeRoom()));
       if (claimed.size() < limit) {
         lane.maybeReady = false;
       } else {
@@ -208,8 +211,14 @@ final class Dispatcher {
   }
 
   private void refreshPaused() {
+    long seen = localPauseChanges.get();
     Set<String> paused = store.queuePausedNames();
-    lanes.values().forEach(l -> l.paused = paused.contains(l.name));
+    synchronized (localPauseChanges) {
+      // A pause or resume made here while we read is newer than what we read: keep it.
+      if (localPauseChanges.get() == seen) {
+        lanes.values().forEach(l -> l.paused = paused.contains(l.name));
+      }
+    }
   }
 
   /** A job became ready in {@code queue} in this process. */
@@ -246,7 +255,10 @@ final class Dispatcher {
 
   /** Pauses or resumes a lane locally (the store holds the shared switch). */
   void setPaused(String queue, boolean paused) {
-    lanes.get(queue).paused = paused;
+    synchronized (localPauseChanges) {
+      localPauseChanges.incrementAndGet();
+      lanes.get(queue).paused = paused;
+    }
     if (!paused) {
       onReady(queue);
     }

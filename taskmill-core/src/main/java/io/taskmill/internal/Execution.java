@@ -100,6 +100,10 @@ final class Execution implements JobContext, Runnable {
         report(new Outcome.Succeeded(json));
       }
     } catch (Throwable t) {
+      if (reported.get()) {
+        // Given back at shutdown, or abandoned after its timeout: the outcome is already decided.
+        return;
+      }
       if (timedOut) {
         report(failure(new JobTimeoutException(job.timeout())));
       } else if (cancelRequested) {
@@ -227,6 +231,11 @@ final class Execution implements JobContext, Runnable {
     if (t != null) {
       t.interrupt();
     }
+  }
+
+  /** True once this attempt's outcome was handed to the completer (or it was given back). */
+  boolean hasReported() {
+    return reported.get();
   }
 
   boolean isRunning() {

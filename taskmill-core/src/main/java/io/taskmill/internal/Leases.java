@@ -69,7 +69,9 @@ final class Leases {
     for (Execution e : executions) {
       JobId id = e.job().id();
       if (!renewal.held().contains(id)) {
-        if (active.get(id) == e) {
+        // An attempt whose outcome is already on its way was not lost: the outcome committed
+        // (clearing the lease) between our snapshot and the renewal.
+        if (active.get(id) == e && !e.hasReported()) {
           log.warn("lost the lease of job {} ({}); another node may run it", id, e.job().type());
           e.leaseLost();
         }
