@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** A job's identity: a time-ordered UUIDv7, shown as text in APIs and logs. */
 public record JobId(UUID value) implements Comparable<JobId> {
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /** Per thread, so concurrent enqueuers do not queue on one generator's lock. */
+  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
 
   public JobId {
     Objects.requireNonNull(value, "value");
@@ -27,7 +28,7 @@ public record JobId(UUID value) implements Comparable<JobId> {
       return fresh > last ? fresh : last + 1; // counter overflow simply borrows the next ms
     });
     long msb = ((stamp >>> 12) << 16) | (0x7L << 12) | (stamp & 0xFFF);
-    long lsb = (RANDOM.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+    long lsb = (RANDOM.get().nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
     return new JobId(new UUID(msb, lsb));
   }
 

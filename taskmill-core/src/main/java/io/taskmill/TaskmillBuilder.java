@@ -341,7 +341,8 @@ public final class TaskmillBuilder {
         Duration timeout = s.timeout != null ? s.timeout : defaultTimeout;
         var info = new HandlerInfo(r.type(), Names.namespaceOf(r.type()), r.payloadType(), s.queue,
             s.priority, retry, timeout, s.maxConcurrency, r.returnsResult());
-        defs.add(new HandlerDef(info, r.invoker(), json.readerFor(r.payloadType(), s.ignoreUnknownProperties)));
+        defs.add(new HandlerDef(info, r.invoker(), json.readerFor(r.payloadType(), s.ignoreUnknownProperties),
+            json.write(retry.toSpec())));
       }
     }
     return defs;

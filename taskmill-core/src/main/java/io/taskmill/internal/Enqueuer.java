@@ -64,6 +64,7 @@ final class Enqueuer {
       throw new InvalidJobException(r.type(), problems);
     }
     Retry retry = o.retry() != null ? o.retry() : def.retry();
+    String retryJson = o.retry() != null ? cfg.json().write(retry.toSpec()) : def.defaultRetryJson();
     Duration timeout = o.timeout() != null ? o.timeout() : def.info().timeout();
     int priority = o.priority() != null ? o.priority() : def.info().priority();
     Instant runAt = now;
@@ -74,7 +75,7 @@ final class Enqueuer {
     }
     JobState state = runAt.isAfter(now) ? JobState.SCHEDULED : JobState.ENQUEUED;
     return new NewJob(JobId.newId(now.toEpochMilli()), r.type(), queue, state, priority, runAt,
-        payloadJson, retry.maxAttempts(), cfg.json().write(retry.toSpec()), timeout,
+        payloadJson, retry.maxAttempts(), retryJson, timeout,
         o.idempotencyKey(), o.tags(), o.correlationId(), now);
   }
 

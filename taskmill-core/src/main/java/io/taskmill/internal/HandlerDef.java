@@ -8,9 +8,10 @@ import tools.jackson.databind.ObjectReader;
 /**
  * A handler as the engine runs it: its declared payload type, how to call it, and its defaults.
  *
- * @param retry the handler's default policy (its code, if any, applies to every job of this type)
+ * @param defaultRetryJson the storable part of {@code info.retry()}, written once rather than per job
  */
-public record HandlerDef(HandlerInfo info, Invoker invoker, ObjectReader payloadReader) {
+public record HandlerDef(
+    HandlerInfo info, Invoker invoker, ObjectReader payloadReader, String defaultRetryJson) {
 
   /** Calls the user's handler, whichever shape it has. */
   @FunctionalInterface
