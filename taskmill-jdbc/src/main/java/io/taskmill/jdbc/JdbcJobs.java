@@ -1,0 +1,285 @@
+package io.taskmill.jdbc;
+
+import io.taskmill.JobId;
+import io.taskmill.job.Job;
+import io.taskmill.job.JobState;
+import io.taskmill.spi.InsertedJob;
+import io.taskmill.spi.JobCount;
+import io.taskmill.spi.JobQuery;
+import io.taskmill.spi.LeaseRef;
+import io.taskmill.spi.NewJob;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** The {@code tm_job} table: binds, runs and maps the queries of {@code jobs.sql}, nothing more. */
+final class JdbcJobs {
+  /** A ready job the claim query found. */
+  record ClaimCandidate(JobId id, String type) {}
+
+  /** A job a completion targets, locked for the rest of the transaction. */
+  record CompletionTarget(JobId id, JobState state, int logCount) {}
+
+  /** What a cancel needs to know before its versioned update. */
+  record CancelTarget(JobState state, long version, boolean cancelRequested) {}
+
+  /** The row changes one applied outcome makes. */
+  record OutcomeWrite(
+      JobId id,
+      long leaseEpoch,
+      JobState to,
+      String result,
+      String lastError,
+      Instant finishedAt,
+      Instant retryAt,
+      int logCount,
+      Instant at) {}
+
+  private final NamedSql insertJob;
+  private final NamedSql findByIdempotencyKey;
+  private final NamedSql getJob;
+  private final NamedSql getJobs;
+  private final NamedSql listJobs;
+  private final NamedSql countJobs;
+  private final NamedSql nextScheduledAt;
+  private final NamedSql dueScheduledJobs;
+  private final NamedSql promoteJob;
+  private final NamedSql claimCandidates;
+  private final NamedSql claimJob;
+  private final NamedSql lockCompletionTargets;
+  private final NamedSql completeAttempt;
+  private final NamedSql renewLease;
+  private final NamedSql cancelRequestedAmong;
+  private final NamedSql releaseLease;
+  private final NamedSql expiredLeases;
+  private final NamedSql foreignLeases;
+  private final NamedSql rescueToEnqueued;
+  private final NamedSql rescueToDead;
+  private final NamedSql cancelTarget;
+  private final NamedSql cancelWaitingJob;
+  private final NamedSql requestCancel;
+
+  JdbcJobs(SqlFile sql) {
+    insertJob = sql.get("insertJob");
+    findByIdempotencyKey = sql.get("findByIdempotencyKey");
+    getJob = sql.get("getJob");
+    getJobs = sql.get("getJobs");
+    listJobs = sql.get("listJobs");
+    countJobs = sql.get("countJobs");
+    nextScheduledAt = sql.get("nextScheduledAt");
+    dueScheduledJobs = sql.get("dueScheduledJobs");
+    promoteJob = sql.get("promoteJob");
+    claimCandidates = sql.get("claimCandidates");
+    claimJob = sql.get("claimJob");
+    lockCompletionTargets = sql.get("lockCompletionTargets");
+    completeAttempt = sql.get("completeAttempt");
+    renewLease = sql.get("renewLease");
+    cancelRequestedAmong = sql.get("cancelRequestedAmong");
+    releaseLease = sql.get("releaseLease");
+    expiredLeases = sql.get("expiredLeases");
+    foreignLeases = sql.get("foreignLeases");
+    rescueToEnqueued = sql.get("rescueToEnqueued");
+    rescueToDead = sql.get("rescueToDead");
+    cancelTarget = sql.get("cancelTarget");
+    cancelWaitingJob = sql.get("cancelWaitingJob");
+    requestCancel = sql.get("requestCancel");
+  }
+
+  /** Inserts jobs in one batch; a duplicate key fails the batch, so callers pass keyless jobs. */
+  void insertAll(Connection c, List<NewJob> jobs) throws SQLException {
+    insertJob.batch(c, jobs.stream().map(JdbcJobs::insertParams).toList());
+  }
+
+  /** Inserts one job; throws on a duplicate key (or returns 0 where the dialect skips it). */
+  int insert(Connection c, NewJob job) throws SQLException {
+    return insertJob.update(c, insertParams(job));
+  }
+
+  private static Params insertParams(NewJob job) {
+    return Params.of("id", job.id())
+        .set("type", job.type())
+        .set("queue", job.queue())
+        .set("state", job.state())
+        .set("priority", job.priority())
+        .set("runAt", job.runAt())
+        .set("payload", job.payloadJson())
+        .set("maxAttempts", job.maxAttempts())
+        .set("retryPolicy", job.retryPolicyJson())
+        .set("timeoutMs", job.timeout() == null ? null : job.timeout().toMillis())
+        .set("idempotencyKey", job.idempotencyKey())
+        .set("tags", TagsJson.encode(job.tags()))
+        .set("correlationId", job.correlationId())
+        .set("createdAt", job.createdAt());
+  }
+
+  Optional<InsertedJob> findByIdempotencyKey(Connection c, String key) throws SQLException {
+    return findByIdempotencyKey
+        .query(c, Params.of("idempotencyKey", key), rs -> new InsertedJob(
+            JobRows.id(rs, "id"), false, JobState.valueOf(rs.getString("state")),
+            JobRows.instant(rs, "run_at")))
+        .stream().findFirst();
+  }
+
+  Optional<Job> get(Connection c, JobId id) throws SQLException {
+    return getJob.query(c, Params.of("id", id), JobRows::job).stream().findFirst();
+  }
+
+  List<Job> getAll(Connection c, Collection<JobId> ids) throws SQLException {
+    return getJobs.query(c, Params.of("ids", uuids(ids)), JobRows::job);
+  }
+
+  List<Job> list(Connection c, JobQuery q) throws SQLException {
+    var params = Params.of("state", q.state())
+        .set("type", q.type())
+        .set("queue", q.queue())
+        .set("before", q.before() == null ? null : q.before().value())
+        .set("limit", q.limit());
+    return listJobs.query(c, params, JobRows::job);
+  }
+
+  List<JobCount> counts(Connection c) throws SQLException {
+    return countJobs.query(c, Params.of(), rs -> new JobCount(
+        rs.getString("type"), JobState.valueOf(rs.getString("state")), rs.getLong("job_count")));
+  }
+
+  Optional<Instant> nextScheduledAt(Connection c) throws SQLException {
+    return nextScheduledAt.query(c, Params.of(), rs -> JobRows.instant(rs, "next_run_at"))
+        .stream().filter(t -> t != null).findFirst();
+  }
+
+  List<JobId> dueScheduled(Connection c, Instant now, int limit) throws SQLException {
+    return dueScheduledJobs.query(
+        c, Params.of("now", now).set("limit", limit), rs -> JobRows.id(rs, "id"));
+  }
+
+  int[] promote(Connection c, List<JobId> ids, Instant now) throws SQLException {
+    return promoteJob.batch(c, ids.stream().map(id -> Params.of("id", id).set("now", now)).toList());
+  }
+
+  List<ClaimCandidate> claimCandidates(
+      Connection c, String queue, Instant now, Collection<String> types, int limit, int offset)
+      throws SQLException {
+    var params = Params.of("queue", queue)
+        .set("now", now)
+        .set("types", types.toArray(String[]::new))
+        .set("limit", limit)
+        .set("offset", offset);
+    return claimCandidates.query(
+        c, params, rs -> new ClaimCandidate(JobRows.id(rs, "id"), rs.getString("type")));
+  }
+
+  int[] claim(Connection c, List<JobId> ids, String node, Instant now, Instant leaseExpiresAt)
+      throws SQLException {
+    return claimJob.batch(c, ids.stream()
+        .map(id -> Params.of("id", id)
+            .set("node", node)
+            .set("now", now)
+            .set("leaseExpiresAt", leaseExpiresAt))
+        .toList());
+  }
+
+  List<CompletionTarget> lockCompletionTargets(Connection c, Collection<JobId> ids)
+      throws SQLException {
+    return lockCompletionTargets.query(c, Params.of("ids", uuids(ids)), rs -> new CompletionTarget(
+        JobRows.id(rs, "id"), JobState.valueOf(rs.getString("state")), rs.getInt("log_count")));
+  }
+
+  int[] completeAttempts(Connection c, List<OutcomeWrite> writes) throws SQLException {
+    return completeAttempt.batch(c, writes.stream()
+        .map(w -> Params.of("id", w.id())
+            .set("leaseEpoch", w.leaseEpoch())
+            .set("toState", w.to())
+            .set("result", w.result())
+            .set("lastError", w.lastError())
+            .set("finishedAt", w.finishedAt())
+            .set("retryAt", w.retryAt())
+            .set("logCount", w.logCount())
+            .set("at", w.at()))
+        .toList());
+  }
+
+  int[] renew(Connection c, String node, List<LeaseRef> leases, Instant leaseExpiresAt)
+      throws SQLException {
+    return renewLease.batch(c, leases.stream()
+        .map(l -> Params.of("id", l.id())
+            .set("leaseEpoch", l.leaseEpoch())
+            .set("node", node)
+            .set("leaseExpiresAt", leaseExpiresAt))
+        .toList());
+  }
+
+  Set<JobId> cancelRequestedAmong(Connection c, Collection<JobId> ids) throws SQLException {
+    if (ids.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(cancelRequestedAmong.query(
+        c, Params.of("ids", uuids(ids)), rs -> JobRows.id(rs, "id")));
+  }
+
+  int[] release(Connection c, String node, List<LeaseRef> leases, Instant now)
+      throws SQLException {
+    return releaseLease.batch(c, leases.stream()
+        .map(l -> Params.of("id", l.id())
+            .set("leaseEpoch", l.leaseEpoch())
+            .set("node", node)
+            .set("now", now))
+        .toList());
+  }
+
+  List<Job> expiredLeases(Connection c, Instant now, int limit) throws SQLException {
+    return expiredLeases.query(c, Params.of("now", now).set("limit", limit), JobRows::job);
+  }
+
+  List<Job> foreignLeases(Connection c, String node) throws SQLException {
+    return foreignLeases.query(c, Params.of("node", node), JobRows::job);
+  }
+
+  int[] rescueToEnqueued(Connection c, List<Job> jobs, Instant now) throws SQLException {
+    return rescueToEnqueued.batch(c, jobs.stream()
+        .map(j -> Params.of("id", j.id()).set("version", j.version()).set("now", now))
+        .toList());
+  }
+
+  int[] rescueToDead(Connection c, List<Job> jobs, List<String> lastErrors, Instant now)
+      throws SQLException {
+    var rows = new ArrayList<Params>(jobs.size());
+    for (int i = 0; i < jobs.size(); i++) {
+      Job j = jobs.get(i);
+      rows.add(Params.of("id", j.id())
+          .set("version", j.version())
+          .set("lastError", lastErrors.get(i))
+          .set("now", now));
+    }
+    return rescueToDead.batch(c, rows);
+  }
+
+  Optional<CancelTarget> cancelTarget(Connection c, JobId id) throws SQLException {
+    return cancelTarget.query(c, Params.of("id", id), rs -> new CancelTarget(
+            JobState.valueOf(rs.getString("state")), rs.getLong("version"),
+            rs.getBoolean("cancel_requested")))
+        .stream().findFirst();
+  }
+
+  int cancelWaiting(Connection c, JobId id, long version, Instant now, List<JobState> from)
+      throws SQLException {
+    return cancelWaitingJob.update(c, Params.of("id", id)
+        .set("version", version)
+        .set("now", now)
+        .set("fromStates", from.stream().map(Enum::name).toArray(String[]::new)));
+  }
+
+  int requestCancel(Connection c, JobId id, long version, Instant now) throws SQLException {
+    return requestCancel.update(c, Params.of("id", id).set("version", version).set("now", now));
+  }
+
+  private static UUID[] uuids(Collection<JobId> ids) {
+    return ids.stream().map(JobId::value).toArray(UUID[]::new);
+  }
+}

@@ -1,0 +1,367 @@
+package io.taskmill.jdbc;
+
+import io.taskmill.CancelResult;
+import io.taskmill.JobId;
+import io.taskmill.job.Job;
+import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobLogLine;
+import io.taskmill.job.JobState;
+import io.taskmill.jdbc.JdbcJobHistory.Transition;
+import io.taskmill.jdbc.JdbcJobs.CancelTarget;
+import io.taskmill.jdbc.JdbcJobs.ClaimCandidate;
+import io.taskmill.spi.InsertedJob;
+import io.taskmill.spi.JobClaim;
+import io.taskmill.spi.JobCompletion;
+import io.taskmill.spi.JobCount;
+import io.taskmill.spi.JobQuery;
+import io.taskmill.spi.LeaseRef;
+import io.taskmill.spi.LeaseRenewal;
+import io.taskmill.spi.NewJob;
+import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreInfo;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The {@link Store} on JDBC: every method is one transaction on a pooled connection; the SQL lives
+ * in the dialect's {@code .sql} files. Open it with {@link JdbcStoreProvider}.
+ */
+public final class JdbcStore implements Store {
+  /** States a waiting job may be cancelled from, derived from the one transition table. */
+  static final List<JobState> CANCELLABLE_WAITING = Arrays.stream(JobState.values())
+      .filter(s -> s != JobState.RUNNING && s.canMoveTo(JobState.CANCELLED))
+      .toList();
+
+  /** A cancel re-reads and retries this often when the row keeps changing under it. */
+  private static final int CANCEL_TRIES = 20;
+
+  private final Database db;
+  private final StoreInfo info;
+  private final Runnable onClose;
+  private final JdbcJobs jobs;
+  private final JdbcJobHistory history;
+  private final JdbcQueues queues;
+  private final JobInserter inserter;
+  private final JobCompleter completer;
+  private final ReentrantLock claimLock = new ReentrantLock();
+
+  JdbcStore(Database db, StoreInfo info, Runnable onClose) {
+    this.db = db;
+    this.info = info;
+    this.onClose = onClose;
+    Dialect dialect = db.dialect();
+    this.jobs = new JdbcJobs(SqlFile.load(dialect, "jobs"));
+    this.history = new JdbcJobHistory(SqlFile.load(dialect, "job_history"));
+    this.queues = new JdbcQueues(SqlFile.load(dialect, "queues"));
+    this.inserter = new JobInserter(jobs, history, dialect);
+    this.completer = new JobCompleter(jobs, history);
+  }
+
+  @Override
+  public StoreInfo info() {
+    return info;
+  }
+
+  @Override
+  public List<InsertedJob> jobInsertMany(List<NewJob> newJobs, String node) {
+    if (newJobs.isEmpty()) {
+      return List.of();
+    }
+    return db.write("jobInsertMany", c -> inserter.insertMany(c, newJobs, node));
+  }
+
+  @Override
+  public int jobPromoteDue(Instant now, int limit, String node) {
+    return db.write("jobPromoteDue", c -> {
+      List<JobId> due = jobs.dueScheduled(c, now, limit);
+      List<JobId> moved = applied(due, jobs.promote(c, due, now));
+      history.insertTransitions(c, moved.stream()
+          .map(id -> new Transition(id, now, JobState.SCHEDULED, JobState.ENQUEUED, node, null, null))
+          .toList());
+      return moved.size();
+    });
+  }
+
+  @Override
+  public Optional<Instant> jobNextScheduledAt() {
+    return db.read("jobNextScheduledAt", jobs::nextScheduledAt);
+  }
+
+  @Override
+  public List<Job> jobClaim(JobClaim claim) {
+    if (claim.types().isEmpty()) {
+      return List.of();
+    }
+    boolean serialize = db.dialect().serializesClaims();
+    if (serialize) {
+      claimLock.lock();
+    }
+    try {
+      return db.write("jobClaim", c -> claimIn(c, claim));
+    } finally {
+      if (serialize) {
+        claimLock.unlock();
+      }
+    }
+  }
+
+  private List<Job> claimIn(Connection c, JobClaim claim) throws SQLException {
+    var room = new HashMap<String, Integer>(); // types with a limit: how many more may start
+    var eligible = new TreeSet<String>();
+    for (String type : claim.types()) {
+      Integer typeRoom = claim.typeRoom().get(type);
+      if (typeRoom == null) {
+        eligible.add(type);
+      } else if (typeRoom > 0) {
+        eligible.add(type);
+        room.put(type, typeRoom);
+      }
+    }
+    var picked = new LinkedHashMap<JobId, ClaimCandidate>();
+    while (picked.size() < claim.limit() && !eligible.isEmpty()) {
+      // Every row seen so far of a still-eligible type was picked, so they are the first rows
+      // of the next page; types whose room ran out are left out of the query from now on.
+      int offset = (int) picked.values().stream().filter(p -> eligible.contains(p.type())).count();
+      List<ClaimCandidate> page = jobs.claimCandidates(
+          c, claim.queue(), claim.now(), eligible, claim.limit(), offset);
+      for (ClaimCandidate candidate : page) {
+        Integer left = room.get(candidate.type());
+        if (picked.containsKey(candidate.id()) || (left != null && left == 0)) {
+          continue;
+        }
+        if (left != null) {
+          room.put(candidate.type(), left - 1);
+        }
+        picked.put(candidate.id(), candidate);
+        if (picked.size() == claim.limit()) {
+          break;
+        }
+      }
+      boolean shrank = eligible.removeIf(type -> Integer.valueOf(0).equals(room.get(type)));
+      if (page.size() < claim.limit() || !shrank) {
+        break;
+      }
+    }
+    if (picked.isEmpty()) {
+      return List.of();
+    }
+    var ids = new ArrayList<>(picked.keySet());
+    Instant expiresAt = claim.now().plus(claim.leaseTtl());
+    List<JobId> claimed = applied(ids, jobs.claim(c, ids, claim.node(), claim.now(), expiresAt));
+    history.insertTransitions(c, claimed.stream()
+        .map(id -> new Transition(
+            id, claim.now(), JobState.ENQUEUED, JobState.RUNNING, claim.node(), null, null))
+        .toList());
+    return inOrder(claimed, jobs.getAll(c, claimed));
+  }
+
+  @Override
+  public List<Boolean> jobCompleteMany(List<JobCompletion> completions) {
+    if (completions.isEmpty()) {
+      return List.of();
+    }
+    return db.write("jobCompleteMany", c -> completer.completeMany(c, completions));
+  }
+
+  @Override
+  public LeaseRenewal jobRenewLeases(String node, List<LeaseRef> leases, Instant expiresAt) {
+    if (leases.isEmpty()) {
+      return new LeaseRenewal(Set.of(), Set.of());
+    }
+    return db.write("jobRenewLeases", c -> {
+      List<LeaseRef> sorted = byId(leases);
+      List<LeaseRef> held = applied(sorted, jobs.renew(c, node, sorted, expiresAt));
+      var heldIds = held.stream().map(LeaseRef::id).collect(Collectors.toSet());
+      return new LeaseRenewal(heldIds, jobs.cancelRequestedAmong(c, heldIds));
+    });
+  }
+
+  @Override
+  public int jobRelease(String node, List<LeaseRef> leases, Instant now, String reason) {
+    if (leases.isEmpty()) {
+      return 0;
+    }
+    return db.write("jobRelease", c -> {
+      List<LeaseRef> sorted = byId(leases);
+      List<LeaseRef> released = applied(sorted, jobs.release(c, node, sorted, now));
+      history.insertTransitions(c, released.stream()
+          .map(l -> new Transition(
+              l.id(), now, JobState.RUNNING, JobState.ENQUEUED, node, null, reason))
+          .toList());
+      return released.size();
+    });
+  }
+
+  @Override
+  public List<Job> jobRescueExpired(Instant now, int limit, String node) {
+    return db.write("jobRescueExpired", c -> rescue(c, jobs.expiredLeases(c, now, limit),
+        now, node, owner -> "lease expired", owner -> "lease expired on node " + owner
+            + " during the last attempt"));
+  }
+
+  @Override
+  public List<Job> jobRescueForeign(Instant now, String node) {
+    if (!info.exclusive()) {
+      throw new IllegalStateException("jobRescueForeign needs an exclusive store, and "
+          + info.description() + " may be shared by other processes");
+    }
+    return db.write("jobRescueForeign", c -> rescue(c, jobs.foreignLeases(c, node),
+        now, node, owner -> "its node stopped while holding the store",
+        owner -> "node " + owner + " stopped during the last attempt"));
+  }
+
+  /**
+   * Re-enqueues running jobs, or buries those that were on their last attempt. Each update is
+   * guarded by the version read, so a job renewed or completed since is left alone.
+   */
+  private List<Job> rescue(Connection c, List<Job> found, Instant now, String node,
+      Function<String, String> why, Function<String, String> deadError) throws SQLException {
+    var toQueue = new ArrayList<Job>();
+    var toDead = new ArrayList<Job>();
+    found.forEach(j -> (j.attempt() >= j.maxAttempts() ? toDead : toQueue).add(j));
+    List<String> errors = toDead.stream().map(j -> deadError.apply(j.leaseOwner())).toList();
+    Set<JobId> queued = ids(applied(toQueue, jobs.rescueToEnqueued(c, toQueue, now)));
+    Set<JobId> dead = ids(applied(toDead, jobs.rescueToDead(c, toDead, errors, now)));
+    var transitions = new ArrayList<Transition>();
+    for (Job j : found) {
+      String message = "rescued from node " + j.leaseOwner() + ": " + why.apply(j.leaseOwner());
+      if (queued.contains(j.id())) {
+        transitions.add(new Transition(
+            j.id(), now, JobState.RUNNING, JobState.ENQUEUED, node, null, message));
+      } else if (dead.contains(j.id())) {
+        transitions.add(new Transition(j.id(), now, JobState.RUNNING, JobState.DEAD, node,
+            deadError.apply(j.leaseOwner()), message));
+      }
+    }
+    history.insertTransitions(c, transitions);
+    return found.stream().filter(j -> queued.contains(j.id()) || dead.contains(j.id())).toList();
+  }
+
+  @Override
+  public CancelResult jobCancel(JobId id, Instant now, String node, String reason) {
+    return db.write("jobCancel", c -> {
+      for (int tries = 0; tries < CANCEL_TRIES; tries++) {
+        Optional<CancelTarget> found = jobs.cancelTarget(c, id);
+        if (found.isEmpty()) {
+          return CancelResult.NOT_FOUND;
+        }
+        CancelTarget job = found.get();
+        if (!job.state().canMoveTo(JobState.CANCELLED)) {
+          return CancelResult.ALREADY_FINISHED;
+        }
+        if (job.state() == JobState.RUNNING) {
+          if (job.cancelRequested()) {
+            return CancelResult.CANCEL_REQUESTED;
+          }
+          if (jobs.requestCancel(c, id, job.version(), now) == 1) {
+            history.insertTransitions(c, List.of(new Transition(id, now, JobState.RUNNING,
+                JobState.RUNNING, node, null, withReason("cancel requested", reason))));
+            return CancelResult.CANCEL_REQUESTED;
+          }
+        } else if (jobs.cancelWaiting(c, id, job.version(), now, CANCELLABLE_WAITING) == 1) {
+          history.insertTransitions(c, List.of(new Transition(id, now, job.state(),
+              JobState.CANCELLED, node, null, withReason("cancelled", reason))));
+          return CancelResult.CANCELLED;
+        }
+        // The row changed between read and write (claimed, renewed, completed): look again.
+      }
+      throw new IllegalStateException("job " + id + " kept changing; gave up cancelling after "
+          + CANCEL_TRIES + " tries");
+    });
+  }
+
+  private static String withReason(String what, String reason) {
+    return reason == null || reason.isBlank() ? what : what + ": " + reason;
+  }
+
+  @Override
+  public Optional<Job> jobGet(JobId id) {
+    return db.read("jobGet", c -> jobs.get(c, id));
+  }
+
+  @Override
+  public List<JobEvent> jobEvents(JobId id) {
+    return db.read("jobEvents", c -> history.events(c, id));
+  }
+
+  @Override
+  public List<JobLogLine> jobLogs(JobId id) {
+    return db.read("jobLogs", c -> history.logs(c, id));
+  }
+
+  @Override
+  public List<Job> jobList(JobQuery query) {
+    return db.read("jobList", c -> jobs.list(c, query));
+  }
+
+  @Override
+  public List<JobCount> jobCounts() {
+    return db.read("jobCounts", jobs::counts);
+  }
+
+  @Override
+  public void queueSetPaused(String queue, boolean paused) {
+    db.write("queueSetPaused", c -> {
+      queues.setPaused(c, queue, paused);
+      return null;
+    });
+  }
+
+  @Override
+  public Set<String> queuePausedNames() {
+    return db.read("queuePausedNames", queues::pausedNames);
+  }
+
+  @Override
+  public void close() {
+    try {
+      db.close();
+    } finally {
+      onClose.run();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcStore[" + info.name() + " " + info.description() + "]";
+  }
+
+  /** The entries whose batch row count was 1: the guarded writes that applied. */
+  private static <T> List<T> applied(List<T> entries, int[] counts) {
+    var result = new ArrayList<T>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      if (counts[i] == 1) {
+        result.add(entries.get(i));
+      }
+    }
+    return result;
+  }
+
+  /** Leases in id order, so concurrent multi-row writers lock rows in one order. */
+  private static List<LeaseRef> byId(List<LeaseRef> leases) {
+    return leases.stream().sorted(Comparator.comparing(LeaseRef::id)).toList();
+  }
+
+  private static Set<JobId> ids(List<Job> jobs) {
+    return jobs.stream().map(Job::id).collect(Collectors.toSet());
+  }
+
+  private static List<Job> inOrder(List<JobId> order, List<Job> rows) {
+    Map<JobId, Job> byId = rows.stream().collect(Collectors.toMap(Job::id, j -> j));
+    return order.stream().map(byId::get).toList();
+  }
+}

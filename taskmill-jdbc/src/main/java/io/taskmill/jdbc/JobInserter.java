@@ -1,0 +1,84 @@
+package io.taskmill.jdbc;
+
+import io.taskmill.spi.InsertedJob;
+import io.taskmill.spi.NewJob;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Inserts jobs inside the caller's transaction: keyless jobs in JDBC batches (the hot path, no
+ * per-row round trip), jobs with an idempotency key one at a time so the unique constraint can
+ * decide each one.
+ */
+final class JobInserter {
+  private final JdbcJobs jobs;
+  private final JdbcJobHistory history;
+  private final Dialect dialect;
+
+  JobInserter(JdbcJobs jobs, JdbcJobHistory history, Dialect dialect) {
+    this.jobs = jobs;
+    this.history = history;
+    this.dialect = dialect;
+  }
+
+  List<InsertedJob> insertMany(Connection c, List<NewJob> newJobs, String node)
+      throws SQLException {
+    var results = new ArrayList<InsertedJob>(newJobs.size());
+    var keyless = new ArrayList<NewJob>();
+    for (NewJob job : newJobs) {
+      if (job.idempotencyKey() == null) {
+        keyless.add(job);
+        results.add(created(job));
+      } else {
+        // Flushed first so rows and events keep the caller's order.
+        flush(c, keyless, node);
+        results.add(insertKeyed(c, job, node));
+      }
+    }
+    flush(c, keyless, node);
+    return results;
+  }
+
+  private void flush(Connection c, List<NewJob> keyless, String node) throws SQLException {
+    if (keyless.isEmpty()) {
+      return;
+    }
+    jobs.insertAll(c, keyless);
+    history.insertCreated(c, keyless, node);
+    keyless.clear();
+  }
+
+  /**
+   * Inserts a keyed job, or returns the job that already holds its key. The constraint decides:
+   * a concurrent inserter of the same key blocks on the unique index until the first commits,
+   * then sees the violation and reads the committed winner; a duplicate earlier in this batch is
+   * found the same way, since the transaction sees its own rows.
+   */
+  private InsertedJob insertKeyed(Connection c, NewJob job, String node) throws SQLException {
+    try {
+      if (jobs.insert(c, job) == 1) {
+        history.insertCreated(c, List.of(job), node);
+        return created(job);
+      }
+    } catch (SQLException e) {
+      if (!dialect.isUniqueViolation(e)) {
+        throw e;
+      }
+      Optional<InsertedJob> existing = jobs.findByIdempotencyKey(c, job.idempotencyKey());
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+      throw e; // another unique constraint: the job id itself is taken
+    }
+    // A dialect that skips duplicates silently (ON CONFLICT DO NOTHING) lands here.
+    return jobs.findByIdempotencyKey(c, job.idempotencyKey()).orElseThrow(() -> new SQLException(
+        "job " + job.id() + " was neither inserted nor found by its idempotency key"));
+  }
+
+  private static InsertedJob created(NewJob job) {
+    return new InsertedJob(job.id(), true, job.state(), NamedSql.micros(job.runAt()));
+  }
+}

@@ -1,0 +1,29 @@
+-- Queries on tm_job_event and tm_job_log for H2: append-only history of each job.
+
+-- name: insertEvent
+-- For new jobs: their attempt is 0 and the values are known without reading the row.
+INSERT INTO tm_job_event (job_id, at, from_state, to_state, node, attempt, error, message)
+VALUES (:jobId, :at, :fromState, :toState, :node, :attempt, :error, :message)
+
+-- name: insertEventFromJob
+-- Takes the attempt from the row as it is after the change, in the same transaction.
+INSERT INTO tm_job_event (job_id, at, from_state, to_state, node, attempt, error, message)
+SELECT id, :at, :fromState, :toState, :node, attempt, :error, :message
+FROM tm_job
+WHERE id = :jobId
+
+-- name: listEvents
+SELECT seq, job_id, at, from_state, to_state, node, attempt, error, message
+FROM tm_job_event
+WHERE job_id = :jobId
+ORDER BY seq
+
+-- name: insertLog
+INSERT INTO tm_job_log (job_id, attempt, at, level, message)
+VALUES (:jobId, :attempt, :at, :level, :message)
+
+-- name: listLogs
+SELECT attempt, at, level, message
+FROM tm_job_log
+WHERE job_id = :jobId
+ORDER BY seq

@@ -1,0 +1,95 @@
+package io.taskmill.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.taskmill.HandlerInfo;
+import io.taskmill.Retry;
+import io.taskmill.Taskmill;
+import io.taskmill.TaskmillConfigException;
+import io.taskmill.demo.DemoHandlers;
+import io.taskmill.engine.Payloads.Step;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** start() checks every setting once and reports all problems together. */
+class ConfigurationTest {
+  interface Shape {}
+
+  @Test
+  void everyBadSettingIsReportedTogetherNamingSettingValueAndRange() {
+    assertThatThrownBy(() -> Taskmill.builder().inMemory()
+            .queue("media", q -> q.concurrency(0))
+            .leaseDuration(Duration.ofMillis(5))
+            .pollInterval(Duration.ZERO)
+            .claimBatchSize(0)
+            .poolSize(500)
+            .defaultRetry(Retry.fixed(Duration.ZERO).maxAttempts(0))
+            .start())
+        .isInstanceOfSatisfying(TaskmillConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+            "queue 'media' concurrency must be between 1 and 10000, was 0",
+            "defaultRetry.maxAttempts must be between 1 and 1000, was 0",
+            "leaseDuration must be between PT1S and PT24H, was PT0.005S",
+            "pollInterval must be between PT0.01S and PT1H, was PT0S",
+            "claimBatchSize must be between 1 and 10000, was 0",
+            "poolSize must be between 1 and 200, was 500"));
+  }
+
+  @Test
+  void invalidDuplicateAndUnbindableHandlersAreNamed() {
+    assertThatThrownBy(() -> Taskmill.builder().inMemory()
+            .handler("Resize", Step.class, (p, ctx) -> {})
+            .handler("media.resize", Step.class, (p, ctx) -> {})
+            .handler("media.resize", Step.class, (p, ctx) -> {})
+            .handler("media.shape", Shape.class, (p, ctx) -> {})
+            .handler("media.crop", Step.class, (p, ctx) -> {}, h -> h.queue("video"))
+            .start())
+        .isInstanceOfSatisfying(TaskmillConfigException.class, e -> assertThat(e.problems())
+            .hasSize(4)
+            .anySatisfy(p -> assertThat(p).startsWith("handler 'Resize': invalid type name"))
+            .anySatisfy(p -> assertThat(p).isEqualTo("handler 'media.resize' is registered twice; each type has exactly one handler"))
+            .anySatisfy(p -> assertThat(p).startsWith("handler 'media.shape': payload type " + Shape.class.getName() + " is an interface"))
+            .anySatisfy(p -> assertThat(p).startsWith("handler 'media.crop': queue 'video' is not declared")));
+  }
+
+  @Test
+  void dataDirThatIsAFileIsRejected(@TempDir Path tmp) throws IOException {
+    Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
+    assertThatThrownBy(() -> Taskmill.builder().dataDir(file).start())
+        .isInstanceOf(TaskmillConfigException.class)
+        .hasMessageContaining("dataDir '" + file.toAbsolutePath() + "' cannot be created");
+  }
+
+  @Test
+  void storeAlternativesAreExclusive(@TempDir Path tmp) {
+    assertThatThrownBy(() -> Taskmill.builder().dataDir(tmp).inMemory().start())
+        .hasMessageContaining("dataDir, inMemory and jdbcUrl are alternatives");
+  }
+
+  @Test
+  void registryGroupsHandlersByNamespaceWithTheirDefaults() {
+    try (Taskmill tm = DemoHandlers.registerAll(Taskmill.builder().inMemory())
+        .handler("render.thumbnails", Step.class, (p, ctx) -> {},
+            h -> h.queue("media").maxConcurrency(2).timeout(Duration.ofMinutes(1)).priority(3))
+        .queue("media", q -> q.concurrency(4))
+        .start()) {
+      var byNs = tm.handlers().byNamespace();
+      assertThat(byNs.keySet()).containsExactly("demo", "render");
+      assertThat(byNs.get("demo")).extracting(HandlerInfo::type)
+          .containsExactly("demo.echo", "demo.fail", "demo.noop", "demo.sleep");
+      HandlerInfo thumbs = tm.handlers().find("render.thumbnails").orElseThrow();
+      assertThat(thumbs.payloadType()).isEqualTo(Step.class);
+      assertThat(thumbs.queue()).isEqualTo("media");
+      assertThat(thumbs.maxConcurrency()).isEqualTo(2);
+      assertThat(thumbs.timeout()).isEqualTo(Duration.ofMinutes(1));
+      assertThat(thumbs.retry().maxAttempts()).isEqualTo(Retry.defaultPolicy().maxAttempts());
+      assertThat(tm.handlers().find("demo.echo").orElseThrow().returnsResult()).isTrue();
+      assertThat(tm.queues().list()).extracting(q -> q.name()).isEqualTo(List.of("default", "media"));
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.taskmill.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskmill.JobId;
+import io.taskmill.JobOptions;
+import io.taskmill.Taskmill;
+import io.taskmill.engine.Payloads.Step;
+import io.taskmill.internal.Engine;
+import io.taskmill.job.JobState;
+import io.taskmill.spi.JobClaim;
+import io.taskmill.testkit.ManualEngine;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The testkit's manual engine: delays and lease expiry on a fake clock. */
+class ManualEngineTest {
+  private final AtomicInteger runs = new AtomicInteger();
+
+  private ManualEngine start() {
+    return ManualEngine.start(Taskmill.builder().inMemory()
+        .leaseDuration(Duration.ofSeconds(30))
+        .handler("test.step", Step.class, (p, ctx) -> runs.incrementAndGet()));
+  }
+
+  @Test
+  void delayedJobRunsOnlyOnceTheClockReachesIt() {
+    try (var engine = start()) {
+      JobId id = engine.enqueue("test.step", new Step("x"), JobOptions.defaults().delay(Duration.ofMinutes(5)));
+      assertThat(engine.runDueJobs()).isZero();
+      engine.tick(Duration.ofMinutes(5).minusMillis(1));
+      assertThat(engine.runDueJobs()).isZero();
+      engine.tick(Duration.ofMillis(1));
+      assertThat(engine.runDueJobs()).isEqualTo(1);
+      assertThat(engine.taskmill().jobs().get(id).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void jobWhoseNodeDiedIsRescuedAfterItsLeaseExpiresAndRunsAgain() {
+    try (var engine = start()) {
+      JobId id = engine.enqueue("test.step", new Step("x"), JobOptions.defaults());
+      // Another node claims it and dies without renewing.
+      var store = ((Engine) engine.taskmill()).store();
+      var claimed = store.jobClaim(new JobClaim("default", 1, "dead-node", engine.clock().instant(),
+          Duration.ofSeconds(30), Set.of("test.step"), Map.of()));
+      assertThat(claimed).hasSize(1);
+      engine.tick(Duration.ofSeconds(29));
+      assertThat(engine.runRescuer()).isZero();
+      engine.tick(Duration.ofSeconds(2));
+      assertThat(engine.runRescuer()).isEqualTo(1);
+      assertThat(engine.taskmill().jobs().get(id).orElseThrow().state()).isEqualTo(JobState.ENQUEUED);
+      assertThat(engine.runDueJobs()).isEqualTo(1);
+      var job = engine.taskmill().jobs().get(id).orElseThrow();
+      assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(job.attempt()).isEqualTo(2);
+      assertThat(engine.taskmill().jobs().events(id))
+          .anySatisfy(e -> assertThat(e.message()).contains("dead-node"));
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.taskmill.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreUnavailableException;
+import io.taskmill.testkit.store.TestJobs;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import org.junit.jupiter.api.Test;
+
+/** Which failures mean "the database is unavailable" and which name the failed operation. */
+class DatabaseErrorsTest {
+  private static final String URL = "jdbc:h2:mem:errors-test;DB_CLOSE_DELAY=-1";
+
+  private static HikariDataSource pool(int size) {
+    var config = new HikariConfig();
+    config.setJdbcUrl(URL);
+    config.setMaximumPoolSize(size);
+    config.setAutoCommit(false);
+    config.setConnectionTimeout(250); // Hikari's minimum: the test waits for a timeout, not a sleep
+    return new HikariDataSource(config);
+  }
+
+  @Test
+  void connectionFailuresMeanUnavailable() {
+    try (var db = new Database(pool(1), Dialect.H2, URL, false)) {
+      for (SQLException e : new SQLException[] {
+          new SQLException("refused", "08001"),
+          new SQLTransientConnectionException("pool timeout"),
+          new SQLException("Database is already closed", "90098", 90098),
+          new SQLException("wrapped", "HY000", new SQLException("lost", "08006"))}) {
+        assertThat(db.translate("jobClaim", e))
+            .as(e.getMessage())
+            .isInstanceOf(StoreUnavailableException.class)
+            .hasMessageStartingWith("jobClaim: the database " + URL + " is unavailable");
+      }
+    }
+  }
+
+  @Test
+  void otherFailuresNameTheOperation() {
+    try (var db = new Database(pool(1), Dialect.H2, URL, false)) {
+      assertThat(db.translate("jobCancel", new SQLException("Value too long\nSQL: x", "22001")))
+          .isInstanceOf(JdbcStoreException.class)
+          .hasMessage("jobCancel failed on " + URL + ": Value too long");
+    }
+  }
+
+  @Test
+  void anExhaustedPoolMeansUnavailable() throws Exception {
+    try (var db = new Database(pool(1), Dialect.H2, URL, false)) {
+      db.read("hold", held -> {
+        assertThatThrownBy(() -> db.read("jobGet", c -> 1))
+            .isInstanceOf(StoreUnavailableException.class)
+            .hasMessageStartingWith("jobGet: the database " + URL + " is unavailable");
+        return null;
+      });
+    }
+  }
+
+  @Test
+  void aClosedStoreIsUnavailable() {
+    Store store = H2Stores.inMemory();
+    store.close();
+
+    assertThatThrownBy(() -> TestJobs.aJob().insert(store))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("jobInsertMany: the store on jdbc:h2:mem:")
+        .hasMessageEndingWith("is closed");
+  }
+
+  @Test
+  void aFailedWriteNamesTheOperationAndChangesNothing() {
+    try (Store store = H2Stores.inMemory()) {
+      assertThatThrownBy(() -> TestJobs.aJob().type("t".repeat(300)).insert(store))
+          .isInstanceOf(JdbcStoreException.class)
+          .hasMessageStartingWith("jobInsertMany failed on jdbc:h2:mem:");
+      assertThat(store.jobCounts()).isEmpty();
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package io.taskmill.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.taskmill.JobId;
+import io.taskmill.job.JobState;
+import io.taskmill.spi.InsertedJob;
+import io.taskmill.spi.Store;
+import io.taskmill.testkit.store.TestJobs;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded file database: durability, and who may open it. */
+class H2FileStoreTest {
+  @TempDir Path dataDir;
+
+  @Test
+  void keepsJobsAcrossCloseAndReopen() {
+    InsertedJob inserted;
+    try (Store store = H2Stores.file(dataDir)) {
+      inserted = TestJobs.aJob().insert(store);
+    }
+
+    try (Store reopened = H2Stores.file(dataDir)) {
+      assertThat(reopened.jobGet(inserted.id())).isPresent();
+      assertThat(reopened.jobEvents(inserted.id())).hasSize(1);
+    }
+  }
+
+  @Test
+  void keepsAnAcknowledgedInsertWhenTheProcessIsKilled() throws Exception {
+    String id;
+    try (StoreProcess child = StoreProcess.start(dataDir, true)) {
+      id = child.awaitReady(); // printed only after jobInsertMany returned
+      child.kill();
+    }
+
+    try (Store store = H2Stores.file(dataDir)) {
+      assertThat(store.jobGet(JobId.parse(id))).get()
+          .extracting(j -> j.state()).isEqualTo(JobState.ENQUEUED);
+    }
+  }
+
+  @Test
+  void refusesADataDirAnotherStoreInThisProcessHasOpen() {
+    try (Store first = H2Stores.file(dataDir)) {
+      assertThatThrownBy(() -> H2Stores.file(dataDir))
+          .isInstanceOf(JdbcStoreException.class)
+          .hasMessage("the data dir " + dataDir.toAbsolutePath().normalize() + " is in use by "
+              + "another Taskmill store in this process; close that store first or choose "
+              + "another --data-dir");
+      assertThat(first.jobList(io.taskmill.spi.JobQuery.all(1))).isEmpty();
+    }
+    try (Store again = H2Stores.file(dataDir)) {
+      assertThat(again.info().name()).isEqualTo("h2-file");
+    }
+  }
+
+  @Test
+  void refusesADataDirAnotherProcessHasOpen() throws Exception {
+    try (StoreProcess other = StoreProcess.start(dataDir, false)) {
+      other.awaitReady();
+
+      assertThatThrownBy(() -> H2Stores.file(dataDir))
+          .isInstanceOf(JdbcStoreException.class)
+          .hasMessage("the data dir " + dataDir.toAbsolutePath().normalize() + " is in use by "
+              + "another Taskmill process (H2 file lock); stop it or choose another --data-dir");
+    }
+    try (Store afterwards = H2Stores.file(dataDir)) {
+      assertThat(afterwards.info().exclusive()).isTrue();
+    }
+  }
+
+  @Test
+  void migratesAnEmptyDatabaseToTheCurrentSchema() throws Exception {
+    H2Stores.file(dataDir).close();
+
+    String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("taskmill");
+    try (var c = DriverManager.getConnection(url)) {
+      var tables = new ArrayList<String>();
+      try (var rs = c.createStatement().executeQuery(
+          "SELECT table_name FROM information_schema.tables WHERE table_schema = 'PUBLIC' "
+              + "ORDER BY table_name")) {
+        while (rs.next()) {
+          tables.add(rs.getString(1));
+        }
+      }
+      assertThat(tables).containsExactly(
+          "TM_JOB", "TM_JOB_EVENT", "TM_JOB_LOG", "TM_QUEUE", "tm_schema_history");
+
+      var versions = new ArrayList<String>();
+      try (var rs = c.createStatement().executeQuery(
+          "SELECT \"version\", \"success\" FROM \"tm_schema_history\" WHERE \"type\" = 'SQL' "
+              + "ORDER BY \"installed_rank\"")) {
+        while (rs.next()) {
+          assertThat(rs.getBoolean(2)).isTrue();
+          versions.add(rs.getString(1));
+        }
+      }
+      assertThat(versions).containsExactly("1", "2", "3");
+
+      var indexes = new ArrayList<String>();
+      try (var rs = c.createStatement().executeQuery(
+          "SELECT index_name FROM information_schema.indexes WHERE table_name = 'TM_JOB'")) {
+        while (rs.next()) {
+          indexes.add(rs.getString(1));
+        }
+      }
+      assertThat(indexes).contains("TM_JOB_CLAIM_IDX", "TM_JOB_DUE_IDX", "TM_JOB_LEASE_IDX");
+    }
+  }
+
+  @Test
+  void theSchemaRejectsRowsThatBreakTheStateRules() throws Exception {
+    H2Stores.file(dataDir).close();
+    String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("taskmill");
+    String insert = "INSERT INTO tm_job (id, type, queue, state, priority, run_at, max_attempts, "
+        + "lease_owner, lease_expires_at, created_at, updated_at, finished_at) VALUES "
+        + "(RANDOM_UUID(), 't', 'q', '%s', 0, CURRENT_TIMESTAMP, 1, %s, %s, CURRENT_TIMESTAMP, "
+        + "CURRENT_TIMESTAMP, %s)";
+    try (var c = DriverManager.getConnection(url)) {
+      for (String bad : List.of(
+          insert.formatted("SUCCEEDED", "NULL", "NULL", "NULL"),
+          insert.formatted("ENQUEUED", "NULL", "NULL", "CURRENT_TIMESTAMP"),
+          insert.formatted("RUNNING", "NULL", "CURRENT_TIMESTAMP", "NULL"),
+          insert.formatted("RUNNING", "'n'", "NULL", "NULL"),
+          insert.formatted("LOST", "NULL", "NULL", "NULL"))) {
+        assertThatThrownBy(() -> c.createStatement().executeUpdate(bad))
+            .as(bad).hasMessageContaining("Check constraint");
+      }
+      c.createStatement().executeUpdate(insert.formatted("RUNNING", "'n'", "CURRENT_TIMESTAMP",
+          "NULL"));
+    }
+  }
+}
