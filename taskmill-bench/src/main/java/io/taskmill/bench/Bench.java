@@ -1,0 +1,435 @@
+package io.taskmill.bench;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.taskmill.JobId;
+import io.taskmill.JobOptions;
+import io.taskmill.JobRequest;
+import io.taskmill.Taskmill;
+import io.taskmill.TaskmillBuilder;
+import io.taskmill.demo.DemoHandlers;
+import io.taskmill.demo.DemoHandlers.Noop;
+import io.taskmill.job.Job;
+import io.taskmill.job.JobState;
+import io.taskmill.spi.JobCount;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Measures the engine on the embedded H2 store in file mode: drain throughput, batch enqueue
+ * rate and idle pickup latency, after a warm-up. Prints a table (or one JSON object with {@code
+ * --json}); progress goes to stderr.
+ */
+@Command(
+    name = "taskmill bench",
+    mixinStandardHelpOptions = true,
+    versionProvider = Bench.Version.class,
+    sortOptions = false,
+    description = {
+      "Measures Taskmill on the embedded H2 store in file mode (never in memory), after a warm-up:",
+      "  enqueue  N demo.noop jobs, enqueueAll in batches into a paused queue",
+      "  drain    the queue resumed: jobs/s until all N have SUCCEEDED",
+      "  pickup   one job at a time on an idle engine: enqueue call to handler start",
+      "Goals: drain >= 10,000 jobs/s, enqueue >= 50,000 jobs/s, pickup p99 <= 10 ms.",
+      "Progress goes to stderr; the table (or --json) to stdout.",
+      ""
+    })
+public final class Bench implements Callable<Integer> {
+  static final double DRAIN_GOAL = 10_000;
+  static final double ENQUEUE_GOAL = 50_000;
+  static final double PICKUP_P99_GOAL_MS = 10;
+
+  private static final String BENCH_QUEUE = "bench";
+  private final java.util.concurrent.atomic.LongAdder noopRuns = new java.util.concurrent.atomic.LongAdder();
+  private static final String LATENCY_QUEUE = "latency";
+  private static final String MARK = "bench.mark";
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--jobs", paramLabel = "N", defaultValue = "50000",
+      description = "Jobs for the drain and enqueue measurements (default: ${DEFAULT-VALUE}).")
+  int jobs;
+
+  @Option(names = "--batch", paramLabel = "B", defaultValue = "1000",
+      description = "Jobs per enqueueAll call (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--samples", paramLabel = "S", defaultValue = "1000",
+      description = "Pickup latency samples (default: ${DEFAULT-VALUE}).")
+  int samples;
+
+  @Option(names = "--warmup", paramLabel = "W", defaultValue = "5000",
+      description = "Warm-up jobs drained before measuring (default: ${DEFAULT-VALUE});"
+          + " a tenth as many pickup samples (at most 200) warm up the latency path.")
+  int warmup;
+
+  @Option(names = "--concurrency", paramLabel = "C", defaultValue = "256",
+      description = "Concurrency of the drained queue (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--claim-batch", paramLabel = "K", defaultValue = "300",
+      description = "Engine claimBatchSize (default: ${DEFAULT-VALUE}).")
+  int claimBatch;
+
+  @Option(names = "--completion-batch", paramLabel = "K", defaultValue = "1000",
+      description = "Engine completionBatchSize (default: ${DEFAULT-VALUE}).")
+  int completionBatch;
+
+  @Option(names = "--pool-size", paramLabel = "P", defaultValue = "8",
+      description = "Database connection pool size (default: ${DEFAULT-VALUE}).")
+  int poolSize;
+
+  @Option(names = "--drain-poll-ms", paramLabel = "MS", defaultValue = "20",
+      description = "How often the drain checks its progress (default: ${DEFAULT-VALUE}).")
+  int drainPollMs;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Keep the database in DIR (kept afterwards). Default: a fresh temporary"
+          + " directory, deleted at the end.")
+  Path dataDir;
+
+  @Option(names = "--phase-timeout", paramLabel = "SECONDS", defaultValue = "600",
+      description = "Give up on a phase after this long (default: ${DEFAULT-VALUE}).")
+  int phaseTimeoutSeconds;
+
+  @Option(names = "--json", description = "Print only one JSON object with the figures and configuration.")
+  boolean json;
+
+  @Option(names = {"-v", "--verbose"}, description = "Log what Taskmill does (INFO) to stderr.")
+  boolean verbose;
+
+  /** {@code --version}: the jar's version and the JVM. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Bench.class.getPackage().getImplementationVersion();
+      return new String[] {"taskmill bench " + (v == null ? "(development build)" : v),
+          "JVM: " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+    }
+  }
+
+  /** Payload of {@code bench.mark}: which pickup sample this is. */
+  public record Mark(int sample) {}
+
+  /** Handler start times of the pickup samples, by sample number; one sample runs at a time. */
+  private volatile CompletableFuture<Long> currentStart = new CompletableFuture<>();
+  private volatile int currentSample = -1;
+
+  private PrintStream err = System.err;
+
+  public static void main(String[] args) {
+    System.exit(newCommandLine().execute(args));
+  }
+
+  /** The command line with a one-line error report (stack trace with {@code --verbose}). */
+  static CommandLine newCommandLine() {
+    var cli = new CommandLine(new Bench());
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      var err = commandLine.getErr();
+      err.println("bench failed: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+      if (parseResult.hasMatchedOption("--verbose")) {
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return 1;
+    });
+    return cli;
+  }
+
+  /** The measured figures. */
+  record Results(double drainJobsPerSec, double enqueueJobsPerSec, double pickupP50Ms,
+      double pickupP99Ms, double pickupMaxMs) {}
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    if (verbose) {
+      ((Logger) LoggerFactory.getLogger("io.taskmill")).setLevel(Level.INFO);
+    }
+    boolean temporary = dataDir == null;
+    Path dir = temporary ? Files.createTempDirectory("taskmill-bench-") : dataDir.toAbsolutePath();
+    Files.createDirectories(dir);
+    Map<String, Object> config = config(dir, temporary);
+    Results results;
+    Taskmill tm = null;
+    try {
+      TaskmillBuilder builder = Taskmill.builder()
+          .dataDir(dir)
+          .poolSize(poolSize)
+          .claimBatchSize(claimBatch)
+          .completionBatchSize(completionBatch)
+          .queue(BENCH_QUEUE, q -> q.concurrency(concurrency))
+          .queue(LATENCY_QUEUE, q -> q.concurrency(4))
+          .handler(MARK, Mark.class, (p, ctx) -> {
+            long now = System.nanoTime();
+            if (p.sample() == currentSample) {
+              currentStart.complete(now);
+            }
+          }, h -> h.queue(LATENCY_QUEUE));
+      // demo.noop, counted: the same empty handler, so the drain can follow progress in memory.
+      builder.handler(DemoHandlers.NOOP, Noop.class, (p, ctx) -> noopRuns.increment());
+      progress("starting the engine on H2 file store in %s", dir);
+      tm = builder.start();
+      tm.queues().pause(BENCH_QUEUE);
+
+      progress("warming up: %,d jobs", warmup);
+      if (warmup > 0) {
+        enqueuePaused(tm, warmup);
+        drain(tm, warmup);
+      }
+      int warmSamples = Math.min(200, Math.max(samples / 10, 20));
+      pickup(tm, warmSamples, -1_000_000);
+
+      progress("enqueueing %,d jobs in batches of %,d into the paused queue", jobs, batch);
+      double enqueueSeconds = enqueuePaused(tm, jobs);
+      double enqueueRate = jobs / enqueueSeconds;
+      progress("  %,.0f jobs/s (%.2f s)", enqueueRate, enqueueSeconds);
+
+      progress("draining %,d jobs with concurrency %d", jobs, concurrency);
+      double drainSeconds = drain(tm, jobs);
+      double drainRate = jobs / drainSeconds;
+      progress("  %,.0f jobs/s (%.2f s)", drainRate, drainSeconds);
+
+      progress("measuring pickup latency: %,d jobs, one at a time", samples);
+      long[] latencies = pickup(tm, samples, 0);
+      Arrays.sort(latencies);
+      results = new Results(drainRate, enqueueRate, ms(percentile(latencies, 0.50)),
+          ms(percentile(latencies, 0.99)), ms(latencies[latencies.length - 1]));
+    } finally {
+      if (tm != null) {
+        try {
+          tm.queues().resume(BENCH_QUEUE);
+        } catch (RuntimeException e) {
+          // the store is gone; nothing to leave tidy
+        }
+        tm.close();
+      }
+      if (temporary) {
+        deleteRecursively(dir);
+      }
+    }
+    var stdout = spec.commandLine().getOut();
+    stdout.print(json ? Report.json(results, config) : Report.table(results, config));
+    stdout.flush();
+    return 0;
+  }
+
+  private void validate() {
+    var cl = spec.commandLine();
+    check(cl, jobs >= 1 && jobs <= 10_000_000, "--jobs must be between 1 and 10000000, was " + jobs);
+    check(cl, batch >= 1 && batch <= 10_000, "--batch must be between 1 and 10000, was " + batch);
+    check(cl, samples >= 1 && samples <= 1_000_000, "--samples must be between 1 and 1000000, was " + samples);
+    check(cl, warmup >= 0, "--warmup must be 0 or more, was " + warmup);
+    check(cl, drainPollMs >= 1 && drainPollMs <= 10_000, "--drain-poll-ms must be between 1 and 10000, was " + drainPollMs);
+    check(cl, phaseTimeoutSeconds >= 1, "--phase-timeout must be at least 1, was " + phaseTimeoutSeconds);
+    // concurrency, claim and completion batch and pool size are checked by the engine's builder.
+  }
+
+  private static void check(CommandLine cl, boolean ok, String message) {
+    if (!ok) {
+      throw new ParameterException(cl, message);
+    }
+  }
+
+  /** Enqueues {@code n} no-op jobs into the paused queue in batches; returns the seconds it took. */
+  private double enqueuePaused(Taskmill tm, int n) {
+    var options = JobOptions.queue(BENCH_QUEUE);
+    var noop = new Noop();
+    long start = System.nanoTime();
+    for (int done = 0; done < n; ) {
+      int size = Math.min(batch, n - done);
+      var requests = new ArrayList<JobRequest>(size);
+      for (int i = 0; i < size; i++) {
+        requests.add(JobRequest.of(DemoHandlers.NOOP, noop, options));
+      }
+      tm.enqueueAll(requests);
+      done += size;
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /**
+   * Resumes the bench queue and waits until {@code n} more no-op jobs have succeeded; pauses it
+   * again. Returns the seconds from resume until every outcome was committed.
+   *
+   * <p>Progress is followed through an in-memory count of handler runs rather than by polling
+   * {@code counts()}, whose full-table GROUP BY would compete with the drain for the same two
+   * cores; {@code counts()} only confirms the end, so the figure includes the last commit.
+   */
+  private double drain(Taskmill tm, int n) throws TimeoutException {
+    long before = count(tm.jobs().counts(), DemoHandlers.NOOP, JobState.SUCCEEDED);
+    long target = before + n;
+    long runsBefore = noopRuns.sum();
+    long start = System.nanoTime();
+    long deadline = start + TimeUnit.SECONDS.toNanos(phaseTimeoutSeconds);
+    long nextReport = start + TimeUnit.SECONDS.toNanos(2);
+    tm.queues().resume(BENCH_QUEUE);
+    try {
+      while (true) {
+        long now = System.nanoTime();
+        long ran = noopRuns.sum() - runsBefore;
+        if (ran >= n) {
+          List<JobCount> counts = tm.jobs().counts();
+          long succeeded = count(counts, DemoHandlers.NOOP, JobState.SUCCEEDED);
+          if (succeeded >= target) {
+            return (System.nanoTime() - start) / 1e9;
+          }
+          long dead = count(counts, DemoHandlers.NOOP, JobState.DEAD);
+          if (dead > 0) {
+            throw new IllegalStateException(dead + " demo.noop jobs went DEAD during the drain");
+          }
+        }
+        if (now >= deadline) {
+          throw new TimeoutException(String.format(Locale.ROOT,
+              "drain did not finish in %d s: %,d of %,d ran; states now %s", phaseTimeoutSeconds,
+              ran, n, describe(tm.jobs().counts(), DemoHandlers.NOOP)));
+        }
+        if (now >= nextReport) {
+          progress("  %,d/%,d ran after %.1f s", ran, n, (now - start) / 1e9);
+          nextReport += TimeUnit.SECONDS.toNanos(2);
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ran >= n ? 1 : drainPollMs));
+      }
+    } finally {
+      tm.queues().pause(BENCH_QUEUE);
+    }
+  }
+
+  /**
+   * Enqueues {@code count} jobs one at a time on the idle latency queue, each after the previous
+   * finished; returns enqueue-call-start to handler-start for each, in nanoseconds.
+   */
+  private long[] pickup(Taskmill tm, int count, int firstSample)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long[] out = new long[count];
+    long timeoutNanos = TimeUnit.SECONDS.toNanos(Math.min(phaseTimeoutSeconds, 30));
+    for (int i = 0; i < count; i++) {
+      var started = new CompletableFuture<Long>();
+      currentStart = started;
+      currentSample = firstSample + i;
+      long t0 = System.nanoTime();
+      JobId id = tm.enqueue(MARK, new Mark(firstSample + i), JobOptions.defaults());
+      long handlerStart;
+      try {
+        handlerStart = started.get(timeoutNanos, TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        throw new TimeoutException("pickup sample " + i + " (job " + id + ") did not start within "
+            + Duration.ofNanos(timeoutNanos).toSeconds() + " s; job is "
+            + tm.jobs().get(id).map(Job::state).orElse(null));
+      }
+      out[i] = handlerStart - t0;
+      awaitTerminal(tm, id, timeoutNanos);
+    }
+    return out;
+  }
+
+  private static void awaitTerminal(Taskmill tm, JobId id, long timeoutNanos) throws TimeoutException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    while (true) {
+      JobState state = tm.jobs().get(id).map(Job::state).orElse(null);
+      if (state != null && state.isTerminal()) {
+        if (state != JobState.SUCCEEDED) {
+          throw new IllegalStateException("pickup job " + id + " ended " + state);
+        }
+        return;
+      }
+      if (System.nanoTime() >= deadline) {
+        throw new TimeoutException("pickup job " + id + " did not finish; it is " + state);
+      }
+      LockSupport.parkNanos(200_000);
+    }
+  }
+
+  private Map<String, Object> config(Path dir, boolean temporary) {
+    var c = new LinkedHashMap<String, Object>();
+    c.put("store", "H2 file");
+    c.put("dataDir", dir.toString());
+    c.put("dataDirKept", !temporary);
+    c.put("jdk", Runtime.version().toString() + " (" + System.getProperty("java.vendor") + ")");
+    c.put("cores", Runtime.getRuntime().availableProcessors());
+    c.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    c.put("jobs", jobs);
+    c.put("warmupJobs", warmup);
+    c.put("enqueueBatch", batch);
+    c.put("concurrency", concurrency);
+    c.put("claimBatchSize", claimBatch);
+    c.put("completionBatchSize", completionBatch);
+    c.put("poolSize", poolSize);
+    c.put("pickupSamples", samples);
+    c.put("drainPollMs", drainPollMs);
+    return c;
+  }
+
+  private static long count(List<JobCount> counts, String type, JobState state) {
+    return counts.stream().filter(c -> c.type().equals(type) && c.state() == state)
+        .mapToLong(JobCount::count).sum();
+  }
+
+  private static String describe(List<JobCount> counts, String type) {
+    var m = new LinkedHashMap<JobState, Long>();
+    counts.stream().filter(c -> c.type().equals(type)).forEach(c -> m.merge(c.state(), c.count(), Long::sum));
+    return m.toString();
+  }
+
+  /** Nearest-rank percentile of sorted values. */
+  static long percentile(long[] sorted, double p) {
+    int rank = (int) Math.ceil(p * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+
+  private void progress(String format, Object... args) {
+    err.printf(Locale.ROOT, "bench: " + format + "%n", args);
+    err.flush();
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+        if (e != null) {
+          throw e;
+        }
+        Files.delete(d);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}
