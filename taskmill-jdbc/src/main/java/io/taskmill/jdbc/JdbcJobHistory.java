@@ -4,7 +4,6 @@ import io.taskmill.JobId;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobState;
-import io.taskmill.spi.NewJob;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -28,32 +27,18 @@ final class JdbcJobHistory {
   /** One log line of a job. */
   record LogRow(JobId jobId, JobLogLine line) {}
 
-  private final NamedSql insertEvent;
+  private final NamedSql jobCreation;
   private final NamedSql insertEventFromJob;
   private final NamedSql listEvents;
   private final NamedSql insertLog;
   private final NamedSql listLogs;
 
   JdbcJobHistory(SqlFile sql) {
-    insertEvent = sql.get("insertEvent");
+    jobCreation = sql.get("jobCreation");
     insertEventFromJob = sql.get("insertEventFromJob");
     listEvents = sql.get("listEvents");
     insertLog = sql.get("insertLog");
     listLogs = sql.get("listLogs");
-  }
-
-  /** Records the creation of new jobs: from nothing to their first state, attempt 0. */
-  void insertCreated(Connection c, List<NewJob> jobs, String node) throws SQLException {
-    insertEvent.batch(c, jobs.stream()
-        .map(j -> Params.of("jobId", j.id())
-            .set("at", j.createdAt())
-            .set("fromState", null)
-            .set("toState", j.state())
-            .set("node", node)
-            .set("attempt", 0)
-            .set("error", null)
-            .set("message", null))
-        .toList());
   }
 
   void insertTransitions(Connection c, List<Transition> transitions) throws SQLException {
@@ -68,8 +53,27 @@ final class JdbcJobHistory {
         .toList());
   }
 
+  /**
+   * A job's history: its creation, read from the job row (created_at, created_by, and the state it
+   * started in, which is the first transition's {@code from}), then every stored transition.
+   */
   List<JobEvent> events(Connection c, JobId id) throws SQLException {
-    return listEvents.query(c, Params.of("jobId", id), JobRows::event);
+    List<JobEvent> creation = jobCreation.query(c, Params.of("jobId", id), rs -> new JobEvent(
+        0, id, JobRows.instant(rs, "created_at"), null, JobState.valueOf(rs.getString("state")),
+        rs.getString("created_by"), 0, null, null));
+    if (creation.isEmpty()) {
+      return List.of();
+    }
+    List<JobEvent> transitions = listEvents.query(c, Params.of("jobId", id), JobRows::event);
+    JobEvent created = creation.get(0);
+    if (!transitions.isEmpty()) {
+      JobEvent first = created;
+      created = new JobEvent(0, id, first.at(), null, transitions.get(0).from(), first.node(), 0, null, null);
+    }
+    var all = new java.util.ArrayList<JobEvent>(transitions.size() + 1);
+    all.add(created);
+    all.addAll(transitions);
+    return all;
   }
 
   void insertLogs(Connection c, List<LogRow> rows) throws SQLException {

@@ -93,17 +93,18 @@ final class JdbcJobs {
   }
 
   /** Inserts jobs in one batch; a duplicate key fails the batch, so callers pass keyless jobs. */
-  void insertAll(Connection c, List<NewJob> jobs) throws SQLException {
-    insertJob.batch(c, jobs.stream().map(JdbcJobs::insertParams).toList());
+  void insertAll(Connection c, List<NewJob> jobs, String node) throws SQLException {
+    insertJob.batch(c, jobs.stream().map(j -> insertParams(j, node)).toList());
   }
 
   /** Inserts one job; throws on a duplicate key (or returns 0 where the dialect skips it). */
-  int insert(Connection c, NewJob job) throws SQLException {
-    return insertJob.update(c, insertParams(job));
+  int insert(Connection c, NewJob job, String node) throws SQLException {
+    return insertJob.update(c, insertParams(job, node));
   }
 
-  private static Params insertParams(NewJob job) {
+  private static Params insertParams(NewJob job, String node) {
     return Params.of("id", job.id())
+        .set("node", node)
         .set("type", job.type())
         .set("queue", job.queue())
         .set("state", job.state())

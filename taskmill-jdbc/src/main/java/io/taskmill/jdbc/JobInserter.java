@@ -46,8 +46,7 @@ final class JobInserter {
     if (keyless.isEmpty()) {
       return;
     }
-    jobs.insertAll(c, keyless);
-    history.insertCreated(c, keyless, node);
+    jobs.insertAll(c, keyless, node);
     keyless.clear();
   }
 
@@ -59,8 +58,7 @@ final class JobInserter {
    */
   private InsertedJob insertKeyed(Connection c, NewJob job, String node) throws SQLException {
     try {
-      if (jobs.insert(c, job) == 1) {
-        history.insertCreated(c, List.of(job), node);
+      if (jobs.insert(c, job, node) == 1) {
         return created(job);
       }
     } catch (SQLException e) {

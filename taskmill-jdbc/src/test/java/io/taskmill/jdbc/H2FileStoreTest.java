@@ -120,8 +120,8 @@ class H2FileStoreTest {
     H2Stores.file(dataDir).close();
     String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("taskmill");
     String insert = "INSERT INTO tm_job (id, type, queue, state, priority, run_at, max_attempts, "
-        + "lease_owner, lease_expires_at, created_at, updated_at, finished_at) VALUES "
-        + "(RANDOM_UUID(), 't', 'q', '%s', 0, CURRENT_TIMESTAMP, 1, %s, %s, CURRENT_TIMESTAMP, "
+        + "lease_owner, lease_expires_at, created_by, created_at, updated_at, finished_at) VALUES "
+        + "(RANDOM_UUID(), 't', 'q', '%s', 0, CURRENT_TIMESTAMP, 1, %s, %s, 'n', CURRENT_TIMESTAMP, "
         + "CURRENT_TIMESTAMP, %s)";
     try (var c = DriverManager.getConnection(url)) {
       for (String bad : List.of(

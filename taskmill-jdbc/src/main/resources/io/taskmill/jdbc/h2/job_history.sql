@@ -1,9 +1,10 @@
 -- Queries on tm_job_event and tm_job_log for H2: append-only history of each job.
 
--- name: insertEvent
--- For new jobs: their attempt is 0 and the values are known without reading the row.
-INSERT INTO tm_job_event (job_id, at, from_state, to_state, node, attempt, error, message)
-VALUES (:jobId, :at, :fromState, :toState, :node, :attempt, :error, :message)
+-- name: jobCreation
+-- A job's creation is recorded on its row, not as an event row: half the writes per enqueue.
+SELECT id, created_at, created_by, state
+FROM tm_job
+WHERE id = :jobId
 
 -- name: insertEventFromJob
 -- Takes the attempt from the row as it is after the change, in the same transaction.

@@ -21,6 +21,9 @@ CREATE TABLE tm_job (
     cancel_requested BOOLEAN                     NOT NULL DEFAULT FALSE,
     last_error       VARCHAR(65536),
     log_count        INT                         NOT NULL DEFAULT 0,
+    -- With created_at and the first event's from_state, this records the job's creation, so
+    -- enqueue writes one row per job instead of a row and an event (see JdbcJobHistory.events).
+    created_by       VARCHAR(200)                NOT NULL,
     created_at       TIMESTAMP(6) WITH TIME ZONE NOT NULL,
     updated_at       TIMESTAMP(6) WITH TIME ZONE NOT NULL,
     finished_at      TIMESTAMP(6) WITH TIME ZONE,
