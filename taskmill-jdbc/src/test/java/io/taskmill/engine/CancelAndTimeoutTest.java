@@ -26,7 +26,7 @@ class CancelAndTimeoutTest {
     try (Taskmill tm = Taskmill.builder().inMemory()
         .handler("test.slow", Step.class, (p, ctx) -> {
           try {
-            Thread.sleep(60_000);
+            Payloads.blockUntilInterrupted();
           } catch (InterruptedException e) {
             interrupted.set(ctx.isCancelled());
             throw e;
@@ -91,7 +91,7 @@ class CancelAndTimeoutTest {
         .handler("test.long", Step.class, (p, ctx) -> {
           started.countDown();
           try {
-            Thread.sleep(60_000);
+            Payloads.blockUntilInterrupted();
           } finally {
             sawCancel.set(ctx.isCancelled());
           }

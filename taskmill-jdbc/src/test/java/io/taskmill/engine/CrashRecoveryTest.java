@@ -98,7 +98,7 @@ class CrashRecoveryTest {
         .shutdownGrace(Duration.ofMillis(300))
         .handler("test.long", Step.class, (p, ctx) -> {
           started.countDown();
-          Thread.sleep(60_000);
+          Payloads.blockUntilInterrupted();
         })
         .handler("test.short", Step.class, (p, ctx) -> {})
         .start()) {

@@ -90,13 +90,13 @@ class DispatchTest {
     try (Taskmill tm = Taskmill.builder().inMemory()
         .handler("test.step", Step.class, (p, ctx) -> {
           maxSeen.accumulateAndGet(running.incrementAndGet(), Math::max);
-          Thread.sleep(5); // hold the slot so overlaps are likely
+          Payloads.work(Duration.ofMillis(5)); // hold the slot so overlaps are likely
           running.decrementAndGet();
         }, h -> h.queue("media"))
         .handler("render.thumbnails", Step.class, (p, ctx) -> {
           maxSeen.accumulateAndGet(running.incrementAndGet(), Math::max);
           thumbsMax.accumulateAndGet(thumbsRunning.incrementAndGet(), Math::max);
-          Thread.sleep(5);
+          Payloads.work(Duration.ofMillis(5));
           thumbsRunning.decrementAndGet();
           running.decrementAndGet();
         }, h -> h.queue("media").maxConcurrency(2))

@@ -22,7 +22,7 @@ public final class KillTarget {
             System.out.println("started " + ctx.jobId());
             System.out.flush();
           }
-          Thread.sleep(20);
+          Payloads.work(java.time.Duration.ofMillis(20));
         })
         .queue("default", q -> q.concurrency(8))
         .start();
