@@ -21,7 +21,10 @@ import java.sql.SQLTransientConnectionException;
  * retention of old chunks is kept because Linux may hold dirty pages for 30 s.
  */
 final class Database implements AutoCloseable {
-  /** Deadlock victims are retried; the transaction was rolled back, so a rerun is safe. */
+  /**
+   * Deadlock victims (and PostgreSQL serialization failures) are retried; the transaction was
+   * rolled back, so a rerun is safe.
+   */
   private static final int MAX_TRIES = 3;
 
   private final HikariDataSource dataSource;
@@ -87,7 +90,7 @@ final class Database implements AutoCloseable {
         }
       } catch (SQLException e) {
         // Only a rolled-back transaction may run again; a committed one must not apply twice.
-        if (!committed && isDeadlock(e) && tries < MAX_TRIES) {
+        if (!committed && isRetryable(e) && tries < MAX_TRIES) {
           continue;
         }
         throw translate(operation, e);
@@ -103,8 +106,19 @@ final class Database implements AutoCloseable {
     }
   }
 
-  private static boolean isDeadlock(SQLException e) {
-    return "40001".equals(e.getSQLState());
+  /** A deadlock victim or serialization failure, here or as the cause of a failed batch. */
+  private boolean isRetryable(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && dialect.isRetryable(s)) {
+        return true;
+      }
+    }
+    for (SQLException next = e.getNextException(); next != null; next = next.getNextException()) {
+      if (dialect.isRetryable(next)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Maps a failure to {@link StoreUnavailableException} when the database is unreachable. */

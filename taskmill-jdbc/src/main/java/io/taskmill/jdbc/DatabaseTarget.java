@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * Which database a store opens, worked out from {@link StoreSettings} before anything connects.
  *
  * @param url the JDBC URL to connect with
- * @param name short store name for {@code StoreInfo} ({@code h2-file}, {@code h2-mem}, …)
+ * @param name short store name for {@code StoreInfo} ({@code h2-file}, {@code h2-mem},
+ *     {@code postgres}, …)
  * @param exclusive true when no other process can share the database while it is open
  * @param identity what makes two targets the same database in this JVM (file path or memory name)
  * @param dataDir the data directory the user chose, or null; named in error messages
@@ -62,12 +63,16 @@ record DatabaseTarget(
   private static DatabaseTarget fromUrl(String url, Path dataDir) {
     String lower = url.toLowerCase(Locale.ROOT);
     if (lower.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("PostgreSQL support arrives with the cluster store; "
-          + "for now use an H2 URL (jdbc:h2:...) or a data dir");
+      // Shared by design: other processes may use the same database, so not exclusive; the
+      // server makes each commit durable, so no checkpoint after writes.
+      String description = PASSWORD.matcher(url).replaceAll("$1***");
+      return new DatabaseTarget(
+          url, Dialect.POSTGRES, "postgres", false, description, null, false);
     }
     if (!lower.startsWith("jdbc:h2:")) {
       throw new IllegalArgumentException("unsupported JDBC URL '" + PASSWORD.matcher(url)
-          .replaceAll("$1***") + "': Taskmill supports H2 (jdbc:h2:...) for now");
+          .replaceAll("$1***") + "': Taskmill supports H2 (jdbc:h2:...) and PostgreSQL "
+          + "(jdbc:postgresql:...)");
     }
     String location = url.substring("jdbc:h2:".length());
     int semicolon = location.indexOf(';');

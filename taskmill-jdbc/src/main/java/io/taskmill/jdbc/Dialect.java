@@ -5,11 +5,17 @@ import java.util.List;
 
 /**
  * A database dialect: where its queries and migrations live and the few behaviours the Java side
- * must know about. Adding PostgreSQL means a constant here, {@code postgres/*.sql} with the same
- * query names, and {@code db/migration/postgres}.
+ * must know about. Each dialect has {@code <dir>/*.sql} with the same query names and
+ * {@code db/migration/<dir>} with the same migration versions ({@code DialectQueriesTest}).
  */
 enum Dialect {
-  H2("h2", true);
+  H2("h2", true),
+  /**
+   * PostgreSQL: claims lock their candidates with {@code FOR UPDATE SKIP LOCKED}, so nodes claim
+   * concurrently; keyed inserts use {@code ON CONFLICT (idempotency_key) DO NOTHING}, because any
+   * error aborts a PostgreSQL transaction and the store could not go on to read the winner.
+   */
+  POSTGRES("postgres", false);
 
   /** Query files every dialect provides, one per table family. */
   static final List<String> SQL_FILES = List.of("jobs", "job_history", "queues");
@@ -52,6 +58,29 @@ enum Dialect {
   String writeCommittedStatement() {
     return switch (this) {
       case H2 -> "CHECKPOINT";
+      case POSTGRES -> throw new UnsupportedOperationException(
+          "PostgreSQL makes a commit durable itself; nothing to run after it");
+    };
+  }
+
+  /**
+   * True when {@code insertJob} skips a row whose idempotency key is taken (it returns 0) instead
+   * of failing, so a unique violation from it is always some other constraint (the job id).
+   */
+  boolean insertSkipsTakenKeys() {
+    return this == POSTGRES;
+  }
+
+  /**
+   * True when {@code e} means the transaction was rolled back by the database to resolve a
+   * conflict (a deadlock or a serialization failure), so running it again is safe. H2 reports its
+   * deadlocks as 40001; PostgreSQL uses 40P01 for deadlocks and 40001 for serialization failures.
+   */
+  boolean isRetryable(SQLException e) {
+    String state = e.getSQLState();
+    return switch (this) {
+      case H2 -> "40001".equals(state);
+      case POSTGRES -> "40001".equals(state) || "40P01".equals(state);
     };
   }
 
@@ -72,6 +101,15 @@ enum Dialect {
         case 90098, 90121, 90067, 90007 -> true;
         default -> false;
       };
+      // 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now (starting up or in
+      // recovery), 53300 too many connections. A dropped or closed connection is 08xxx.
+      case POSTGRES -> {
+        String state = e.getSQLState();
+        yield state != null && switch (state) {
+          case "57P01", "57P02", "57P03", "53300" -> true;
+          default -> false;
+        };
+      }
     };
   }
 
@@ -79,6 +117,7 @@ enum Dialect {
   boolean isFileLocked(SQLException e) {
     return switch (this) {
       case H2 -> e.getErrorCode() == 90020; // DATABASE_ALREADY_OPEN_1, raised for a locked file
+      case POSTGRES -> false; // a server database has no file lock
     };
   }
 }

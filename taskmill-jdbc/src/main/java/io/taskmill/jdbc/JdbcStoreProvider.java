@@ -141,9 +141,10 @@ public final class JdbcStoreProvider implements StoreProvider {
           return new JdbcStoreException(inUse(target, "by another Taskmill process (H2 file lock)",
               "stop it"), e);
         }
-        if ("28000".equals(s.getSQLState())) {
+        if ("28000".equals(s.getSQLState()) || "28P01".equals(s.getSQLState())) {
           return new JdbcStoreException("cannot log in to " + target.description()
-              + ": wrong user or password (H2 keeps the ones it was created with)", e);
+              + ": wrong user or password" + (target.dialect() == Dialect.H2
+                  ? " (H2 keeps the ones it was created with)" : ""), e);
         }
         return new JdbcStoreException("cannot open the store at " + target.description() + ": "
             + Database.firstLine(s) + "; check the URL or data dir and its permissions", e);

@@ -54,7 +54,8 @@ final class JobInserter {
    * Inserts a keyed job, or returns the job that already holds its key. The constraint decides:
    * a concurrent inserter of the same key blocks on the unique index until the first commits,
    * then sees the violation and reads the committed winner; a duplicate earlier in this batch is
-   * found the same way, since the transaction sees its own rows.
+   * found the same way, since the transaction sees its own rows. On PostgreSQL the insert's
+   * {@code ON CONFLICT DO NOTHING} waits the same way and inserts 0 rows instead of failing.
    */
   private InsertedJob insertKeyed(Connection c, NewJob job, String node) throws SQLException {
     try {
@@ -62,7 +63,9 @@ final class JobInserter {
         return created(job);
       }
     } catch (SQLException e) {
-      if (!dialect.isUniqueViolation(e)) {
+      // Where the insert skips taken keys, a violation is another constraint (the job id), and
+      // PostgreSQL has aborted the transaction anyway, so nothing more may run in it.
+      if (!dialect.isUniqueViolation(e) || dialect.insertSkipsTakenKeys()) {
         throw e;
       }
       Optional<InsertedJob> existing = jobs.findByIdempotencyKey(c, job.idempotencyKey());

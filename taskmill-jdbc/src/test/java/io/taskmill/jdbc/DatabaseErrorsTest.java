@@ -10,6 +10,8 @@ import io.taskmill.spi.StoreUnavailableException;
 import io.taskmill.testkit.store.TestJobs;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Which failures mean "the database is unavailable" and which name the failed operation. */
@@ -39,6 +41,49 @@ class DatabaseErrorsTest {
             .hasMessageStartingWith("jobClaim: the database " + URL + " is unavailable");
       }
     }
+  }
+
+  @Test
+  void postgresShutdownsAndConnectionLimitsMeanUnavailable() {
+    try (var db = new Database(pool(1), Dialect.POSTGRES, URL, false)) {
+      for (SQLException e : new SQLException[] {
+          new SQLException("An I/O error occurred while sending to the backend", "08006"),
+          new SQLException("This connection has been closed.", "08003"),
+          new SQLException("terminating connection due to administrator command", "57P01"),
+          new SQLException("the database system is starting up", "57P03"),
+          new SQLException("sorry, too many clients already", "53300")}) {
+        assertThat(db.translate("jobClaim", e))
+            .as(e.getMessage())
+            .isInstanceOf(StoreUnavailableException.class);
+      }
+      assertThat(db.translate("jobInsertMany", new SQLException("duplicate key", "23505")))
+          .isInstanceOf(JdbcStoreException.class);
+      assertThat(Dialect.POSTGRES.isUniqueViolation(new SQLException("duplicate key", "23505")))
+          .isTrue();
+    }
+  }
+
+  @Test
+  void postgresDeadlocksAndSerializationFailuresAreRetried() {
+    try (var db = new Database(pool(1), Dialect.POSTGRES, URL, false)) {
+      for (String state : List.of("40P01", "40001")) {
+        var tries = new AtomicInteger();
+        String result = db.write("jobClaim", c -> {
+          if (tries.incrementAndGet() == 1) {
+            throw new SQLException("deadlock detected", state);
+          }
+          return "done";
+        });
+        assertThat(result).as(state).isEqualTo("done");
+        assertThat(tries).as(state).hasValue(2);
+      }
+    }
+  }
+
+  @Test
+  void h2RetriesOnlyItsOwnDeadlockState() {
+    assertThat(Dialect.H2.isRetryable(new SQLException("deadlock", "40001"))).isTrue();
+    assertThat(Dialect.H2.isRetryable(new SQLException("deadlock", "40P01"))).isFalse();
   }
 
   @Test

@@ -76,18 +76,27 @@ class JdbcStoreProviderTest {
   }
 
   @Test
-  void postgresqlIsNotSupportedYet() {
-    assertThatThrownBy(() -> new JdbcStoreProvider().open(
-            url("jdbc:postgresql://localhost/taskmill?password=pw")))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("PostgreSQL support arrives with the cluster store");
+  void aPostgresqlUrlIsASharedPostgresTargetWithoutCheckpoints() {
+    DatabaseTarget target = DatabaseTarget.of(new StoreSettings(null, null,
+        " jdbc:postgresql://db:5432/taskmill?password=secret&currentSchema=tm ", "tm", null, 2));
+
+    assertThat(target.url()).isEqualTo("jdbc:postgresql://db:5432/taskmill?password=secret&currentSchema=tm");
+    assertThat(target.dialect()).isEqualTo(Dialect.POSTGRES);
+    assertThat(target.name()).isEqualTo("postgres");
+    assertThat(target.exclusive()).isFalse();
+    assertThat(target.checkpointAfterWrite()).isFalse();
+    assertThat(target.dataDir()).isNull();
+    assertThat(target.description()).doesNotContain("secret")
+        .isEqualTo("jdbc:postgresql://db:5432/taskmill?password=***&currentSchema=tm");
+    assertThat(DatabaseTarget.of(url("JDBC:POSTGRESQL://db/x")).dialect())
+        .isEqualTo(Dialect.POSTGRES);
   }
 
   @Test
   void otherDatabasesAndIncompleteSettingsAreRejectedClearly() {
     assertThatThrownBy(() -> DatabaseTarget.of(url("jdbc:mysql://h/db?password=pw")))
         .hasMessage("unsupported JDBC URL 'jdbc:mysql://h/db?password=***': Taskmill supports "
-            + "H2 (jdbc:h2:...) for now");
+            + "H2 (jdbc:h2:...) and PostgreSQL (jdbc:postgresql:...)");
     assertThatThrownBy(() -> DatabaseTarget.of(url("jdbc:h2:mem:")))
         .hasMessageContaining("needs a name");
     assertThatThrownBy(() -> DatabaseTarget.of(new StoreSettings(null, null, null, null, null, 2)))

@@ -1,0 +1,168 @@
+-- Queries on tm_job for PostgreSQL. Every state change is guarded in its WHERE clause and bumps
+-- version; the caller checks the row count. Parameters are :named; instants are bound at UTC and
+-- stored as timestamptz, so the session's TimeZone never changes what is stored or read.
+--
+-- Unlike H2, PostgreSQL's SELECT ... LIMIT n FOR UPDATE locks only the rows it returns, and
+-- SKIP LOCKED skips rows another transaction holds, so several nodes claim at once without
+-- waiting on each other or serializing in the process. Time still comes from :now (the engine's
+-- clock), never from now().
+
+-- name: insertJob
+-- A taken idempotency key inserts nothing (row count 0) and the store then reads the job that
+-- holds it. A concurrent inserter of the same key waits on the unique index until the first
+-- commits, so the existing job is always committed when it is read. A taken job id still fails.
+INSERT INTO tm_job (
+    id, type, queue, state, priority, run_at, payload, attempt, max_attempts, retry_policy,
+    timeout_ms, idempotency_key, tags, correlation_id, created_by, created_at, updated_at)
+VALUES (
+    :id, :type, :queue, :state, :priority, :runAt, :payload, 0, :maxAttempts, :retryPolicy,
+    :timeoutMs, :idempotencyKey, :tags, :correlationId, :node, :createdAt, :createdAt)
+ON CONFLICT (idempotency_key) DO NOTHING
+
+-- name: findByIdempotencyKey
+SELECT id, state, run_at
+FROM tm_job
+WHERE idempotency_key = :idempotencyKey
+
+-- name: getJob
+SELECT *
+FROM tm_job
+WHERE id = :id
+
+-- name: getJobs
+SELECT *
+FROM tm_job
+WHERE id = ANY(:ids)
+
+-- name: listJobs
+-- Null filters match everything; ids are time-ordered, so id DESC is newest first.
+SELECT *
+FROM tm_job
+WHERE (CAST(:state AS varchar) IS NULL OR state = :state)
+  AND (CAST(:type AS varchar) IS NULL OR type = :type)
+  AND (CAST(:queue AS varchar) IS NULL OR queue = :queue)
+  AND (CAST(:before AS uuid) IS NULL OR id < :before)
+ORDER BY id DESC
+LIMIT :limit
+
+-- name: countJobs
+SELECT type, state, COUNT(*) AS job_count
+FROM tm_job
+GROUP BY type, state
+ORDER BY type, state
+
+-- name: nextScheduledAt
+SELECT run_at AS next_run_at
+FROM tm_job
+WHERE state = 'SCHEDULED'
+ORDER BY run_at
+LIMIT 1
+
+-- name: dueScheduledJobs
+-- Locked and skipped like claims, so two nodes promoting at once take different rows.
+SELECT id
+FROM tm_job
+WHERE state = 'SCHEDULED' AND run_at <= :now
+ORDER BY run_at, id
+LIMIT :limit
+FOR UPDATE SKIP LOCKED
+
+-- name: promoteJob
+UPDATE tm_job
+SET state = 'ENQUEUED', updated_at = :now, version = version + 1
+WHERE id = :id AND state = 'SCHEDULED'
+
+-- name: claimCandidates
+-- Ready jobs in claim order: priority DESC, run_at, id (tm_job_claim_idx). The store pages with
+-- :offset only when it trims types whose room ran out; rows this transaction already locked are
+-- not skipped, so they are the first :offset rows again. SKIP LOCKED passes over rows another
+-- claim holds; claimJob's guard still skips a row that changed meanwhile.
+SELECT id, type
+FROM tm_job
+WHERE queue = :queue AND state = 'ENQUEUED' AND run_at <= :now AND type = ANY(:types)
+ORDER BY priority DESC, run_at, id
+LIMIT :limit OFFSET :offset
+FOR UPDATE SKIP LOCKED
+
+-- name: claimJob
+UPDATE tm_job
+SET state = 'RUNNING', attempt = attempt + 1, lease_owner = :node, lease_epoch = lease_epoch + 1,
+    lease_expires_at = :leaseExpiresAt, updated_at = :now, version = version + 1
+WHERE id = :id AND state = 'ENQUEUED'
+
+-- name: lockCompletionTargets
+-- Locked in id order so concurrent multi-row writers queue up instead of deadlocking.
+SELECT id, state, log_count
+FROM tm_job
+WHERE id = ANY(:ids)
+ORDER BY id
+FOR UPDATE
+
+-- name: completeAttempt
+-- Applies an outcome only under the lease epoch the attempt ran with (the fencing token).
+UPDATE tm_job
+SET state = :toState, result = :result, last_error = :lastError, finished_at = :finishedAt,
+    run_at = COALESCE(CAST(:retryAt AS timestamptz), run_at), lease_owner = NULL,
+    lease_expires_at = NULL, log_count = :logCount, updated_at = :at, version = version + 1
+WHERE id = :id AND state = 'RUNNING' AND lease_epoch = :leaseEpoch
+
+-- name: renewLease
+UPDATE tm_job
+SET lease_expires_at = :leaseExpiresAt, version = version + 1
+WHERE id = :id AND state = 'RUNNING' AND lease_owner = :node AND lease_epoch = :leaseEpoch
+
+-- name: cancelRequestedAmong
+SELECT id
+FROM tm_job
+WHERE id = ANY(:ids) AND cancel_requested = TRUE
+
+-- name: releaseLease
+-- Gives the attempt back: it did not run to an outcome, so it does not count.
+UPDATE tm_job
+SET state = 'ENQUEUED', attempt = attempt - 1, lease_owner = NULL, lease_expires_at = NULL,
+    updated_at = :now, version = version + 1
+WHERE id = :id AND state = 'RUNNING' AND lease_owner = :node AND lease_epoch = :leaseEpoch
+
+-- name: expiredLeases
+-- Not locked: rescueToEnqueued and rescueToDead are guarded by the version read here.
+SELECT *
+FROM tm_job
+WHERE state = 'RUNNING' AND lease_expires_at < :now
+ORDER BY lease_expires_at, id
+LIMIT :limit
+
+-- name: foreignLeases
+SELECT *
+FROM tm_job
+WHERE state = 'RUNNING' AND lease_owner <> :node
+ORDER BY id
+
+-- name: rescueToEnqueued
+-- The attempt stays counted: it may have run, and the retry budget must bound crash loops.
+-- :version is the row as the rescuer read it, so a lease renewed meanwhile is left alone.
+UPDATE tm_job
+SET state = 'ENQUEUED', lease_owner = NULL, lease_expires_at = NULL, updated_at = :now,
+    version = version + 1
+WHERE id = :id AND state = 'RUNNING' AND version = :version
+
+-- name: rescueToDead
+UPDATE tm_job
+SET state = 'DEAD', last_error = :lastError, finished_at = :now, lease_owner = NULL,
+    lease_expires_at = NULL, updated_at = :now, version = version + 1
+WHERE id = :id AND state = 'RUNNING' AND version = :version
+
+-- name: cancelTarget
+SELECT state, version, cancel_requested
+FROM tm_job
+WHERE id = :id
+
+-- name: cancelWaitingJob
+-- :fromStates comes from JobState.canMoveTo; :version makes the read-check-write atomic.
+UPDATE tm_job
+SET state = 'CANCELLED', finished_at = :now, updated_at = :now, version = version + 1
+WHERE id = :id AND version = :version AND state = ANY(:fromStates)
+
+-- name: requestCancel
+UPDATE tm_job
+SET cancel_requested = TRUE, updated_at = :now, version = version + 1
+WHERE id = :id AND version = :version AND state = 'RUNNING'

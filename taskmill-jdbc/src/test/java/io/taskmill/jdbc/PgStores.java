@@ -1,0 +1,102 @@
+package io.taskmill.jdbc;
+
+import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreSettings;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.TimeZone;
+import java.util.UUID;
+
+/**
+ * Opens stores on the machine's PostgreSQL for tests, each in a schema of its own that is dropped
+ * when the store closes, so tests never share rows and can run again and in parallel.
+ *
+ * <p>The server is {@code jdbc:postgresql://127.0.0.1:5432/postgres} as {@code postgres} with no
+ * password (trust auth), or {@code -Dtaskmill.test.pg.url=…} / {@code .user} / {@code .password}.
+ * Sessions run in America/New_York on purpose (stored instants must not depend on the session's
+ * time zone): test classes using this need {@code @ExtendWith(PgSessionTimeZone.class)}, since
+ * pgjdbc sets the session zone from the JVM's default zone.
+ */
+final class PgStores {
+  static final String BASE_URL =
+      System.getProperty("taskmill.test.pg.url", "jdbc:postgresql://127.0.0.1:5432/postgres");
+  static final String USER = System.getProperty("taskmill.test.pg.user", "postgres");
+  static final String PASSWORD = System.getProperty("taskmill.test.pg.password");
+  /** A zone with DST and a negative offset, so a UTC assumption anywhere shows up. */
+  static final String SESSION_TIME_ZONE = "America/New_York";
+
+  private PgStores() {}
+
+  /** A fresh, migrated store in a new schema; closing it drops the schema. */
+  static Store fresh() {
+    if (!TimeZone.getDefault().getID().equals(SESSION_TIME_ZONE)) {
+      throw new IllegalStateException("annotate the test class with "
+          + "@ExtendWith(PgSessionTimeZone.class) so its sessions run in " + SESSION_TIME_ZONE);
+    }
+    String schema = newSchema();
+    try {
+      Store store = new JdbcStoreProvider().open(
+          new StoreSettings(null, null, url(schema), USER, PASSWORD, 4));
+      return dropsSchemaOnClose(store, schema);
+    } catch (RuntimeException e) {
+      dropSchema(schema);
+      throw e;
+    }
+  }
+
+  /**
+   * The JDBC URL of a session whose search path is {@code schema}; Flyway migrates the connection's
+   * current schema when none is configured, so the tables land there too.
+   */
+  static String url(String schema) {
+    String separator = BASE_URL.contains("?") ? "&" : "?";
+    return BASE_URL + separator + "currentSchema=" + schema;
+  }
+
+  /** Creates an empty schema with a name no other test uses. */
+  static String newSchema() {
+    String schema = "tm_test_" + UUID.randomUUID().toString().replace("-", "");
+    execute("CREATE SCHEMA " + schema);
+    return schema;
+  }
+
+  static void dropSchema(String schema) {
+    execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+  }
+
+  static Connection connect(String url) throws SQLException {
+    return DriverManager.getConnection(url, USER, PASSWORD);
+  }
+
+  private static void execute(String sql) {
+    try (Connection c = connect(BASE_URL); var st = c.createStatement()) {
+      st.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("'" + sql + "' failed on " + BASE_URL + " (is PostgreSQL "
+          + "running? pg_ctlcluster --skip-systemctl-redirect <version> main start): " + e, e);
+    }
+  }
+
+  /** The store, except that closing it also drops its schema. */
+  private static Store dropsSchemaOnClose(Store store, String schema) {
+    return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("close") && method.getParameterCount() == 0) {
+            try {
+              store.close();
+            } finally {
+              dropSchema(schema);
+            }
+            return null;
+          }
+          try {
+            return method.invoke(store, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+}
