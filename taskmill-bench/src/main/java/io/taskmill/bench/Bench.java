@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -60,9 +61,14 @@ import picocli.CommandLine.Spec;
       ""
     })
 public final class Bench implements Callable<Integer> {
-  static final double DRAIN_GOAL = 10_000;
-  static final double ENQUEUE_GOAL = 50_000;
-  static final double PICKUP_P99_GOAL_MS = 10;
+  /** The issues' goals on this machine, per store; NaN where no goal was set. */
+  record Goals(double drainJobsPerSec, double enqueueJobsPerSec, double pickupP99Ms) {
+    static Goals forStore(Object store) {
+      // Embedded H2 (issue 3) and PostgreSQL with one node (issue 4; its pickup goal is for a
+      // job enqueued on another node).
+      return "PostgreSQL".equals(store) ? new Goals(7_000, Double.NaN, 15) : new Goals(10_000, 50_000, 10);
+    }
+  }
 
   private static final String BENCH_QUEUE = "bench";
   private final java.util.concurrent.atomic.LongAdder noopRuns = new java.util.concurrent.atomic.LongAdder();
@@ -112,6 +118,24 @@ public final class Bench implements Callable<Integer> {
       description = "Keep the database in DIR (kept afterwards). Default: a fresh temporary"
           + " directory, deleted at the end.")
   Path dataDir;
+
+  @Option(names = "--db-url", paramLabel = "URL",
+      description = "Measure on this PostgreSQL database (jdbc:postgresql://…) instead of the"
+          + " embedded H2 file store; the run uses a fresh schema, dropped at the end.")
+  String dbUrl;
+
+  @Option(names = "--db-user", paramLabel = "USER", defaultValue = "postgres",
+      description = "User for --db-url (default: ${DEFAULT-VALUE}).")
+  String dbUser;
+
+  @Option(names = "--db-password", paramLabel = "PASSWORD",
+      description = "Password for --db-url (default: none).")
+  String dbPassword;
+
+  @Option(names = "--nodes", paramLabel = "N", defaultValue = "1",
+      description = "Engines (nodes) sharing the database, in this process (default: ${DEFAULT-VALUE};"
+          + " more than 1 needs --db-url).")
+  int nodes;
 
   @Option(names = "--phase-timeout", paramLabel = "SECONDS", defaultValue = "600",
       description = "Give up on a phase after this long (default: ${DEFAULT-VALUE}).")
@@ -172,29 +196,25 @@ public final class Bench implements Callable<Integer> {
       ((Logger) LoggerFactory.getLogger("io.taskmill")).setLevel(Level.INFO);
     }
     boolean temporary = dataDir == null;
-    Path dir = temporary ? Files.createTempDirectory("taskmill-bench-") : dataDir.toAbsolutePath();
-    Files.createDirectories(dir);
-    Map<String, Object> config = config(dir, temporary);
+    Path dir = null;
+    String schema = null;
+    if (dbUrl == null) {
+      dir = temporary ? Files.createTempDirectory("taskmill-bench-") : dataDir.toAbsolutePath();
+      Files.createDirectories(dir);
+    } else {
+      schema = "taskmill_bench_" + UUID.randomUUID().toString().replace("-", "");
+      postgres("CREATE SCHEMA " + schema);
+    }
+    Map<String, Object> config = config(dir, temporary, schema);
     Results results;
+    var engines = new ArrayList<Taskmill>();
     Taskmill tm = null;
     try {
-      TaskmillBuilder builder = Taskmill.builder()
-          .dataDir(dir)
-          .poolSize(poolSize)
-          .claimBatchSize(claimBatch)
-          .completionBatchSize(completionBatch)
-          .queue(BENCH_QUEUE, q -> q.concurrency(concurrency))
-          .queue(LATENCY_QUEUE, q -> q.concurrency(4))
-          .handler(MARK, Mark.class, (p, ctx) -> {
-            long now = System.nanoTime();
-            if (p.sample() == currentSample) {
-              currentStart.complete(now);
-            }
-          }, h -> h.queue(LATENCY_QUEUE));
-      // demo.noop, counted: the same empty handler, so the drain can follow progress in memory.
-      builder.handler(DemoHandlers.NOOP, Noop.class, (p, ctx) -> noopRuns.increment());
-      progress("starting the engine on H2 file store in %s", dir);
-      tm = builder.start();
+      for (int i = 1; i <= nodes; i++) {
+        engines.add(engine(dir, schema, "bench-node-" + i));
+      }
+      tm = engines.get(0);
+      progress("started %d engine(s) on %s", nodes, config.get("store") + " " + config.get("location"));
       tm.queues().pause(BENCH_QUEUE);
 
       progress("warming up: %,d jobs", warmup);
@@ -227,9 +247,11 @@ public final class Bench implements Callable<Integer> {
         } catch (RuntimeException e) {
           // the store is gone; nothing to leave tidy
         }
-        tm.close();
       }
-      if (temporary) {
+      engines.forEach(Taskmill::close);
+      if (schema != null) {
+        postgres("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      } else if (temporary) {
         deleteRecursively(dir);
       }
     }
@@ -246,6 +268,12 @@ public final class Bench implements Callable<Integer> {
     check(cl, samples >= 1 && samples <= 1_000_000, "--samples must be between 1 and 1000000, was " + samples);
     check(cl, warmup >= 0, "--warmup must be 0 or more, was " + warmup);
     check(cl, drainPollMs >= 1 && drainPollMs <= 10_000, "--drain-poll-ms must be between 1 and 10000, was " + drainPollMs);
+    check(cl, nodes >= 1 && nodes <= 8, "--nodes must be between 1 and 8, was " + nodes);
+    check(cl, nodes == 1 || dbUrl != null, "--nodes " + nodes + " needs a shared database: add"
+        + " --db-url jdbc:postgresql://host:5432/db (the embedded H2 file is one process's)");
+    check(cl, dbUrl == null || dbUrl.startsWith("jdbc:postgresql:"),
+        "--db-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), was " + dbUrl);
+    check(cl, dbUrl == null || dataDir == null, "--db-url and --data-dir are alternatives; give one");
     check(cl, phaseTimeoutSeconds >= 1, "--phase-timeout must be at least 1, was " + phaseTimeoutSeconds);
     // concurrency, claim and completion batch and pool size are checked by the engine's builder.
   }
@@ -365,11 +393,54 @@ public final class Bench implements Callable<Integer> {
     }
   }
 
-  private Map<String, Object> config(Path dir, boolean temporary) {
+  /** One engine (node) of the run, on the H2 data dir or the PostgreSQL schema. */
+  private Taskmill engine(Path dir, String schema, String nodeId) {
+    TaskmillBuilder builder = Taskmill.builder()
+        .nodeId(nodeId)
+        .poolSize(poolSize)
+        .claimBatchSize(claimBatch)
+        .completionBatchSize(completionBatch)
+        .queue(BENCH_QUEUE, q -> q.concurrency(concurrency))
+        .queue(LATENCY_QUEUE, q -> q.concurrency(4))
+        .handler(MARK, Mark.class, (p, ctx) -> {
+          long now = System.nanoTime();
+          if (p.sample() == currentSample) {
+            currentStart.complete(now);
+          }
+        }, h -> h.queue(LATENCY_QUEUE))
+        // demo.noop, counted: the same empty handler, so the drain can follow progress in memory.
+        .handler(DemoHandlers.NOOP, Noop.class, (p, ctx) -> noopRuns.increment());
+    if (schema == null) {
+      builder.dataDir(dir);
+    } else {
+      builder.jdbcUrl(schemaUrl(schema), dbUser, dbPassword);
+    }
+    return builder.start();
+  }
+
+  private String schemaUrl(String schema) {
+    return dbUrl + (dbUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+  }
+
+  private void postgres(String sql) {
+    try (var c = java.sql.DriverManager.getConnection(dbUrl, dbUser, dbPassword);
+        var st = c.createStatement()) {
+      st.execute(sql);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("'" + sql + "' failed on " + dbUrl + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Map<String, Object> config(Path dir, boolean temporary, String schema) {
     var c = new LinkedHashMap<String, Object>();
-    c.put("store", "H2 file");
-    c.put("dataDir", dir.toString());
-    c.put("dataDirKept", !temporary);
+    if (schema == null) {
+      c.put("store", "H2 file");
+      c.put("location", dir.toString() + (temporary ? " (deleted afterwards)" : " (kept)"));
+    } else {
+      c.put("store", "PostgreSQL");
+      c.put("location", dbUrl + " schema " + schema + " (dropped afterwards)");
+    }
+    c.put("nodes", nodes);
     c.put("jdk", Runtime.version().toString() + " (" + System.getProperty("java.vendor") + ")");
     c.put("cores", Runtime.getRuntime().availableProcessors());
     c.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
