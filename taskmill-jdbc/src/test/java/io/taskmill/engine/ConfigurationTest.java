@@ -72,6 +72,16 @@ class ConfigurationTest {
   }
 
   @Test
+  void aPoolOfOneConnectionIsEnoughToStartAndRunJobs() {
+    try (Taskmill tm = Taskmill.builder().inMemory().poolSize(1)
+        .handler("test.step", Step.class, (p, ctx) -> {})
+        .start()) {
+      var id = tm.enqueue("test.step", new Step("x"));
+      Await.state(tm, id, io.taskmill.job.JobState.SUCCEEDED);
+    }
+  }
+
+  @Test
   void registryGroupsHandlersByNamespaceWithTheirDefaults() {
     try (Taskmill tm = DemoHandlers.registerAll(Taskmill.builder().inMemory())
         .handler("render.thumbnails", Step.class, (p, ctx) -> {},
