@@ -152,14 +152,28 @@ public final class Engine implements Taskmill, Jobs, Queues {
 
   private void onExit(Execution exec) {
     exec.watchdogs.forEach(f -> f.cancel(false));
-    dispatcher.onSlotFreed(exec.job().queue(), exec.job().type());
-    synchronized (exits) {
-      exits.notifyAll();
+    releaseSlotHold(exec);
+  }
+
+  /** The outcome of {@code c} is settled: stop tracking its lease and drop its hold on the slot. */
+  private void settle(JobCompletion c) {
+    Execution e = active.get(c.id());
+    if (e != null && e.job().leaseEpoch() == c.leaseEpoch() && active.remove(c.id(), e)) {
+      releaseSlotHold(e);
+    }
+  }
+
+  private void releaseSlotHold(Execution e) {
+    if (e.releaseSlotHold()) {
+      dispatcher.onSlotFreed(e.job().queue(), e.job().type());
+      synchronized (exits) {
+        exits.notifyAll();
+      }
     }
   }
 
   private void afterWrite(JobCompletion c, boolean applied) {
-    active.computeIfPresent(c.id(), (id, e) -> e.job().leaseEpoch() == c.leaseEpoch() ? null : e);
+    settle(c);
     if (!applied) {
       log.warn("outcome of attempt {} of job {} was superseded: this node lost its lease", c.attempt(), c.id());
     } else if (c.outcome() instanceof Outcome.Retrying r) {
@@ -169,7 +183,7 @@ public final class Engine implements Taskmill, Jobs, Queues {
 
   /** Stop renewing the lease of an outcome the store refused, so the rescuer runs the job again. */
   private void unwritable(JobCompletion c) {
-    active.computeIfPresent(c.id(), (id, e) -> e.job().leaseEpoch() == c.leaseEpoch() ? null : e);
+    settle(c);
   }
 
   // --- Taskmill ---
@@ -396,7 +410,12 @@ public final class Engine implements Taskmill, Jobs, Queues {
       log.error("could not release {} running jobs ({}); they run again once their leases expire",
           released.size(), ex.getMessage());
     }
-    released.forEach(r -> active.remove(r.id()));
+    for (LeaseRef r : released) {
+      Execution e = active.remove(r.id());
+      if (e != null) {
+        releaseSlotHold(e);
+      }
+    }
   }
 
   /** For tests: the store this engine uses. */

@@ -45,6 +45,11 @@ final class Execution implements JobContext, Runnable {
   private final Completer completer;
   private final Runnable onExit;
   private final AtomicBoolean reported = new AtomicBoolean();
+  /**
+   * The slot is held until both the thread has ended and the outcome is settled (written, refused
+   * or given back), so the jobs in flight on a node never exceed its concurrency.
+   */
+  private final java.util.concurrent.atomic.AtomicInteger slotHolds = new java.util.concurrent.atomic.AtomicInteger(2);
   private final List<JobLogLine> lines = new ArrayList<>();
   private final Logger jobLog;
   private volatile Thread thread;
@@ -231,6 +236,11 @@ final class Execution implements JobContext, Runnable {
     if (t != null) {
       t.interrupt();
     }
+  }
+
+  /** Drops one of the slot's two holds; true when this was the last, so the slot is free. */
+  boolean releaseSlotHold() {
+    return slotHolds.decrementAndGet() == 0;
   }
 
   /** True once this attempt's outcome was handed to the completer (or it was given back). */
