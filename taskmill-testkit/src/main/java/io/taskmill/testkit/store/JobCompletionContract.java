@@ -43,6 +43,24 @@ public abstract class JobCompletionContract extends StoreContractSupport {
     return lines;
   }
 
+  /** The same attempt reported twice in one batch (a retried write): applied once, then fenced. */
+  @Test
+  void theSameOutcomeTwiceInOneBatchIsAppliedOnceAndTheRepeatIsRecordedAsLate() {
+    Job running = running();
+    var first = withLogs(running, 1, AT, new Outcome.Succeeded("{\"n\":1}"), List.of(), 10);
+    var repeat = withLogs(running, 1, AT.plusMillis(1), new Outcome.Succeeded("{\"n\":2}"), List.of(), 10);
+
+    assertThat(store.jobCompleteMany(List.of(first, repeat))).containsExactly(true, false);
+
+    Job done = get(running.id());
+    assertThat(done.state()).isEqualTo(SUCCEEDED);
+    assertThat(done.resultJson()).isEqualTo("{\"n\":1}");
+    assertThat(done.version()).isEqualTo(running.version() + 1);
+    List<JobEvent> events = store.jobEvents(running.id());
+    assertThat(events.get(events.size() - 2).to()).isEqualTo(SUCCEEDED);
+    assertThat(events.get(events.size() - 1).message()).contains("late completion of attempt 1");
+  }
+
   @Test
   void aSuccessStoresTheResultAndFinishesTheJob() {
     Job running = running();
