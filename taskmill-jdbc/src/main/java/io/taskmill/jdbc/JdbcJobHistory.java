@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The {@code tm_job_event} and {@code tm_job_log} tables: binds, runs and maps the queries of
@@ -33,7 +34,10 @@ final class JdbcJobHistory {
   private final NamedSql insertLog;
   private final NamedSql listLogs;
 
-  JdbcJobHistory(SqlFile sql) {
+  private final Dialect dialect;
+
+  JdbcJobHistory(SqlFile sql, Dialect dialect) {
+    this.dialect = dialect;
     jobCreation = sql.get("jobCreation");
     insertEventFromJob = sql.get("insertEventFromJob");
     listEvents = sql.get("listEvents");
@@ -42,6 +46,38 @@ final class JdbcJobHistory {
   }
 
   void insertTransitions(Connection c, List<Transition> transitions) throws SQLException {
+    if (dialect == Dialect.POSTGRES) {
+      // One INSERT ... SELECT FROM unnest(...) for all of them, in the order given.
+      if (transitions.isEmpty()) {
+        return;
+      }
+      int n = transitions.size();
+      var jobIds = new UUID[n];
+      var ats = new String[n];
+      var fromStates = new String[n];
+      var toStates = new String[n];
+      var nodes = new String[n];
+      var errors = new String[n];
+      var messages = new String[n];
+      for (int i = 0; i < n; i++) {
+        Transition t = transitions.get(i);
+        jobIds[i] = t.jobId().value();
+        ats[i] = NamedSql.isoText(t.at());
+        fromStates[i] = t.from() == null ? null : t.from().name();
+        toStates[i] = t.to().name();
+        nodes[i] = t.node();
+        errors[i] = clip(t.error(), MAX_ERROR_CHARS);
+        messages[i] = clip(t.message(), MAX_MESSAGE_CHARS);
+      }
+      insertEventFromJob.update(c, Params.of("jobIds", jobIds)
+          .set("ats", ats)
+          .set("fromStates", fromStates)
+          .set("toStates", toStates)
+          .set("nodes", nodes)
+          .set("errors", errors)
+          .set("messages", messages));
+      return;
+    }
     insertEventFromJob.batch(c, transitions.stream()
         .map(t -> Params.of("jobId", t.jobId())
             .set("at", t.at())
@@ -77,6 +113,32 @@ final class JdbcJobHistory {
   }
 
   void insertLogs(Connection c, List<LogRow> rows) throws SQLException {
+    if (dialect == Dialect.POSTGRES) {
+      // One INSERT ... SELECT FROM unnest(...) for all of them, in the order given.
+      if (rows.isEmpty()) {
+        return;
+      }
+      int n = rows.size();
+      var jobIds = new UUID[n];
+      var attempts = new Integer[n];
+      var ats = new String[n];
+      var levels = new String[n];
+      var messages = new String[n];
+      for (int i = 0; i < n; i++) {
+        LogRow r = rows.get(i);
+        jobIds[i] = r.jobId().value();
+        attempts[i] = r.line().attempt();
+        ats[i] = NamedSql.isoText(r.line().at());
+        levels[i] = r.line().level().name();
+        messages[i] = clip(r.line().message(), MAX_LOG_CHARS);
+      }
+      insertLog.update(c, Params.of("jobIds", jobIds)
+          .set("attempts", attempts)
+          .set("ats", ats)
+          .set("levels", levels)
+          .set("messages", messages));
+      return;
+    }
     insertLog.batch(c, rows.stream()
         .map(r -> Params.of("jobId", r.jobId())
             .set("attempt", r.line().attempt())

@@ -65,8 +65,10 @@ final class JdbcJobs {
   private final NamedSql cancelTarget;
   private final NamedSql cancelWaitingJob;
   private final NamedSql requestCancel;
+  private final Dialect dialect;
 
-  JdbcJobs(SqlFile sql) {
+  JdbcJobs(SqlFile sql, Dialect dialect) {
+    this.dialect = dialect;
     insertJob = sql.get("insertJob");
     findByIdempotencyKey = sql.get("findByIdempotencyKey");
     getJob = sql.get("getJob");
@@ -178,6 +180,14 @@ final class JdbcJobs {
 
   int[] claim(Connection c, List<JobId> ids, String node, Instant now, Instant leaseExpiresAt)
       throws SQLException {
+    if (dialect == Dialect.POSTGRES) {
+      // One set-based update of all the ids; its RETURNING ids are the rows it changed.
+      var params = Params.of("ids", uuids(ids))
+          .set("node", node)
+          .set("now", now)
+          .set("leaseExpiresAt", leaseExpiresAt);
+      return counts(ids, new HashSet<>(claimJob.query(c, params, rs -> JobRows.id(rs, "id"))));
+    }
     return claimJob.batch(c, ids.stream()
         .map(id -> Params.of("id", id)
             .set("node", node)
@@ -193,6 +203,9 @@ final class JdbcJobs {
   }
 
   int[] completeAttempts(Connection c, List<OutcomeWrite> writes) throws SQLException {
+    if (dialect == Dialect.POSTGRES) {
+      return completeAttemptsSetBased(c, writes);
+    }
     return completeAttempt.batch(c, writes.stream()
         .map(w -> Params.of("id", w.id())
             .set("leaseEpoch", w.leaseEpoch())
@@ -204,6 +217,74 @@ final class JdbcJobs {
             .set("logCount", w.logCount())
             .set("at", w.at()))
         .toList());
+  }
+
+  /**
+   * PostgreSQL: one guarded {@code UPDATE ... FROM unnest(...)} per round. An update changes a row
+   * at most once, so a job completed twice in one call goes into a later round, which meets the
+   * row as the earlier round left it, as consecutive batch entries would.
+   */
+  private int[] completeAttemptsSetBased(Connection c, List<OutcomeWrite> writes)
+      throws SQLException {
+    var counts = new int[writes.size()];
+    var pending = new ArrayList<Integer>();
+    for (int i = 0; i < writes.size(); i++) {
+      pending.add(i);
+    }
+    while (!pending.isEmpty()) {
+      var round = new ArrayList<Integer>();
+      var later = new ArrayList<Integer>();
+      var seen = new HashSet<JobId>();
+      for (int i : pending) {
+        (seen.add(writes.get(i).id()) ? round : later).add(i);
+      }
+      int n = round.size();
+      var ids = new UUID[n];
+      var epochs = new Long[n];
+      var toStates = new String[n];
+      var results = new String[n];
+      var lastErrors = new String[n];
+      var finishedAts = new String[n];
+      var retryAts = new String[n];
+      var logCounts = new Integer[n];
+      var ats = new String[n];
+      for (int k = 0; k < n; k++) {
+        OutcomeWrite w = writes.get(round.get(k));
+        ids[k] = w.id().value();
+        epochs[k] = w.leaseEpoch();
+        toStates[k] = w.to().name();
+        results[k] = w.result();
+        lastErrors[k] = w.lastError();
+        finishedAts[k] = NamedSql.isoText(w.finishedAt());
+        retryAts[k] = NamedSql.isoText(w.retryAt());
+        logCounts[k] = w.logCount();
+        ats[k] = NamedSql.isoText(w.at());
+      }
+      var params = Params.of("ids", ids)
+          .set("leaseEpochs", epochs)
+          .set("toStates", toStates)
+          .set("results", results)
+          .set("lastErrors", lastErrors)
+          .set("finishedAts", finishedAts)
+          .set("retryAts", retryAts)
+          .set("logCounts", logCounts)
+          .set("ats", ats);
+      var done = new HashSet<>(completeAttempt.query(c, params, rs -> JobRows.id(rs, "id")));
+      for (int i : round) {
+        counts[i] = done.contains(writes.get(i).id()) ? 1 : 0;
+      }
+      pending = later;
+    }
+    return counts;
+  }
+
+  /** Row counts in the shape of a batch's: 1 for each id in {@code changed}, else 0. */
+  private static int[] counts(List<JobId> ids, Set<JobId> changed) {
+    var counts = new int[ids.size()];
+    for (int i = 0; i < ids.size(); i++) {
+      counts[i] = changed.contains(ids.get(i)) ? 1 : 0;
+    }
+    return counts;
   }
 
   int[] renew(Connection c, String node, List<LeaseRef> leases, Instant leaseExpiresAt)

@@ -64,8 +64,8 @@ public final class JdbcStore implements Store {
     this.info = info;
     this.onClose = onClose;
     Dialect dialect = db.dialect();
-    this.jobs = new JdbcJobs(SqlFile.load(dialect, "jobs"));
-    this.history = new JdbcJobHistory(SqlFile.load(dialect, "job_history"));
+    this.jobs = new JdbcJobs(SqlFile.load(dialect, "jobs"), dialect);
+    this.history = new JdbcJobHistory(SqlFile.load(dialect, "job_history"), dialect);
     this.queues = new JdbcQueues(SqlFile.load(dialect, "queues"));
     this.inserter = new JobInserter(jobs, history, dialect);
     this.completer = new JobCompleter(jobs, history);

@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * Applies attempt outcomes inside the caller's transaction: one guarded update per completion in a
- * batch, then the events and log lines of all of them in two more batches.
+ * batch, then the events and log lines of all of them in two more batches. On PostgreSQL each of
+ * the three is one set-based statement instead (see {@link JdbcJobs#completeAttempts}).
  */
 final class JobCompleter {
   static final int MAX_LAST_ERROR_CHARS = 65_536;

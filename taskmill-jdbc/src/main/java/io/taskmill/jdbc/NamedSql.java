@@ -93,6 +93,8 @@ record NamedSql(String name, String jdbcSql, List<String> params) {
       case Enum<?> e -> ps.setString(index, e.name());
       case String[] a -> ps.setArray(index, ps.getConnection().createArrayOf("VARCHAR", a));
       case UUID[] a -> ps.setArray(index, ps.getConnection().createArrayOf("UUID", a));
+      case Long[] a -> ps.setArray(index, ps.getConnection().createArrayOf("BIGINT", a));
+      case Integer[] a -> ps.setArray(index, ps.getConnection().createArrayOf("INTEGER", a));
       default -> ps.setObject(index, value);
     }
   }
@@ -100,6 +102,14 @@ record NamedSql(String name, String jdbcSql, List<String> params) {
   /** The instant as the database stores it. */
   static Instant micros(Instant t) {
     return t == null ? null : t.truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /**
+   * The instant as text a PostgreSQL {@code CAST(... AS timestamptz)} reads exactly (ISO-8601 in
+   * UTC, microseconds), for arrays of instants bound as {@code varchar[]}.
+   */
+  static String isoText(Instant t) {
+    return t == null ? null : micros(t).toString();
   }
 
   /** Runs an INSERT, UPDATE or DELETE; returns the row count. */

@@ -31,8 +31,8 @@ class DialectQueriesTest {
   void everyDialectHasEveryQueryTheJavaSideUses() {
     for (Dialect dialect : Dialect.values()) {
       // The constructors look up each query by name and fail on a missing one.
-      new JdbcJobs(SqlFile.load(dialect, "jobs"));
-      new JdbcJobHistory(SqlFile.load(dialect, "job_history"));
+      new JdbcJobs(SqlFile.load(dialect, "jobs"), dialect);
+      new JdbcJobHistory(SqlFile.load(dialect, "job_history"), dialect);
       new JdbcQueues(SqlFile.load(dialect, "queues"));
     }
   }

@@ -7,13 +7,18 @@ FROM tm_job
 WHERE id = :jobId
 
 -- name: insertEventFromJob
--- Takes the attempt from the row as it is after the change, in the same transaction. The casts
--- type the parameters: in a SELECT list nothing else does, and a null would arrive untyped.
+-- Takes the attempt from the row as it is after the change, in the same transaction. Set-based
+-- (unlike H2's per-event batch): one event per element of parallel arrays, inserted in array
+-- order so seq follows it; instants come as ISO-8601 UTC text.
 INSERT INTO tm_job_event (job_id, at, from_state, to_state, node, attempt, error, message)
-SELECT id, CAST(:at AS timestamptz), CAST(:fromState AS varchar), CAST(:toState AS varchar),
-       CAST(:node AS varchar), attempt, CAST(:error AS varchar), CAST(:message AS varchar)
-FROM tm_job
-WHERE id = :jobId
+SELECT j.id, CAST(u.at AS timestamptz), u.from_state, u.to_state, u.node, j.attempt, u.error,
+       u.message
+FROM unnest(CAST(:jobIds AS uuid[]), CAST(:ats AS varchar[]), CAST(:fromStates AS varchar[]),
+            CAST(:toStates AS varchar[]), CAST(:nodes AS varchar[]), CAST(:errors AS varchar[]),
+            CAST(:messages AS varchar[]))
+    WITH ORDINALITY AS u(job_id, at, from_state, to_state, node, error, message, ord)
+JOIN tm_job AS j ON j.id = u.job_id
+ORDER BY u.ord
 
 -- name: listEvents
 SELECT seq, job_id, at, from_state, to_state, node, attempt, error, message
@@ -22,8 +27,13 @@ WHERE job_id = :jobId
 ORDER BY seq
 
 -- name: insertLog
+-- Set-based like insertEventFromJob: one line per element of parallel arrays, in array order.
 INSERT INTO tm_job_log (job_id, attempt, at, level, message)
-VALUES (:jobId, :attempt, :at, :level, :message)
+SELECT u.job_id, u.attempt, CAST(u.at AS timestamptz), u.level, u.message
+FROM unnest(CAST(:jobIds AS uuid[]), CAST(:attempts AS integer[]), CAST(:ats AS varchar[]),
+            CAST(:levels AS varchar[]), CAST(:messages AS varchar[]))
+    WITH ORDINALITY AS u(job_id, attempt, at, level, message, ord)
+ORDER BY u.ord
 
 -- name: listLogs
 SELECT attempt, at, level, message

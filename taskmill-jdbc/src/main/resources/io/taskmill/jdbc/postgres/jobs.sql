@@ -85,10 +85,13 @@ LIMIT :limit OFFSET :offset
 FOR UPDATE SKIP LOCKED
 
 -- name: claimJob
+-- Set-based (unlike H2's per-id batch): claimCandidates locked these rows, so one update takes
+-- them all; the guard still skips a row that changed meanwhile, and RETURNING says which moved.
 UPDATE tm_job
 SET state = 'RUNNING', attempt = attempt + 1, lease_owner = :node, lease_epoch = lease_epoch + 1,
     lease_expires_at = :leaseExpiresAt, updated_at = :now, version = version + 1
-WHERE id = :id AND state = 'ENQUEUED'
+WHERE id = ANY(:ids) AND state = 'ENQUEUED'
+RETURNING id
 
 -- name: lockCompletionTargets
 -- Locked in id order so concurrent multi-row writers queue up instead of deadlocking.
@@ -99,12 +102,22 @@ ORDER BY id
 FOR UPDATE
 
 -- name: completeAttempt
--- Applies an outcome only under the lease epoch the attempt ran with (the fencing token).
-UPDATE tm_job
-SET state = :toState, result = :result, last_error = :lastError, finished_at = :finishedAt,
-    run_at = COALESCE(CAST(:retryAt AS timestamptz), run_at), lease_owner = NULL,
-    lease_expires_at = NULL, log_count = :logCount, updated_at = :at, version = version + 1
-WHERE id = :id AND state = 'RUNNING' AND lease_epoch = :leaseEpoch
+-- Applies each outcome only under the lease epoch its attempt ran with (the fencing token). Set-
+-- based (unlike H2's per-job batch): one row per completion in parallel arrays; instants come as
+-- ISO-8601 UTC text. The caller passes each job at most once per run; RETURNING says which applied.
+UPDATE tm_job AS j
+SET state = u.to_state, result = u.result, last_error = u.last_error,
+    finished_at = CAST(u.finished_at AS timestamptz),
+    run_at = COALESCE(CAST(u.retry_at AS timestamptz), j.run_at), lease_owner = NULL,
+    lease_expires_at = NULL, log_count = u.log_count, updated_at = CAST(u.at AS timestamptz),
+    version = j.version + 1
+FROM unnest(CAST(:ids AS uuid[]), CAST(:leaseEpochs AS bigint[]), CAST(:toStates AS varchar[]),
+            CAST(:results AS varchar[]), CAST(:lastErrors AS varchar[]),
+            CAST(:finishedAts AS varchar[]), CAST(:retryAts AS varchar[]),
+            CAST(:logCounts AS integer[]), CAST(:ats AS varchar[]))
+    AS u(id, lease_epoch, to_state, result, last_error, finished_at, retry_at, log_count, at)
+WHERE j.id = u.id AND j.state = 'RUNNING' AND j.lease_epoch = u.lease_epoch
+RETURNING j.id
 
 -- name: renewLease
 UPDATE tm_job
