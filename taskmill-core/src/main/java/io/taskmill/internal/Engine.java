@@ -56,6 +56,8 @@ public final class Engine implements Taskmill, Jobs, Queues {
   private final List<Thread> manualThreads = new ArrayList<>();
   private final Object exits = new Object();
   private ScheduledExecutorService maintenance;
+  /** Wake-ups pushed by the store when other processes make jobs ready; none in manual mode. */
+  private AutoCloseable subscription;
   private final ScheduledExecutorService timers;
   private volatile boolean closed;
 
@@ -101,6 +103,8 @@ public final class Engine implements Taskmill, Jobs, Queues {
     maintenance.scheduleWithFixedDelay(guarded("rescue", leases::rescueExpired), rescueMs, rescueMs,
         TimeUnit.MILLISECONDS);
     completer.start();
+    // Before the dispatcher's first poll, so no job made ready elsewhere falls between the two.
+    subscription = store.jobSubscribe(dispatcher::onReady);
     dispatcher.start();
     log.info("Taskmill node {} started on {} with queues {} and {} handler types", cfg.nodeId(),
         store.info().description(), cfg.queues(), registry.types().size());
@@ -371,10 +375,22 @@ public final class Engine implements Taskmill, Jobs, Queues {
         maintenance.shutdownNow();
       }
       timers.shutdownNow();
+      closeSubscription();
       if (cfg.ownsStore()) {
         store.close();
       }
       log.info("Taskmill node {} stopped", cfg.nodeId());
+    }
+  }
+
+  private void closeSubscription() {
+    if (subscription == null) {
+      return;
+    }
+    try {
+      subscription.close();
+    } catch (Exception e) {
+      log.warn("closing the store's wake-up subscription failed", e);
     }
   }
 

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The one seam between the engine and persistence; every implementation passes the contract suite
@@ -120,6 +121,15 @@ public interface Store extends AutoCloseable {
 
   /** Names of paused queues. */
   Set<String> queuePausedNames();
+
+  /**
+   * Calls {@code queueReady} with a queue name when another process may have made jobs ready in it,
+   * until the returned handle is closed; best effort, so polling stays the fallback, and stores
+   * without push keep this default, which never calls it.
+   */
+  default AutoCloseable jobSubscribe(Consumer<String> queueReady) {
+    return () -> {};
+  }
 
   /** Closes connections; the store is unusable afterwards. */
   @Override

@@ -32,7 +32,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -58,11 +61,17 @@ public final class JdbcStore implements Store {
   private final JobInserter inserter;
   private final JobCompleter completer;
   private final ReentrantLock claimLock = new ReentrantLock();
+  /** Opens a push subscription ({@link #jobSubscribe}), or null where the database has none. */
+  private final Function<Consumer<String>, AutoCloseable> subscriber;
+  /** Subscriptions still open, closed with the store if their owner did not close them. */
+  private final Set<AutoCloseable> subscriptions = ConcurrentHashMap.newKeySet();
 
-  JdbcStore(Database db, StoreInfo info, Runnable onClose) {
+  JdbcStore(Database db, StoreInfo info, Runnable onClose,
+      Function<Consumer<String>, AutoCloseable> subscriber) {
     this.db = db;
     this.info = info;
     this.onClose = onClose;
+    this.subscriber = subscriber;
     Dialect dialect = db.dialect();
     this.jobs = new JdbcJobs(SqlFile.load(dialect, "jobs"), dialect);
     this.history = new JdbcJobHistory(SqlFile.load(dialect, "job_history"), dialect);
@@ -81,7 +90,17 @@ public final class JdbcStore implements Store {
     if (newJobs.isEmpty()) {
       return List.of();
     }
-    return db.write("jobInsertMany", c -> inserter.insertMany(c, newJobs, node));
+    return db.write("jobInsertMany", c -> {
+      List<InsertedJob> inserted = inserter.insertMany(c, newJobs, node);
+      var ready = new TreeSet<String>();
+      for (int i = 0; i < inserted.size(); i++) {
+        if (inserted.get(i).created() && newJobs.get(i).state() == JobState.ENQUEUED) {
+          ready.add(newJobs.get(i).queue());
+        }
+      }
+      notifyReadyQueues(c, ready);
+      return inserted;
+    });
   }
 
   @Override
@@ -92,6 +111,7 @@ public final class JdbcStore implements Store {
       history.insertTransitions(c, moved.stream()
           .map(id -> new Transition(id, now, JobState.SCHEDULED, JobState.ENQUEUED, node, null, null))
           .toList());
+      notifyReadyJobs(c, moved);
       return moved.size();
     });
   }
@@ -202,6 +222,7 @@ public final class JdbcStore implements Store {
           .map(l -> new Transition(
               l.id(), now, JobState.RUNNING, JobState.ENQUEUED, node, null, reason))
           .toList());
+      notifyReadyJobs(c, released.stream().map(LeaseRef::id).toList());
       return released.size();
     });
   }
@@ -248,6 +269,8 @@ public final class JdbcStore implements Store {
       }
     }
     history.insertTransitions(c, transitions);
+    notifyReadyQueues(c, toQueue.stream().filter(j -> queued.contains(j.id())).map(Job::queue)
+        .collect(Collectors.toCollection(TreeSet::new)));
     return found.stream().filter(j -> queued.contains(j.id()) || dead.contains(j.id())).toList();
   }
 
@@ -326,8 +349,55 @@ public final class JdbcStore implements Store {
     return db.read("queuePausedNames", queues::pausedNames);
   }
 
+  /**
+   * Tells listening processes, on commit of {@code c}'s transaction, that these queues have ready
+   * jobs: one notification per queue, where the dialect has them ({@link PgListener}).
+   */
+  private void notifyReadyQueues(Connection c, Set<String> queues) throws SQLException {
+    if (subscriber == null || queues.isEmpty()) {
+      return;
+    }
+    try (var ps = c.prepareStatement(PgListener.NOTIFY_QUEUES)) {
+      ps.setArray(1, c.createArrayOf("text", queues.toArray(String[]::new)));
+      ps.executeQuery().close();
+    }
+  }
+
+  /** {@link #notifyReadyQueues} for the queues of these jobs, read inside the transaction. */
+  private void notifyReadyJobs(Connection c, List<JobId> ids) throws SQLException {
+    if (subscriber == null || ids.isEmpty()) {
+      return;
+    }
+    try (var ps = c.prepareStatement(PgListener.NOTIFY_JOBS)) {
+      ps.setArray(1, c.createArrayOf("uuid", ids.stream().map(JobId::value).toArray(UUID[]::new)));
+      ps.executeQuery().close();
+    }
+  }
+
+  @Override
+  public AutoCloseable jobSubscribe(Consumer<String> queueReady) {
+    if (subscriber == null) {
+      return Store.super.jobSubscribe(queueReady);
+    }
+    AutoCloseable subscription = subscriber.apply(queueReady);
+    subscriptions.add(subscription);
+    return () -> {
+      if (subscriptions.remove(subscription)) {
+        subscription.close();
+      }
+    };
+  }
+
   @Override
   public void close() {
+    for (AutoCloseable subscription : subscriptions) {
+      try {
+        subscription.close();
+      } catch (Exception ignored) {
+        // PgListener.close does not throw
+      }
+    }
+    subscriptions.clear();
     try {
       db.close();
     } finally {

@@ -13,6 +13,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 
@@ -45,7 +47,11 @@ public final class JdbcStoreProvider implements StoreProvider {
       var info = new StoreInfo(target.name(), target.description(), target.exclusive());
       var db = new Database(dataSource, target.dialect(), target.description(),
           target.checkpointAfterWrite());
-      return new JdbcStore(db, info, () -> OPEN.remove(target.identity()));
+      Function<Consumer<String>, AutoCloseable> subscriber = target.dialect() == Dialect.POSTGRES
+          ? queueReady -> PgListener.start(target.url(), settings.user(), settings.password(),
+              target.description(), queueReady)
+          : null;
+      return new JdbcStore(db, info, () -> OPEN.remove(target.identity()), subscriber);
     } catch (RuntimeException e) {
       if (dataSource != null) {
         dataSource.close();

@@ -48,7 +48,7 @@ class PgEngineClusterTest {
     return Taskmill.builder()
         .jdbcUrl(PgStores.url(schema), PgStores.USER, PgStores.PASSWORD)
         .nodeId(name)
-        .pollInterval(Duration.ofMillis(50)) // no LISTEN/NOTIFY yet: peers learn of work by polling
+        .pollInterval(Duration.ofMillis(50)) // LISTEN/NOTIFY wakes peers too; PgListenNotifyTest
         .queue("default", q -> q.concurrency(4))
         .handler("test.work", Work.class, (p, ctx) -> {
           runs.computeIfAbsent(ctx.jobId(), k -> new AtomicInteger()).incrementAndGet();

@@ -1,0 +1,179 @@
+package io.taskmill.jdbc;
+
+import static io.taskmill.testkit.store.TestJobs.T0;
+import static io.taskmill.testkit.store.TestJobs.TEST_NODE;
+import static io.taskmill.testkit.store.TestJobs.aJob;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.taskmill.JobId;
+import io.taskmill.JobOptions;
+import io.taskmill.Taskmill;
+import io.taskmill.TaskmillBuilder;
+import io.taskmill.job.JobState;
+import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreSettings;
+import io.taskmill.testkit.FakeClock;
+import io.taskmill.testkit.ManualEngine;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * LISTEN/NOTIFY on PostgreSQL: a transaction that makes jobs ready notifies their queues, and an
+ * engine polling only once an hour still picks up jobs another node enqueued within seconds.
+ */
+@ExtendWith(PgSessionTimeZone.class)
+class PgListenNotifyTest {
+  record Work(int n) {}
+
+  private String schema;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @BeforeEach
+  void createSchema() {
+    schema = PgStores.newSchema();
+  }
+
+  @AfterEach
+  void closeAndDropSchema() throws Exception {
+    for (AutoCloseable c : toClose.reversed()) {
+      c.close();
+    }
+    PgStores.dropSchema(schema);
+  }
+
+  private <T extends AutoCloseable> T closing(T c) {
+    toClose.add(c);
+    return c;
+  }
+
+  private Store store() {
+    return closing(new JdbcStoreProvider().open(
+        new StoreSettings(null, null, PgStores.url(schema), PgStores.USER, PgStores.PASSWORD, 2)));
+  }
+
+  @Test
+  void transactionsThatMakeJobsReadyNotifyTheirQueuesOnce() {
+    Store writer = store();
+    Store reader = store();
+    List<String> received = new CopyOnWriteArrayList<>();
+    closing(reader.jobSubscribe(received::add));
+
+    writer.jobInsertMany(List.of(
+        aJob().queue("mail").build(),
+        aJob().queue("mail").build(),
+        aJob().queue("reports").build(),
+        aJob().queue("later").runAt(T0.plusSeconds(60)).build()), TEST_NODE);
+    // Notifications arrive in commit order, so once the marker is in, everything before it is.
+    writer.jobInsertMany(List.of(aJob().queue("marker-1").build()), TEST_NODE);
+    await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("marker-1"));
+    // The channel is database-wide: leave out what other schemas' tests may have sent.
+    assertThat(received).filteredOn(Set.of("mail", "reports", "later", "marker-1")::contains)
+        .containsExactly("mail", "reports", "marker-1");
+
+    assertThat(writer.jobPromoteDue(T0.plusSeconds(60), 100, TEST_NODE)).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("later"));
+  }
+
+  @Test
+  void storesWithoutPushKeepTheDefaultSubscription() throws Exception {
+    Store h2 = closing(new JdbcStoreProvider().open(
+        new StoreSettings(null, null, "jdbc:h2:mem:notify-" + schema, "sa", "", 2)));
+    List<String> received = new CopyOnWriteArrayList<>();
+    try (AutoCloseable sub = h2.jobSubscribe(received::add)) {
+      h2.jobInsertMany(List.of(aJob().build()), TEST_NODE);
+    }
+    assertThat(received).isEmpty();
+  }
+
+  private final Map<JobId, String> ranOn = new ConcurrentHashMap<>();
+
+  /** Polls once an hour: only a notification can make it look for another node's jobs soon. */
+  private Taskmill worker(String name) {
+    return closing(builder(name).pollInterval(Duration.ofHours(1)).start());
+  }
+
+  private TaskmillBuilder builder(String name) {
+    return Taskmill.builder()
+        .jdbcUrl(PgStores.url(schema), PgStores.USER, PgStores.PASSWORD)
+        .nodeId(name)
+        .queue("default", q -> q.concurrency(2))
+        .handler("test.work", Work.class, (p, ctx) -> ranOn.put(ctx.jobId(), name));
+  }
+
+  /** Node A enqueues but never runs anything: a manual engine that nobody drives. */
+  private ManualEngine enqueuer() {
+    return closing(ManualEngine.start(builder("node-a"), FakeClock.at(Instant.now())));
+  }
+
+  private void awaitRunOnB(JobId id, Duration within) {
+    await().atMost(within).until(() -> ranOn.containsKey(id));
+    assertThat(ranOn).containsEntry(id, "node-b");
+  }
+
+  @Test
+  void anotherNodesEnqueueWakesAnIdleNodeAtOnce() {
+    Taskmill b = worker("node-b");
+    ManualEngine a = enqueuer();
+    // The first job may still meet B's first poll; after it, B sleeps an hour unless notified.
+    JobId first = a.enqueue("test.work", new Work(1), JobOptions.defaults());
+    awaitRunOnB(first, Duration.ofSeconds(5));
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> b.jobs().get(first).orElseThrow().state() == JobState.SUCCEEDED);
+
+    for (int i = 2; i < 12; i++) {
+      long start = System.nanoTime();
+      JobId next = a.enqueue("test.work", new Work(i), JobOptions.defaults());
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
+          .until(() -> ranOn.containsKey(next));
+      assertThat(ranOn).containsEntry(next, "node-b");
+      System.out.printf("cross-node pickup took %.1f ms%n", (System.nanoTime() - start) / 1e6);
+    }
+  }
+
+  @Test
+  void theListenerReconnectsAfterItsConnectionIsKilled() throws Exception {
+    Taskmill b = worker("node-b");
+    ManualEngine a = enqueuer();
+    Set<Integer> before = listenerPids();
+    assertThat(before).isNotEmpty();
+    try (Connection c = PgStores.connect(PgStores.BASE_URL); var st = c.createStatement()) {
+      st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
+          + PgListener.APPLICATION_NAME + "' AND datname = current_database()");
+    }
+    // A job enqueued before the listener is back would wait for the hourly poll: wait for it.
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      Set<Integer> now = listenerPids();
+      return !now.isEmpty() && now.stream().noneMatch(before::contains);
+    });
+
+    JobId id = a.enqueue("test.work", new Work(3), JobOptions.defaults());
+    awaitRunOnB(id, Duration.ofSeconds(10));
+    assertThat(b.jobs().get(id)).isPresent();
+  }
+
+  /** Backends of listener connections that have finished their LISTEN. */
+  private static Set<Integer> listenerPids() throws SQLException {
+    var pids = new java.util.HashSet<Integer>();
+    try (Connection c = PgStores.connect(PgStores.BASE_URL); var st = c.createStatement();
+        var rs = st.executeQuery("SELECT pid FROM pg_stat_activity WHERE application_name = '"
+            + PgListener.APPLICATION_NAME + "' AND state = 'idle' AND query LIKE 'LISTEN%'")) {
+      while (rs.next()) {
+        pids.add(rs.getInt(1));
+      }
+    }
+    return pids;
+  }
+}
