@@ -58,6 +58,9 @@ public interface Taskmill extends AutoCloseable {
   /** The registered handlers. */
   HandlerRegistry handlers();
 
+  /** The nodes sharing this engine's store, and their leader. */
+  Cluster cluster();
+
   /** This engine's node id, as written in leases and job events. */
   String nodeId();
 

@@ -52,9 +52,11 @@ public final class TaskmillBuilder {
   private final List<String> earlyProblems = new ArrayList<>();
   private Retry defaultRetry = Retry.defaultPolicy();
   private Duration defaultTimeout;
-  private Duration leaseDuration = Duration.ofSeconds(30);
+  private Duration leaseDuration = Duration.ofSeconds(15);
   private Duration pollInterval = Duration.ofSeconds(1);
-  private Duration rescueInterval = Duration.ofSeconds(5);
+  private Duration rescueInterval = Duration.ofSeconds(2);
+  private Duration retainSucceeded = Duration.ofDays(7);
+  private Duration retainFinished = Duration.ofDays(30);
   private Duration shutdownGrace = Duration.ofSeconds(30);
   private Duration timeoutGrace = Duration.ofSeconds(10);
   private int claimBatchSize = 100;
@@ -63,7 +65,7 @@ public final class TaskmillBuilder {
   private int maxLogLinesPerJob = 200;
   private LogLevel jobLogLevel = LogLevel.INFO;
   private String nodeId;
-  private Clock clock = Clock.systemUTC();
+  private Clock clock;
 
   TaskmillBuilder() {}
 
@@ -162,7 +164,11 @@ public final class TaskmillBuilder {
     return this;
   }
 
-  /** How long a claim holds a job without renewal (default 30 s; renewed every third of it). */
+  /**
+   * How long a claim holds a job without renewal (default 15 s). The node's heartbeat renews its
+   * leases every third of it; a node silent for this long is declared dead and its jobs run
+   * elsewhere, and the leader's own term lasts as long.
+   */
   public TaskmillBuilder leaseDuration(Duration d) {
     this.leaseDuration = d;
     return this;
@@ -177,7 +183,7 @@ public final class TaskmillBuilder {
     return this;
   }
 
-  /** How often expired leases are looked for (default 5 s). */
+  /** How often the leader looks for dead nodes and expired leases (default 2 s). */
   public TaskmillBuilder rescueInterval(Duration d) {
     this.rescueInterval = d;
     return this;
@@ -228,10 +234,74 @@ public final class TaskmillBuilder {
     return this;
   }
 
-  /** The clock for due times, leases and backoff; tests pass a fake one. */
+  /**
+   * The clock for due times, leases and backoff, for tests that pass a fake one. Without it the
+   * engine keeps time by the store's clock, so nodes sharing a database agree whatever their own
+   * clocks say.
+   */
   public TaskmillBuilder clock(Clock clock) {
     this.clock = clock;
+    if (clock == null) {
+      earlyProblems.add("clock must not be null; leave it unset to follow the store's clock");
+    }
     return this;
+  }
+
+  /** How long succeeded jobs are kept before the leader deletes them (default 7 days). */
+  public TaskmillBuilder retainSucceeded(Duration d) {
+    this.retainSucceeded = d;
+    return this;
+  }
+
+  /**
+   * How long dead and cancelled jobs are kept before the leader deletes them (default 30 days);
+   * jobs of a type no node knows are never finished, so never deleted.
+   */
+  public TaskmillBuilder retainFinished(Duration d) {
+    this.retainFinished = d;
+    return this;
+  }
+
+  /**
+   * Applies settings from {@code TASKMILL_*} environment variables: {@code TASKMILL_DB_URL},
+   * {@code TASKMILL_DB_USER}, {@code TASKMILL_DB_PASSWORD}, {@code TASKMILL_DATA_DIR}, {@code
+   * TASKMILL_NODE_ID} and {@code TASKMILL_POOL_SIZE}. Unset variables change nothing; call it
+   * before settings that should win over the environment.
+   */
+  public TaskmillBuilder fromEnvironment() {
+    return fromEnvironment(System.getenv());
+  }
+
+  /** As {@link #fromEnvironment()}, reading the given variables (for tests and launchers). */
+  public TaskmillBuilder fromEnvironment(Map<String, String> env) {
+    String url = blankToNull(env.get("TASKMILL_DB_URL"));
+    if (url != null) {
+      jdbcUrl(url, blankToNull(env.get("TASKMILL_DB_USER")), env.get("TASKMILL_DB_PASSWORD"));
+    } else if (env.containsKey("TASKMILL_DB_USER") || env.containsKey("TASKMILL_DB_PASSWORD")) {
+      earlyProblems.add("TASKMILL_DB_USER/TASKMILL_DB_PASSWORD are set but TASKMILL_DB_URL is not;"
+          + " set TASKMILL_DB_URL=jdbc:postgresql://host:5432/db");
+    }
+    String dir = blankToNull(env.get("TASKMILL_DATA_DIR"));
+    if (dir != null) {
+      dataDir(Path.of(dir));
+    }
+    String node = blankToNull(env.get("TASKMILL_NODE_ID"));
+    if (node != null) {
+      nodeId(node);
+    }
+    String pool = blankToNull(env.get("TASKMILL_POOL_SIZE"));
+    if (pool != null) {
+      try {
+        poolSize(Integer.parseInt(pool.trim()));
+      } catch (NumberFormatException e) {
+        earlyProblems.add("TASKMILL_POOL_SIZE must be a whole number, was '" + pool + "'");
+      }
+    }
+    return this;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 
   /** Validates everything, opens the store and starts the engine's threads. */
@@ -276,9 +346,8 @@ public final class TaskmillBuilder {
     if (jobLogLevel == null) {
       problems.add("jobLogLevel must be one of DEBUG, INFO, WARN, ERROR, was null");
     }
-    if (clock == null) {
-      problems.add("clock must be set");
-    }
+    duration(problems, "retainSucceeded", retainSucceeded, Duration.ofMinutes(1), Duration.ofDays(3650));
+    duration(problems, "retainFinished", retainFinished, Duration.ofMinutes(1), Duration.ofDays(3650));
     String node = nodeId != null ? nodeId : defaultNodeId();
     if (!NODE_ID.matcher(node).matches()) {
       problems.add("nodeId '" + node + "' is invalid: 1 to 100 of A-Z a-z 0-9 _ . : @ -");
@@ -294,9 +363,10 @@ public final class TaskmillBuilder {
         throw new TaskmillConfigException(problems);
       }
     }
-    return new EngineConfig(opened, store == null, clock, node, defs, queueMap, defaultRetry,
-        defaultTimeout, leaseDuration, pollInterval, rescueInterval, shutdownGrace, timeoutGrace,
-        claimBatchSize, completionBatchSize, maxLogLinesPerJob, jobLogLevel, json);
+    return new EngineConfig(opened, store == null, clock != null ? clock : Clock.systemUTC(), node,
+        defs, queueMap, defaultRetry, defaultTimeout, leaseDuration, pollInterval, rescueInterval,
+        shutdownGrace, timeoutGrace, claimBatchSize, completionBatchSize, maxLogLinesPerJob,
+        jobLogLevel, json, clock == null, retainSucceeded, retainFinished);
   }
 
   private List<HandlerDef> handlerDefs(List<String> problems, JsonCodec json, Map<String, Integer> queueMap) {

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final int PROMOTE_BATCH = 1000;
+  private static final Duration MAX_FAILURE_BACKOFF = Duration.ofSeconds(2);
 
   /** Load and state of one queue on this node. */
   static final class Lane {
@@ -59,6 +60,8 @@ final class Dispatcher {
   /** Counts pauses and resumes made on this node, so a concurrent refresh cannot undo one. */
   private final java.util.concurrent.atomic.AtomicLong localPauseChanges = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean running;
+  /** Set while this node's heartbeat fails: its leases may lapse, so it takes on no more work. */
+  private volatile boolean claimsHeld;
   private Instant nextPoll = Instant.MIN;
   private Thread thread;
 
@@ -85,6 +88,15 @@ final class Dispatcher {
     thread = Thread.ofPlatform().name("taskmill-dispatcher").daemon().start(this::loop);
   }
 
+  /** Stops or restarts claiming while this node cannot prove it is alive. */
+  void holdClaims(boolean hold) {
+    claimsHeld = hold;
+    if (!hold) {
+      lanes.values().forEach(l -> l.maybeReady = true);
+      wakeup.signal();
+    }
+  }
+
   /** Stops claiming; returns once the dispatcher thread has left its loop. */
   void stop() throws InterruptedException {
     running = false;
@@ -104,8 +116,9 @@ final class Dispatcher {
       } catch (StoreUnavailableException e) {
         log.warn("store unavailable, claiming paused for {}: {}", failureBackoff, e.getMessage());
         wait = failureBackoff;
-        failureBackoff = failureBackoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
-            ? Duration.ofSeconds(5) : failureBackoff.multipliedBy(2);
+        // Capped well under the 5 s in which processing must resume once the store is back.
+        failureBackoff = failureBackoff.multipliedBy(2).compareTo(MAX_FAILURE_BACKOFF) > 0
+            ? MAX_FAILURE_BACKOFF : failureBackoff.multipliedBy(2);
       } catch (RuntimeException e) {
         log.error("dispatch pass failed; retrying in 1s", e);
         wait = Duration.ofSeconds(1);
@@ -126,6 +139,9 @@ final class Dispatcher {
    * jobs. Returns how long nothing can change without a signal.
    */
   Duration dispatchOnce() {
+    if (claimsHeld) {
+      return cfg.pollInterval();
+    }
     Instant now = cfg.clock().instant();
     boolean poll = !now.isBefore(nextPoll);
     if (poll) {

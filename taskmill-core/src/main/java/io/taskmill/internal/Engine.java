@@ -1,6 +1,7 @@
 package io.taskmill.internal;
 
 import io.taskmill.CancelResult;
+import io.taskmill.Cluster;
 import io.taskmill.HandlerRegistry;
 import io.taskmill.JobId;
 import io.taskmill.JobOptions;
@@ -14,6 +15,8 @@ import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobState;
 import io.taskmill.job.Outcome;
+import io.taskmill.node.Leadership;
+import io.taskmill.node.Node;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobCompletion;
 import io.taskmill.spi.JobCount;
@@ -39,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * The engine behind {@link Taskmill}: wires the dispatcher, workers, completer and lease keeper
  * around one store, and implements the public facade.
  */
-public final class Engine implements Taskmill, Jobs, Queues {
+public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
   private final EngineConfig cfg;
@@ -49,6 +52,7 @@ public final class Engine implements Taskmill, Jobs, Queues {
   private final Dispatcher dispatcher;
   private final Completer completer;
   private final Leases leases;
+  private final Membership membership;
   private final boolean manual;
   /** Executions holding a lease, from claim until their outcome is written or released. */
   private final ConcurrentHashMap<JobId, Execution> active = new ConcurrentHashMap<>();
@@ -61,15 +65,18 @@ public final class Engine implements Taskmill, Jobs, Queues {
   private final ScheduledExecutorService timers;
   private volatile boolean closed;
 
-  private Engine(EngineConfig cfg, boolean manual) {
-    this.cfg = cfg;
-    this.store = cfg.store();
+  private Engine(EngineConfig given, boolean manual) {
+    this.store = given.store();
+    StoreClock storeClock = given.clockFollowsStore()
+        ? new StoreClock(store::storeTime, given.clock()) : null;
+    this.cfg = storeClock == null ? given : given.withClock(storeClock);
     this.manual = manual;
     this.registry = new Registry(cfg.handlers());
     this.enqueuer = new Enqueuer(cfg, registry);
     this.dispatcher = new Dispatcher(cfg, registry, this::launch);
     this.completer = new Completer(store, cfg.completionBatchSize(), this::afterWrite, this::unwritable);
     this.leases = new Leases(cfg, active, dispatcher::onReady);
+    this.membership = new Membership(cfg, leases, dispatcher, storeClock, dispatcher::runningCount);
     // Timeouts are real time even in manual mode: they interrupt real threads.
     this.timers = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("taskmill-timeouts").daemon().factory());
@@ -96,11 +103,13 @@ public final class Engine implements Taskmill, Jobs, Queues {
     rescueAtStart();
     maintenance = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("taskmill-leases").daemon().factory());
-    long renewMs = Math.max(100, cfg.leaseDuration().toMillis() / 3);
-    maintenance.scheduleWithFixedDelay(guarded("lease renewal", leases::renew), renewMs, renewMs,
+    // Register and try to lead before claiming, so the node row exists before its first lease.
+    guarded("heartbeat", membership::beat).run();
+    long beatMs = Membership.heartbeatInterval(cfg).toMillis();
+    maintenance.scheduleWithFixedDelay(guarded("heartbeat", membership::beat), beatMs, beatMs,
         TimeUnit.MILLISECONDS);
     long rescueMs = cfg.rescueInterval().toMillis();
-    maintenance.scheduleWithFixedDelay(guarded("rescue", leases::rescueExpired), rescueMs, rescueMs,
+    maintenance.scheduleWithFixedDelay(guarded("leader duties", membership::duties), 0, rescueMs,
         TimeUnit.MILLISECONDS);
     completer.start();
     // Before the dispatcher's first poll, so no job made ready elsewhere falls between the two.
@@ -232,6 +241,26 @@ public final class Engine implements Taskmill, Jobs, Queues {
   }
 
   @Override
+  public Cluster cluster() {
+    return this;
+  }
+
+  @Override
+  public List<Node> nodes() {
+    return store.nodeList();
+  }
+
+  @Override
+  public Optional<Leadership> leader() {
+    return store.leaderGet();
+  }
+
+  @Override
+  public boolean isLeader() {
+    return membership.term().isPresent();
+  }
+
+  @Override
   public String nodeId() {
     return cfg.nodeId();
   }
@@ -344,9 +373,18 @@ public final class Engine implements Taskmill, Jobs, Queues {
     return total;
   }
 
-  /** Rescues jobs whose leases expired; returns how many. */
+  /**
+   * Takes or renews leadership, then runs the leader's duties (declaring silent nodes dead,
+   * rescuing expired leases, pruning); returns how many jobs were rescued.
+   */
   public int runRescuer() {
-    return leases.rescueExpired();
+    membership.tryLead();
+    return membership.duties();
+  }
+
+  /** Runs one heartbeat: the node row, the clock, lease renewal and leadership. */
+  public void heartbeat() {
+    membership.beat();
   }
 
   /** Renews the leases this node holds. */
@@ -371,15 +409,31 @@ public final class Engine implements Taskmill, Jobs, Queues {
       Thread.currentThread().interrupt();
       releaseUnfinished();
     } finally {
-      if (maintenance != null) {
-        maintenance.shutdownNow();
-      }
+      stopMaintenance();
+      membership.leave();
       timers.shutdownNow();
       closeSubscription();
       if (cfg.ownsStore()) {
         store.close();
       }
       log.info("Taskmill node {} stopped", cfg.nodeId());
+    }
+  }
+
+  private void stopMaintenance() {
+    if (maintenance == null) {
+      return;
+    }
+    // Not shutdownNow(): an interrupt during H2 file I/O closes the database file under every
+    // other user of the store. A heartbeat still running must finish before the node leaves, or
+    // it would mark the node alive again.
+    maintenance.shutdown();
+    try {
+      if (!maintenance.awaitTermination(10, TimeUnit.SECONDS)) {
+        log.warn("maintenance (heartbeat, leader duties) did not finish within 10 s of close");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

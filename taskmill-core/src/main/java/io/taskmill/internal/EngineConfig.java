@@ -12,7 +12,11 @@ import java.util.Map;
  * Everything the engine needs, validated by the builder: nothing here is checked again.
  *
  * @param ownsStore whether the engine opened the store (and so closes it)
+ * @param clockFollowsStore true when no clock was given: the engine then keeps time by the store's
+ *     clock ({@link StoreClock}) and {@code clock} only tells how far this machine's clock is off
  * @param queues queue name to concurrency on this node, in declaration order
+ * @param retainSucceeded how long succeeded jobs are kept before the leader prunes them
+ * @param retainFinished how long dead and cancelled jobs (and departed nodes' rows) are kept
  */
 public record EngineConfig(
     Store store,
@@ -32,10 +36,21 @@ public record EngineConfig(
     int completionBatchSize,
     int maxLogLinesPerJob,
     LogLevel jobLogLevel,
-    JsonCodec json) {
+    JsonCodec json,
+    boolean clockFollowsStore,
+    Duration retainSucceeded,
+    Duration retainFinished) {
 
   public EngineConfig {
     handlers = List.copyOf(handlers);
     queues = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(queues));
+  }
+
+  /** This configuration keeping time by {@code c} instead. */
+  EngineConfig withClock(Clock c) {
+    return new EngineConfig(store, ownsStore, c, nodeId, handlers, queues, defaultRetry,
+        defaultTimeout, leaseDuration, pollInterval, rescueInterval, shutdownGrace, timeoutGrace,
+        claimBatchSize, completionBatchSize, maxLogLinesPerJob, jobLogLevel, json,
+        clockFollowsStore, retainSucceeded, retainFinished);
   }
 }

@@ -2,6 +2,7 @@ package io.taskmill.internal;
 
 import io.taskmill.JobId;
 import io.taskmill.job.Job;
+import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.LeaseRenewal;
 import io.taskmill.spi.Store;
@@ -81,12 +82,27 @@ final class Leases {
     }
   }
 
-  /** Rescues expired leases of any node; returns how many jobs were rescued. */
-  int rescueExpired() {
+  /**
+   * Every lease this node holds may have lapsed (it could not renew them in time, or the cluster
+   * declared it dead): tell every running handler, whose outcomes the store will refuse anyway.
+   */
+  void allLost() {
+    for (Execution e : active.values()) {
+      if (!e.hasReported()) {
+        e.leaseLost();
+      }
+    }
+  }
+
+  /**
+   * Rescues expired leases of any node, as the leader under {@code leader}; returns how many jobs
+   * were rescued.
+   */
+  int rescueExpired(LeaderTerm leader) {
     int total = 0;
     List<Job> rescued;
     do {
-      rescued = store.jobRescueExpired(cfg.clock().instant(), RESCUE_BATCH, cfg.nodeId());
+      rescued = store.jobRescueExpired(leader, cfg.clock().instant(), RESCUE_BATCH);
       report(rescued, "its lease expired");
       total += rescued.size();
     } while (rescued.size() == RESCUE_BATCH);

@@ -5,6 +5,9 @@ import io.taskmill.JobId;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobLogLine;
+import io.taskmill.job.JobState;
+import io.taskmill.node.Leadership;
+import io.taskmill.node.Node;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,11 +28,14 @@ import java.util.function.Consumer;
  *       lease_epoch = …} for attempt outcomes), so a lost race changes nothing instead of
  *       overwriting; every change increments the row's {@code version}.
  *   <li>Uniqueness (idempotency keys) is enforced by a constraint, never by check-then-insert.
- *   <li>Time comes from the {@code now} parameters (the engine's clock), never from the JVM.
+ *   <li>Time comes from the {@code now} parameters, never from the JVM. By default the engine's
+ *       clock follows {@link #storeTime()}, so every node sharing a store judges due times, leases,
+ *       heartbeats and leader terms by one clock, the database's, whatever its own clock says.
  *   <li>A failure to reach the database surfaces as {@link StoreUnavailableException}.
  * </ul>
  *
- * <p>Methods are grouped noun-first ({@code job…}, {@code queue…}) so they sort together.
+ * <p>Methods are grouped noun-first ({@code job…}, {@code queue…}, {@code node…}, {@code leader…})
+ * so they sort together.
  */
 public interface Store extends AutoCloseable {
 
@@ -84,9 +90,10 @@ public interface Store extends AutoCloseable {
   /**
    * Rescues up to {@code limit} {@code RUNNING} jobs whose lease expired before {@code now}: back to
    * {@code ENQUEUED} (the attempt stays counted), or {@code DEAD} when it was the last attempt.
-   * Returns the jobs as they were before the rescue.
+   * A leader-only duty: does nothing unless {@code leader} still leads. Returns the jobs as they
+   * were before the rescue.
    */
-  List<Job> jobRescueExpired(Instant now, int limit, String node);
+  List<Job> jobRescueExpired(LeaderTerm leader, Instant now, int limit);
 
   /**
    * Rescues every {@code RUNNING} job not leased by {@code node}, whatever its expiry. Only for a
@@ -114,6 +121,55 @@ public interface Store extends AutoCloseable {
 
   /** Job counts grouped by type and state. */
   List<JobCount> jobCounts();
+
+  /**
+   * Deletes up to {@code limit} jobs in the terminal {@code state} that finished before {@code
+   * finishedBefore}, with their events and log lines. A leader-only duty: does nothing unless
+   * {@code leader} still leads. Returns how many jobs were deleted.
+   */
+  int jobPrune(LeaderTerm leader, Instant now, JobState state, Instant finishedBefore, int limit);
+
+  /** The time by the store's own clock, which every node sharing the store agrees on. */
+  Instant storeTime();
+
+  /**
+   * Records a node's heartbeat: inserts or updates its row as {@code ALIVE} with the figures in
+   * {@code node}. Returns false when the row had been declared {@code DEAD} (the node was presumed
+   * gone and its jobs taken back), so the node knows its leases are lost.
+   */
+  boolean nodeHeartbeat(Node node);
+
+  /** Marks a node as having left gracefully. */
+  void nodeLeave(String node, Instant now);
+
+  /**
+   * Declares dead every {@code ALIVE} node whose last heartbeat is before {@code heartbeatBefore},
+   * and ends the leases of the jobs they run so the rescuer takes them back at once. A leader-only
+   * duty. Returns the ids of the nodes declared dead.
+   */
+  List<String> nodeMarkDead(LeaderTerm leader, Instant now, Instant heartbeatBefore);
+
+  /**
+   * Deletes rows of nodes that are not {@code ALIVE} and last heart-beat before {@code before}. A
+   * leader-only duty. Returns how many were deleted.
+   */
+  int nodePrune(LeaderTerm leader, Instant now, Instant before);
+
+  /** Every node row, alive or not, by id. */
+  List<Node> nodeList();
+
+  /**
+   * Tries to lead: renews {@code node}'s leadership, or takes it over with the next term when the
+   * current one lapsed before {@code now}; otherwise leaves it alone. Returns the leadership as it
+   * is afterwards, whoever holds it.
+   */
+  Leadership leaderTry(String node, Instant now, Duration ttl);
+
+  /** Gives up leadership at once if {@code leader} still holds it, so another node takes over. */
+  void leaderResign(LeaderTerm leader, Instant now);
+
+  /** The current leadership, lapsed or not; empty before any node ever led. */
+  Optional<Leadership> leaderGet();
 
 
   /** Records a queue as paused or running, visible to every node sharing this store. */

@@ -9,11 +9,14 @@ import io.taskmill.job.JobState;
 import io.taskmill.jdbc.JdbcJobHistory.Transition;
 import io.taskmill.jdbc.JdbcJobs.CancelTarget;
 import io.taskmill.jdbc.JdbcJobs.ClaimCandidate;
+import io.taskmill.node.Leadership;
+import io.taskmill.node.Node;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.JobCompletion;
 import io.taskmill.spi.JobCount;
 import io.taskmill.spi.JobQuery;
+import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.LeaseRenewal;
 import io.taskmill.spi.NewJob;
@@ -21,6 +24,7 @@ import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreInfo;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,6 +62,7 @@ public final class JdbcStore implements Store {
   private final JdbcJobs jobs;
   private final JdbcJobHistory history;
   private final JdbcQueues queues;
+  private final JdbcCluster cluster;
   private final JobInserter inserter;
   private final JobCompleter completer;
   private final ReentrantLock claimLock = new ReentrantLock();
@@ -76,6 +81,7 @@ public final class JdbcStore implements Store {
     this.jobs = new JdbcJobs(SqlFile.load(dialect, "jobs"), dialect);
     this.history = new JdbcJobHistory(SqlFile.load(dialect, "job_history"), dialect);
     this.queues = new JdbcQueues(SqlFile.load(dialect, "queues"));
+    this.cluster = new JdbcCluster(SqlFile.load(dialect, "cluster"));
     this.inserter = new JobInserter(jobs, history, dialect);
     this.completer = new JobCompleter(jobs, history);
   }
@@ -228,10 +234,22 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public List<Job> jobRescueExpired(Instant now, int limit, String node) {
-    return db.write("jobRescueExpired", c -> rescue(c, jobs.expiredLeases(c, now, limit),
-        now, node, owner -> "lease expired", owner -> "lease expired on node " + owner
-            + " during the last attempt"));
+  public List<Job> jobRescueExpired(LeaderTerm leader, Instant now, int limit) {
+    return db.write("jobRescueExpired", c -> {
+      if (!cluster.holdsTerm(c, leader, now)) {
+        return List.of();
+      }
+      List<Job> expired = jobs.expiredLeases(c, now, limit);
+      if (expired.isEmpty()) {
+        return expired;
+      }
+      Set<String> dead = cluster.deadIds(c);
+      return rescue(c, expired, now, leader.node(),
+          owner -> dead.contains(owner) ? "the node was declared dead (missed its heartbeats)"
+              : "its lease expired",
+          owner -> (dead.contains(owner) ? "node " + owner + " was declared dead"
+              : "lease expired on node " + owner) + " during the last attempt");
+    });
   }
 
   @Override
@@ -334,6 +352,69 @@ public final class JdbcStore implements Store {
   @Override
   public List<JobCount> jobCounts() {
     return db.read("jobCounts", jobs::counts);
+  }
+
+  @Override
+  public int jobPrune(LeaderTerm leader, Instant now, JobState state, Instant finishedBefore,
+      int limit) {
+    if (!state.isTerminal()) {
+      throw new IllegalArgumentException("only finished jobs are pruned, not " + state);
+    }
+    return db.write("jobPrune", c -> cluster.holdsTerm(c, leader, now)
+        ? cluster.pruneJobs(c, state, finishedBefore, limit) : 0);
+  }
+
+  @Override
+  public Instant storeTime() {
+    return db.read("storeTime", cluster::storeTime);
+  }
+
+  @Override
+  public boolean nodeHeartbeat(Node node) {
+    return db.write("nodeHeartbeat", c -> cluster.heartbeat(c, node));
+  }
+
+  @Override
+  public void nodeLeave(String node, Instant now) {
+    db.write("nodeLeave", c -> {
+      cluster.leave(c, node, now);
+      return null;
+    });
+  }
+
+  @Override
+  public List<String> nodeMarkDead(LeaderTerm leader, Instant now, Instant heartbeatBefore) {
+    return db.write("nodeMarkDead", c -> cluster.holdsTerm(c, leader, now)
+        ? cluster.markDead(c, now, heartbeatBefore) : List.of());
+  }
+
+  @Override
+  public int nodePrune(LeaderTerm leader, Instant now, Instant before) {
+    return db.write("nodePrune", c -> cluster.holdsTerm(c, leader, now)
+        ? cluster.pruneNodes(c, before) : 0);
+  }
+
+  @Override
+  public List<Node> nodeList() {
+    return db.read("nodeList", cluster::list);
+  }
+
+  @Override
+  public Leadership leaderTry(String node, Instant now, Duration ttl) {
+    return db.write("leaderTry", c -> cluster.tryLead(c, node, now, now.plus(ttl)));
+  }
+
+  @Override
+  public void leaderResign(LeaderTerm leader, Instant now) {
+    db.write("leaderResign", c -> {
+      cluster.resign(c, leader);
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<Leadership> leaderGet() {
+    return db.read("leaderGet", cluster::leader);
   }
 
   @Override

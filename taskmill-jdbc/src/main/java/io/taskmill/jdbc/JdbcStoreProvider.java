@@ -84,7 +84,17 @@ public final class JdbcStoreProvider implements StoreProvider {
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     // Fail fast at open with the real cause (a locked file, a bad URL) instead of later.
     config.setInitializationFailTimeout(1);
-    config.setConnectionTimeout(10_000);
+    if (target.dialect() == Dialect.POSTGRES) {
+      // A networked database can vanish: a caller (an enqueue, say) gets a clear error within
+      // about two seconds instead of hanging, and a query on a connection whose peer went silent
+      // (a partition) fails instead of waiting for TCP to give up. Settings in the URL win.
+      config.setConnectionTimeout(2_000);
+      config.addDataSourceProperty("connectTimeout", "2");
+      config.addDataSourceProperty("socketTimeout", "30");
+      config.addDataSourceProperty("tcpKeepAlive", "true");
+    } else {
+      config.setConnectionTimeout(10_000);
+    }
     return config;
   }
 

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +64,41 @@ class ConfigurationTest {
     assertThatThrownBy(() -> Taskmill.builder().dataDir(file).start())
         .isInstanceOf(TaskmillConfigException.class)
         .hasMessageContaining("dataDir '" + file.toAbsolutePath() + "' cannot be created");
+  }
+
+  @Test
+  void anUnreachableDatabaseFailsTheStartAtOnceNamingIt() {
+    // Port 1 on this machine refuses connections: a database that is down.
+    String url = "jdbc:postgresql://127.0.0.1:1/taskmill";
+    assertThatThrownBy(() -> Taskmill.builder().fromEnvironment(Map.of("TASKMILL_DB_URL", url,
+            "TASKMILL_DB_USER", "postgres")).start())
+        .isInstanceOf(TaskmillConfigException.class)
+        .hasMessageContaining("database: cannot open " + url)
+        .hasMessageContaining("refused");
+  }
+
+  @Test
+  void environmentVariablesConfigureTheStoreAndNode(@TempDir Path tmp) {
+    try (Taskmill tm = Taskmill.builder()
+        .fromEnvironment(Map.of("TASKMILL_DATA_DIR", tmp.toString(), "TASKMILL_NODE_ID", "env-node",
+            "TASKMILL_POOL_SIZE", "2"))
+        .start()) {
+      assertThat(tm.nodeId()).isEqualTo("env-node");
+      assertThat(tm.cluster().nodes()).extracting(n -> n.id()).containsExactly("env-node");
+    }
+    assertThat(tmp.resolve("taskmill.mv.db")).exists();
+  }
+
+  @Test
+  void badEnvironmentValuesAreNamed() {
+    assertThatThrownBy(() -> Taskmill.builder().inMemory()
+            .fromEnvironment(Map.of("TASKMILL_POOL_SIZE", "eight", "TASKMILL_DB_USER", "x"))
+            .retainSucceeded(Duration.ZERO)
+            .start())
+        .isInstanceOf(TaskmillConfigException.class)
+        .hasMessageContaining("TASKMILL_POOL_SIZE must be a whole number, was 'eight'")
+        .hasMessageContaining("TASKMILL_DB_URL is not")
+        .hasMessageContaining("retainSucceeded must be between PT1M");
   }
 
   @Test

@@ -91,7 +91,8 @@ class H2FileStoreTest {
         }
       }
       assertThat(tables).containsExactly(
-          "TM_JOB", "TM_JOB_EVENT", "TM_JOB_LOG", "TM_QUEUE", "tm_schema_history");
+          "TM_JOB", "TM_JOB_EVENT", "TM_JOB_LOG", "TM_LEADER", "TM_NODE", "TM_QUEUE",
+          "tm_schema_history");
 
       var versions = new ArrayList<String>();
       try (var rs = c.createStatement().executeQuery(
@@ -102,7 +103,7 @@ class H2FileStoreTest {
           versions.add(rs.getString(1));
         }
       }
-      assertThat(versions).containsExactly("1", "2", "3");
+      assertThat(versions).containsExactly("1", "2", "3", "4");
 
       var indexes = new ArrayList<String>();
       try (var rs = c.createStatement().executeQuery(
@@ -111,7 +112,8 @@ class H2FileStoreTest {
           indexes.add(rs.getString(1));
         }
       }
-      assertThat(indexes).contains("TM_JOB_CLAIM_IDX", "TM_JOB_DUE_IDX", "TM_JOB_LEASE_IDX");
+      assertThat(indexes).contains("TM_JOB_CLAIM_IDX", "TM_JOB_DUE_IDX", "TM_JOB_LEASE_IDX",
+          "TM_JOB_FINISHED_IDX");
     }
   }
 

@@ -164,7 +164,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
   @Test
   void aSecondClaimAddsAnAttemptAndANewEpoch() {
     Job first = running();
-    store.jobRescueExpired(T0.plus(LEASE).plusSeconds(1), 10, OTHER_NODE);
+    rescueExpired(OTHER_NODE, T0.plus(LEASE).plusSeconds(1), 10);
 
     Job second = claimOne(OTHER_NODE, T0.plusSeconds(60));
 

@@ -131,7 +131,7 @@ public abstract class JobCompletionContract extends StoreContractSupport {
   @Test
   void anOutcomeUnderALostLeaseChangesNothingButAnEvent() {
     Job stale = running();
-    store.jobRescueExpired(T0.plus(LEASE).plusSeconds(1), 10, OTHER_NODE);
+    rescueExpired(OTHER_NODE, T0.plus(LEASE).plusSeconds(1), 10);
     Job current = claimOne(OTHER_NODE, T0.plusSeconds(40));
     int eventsBefore = store.jobEvents(stale.id()).size();
 
@@ -215,7 +215,7 @@ public abstract class JobCompletionContract extends StoreContractSupport {
   @Test
   void storesNoLogLinesOfALateCompletion() {
     Job stale = running();
-    store.jobRescueExpired(T0.plus(LEASE).plusSeconds(1), 10, OTHER_NODE);
+    rescueExpired(OTHER_NODE, T0.plus(LEASE).plusSeconds(1), 10);
 
     store.jobCompleteMany(List.of(withLogs(stale, 1, AT, new Outcome.Succeeded(null),
         lines(1, 3, "late "), 10)));

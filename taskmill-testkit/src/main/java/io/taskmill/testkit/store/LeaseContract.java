@@ -104,7 +104,7 @@ public abstract class LeaseContract extends StoreContractSupport {
   void rescuingReenqueuesJobsWhoseLeaseExpiredAndKeepsTheAttempt() {
     Job running = running();
 
-    List<Job> rescued = store.jobRescueExpired(EXPIRED, 10, OTHER_NODE);
+    List<Job> rescued = rescueExpired(OTHER_NODE, EXPIRED, 10);
 
     assertThat(rescued).containsExactly(running);
     Job back = get(running.id());
@@ -114,7 +114,7 @@ public abstract class LeaseContract extends StoreContractSupport {
     assertThat(back.version()).isEqualTo(running.version() + 1);
     JobEvent event = lastEvent(running.id());
     assertEvent(event, running.id(), EXPIRED, RUNNING, ENQUEUED, OTHER_NODE, 1);
-    assertThat(event.message()).isEqualTo("rescued from node node-a: lease expired");
+    assertThat(event.message()).isEqualTo("rescued from node node-a: its lease expired");
   }
 
   @Test
@@ -122,8 +122,8 @@ public abstract class LeaseContract extends StoreContractSupport {
     Job running = running();
     Instant expiry = running.leaseExpiresAt();
 
-    assertThat(store.jobRescueExpired(expiry, 10, OTHER_NODE)).isEmpty();
-    assertThat(store.jobRescueExpired(expiry.minusSeconds(1), 10, OTHER_NODE)).isEmpty();
+    assertThat(rescueExpired(OTHER_NODE, expiry, 10)).isEmpty();
+    assertThat(rescueExpired(OTHER_NODE, expiry.minusSeconds(1), 10)).isEmpty();
     assertThat(get(running.id()).state()).isEqualTo(RUNNING);
   }
 
@@ -131,7 +131,7 @@ public abstract class LeaseContract extends StoreContractSupport {
   void rescuingBuriesAJobThatWasOnItsLastAttempt() {
     Job running = running(TestJobs.aJob().maxAttempts(1));
 
-    store.jobRescueExpired(EXPIRED, 10, OTHER_NODE);
+    rescueExpired(OTHER_NODE, EXPIRED, 10);
 
     Job dead = get(running.id());
     assertThat(dead.state()).isEqualTo(DEAD);
@@ -146,8 +146,8 @@ public abstract class LeaseContract extends StoreContractSupport {
     running();
     running();
 
-    assertThat(store.jobRescueExpired(EXPIRED, 2, OTHER_NODE)).hasSize(2);
-    assertThat(store.jobRescueExpired(EXPIRED, 2, OTHER_NODE)).hasSize(1);
+    assertThat(rescueExpired(OTHER_NODE, EXPIRED, 2)).hasSize(2);
+    assertThat(rescueExpired(OTHER_NODE, EXPIRED, 2)).hasSize(1);
   }
 
   @Test
@@ -155,7 +155,7 @@ public abstract class LeaseContract extends StoreContractSupport {
     Job running = running();
     store.jobRenewLeases(NODE, List.of(lease(running)), EXPIRED.plusSeconds(30));
 
-    assertThat(store.jobRescueExpired(EXPIRED, 10, OTHER_NODE)).isEmpty();
+    assertThat(rescueExpired(OTHER_NODE, EXPIRED, 10)).isEmpty();
   }
 
   @Test

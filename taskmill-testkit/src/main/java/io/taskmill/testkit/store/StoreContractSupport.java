@@ -1,5 +1,8 @@
 package io.taskmill.testkit.store;
 
+import io.taskmill.node.Leadership;
+import io.taskmill.spi.LeaderTerm;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.JobId;
@@ -101,6 +104,18 @@ public abstract class StoreContractSupport {
 
   protected boolean complete(Job running, Outcome outcome, Instant at) {
     return store.jobCompleteMany(List.of(completion(running, outcome, at))).getFirst();
+  }
+
+  /** Makes {@code node} the leader at {@code now}; fails if another node's term is still live. */
+  protected LeaderTerm lead(String node, Instant now) {
+    Leadership l = store.leaderTry(node, now, LEASE);
+    assertThat(l.node()).as("leader after %s tried to lead", node).isEqualTo(node);
+    return new LeaderTerm(l.node(), l.term());
+  }
+
+  /** Rescues expired leases as {@code node}, which leads for the call. */
+  protected List<Job> rescueExpired(String node, Instant now, int limit) {
+    return store.jobRescueExpired(lead(node, now), now, limit);
   }
 
   protected static List<JobId> ids(List<Job> jobs) {

@@ -1,0 +1,254 @@
+package io.taskmill.internal;
+
+import io.taskmill.job.JobState;
+import io.taskmill.node.Leadership;
+import io.taskmill.node.Node;
+import io.taskmill.node.NodeState;
+import io.taskmill.spi.LeaderTerm;
+import io.taskmill.spi.Store;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's part in the cluster: its heartbeat (node row, clock anchoring, lease renewal),
+ * leadership under a fenced term, and the leader-only duties (declaring silent nodes dead,
+ * rescuing expired leases, pruning old jobs).
+ *
+ * <p>All of it runs on the engine's one maintenance thread, so none of it needs locks. A node
+ * trusts its leadership only until its last successful renewal's lease would lapse, measured on
+ * its own monotonic clock from when the renewal was sent; the store's fence makes a stale term
+ * harmless even when that estimate is wrong.
+ */
+final class Membership {
+  private static final Logger log = LoggerFactory.getLogger(Membership.class);
+  private static final int PRUNE_BATCH = 1_000;
+  private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
+  private static final Duration SKEW_WARNING = Duration.ofSeconds(2);
+
+  private final EngineConfig cfg;
+  private final Store store;
+  private final Leases leases;
+  private final Dispatcher dispatcher;
+  private final StoreClock storeClock;
+  private final Node self;
+  private final java.util.function.IntSupplier running;
+  private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+
+  private volatile LeaderTerm term;
+  private long termTrustedUntilNanos;
+  private long lastBeatNanos = System.nanoTime();
+  private boolean beatFailing;
+  private long lastFailureLogNanos;
+  private Instant lastPrune;
+  private Duration reportedSkew = Duration.ZERO;
+
+  /**
+   * @param storeClock the engine's clock when it follows the store, else null
+   * @param running how many jobs run on this node now
+   */
+  Membership(EngineConfig cfg, Leases leases, Dispatcher dispatcher, StoreClock storeClock,
+      java.util.function.IntSupplier running) {
+    this.cfg = cfg;
+    this.store = cfg.store();
+    this.leases = leases;
+    this.dispatcher = dispatcher;
+    this.storeClock = storeClock;
+    this.running = running;
+    var types = new HashSet<String>();
+    cfg.handlers().forEach(h -> types.add(h.type()));
+    int concurrency = cfg.queues().values().stream().mapToInt(Integer::intValue).sum();
+    this.self = new Node(cfg.nodeId(), hostName(), ProcessHandle.current().pid(), Version.current(),
+        cfg.queues(), types, concurrency, cfg.clock().instant(), cfg.clock().instant(), 0, -1, 0,
+        -1, NodeState.ALIVE);
+  }
+
+  /** How often the heartbeat runs: three beats fit in a lease, so two can fail before it lapses. */
+  static Duration heartbeatInterval(EngineConfig cfg) {
+    return Duration.ofMillis(Math.max(100, cfg.leaseDuration().toMillis() / 3));
+  }
+
+  /**
+   * One heartbeat: anchor the clock, write the node row, renew job leases, try to lead. A node
+   * whose beat fails stops claiming until one succeeds, because its leases may lapse meanwhile.
+   */
+  void beat() {
+    long sent = System.nanoTime();
+    try {
+      if (storeClock != null) {
+        checkSkew(storeClock.anchor());
+      }
+      Instant now = cfg.clock().instant();
+      var heap = Runtime.getRuntime();
+      boolean alive = store.nodeHeartbeat(self.beat(now, running.getAsInt(), cpuLoad(), heap.totalMemory() - heap.freeMemory(), heap.maxMemory()));
+      if (!alive) {
+        log.error("node {} was declared dead by the cluster (it missed its heartbeats); its running"
+            + " jobs were taken back and their outcomes will be refused", cfg.nodeId());
+        leases.allLost();
+      }
+      lastBeatNanos = sent;
+      if (beatFailing) {
+        beatFailing = false;
+        log.info("heartbeat restored; claiming again");
+        dispatcher.holdClaims(false);
+      }
+    } catch (RuntimeException e) {
+      beatFailed(e);
+      return;
+    }
+    leases.renew();
+    tryLead();
+  }
+
+  private void beatFailed(RuntimeException e) {
+    if (!beatFailing) {
+      beatFailing = true;
+      dispatcher.holdClaims(true);
+    }
+    long now = System.nanoTime();
+    // One line per node per few seconds, however long the outage: logs must not flood.
+    if (now - lastFailureLogNanos > Duration.ofSeconds(5).toNanos()) {
+      lastFailureLogNanos = now;
+      log.warn("heartbeat failed, not claiming until it succeeds (last success {} ms ago): {}",
+          Duration.ofNanos(now - lastBeatNanos).toMillis(), e.getMessage());
+    }
+    if (now - lastBeatNanos > cfg.leaseDuration().toNanos()) {
+      leases.allLost();
+    }
+    if (term != null && now - termTrustedUntilNanos > 0) {
+      log.warn("leadership of term {} lapsed while the store was unreachable", term.term());
+      term = null;
+    }
+  }
+
+  private void checkSkew(Duration offset) {
+    Duration abs = offset.abs();
+    if (abs.compareTo(SKEW_WARNING) > 0 && abs.minus(reportedSkew.abs()).abs().getSeconds() >= 1) {
+      log.warn("this machine's clock is {} ms {} the store's; Taskmill follows the store's clock,"
+          + " but check the machine's time synchronisation", abs.toMillis(),
+          offset.isNegative() ? "ahead of" : "behind");
+      reportedSkew = offset;
+    }
+  }
+
+  /** Renews or takes leadership; the term is trusted for one lease from when the call was sent. */
+  void tryLead() {
+    long sent = System.nanoTime();
+    Leadership l;
+    try {
+      l = store.leaderTry(cfg.nodeId(), cfg.clock().instant(), cfg.leaseDuration());
+    } catch (RuntimeException e) {
+      if (term != null && System.nanoTime() - termTrustedUntilNanos > 0) {
+        log.warn("leadership of term {} lapsed: renewing it failed: {}", term.term(), e.getMessage());
+        term = null;
+      }
+      return;
+    }
+    if (l.node().equals(cfg.nodeId())) {
+      if (term == null || term.term() != l.term()) {
+        log.info("node {} leads the cluster under term {}", cfg.nodeId(), l.term());
+      }
+      term = new LeaderTerm(l.node(), l.term());
+      termTrustedUntilNanos = sent + cfg.leaseDuration().toNanos();
+    } else {
+      if (term != null) {
+        log.info("node {} no longer leads; {} leads under term {}", cfg.nodeId(), l.node(), l.term());
+      }
+      term = null;
+    }
+  }
+
+  /** The term under which this node leads now, if it does. */
+  Optional<LeaderTerm> term() {
+    LeaderTerm t = term;
+    if (t != null && System.nanoTime() - termTrustedUntilNanos > 0) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(t);
+  }
+
+  /**
+   * The leader's duties, run every rescue interval on the leader only: declare silent nodes dead,
+   * take back expired leases, and now and then prune old jobs and node rows. Returns how many jobs
+   * were rescued.
+   */
+  int duties() {
+    Optional<LeaderTerm> t = term();
+    if (t.isEmpty()) {
+      return 0;
+    }
+    LeaderTerm leader = t.get();
+    Instant now = cfg.clock().instant();
+    List<String> dead = store.nodeMarkDead(leader, now, now.minus(cfg.leaseDuration()));
+    for (String node : dead) {
+      log.warn("node {} missed its heartbeats for {} and was declared dead; its jobs are rescued",
+          node, cfg.leaseDuration());
+    }
+    int rescued = leases.rescueExpired(leader);
+    if (lastPrune == null || !now.isBefore(lastPrune.plus(PRUNE_EVERY))) {
+      lastPrune = now;
+      prune(leader, now);
+    }
+    return rescued;
+  }
+
+  private void prune(LeaderTerm leader, Instant now) {
+    int deleted = pruneState(leader, now, JobState.SUCCEEDED, cfg.retainSucceeded())
+        + pruneState(leader, now, JobState.DEAD, cfg.retainFinished())
+        + pruneState(leader, now, JobState.CANCELLED, cfg.retainFinished());
+    int nodes = store.nodePrune(leader, now, now.minus(cfg.retainFinished()));
+    if (deleted > 0 || nodes > 0) {
+      log.info("pruned {} finished jobs and {} departed nodes", deleted, nodes);
+    }
+  }
+
+  /** Deletes in bounded batches so no transaction holds many locks; stops when a batch is short. */
+  private int pruneState(LeaderTerm leader, Instant now, JobState state, Duration retain) {
+    int total = 0;
+    for (int batch = 0; batch < 100; batch++) {
+      int n = store.jobPrune(leader, now, state, now.minus(retain), PRUNE_BATCH);
+      total += n;
+      if (n < PRUNE_BATCH) {
+        break;
+      }
+    }
+    return total;
+  }
+
+  /** At graceful close: hand leadership on at once and mark this node as gone. */
+  void leave() {
+    LeaderTerm t = term;
+    term = null;
+    try {
+      if (t != null) {
+        store.leaderResign(t, cfg.clock().instant());
+      }
+      store.nodeLeave(cfg.nodeId(), cfg.clock().instant());
+    } catch (RuntimeException e) {
+      log.warn("could not record that node {} left: {}", cfg.nodeId(), e.getMessage());
+    }
+  }
+
+  private double cpuLoad() {
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      double load = sun.getProcessCpuLoad();
+      return load < 0 ? -1 : load;
+    }
+    return -1;
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package io.taskmill.jdbc;
+
+import io.taskmill.job.JobState;
+import io.taskmill.node.Leadership;
+import io.taskmill.node.Node;
+import io.taskmill.node.NodeState;
+import io.taskmill.spi.LeaderTerm;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The {@code tm_node} and {@code tm_leader} tables and leader-fenced writes: binds, runs and maps
+ * the queries of {@code cluster.sql}.
+ */
+final class JdbcCluster {
+  /** A resigned leadership lapses at this instant, earlier than any {@code now}. */
+  static final Instant LAPSED = Instant.EPOCH;
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final TypeReference<Map<String, Integer>> QUEUES = new TypeReference<>() {};
+  private static final TypeReference<List<String>> TYPES = new TypeReference<>() {};
+
+  private final NamedSql storeTime;
+  private final NamedSql lockTerm;
+  private final NamedSql nodeState;
+  private final NamedSql insertNode;
+  private final NamedSql updateNode;
+  private final NamedSql leaveNode;
+  private final NamedSql aliveBefore;
+  private final NamedSql markDead;
+  private final NamedSql endLeasesOf;
+  private final NamedSql pruneNodes;
+  private final NamedSql listNodes;
+  private final NamedSql tryLead;
+  private final NamedSql getLeader;
+  private final NamedSql resign;
+  private final NamedSql pruneJobs;
+
+  JdbcCluster(SqlFile sql) {
+    storeTime = sql.get("storeTime");
+    lockTerm = sql.get("lockTerm");
+    nodeState = sql.get("nodeState");
+    insertNode = sql.get("insertNode");
+    updateNode = sql.get("updateNode");
+    leaveNode = sql.get("leaveNode");
+    aliveBefore = sql.get("aliveBefore");
+    markDead = sql.get("markDead");
+    endLeasesOf = sql.get("endLeasesOf");
+    pruneNodes = sql.get("pruneNodes");
+    listNodes = sql.get("listNodes");
+    tryLead = sql.get("tryLead");
+    getLeader = sql.get("getLeader");
+    resign = sql.get("resign");
+    pruneJobs = sql.get("pruneJobs");
+  }
+
+  Instant storeTime(Connection c) throws SQLException {
+    return storeTime.query(c, Params.of(), rs -> JobRows.instant(rs, "now")).getFirst();
+  }
+
+  /**
+   * Locks the leadership row if {@code leader} still holds it at {@code now}; a fenced write
+   * proceeds only when this returns true, in the same transaction.
+   */
+  boolean holdsTerm(Connection c, LeaderTerm leader, Instant now) throws SQLException {
+    return !lockTerm.query(c, Params.of("node", leader.node()).set("term", leader.term())
+        .set("now", now), rs -> rs.getLong("term")).isEmpty();
+  }
+
+  /** Upserts the node's row as alive; returns false when it had been declared dead. */
+  boolean heartbeat(Connection c, Node node) throws SQLException {
+    List<String> state = nodeState.query(c, Params.of("id", node.id()), rs -> rs.getString(1));
+    Params p = Params.of("id", node.id()).set("host", node.host()).set("pid", node.pid())
+        .set("version", node.version()).set("queues", JSON.writeValueAsString(node.queues()))
+        .set("types", JSON.writeValueAsString(node.types().stream().sorted().toList()))
+        .set("concurrency", node.concurrency()).set("startedAt", node.startedAt())
+        .set("heartbeatAt", node.heartbeatAt()).set("running", node.running())
+        .set("cpuLoad", node.cpuLoad()).set("heapUsed", node.heapUsed())
+        .set("heapMax", node.heapMax());
+    if (state.isEmpty()) {
+      insertNode.update(c, p);
+      return true;
+    }
+    updateNode.update(c, p);
+    return !NodeState.DEAD.name().equals(state.getFirst());
+  }
+
+  void leave(Connection c, String node, Instant now) throws SQLException {
+    leaveNode.update(c, Params.of("id", node).set("now", now));
+  }
+
+  /** Declares overdue nodes dead and ends their jobs' leases; returns their ids. */
+  List<String> markDead(Connection c, Instant now, Instant heartbeatBefore) throws SQLException {
+    List<String> overdue = aliveBefore.query(c, Params.of("before", heartbeatBefore),
+        rs -> rs.getString("id"));
+    for (String id : overdue) {
+      markDead.update(c, Params.of("id", id));
+      endLeasesOf.update(c, Params.of("node", id).set("now", now));
+    }
+    return overdue;
+  }
+
+  int pruneNodes(Connection c, Instant before) throws SQLException {
+    return pruneNodes.update(c, Params.of("before", before));
+  }
+
+  List<Node> list(Connection c) throws SQLException {
+    return listNodes.query(c, Params.of(), JdbcCluster::node);
+  }
+
+  /** Ids of nodes declared dead, whose jobs' rescue events say so. */
+  Set<String> deadIds(Connection c) throws SQLException {
+    var dead = new LinkedHashSet<String>();
+    for (Node n : list(c)) {
+      if (n.state() == NodeState.DEAD) {
+        dead.add(n.id());
+      }
+    }
+    return dead;
+  }
+
+  Leadership tryLead(Connection c, String node, Instant now, Instant expiresAt)
+      throws SQLException {
+    tryLead.update(c, Params.of("node", node).set("now", now).set("expiresAt", expiresAt));
+    return leader(c).orElseThrow();
+  }
+
+  Optional<Leadership> leader(Connection c) throws SQLException {
+    return getLeader.query(c, Params.of(), rs -> new Leadership(rs.getString("node"),
+            rs.getLong("term"), JobRows.instant(rs, "expires_at"))).stream()
+        .filter(l -> l.term() > 0)
+        .findFirst();
+  }
+
+  void resign(Connection c, LeaderTerm leader) throws SQLException {
+    resign.update(c, Params.of("node", leader.node()).set("term", leader.term())
+        .set("lapsed", LAPSED));
+  }
+
+  int pruneJobs(Connection c, JobState state, Instant before, int limit) throws SQLException {
+    return pruneJobs.update(c, Params.of("state", state).set("before", before).set("limit", limit));
+  }
+
+  private static Node node(ResultSet rs) throws SQLException {
+    return new Node(rs.getString("id"), rs.getString("host"), rs.getLong("pid"),
+        rs.getString("version"), JSON.readValue(rs.getString("queues"), QUEUES),
+        Set.copyOf(JSON.readValue(rs.getString("types"), TYPES)), rs.getInt("concurrency"),
+        JobRows.instant(rs, "started_at"), JobRows.instant(rs, "heartbeat_at"),
+        rs.getInt("running"), rs.getDouble("cpu_load"), rs.getLong("heap_used"),
+        rs.getLong("heap_max"), NodeState.valueOf(rs.getString("state")));
+  }
+}

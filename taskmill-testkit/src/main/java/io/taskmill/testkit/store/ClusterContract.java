@@ -1,0 +1,257 @@
+package io.taskmill.testkit.store;
+
+import static io.taskmill.job.JobState.ENQUEUED;
+import static io.taskmill.job.JobState.RUNNING;
+import static io.taskmill.job.JobState.SUCCEEDED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.taskmill.job.Job;
+import io.taskmill.job.Outcome;
+import io.taskmill.node.Leadership;
+import io.taskmill.node.Node;
+import io.taskmill.node.NodeState;
+import io.taskmill.spi.LeaderTerm;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every store does for a cluster: node rows and heartbeats, declaring silent nodes dead,
+ * leadership under a growing term, and fencing every leader-only write by that term.
+ */
+public abstract class ClusterContract extends StoreContractSupport {
+  private static final Duration TTL = Duration.ofSeconds(15);
+
+  private static Node node(String id, Instant heartbeatAt) {
+    return new Node(id, "host-" + id, 4242, "1.2.3", Map.of("default", 16, "media", 4),
+        Set.of("test.noop", "media.resize"), 20, T0, heartbeatAt, 3, 0.25, 1_000_000, 8_000_000,
+        NodeState.ALIVE);
+  }
+
+  @Test
+  void storeTimeIsTheDatabasesClockNow() {
+    Instant before = Instant.now();
+    Instant t = store.storeTime();
+    Instant after = Instant.now();
+    // The database runs on this machine, so its clock agrees with ours within a margin.
+    assertThat(t).isBetween(before.minusSeconds(5), after.plusSeconds(5));
+  }
+
+  @Test
+  void aHeartbeatRegistersTheNodeAndLaterOnesUpdateIt() {
+    assertThat(store.nodeHeartbeat(node(NODE, T0))).isTrue();
+    Node later = node(NODE, T0).beat(T0.plusSeconds(5), 7, 0.5, 2_000_000, 8_000_000);
+
+    assertThat(store.nodeHeartbeat(later)).isTrue();
+
+    assertThat(store.nodeList()).containsExactly(later);
+  }
+
+  @Test
+  void theLeaderDeclaresSilentNodesDeadAndTheirJobsAreRescuedAtOnce() {
+    store.nodeHeartbeat(node(NODE, T0));
+    store.nodeHeartbeat(node(OTHER_NODE, T0.plusSeconds(20)));
+    Job running = running(); // leased by NODE until T0 + LEASE
+    Instant now = T0.plusSeconds(20);
+    LeaderTerm leader = lead(OTHER_NODE, now);
+
+    List<String> dead = store.nodeMarkDead(leader, now, now.minus(TTL));
+
+    assertThat(dead).containsExactly(NODE);
+    assertThat(store.nodeList()).extracting(Node::id, Node::state)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(NODE, NodeState.DEAD),
+            org.assertj.core.groups.Tuple.tuple(OTHER_NODE, NodeState.ALIVE));
+    // The lease would run to T0 + 30 s, but a dead node's leases end with it.
+    List<Job> rescued = store.jobRescueExpired(leader, now.plusMillis(1), 10);
+    assertThat(rescued).extracting(Job::id).containsExactly(running.id());
+    assertThat(get(running.id()).state()).isEqualTo(ENQUEUED);
+    assertThat(lastEvent(running.id()).message())
+        .isEqualTo("rescued from node node-a: the node was declared dead (missed its heartbeats)");
+  }
+
+  @Test
+  void aNodeDeclaredDeadLearnsItFromItsNextHeartbeatAndComesBack() {
+    store.nodeHeartbeat(node(NODE, T0));
+    Instant now = T0.plusSeconds(20);
+    store.nodeMarkDead(lead(OTHER_NODE, now), now, now.minus(TTL));
+
+    assertThat(store.nodeHeartbeat(node(NODE, now.plusSeconds(1)))).isFalse();
+    assertThat(store.nodeList()).extracting(Node::state).containsExactly(NodeState.ALIVE);
+    assertThat(store.nodeHeartbeat(node(NODE, now.plusSeconds(2)))).isTrue();
+  }
+
+  @Test
+  void aNodeThatLeftIsNotDeclaredDeadAndIsPrunedLater() {
+    store.nodeHeartbeat(node(NODE, T0));
+    store.nodeLeave(NODE, T0.plusSeconds(1));
+    Instant now = T0.plusSeconds(60);
+    LeaderTerm leader = lead(OTHER_NODE, now);
+
+    assertThat(store.nodeMarkDead(leader, now, now.minus(TTL))).isEmpty();
+    assertThat(store.nodeList()).extracting(Node::state).containsExactly(NodeState.LEFT);
+    assertThat(store.nodePrune(leader, now, T0)).isZero();
+    assertThat(store.nodePrune(leader, now, now)).isEqualTo(1);
+    assertThat(store.nodeList()).isEmpty();
+  }
+
+  @Test
+  void theFirstNodeToTryLeadsUnderTermOneAndRenewsItsTerm() {
+    assertThat(store.leaderGet()).isEmpty();
+
+    Leadership first = store.leaderTry(NODE, T0, TTL);
+    Leadership renewed = store.leaderTry(NODE, T0.plusSeconds(5), TTL);
+    Leadership other = store.leaderTry(OTHER_NODE, T0.plusSeconds(6), TTL);
+
+    assertThat(first).isEqualTo(new Leadership(NODE, 1, T0.plus(TTL)));
+    assertThat(renewed).isEqualTo(new Leadership(NODE, 1, T0.plusSeconds(5).plus(TTL)));
+    assertThat(other).isEqualTo(renewed);
+    assertThat(store.leaderGet()).contains(renewed);
+  }
+
+  @Test
+  void aLapsedLeadershipGoesToTheNextNodeUnderTheNextTerm() {
+    store.leaderTry(NODE, T0, TTL);
+    Instant lapsed = T0.plus(TTL).plusMillis(1);
+
+    Leadership taken = store.leaderTry(OTHER_NODE, lapsed, TTL);
+    Leadership formerTries = store.leaderTry(NODE, lapsed.plusSeconds(1), TTL);
+
+    assertThat(taken).isEqualTo(new Leadership(OTHER_NODE, 2, lapsed.plus(TTL)));
+    assertThat(formerTries).isEqualTo(taken);
+  }
+
+  @Test
+  void aLeaderWhoseOwnTermLapsedGetsANewTermWhenItLeadsAgain() {
+    store.leaderTry(NODE, T0, TTL);
+
+    Leadership again = store.leaderTry(NODE, T0.plus(TTL).plusSeconds(1), TTL);
+
+    assertThat(again.term()).isEqualTo(2);
+  }
+
+  @Test
+  void resigningHandsLeadershipOnAtOnce() {
+    Leadership l = store.leaderTry(NODE, T0, TTL);
+
+    store.leaderResign(new LeaderTerm(NODE, l.term()), T0.plusSeconds(1));
+    Leadership next = store.leaderTry(OTHER_NODE, T0.plusSeconds(2), TTL);
+
+    assertThat(next).isEqualTo(new Leadership(OTHER_NODE, 2, T0.plusSeconds(2).plus(TTL)));
+  }
+
+  @Test
+  void aFormerLeaderCannotResignForItsSuccessor() {
+    store.leaderTry(NODE, T0, TTL);
+    Instant lapsed = T0.plus(TTL).plusSeconds(1);
+    Leadership successor = store.leaderTry(OTHER_NODE, lapsed, TTL);
+
+    store.leaderResign(new LeaderTerm(NODE, 1), lapsed.plusSeconds(1));
+
+    assertThat(store.leaderGet()).contains(successor);
+  }
+
+  @Test
+  void concurrentNodesTryingToLeadElectExactlyOne() throws Exception {
+    int nodes = 12;
+    var pool = Executors.newFixedThreadPool(nodes);
+    var start = new CountDownLatch(1);
+    try {
+      var results = new ArrayList<Future<Leadership>>();
+      for (int i = 0; i < nodes; i++) {
+        String id = "node-" + i;
+        Callable<Leadership> task = () -> {
+          start.await();
+          return store.leaderTry(id, T0, TTL);
+        };
+        results.add(pool.submit(task));
+      }
+      start.countDown();
+      var seen = new ArrayList<Leadership>();
+      for (var f : results) {
+        seen.add(f.get());
+      }
+      assertThat(seen).allSatisfy(l -> assertThat(l).isEqualTo(seen.getFirst()));
+      assertThat(seen.getFirst().term()).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aStaleTermChangesNothing() {
+    store.nodeHeartbeat(node(NODE, T0));
+    Job running = running();
+    Instant later = T0.plus(LEASE).plusSeconds(1);
+    store.leaderTry(OTHER_NODE, T0, TTL);
+    LeaderTerm current = lead("node-c", later);
+    LeaderTerm stale = new LeaderTerm(OTHER_NODE, current.term() - 1);
+    Job done = finishedJob(T0);
+
+    assertThat(store.jobRescueExpired(stale, later, 10)).isEmpty();
+    assertThat(store.nodeMarkDead(stale, later, later)).isEmpty();
+    assertThat(store.jobPrune(stale, later, SUCCEEDED, later, 10)).isZero();
+    assertThat(store.nodePrune(stale, later, later)).isZero();
+
+    assertThat(get(running.id()).state()).isEqualTo(RUNNING);
+    assertThat(store.jobGet(done.id())).isPresent();
+    assertThat(store.nodeList()).extracting(Node::state).containsExactly(NodeState.ALIVE);
+  }
+
+  @Test
+  void aLapsedTermChangesNothingEvenIfNobodyTookOver() {
+    Job running = running();
+    LeaderTerm leader = lead(OTHER_NODE, T0);
+    Instant afterLapse = T0.plus(TTL).plus(LEASE);
+
+    assertThat(store.jobRescueExpired(leader, afterLapse, 10)).isEmpty();
+    assertThat(get(running.id()).state()).isEqualTo(RUNNING);
+  }
+
+  @Test
+  void pruningDeletesFinishedJobsOlderThanTheCutoffInBoundedBatches() {
+    Job old1 = finishedJob(T0);
+    Job old2 = finishedJob(T0.plusSeconds(1));
+    Job old3 = finishedJob(T0.plusSeconds(2));
+    Job recent = finishedJob(T0.plusSeconds(100));
+    var waiting = insert(TestJobs.aJob().type(TYPE).queue(QUEUE).runAt(T0).createdAt(T0).build());
+    Instant now = T0.plusSeconds(200);
+    LeaderTerm leader = lead(NODE, now);
+    Instant cutoff = T0.plusSeconds(50);
+
+    assertThat(store.jobPrune(leader, now, SUCCEEDED, cutoff, 2)).isEqualTo(2);
+    assertThat(store.jobPrune(leader, now, SUCCEEDED, cutoff, 2)).isEqualTo(1);
+    assertThat(store.jobPrune(leader, now, SUCCEEDED, cutoff, 2)).isZero();
+
+    for (Job j : List.of(old1, old2, old3)) {
+      assertThat(store.jobGet(j.id())).isEmpty();
+      assertThat(store.jobEvents(j.id())).isEmpty();
+    }
+    assertThat(store.jobGet(recent.id())).isPresent();
+    assertThat(get(waiting.id()).state()).isEqualTo(ENQUEUED);
+  }
+
+  @Test
+  void pruningRefusesStatesThatAreNotFinished() {
+    LeaderTerm leader = lead(NODE, T0);
+
+    assertThatThrownBy(() -> store.jobPrune(leader, T0, RUNNING, T0, 10))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RUNNING");
+  }
+
+  /** A job of {@link #TYPE} that succeeded at {@code at}. */
+  private Job finishedJob(Instant at) {
+    insert(TestJobs.aJob().type(TYPE).queue(QUEUE).runAt(at).createdAt(at).build());
+    Job running = claimOne(NODE, at);
+    assertThat(complete(running, new Outcome.Succeeded(null), at)).isTrue();
+    return get(running.id());
+  }
+}
