@@ -43,4 +43,10 @@ public interface JobContext {
    * the handler does after that may be duplicated.
    */
   boolean isLeaseValid();
+
+  /**
+   * Named locks this attempt can take to keep other jobs off a shared resource, on every node;
+   * whatever it still holds is released when the attempt ends. See {@link Locks}.
+   */
+  Locks locks();
 }

@@ -53,6 +53,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   private final Completer completer;
   private final Leases leases;
   private final Membership membership;
+  private final NodeLocks locks;
   private final boolean manual;
   /** Executions holding a lease, from claim until their outcome is written or released. */
   private final ConcurrentHashMap<JobId, Execution> active = new ConcurrentHashMap<>();
@@ -75,7 +76,8 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     this.enqueuer = new Enqueuer(cfg, registry);
     this.dispatcher = new Dispatcher(cfg, registry, this::launch);
     this.completer = new Completer(store, cfg.completionBatchSize(), this::afterWrite, this::unwritable);
-    this.leases = new Leases(cfg, active, dispatcher::onReady);
+    this.locks = new NodeLocks(cfg);
+    this.leases = new Leases(cfg, active, locks, dispatcher::onReady);
     this.membership = new Membership(cfg, leases, dispatcher, storeClock, dispatcher::runningCount);
     // Timeouts are real time even in manual mode: they interrupt real threads.
     this.timers = Executors.newSingleThreadScheduledExecutor(
@@ -143,7 +145,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   private void launch(Job job) {
     HandlerDef def = registry.def(job.type());
     var holder = new Execution[1];
-    var exec = new Execution(job, def, cfg, completer, () -> onExit(holder[0]));
+    var exec = new Execution(job, def, cfg, completer, locks, () -> onExit(holder[0]));
     holder[0] = exec;
     active.put(job.id(), exec);
     List<ScheduledFuture<?>> watchdogs = List.of();
@@ -412,6 +414,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
       stopMaintenance();
       membership.leave();
       timers.shutdownNow();
+      locks.close();
       closeSubscription();
       if (cfg.ownsStore()) {
         store.close();

@@ -4,6 +4,7 @@ import io.taskmill.JobContext;
 import io.taskmill.JobId;
 import io.taskmill.JobLogger;
 import io.taskmill.JobTimeoutException;
+import io.taskmill.Locks;
 import io.taskmill.Retry;
 import io.taskmill.job.ErrorSummary;
 import io.taskmill.job.Job;
@@ -12,6 +13,7 @@ import io.taskmill.job.LogLevel;
 import io.taskmill.job.Outcome;
 import io.taskmill.spi.JobCompletion;
 import io.taskmill.spi.LeaseRef;
+import io.taskmill.spi.LockHolder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,6 +54,7 @@ final class Execution implements JobContext, Runnable {
   private final java.util.concurrent.atomic.AtomicInteger slotHolds = new java.util.concurrent.atomic.AtomicInteger(2);
   private final List<JobLogLine> lines = new ArrayList<>();
   private final Logger jobLog;
+  private final AttemptLocks locks;
   private volatile Thread thread;
   private volatile String stopReason;
   private volatile boolean cancelRequested;
@@ -60,13 +63,16 @@ final class Execution implements JobContext, Runnable {
   /** Timeout watchdogs to cancel when the attempt ends; set by the engine before it starts. */
   volatile java.util.List<java.util.concurrent.ScheduledFuture<?>> watchdogs = java.util.List.of();
 
-  Execution(Job job, HandlerDef def, EngineConfig cfg, Completer completer, Runnable onExit) {
+  Execution(Job job, HandlerDef def, EngineConfig cfg, Completer completer, NodeLocks nodeLocks,
+      Runnable onExit) {
     this.job = job;
     this.def = def;
     this.cfg = cfg;
     this.completer = completer;
     this.onExit = onExit;
     this.jobLog = LoggerFactory.getLogger("io.taskmill.job." + job.type());
+    this.locks = nodeLocks.forAttempt(new LockHolder(cfg.nodeId(), job.id(), job.leaseEpoch()),
+        this::checkCancelled, message -> note(LogLevel.WARN, message));
   }
 
   Job job() {
@@ -93,7 +99,14 @@ final class Execution implements JobContext, Runnable {
         report(new Outcome.Dead(ErrorSummary.of("io.taskmill.PayloadBindingException", why)));
         return;
       }
-      Object result = def.invoker().invoke(payload, this);
+      Object result;
+      try {
+        result = def.invoker().invoke(payload, this);
+      } finally {
+        // Before the outcome is reported, so a job seen finished holds no locks. A handler that
+        // ignored its timeout keeps its locks until it really returns: it may still be working.
+        locks.releaseAll();
+      }
       if (timedOut) {
         report(failure(new JobTimeoutException(job.timeout())));
       } else {
@@ -310,6 +323,11 @@ final class Execution implements JobContext, Runnable {
   @Override
   public boolean isLeaseValid() {
     return leaseValid;
+  }
+
+  @Override
+  public Locks locks() {
+    return locks;
   }
 
   private final JobLogger logger = new JobLogger() {

@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * <p>Renewal runs every third of the lease duration, so two renewals can fail before a lease
  * lapses. A lease the store no longer grants is lost: the handler is told ({@link
  * Execution#leaseLost()}) and its eventual outcome will be rejected by the store's epoch guard.
+ *
+ * <p>The named locks attempts hold ({@link NodeLocks}) are renewed in the same round, all in one
+ * store call; a lock the store no longer grants is marked lost. Locks follow the attempt's thread,
+ * not its lease: a handler still running after its outcome was written keeps its locks renewed.
  */
 final class Leases {
   private static final Logger log = LoggerFactory.getLogger(Leases.class);
@@ -28,23 +32,32 @@ final class Leases {
   private final EngineConfig cfg;
   private final Store store;
   private final Map<JobId, Execution> active;
+  private final NodeLocks locks;
   private final Consumer<String> onRescued;
   private Instant lastRenewal;
 
   /**
    * @param active executions holding a lease on this node, until their outcome is written
+   * @param locks the named locks attempts on this node hold, renewed in the same round
    * @param onRescued told the queue of each rescued job, which is ready again
    */
-  Leases(EngineConfig cfg, Map<JobId, Execution> active, Consumer<String> onRescued) {
+  Leases(EngineConfig cfg, Map<JobId, Execution> active, NodeLocks locks,
+      Consumer<String> onRescued) {
     this.cfg = cfg;
     this.store = cfg.store();
     this.active = active;
+    this.locks = locks;
     this.onRescued = onRescued;
     this.lastRenewal = cfg.clock().instant();
   }
 
-  /** Renews every lease this node holds; signals lost leases and pending cancels. */
+  /** Renews every lease and lock this node holds; signals lost leases and pending cancels. */
   void renew() {
+    renewJobLeases();
+    renewLocks();
+  }
+
+  private void renewJobLeases() {
     var executions = new ArrayList<>(active.values());
     if (executions.isEmpty()) {
       lastRenewal = cfg.clock().instant();
@@ -90,6 +103,31 @@ final class Leases {
     for (Execution e : active.values()) {
       if (!e.hasReported()) {
         e.leaseLost();
+      }
+    }
+  }
+
+  private void renewLocks() {
+    List<HeldLock> held = locks.held();
+    if (held.isEmpty()) {
+      return;
+    }
+    Instant now = cfg.clock().instant();
+    List<Boolean> renewed;
+    try {
+      renewed = store.lockRenew(held.stream().map(HeldLock::ref).toList(), now);
+    } catch (RuntimeException e) {
+      // Each lock stops reporting itself held once its expiry passes (HeldLock.isHeld).
+      log.warn("lock renewal failed, retrying: {}", e.getMessage());
+      return;
+    }
+    for (int i = 0; i < held.size(); i++) {
+      HeldLock lock = held.get(i);
+      if (renewed.get(i)) {
+        lock.renewed(now);
+      } else {
+        // A lock released since the snapshot is not lost: lost() only acts on a held lock.
+        lock.lost();
       }
     }
   }

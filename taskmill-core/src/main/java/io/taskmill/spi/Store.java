@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -34,8 +35,8 @@ import java.util.function.Consumer;
  *   <li>A failure to reach the database surfaces as {@link StoreUnavailableException}.
  * </ul>
  *
- * <p>Methods are grouped noun-first ({@code job…}, {@code queue…}, {@code node…}, {@code leader…})
- * so they sort together.
+ * <p>Methods are grouped noun-first ({@code job…}, {@code queue…}, {@code lock…}, {@code node…},
+ * {@code leader…}) so they sort together.
  */
 public interface Store extends AutoCloseable {
 
@@ -177,6 +178,31 @@ public interface Store extends AutoCloseable {
 
   /** Names of paused queues. */
   Set<String> queuePausedNames();
+
+  /**
+   * Takes the lock {@code name} for {@code holder} until {@code now + ttl}, if nobody holds it: it
+   * was never taken, was released, or expired before {@code now}. Atomic: of concurrent callers
+   * for a free lock exactly one gets it. Each acquisition of a name gets a fencing token greater
+   * than every earlier one of that name (the first is 1), so a store keeps a released name's last
+   * token.
+   *
+   * @return the acquisition's fencing token, or empty when another holder's lock has not expired
+   */
+  OptionalLong lockAcquire(String name, LockHolder holder, Instant now, Duration ttl);
+
+  /**
+   * Extends each lock to {@code now + ttl} if it is still held by its holder under its token and
+   * has not expired before {@code now}; a lock that lapsed stays lost even if nobody took it.
+   *
+   * @return for each lock in order, whether it is still held (and was extended)
+   */
+  List<Boolean> lockRenew(List<LockRef> locks, Instant now);
+
+  /**
+   * Releases each lock still held by its holder under its token, so anyone may take it at once; a
+   * lock since taken by another holder is left alone. Returns how many were released.
+   */
+  int lockRelease(List<LockRef> locks);
 
   /**
    * Calls {@code queueReady} with a queue name when another process may have made jobs ready in it,

@@ -19,6 +19,8 @@ import io.taskmill.spi.JobQuery;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.LeaseRenewal;
+import io.taskmill.spi.LockHolder;
+import io.taskmill.spi.LockRef;
 import io.taskmill.spi.NewJob;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreInfo;
@@ -30,10 +32,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -63,6 +67,7 @@ public final class JdbcStore implements Store {
   private final JdbcJobHistory history;
   private final JdbcQueues queues;
   private final JdbcCluster cluster;
+  private final JdbcLocks locks;
   private final JobInserter inserter;
   private final JobCompleter completer;
   private final ReentrantLock claimLock = new ReentrantLock();
@@ -82,6 +87,7 @@ public final class JdbcStore implements Store {
     this.history = new JdbcJobHistory(SqlFile.load(dialect, "job_history"), dialect);
     this.queues = new JdbcQueues(SqlFile.load(dialect, "queues"));
     this.cluster = new JdbcCluster(SqlFile.load(dialect, "cluster"));
+    this.locks = new JdbcLocks(SqlFile.load(dialect, "locks"), dialect);
     this.inserter = new JobInserter(jobs, history, dialect);
     this.completer = new JobCompleter(jobs, history);
   }
@@ -430,6 +436,34 @@ public final class JdbcStore implements Store {
     return db.read("queuePausedNames", queues::pausedNames);
   }
 
+  @Override
+  public OptionalLong lockAcquire(String name, LockHolder holder, Instant now, Duration ttl) {
+    return db.write("lockAcquire", c -> locks.take(c, name, holder, now, now.plus(ttl)));
+  }
+
+  @Override
+  public List<Boolean> lockRenew(List<LockRef> refs, Instant now) {
+    if (refs.isEmpty()) {
+      return List.of();
+    }
+    return db.write("lockRenew", c -> {
+      List<LockRef> sorted = byName(refs);
+      var held = new HashSet<>(applied(sorted, locks.renew(c, sorted, now)));
+      return refs.stream().map(held::contains).toList();
+    });
+  }
+
+  @Override
+  public int lockRelease(List<LockRef> refs) {
+    if (refs.isEmpty()) {
+      return 0;
+    }
+    return db.write("lockRelease", c -> {
+      List<LockRef> sorted = byName(refs);
+      return applied(sorted, locks.release(c, sorted)).size();
+    });
+  }
+
   /**
    * Tells listening processes, on commit of {@code c}'s transaction, that these queues have ready
    * jobs: one notification per queue, where the dialect has them ({@link PgListener}).
@@ -505,6 +539,12 @@ public final class JdbcStore implements Store {
   /** Leases in id order, so concurrent multi-row writers lock rows in one order. */
   private static List<LeaseRef> byId(List<LeaseRef> leases) {
     return leases.stream().sorted(Comparator.comparing(LeaseRef::id)).toList();
+  }
+
+  /** Locks in name order, so concurrent multi-row writers lock rows in one order. */
+  private static List<LockRef> byName(List<LockRef> refs) {
+    return refs.stream().sorted(Comparator.comparing(LockRef::name)
+        .thenComparingLong(LockRef::token)).toList();
   }
 
   private static Set<JobId> ids(List<Job> jobs) {

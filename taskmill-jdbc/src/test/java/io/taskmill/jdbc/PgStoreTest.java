@@ -129,7 +129,7 @@ class PgStoreTest {
         }
       }
       assertThat(tables).containsExactly(
-          "tm_job", "tm_job_event", "tm_job_log", "tm_leader", "tm_node", "tm_queue",
+          "tm_job", "tm_job_event", "tm_job_log", "tm_leader", "tm_lock", "tm_node", "tm_queue",
           "tm_schema_history");
     }
   }
