@@ -18,7 +18,7 @@ enum Dialect {
   POSTGRES("postgres", false);
 
   /** Query files every dialect provides, one per table family. */
-  static final List<String> SQL_FILES = List.of("jobs", "job_history", "queues");
+  static final List<String> SQL_FILES = List.of("jobs", "job_history", "queues", "limits");
 
   private final String dir;
   private final boolean serializesClaims;

@@ -9,6 +9,9 @@ import io.taskmill.job.JobState;
 import io.taskmill.jdbc.JdbcJobHistory.Transition;
 import io.taskmill.jdbc.JdbcJobs.CancelTarget;
 import io.taskmill.jdbc.JdbcJobs.ClaimCandidate;
+import io.taskmill.jdbc.JdbcLimits.Usage;
+import io.taskmill.spi.ClaimedJobs;
+import io.taskmill.spi.ClusterLimit;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.JobCompletion;
@@ -31,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,6 +62,7 @@ public final class JdbcStore implements Store {
   private final JdbcJobs jobs;
   private final JdbcJobHistory history;
   private final JdbcQueues queues;
+  private final JdbcLimits limits;
   private final JobInserter inserter;
   private final JobCompleter completer;
   private final ReentrantLock claimLock = new ReentrantLock();
@@ -76,6 +81,7 @@ public final class JdbcStore implements Store {
     this.jobs = new JdbcJobs(SqlFile.load(dialect, "jobs"), dialect);
     this.history = new JdbcJobHistory(SqlFile.load(dialect, "job_history"), dialect);
     this.queues = new JdbcQueues(SqlFile.load(dialect, "queues"));
+    this.limits = new JdbcLimits(SqlFile.load(dialect, "limits"));
     this.inserter = new JobInserter(jobs, history, dialect);
     this.completer = new JobCompleter(jobs, history);
   }
@@ -122,9 +128,9 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public List<Job> jobClaim(JobClaim claim) {
+  public ClaimedJobs jobClaim(JobClaim claim) {
     if (claim.types().isEmpty()) {
-      return List.of();
+      return ClaimedJobs.none();
     }
     boolean serialize = db.dialect().serializesClaims();
     if (serialize) {
@@ -139,7 +145,7 @@ public final class JdbcStore implements Store {
     }
   }
 
-  private List<Job> claimIn(Connection c, JobClaim claim) throws SQLException {
+  private ClaimedJobs claimIn(Connection c, JobClaim claim) throws SQLException {
     var room = new HashMap<String, Integer>(); // types with a limit: how many more may start
     var eligible = new TreeSet<String>();
     for (String type : claim.types()) {
@@ -151,6 +157,14 @@ public final class JdbcStore implements Store {
         room.put(type, typeRoom);
       }
     }
+    var clusterLimited = new TreeMap<String, ClusterLimit>();
+    for (String type : eligible) {
+      ClusterLimit limit = claim.clusterLimits().get(type);
+      if (limit != null) {
+        clusterLimited.put(type, limit);
+      }
+    }
+    Map<String, Usage> usage = Map.of(); // read once a page shows a cluster-limited type
     var picked = new LinkedHashMap<JobId, ClaimCandidate>();
     while (picked.size() < claim.limit() && !eligible.isEmpty()) {
       // Every row seen so far of a still-eligible type was picked, so they are the first rows
@@ -158,6 +172,12 @@ public final class JdbcStore implements Store {
       int offset = (int) picked.values().stream().filter(p -> eligible.contains(p.type())).count();
       List<ClaimCandidate> page = jobs.claimCandidates(
           c, claim.queue(), claim.now(), eligible, claim.limit(), offset);
+      if (usage.isEmpty() && page.stream().anyMatch(p -> clusterLimited.containsKey(p.type()))) {
+        // All limited types at once, in one sorted round, so concurrent claims cannot deadlock;
+        // claims that meet no limited type never wait here.
+        usage = limits.lockAndRead(c, clusterLimited, claim.now());
+        usage.values().forEach(u -> room.merge(u.type(), u.room(), Math::min));
+      }
       for (ClaimCandidate candidate : page) {
         Integer left = room.get(candidate.type());
         if (picked.containsKey(candidate.id()) || (left != null && left == 0)) {
@@ -177,7 +197,7 @@ public final class JdbcStore implements Store {
       }
     }
     if (picked.isEmpty()) {
-      return List.of();
+      return new ClaimedJobs(List.of(), JdbcLimits.nextWindow(usage, Map.of(), claim.now()));
     }
     var ids = new ArrayList<>(picked.keySet());
     Instant expiresAt = claim.now().plus(claim.leaseTtl());
@@ -186,7 +206,14 @@ public final class JdbcStore implements Store {
         .map(id -> new Transition(
             id, claim.now(), JobState.ENQUEUED, JobState.RUNNING, claim.node(), null, null))
         .toList());
-    return inOrder(claimed, jobs.getAll(c, claimed));
+    Instant retryAt = null;
+    if (!usage.isEmpty()) {
+      var started = new HashMap<String, Integer>();
+      claimed.forEach(id -> started.merge(picked.get(id).type(), 1, Integer::sum));
+      limits.recordStarts(c, usage, started);
+      retryAt = JdbcLimits.nextWindow(usage, started, claim.now());
+    }
+    return new ClaimedJobs(inOrder(claimed, jobs.getAll(c, claimed)), retryAt);
   }
 
   @Override

@@ -34,6 +34,7 @@ class DialectQueriesTest {
       new JdbcJobs(SqlFile.load(dialect, "jobs"), dialect);
       new JdbcJobHistory(SqlFile.load(dialect, "job_history"), dialect);
       new JdbcQueues(SqlFile.load(dialect, "queues"));
+      new JdbcLimits(SqlFile.load(dialect, "limits"));
     }
   }
 

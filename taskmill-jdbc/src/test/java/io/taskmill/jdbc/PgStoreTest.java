@@ -177,6 +177,7 @@ class PgStoreTest {
   }
 
   private static List<Job> claim(Store store, String node, Instant now) {
-    return store.jobClaim(new JobClaim("default", 5, node, now, LEASE, Set.of(TYPE), Map.of()));
+    return store.jobClaim(new JobClaim("default", 5, node, now, LEASE, Set.of(TYPE), Map.of()))
+        .jobs();
   }
 }
