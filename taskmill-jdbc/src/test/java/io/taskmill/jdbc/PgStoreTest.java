@@ -129,7 +129,8 @@ class PgStoreTest {
         }
       }
       assertThat(tables).containsExactly(
-          "tm_job", "tm_job_event", "tm_job_log", "tm_queue", "tm_schema_history");
+          "tm_job", "tm_job_event", "tm_job_log", "tm_queue", "tm_rate_window",
+          "tm_schema_history");
     }
   }
 
