@@ -10,6 +10,9 @@ import java.time.Duration;
  * @param timeout the default per-attempt timeout, or null for none
  * @param maxConcurrency most of its jobs running at once on a node, or null for no limit
  * @param returnsResult whether it returns a result
+ * @param clusterMaxConcurrency most of its jobs running at once across all nodes, or null for no
+ *     limit
+ * @param rateLimit most of its jobs starting per window across all nodes, or null for no limit
  */
 public record HandlerInfo(
     String type,
@@ -20,4 +23,6 @@ public record HandlerInfo(
     Retry retry,
     Duration timeout,
     Integer maxConcurrency,
-    boolean returnsResult) {}
+    boolean returnsResult,
+    Integer clusterMaxConcurrency,
+    RateLimit rateLimit) {}

@@ -406,11 +406,19 @@ public final class TaskmillBuilder {
       if (s.maxConcurrency != null) {
         range(problems, what + " maxConcurrency", s.maxConcurrency, 1, 10_000);
       }
+      if (s.clusterMaxConcurrency != null) {
+        range(problems, what + " clusterMaxConcurrency", s.clusterMaxConcurrency, 1, 100_000);
+      }
+      if (s.rateStarts != null) {
+        problems.addAll(RateLimit.problems(what + " rateLimit", s.rateStarts, s.ratePer));
+      }
       if (problems.size() == before) {
         Retry retry = s.retry != null ? s.retry : defaultRetry;
         Duration timeout = s.timeout != null ? s.timeout : defaultTimeout;
         var info = new HandlerInfo(r.type(), Names.namespaceOf(r.type()), r.payloadType(), s.queue,
-            s.priority, retry, timeout, s.maxConcurrency, r.returnsResult());
+            s.priority, retry, timeout, s.maxConcurrency, r.returnsResult(),
+            s.clusterMaxConcurrency,
+            s.rateStarts == null ? null : new RateLimit(s.rateStarts, s.ratePer));
         defs.add(new HandlerDef(info, r.invoker(), json.readerFor(r.payloadType(), s.ignoreUnknownProperties),
             json.write(retry.toSpec())));
       }

@@ -1,6 +1,8 @@
 package io.taskmill.internal;
 
 import io.taskmill.job.Job;
+import io.taskmill.spi.ClaimedJobs;
+import io.taskmill.spi.ClusterLimit;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreUnavailableException;
@@ -24,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It sleeps until something can have changed: an in-process enqueue to a queue, a worker slot
  * freed on a queue that still has ready jobs, the next due {@code runAt}, or the poll interval
- * (only a fallback for work written by other processes). Latency therefore comes from signals,
- * not from a polling period.
+ * (only a fallback for work written by other processes), or the next window of a rate limit that
+ * held jobs back. Latency therefore comes from signals, not from a polling period.
  */
 final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -40,6 +42,8 @@ final class Dispatcher {
     /** False once a claim came back short: the queue is drained until something new arrives. */
     volatile boolean maybeReady = true;
     volatile boolean paused;
+    /** When a rate limit that held back this lane's jobs opens its next window; null if none. */
+    Instant retryAt;
 
     Lane(String name, int concurrency) {
       this.name = name;
@@ -54,6 +58,8 @@ final class Dispatcher {
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
   private final Map<String, Integer> typeLimits = new HashMap<>();
   private final Map<String, AtomicInteger> typeRunning = new ConcurrentHashMap<>();
+  /** Cluster-wide limits by type, passed with every claim; the store enforces them. */
+  private final Map<String, ClusterLimit> clusterLimits;
   private final Wakeup wakeup = new Wakeup();
   /** Earliest known due time of a SCHEDULED job; null when none is known. */
   private final AtomicReference<Instant> nextDue = new AtomicReference<>();
@@ -71,12 +77,18 @@ final class Dispatcher {
     this.registry = registry;
     this.launcher = launcher;
     cfg.queues().forEach((name, concurrency) -> lanes.put(name, new Lane(name, concurrency)));
+    var limits = new HashMap<String, ClusterLimit>();
     for (HandlerDef d : cfg.handlers()) {
       if (d.info().maxConcurrency() != null) {
         typeLimits.put(d.type(), d.info().maxConcurrency());
         typeRunning.put(d.type(), new AtomicInteger());
       }
+      if (d.info().clusterMaxConcurrency() != null || d.info().rateLimit() != null) {
+        limits.put(d.type(),
+            new ClusterLimit(d.info().clusterMaxConcurrency(), d.info().rateLimit()));
+      }
     }
+    this.clusterLimits = Map.copyOf(limits);
   }
 
   Map<String, Lane> lanes() {
@@ -149,6 +161,12 @@ final class Dispatcher {
       refreshPaused();
       lanes.values().forEach(l -> l.maybeReady = true);
     }
+    for (Lane lane : lanes.values()) {
+      if (lane.retryAt != null && !now.isBefore(lane.retryAt)) {
+        lane.retryAt = null;
+        lane.maybeReady = true;
+      }
+    }
     Instant due = nextDue.get();
     if (poll || due != null && !due.isAfter(now)) {
       promoteDue(now);
@@ -164,8 +182,14 @@ final class Dispatcher {
       }
       int limit = Math.min(free, cfg.claimBatchSize());
       // A fresh instant per claim: a job enqueued while this pass ran is due for this claim.
-      List<Job> claimed = store.jobClaim(new JobClaim(lane.name, limit, cfg.nodeId(),
-          cfg.clock().instant(), cfg.leaseDuration(), registry.types(), typeRoom()));
+      ClaimedJobs result = store.jobClaim(new JobClaim(lane.name, limit, cfg.nodeId(),
+          cfg.clock().instant(), cfg.leaseDuration(), registry.types(), typeRoom(), clusterLimits));
+      List<Job> claimed = result.jobs();
+      Instant retryAt = result.retryAt();
+      if (retryAt != null && (lane.retryAt == null || retryAt.isBefore(lane.retryAt))) {
+        // A rate limit held jobs back: claim again when its window turns, not at the next poll.
+        lane.retryAt = retryAt;
+      }
       if (claimed.size() < limit) {
         lane.maybeReady = false;
       } else {
@@ -191,6 +215,11 @@ final class Dispatcher {
     Instant next = nextDue.get();
     if (next != null && next.isBefore(wakeAt)) {
       wakeAt = next;
+    }
+    for (Lane lane : lanes.values()) {
+      if (lane.retryAt != null && lane.retryAt.isBefore(wakeAt)) {
+        wakeAt = lane.retryAt;
+      }
     }
     Duration wait = Duration.between(cfg.clock().instant(), wakeAt);
     return wait.isNegative() ? Duration.ZERO : wait;
@@ -261,12 +290,19 @@ final class Dispatcher {
     AtomicInteger t = typeRunning.get(type);
     if (t != null) {
       t.decrementAndGet();
+    }
+    if (t != null || isClusterConcurrencyLimited(type)) {
       // Jobs of a limited type wait unclaimed while it is full, in whatever queue they are.
       lanes.values().forEach(l -> l.maybeReady = true);
     }
     if (lane.maybeReady) {
       wakeup.signal();
     }
+  }
+
+  private boolean isClusterConcurrencyLimited(String type) {
+    ClusterLimit limit = clusterLimits.get(type);
+    return limit != null && limit.maxRunning() != null;
   }
 
   /** Pauses or resumes a lane locally (the store holds the shared switch). */

@@ -103,8 +103,9 @@ final class Membership {
       beatFailed(e);
       return;
     }
-    leases.renew();
+    // Leadership first: renewing many leases may wait on busy job rows, a term must not.
     tryLead();
+    leases.renew();
   }
 
   private void beatFailed(RuntimeException e) {

@@ -28,6 +28,7 @@ final class Database implements AutoCloseable {
   private static final int MAX_TRIES = 3;
 
   private final HikariDataSource dataSource;
+  private final HikariDataSource reserved;
   private final Dialect dialect;
   private final String description;
   private final boolean checkpointAfterWrite;
@@ -39,9 +40,14 @@ final class Database implements AutoCloseable {
     T run(Connection c) throws SQLException;
   }
 
-  Database(HikariDataSource dataSource, Dialect dialect, String description,
-      boolean checkpointAfterWrite) {
+  /**
+   * @param reserved a small pool only for the operations that keep a node alive ({@link
+   *     #reservedWrite})
+   */
+  Database(HikariDataSource dataSource, HikariDataSource reserved, Dialect dialect,
+      String description, boolean checkpointAfterWrite) {
     this.dataSource = dataSource;
+    this.reserved = reserved;
     this.dialect = dialect;
     this.description = description;
     this.checkpointAfterWrite = checkpointAfterWrite;
@@ -53,7 +59,20 @@ final class Database implements AutoCloseable {
 
   /** Runs {@code work} that only reads, in one transaction. */
   <T> T read(String operation, Work<T> work) {
-    return inTransaction(operation, false, work);
+    return inTransaction(dataSource, operation, false, work);
+  }
+
+  /**
+   * As {@link #write}, on the reserved pool: for heartbeats, leadership and renewals, which must
+   * not queue behind a busy main pool.
+   */
+  <T> T reservedWrite(String operation, Work<T> work) {
+    return inTransaction(reserved, operation, checkpointAfterWrite, work);
+  }
+
+  /** As {@link #read}, on the reserved pool. */
+  <T> T reservedRead(String operation, Work<T> work) {
+    return inTransaction(reserved, operation, false, work);
   }
 
   /**
@@ -61,17 +80,18 @@ final class Database implements AutoCloseable {
    * database file (not just committed in memory).
    */
   <T> T write(String operation, Work<T> work) {
-    return inTransaction(operation, checkpointAfterWrite, work);
+    return inTransaction(dataSource, operation, checkpointAfterWrite, work);
   }
 
-  private <T> T inTransaction(String operation, boolean checkpoint, Work<T> work) {
+  private <T> T inTransaction(HikariDataSource pool, String operation, boolean checkpoint,
+      Work<T> work) {
     for (int tries = 1; ; tries++) {
       if (closed) {
         throw new StoreUnavailableException(
             operation + ": the store on " + description + " is closed", null);
       }
       boolean committed = false;
-      try (Connection c = dataSource.getConnection()) {
+      try (Connection c = pool.getConnection()) {
         try {
           T result = work.run(c);
           c.commit();
@@ -158,5 +178,6 @@ final class Database implements AutoCloseable {
   public void close() {
     closed = true;
     dataSource.close();
+    reserved.close();
   }
 }

@@ -18,7 +18,8 @@ enum Dialect {
   POSTGRES("postgres", false);
 
   /** Query files every dialect provides, one per table family. */
-  static final List<String> SQL_FILES = List.of("jobs", "job_history", "queues", "locks");
+  static final List<String> SQL_FILES =
+      List.of("jobs", "job_history", "queues", "cluster", "locks", "limits");
 
   private final String dir;
   private final boolean serializesClaims;

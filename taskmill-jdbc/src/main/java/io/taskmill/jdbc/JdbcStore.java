@@ -11,6 +11,9 @@ import io.taskmill.jdbc.JdbcJobs.CancelTarget;
 import io.taskmill.jdbc.JdbcJobs.ClaimCandidate;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
+import io.taskmill.jdbc.JdbcLimits.Usage;
+import io.taskmill.spi.ClaimedJobs;
+import io.taskmill.spi.ClusterLimit;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.JobCompletion;
@@ -39,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,6 +72,7 @@ public final class JdbcStore implements Store {
   private final JdbcQueues queues;
   private final JdbcCluster cluster;
   private final JdbcLocks locks;
+  private final JdbcLimits limits;
   private final JobInserter inserter;
   private final JobCompleter completer;
   private final ReentrantLock claimLock = new ReentrantLock();
@@ -88,6 +93,7 @@ public final class JdbcStore implements Store {
     this.queues = new JdbcQueues(SqlFile.load(dialect, "queues"));
     this.cluster = new JdbcCluster(SqlFile.load(dialect, "cluster"));
     this.locks = new JdbcLocks(SqlFile.load(dialect, "locks"), dialect);
+    this.limits = new JdbcLimits(SqlFile.load(dialect, "limits"));
     this.inserter = new JobInserter(jobs, history, dialect);
     this.completer = new JobCompleter(jobs, history);
   }
@@ -134,9 +140,9 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public List<Job> jobClaim(JobClaim claim) {
+  public ClaimedJobs jobClaim(JobClaim claim) {
     if (claim.types().isEmpty()) {
-      return List.of();
+      return ClaimedJobs.none();
     }
     boolean serialize = db.dialect().serializesClaims();
     if (serialize) {
@@ -151,7 +157,7 @@ public final class JdbcStore implements Store {
     }
   }
 
-  private List<Job> claimIn(Connection c, JobClaim claim) throws SQLException {
+  private ClaimedJobs claimIn(Connection c, JobClaim claim) throws SQLException {
     var room = new HashMap<String, Integer>(); // types with a limit: how many more may start
     var eligible = new TreeSet<String>();
     for (String type : claim.types()) {
@@ -163,6 +169,14 @@ public final class JdbcStore implements Store {
         room.put(type, typeRoom);
       }
     }
+    var clusterLimited = new TreeMap<String, ClusterLimit>();
+    for (String type : eligible) {
+      ClusterLimit limit = claim.clusterLimits().get(type);
+      if (limit != null) {
+        clusterLimited.put(type, limit);
+      }
+    }
+    Map<String, Usage> usage = Map.of(); // read once a page shows a cluster-limited type
     var picked = new LinkedHashMap<JobId, ClaimCandidate>();
     while (picked.size() < claim.limit() && !eligible.isEmpty()) {
       // Every row seen so far of a still-eligible type was picked, so they are the first rows
@@ -170,6 +184,12 @@ public final class JdbcStore implements Store {
       int offset = (int) picked.values().stream().filter(p -> eligible.contains(p.type())).count();
       List<ClaimCandidate> page = jobs.claimCandidates(
           c, claim.queue(), claim.now(), eligible, claim.limit(), offset);
+      if (usage.isEmpty() && page.stream().anyMatch(p -> clusterLimited.containsKey(p.type()))) {
+        // All limited types at once, in one sorted round, so concurrent claims cannot deadlock;
+        // claims that meet no limited type never wait here.
+        usage = limits.lockAndRead(c, clusterLimited, claim.now());
+        usage.values().forEach(u -> room.merge(u.type(), u.room(), Math::min));
+      }
       for (ClaimCandidate candidate : page) {
         Integer left = room.get(candidate.type());
         if (picked.containsKey(candidate.id()) || (left != null && left == 0)) {
@@ -189,7 +209,7 @@ public final class JdbcStore implements Store {
       }
     }
     if (picked.isEmpty()) {
-      return List.of();
+      return new ClaimedJobs(List.of(), JdbcLimits.nextWindow(usage, Map.of(), claim.now()));
     }
     var ids = new ArrayList<>(picked.keySet());
     Instant expiresAt = claim.now().plus(claim.leaseTtl());
@@ -198,7 +218,14 @@ public final class JdbcStore implements Store {
         .map(id -> new Transition(
             id, claim.now(), JobState.ENQUEUED, JobState.RUNNING, claim.node(), null, null))
         .toList());
-    return inOrder(claimed, jobs.getAll(c, claimed));
+    Instant retryAt = null;
+    if (!usage.isEmpty()) {
+      var started = new HashMap<String, Integer>();
+      claimed.forEach(id -> started.merge(picked.get(id).type(), 1, Integer::sum));
+      limits.recordStarts(c, usage, started);
+      retryAt = JdbcLimits.nextWindow(usage, started, claim.now());
+    }
+    return new ClaimedJobs(inOrder(claimed, jobs.getAll(c, claimed)), retryAt);
   }
 
   @Override
@@ -214,7 +241,7 @@ public final class JdbcStore implements Store {
     if (leases.isEmpty()) {
       return new LeaseRenewal(Set.of(), Set.of());
     }
-    return db.write("jobRenewLeases", c -> {
+    return db.reservedWrite("jobRenewLeases", c -> {
       List<LeaseRef> sorted = byId(leases);
       List<LeaseRef> held = applied(sorted, jobs.renew(c, node, sorted, expiresAt));
       var heldIds = held.stream().map(LeaseRef::id).collect(Collectors.toSet());
@@ -372,12 +399,12 @@ public final class JdbcStore implements Store {
 
   @Override
   public Instant storeTime() {
-    return db.read("storeTime", cluster::storeTime);
+    return db.reservedRead("storeTime", cluster::storeTime);
   }
 
   @Override
   public boolean nodeHeartbeat(Node node) {
-    return db.write("nodeHeartbeat", c -> cluster.heartbeat(c, node));
+    return db.reservedWrite("nodeHeartbeat", c -> cluster.heartbeat(c, node));
   }
 
   @Override
@@ -407,7 +434,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public Leadership leaderTry(String node, Instant now, Duration ttl) {
-    return db.write("leaderTry", c -> cluster.tryLead(c, node, now, now.plus(ttl)));
+    return db.reservedWrite("leaderTry", c -> cluster.tryLead(c, node, now, now.plus(ttl)));
   }
 
   @Override
@@ -446,7 +473,7 @@ public final class JdbcStore implements Store {
     if (refs.isEmpty()) {
       return List.of();
     }
-    return db.write("lockRenew", c -> {
+    return db.reservedWrite("lockRenew", c -> {
       List<LockRef> sorted = byName(refs);
       var held = new HashSet<>(applied(sorted, locks.renew(c, sorted, now)));
       return refs.stream().map(held::contains).toList();

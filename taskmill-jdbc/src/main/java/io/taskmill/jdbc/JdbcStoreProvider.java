@@ -30,6 +30,13 @@ public final class JdbcStoreProvider implements StoreProvider {
    */
   private static final Set<String> OPEN = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Connections kept apart for proving the node alive (heartbeat, leadership, lease and lock
+   * renewal): a main pool busy with claims, completions and enqueues must never make a live node
+   * look dead or its leader lose its term.
+   */
+  private static final int RESERVED_POOL = 2;
+
   @Override
   public Store open(StoreSettings settings) {
     DatabaseTarget target = DatabaseTarget.of(settings);
@@ -38,14 +45,16 @@ public final class JdbcStoreProvider implements StoreProvider {
           "close that store first"), null);
     }
     HikariDataSource dataSource = null;
+    HikariDataSource reserved = null;
     try {
       if (target.dataDir() != null) {
         createDataDir(target);
       }
       migrateOutsidePool(target, settings);
-      dataSource = new HikariDataSource(poolConfig(target, settings));
+      dataSource = new HikariDataSource(poolConfig(target, settings, "", settings.poolSize()));
+      reserved = new HikariDataSource(poolConfig(target, settings, "-reserved", RESERVED_POOL));
       var info = new StoreInfo(target.name(), target.description(), target.exclusive());
-      var db = new Database(dataSource, target.dialect(), target.description(),
+      var db = new Database(dataSource, reserved, target.dialect(), target.description(),
           target.checkpointAfterWrite());
       Function<Consumer<String>, AutoCloseable> subscriber = target.dialect() == Dialect.POSTGRES
           ? queueReady -> PgListener.start(target.url(), settings.user(), settings.password(),
@@ -55,6 +64,9 @@ public final class JdbcStoreProvider implements StoreProvider {
     } catch (RuntimeException e) {
       if (dataSource != null) {
         dataSource.close();
+      }
+      if (reserved != null) {
+        reserved.close();
       }
       if (target.exclusive()) {
         OPEN.remove(target.identity());
@@ -72,13 +84,14 @@ public final class JdbcStoreProvider implements StoreProvider {
     }
   }
 
-  private static HikariConfig poolConfig(DatabaseTarget target, StoreSettings settings) {
+  private static HikariConfig poolConfig(DatabaseTarget target, StoreSettings settings,
+      String suffix, int size) {
     var config = new HikariConfig();
-    config.setPoolName("taskmill-" + target.name());
+    config.setPoolName("taskmill-" + target.name() + suffix);
     config.setJdbcUrl(target.url());
     config.setUsername(settings.user());
     config.setPassword(settings.password());
-    config.setMaximumPoolSize(Math.max(1, settings.poolSize()));
+    config.setMaximumPoolSize(Math.max(1, size));
     // Every store method commits or rolls back itself.
     config.setAutoCommit(false);
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");

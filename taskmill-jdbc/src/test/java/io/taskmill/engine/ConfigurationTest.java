@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskmill.HandlerInfo;
+import io.taskmill.RateLimit;
 import io.taskmill.Retry;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillConfigException;
@@ -56,6 +57,27 @@ class ConfigurationTest {
             .anySatisfy(p -> assertThat(p).isEqualTo("handler 'media.resize' is registered twice; each type has exactly one handler"))
             .anySatisfy(p -> assertThat(p).startsWith("handler 'media.shape': payload type " + Shape.class.getName() + " is an interface"))
             .anySatisfy(p -> assertThat(p).startsWith("handler 'media.crop': queue 'video' is not declared")));
+  }
+
+  @Test
+  void clusterLimitsAreCheckedNamingTheHandlerAndTheField() {
+    assertThatThrownBy(() -> Taskmill.builder().inMemory()
+            .handler("mail.send", Step.class, (p, ctx) -> {},
+                h -> h.clusterMaxConcurrency(0).rateLimit(0, Duration.ofMillis(1)))
+            .handler("render.thumbnails", Step.class, (p, ctx) -> {},
+                h -> h.clusterMaxConcurrency(100_001).rateLimit(10, Duration.ofDays(2)))
+            .handler("media.crop", Step.class, (p, ctx) -> {}, h -> h.rateLimit(10, null))
+            .start())
+        .isInstanceOfSatisfying(TaskmillConfigException.class, e -> assertThat(e.problems())
+            .containsExactlyInAnyOrder(
+                "handler 'mail.send' clusterMaxConcurrency must be between 1 and 100000, was 0",
+                "handler 'mail.send' rateLimit.starts must be between 1 and 1000000, was 0",
+                "handler 'mail.send' rateLimit.per must be between PT0.01S and PT24H, was PT0.001S",
+                "handler 'render.thumbnails' clusterMaxConcurrency must be between 1 and 100000,"
+                    + " was 100001",
+                "handler 'render.thumbnails' rateLimit.per must be between PT0.01S and PT24H,"
+                    + " was PT48H",
+                "handler 'media.crop' rateLimit.per must be between PT0.01S and PT24H, was null"));
   }
 
   @Test
@@ -121,7 +143,8 @@ class ConfigurationTest {
   void registryGroupsHandlersByNamespaceWithTheirDefaults() {
     try (Taskmill tm = DemoHandlers.registerAll(Taskmill.builder().inMemory())
         .handler("render.thumbnails", Step.class, (p, ctx) -> {},
-            h -> h.queue("media").maxConcurrency(2).timeout(Duration.ofMinutes(1)).priority(3))
+            h -> h.queue("media").maxConcurrency(2).timeout(Duration.ofMinutes(1)).priority(3)
+                .clusterMaxConcurrency(3).rateLimit(100, Duration.ofSeconds(1)))
         .queue("media", q -> q.concurrency(4))
         .start()) {
       var byNs = tm.handlers().byNamespace();
@@ -132,6 +155,9 @@ class ConfigurationTest {
       assertThat(thumbs.payloadType()).isEqualTo(Step.class);
       assertThat(thumbs.queue()).isEqualTo("media");
       assertThat(thumbs.maxConcurrency()).isEqualTo(2);
+      assertThat(thumbs.clusterMaxConcurrency()).isEqualTo(3);
+      assertThat(thumbs.rateLimit()).isEqualTo(new RateLimit(100, Duration.ofSeconds(1)));
+      assertThat(tm.handlers().find("demo.echo").orElseThrow().rateLimit()).isNull();
       assertThat(thumbs.timeout()).isEqualTo(Duration.ofMinutes(1));
       assertThat(thumbs.retry().maxAttempts()).isEqualTo(Retry.defaultPolicy().maxAttempts());
       assertThat(tm.handlers().find("demo.echo").orElseThrow().returnsResult()).isTrue();

@@ -46,7 +46,7 @@ class ManualEngineTest {
       // Another node claims it and dies without renewing.
       var store = ((Engine) engine.taskmill()).store();
       var claimed = store.jobClaim(new JobClaim("default", 1, "dead-node", engine.clock().instant(),
-          Duration.ofSeconds(30), Set.of("test.step"), Map.of()));
+          Duration.ofSeconds(30), Set.of("test.step"), Map.of())).jobs();
       assertThat(claimed).hasSize(1);
       engine.tick(Duration.ofSeconds(29));
       assertThat(engine.runRescuer()).isZero();

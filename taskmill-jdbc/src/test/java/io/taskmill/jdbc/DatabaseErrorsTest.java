@@ -29,7 +29,7 @@ class DatabaseErrorsTest {
 
   @Test
   void connectionFailuresMeanUnavailable() {
-    try (var db = new Database(pool(1), Dialect.H2, URL, false)) {
+    try (var db = new Database(pool(1), pool(1), Dialect.H2, URL, false)) {
       for (SQLException e : new SQLException[] {
           new SQLException("refused", "08001"),
           new SQLTransientConnectionException("pool timeout"),
@@ -45,7 +45,7 @@ class DatabaseErrorsTest {
 
   @Test
   void postgresShutdownsAndConnectionLimitsMeanUnavailable() {
-    try (var db = new Database(pool(1), Dialect.POSTGRES, URL, false)) {
+    try (var db = new Database(pool(1), pool(1), Dialect.POSTGRES, URL, false)) {
       for (SQLException e : new SQLException[] {
           new SQLException("An I/O error occurred while sending to the backend", "08006"),
           new SQLException("This connection has been closed.", "08003"),
@@ -65,7 +65,7 @@ class DatabaseErrorsTest {
 
   @Test
   void postgresDeadlocksAndSerializationFailuresAreRetried() {
-    try (var db = new Database(pool(1), Dialect.POSTGRES, URL, false)) {
+    try (var db = new Database(pool(1), pool(1), Dialect.POSTGRES, URL, false)) {
       for (String state : List.of("40P01", "40001")) {
         var tries = new AtomicInteger();
         String result = db.write("jobClaim", c -> {
@@ -88,7 +88,7 @@ class DatabaseErrorsTest {
 
   @Test
   void otherFailuresNameTheOperation() {
-    try (var db = new Database(pool(1), Dialect.H2, URL, false)) {
+    try (var db = new Database(pool(1), pool(1), Dialect.H2, URL, false)) {
       assertThat(db.translate("jobCancel", new SQLException("Value too long\nSQL: x", "22001")))
           .isInstanceOf(JdbcStoreException.class)
           .hasMessage("jobCancel failed on " + URL + ": Value too long");
@@ -96,8 +96,20 @@ class DatabaseErrorsTest {
   }
 
   @Test
+  void anExhaustedMainPoolLeavesTheReservedPoolForHeartbeatsAndRenewals() {
+    try (var db = new Database(pool(1), pool(1), Dialect.H2, URL, false)) {
+      db.write("longClaim", held -> {
+        // The main pool's one connection is busy; proving the node alive still works.
+        assertThat(db.<Integer>reservedWrite("nodeHeartbeat", c -> 1)).isEqualTo(1);
+        assertThat(db.<Integer>reservedRead("storeTime", c -> 2)).isEqualTo(2);
+        return null;
+      });
+    }
+  }
+
+  @Test
   void anExhaustedPoolMeansUnavailable() throws Exception {
-    try (var db = new Database(pool(1), Dialect.H2, URL, false)) {
+    try (var db = new Database(pool(1), pool(1), Dialect.H2, URL, false)) {
       db.read("hold", held -> {
         assertThatThrownBy(() -> db.read("jobGet", c -> 1))
             .isInstanceOf(StoreUnavailableException.class)

@@ -34,7 +34,9 @@ class DialectQueriesTest {
       new JdbcJobs(SqlFile.load(dialect, "jobs"), dialect);
       new JdbcJobHistory(SqlFile.load(dialect, "job_history"), dialect);
       new JdbcQueues(SqlFile.load(dialect, "queues"));
+      new JdbcCluster(SqlFile.load(dialect, "cluster"));
       new JdbcLocks(SqlFile.load(dialect, "locks"), dialect);
+      new JdbcLimits(SqlFile.load(dialect, "limits"));
     }
   }
 

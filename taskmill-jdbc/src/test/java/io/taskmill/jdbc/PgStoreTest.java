@@ -130,6 +130,7 @@ class PgStoreTest {
       }
       assertThat(tables).containsExactly(
           "tm_job", "tm_job_event", "tm_job_log", "tm_leader", "tm_lock", "tm_node", "tm_queue",
+          "tm_rate_window",
           "tm_schema_history");
     }
   }
@@ -178,6 +179,7 @@ class PgStoreTest {
   }
 
   private static List<Job> claim(Store store, String node, Instant now) {
-    return store.jobClaim(new JobClaim("default", 5, node, now, LEASE, Set.of(TYPE), Map.of()));
+    return store.jobClaim(new JobClaim("default", 5, node, now, LEASE, Set.of(TYPE), Map.of()))
+        .jobs();
   }
 }

@@ -83,7 +83,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
     insert(TestJobs.aJob().queue("other").build());
 
     assertThat(claim(10, T0, TYPE)).isEmpty();
-    assertThat(store.jobClaim(claimRequest("other", 10, T0, TYPE))).hasSize(1);
+    assertThat(store.jobClaim(claimRequest("other", 10, T0, TYPE)).jobs()).hasSize(1);
   }
 
   @Test
@@ -98,7 +98,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
   void claimsNothingForANodeWithoutTypes() {
     ready(TYPE, 0);
 
-    assertThat(store.jobClaim(claimRequest(QUEUE, 10, T0))).isEmpty();
+    assertThat(store.jobClaim(claimRequest(QUEUE, 10, T0)).jobs()).isEmpty();
   }
 
   @Test
@@ -109,7 +109,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
     var request = new JobClaim(QUEUE, 10, NODE, T0, LEASE, Set.of(TYPE, "full.type"),
         Map.of("full.type", 0));
 
-    assertThat(ids(store.jobClaim(request))).containsExactly(free.id());
+    assertThat(ids(store.jobClaim(request).jobs())).containsExactly(free.id());
   }
 
   @Test
@@ -123,7 +123,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
     var request = new JobClaim(QUEUE, 10, NODE, T0, LEASE, Set.of(TYPE, "limited"),
         Map.of("limited", 2, TYPE, 5));
 
-    assertThat(ids(store.jobClaim(request))).containsExactly(a1.id(), a2.id(), b1.id(), b2.id());
+    assertThat(ids(store.jobClaim(request).jobs())).containsExactly(a1.id(), a2.id(), b1.id(), b2.id());
     assertThat(get(a3.id()).state()).isEqualTo(ENQUEUED);
   }
 
@@ -140,7 +140,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
     var request = new JobClaim(QUEUE, 3, NODE, T0, LEASE, Set.of(TYPE, "limited"),
         Map.of("limited", 1));
 
-    assertThat(ids(store.jobClaim(request)))
+    assertThat(ids(store.jobClaim(request).jobs()))
         .containsExactly(limited.getFirst().id(), b1.id(), b2.id());
   }
 
@@ -211,7 +211,8 @@ public abstract class JobClaimContract extends StoreContractSupport {
           start.await();
           List<Job> got;
           do {
-            got = store.jobClaim(new JobClaim(QUEUE, 7, node, T0, LEASE, Set.of(TYPE), Map.of()));
+            got = store.jobClaim(new JobClaim(QUEUE, 7, node, T0, LEASE, Set.of(TYPE), Map.of()))
+                .jobs();
             got.forEach(j -> claimed.add(j.id()));
           } while (!got.isEmpty());
           return null;
@@ -235,7 +236,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
     ready(TYPE, 0);
 
     Job claimed = store.jobClaim(new JobClaim(QUEUE, 1, NODE, T0, Duration.ofMinutes(7),
-        Set.of(TYPE), Map.of())).getFirst();
+        Set.of(TYPE), Map.of())).jobs().getFirst();
 
     assertThat(claimed.leaseExpiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(7)));
   }

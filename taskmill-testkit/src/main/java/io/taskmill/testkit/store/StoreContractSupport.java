@@ -76,13 +76,13 @@ public abstract class StoreContractSupport {
 
   /** Claims up to {@code limit} jobs of {@code types} from {@link #QUEUE} for {@link #NODE}. */
   protected List<Job> claim(int limit, Instant now, String... types) {
-    return store.jobClaim(claimRequest(QUEUE, limit, now, types));
+    return store.jobClaim(claimRequest(QUEUE, limit, now, types)).jobs();
   }
 
   /** Claims one job of {@link #TYPE} for {@code node}; fails when none is ready. */
   protected Job claimOne(String node, Instant now) {
     List<Job> claimed = store.jobClaim(
-        new JobClaim(QUEUE, 1, node, now, LEASE, Set.of(TYPE), Map.of()));
+        new JobClaim(QUEUE, 1, node, now, LEASE, Set.of(TYPE), Map.of())).jobs();
     assertThat(claimed).as("a ready job to claim").hasSize(1);
     return claimed.getFirst();
   }
