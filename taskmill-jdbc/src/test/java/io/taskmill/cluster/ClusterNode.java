@@ -25,7 +25,8 @@ public final class ClusterNode {
     String url = a.get("url");
     String user = a.get("user");
     String password = a.get("password");
-    var ledgerPool = EffectLedger.pool(url, user, password, LEDGER_POOL_SIZE);
+    var ledgerPool = EffectLedger.pool(url, user, password, LEDGER_POOL_SIZE,
+        Boolean.parseBoolean(a.get("ledgerSyncCommit")));
     var ledger = new EffectLedger(ledgerPool);
     TaskmillBuilder builder = Taskmill.builder()
         .jdbcUrl(url, user, password)

@@ -79,8 +79,13 @@ final class EffectLedger {
     this.pool = pool;
   }
 
-  /** A small autocommit pool for a node's handlers, separate from the engine's. */
-  static HikariDataSource pool(String url, String user, String password, int size) {
+  /**
+   * A small autocommit pool for a node's handlers, separate from the engine's. Without {@code
+   * syncCommit}, effect commits do not wait for the WAL flush: still visible at once and durable
+   * unless the server itself crashes.
+   */
+  static HikariDataSource pool(String url, String user, String password, int size,
+      boolean syncCommit) {
     var config = new HikariConfig();
     config.setPoolName("effects");
     config.setJdbcUrl(url);
@@ -88,6 +93,9 @@ final class EffectLedger {
     config.setPassword(password);
     config.setMaximumPoolSize(size);
     config.setAutoCommit(true);
+    if (!syncCommit) {
+      config.setConnectionInitSql("SET synchronous_commit = off");
+    }
     config.setConnectionTimeout(5_000);
     // The pool may start while the database is down (a node restarted during an outage).
     config.setInitializationFailTimeout(-1);

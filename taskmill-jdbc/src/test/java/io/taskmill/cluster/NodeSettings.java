@@ -12,6 +12,9 @@ import java.util.Map;
  *
  * @param types job types this node has handlers for (all run {@link Work#handler})
  * @param launchPrefix a command the JVM runs under, e.g. {@code ip netns exec w1}; empty for none
+ * @param ledgerSyncCommit whether effect rows wait for the WAL flush: needed where the test crashes
+ *     the server (a lost effect would hide a duplicate); elsewhere off, since one fsync per job on
+ *     a shared disk otherwise sets the cluster's pace
  */
 record NodeSettings(
     String nodeId,
@@ -23,7 +26,8 @@ record NodeSettings(
     Duration rescue,
     Duration poll,
     Duration grace,
-    List<String> launchPrefix) {
+    List<String> launchPrefix,
+    boolean ledgerSyncCommit) {
 
   NodeSettings {
     types = List.copyOf(types);
@@ -33,31 +37,35 @@ record NodeSettings(
   /** Test defaults: lease 5 s, rescue every 1 s, poll 1 s, 32 slots, the {@link Work} type. */
   static NodeSettings defaults(String nodeId, PgTarget db, String schema) {
     return new NodeSettings(nodeId, db, schema, List.of(Work.TYPE), 32, Duration.ofSeconds(5),
-        Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(10), List.of());
+        Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(10), List.of(), false);
   }
 
   NodeSettings withNodeId(String id) {
-    return new NodeSettings(id, db, schema, types, concurrency, lease, rescue, poll, grace, launchPrefix);
+    return new NodeSettings(id, db, schema, types, concurrency, lease, rescue, poll, grace, launchPrefix, ledgerSyncCommit);
   }
 
   NodeSettings withDb(PgTarget target) {
-    return new NodeSettings(nodeId, target, schema, types, concurrency, lease, rescue, poll, grace, launchPrefix);
+    return new NodeSettings(nodeId, target, schema, types, concurrency, lease, rescue, poll, grace, launchPrefix, ledgerSyncCommit);
   }
 
   NodeSettings withTypes(String... t) {
-    return new NodeSettings(nodeId, db, schema, List.of(t), concurrency, lease, rescue, poll, grace, launchPrefix);
+    return new NodeSettings(nodeId, db, schema, List.of(t), concurrency, lease, rescue, poll, grace, launchPrefix, ledgerSyncCommit);
   }
 
   NodeSettings withConcurrency(int n) {
-    return new NodeSettings(nodeId, db, schema, types, n, lease, rescue, poll, grace, launchPrefix);
+    return new NodeSettings(nodeId, db, schema, types, n, lease, rescue, poll, grace, launchPrefix, ledgerSyncCommit);
   }
 
   NodeSettings withLease(Duration d) {
-    return new NodeSettings(nodeId, db, schema, types, concurrency, d, rescue, poll, grace, launchPrefix);
+    return new NodeSettings(nodeId, db, schema, types, concurrency, d, rescue, poll, grace, launchPrefix, ledgerSyncCommit);
+  }
+
+  NodeSettings withLedgerSyncCommit(boolean sync) {
+    return new NodeSettings(nodeId, db, schema, types, concurrency, lease, rescue, poll, grace, launchPrefix, sync);
   }
 
   NodeSettings withLaunchPrefix(String... command) {
-    return new NodeSettings(nodeId, db, schema, types, concurrency, lease, rescue, poll, grace, List.of(command));
+    return new NodeSettings(nodeId, db, schema, types, concurrency, lease, rescue, poll, grace, List.of(command), ledgerSyncCommit);
   }
 
   /**
@@ -84,6 +92,7 @@ record NodeSettings(
     m.put("rescueMs", Long.toString(rescue.toMillis()));
     m.put("pollMs", Long.toString(poll.toMillis()));
     m.put("graceMs", Long.toString(grace.toMillis()));
+    m.put("ledgerSyncCommit", Boolean.toString(ledgerSyncCommit));
     var args = new ArrayList<String>();
     m.forEach((k, v) -> args.add(k + "=" + v));
     return args;

@@ -44,7 +44,9 @@ class PostgresRestartTest {
   void restartUnderLoadLosesNothingAndResumes(String mode) throws Exception {
     var random = new Random(seed);
     try (var pg = PrivatePostgres.start(); var cluster = Cluster.create(pg.target())) {
-      var nodes = cluster.start(cluster.settings("w1"), cluster.settings("w2"), cluster.settings("w3"));
+      // The server crashes here: effects must be durable when recorded, or a duplicate could hide.
+      NodeSettings w1 = cluster.settings("w1").withLedgerSyncCommit(true);
+      var nodes = cluster.start(w1, w1.withNodeId("w2"), w1.withNodeId("w3"));
       NodeSettings settings = nodes.get(0).settings();
       var producer = new Producer(cluster, random);
       Thread load = Thread.ofPlatform().name("r4-producer").start(producer);
@@ -67,11 +69,11 @@ class PostgresRestartTest {
 
         EffectLedger.Report report = cluster.report(producer.acknowledged);
         System.out.printf("R4 -m %s seed=%d: in flight at the stop=%d, stop took %d ms, start took "
-                + "%d ms, first claim <= %d ms after accepting; enqueue: %d batches, %d failed "
-                + "attempts, slowest call %d ms; node log warnings+errors %s; %s%n",
+                + "%d ms, first claim <= %d ms after accepting; enqueue: %d batches (%.0f jobs/s), %d "
+                + "failed attempts, slowest call %d ms; node log warnings+errors %s; %s%n",
             mode, seed, inFlight, Duration.between(stopping, down).toMillis(),
             Duration.between(down, accepting).toMillis(), resumed.toMillis(), producer.batches.get(),
-            producer.failures.get(), producer.slowestMs.get(), logNoise(nodes), report);
+            producer.acknowledged.size() / (double) LOAD_FOR.toSeconds(), producer.failures.get(), producer.slowestMs.get(), logNoise(nodes), report);
         assertThat(report.lost()).as("lost").isZero();
         assertThat(report.succeeded()).isEqualTo(report.acknowledged());
         assertThat(report.staleCommits()).as("stale commits").isEmpty();

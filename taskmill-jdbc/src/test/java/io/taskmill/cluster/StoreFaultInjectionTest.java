@@ -94,7 +94,7 @@ class StoreFaultInjectionTest {
         .failBefore(StoreOp.RENEW, RATE / 2).failAfter(StoreOp.RENEW, RATE / 2)
         .failBefore(StoreOp.COMPLETE, RATE / 2).failAfter(StoreOp.COMPLETE, RATE / 2)
         .build();
-    HikariDataSource ledger = EffectLedger.pool(url, cluster.db().user(), cluster.db().password(), 4);
+    HikariDataSource ledger = EffectLedger.pool(url, cluster.db().user(), cluster.db().password(), 4, false);
     Taskmill engine = Taskmill.builder()
         .store(store)
         .nodeId(id)
