@@ -41,31 +41,38 @@ record NodeSettings(
   }
 
   NodeSettings withNodeId(String id) {
-    return new NodeSettings(id, db, schema, types, concurrency, lease, rescue, poll, grace, launchPrefix, ledgerSyncCommit);
+    return new NodeSettings(id, db, schema, types, concurrency, lease, rescue, poll, grace,
+        launchPrefix, ledgerSyncCommit);
   }
 
   NodeSettings withDb(PgTarget target) {
-    return new NodeSettings(nodeId, target, schema, types, concurrency, lease, rescue, poll, grace, launchPrefix, ledgerSyncCommit);
+    return new NodeSettings(nodeId, target, schema, types, concurrency, lease, rescue, poll, grace,
+        launchPrefix, ledgerSyncCommit);
   }
 
   NodeSettings withTypes(String... t) {
-    return new NodeSettings(nodeId, db, schema, List.of(t), concurrency, lease, rescue, poll, grace, launchPrefix, ledgerSyncCommit);
+    return new NodeSettings(nodeId, db, schema, List.of(t), concurrency, lease, rescue, poll, grace,
+        launchPrefix, ledgerSyncCommit);
   }
 
   NodeSettings withConcurrency(int n) {
-    return new NodeSettings(nodeId, db, schema, types, n, lease, rescue, poll, grace, launchPrefix, ledgerSyncCommit);
+    return new NodeSettings(nodeId, db, schema, types, n, lease, rescue, poll, grace,
+        launchPrefix, ledgerSyncCommit);
   }
 
   NodeSettings withLease(Duration d) {
-    return new NodeSettings(nodeId, db, schema, types, concurrency, d, rescue, poll, grace, launchPrefix, ledgerSyncCommit);
+    return new NodeSettings(nodeId, db, schema, types, concurrency, d, rescue, poll, grace,
+        launchPrefix, ledgerSyncCommit);
   }
 
   NodeSettings withLedgerSyncCommit(boolean sync) {
-    return new NodeSettings(nodeId, db, schema, types, concurrency, lease, rescue, poll, grace, launchPrefix, sync);
+    return new NodeSettings(nodeId, db, schema, types, concurrency, lease, rescue, poll, grace,
+        launchPrefix, sync);
   }
 
   NodeSettings withLaunchPrefix(String... command) {
-    return new NodeSettings(nodeId, db, schema, types, concurrency, lease, rescue, poll, grace, List.of(command), ledgerSyncCommit);
+    return new NodeSettings(nodeId, db, schema, types, concurrency, lease, rescue, poll, grace,
+        List.of(command), ledgerSyncCommit);
   }
 
   /**

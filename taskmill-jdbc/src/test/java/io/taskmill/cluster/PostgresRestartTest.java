@@ -53,7 +53,8 @@ class PostgresRestartTest {
       try {
         await("steady processing").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
             .until(() -> cluster.succeeded() >= 600);
-        long inFlight = cluster.count("SELECT count(*) FROM tm_job WHERE state = 'RUNNING'");
+        Instant counted = Instant.now();
+        long runningBefore = cluster.count("SELECT count(*) FROM tm_job WHERE state = 'RUNNING'");
         Instant stopping = Instant.now();
         pg.stopServer(mode);
         Instant down = Instant.now();
@@ -63,6 +64,11 @@ class PostgresRestartTest {
             .pollInterval(Duration.ofMillis(50)).ignoreExceptions()
             .until(() -> claimsSince(cluster, accepting) > 0);
         Duration resumed = Duration.between(accepting, Instant.now());
+        // In flight at the stop: running when counted, plus anything claimed between the count and
+        // the moment the server was down.
+        long inFlight = runningBefore + cluster.count("SELECT count(*) FROM tm_job_event WHERE "
+            + "from_state = 'ENQUEUED' AND to_state = 'RUNNING' AND at >= '" + counted
+            + "' AND at <= '" + down + "'");
         load.join(LOAD_FOR.plusSeconds(90).toMillis());
         assertThat(load.isAlive()).as("the producer finished").isFalse();
         cluster.awaitAllTerminal(Duration.ofSeconds(120));
@@ -73,7 +79,8 @@ class PostgresRestartTest {
                 + "failed attempts, slowest call %d ms; node log warnings+errors %s; %s%n",
             mode, seed, inFlight, Duration.between(stopping, down).toMillis(),
             Duration.between(down, accepting).toMillis(), resumed.toMillis(), producer.batches.get(),
-            producer.acknowledged.size() / (double) LOAD_FOR.toSeconds(), producer.failures.get(), producer.slowestMs.get(), logNoise(nodes), report);
+            producer.acknowledged.size() / (double) LOAD_FOR.toSeconds(), producer.failures.get(),
+            producer.slowestMs.get(), logNoise(nodes), report);
         assertThat(report.lost()).as("lost").isZero();
         assertThat(report.succeeded()).isEqualTo(report.acknowledged());
         assertThat(report.staleCommits()).as("stale commits").isEmpty();
@@ -108,7 +115,8 @@ class PostgresRestartTest {
     var counts = new ArrayList<String>();
     for (NodeProcess n : nodes) {
       try (var lines = Files.lines(n.log())) {
-        counts.add(n.nodeId() + "=" + lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).count());
+        long noisy = lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).count();
+        counts.add(n.nodeId() + "=" + noisy);
       }
     }
     return String.join(" ", counts);

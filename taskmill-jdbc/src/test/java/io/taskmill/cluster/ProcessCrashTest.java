@@ -89,7 +89,7 @@ class ProcessCrashTest {
 
   @Test
   void killMinus9OfAllThreeThenRestartFinishesEveryJob() throws Exception {
-    int jobs = 10_000;
+    int jobs = 5_000;
     try (var cluster = Cluster.create(PgTarget.shared())) {
       List<JobId> ids = cluster.enqueue(jobs, i -> new Work(i, random.nextInt(6)));
       cluster.start(cluster.settings("w1"), cluster.settings("w2"), cluster.settings("w3"));
