@@ -20,6 +20,10 @@ public final class ClusterNode {
   private ClusterNode() {}
 
   public static void main(String[] args) throws Exception {
+    // A test JVM that dies without closing its cluster must not leave nodes running: die with it,
+    // abruptly, as a crash would.
+    ProcessHandle.current().parent()
+        .ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
     Map<String, String> a = NodeSettings.parse(args);
     String node = a.get("node");
     String url = a.get("url");

@@ -21,12 +21,21 @@ final class NetworkNamespace implements AutoCloseable {
   private final String hostLink;
   private final String nodeLink;
   private final String subnet;
+  /** Removes the namespace if the test JVM exits without closing it. */
+  private final Thread cleanup;
 
   private NetworkNamespace(String name, String hostLink, String nodeLink, String subnet) {
     this.name = name;
     this.hostLink = hostLink;
     this.nodeLink = nodeLink;
     this.subnet = subnet;
+    this.cleanup = new Thread(() -> {
+      try {
+        remove();
+      } catch (IOException | InterruptedException e) {
+        System.err.println("could not remove network namespace " + name + ": " + e);
+      }
+    }, "netns-cleanup");
   }
 
   /** Creates the namespace and its link; skips the calling test if namespaces are not permitted. */
@@ -44,6 +53,7 @@ final class NetworkNamespace implements AutoCloseable {
       probe = -1; // no ip command
     }
     assumeTrue(probe == 0, "ip netns add is not permitted here (exit " + probe + ")");
+    Runtime.getRuntime().addShutdownHook(ns.cleanup);
     try {
       ns.ip("link", "add", ns.hostLink, "type", "veth", "peer", "name", ns.nodeLink);
       ns.ip("link", "set", ns.nodeLink, "netns", ns.name);
@@ -86,6 +96,15 @@ final class NetworkNamespace implements AutoCloseable {
 
   @Override
   public void close() throws IOException, InterruptedException {
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down: this is the hook running
+    }
+    remove();
+  }
+
+  private void remove() throws IOException, InterruptedException {
     // Deleting the namespace deletes its veth end, and with it the host end.
     run(List.of("ip", "netns", "del", name));
     run(List.of("ip", "link", "del", hostLink));

@@ -34,6 +34,8 @@ final class PrivatePostgres implements AutoCloseable {
   private final int port;
   private final String listenAddresses;
   private volatile boolean running;
+  /** Stops and deletes the server if the test JVM exits without closing it. */
+  private final Thread cleanup = new Thread(this::closeQuietly, "private-postgres-cleanup");
 
   private PrivatePostgres(Path dir, int port, String listenAddresses) {
     this.dir = dir;
@@ -64,6 +66,7 @@ final class PrivatePostgres implements AutoCloseable {
     addresses.add("127.0.0.1");
     addresses.addAll(extraAddresses);
     var pg = new PrivatePostgres(dir, freePort(), String.join(",", addresses));
+    Runtime.getRuntime().addShutdownHook(pg.cleanup);
     try {
       checked(List.of("chown", "postgres:", dir.toString()));
       pg.asPostgres(BIN.resolve("initdb").toString(), "-D", pg.data.toString(), "-U", "postgres",
@@ -129,6 +132,23 @@ final class PrivatePostgres implements AutoCloseable {
 
   @Override
   public void close() throws IOException, InterruptedException {
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down: this is the hook running
+    }
+    stopAndDelete();
+  }
+
+  private void closeQuietly() {
+    try {
+      stopAndDelete();
+    } catch (IOException | InterruptedException e) {
+      System.err.println("could not remove the private PostgreSQL in " + dir + ": " + e);
+    }
+  }
+
+  private void stopAndDelete() throws IOException, InterruptedException {
     try {
       if (running || Files.exists(data.resolve("postmaster.pid"))) {
         run(List.of("runuser", "-u", "postgres", "--", BIN.resolve("pg_ctl").toString(), "-D",
