@@ -73,6 +73,22 @@ final class EffectLedger {
       WHERE kind = 'outcome' AND (prev_kind IS DISTINCT FROM 'claim' OR prev_node <> node)
       """;
 
+  /**
+   * Succeeded jobs whose applied outcome came from an execution that did not hold the current
+   * lease: the node named by the outcome event has no effect recorded under the job's final lease
+   * epoch. This uses the epoch the ledger read when the attempt started, so it also catches a
+   * fence failure that the event order alone would not show.
+   */
+  private static final String OUTCOMES_WITHOUT_CURRENT_EFFECT = """
+      SELECT j.id, s.node, j.lease_epoch FROM tm_job j
+      JOIN LATERAL (SELECT node FROM tm_job_event e
+                    WHERE e.job_id = j.id AND e.from_state = 'RUNNING' AND e.to_state = 'SUCCEEDED'
+                    ORDER BY seq DESC LIMIT 1) s ON TRUE
+      WHERE j.state = 'SUCCEEDED' AND NOT EXISTS (
+          SELECT 1 FROM effects f
+          WHERE f.job_id = j.id AND f.node = s.node AND f.lease_epoch = j.lease_epoch)
+      """;
+
   private final DataSource pool;
 
   EffectLedger(DataSource pool) {
@@ -143,7 +159,8 @@ final class EffectLedger {
    * @param executions effects recorded: handler runs that reached their side effect
    * @param distinctJobs jobs with at least one effect
    * @param duplicatedJobs jobs with more than one effect
-   * @param staleCommits outcomes applied under a lease that was not current, as "job: why"
+   * @param staleCommits outcomes applied under a lease that was not current, as "job: why", found
+   *     from the event order and from the epochs the ledger recorded
    * @param succeededWithoutEffect succeeded jobs whose handler never recorded an effect
    */
   record Report(long acknowledged, long terminal, long succeeded, long executions,
@@ -193,6 +210,12 @@ final class EffectLedger {
       while (rs.next()) {
         stale.add(rs.getString("job_id") + ": outcome from " + rs.getString("node")
             + " after " + rs.getString("prev_kind") + " by " + rs.getString("prev_node"));
+      }
+    }
+    try (var st = c.createStatement(); var rs = st.executeQuery(OUTCOMES_WITHOUT_CURRENT_EFFECT)) {
+      while (rs.next()) {
+        stale.add(rs.getString(1) + ": outcome from " + rs.getString(2)
+            + ", which recorded no effect under the current lease epoch " + rs.getLong(3));
       }
     }
     return new Report(ids.length, terminal, succeeded, executions, distinct, duplicated, stale,

@@ -150,7 +150,8 @@ class PostgresRestartTest {
         long next = System.nanoTime() + BATCH_EVERY.toNanos();
         var batch = new ArrayList<JobRequest>();
         for (int i = 0; i < BATCH; i++, n++) {
-          batch.add(JobRequest.of(Work.TYPE, new Work(n, random.nextInt(6)),
+          // 20-200 ms of work, so that jobs are in flight whenever the server goes down.
+          batch.add(JobRequest.of(Work.TYPE, new Work(n, 20 + random.nextInt(181)),
               JobOptions.defaults().idempotencyKey("r4-" + run + "-" + n)));
         }
         send(batch);

@@ -74,6 +74,11 @@ class ProcessPauseTest {
       assertThat(report.duplicatedJobs()).isSubsetOf(held);
       assertThat(report.duplicates()).isLessThanOrEqualTo(held.size());
       assertThat(lateCompletions(cluster, held)).containsExactlyInAnyOrderElementsOf(held);
+      assertThat(cluster.count("SELECT count(DISTINCT job_id) FROM lease_losses WHERE node = 'w1'"))
+          .as("held jobs whose handler on w1 saw isLeaseValid() turn false").isEqualTo(held.size());
+      // The first renewal after SIGCONT finds the leases gone; it is due at once after the pause.
+      assertThat(noticeMs).as("ms from SIGCONT until the last handler saw the loss")
+          .isBetween(0L, LEASE.dividedBy(3).plusSeconds(1).toMillis());
       assertThat(cluster.invariantViolations(LEASE)).isEmpty();
       // Every attempt w1 ran for a held job ended as superseded: its outcome applied nowhere.
       for (UUID id : held) {

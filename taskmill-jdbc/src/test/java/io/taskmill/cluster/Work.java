@@ -17,6 +17,8 @@ record Work(int n, int sleepMs) {
   /** Work at or above this long watches its lease while it sleeps (RELIABILITY R22). */
   static final int WATCHED_MS = 200;
 
+  private static final int STEP_MS = 50;
+
   /**
    * The test handler: records the effect first (its own autocommit), then works; long work checks
    * its lease every 50 ms and stops, noting the loss in the ledger, once the lease is gone.
@@ -28,13 +30,14 @@ record Work(int n, int sleepMs) {
         LockSupport.parkNanos(work.sleepMs() * 1_000_000L);
         return;
       }
-      long end = System.nanoTime() + work.sleepMs() * 1_000_000L;
+      // Counted in steps, not against a deadline: a frozen process makes no progress, so a
+      // handler thawed after SIGSTOP still has work left and must notice its lease is gone.
       try {
-        while (System.nanoTime() < end) {
+        for (int step = 0; step < work.sleepMs() / STEP_MS; step++) {
           if (!ctx.isLeaseValid()) {
             throw leaseLost(ledger, node, ctx);
           }
-          Thread.sleep(Math.min(50, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+          Thread.sleep(STEP_MS);
         }
       } catch (InterruptedException e) {
         if (!ctx.isLeaseValid()) {
