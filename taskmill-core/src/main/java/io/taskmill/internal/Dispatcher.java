@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -41,6 +42,8 @@ final class Dispatcher {
     final AtomicInteger running = new AtomicInteger();
     /** False once a claim came back short: the queue is drained until something new arrives. */
     volatile boolean maybeReady = true;
+    /** Counts {@link #markReady} calls, so a signal during a claim is not erased by its result. */
+    final AtomicLong readySignals = new AtomicLong();
     volatile boolean paused;
     /** When a rate limit that held back this lane's jobs opens its next window; null if none. */
     Instant retryAt;
@@ -48,6 +51,23 @@ final class Dispatcher {
     Lane(String name, int concurrency) {
       this.name = name;
       this.concurrency = concurrency;
+    }
+
+    /** Jobs may be ready: claim on the next pass. */
+    void markReady() {
+      readySignals.incrementAndGet();
+      maybeReady = true;
+    }
+
+    /**
+     * A claim that started after signal number {@code seen} came back short: the lane is drained,
+     * unless a signal arrived meanwhile (a job enqueued while the claim ran may have missed it).
+     */
+    void drained(long seen) {
+      maybeReady = false;
+      if (readySignals.get() != seen) {
+        maybeReady = true;
+      }
     }
   }
 
@@ -104,7 +124,7 @@ final class Dispatcher {
   void holdClaims(boolean hold) {
     claimsHeld = hold;
     if (!hold) {
-      lanes.values().forEach(l -> l.maybeReady = true);
+      lanes.values().forEach(Lane::markReady);
       wakeup.signal();
     }
   }
@@ -159,12 +179,12 @@ final class Dispatcher {
     if (poll) {
       nextPoll = now.plus(cfg.pollInterval());
       refreshPaused();
-      lanes.values().forEach(l -> l.maybeReady = true);
+      lanes.values().forEach(Lane::markReady);
     }
     for (Lane lane : lanes.values()) {
       if (lane.retryAt != null && !now.isBefore(lane.retryAt)) {
         lane.retryAt = null;
-        lane.maybeReady = true;
+        lane.markReady();
       }
     }
     Instant due = nextDue.get();
@@ -181,6 +201,7 @@ final class Dispatcher {
         continue;
       }
       int limit = Math.min(free, cfg.claimBatchSize());
+      long seen = lane.readySignals.get();
       // A fresh instant per claim: a job enqueued while this pass ran is due for this claim.
       ClaimedJobs result = store.jobClaim(new JobClaim(lane.name, limit, cfg.nodeId(),
           cfg.clock().instant(), cfg.leaseDuration(), registry.types(), typeRoom(), clusterLimits));
@@ -191,7 +212,7 @@ final class Dispatcher {
         lane.retryAt = retryAt;
       }
       if (claimed.size() < limit) {
-        lane.maybeReady = false;
+        lane.drained(seen);
       } else {
         more = true;
       }
@@ -205,7 +226,7 @@ final class Dispatcher {
       }
       if (claimed.size() < limit && !claimed.isEmpty() && trimmedByTypeLimit(claimed)) {
         // A per-type limit cut the claim short; other types may still be ready behind it.
-        lane.maybeReady = true;
+        lane.markReady();
       }
     }
     if (more) {
@@ -248,7 +269,7 @@ final class Dispatcher {
     do {
       moved = store.jobPromoteDue(now, PROMOTE_BATCH, cfg.nodeId());
       if (moved > 0) {
-        lanes.values().forEach(l -> l.maybeReady = true);
+        lanes.values().forEach(Lane::markReady);
       }
     } while (moved == PROMOTE_BATCH);
     // Re-read rather than guess: other writers (and this pass) change the earliest due time.
@@ -270,7 +291,7 @@ final class Dispatcher {
   void onReady(String queue) {
     Lane lane = lanes.get(queue);
     if (lane != null) {
-      lane.maybeReady = true;
+      lane.markReady();
     }
     wakeup.signal();
   }
@@ -293,7 +314,7 @@ final class Dispatcher {
     }
     if (t != null || isClusterConcurrencyLimited(type)) {
       // Jobs of a limited type wait unclaimed while it is full, in whatever queue they are.
-      lanes.values().forEach(l -> l.maybeReady = true);
+      lanes.values().forEach(Lane::markReady);
     }
     if (lane.maybeReady) {
       wakeup.signal();

@@ -454,6 +454,10 @@ public final class JdbcStore implements Store {
   public void queueSetPaused(String queue, boolean paused) {
     db.write("queueSetPaused", c -> {
       queues.setPaused(c, queue, paused);
+      if (!paused) {
+        // Other nodes resume at once instead of at their next poll.
+        notifyReadyQueues(c, new TreeSet<>(Set.of(queue)));
+      }
       return null;
     });
   }

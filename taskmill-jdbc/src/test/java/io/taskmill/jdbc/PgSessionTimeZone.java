@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * the JVM default is the only way a plain JDBC URL gets a non-UTC session. Restored after the
  * class; test classes in this module run one at a time.
  */
-final class PgSessionTimeZone implements BeforeAllCallback, AfterAllCallback {
+public final class PgSessionTimeZone implements BeforeAllCallback, AfterAllCallback {
   private static final ExtensionContext.Namespace NS =
       ExtensionContext.Namespace.create(PgSessionTimeZone.class);
 

@@ -20,13 +20,13 @@ import java.util.UUID;
  * time zone): test classes using this need {@code @ExtendWith(PgSessionTimeZone.class)}, since
  * pgjdbc sets the session zone from the JVM's default zone.
  */
-final class PgStores {
-  static final String BASE_URL =
+public final class PgStores {
+  public static final String BASE_URL =
       System.getProperty("taskmill.test.pg.url", "jdbc:postgresql://127.0.0.1:5432/postgres");
-  static final String USER = System.getProperty("taskmill.test.pg.user", "postgres");
-  static final String PASSWORD = System.getProperty("taskmill.test.pg.password");
+  public static final String USER = System.getProperty("taskmill.test.pg.user", "postgres");
+  public static final String PASSWORD = System.getProperty("taskmill.test.pg.password");
   /** A zone with DST and a negative offset, so a UTC assumption anywhere shows up. */
-  static final String SESSION_TIME_ZONE = "America/New_York";
+  public static final String SESSION_TIME_ZONE = "America/New_York";
 
   private PgStores() {}
 
@@ -51,19 +51,19 @@ final class PgStores {
    * The JDBC URL of a session whose search path is {@code schema}; Flyway migrates the connection's
    * current schema when none is configured, so the tables land there too.
    */
-  static String url(String schema) {
+  public static String url(String schema) {
     String separator = BASE_URL.contains("?") ? "&" : "?";
     return BASE_URL + separator + "currentSchema=" + schema;
   }
 
   /** Creates an empty schema with a name no other test uses. */
-  static String newSchema() {
+  public static String newSchema() {
     String schema = "tm_test_" + UUID.randomUUID().toString().replace("-", "");
     execute("CREATE SCHEMA " + schema);
     return schema;
   }
 
-  static void dropSchema(String schema) {
+  public static void dropSchema(String schema) {
     execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
   }
 

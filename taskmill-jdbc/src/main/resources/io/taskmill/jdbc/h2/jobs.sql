@@ -77,6 +77,8 @@ WHERE id = :id AND state = 'SCHEDULED'
 SELECT id, type
 FROM tm_job
 WHERE queue = :queue AND state = 'ENQUEUED' AND run_at <= :now AND type = ANY(:types)
+  -- Paused on any node means paused here too, even before this node's next poll sees it.
+  AND NOT EXISTS (SELECT 1 FROM tm_queue q WHERE q.name = :queue AND q.paused)
 ORDER BY queue, state, priority DESC, run_at, id
 LIMIT :limit OFFSET :offset
 

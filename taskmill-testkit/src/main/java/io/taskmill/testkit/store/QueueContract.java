@@ -22,6 +22,17 @@ public abstract class QueueContract extends StoreContractSupport {
   }
 
   @Test
+  void aPausedQueueCannotBeClaimedFromWhoeverPausedIt() {
+    insert(TestJobs.aJob().type(TYPE).queue(QUEUE).runAt(T0).createdAt(T0).build());
+    store.queueSetPaused(QUEUE, true);
+
+    assertThat(claim(10, T0, TYPE)).isEmpty();
+
+    store.queueSetPaused(QUEUE, false);
+    assertThat(claim(10, T0, TYPE)).hasSize(1);
+  }
+
+  @Test
   void pausingTwiceIsTheSameAsOnce() {
     store.queueSetPaused("mail", true);
     store.queueSetPaused("mail", true);

@@ -1,0 +1,99 @@
+package io.taskmill.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.taskmill.JobId;
+import io.taskmill.job.JobState;
+import io.taskmill.spi.StoreUnavailableException;
+import io.taskmill.testkit.fault.FaultInjectingStore;
+import io.taskmill.testkit.fault.StoreOp;
+import io.taskmill.testkit.store.TestJobs;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** The testkit's fault injector on a real (H2) store: what a fault does, counts and seeds. */
+class FaultInjectingStoreTest {
+
+  @Test
+  void aFaultBeforeTheCallLeavesTheStoreUnchanged() {
+    try (var store = FaultInjectingStore.around(H2Stores.inMemory()).seed(1)
+        .failBefore(StoreOp.INSERT, 1.0).build()) {
+      JobId id = TestJobs.nextId(TestJobs.T0);
+      assertThatThrownBy(() -> store.jobInsertMany(List.of(TestJobs.aJob().id(id).build()), "n"))
+          .isInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("before call 1 of INSERT (seed 1)");
+      assertThat(store.jobGet(id)).isEmpty();
+      assertThat(store.injected(StoreOp.INSERT)).isEqualTo(1);
+      assertThat(store.injected(StoreOp.READ)).isZero();
+    }
+  }
+
+  @Test
+  void aFaultAfterTheCallLosesOnlyTheReply() {
+    try (var store = FaultInjectingStore.around(H2Stores.inMemory()).seed(2)
+        .failAfter(StoreOp.INSERT, 1.0).build()) {
+      JobId id = TestJobs.nextId(TestJobs.T0);
+      assertThatThrownBy(() -> store.jobInsertMany(List.of(TestJobs.aJob().id(id).build()), "n"))
+          .isInstanceOf(StoreUnavailableException.class);
+      assertThat(store.jobGet(id)).get().extracting(j -> j.state()).isEqualTo(JobState.ENQUEUED);
+      assertThat(store.injectedAfter(StoreOp.INSERT)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void theSameSeedDrawsTheSameFaultsPerOperation() {
+    assertThat(faultPattern(7)).isEqualTo(faultPattern(7)).contains(true, false);
+    assertThat(faultPattern(7)).isNotEqualTo(faultPattern(8));
+  }
+
+  private static List<Boolean> faultPattern(long seed) {
+    var failed = new ArrayList<Boolean>();
+    try (var store = FaultInjectingStore.around(H2Stores.inMemory()).seed(seed)
+        .failBefore(StoreOp.READ, 0.5).build()) {
+      for (int i = 0; i < 64; i++) {
+        failed.add(throwsUnavailable(() -> store.jobCounts()));
+      }
+      assertThat(store.calls(StoreOp.READ)).isEqualTo(64);
+      assertThat(store.injected(StoreOp.READ)).isEqualTo(failed.stream().filter(b -> b).count());
+      assertThat(store.summary()).contains("seed " + seed, "READ 64 calls");
+    }
+    return failed;
+  }
+
+  @Test
+  void delaysAreCountedAndTheCallStillRuns() {
+    try (var store = FaultInjectingStore.around(H2Stores.inMemory())
+        .delay(StoreOp.READ, 1.0, Duration.ofMillis(1)).build()) {
+      assertThat(store.jobCounts()).isEmpty();
+      assertThat(store.delayed(StoreOp.READ)).isEqualTo(1);
+      assertThat(store.injected(StoreOp.READ)).isZero();
+    }
+  }
+
+  @Test
+  void ratesOutsideZeroToOneAreRejectedNamingTheOperation() {
+    var builder = FaultInjectingStore.around(H2Stores.inMemory());
+    try {
+      assertThatThrownBy(() -> builder.failBefore(StoreOp.CLAIM, 1.5))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("failBefore rate of CLAIM must be between 0 and 1, was 1.5");
+      assertThatThrownBy(() -> builder.failBefore(StoreOp.CLAIM, 0.6).failAfter(StoreOp.CLAIM, 0.6).build())
+          .hasMessageContaining("failBefore + failAfter of CLAIM must be at most 1");
+    } finally {
+      builder.failBefore(StoreOp.CLAIM, 0).failAfter(StoreOp.CLAIM, 0).build().close();
+    }
+  }
+
+  private static boolean throwsUnavailable(Supplier<?> call) {
+    try {
+      call.get();
+      return false;
+    } catch (StoreUnavailableException e) {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,422 @@
+package io.taskmill.testkit.fault;
+
+import io.taskmill.CancelResult;
+import io.taskmill.JobId;
+import io.taskmill.job.Job;
+import io.taskmill.job.JobState;
+import io.taskmill.node.Leadership;
+import io.taskmill.node.Node;
+import io.taskmill.spi.ClaimedJobs;
+import io.taskmill.spi.LeaderTerm;
+import io.taskmill.spi.LockHolder;
+import io.taskmill.spi.LockRef;
+import java.util.OptionalLong;
+import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobLogLine;
+import io.taskmill.spi.InsertedJob;
+import io.taskmill.spi.JobClaim;
+import io.taskmill.spi.JobCompletion;
+import io.taskmill.spi.JobCount;
+import io.taskmill.spi.JobQuery;
+import io.taskmill.spi.LeaseRef;
+import io.taskmill.spi.LeaseRenewal;
+import io.taskmill.spi.NewJob;
+import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreInfo;
+import io.taskmill.spi.StoreUnavailableException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Store} that wraps a real one and, per operation, throws {@link
+ * StoreUnavailableException} or adds latency at configured rates: Temporal's fault-injection
+ * pattern (a generator per persistence method) for Taskmill's one store seam.
+ *
+ * <pre>{@code
+ * FaultInjectingStore store = FaultInjectingStore.around(jdbcStore)
+ *     .seed(seed)                              // print it: the same seed draws the same faults
+ *     .failBefore(StoreOp.CLAIM, 0.05)         // the call never reaches the database
+ *     .failAfter(StoreOp.COMPLETE, 0.05)       // the call commits, its reply is lost
+ *     .delay(StoreOp.RENEW, 0.05, Duration.ofMillis(300))
+ *     .build();
+ * Taskmill tm = Taskmill.builder().store(store)...start();
+ * ...
+ * store.injected(StoreOp.COMPLETE);            // how many faults the engine had to survive
+ * }</pre>
+ *
+ * <p>A fault <em>before</em> the call is a request that never arrived; a fault <em>after</em> it is
+ * the harder case of a commit whose answer was lost, which is what a dropped connection at commit
+ * time looks like to the caller. Draws are random per operation from the seed; across threads the
+ * order of calls still varies, so a seed reproduces the fault rates and sequences per operation,
+ * not a whole run. {@code close()} and {@code info()} are never disturbed.
+ */
+public final class FaultInjectingStore implements Store {
+  private final Store delegate;
+  private final long seed;
+  private final Map<StoreOp, OpFaults> faults;
+
+  /** How one operation is disturbed, and what was injected so far. */
+  private static final class OpFaults {
+    double failBefore;
+    double failAfter;
+    double delayRate;
+    Duration delay = Duration.ZERO;
+    final Random random;
+    final AtomicLong calls = new AtomicLong();
+    final AtomicLong before = new AtomicLong();
+    final AtomicLong after = new AtomicLong();
+    final AtomicLong delays = new AtomicLong();
+
+    OpFaults(long seed, StoreOp op) {
+      // One stream per operation, so adding faults to one op leaves the others' draws unchanged.
+      this.random = new Random(seed * 31 + op.ordinal());
+    }
+  }
+
+  private FaultInjectingStore(Store delegate, long seed, Map<StoreOp, OpFaults> faults) {
+    this.delegate = delegate;
+    this.seed = seed;
+    this.faults = faults;
+  }
+
+  /** Starts configuring faults around {@code delegate}; nothing is disturbed until configured. */
+  public static Builder around(Store delegate) {
+    return new Builder(Objects.requireNonNull(delegate, "delegate"));
+  }
+
+  /** Configures a {@link FaultInjectingStore}. */
+  public static final class Builder {
+    private final Store delegate;
+    private long seed = System.nanoTime();
+    private final Map<StoreOp, double[]> rates = new EnumMap<>(StoreOp.class);
+    private final Map<StoreOp, Duration> delays = new EnumMap<>(StoreOp.class);
+
+    private Builder(Store delegate) {
+      this.delegate = delegate;
+    }
+
+    /** The seed of every draw (default: the current nano time); print it to reproduce a run. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Fails {@code rate} of the calls of {@code op} before they reach the store. */
+    public Builder failBefore(StoreOp op, double rate) {
+      rates(op)[0] = rate(op, "failBefore", rate);
+      return this;
+    }
+
+    /** Fails {@code rate} of the calls of {@code op} after the store has done them. */
+    public Builder failAfter(StoreOp op, double rate) {
+      rates(op)[1] = rate(op, "failAfter", rate);
+      return this;
+    }
+
+    /** Delays {@code rate} of the calls of {@code op} by {@code delay} before they run. */
+    public Builder delay(StoreOp op, double rate, Duration delay) {
+      rates(op)[2] = rate(op, "delay", rate);
+      if (delay == null || delay.isNegative()) {
+        throw new IllegalArgumentException("delay of " + op + " must be zero or positive, was " + delay);
+      }
+      delays.put(op, delay);
+      return this;
+    }
+
+    private double[] rates(StoreOp op) {
+      return rates.computeIfAbsent(Objects.requireNonNull(op, "op"), k -> new double[3]);
+    }
+
+    private static double rate(StoreOp op, String what, double rate) {
+      if (!(rate >= 0 && rate <= 1)) {
+        throw new IllegalArgumentException(what + " rate of " + op + " must be between 0 and 1, was " + rate);
+      }
+      return rate;
+    }
+
+    /** The wrapping store. */
+    public FaultInjectingStore build() {
+      var faults = new EnumMap<StoreOp, OpFaults>(StoreOp.class);
+      for (StoreOp op : StoreOp.values()) {
+        var f = new OpFaults(seed, op);
+        double[] r = rates.getOrDefault(op, new double[3]);
+        if (r[0] + r[1] > 1) {
+          throw new IllegalArgumentException("failBefore + failAfter of " + op
+              + " must be at most 1, was " + (r[0] + r[1]));
+        }
+        f.failBefore = r[0];
+        f.failAfter = r[1];
+        f.delayRate = r[2];
+        f.delay = delays.getOrDefault(op, Duration.ZERO);
+        faults.put(op, f);
+      }
+      return new FaultInjectingStore(delegate, seed, faults);
+    }
+  }
+
+  /** The seed every draw derives from. */
+  public long seed() {
+    return seed;
+  }
+
+  /** Failures injected into {@code op} so far, before and after the call. */
+  public long injected(StoreOp op) {
+    OpFaults f = faults.get(op);
+    return f.before.get() + f.after.get();
+  }
+
+  /** Failures injected into {@code op} after the store had done the call (lost replies). */
+  public long injectedAfter(StoreOp op) {
+    return faults.get(op).after.get();
+  }
+
+  /** Delays injected into {@code op} so far. */
+  public long delayed(StoreOp op) {
+    return faults.get(op).delays.get();
+  }
+
+  /** Calls of {@code op} so far, disturbed or not. */
+  public long calls(StoreOp op) {
+    return faults.get(op).calls.get();
+  }
+
+  /** One line per disturbed operation, with the seed: for a test's output. */
+  public String summary() {
+    var sb = new StringBuilder("faults (seed ").append(seed).append("):");
+    faults.forEach((op, f) -> {
+      if (f.failBefore + f.failAfter + f.delayRate > 0) {
+        sb.append(String.format(" %s %d calls, %d failed before, %d failed after, %d delayed;",
+            op, f.calls.get(), f.before.get(), f.after.get(), f.delays.get()));
+      }
+    });
+    return sb.toString();
+  }
+
+  private <T> T call(StoreOp op, Supplier<T> work) {
+    OpFaults f = faults.get(op);
+    long n = f.calls.incrementAndGet();
+    double failDraw;
+    double delayDraw;
+    synchronized (f.random) {
+      failDraw = f.random.nextDouble();
+      delayDraw = f.random.nextDouble();
+    }
+    if (delayDraw < f.delayRate && f.delay.isPositive()) {
+      f.delays.incrementAndGet();
+      sleep(f.delay);
+    }
+    if (failDraw < f.failBefore) {
+      f.before.incrementAndGet();
+      throw fault(op, n, "before");
+    }
+    T result = work.get();
+    if (failDraw < f.failBefore + f.failAfter) {
+      f.after.incrementAndGet();
+      throw fault(op, n, "after");
+    }
+    return result;
+  }
+
+  private void run(StoreOp op, Runnable work) {
+    call(op, () -> {
+      work.run();
+      return null;
+    });
+  }
+
+  private StoreUnavailableException fault(StoreOp op, long call, String when) {
+    return new StoreUnavailableException("injected fault " + when + " call " + call + " of " + op
+        + " (seed " + seed + ")", null);
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException("interrupted during an injected delay", e);
+    }
+  }
+
+  @Override
+  public StoreInfo info() {
+    return delegate.info();
+  }
+
+  @Override
+  public List<InsertedJob> jobInsertMany(List<NewJob> jobs, String node) {
+    return call(StoreOp.INSERT, () -> delegate.jobInsertMany(jobs, node));
+  }
+
+  @Override
+  public int jobPromoteDue(Instant now, int limit, String node) {
+    return call(StoreOp.PROMOTE, () -> delegate.jobPromoteDue(now, limit, node));
+  }
+
+  @Override
+  public Optional<Instant> jobNextScheduledAt() {
+    return call(StoreOp.NEXT_SCHEDULED, delegate::jobNextScheduledAt);
+  }
+
+  @Override
+  public ClaimedJobs jobClaim(JobClaim claim) {
+    return call(StoreOp.CLAIM, () -> delegate.jobClaim(claim));
+  }
+
+  @Override
+  public List<Boolean> jobCompleteMany(List<JobCompletion> completions) {
+    return call(StoreOp.COMPLETE, () -> delegate.jobCompleteMany(completions));
+  }
+
+  @Override
+  public LeaseRenewal jobRenewLeases(String node, List<LeaseRef> leases, Instant expiresAt) {
+    return call(StoreOp.RENEW, () -> delegate.jobRenewLeases(node, leases, expiresAt));
+  }
+
+  @Override
+  public int jobRelease(String node, List<LeaseRef> leases, Instant now, String reason) {
+    return call(StoreOp.RELEASE, () -> delegate.jobRelease(node, leases, now, reason));
+  }
+
+  @Override
+  public List<Job> jobRescueExpired(LeaderTerm leader, Instant now, int limit) {
+    return call(StoreOp.RESCUE, () -> delegate.jobRescueExpired(leader, now, limit));
+  }
+
+  @Override
+  public List<Job> jobRescueForeign(Instant now, String node) {
+    return call(StoreOp.RESCUE, () -> delegate.jobRescueForeign(now, node));
+  }
+
+  @Override
+  public CancelResult jobCancel(JobId id, Instant now, String node, String reason) {
+    return call(StoreOp.CANCEL, () -> delegate.jobCancel(id, now, node, reason));
+  }
+
+  @Override
+  public Optional<Job> jobGet(JobId id) {
+    return call(StoreOp.READ, () -> delegate.jobGet(id));
+  }
+
+  @Override
+  public List<JobEvent> jobEvents(JobId id) {
+    return call(StoreOp.READ, () -> delegate.jobEvents(id));
+  }
+
+  @Override
+  public List<JobLogLine> jobLogs(JobId id) {
+    return call(StoreOp.READ, () -> delegate.jobLogs(id));
+  }
+
+  @Override
+  public List<Job> jobList(JobQuery query) {
+    return call(StoreOp.READ, () -> delegate.jobList(query));
+  }
+
+  @Override
+  public List<JobCount> jobCounts() {
+    return call(StoreOp.READ, delegate::jobCounts);
+  }
+
+  @Override
+  public void queueSetPaused(String queue, boolean paused) {
+    run(StoreOp.QUEUE, () -> delegate.queueSetPaused(queue, paused));
+  }
+
+  @Override
+  public Set<String> queuePausedNames() {
+    return call(StoreOp.QUEUE, delegate::queuePausedNames);
+  }
+
+  @Override
+  public int jobPrune(LeaderTerm leader, Instant now, JobState state, Instant finishedBefore,
+      int limit) {
+    return call(StoreOp.PRUNE, () -> delegate.jobPrune(leader, now, state, finishedBefore, limit));
+  }
+
+  @Override
+  public Instant storeTime() {
+    return call(StoreOp.HEARTBEAT, delegate::storeTime);
+  }
+
+  @Override
+  public boolean nodeHeartbeat(Node node) {
+    return call(StoreOp.HEARTBEAT, () -> delegate.nodeHeartbeat(node));
+  }
+
+  @Override
+  public void nodeLeave(String node, Instant now) {
+    run(StoreOp.NODE, () -> delegate.nodeLeave(node, now));
+  }
+
+  @Override
+  public List<String> nodeMarkDead(LeaderTerm leader, Instant now, Instant heartbeatBefore) {
+    return call(StoreOp.NODE, () -> delegate.nodeMarkDead(leader, now, heartbeatBefore));
+  }
+
+  @Override
+  public int nodePrune(LeaderTerm leader, Instant now, Instant before) {
+    return call(StoreOp.NODE, () -> delegate.nodePrune(leader, now, before));
+  }
+
+  @Override
+  public List<Node> nodeList() {
+    return call(StoreOp.NODE, delegate::nodeList);
+  }
+
+  @Override
+  public Leadership leaderTry(String node, Instant now, Duration ttl) {
+    return call(StoreOp.LEADER, () -> delegate.leaderTry(node, now, ttl));
+  }
+
+  @Override
+  public void leaderResign(LeaderTerm leader, Instant now) {
+    run(StoreOp.LEADER, () -> delegate.leaderResign(leader, now));
+  }
+
+  @Override
+  public Optional<Leadership> leaderGet() {
+    return call(StoreOp.LEADER, delegate::leaderGet);
+  }
+
+  @Override
+  public OptionalLong lockAcquire(String name, LockHolder holder, Instant now, Duration ttl) {
+    return call(StoreOp.LOCK, () -> delegate.lockAcquire(name, holder, now, ttl));
+  }
+
+  @Override
+  public List<Boolean> lockRenew(List<LockRef> locks, Instant now) {
+    return call(StoreOp.LOCK, () -> delegate.lockRenew(locks, now));
+  }
+
+  @Override
+  public int lockRelease(List<LockRef> locks) {
+    return call(StoreOp.LOCK, () -> delegate.lockRelease(locks));
+  }
+
+  /** Not disturbed: push wake-ups are best effort already, and polling covers them. */
+  @Override
+  public AutoCloseable jobSubscribe(Consumer<String> queueReady) {
+    return delegate.jobSubscribe(queueReady);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  @Override
+  public String toString() {
+    return "FaultInjectingStore[" + delegate + ", seed " + seed + "]";
+  }
+}
