@@ -66,6 +66,8 @@ public final class Bench implements Callable<Integer> {
   /** Sample numbers of the warm-up probes, far from the measured ones (which start at 0). */
   private static final int WARM_UP_SAMPLES = -1_000_000;
   private final LongAdder noopRuns = new LongAdder();
+  /** Handler runs when the last enqueue into the paused queue began; the drain checks it. */
+  private long runsAtEnqueue;
 
   @Spec CommandSpec spec;
 
@@ -223,12 +225,12 @@ public final class Bench implements Callable<Integer> {
       Taskmill delayedOn = sender != null ? sender.engine() : tm;
       progress("started %d engine(s)%s on %s", nodes, sender != null ? " and " + Sender.NODE_ID : "",
           config.get("store") + " " + config.get("location"));
-      tm.queues().pause(BENCH_QUEUE);
+      setPaused(engines, true);
 
       progress("warming up: %,d jobs", warmup);
       if (warmup > 0) {
         enqueuePaused(tm, warmup);
-        drain(tm, warmup);
+        drain(engines, warmup);
       }
       int warmSamples = Math.min(200, Math.max(samples / 10, 20));
       probes.pickup(tm, Probes.MARK, warmSamples, WARM_UP_SAMPLES);
@@ -243,7 +245,7 @@ public final class Bench implements Callable<Integer> {
       progress("  %,.0f jobs/s (%.2f s)", enqueueRate, enqueueSeconds);
 
       progress("draining %,d jobs with concurrency %d", jobs, concurrency);
-      double drainSeconds = drain(tm, jobs);
+      double drainSeconds = drain(engines, jobs);
       double drainRate = jobs / drainSeconds;
       progress("  %,.0f jobs/s (%.2f s)", drainRate, drainSeconds);
 
@@ -265,9 +267,9 @@ public final class Bench implements Callable<Integer> {
       }
       results = new Results(drainRate, enqueueRate, pickup, crossNode, delayed);
     } finally {
-      if (tm != null) {
+      if (!engines.isEmpty()) {
         try {
-          tm.queues().resume(BENCH_QUEUE);
+          engines.get(0).queues().resume(BENCH_QUEUE);
         } catch (RuntimeException e) {
           // the store is gone; nothing to leave tidy
         }
@@ -316,6 +318,7 @@ public final class Bench implements Callable<Integer> {
 
   /** Enqueues {@code n} no-op jobs into the paused queue in batches; returns the seconds it took. */
   private double enqueuePaused(Taskmill tm, int n) {
+    runsAtEnqueue = noopRuns.sum();
     var options = JobOptions.queue(BENCH_QUEUE);
     var noop = new Noop();
     long start = System.nanoTime();
@@ -339,14 +342,20 @@ public final class Bench implements Callable<Integer> {
    * {@code counts()}, whose full-table GROUP BY would compete with the drain for the same two
    * cores; {@code counts()} only confirms the end, so the figure includes the last commit.
    */
-  private double drain(Taskmill tm, int n) throws TimeoutException {
+  private double drain(List<Taskmill> engines, int n) throws TimeoutException {
+    Taskmill tm = engines.get(0);
+    long early = noopRuns.sum() - runsAtEnqueue;
+    if (early > 0) {
+      throw new IllegalStateException(early + " demo.noop jobs ran while the bench queue was paused;"
+          + " the drain would not measure them");
+    }
     long before = count(tm.jobs().counts(), DemoHandlers.NOOP, JobState.SUCCEEDED);
     long target = before + n;
     long runsBefore = noopRuns.sum();
     long start = System.nanoTime();
     long deadline = start + TimeUnit.SECONDS.toNanos(phaseTimeoutSeconds);
     long nextReport = start + TimeUnit.SECONDS.toNanos(2);
-    tm.queues().resume(BENCH_QUEUE);
+    setPaused(engines, false);
     try {
       while (true) {
         long now = System.nanoTime();
@@ -374,7 +383,22 @@ public final class Bench implements Callable<Integer> {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ran >= n ? 1 : drainPollMs));
       }
     } finally {
-      tm.queues().pause(BENCH_QUEUE);
+      setPaused(engines, true);
+    }
+  }
+
+  /**
+   * Pauses or resumes the bench queue on every node, not just in the store: a node learns of a
+   * switch flipped elsewhere only at its next poll (up to a second), and until then it claims
+   * from a paused queue when a notification wakes it, or sits out a resumed one.
+   */
+  private static void setPaused(List<Taskmill> engines, boolean paused) {
+    for (Taskmill engine : engines) {
+      if (paused) {
+        engine.queues().pause(BENCH_QUEUE);
+      } else {
+        engine.queues().resume(BENCH_QUEUE);
+      }
     }
   }
 
