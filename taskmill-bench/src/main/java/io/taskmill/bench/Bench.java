@@ -2,14 +2,12 @@ package io.taskmill.bench;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import io.taskmill.JobId;
 import io.taskmill.JobOptions;
 import io.taskmill.JobRequest;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
 import io.taskmill.demo.DemoHandlers;
 import io.taskmill.demo.DemoHandlers.Noop;
-import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.JobCount;
 import java.io.IOException;
@@ -21,17 +19,15 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -42,9 +38,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Measures the engine on the embedded H2 store in file mode: drain throughput, batch enqueue
- * rate and idle pickup latency, after a warm-up. Prints a table (or one JSON object with {@code
- * --json}); progress goes to stderr.
+ * Measures the engine on the embedded H2 store in file mode, or on PostgreSQL with one or more
+ * nodes: drain throughput, batch enqueue rate, idle pickup latency (on PostgreSQL also of a job
+ * enqueued on another node) and delayed jobs' lateness, after a warm-up. Prints a table (or one
+ * JSON object with {@code --json}); progress goes to stderr.
  */
 @Command(
     name = "taskmill bench",
@@ -52,28 +49,25 @@ import picocli.CommandLine.Spec;
     versionProvider = Bench.Version.class,
     sortOptions = false,
     description = {
-      "Measures Taskmill on the embedded H2 store in file mode (never in memory), after a warm-up:",
-      "  enqueue  N demo.noop jobs, enqueueAll in batches into a paused queue",
-      "  drain    the queue resumed: jobs/s until all N have SUCCEEDED",
-      "  pickup   one job at a time on an idle engine: enqueue call to handler start",
-      "Goals: drain >= 10,000 jobs/s, enqueue >= 50,000 jobs/s, pickup p99 <= 10 ms.",
+      "Measures Taskmill on the embedded H2 store in file mode (never in memory), or on PostgreSQL",
+      "with --db-url and --nodes, after a warm-up:",
+      "  enqueue     N demo.noop jobs, enqueueAll in batches into a paused queue",
+      "  drain       the queue resumed: jobs/s until all N have SUCCEEDED",
+      "  pickup      one job at a time on an idle engine: enqueue call to handler start",
+      "  cross-node  (PostgreSQL) the same, enqueued on another engine that runs none of them",
+      "  delayed     jobs due 200-500 ms after enqueue: handler start minus due time",
+      "Goals, H2 file: drain >= 10,000 jobs/s, enqueue >= 50,000 jobs/s, pickup p99 <= 10 ms;",
+      "PostgreSQL: drain >= 7,000 jobs/s, cross-node pickup p99 <= 15 ms; both: delayed p99 <= 100 ms.",
       "Progress goes to stderr; the table (or --json) to stdout.",
       ""
     })
 public final class Bench implements Callable<Integer> {
-  /** The issues' goals on this machine, per store; NaN where no goal was set. */
-  record Goals(double drainJobsPerSec, double enqueueJobsPerSec, double pickupP99Ms) {
-    static Goals forStore(Object store) {
-      // Embedded H2 (issue 3) and PostgreSQL with one node (issue 4; its pickup goal is for a
-      // job enqueued on another node).
-      return "PostgreSQL".equals(store) ? new Goals(7_000, Double.NaN, 15) : new Goals(10_000, 50_000, 10);
-    }
-  }
-
   private static final String BENCH_QUEUE = "bench";
-  private final java.util.concurrent.atomic.LongAdder noopRuns = new java.util.concurrent.atomic.LongAdder();
-  private static final String LATENCY_QUEUE = "latency";
-  private static final String MARK = "bench.mark";
+  /** Sample numbers of the warm-up probes, far from the measured ones (which start at 0). */
+  private static final int WARM_UP_SAMPLES = -1_000_000;
+  private final LongAdder noopRuns = new LongAdder();
+  /** Handler runs when the last enqueue into the paused queue began; the drain checks it. */
+  private long runsAtEnqueue;
 
   @Spec CommandSpec spec;
 
@@ -89,9 +83,14 @@ public final class Bench implements Callable<Integer> {
       description = "Pickup latency samples (default: ${DEFAULT-VALUE}).")
   int samples;
 
+  @Option(names = "--delayed-samples", paramLabel = "D", defaultValue = "300",
+      description = "Delayed jobs measured, one enqueued every " + Probes.DELAYED_EVERY_MS + " ms, each due "
+          + Probes.DELAYED_MIN_MS + "-" + Probes.DELAYED_MAX_MS + " ms later (default: ${DEFAULT-VALUE}).")
+  int delayedSamples;
+
   @Option(names = "--warmup", paramLabel = "W", defaultValue = "5000",
       description = "Warm-up jobs drained before measuring (default: ${DEFAULT-VALUE});"
-          + " a tenth as many pickup samples (at most 200) warm up the latency path.")
+          + " a tenth as many pickup samples (at most 200) warm up each latency path.")
   int warmup;
 
   // A slot stays taken until its job's outcome is committed, so for no-op jobs the queue needs
@@ -124,7 +123,8 @@ public final class Bench implements Callable<Integer> {
 
   @Option(names = "--db-url", paramLabel = "URL",
       description = "Measure on this PostgreSQL database (jdbc:postgresql://…) instead of the"
-          + " embedded H2 file store; the run uses a fresh schema, dropped at the end.")
+          + " embedded H2 file store; the run uses a fresh schema, dropped at the end. A password in"
+          + " the URL is never printed.")
   String dbUrl;
 
   @Option(names = "--db-user", paramLabel = "USER", defaultValue = "postgres",
@@ -160,13 +160,6 @@ public final class Bench implements Callable<Integer> {
     }
   }
 
-  /** Payload of {@code bench.mark}: which pickup sample this is. */
-  public record Mark(int sample) {}
-
-  /** Handler start times of the pickup samples, by sample number; one sample runs at a time. */
-  private volatile CompletableFuture<Long> currentStart = new CompletableFuture<>();
-  private volatile int currentSample = -1;
-
   private PrintStream err = System.err;
 
   public static void main(String[] args) {
@@ -178,7 +171,8 @@ public final class Bench implements Callable<Integer> {
     var cli = new CommandLine(new Bench());
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       var err = commandLine.getErr();
-      err.println("bench failed: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+      // A driver's message may quote the URL, with the password a user put in it.
+      err.println("bench failed: " + withoutPassword(ex.getMessage() == null ? ex.toString() : ex.getMessage()));
       if (parseResult.hasMatchedOption("--verbose")) {
         ex.printStackTrace(err);
       }
@@ -188,9 +182,13 @@ public final class Bench implements Callable<Integer> {
     return cli;
   }
 
-  /** The measured figures. */
-  record Results(double drainJobsPerSec, double enqueueJobsPerSec, double pickupP50Ms,
-      double pickupP99Ms, double pickupMaxMs) {}
+  /**
+   * The measured figures.
+   *
+   * @param crossNodePickup null when not measured (the H2 file store has one process)
+   */
+  record Results(double drainJobsPerSec, double enqueueJobsPerSec, Latencies pickup,
+      Latencies crossNodePickup, Latencies delayedLateness) {}
 
   @Override
   public Integer call() throws Exception {
@@ -211,22 +209,35 @@ public final class Bench implements Callable<Integer> {
     Map<String, Object> config = config(dir, temporary, schema);
     Results results;
     var engines = new ArrayList<Taskmill>();
+    Duration sampleTimeout = Duration.ofSeconds(Math.min(phaseTimeoutSeconds, 30));
+    var probes = new Probes(sampleTimeout);
+    Sender sender = null;
     Taskmill tm = null;
     try {
       for (int i = 1; i <= nodes; i++) {
-        engines.add(engine(dir, schema, "bench-node-" + i));
+        engines.add(engine(probes, dir, schema, "bench-node-" + i));
       }
       tm = engines.get(0);
-      progress("started %d engine(s) on %s", nodes, config.get("store") + " " + config.get("location"));
-      tm.queues().pause(BENCH_QUEUE);
+      if (schema != null) {
+        // Its own small pool: it only enqueues, one job at a time.
+        sender = new Sender(onStore(dir, schema).poolSize(2), sampleTimeout);
+      }
+      Taskmill delayedOn = sender != null ? sender.engine() : tm;
+      progress("started %d engine(s)%s on %s", nodes, sender != null ? " and " + Sender.NODE_ID : "",
+          config.get("store") + " " + config.get("location"));
+      setPaused(engines, true);
 
       progress("warming up: %,d jobs", warmup);
       if (warmup > 0) {
         enqueuePaused(tm, warmup);
-        drain(tm, warmup);
+        drain(engines, warmup);
       }
       int warmSamples = Math.min(200, Math.max(samples / 10, 20));
-      pickup(tm, warmSamples, -1_000_000);
+      probes.pickup(tm, Probes.MARK, warmSamples, WARM_UP_SAMPLES);
+      if (sender != null) {
+        probes.pickup(sender.engine(), Probes.REMOTE, warmSamples, WARM_UP_SAMPLES);
+      }
+      probes.delayed(delayedOn, Math.min(20, delayedSamples), WARM_UP_SAMPLES);
 
       progress("enqueueing %,d jobs in batches of %,d into the paused queue", jobs, batch);
       double enqueueSeconds = enqueuePaused(tm, jobs);
@@ -234,22 +245,37 @@ public final class Bench implements Callable<Integer> {
       progress("  %,.0f jobs/s (%.2f s)", enqueueRate, enqueueSeconds);
 
       progress("draining %,d jobs with concurrency %d", jobs, concurrency);
-      double drainSeconds = drain(tm, jobs);
+      double drainSeconds = drain(engines, jobs);
       double drainRate = jobs / drainSeconds;
       progress("  %,.0f jobs/s (%.2f s)", drainRate, drainSeconds);
 
       progress("measuring pickup latency: %,d jobs, one at a time", samples);
-      long[] latencies = pickup(tm, samples, 0);
-      Arrays.sort(latencies);
-      results = new Results(drainRate, enqueueRate, ms(percentile(latencies, 0.50)),
-          ms(percentile(latencies, 0.99)), ms(latencies[latencies.length - 1]));
+      Latencies pickup = Latencies.ofNanos(probes.pickup(tm, Probes.MARK, samples, 0));
+      progress("  p50 %.2f ms, p99 %.2f ms", pickup.p50Ms(), pickup.p99Ms());
+      Latencies crossNode = null;
+      if (sender != null) {
+        progress("measuring cross-node pickup latency: %,d jobs enqueued on %s, one at a time",
+            samples, Sender.NODE_ID);
+        crossNode = Latencies.ofNanos(probes.pickup(sender.engine(), Probes.REMOTE, samples, 0));
+        progress("  p50 %.2f ms, p99 %.2f ms", crossNode.p50Ms(), crossNode.p99Ms());
+      }
+      progress("measuring delayed-job lateness: %,d jobs enqueued on %s", delayedSamples, delayedOn.nodeId());
+      Latencies delayed = Latencies.ofNanos(probes.delayed(delayedOn, delayedSamples, 0));
+      progress("  p50 %.2f ms, p99 %.2f ms", delayed.p50Ms(), delayed.p99Ms());
+      if (sender != null) {
+        sender.checkRanNone();
+      }
+      results = new Results(drainRate, enqueueRate, pickup, crossNode, delayed);
     } finally {
-      if (tm != null) {
+      if (!engines.isEmpty()) {
         try {
-          tm.queues().resume(BENCH_QUEUE);
+          engines.get(0).queues().resume(BENCH_QUEUE);
         } catch (RuntimeException e) {
           // the store is gone; nothing to leave tidy
         }
+      }
+      if (sender != null) {
+        sender.close();
       }
       engines.forEach(Taskmill::close);
       if (schema != null) {
@@ -269,13 +295,16 @@ public final class Bench implements Callable<Integer> {
     check(cl, jobs >= 1 && jobs <= 10_000_000, "--jobs must be between 1 and 10000000, was " + jobs);
     check(cl, batch >= 1 && batch <= 10_000, "--batch must be between 1 and 10000, was " + batch);
     check(cl, samples >= 1 && samples <= 1_000_000, "--samples must be between 1 and 1000000, was " + samples);
+    check(cl, delayedSamples >= 1 && delayedSamples <= 100_000,
+        "--delayed-samples must be between 1 and 100000, was " + delayedSamples);
     check(cl, warmup >= 0, "--warmup must be 0 or more, was " + warmup);
     check(cl, drainPollMs >= 1 && drainPollMs <= 10_000, "--drain-poll-ms must be between 1 and 10000, was " + drainPollMs);
     check(cl, nodes >= 1 && nodes <= 8, "--nodes must be between 1 and 8, was " + nodes);
     check(cl, nodes == 1 || dbUrl != null, "--nodes " + nodes + " needs a shared database: add"
         + " --db-url jdbc:postgresql://host:5432/db (the embedded H2 file is one process's)");
     check(cl, dbUrl == null || dbUrl.startsWith("jdbc:postgresql:"),
-        "--db-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), was " + dbUrl);
+        "--db-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), was "
+            + withoutPassword(dbUrl));
     check(cl, dbUrl == null || dataDir == null, "--db-url and --data-dir are alternatives; give one");
     check(cl, phaseTimeoutSeconds >= 1, "--phase-timeout must be at least 1, was " + phaseTimeoutSeconds);
     // concurrency, claim and completion batch and pool size are checked by the engine's builder.
@@ -289,6 +318,7 @@ public final class Bench implements Callable<Integer> {
 
   /** Enqueues {@code n} no-op jobs into the paused queue in batches; returns the seconds it took. */
   private double enqueuePaused(Taskmill tm, int n) {
+    runsAtEnqueue = noopRuns.sum();
     var options = JobOptions.queue(BENCH_QUEUE);
     var noop = new Noop();
     long start = System.nanoTime();
@@ -312,14 +342,20 @@ public final class Bench implements Callable<Integer> {
    * {@code counts()}, whose full-table GROUP BY would compete with the drain for the same two
    * cores; {@code counts()} only confirms the end, so the figure includes the last commit.
    */
-  private double drain(Taskmill tm, int n) throws TimeoutException {
+  private double drain(List<Taskmill> engines, int n) throws TimeoutException {
+    Taskmill tm = engines.get(0);
+    long early = noopRuns.sum() - runsAtEnqueue;
+    if (early > 0) {
+      throw new IllegalStateException(early + " demo.noop jobs ran while the bench queue was paused;"
+          + " the drain would not measure them");
+    }
     long before = count(tm.jobs().counts(), DemoHandlers.NOOP, JobState.SUCCEEDED);
     long target = before + n;
     long runsBefore = noopRuns.sum();
     long start = System.nanoTime();
     long deadline = start + TimeUnit.SECONDS.toNanos(phaseTimeoutSeconds);
     long nextReport = start + TimeUnit.SECONDS.toNanos(2);
-    tm.queues().resume(BENCH_QUEUE);
+    setPaused(engines, false);
     try {
       while (true) {
         long now = System.nanoTime();
@@ -347,78 +383,42 @@ public final class Bench implements Callable<Integer> {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ran >= n ? 1 : drainPollMs));
       }
     } finally {
-      tm.queues().pause(BENCH_QUEUE);
+      setPaused(engines, true);
     }
   }
 
   /**
-   * Enqueues {@code count} jobs one at a time on the idle latency queue, each after the previous
-   * finished; returns enqueue-call-start to handler-start for each, in nanoseconds.
+   * Pauses or resumes the bench queue on every node, not just in the store: a node learns of a
+   * switch flipped elsewhere only at its next poll (up to a second), and until then it claims
+   * from a paused queue when a notification wakes it, or sits out a resumed one.
    */
-  private long[] pickup(Taskmill tm, int count, int firstSample)
-      throws InterruptedException, ExecutionException, TimeoutException {
-    long[] out = new long[count];
-    long timeoutNanos = TimeUnit.SECONDS.toNanos(Math.min(phaseTimeoutSeconds, 30));
-    for (int i = 0; i < count; i++) {
-      var started = new CompletableFuture<Long>();
-      currentStart = started;
-      currentSample = firstSample + i;
-      long t0 = System.nanoTime();
-      JobId id = tm.enqueue(MARK, new Mark(firstSample + i), JobOptions.defaults());
-      long handlerStart;
-      try {
-        handlerStart = started.get(timeoutNanos, TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        throw new TimeoutException("pickup sample " + i + " (job " + id + ") did not start within "
-            + Duration.ofNanos(timeoutNanos).toSeconds() + " s; job is "
-            + tm.jobs().get(id).map(Job::state).orElse(null));
+  private static void setPaused(List<Taskmill> engines, boolean paused) {
+    for (Taskmill engine : engines) {
+      if (paused) {
+        engine.queues().pause(BENCH_QUEUE);
+      } else {
+        engine.queues().resume(BENCH_QUEUE);
       }
-      out[i] = handlerStart - t0;
-      awaitTerminal(tm, id, timeoutNanos);
-    }
-    return out;
-  }
-
-  private static void awaitTerminal(Taskmill tm, JobId id, long timeoutNanos) throws TimeoutException {
-    long deadline = System.nanoTime() + timeoutNanos;
-    while (true) {
-      JobState state = tm.jobs().get(id).map(Job::state).orElse(null);
-      if (state != null && state.isTerminal()) {
-        if (state != JobState.SUCCEEDED) {
-          throw new IllegalStateException("pickup job " + id + " ended " + state);
-        }
-        return;
-      }
-      if (System.nanoTime() >= deadline) {
-        throw new TimeoutException("pickup job " + id + " did not finish; it is " + state);
-      }
-      LockSupport.parkNanos(200_000);
     }
   }
 
   /** One engine (node) of the run, on the H2 data dir or the PostgreSQL schema. */
-  private Taskmill engine(Path dir, String schema, String nodeId) {
-    TaskmillBuilder builder = Taskmill.builder()
+  private Taskmill engine(Probes probes, Path dir, String schema, String nodeId) {
+    TaskmillBuilder builder = onStore(dir, schema)
         .nodeId(nodeId)
         .poolSize(poolSize)
         .claimBatchSize(claimBatch)
         .completionBatchSize(completionBatch)
         .queue(BENCH_QUEUE, q -> q.concurrency(concurrency))
-        .queue(LATENCY_QUEUE, q -> q.concurrency(4))
-        .handler(MARK, Mark.class, (p, ctx) -> {
-          long now = System.nanoTime();
-          if (p.sample() == currentSample) {
-            currentStart.complete(now);
-          }
-        }, h -> h.queue(LATENCY_QUEUE))
         // demo.noop, counted: the same empty handler, so the drain can follow progress in memory.
         .handler(DemoHandlers.NOOP, Noop.class, (p, ctx) -> noopRuns.increment());
-    if (schema == null) {
-      builder.dataDir(dir);
-    } else {
-      builder.jdbcUrl(schemaUrl(schema), dbUser, dbPassword);
-    }
-    return builder.start();
+    return probes.serve(builder).start();
+  }
+
+  /** A builder on the run's store: the H2 data dir or the PostgreSQL schema. */
+  private TaskmillBuilder onStore(Path dir, String schema) {
+    TaskmillBuilder builder = Taskmill.builder();
+    return schema == null ? builder.dataDir(dir) : builder.jdbcUrl(schemaUrl(schema), dbUser, dbPassword);
   }
 
   private String schemaUrl(String schema) {
@@ -430,7 +430,8 @@ public final class Bench implements Callable<Integer> {
         var st = c.createStatement()) {
       st.execute(sql);
     } catch (java.sql.SQLException e) {
-      throw new IllegalStateException("'" + sql + "' failed on " + dbUrl + ": " + e.getMessage(), e);
+      throw new IllegalStateException("'" + sql + "' failed on " + withoutPassword(dbUrl) + ": "
+          + e.getMessage(), e);
     }
   }
 
@@ -441,12 +442,15 @@ public final class Bench implements Callable<Integer> {
       c.put("location", dir.toString() + (temporary ? " (deleted afterwards)" : " (kept)"));
     } else {
       c.put("store", "PostgreSQL");
-      c.put("location", dbUrl + " schema " + schema + " (dropped afterwards)");
+      c.put("location", withoutPassword(dbUrl) + " schema " + schema + " (dropped afterwards)");
     }
     c.put("nodes", nodes);
     c.put("jdk", Runtime.version().toString() + " (" + System.getProperty("java.vendor") + ")");
     c.put("cores", Runtime.getRuntime().availableProcessors());
     c.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    // The machine may be shared: a busy one explains figures that a quiet one would not give.
+    double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    c.put("loadAverageAtStart", load < 0 ? null : Math.round(load * 100) / 100.0);
     c.put("jobs", jobs);
     c.put("warmupJobs", warmup);
     c.put("enqueueBatch", batch);
@@ -455,6 +459,12 @@ public final class Bench implements Callable<Integer> {
     c.put("completionBatchSize", completionBatch);
     c.put("poolSize", poolSize);
     c.put("pickupSamples", samples);
+    c.put("crossNodeSamples", schema == null ? 0 : samples);
+    c.put("crossNodeEnqueuedOn", schema == null ? null : Sender.NODE_ID);
+    c.put("delayedSamples", delayedSamples);
+    c.put("delayedEveryMs", Probes.DELAYED_EVERY_MS);
+    c.put("delayedDueAfterMs", Probes.DELAYED_MIN_MS + "-" + Probes.DELAYED_MAX_MS);
+    c.put("delayedEnqueuedOn", schema == null ? "bench-node-1" : Sender.NODE_ID);
     c.put("drainPollMs", drainPollMs);
     return c;
   }
@@ -470,14 +480,16 @@ public final class Bench implements Callable<Integer> {
     return m.toString();
   }
 
-  /** Nearest-rank percentile of sorted values. */
-  static long percentile(long[] sorted, double p) {
-    int rank = (int) Math.ceil(p * sorted.length);
-    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-  }
-
-  private static double ms(long nanos) {
-    return nanos / 1e6;
+  /**
+   * {@code text} with the value of every {@code password=} parameter and the password of a {@code
+   * user:password@} part replaced by {@code ***}: URLs and driver messages are printed and kept.
+   */
+  static String withoutPassword(String text) {
+    if (text == null) {
+      return null;
+    }
+    return text.replaceAll("(?i)(password=)[^&;\\s]*", "$1***")
+        .replaceAll("(//[^/@?\\s:]*:)[^/@?\\s]*@", "$1***@");
   }
 
   private void progress(String format, Object... args) {

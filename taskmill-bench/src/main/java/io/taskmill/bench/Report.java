@@ -1,71 +1,149 @@
 package io.taskmill.bench;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
-/** Renders the benchmark's results as a table or as one JSON object. */
+/**
+ * Renders the benchmark's results as a table or as one JSON object, each figure that has a goal
+ * for the store judged against it.
+ */
 final class Report {
   private Report() {}
 
+  /**
+   * One figure judged against its goal.
+   *
+   * @param figure the figure's name in the JSON output
+   * @param measured the figure, NaN when it was not measured
+   * @param goal the goal, NaN when the store has none for this figure
+   * @param higherIsBetter whether the goal is a minimum rather than a maximum
+   */
+  record Check(String figure, double measured, double goal, boolean higherIsBetter) {
+    boolean hasGoal() {
+      return !Double.isNaN(goal);
+    }
+
+    /** Whether the goal was met; null when there is no goal or the figure was not measured. */
+    Boolean met() {
+      if (!hasGoal() || Double.isNaN(measured)) {
+        return null;
+      }
+      return higherIsBetter ? measured >= goal : measured <= goal;
+    }
+
+    String verdict() {
+      Boolean met = met();
+      if (met == null) {
+        return hasGoal() ? "not measured" : "";
+      }
+      return met ? "ok" : "MISSED";
+    }
+  }
+
+  /** Every figure that has a goal for this store, judged, in the order of the table. */
+  static List<Check> checks(Bench.Results r, Goals goals) {
+    return List.of(
+            new Check("drainJobsPerSec", r.drainJobsPerSec(), goals.drainJobsPerSec(), true),
+            new Check("enqueueJobsPerSec", r.enqueueJobsPerSec(), goals.enqueueJobsPerSec(), true),
+            new Check("pickupP99Ms", r.pickup().p99Ms(), goals.pickupP99Ms(), false),
+            new Check("crossNodePickupP99Ms",
+                r.crossNodePickup() == null ? Double.NaN : r.crossNodePickup().p99Ms(),
+                goals.crossNodePickupP99Ms(), false),
+            new Check("delayedLatenessP99Ms", r.delayedLateness().p99Ms(),
+                goals.delayedLatenessP99Ms(), false))
+        .stream().filter(Check::hasGoal).toList();
+  }
+
   static String table(Bench.Results r, Map<String, Object> config) {
+    boolean postgres = "PostgreSQL".equals(config.get("store"));
+    var checks = checks(r, Goals.forStore(config.get("store")));
     var sb = new StringBuilder();
-    sb.append("Taskmill benchmark (" + ("PostgreSQL".equals(config.get("store"))
-        ? "PostgreSQL, " + config.get("nodes") + " node(s)" : "embedded H2 store, file mode") + ")\n\n");
-    String row = "  %-20s %18s   %-18s %s%n";
-    var goals = Bench.Goals.forStore(config.get("store"));
-    sb.append(String.format(Locale.ROOT, row, "MEASUREMENT", "RESULT", "GOAL", ""));
-    sb.append(String.format(Locale.ROOT, row, "drain throughput", rate(r.drainJobsPerSec()),
-        goal(">= ", rate(goals.drainJobsPerSec()), goals.drainJobsPerSec()),
-        verdict(r.drainJobsPerSec(), goals.drainJobsPerSec(), true)));
-    sb.append(String.format(Locale.ROOT, row, "batch enqueue", rate(r.enqueueJobsPerSec()),
-        goal(">= ", rate(goals.enqueueJobsPerSec()), goals.enqueueJobsPerSec()),
-        verdict(r.enqueueJobsPerSec(), goals.enqueueJobsPerSec(), true)));
-    sb.append(String.format(Locale.ROOT, row, "pickup latency p50", millis(r.pickupP50Ms()), "", ""));
-    sb.append(String.format(Locale.ROOT, row, "pickup latency p99", millis(r.pickupP99Ms()),
-        goal("<= ", millis(goals.pickupP99Ms()), goals.pickupP99Ms()),
-        verdict(r.pickupP99Ms(), goals.pickupP99Ms(), false)));
-    sb.append(String.format(Locale.ROOT, row, "pickup latency max", millis(r.pickupMaxMs()), "", ""));
+    sb.append("Taskmill benchmark (" + (postgres ? "PostgreSQL, " + config.get("nodes") + " node(s)"
+        : "embedded H2 store, file mode") + ")\n\n");
+    row(sb, "MEASUREMENT", "RESULT", "GOAL", "");
+    row(sb, checks, "drain throughput", "drainJobsPerSec", rate(r.drainJobsPerSec()));
+    row(sb, checks, "batch enqueue", "enqueueJobsPerSec", rate(r.enqueueJobsPerSec()));
+    latencyRows(sb, checks, "pickup latency", "pickup", r.pickup());
+    if (r.crossNodePickup() != null) {
+      latencyRows(sb, checks, "cross-node pickup", "crossNodePickup", r.crossNodePickup());
+    } else {
+      row(sb, checks, "cross-node pickup", "crossNodePickupP99Ms", "n/a");
+    }
+    latencyRows(sb, checks, "delayed lateness", "delayedLateness", r.delayedLateness());
+    long met = checks.stream().filter(c -> Boolean.TRUE.equals(c.met())).count();
+    long judged = checks.stream().filter(c -> c.met() != null).count();
+    sb.append(String.format(Locale.ROOT, "%n  goals met: %d of %d (%s goals)%n", met, judged,
+        postgres ? "PostgreSQL" : "H2 file"));
+
     sb.append("\nCONFIGURATION\n");
     String cfg = "  %-20s %s%n";
     sb.append(String.format(Locale.ROOT, cfg, "store", config.get("store") + ": " + config.get("location")));
-    sb.append(String.format(Locale.ROOT, cfg, "nodes", config.get("nodes") + " engine(s) in this process"));
+    sb.append(String.format(Locale.ROOT, cfg, "nodes", config.get("nodes") + " engine(s) in this process"
+        + (postgres ? ", plus " + config.get("crossNodeEnqueuedOn") + " for the cross-node figures" : "")));
     sb.append(String.format(Locale.ROOT, cfg, "jdk", config.get("jdk")));
     sb.append(String.format(Locale.ROOT, cfg, "cores / max heap", config.get("cores") + " / "
-        + config.get("maxHeapMb") + " MB"));
+        + config.get("maxHeapMb") + " MB; load average " + config.get("loadAverageAtStart") + " at start"));
     sb.append(String.format(Locale.ROOT, cfg, "jobs (N)", String.format(Locale.ROOT,
         "%,d demo.noop (after %,d warm-up jobs)", config.get("jobs"), config.get("warmupJobs"))));
     sb.append(String.format(Locale.ROOT, cfg, "enqueue batch", config.get("enqueueBatch") + " jobs per enqueueAll"));
-    sb.append(String.format(Locale.ROOT, cfg, "queue concurrency", config.get("concurrency")));
+    sb.append(String.format(Locale.ROOT, cfg, "queue concurrency", config.get("concurrency") + " per node"));
     sb.append(String.format(Locale.ROOT, cfg, "claimBatchSize", config.get("claimBatchSize")));
     sb.append(String.format(Locale.ROOT, cfg, "completionBatchSize", config.get("completionBatchSize")));
     sb.append(String.format(Locale.ROOT, cfg, "poolSize", config.get("poolSize")));
     sb.append(String.format(Locale.ROOT, cfg, "pickup samples", config.get("pickupSamples")
-        + ", one at a time on an idle engine"));
+        + ", one at a time on an idle engine, from the enqueue call to handler start"));
+    sb.append(String.format(Locale.ROOT, cfg, "cross-node samples", postgres
+        ? config.get("crossNodeSamples") + ", the same, enqueued on " + config.get("crossNodeEnqueuedOn")
+            + " (which runs none), run by a node woken by NOTIFY"
+        : "not measured: the H2 file store belongs to one process"));
+    sb.append(String.format(Locale.ROOT, cfg, "delayed samples", config.get("delayedSamples")
+        + ", one every " + config.get("delayedEveryMs") + " ms, due " + config.get("delayedDueAfterMs")
+        + " ms later, enqueued on " + config.get("delayedEnqueuedOn") + "; handler start - runAt"));
     sb.append(String.format(Locale.ROOT, cfg, "drain progress", "handler runs counted in memory every "
         + config.get("drainPollMs") + " ms; counts() confirms the end"));
     return sb.toString();
   }
 
-  private static String goal(String op, String shown, double value) {
-    return Double.isNaN(value) ? "" : op + shown;
+  private static void latencyRows(StringBuilder sb, List<Check> checks, String label, String figure, Latencies l) {
+    row(sb, checks, label + " p50", figure + "P50Ms", millis(l.p50Ms()));
+    row(sb, checks, label + " p99", figure + "P99Ms", millis(l.p99Ms()));
+    row(sb, checks, label + " max", figure + "MaxMs", millis(l.maxMs()));
   }
 
-  private static String verdict(double measured, double goal, boolean higherIsBetter) {
-    if (Double.isNaN(goal)) {
-      return "";
-    }
-    return verdict(higherIsBetter ? measured >= goal : measured <= goal);
+  private static void row(StringBuilder sb, List<Check> checks, String label, String figure, String shown) {
+    var check = checks.stream().filter(c -> c.figure().equals(figure)).findFirst();
+    String goal = check.map(c -> (c.higherIsBetter() ? ">= " : "<= ")
+        + (c.higherIsBetter() ? rate(c.goal()) : millis(c.goal()))).orElse("");
+    row(sb, label, shown, goal, check.map(Check::verdict).orElse(""));
+  }
+
+  private static void row(StringBuilder sb, String label, String shown, String goal, String verdict) {
+    sb.append(String.format(Locale.ROOT, "  %-22s %18s   %-18s %s", label, shown, goal, verdict)
+        .stripTrailing()).append('\n');
   }
 
   static String json(Bench.Results r, Map<String, Object> config) {
     var sb = new StringBuilder("{");
     field(sb, "drainJobsPerSec", round(r.drainJobsPerSec(), 1)).append(',');
     field(sb, "enqueueJobsPerSec", round(r.enqueueJobsPerSec(), 1)).append(',');
-    field(sb, "pickupP50Ms", round(r.pickupP50Ms(), 3)).append(',');
-    field(sb, "pickupP99Ms", round(r.pickupP99Ms(), 3)).append(',');
-    field(sb, "pickupMaxMs", round(r.pickupMaxMs(), 3)).append(',');
-    sb.append("\"config\":{");
+    latencyFields(sb, "pickup", r.pickup());
+    latencyFields(sb, "crossNodePickup", r.crossNodePickup());
+    latencyFields(sb, "delayedLateness", r.delayedLateness());
+    sb.append("\"goals\":{");
     boolean first = true;
+    for (Check c : checks(r, Goals.forStore(config.get("store")))) {
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      sb.append(quote(c.figure())).append(":{");
+      field(sb, c.higherIsBetter() ? "min" : "max", c.goal()).append(',');
+      field(sb, "met", c.met()).append('}');
+    }
+    sb.append("},\"config\":{");
+    first = true;
     for (var e : config.entrySet()) {
       if (!first) {
         sb.append(',');
@@ -76,9 +154,16 @@ final class Report {
     return sb.append("}}\n").toString();
   }
 
+  /** {@code <figure>P50Ms}, {@code P99Ms} and {@code MaxMs}, each null when not measured. */
+  private static void latencyFields(StringBuilder sb, String figure, Latencies l) {
+    field(sb, figure + "P50Ms", l == null ? null : round(l.p50Ms(), 3)).append(',');
+    field(sb, figure + "P99Ms", l == null ? null : round(l.p99Ms(), 3)).append(',');
+    field(sb, figure + "MaxMs", l == null ? null : round(l.maxMs(), 3)).append(',');
+  }
+
   private static StringBuilder field(StringBuilder sb, String name, Object value) {
     sb.append(quote(name)).append(':');
-    if (value instanceof Number || value instanceof Boolean) {
+    if (value == null || value instanceof Number || value instanceof Boolean) {
       sb.append(value);
     } else {
       sb.append(quote(String.valueOf(value)));
@@ -118,9 +203,5 @@ final class Report {
 
   private static String millis(double ms) {
     return String.format(Locale.ROOT, "%.2f ms", ms);
-  }
-
-  private static String verdict(boolean ok) {
-    return ok ? "ok" : "BELOW GOAL";
   }
 }
