@@ -33,6 +33,7 @@ final class JdbcJobHistory {
   private final NamedSql listEvents;
   private final NamedSql insertLog;
   private final NamedSql listLogs;
+  private final NamedSql outcomeRecorded;
 
   private final Dialect dialect;
 
@@ -43,6 +44,14 @@ final class JdbcJobHistory {
     listEvents = sql.get("listEvents");
     insertLog = sql.get("insertLog");
     listLogs = sql.get("listLogs");
+    outcomeRecorded = sql.get("outcomeRecorded");
+  }
+
+  /** Whether {@code node} already recorded attempt {@code attempt} of the job ending in {@code to}. */
+  boolean outcomeRecorded(Connection c, JobId id, int attempt, String node, JobState to)
+      throws SQLException {
+    return outcomeRecorded.query(c, Params.of("jobId", id).set("attempt", attempt)
+        .set("node", node).set("toState", to), rs -> rs.getLong("n")).getFirst() > 0;
   }
 
   void insertTransitions(Connection c, List<Transition> transitions) throws SQLException {

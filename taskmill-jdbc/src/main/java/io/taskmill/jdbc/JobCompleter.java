@@ -68,16 +68,25 @@ final class JobCompleter {
     Arrays.fill(applied, false);
     var transitions = new ArrayList<Transition>();
     var logs = new ArrayList<LogRow>();
+    var appliedHere = new java.util.HashSet<String>();
     for (int k = 0; k < known.size(); k++) {
       JobCompletion done = completions.get(known.get(k));
       Outcome outcome = done.outcome();
       String error = outcome.error() == null ? null : outcome.error().headline();
       if (counts[k] == 1) {
         applied[known.get(k)] = true;
+        appliedHere.add(attemptKey(done));
         current.put(done.id(), outcome.nextState());
         transitions.add(new Transition(done.id(), done.at(), JobState.RUNNING,
             outcome.nextState(), done.node(), error, message(outcome)));
         plans.get(k).lines().forEach(line -> logs.add(new LogRow(done.id(), line)));
+      } else if (outcome.nextState() == current.get(done.id())
+          && (appliedHere.contains(attemptKey(done))
+              || history.outcomeRecorded(c, done.id(), done.attempt(), done.node(),
+                  outcome.nextState()))) {
+        // The same attempt's outcome again: a write retried after its reply was lost. It is
+        // applied already; saying so keeps the history and the node's log from crying "lease lost".
+        applied[known.get(k)] = true;
       } else {
         JobState now = current.get(done.id());
         transitions.add(new Transition(done.id(), done.at(), now, now, done.node(), error,
@@ -88,6 +97,10 @@ final class JobCompleter {
     history.insertTransitions(c, transitions);
     history.insertLogs(c, logs);
     return List.of(applied);
+  }
+
+  private static String attemptKey(JobCompletion done) {
+    return done.id() + "/" + done.attempt() + "/" + done.node();
   }
 
   private static OutcomeWrite write(JobCompletion done, int logCount) {

@@ -64,8 +64,8 @@ class StoreFaultInjectionTest {
 
         EffectLedger.Report report = cluster.report(acknowledged);
         long completeFaults = nodes.stream().mapToLong(x -> x.store().injected(StoreOp.COMPLETE)).sum();
-        // A completion retried after its reply was lost meets its own applied outcome: it is
-        // recorded as a late completion of the same node and attempt.
+        // A completion retried after its reply was lost meets its own applied outcome: the store
+        // says it is applied, and records no "late completion" against the node that applied it.
         long lateOwn = cluster.count("SELECT count(*) FROM tm_job_event e JOIN tm_job j ON j.id = "
             + "e.job_id WHERE e.message LIKE 'late completion%' AND j.state = 'SUCCEEDED' AND "
             + "e.node = (SELECT node FROM tm_job_event s WHERE s.job_id = j.id "
@@ -81,6 +81,8 @@ class StoreFaultInjectionTest {
         assertThat(report.succeededWithoutEffect()).isZero();
         assertThat(report.staleCommits()).as("stale commits").isEmpty();
         assertThat(report.duplicates()).isLessThanOrEqualTo(completeFaults);
+        assertThat(lateOwn).as("late-completion events against the node whose outcome applied")
+            .isZero();
         assertThat(cluster.invariantViolations(LEASE)).isEmpty();
       } finally {
         for (Node x : nodes) {

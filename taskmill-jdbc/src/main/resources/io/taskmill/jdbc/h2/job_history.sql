@@ -19,6 +19,14 @@ FROM tm_job_event
 WHERE job_id = :jobId
 ORDER BY seq
 
+-- name: outcomeRecorded
+-- Whether this attempt's outcome is already in the history: a retried write whose first reply was
+-- lost finds its own outcome here (tm_job_event_job_idx), not a rival's. Rescues are not outcomes.
+SELECT count(*) AS n
+FROM tm_job_event
+WHERE job_id = :jobId AND attempt = :attempt AND node = :node AND from_state = 'RUNNING'
+  AND to_state = :toState AND (message IS NULL OR message NOT LIKE 'rescued%')
+
 -- name: insertLog
 INSERT INTO tm_job_log (job_id, attempt, at, level, message)
 VALUES (:jobId, :attempt, :at, :level, :message)

@@ -2,6 +2,7 @@ package io.taskmill.testkit.store;
 
 import static io.taskmill.job.JobState.CANCELLED;
 import static io.taskmill.job.JobState.DEAD;
+import static io.taskmill.job.JobState.ENQUEUED;
 import static io.taskmill.job.JobState.RUNNING;
 import static io.taskmill.job.JobState.SCHEDULED;
 import static io.taskmill.job.JobState.SUCCEEDED;
@@ -43,22 +44,52 @@ public abstract class JobCompletionContract extends StoreContractSupport {
     return lines;
   }
 
-  /** The same attempt reported twice in one batch (a retried write): applied once, then fenced. */
+  /**
+   * The same attempt reported twice in one batch (a write retried after its reply was lost):
+   * applied once, and the repeat is reported applied without a second event.
+   */
   @Test
-  void theSameOutcomeTwiceInOneBatchIsAppliedOnceAndTheRepeatIsRecordedAsLate() {
+  void theSameOutcomeTwiceInOneBatchIsAppliedOnceAndTheRepeatIsNotRecordedAgain() {
     Job running = running();
     var first = withLogs(running, 1, AT, new Outcome.Succeeded("{\"n\":1}"), List.of(), 10);
-    var repeat = withLogs(running, 1, AT.plusMillis(1), new Outcome.Succeeded("{\"n\":2}"), List.of(), 10);
+    var repeat = withLogs(running, 1, AT.plusMillis(1), new Outcome.Succeeded("{\"n\":1}"), List.of(), 10);
 
-    assertThat(store.jobCompleteMany(List.of(first, repeat))).containsExactly(true, false);
+    assertThat(store.jobCompleteMany(List.of(first, repeat))).containsExactly(true, true);
 
     Job done = get(running.id());
     assertThat(done.state()).isEqualTo(SUCCEEDED);
     assertThat(done.resultJson()).isEqualTo("{\"n\":1}");
     assertThat(done.version()).isEqualTo(running.version() + 1);
-    List<JobEvent> events = store.jobEvents(running.id());
-    assertThat(events.get(events.size() - 2).to()).isEqualTo(SUCCEEDED);
-    assertThat(events.get(events.size() - 1).message()).contains("late completion of attempt 1");
+    assertThat(store.jobEvents(running.id())).extracting(JobEvent::to).containsExactly(ENQUEUED,
+        RUNNING, SUCCEEDED);
+  }
+
+  /** A write retried in a later transaction after its first reply was lost: the same answer. */
+  @Test
+  void anOutcomeWrittenAgainAfterALostReplyIsReportedAppliedOnce() {
+    Job running = running();
+    assertThat(complete(running, new Outcome.Succeeded(null), AT)).isTrue();
+
+    assertThat(complete(running, new Outcome.Succeeded(null), AT.plusSeconds(1))).isTrue();
+
+    assertThat(store.jobEvents(running.id())).extracting(JobEvent::to).containsExactly(ENQUEUED,
+        RUNNING, SUCCEEDED);
+  }
+
+  /** Another node's attempt does not pass for this one's, though it ended the same way. */
+  @Test
+  void aRescuedAttemptsOutcomeIsStillLateWhenItsSuccessorEndedTheSameWay() {
+    Job stale = running();
+    rescueExpired(OTHER_NODE, T0.plus(LEASE).plusSeconds(1), 10);
+    Job successor = claimOne(OTHER_NODE, T0.plus(LEASE).plusSeconds(2));
+    assertThat(complete(successor, new Outcome.Succeeded(null), T0.plus(LEASE).plusSeconds(3)))
+        .isTrue();
+
+    assertThat(complete(stale, new Outcome.Succeeded(null), T0.plus(LEASE).plusSeconds(4)))
+        .isFalse();
+
+    assertThat(lastEvent(stale.id()).message())
+        .isEqualTo("late completion of attempt 1 from node node-a ignored: lease lost");
   }
 
   @Test
@@ -188,12 +219,12 @@ public abstract class JobCompletionContract extends StoreContractSupport {
   }
 
   @Test
-  void appliesOnlyTheFirstOfTwoOutcomesForOneAttempt() {
+  void appliesOnlyTheFirstOfTwoConflictingOutcomesForOneAttempt() {
     Job running = running();
 
     List<Boolean> applied = store.jobCompleteMany(List.of(
         completion(running, new Outcome.Succeeded("1"), AT),
-        completion(running, new Outcome.Succeeded("2"), AT)));
+        completion(running, new Outcome.Dead(BOOM), AT)));
 
     assertThat(applied).containsExactly(true, false);
     assertThat(get(running.id()).resultJson()).isEqualTo("1");
