@@ -37,16 +37,17 @@ final class StoreClock extends Clock {
   }
 
   /**
-   * Reads the store's time again, taking the middle of the round trip as the moment it was read.
+   * Reads the store's time again, taking the end of the round trip as the moment it was read.
    * Returns how far the store's clock is ahead of this process's wall clock.
    */
   Duration anchor() {
-    long before = System.nanoTime();
     Instant read = storeTime.get();
+    // Anchored at the end of the round trip, the latest moment the store could have read its
+    // clock: this clock then lags the store's by at most the round trip and never leads it, so a
+    // job is never started before its due time by the store's clock, only a few milliseconds late.
     long after = System.nanoTime();
-    long mid = before + (after - before) / 2;
     Duration offset = Duration.between(wall.instant(), read);
-    anchor = new Anchor(read, mid, offset);
+    anchor = new Anchor(read, after, offset);
     long readNanos = read.getEpochSecond() * 1_000_000_000L + read.getNano();
     if (latest.get() - readNanos > MAX_STALL.toNanos()) {
       // The store's own clock was stepped back: follow it rather than stand still for so long.
