@@ -7,6 +7,7 @@ import io.taskmill.JobId;
 import io.taskmill.jdbc.PgSessionTimeZone;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,9 @@ class ProcessCrashTest {
     int jobs = 20_000;
     try (var cluster = Cluster.create(PgTarget.shared())) {
       Instant t0 = Instant.now();
-      List<JobId> ids = cluster.enqueue(jobs, i -> new Work(i, random.nextInt(6)));
+      // 20-200 ms of work: enough that w1 has jobs in flight whenever it dies, short enough that
+      // the run stays around a minute.
+      List<JobId> ids = cluster.enqueue(jobs, i -> new Work(i, 20 + random.nextInt(181)));
       NodeSettings w1 = cluster.settings("w1");
       Instant enqueued = Instant.now();
       cluster.start(w1, cluster.settings("w2"), cluster.settings("w3"));
@@ -47,7 +50,11 @@ class ProcessCrashTest {
       await("a random share of the jobs done").atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(20))
           .until(() -> cluster.succeeded() >= jobs * killFraction);
+      // A kill of a node with nothing in flight would prove nothing: make sure w1 is working.
+      await("w1 runs jobs").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+          .until(() -> !cluster.runningOn("w1").isEmpty());
 
+      String leaderAtKill = cluster.client().cluster().leader().map(l -> l.node()).orElse("none");
       Instant killedAt = Instant.now();
       cluster.node("w1").kill9();
       // Read after the kill: w1 can commit nothing more, so what it still leases is exactly what
@@ -65,13 +72,20 @@ class ProcessCrashTest {
       Instant finished = Instant.now();
 
       EffectLedger.Report report = cluster.report(ids);
-      System.out.printf("R1 seed=%d jobs=%d nodes=3x32 slots, kill -9 of w1 at %d done (%.0f%%): "
-              + "in flight on w1=%d, re-claimed within %d ms (bound %d ms), %s; "
-              + "rate before kill %.0f jobs/s, after %.0f jobs/s%n",
-          seed, jobs, doneAtKill, 100.0 * doneAtKill / jobs, inFlight.size(),
-          worstReclaim.toMillis(), w1.orphanBound().toMillis(), report,
-          doneAtKill / seconds(started, killedAt),
+      List<UUID> rescued = rescuedFrom(cluster, "w1");
+      System.out.printf("R1 seed=%d jobs=%d of 20-200 ms, nodes=3x32 slots, kill -9 of w1 at %d "
+              + "done (%.0f%%), leader %s: in flight on w1=%d, rescued from w1=%d (%s), re-claimed "
+              + "within %d ms (bound %d ms), %s; rate before kill %.0f jobs/s, after %.0f jobs/s%n",
+          seed, jobs, doneAtKill, 100.0 * doneAtKill / jobs, leaderAtKill, inFlight.size(),
+          rescued.size(), cluster.rows("SELECT DISTINCT message FROM tm_job_event WHERE message "
+              + "LIKE 'rescued from node w1:%'"), worstReclaim.toMillis(),
+          w1.orphanBound().toMillis(), report, doneAtKill / seconds(started, killedAt),
           (jobs - doneAtKill) / seconds(killedAt, finished));
+      assertThat(inFlight).as("jobs w1 had in flight when killed").isNotEmpty();
+      assertThat(cluster.rows("SELECT state FROM tm_node WHERE id = 'w1'"))
+          .as("w1's node row").containsExactly("DEAD");
+      assertThat(rescued).as("jobs of the rescue events naming w1 (each once)")
+          .containsExactlyInAnyOrderElementsOf(inFlight);
       assertThat(report.lost()).as("lost").isZero();
       assertThat(report.succeeded()).isEqualTo(jobs);
       assertThat(report.succeededWithoutEffect()).isZero();
@@ -137,6 +151,16 @@ class ProcessCrashTest {
       assertThat(allOrphans).isLessThanOrEqualTo(r1.orphanBound().plus(SLACK));
       assertThat(cluster.invariantViolations(r1.lease())).isEmpty();
     }
+  }
+
+  /** The job of each rescue event naming {@code node} as the holder of the lease it took back. */
+  private static List<UUID> rescuedFrom(Cluster cluster, String node) {
+    var ids = new ArrayList<UUID>();
+    for (String id : cluster.rows("SELECT job_id FROM tm_job_event WHERE message LIKE "
+        + "'rescued from node " + node + ": %'")) {
+      ids.add(UUID.fromString(id));
+    }
+    return ids;
   }
 
   private static long reclaimedByAny(Cluster cluster, Set<UUID> jobs, Instant after) {
