@@ -51,7 +51,7 @@ class ClockSkewTest {
       cluster.awaitAllTerminal(Duration.ofSeconds(60));
 
       // Delayed jobs due 1-4 s from now by the database's clock; a few run longer than a lease.
-      Instant dbNow = Instant.ofEpochMilli(LeaderFailoverTest.dbMillis(cluster));
+      Instant dbNow = cluster.dbNow();
       var requests = new ArrayList<JobRequest>();
       var random = ThreadLocalRandom.current();
       for (int i = 0; i < 150; i++) {

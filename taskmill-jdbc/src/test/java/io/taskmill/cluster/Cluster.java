@@ -157,6 +157,12 @@ final class Cluster implements AutoCloseable {
     }
   }
 
+  /** The database's clock now: the time events, leases and effects are written in. */
+  Instant dbNow() {
+    return Instant.ofEpochMilli(count(
+        "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint"));
+  }
+
   long succeeded() {
     return count("SELECT count(*) FROM tm_job WHERE state = 'SUCCEEDED'");
   }

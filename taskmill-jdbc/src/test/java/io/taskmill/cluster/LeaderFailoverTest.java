@@ -30,7 +30,7 @@ class LeaderFailoverTest {
       // Jobs long enough that the leader is running some when it dies.
       var ids = cluster.enqueue(120, i -> new Work(i, 1_500));
       await().atMost(Duration.ofSeconds(30)).until(() -> !cluster.runningOn(before.node()).isEmpty());
-      long killedAt = dbMillis(cluster);
+      long killedAt = cluster.dbNow().toEpochMilli();
       cluster.node(before.node()).kill9();
       // Rows stay RUNNING until a leader rescues them, which takes at least a lease.
       int inFlight = cluster.runningOn(before.node()).size();
@@ -39,7 +39,7 @@ class LeaderFailoverTest {
           .until(() -> cluster.client().cluster().leader()
               .filter(l -> !l.node().equals(before.node()) && l.expiresAt().toEpochMilli() > killedAt)
               .isPresent());
-      long electedAt = dbMillis(cluster);
+      long electedAt = cluster.dbNow().toEpochMilli();
       Leadership after = cluster.client().cluster().leader().orElseThrow();
       cluster.awaitAllTerminal(Duration.ofSeconds(120));
 
@@ -68,9 +68,5 @@ class LeaderFailoverTest {
       assertThat(report.staleCommits()).isEmpty();
       assertThat(cluster.invariantViolations(s.lease())).isEmpty();
     }
-  }
-
-  static long dbMillis(Cluster cluster) {
-    return cluster.count("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint");
   }
 }

@@ -9,11 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One {@link ClusterNode} JVM (the current JDK, the test classpath) and the process faults a test
@@ -27,11 +32,15 @@ final class NodeProcess implements AutoCloseable {
       "-XX:TieredStopAtLevel=1", "-Xshare:auto",
       "-Duser.timezone=" + PgStores.SESSION_TIME_ZONE);
   private static final int ECHO_LIMIT = 40;
+  private static final Pattern LOG_LINE =
+      Pattern.compile("(\\d\\d:\\d\\d:\\d\\d\\.\\d\\d\\d) +(WARN|ERROR) ");
   static final Path LOG_DIR = Path.of("target", "cluster-logs");
 
   private final NodeSettings settings;
   private final Process process;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  /** Completed once the process's output has been read to its end and written to the log. */
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private final Path log;
   private volatile boolean paused;
 
@@ -79,6 +88,7 @@ final class NodeProcess implements AutoCloseable {
     } catch (IOException e) {
       // the process ended
     } finally {
+      drained.complete(null);
       ready.completeExceptionally(new IllegalStateException("node " + settings.nodeId()
           + " exited (" + exitDescription() + ") before it was ready; see " + log));
     }
@@ -114,6 +124,25 @@ final class NodeProcess implements AutoCloseable {
     return log;
   }
 
+  /**
+   * WARN and ERROR lines the node logged with a timestamp in [{@code from}, {@code to}]. Log lines
+   * start with the node's local time of day ({@code HH:mm:ss.SSS}, logback-test.xml), in the zone
+   * the JVM was started with.
+   */
+  long warningsBetween(Instant from, Instant to) throws IOException {
+    ZoneId zone = ZoneId.of(PgStores.SESSION_TIME_ZONE);
+    LocalTime start = LocalTime.ofInstant(from, zone);
+    LocalTime end = LocalTime.ofInstant(to, zone);
+    try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+      return lines.map(LOG_LINE::matcher).filter(Matcher::lookingAt)
+          .map(m -> LocalTime.parse(m.group(1)))
+          .filter(t -> start.isAfter(end) // the window spans midnight
+              ? !t.isBefore(start) || !t.isAfter(end)
+              : !t.isBefore(start) && !t.isAfter(end))
+          .count();
+    }
+  }
+
   /** SIGKILL: no shutdown hook, no release of leases, connections dropped by the kernel. */
   void kill9() throws InterruptedException {
     process.destroyForcibly();
@@ -132,10 +161,28 @@ final class NodeProcess implements AutoCloseable {
     paused = false;
   }
 
-  /** SIGTERM, then waits for the graceful shutdown (the engine's grace period, plus slack). */
-  boolean terminate(Duration max) throws InterruptedException {
-    process.destroy();
-    return process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS);
+  /**
+   * SIGTERM, then waits for the graceful shutdown (the engine's grace period, plus slack); once
+   * the process has exited, also for its last output to reach the log.
+   */
+  boolean terminate(Duration max) throws IOException, InterruptedException {
+    // Not Process.destroy(): it closes this side of the output pipe along with the signal, so
+    // everything the node logs while it shuts down (releases, resignation) would be lost.
+    signal("TERM");
+    if (!process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
+      return false;
+    }
+    try {
+      drained.get(5, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      System.out.println("the output of " + nodeId() + " was not drained: " + e);
+    }
+    return true;
+  }
+
+  /** The exit code, or -1 while the process runs. */
+  int exitCode() {
+    return process.isAlive() ? -1 : process.exitValue();
   }
 
   private void signal(String name) throws IOException, InterruptedException {

@@ -65,6 +65,11 @@ record NodeSettings(
         launchPrefix, ledgerSyncCommit);
   }
 
+  NodeSettings withGrace(Duration d) {
+    return new NodeSettings(nodeId, db, schema, types, concurrency, lease, rescue, poll, d,
+        launchPrefix, ledgerSyncCommit);
+  }
+
   NodeSettings withLedgerSyncCommit(boolean sync) {
     return new NodeSettings(nodeId, db, schema, types, concurrency, lease, rescue, poll, grace,
         launchPrefix, sync);
@@ -73,6 +78,11 @@ record NodeSettings(
   NodeSettings withLaunchPrefix(String... command) {
     return new NodeSettings(nodeId, db, schema, types, concurrency, lease, rescue, poll, grace,
         List.of(command), ledgerSyncCommit);
+  }
+
+  /** How often the node's heartbeat runs (the engine's rule: a third of the lease). */
+  Duration heartbeat() {
+    return lease.dividedBy(3);
   }
 
   /**

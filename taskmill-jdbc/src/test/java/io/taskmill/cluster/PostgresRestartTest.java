@@ -3,22 +3,14 @@ package io.taskmill.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
-import io.taskmill.JobRequest;
 import io.taskmill.jdbc.PgSessionTimeZone;
-import io.taskmill.spi.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,8 +40,10 @@ class PostgresRestartTest {
       NodeSettings w1 = cluster.settings("w1").withLedgerSyncCommit(true);
       var nodes = cluster.start(w1, w1.withNodeId("w2"), w1.withNodeId("w3"));
       NodeSettings settings = nodes.get(0).settings();
-      var producer = new Producer(cluster, random);
-      Thread load = Thread.ofPlatform().name("r4-producer").start(producer);
+      // 20-200 ms of work, so that jobs are in flight whenever the server goes down.
+      var producer = new Producer(cluster, "r4", BATCH, BATCH_EVERY, LOAD_FOR,
+          n -> new Work(n, 20 + random.nextInt(181)));
+      Thread load = producer.start();
       try {
         await("steady processing").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
             .until(() -> cluster.succeeded() >= 600);
@@ -95,7 +89,7 @@ class PostgresRestartTest {
         System.out.println("private PostgreSQL log:\n" + pg.logTail(40));
         throw e;
       } finally {
-        producer.stop.set(true);
+        producer.stop();
         load.join();
       }
     }
@@ -120,59 +114,5 @@ class PostgresRestartTest {
       }
     }
     return String.join(" ", counts);
-  }
-
-  /**
-   * Enqueues a batch every {@link #BATCH_EVERY} for {@link #LOAD_FOR}; a batch that fails is sent
-   * again with the same idempotency keys until it is acknowledged, so an enqueue that committed
-   * before its reply was lost is not doubled.
-   */
-  private static final class Producer implements Runnable {
-    final List<JobId> acknowledged = Collections.synchronizedList(new ArrayList<>());
-    final AtomicLong batches = new AtomicLong();
-    final AtomicLong failures = new AtomicLong();
-    final AtomicLong slowestMs = new AtomicLong();
-    final AtomicBoolean stop = new AtomicBoolean();
-    private final Cluster cluster;
-    private final Random random;
-    private final String run = Long.toHexString(System.nanoTime());
-
-    Producer(Cluster cluster, Random random) {
-      this.cluster = cluster;
-      this.random = random;
-    }
-
-    @Override
-    public void run() {
-      long end = System.nanoTime() + LOAD_FOR.toNanos();
-      int n = 0;
-      while (System.nanoTime() < end && !stop.get()) {
-        long next = System.nanoTime() + BATCH_EVERY.toNanos();
-        var batch = new ArrayList<JobRequest>();
-        for (int i = 0; i < BATCH; i++, n++) {
-          // 20-200 ms of work, so that jobs are in flight whenever the server goes down.
-          batch.add(JobRequest.of(Work.TYPE, new Work(n, 20 + random.nextInt(181)),
-              JobOptions.defaults().idempotencyKey("r4-" + run + "-" + n)));
-        }
-        send(batch);
-        batches.incrementAndGet();
-        LockSupport.parkNanos(Math.max(0, next - System.nanoTime())); // pacing, not waiting
-      }
-    }
-
-    private void send(List<JobRequest> batch) {
-      while (!stop.get()) {
-        long t0 = System.nanoTime();
-        try {
-          acknowledged.addAll(cluster.client().enqueueAll(batch));
-          return;
-        } catch (StoreUnavailableException e) {
-          failures.incrementAndGet();
-          LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-        } finally {
-          slowestMs.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
-        }
-      }
-    }
   }
 }

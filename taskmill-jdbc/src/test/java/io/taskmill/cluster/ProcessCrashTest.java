@@ -84,7 +84,7 @@ class ProcessCrashTest {
       assertThat(inFlight).as("jobs w1 had in flight when killed").isNotEmpty();
       assertThat(cluster.rows("SELECT state FROM tm_node WHERE id = 'w1'"))
           .as("w1's node row").containsExactly("DEAD");
-      assertThat(rescued).as("jobs whose rescue event names w1")
+      assertThat(rescued).as("jobs of the rescue events naming w1 (each once)")
           .containsExactlyInAnyOrderElementsOf(inFlight);
       assertThat(report.lost()).as("lost").isZero();
       assertThat(report.succeeded()).isEqualTo(jobs);
