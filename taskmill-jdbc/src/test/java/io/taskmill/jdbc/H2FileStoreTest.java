@@ -103,7 +103,7 @@ class H2FileStoreTest {
           versions.add(rs.getString(1));
         }
       }
-      assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6");
+      assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6", "7");
 
       var indexes = new ArrayList<String>();
       try (var rs = c.createStatement().executeQuery(
@@ -112,8 +112,9 @@ class H2FileStoreTest {
           indexes.add(rs.getString(1));
         }
       }
-      assertThat(indexes).contains("TM_JOB_CLAIM_IDX", "TM_JOB_DUE_IDX", "TM_JOB_LEASE_IDX",
-          "TM_JOB_FINISHED_IDX");
+      assertThat(indexes).contains("TM_JOB_CLAIM_IDX", "TM_JOB_DUE_IDX", "TM_JOB_LEASE_IDX");
+      // Pruning reads tm_job_due_idx; a finished-at index cost a fifth of the drain rate (V7).
+      assertThat(indexes).doesNotContain("TM_JOB_FINISHED_IDX");
     }
   }
 

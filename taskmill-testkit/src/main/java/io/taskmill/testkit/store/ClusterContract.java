@@ -240,6 +240,17 @@ public abstract class ClusterContract extends StoreContractSupport {
   }
 
   @Test
+  void pruningJudgesByWhenAJobFinishedNotWhenItWasDue() {
+    Job dueLongAgo = finishedJob(T0, T0.plusSeconds(100));
+    Instant now = T0.plusSeconds(200);
+    LeaderTerm leader = lead(NODE, now);
+
+    assertThat(store.jobPrune(leader, now, SUCCEEDED, T0.plusSeconds(50), 10)).isZero();
+    assertThat(store.jobGet(dueLongAgo.id())).isPresent();
+    assertThat(store.jobPrune(leader, now, SUCCEEDED, T0.plusSeconds(101), 10)).isEqualTo(1);
+  }
+
+  @Test
   void pruningRefusesStatesThatAreNotFinished() {
     LeaderTerm leader = lead(NODE, T0);
 
@@ -249,9 +260,14 @@ public abstract class ClusterContract extends StoreContractSupport {
 
   /** A job of {@link #TYPE} that succeeded at {@code at}. */
   private Job finishedJob(Instant at) {
-    insert(TestJobs.aJob().type(TYPE).queue(QUEUE).runAt(at).createdAt(at).build());
-    Job running = claimOne(NODE, at);
-    assertThat(complete(running, new Outcome.Succeeded(null), at)).isTrue();
+    return finishedJob(at, at);
+  }
+
+  /** A job of {@link #TYPE} due at {@code runAt} that succeeded at {@code finishedAt}. */
+  private Job finishedJob(Instant runAt, Instant finishedAt) {
+    insert(TestJobs.aJob().type(TYPE).queue(QUEUE).runAt(runAt).createdAt(runAt).build());
+    Job running = claimOne(NODE, runAt);
+    assertThat(complete(running, new Outcome.Succeeded(null), finishedAt)).isTrue();
     return get(running.id());
   }
 }
