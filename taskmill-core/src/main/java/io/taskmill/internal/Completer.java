@@ -23,7 +23,12 @@ import org.slf4j.LoggerFactory;
  */
 final class Completer {
   private static final Logger log = LoggerFactory.getLogger(Completer.class);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  /**
+   * Short, so outcomes held through an outage are written within about a second of the store's
+   * return (before the leader's grace runs out and it takes back their leases); each failed try
+   * also waits out the pool's connection timeout, so this costs the store little.
+   */
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
 
   private final Store store;
   private final int batchSize;

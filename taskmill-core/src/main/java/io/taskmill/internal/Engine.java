@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
@@ -106,10 +107,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     maintenance = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("taskmill-leases").daemon().factory());
     // Register and try to lead before claiming, so the node row exists before its first lease.
-    guarded("heartbeat", membership::beat).run();
-    long beatMs = Membership.heartbeatInterval(cfg).toMillis();
-    maintenance.scheduleWithFixedDelay(guarded("heartbeat", membership::beat), beatMs, beatMs,
-        TimeUnit.MILLISECONDS);
+    beatAndScheduleNext();
     long rescueMs = cfg.rescueInterval().toMillis();
     maintenance.scheduleWithFixedDelay(guarded("leader duties", membership::duties), 0, rescueMs,
         TimeUnit.MILLISECONDS);
@@ -127,6 +125,25 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
       if (n > 0) {
         log.warn("rescued {} jobs left running by a previous process", n);
       }
+    }
+  }
+
+  /**
+   * Beats, then schedules the next beat: a lease third later, or soon after a failure, so a node
+   * that holds its claims through an outage resumes soon after the store is back.
+   */
+  private void beatAndScheduleNext() {
+    boolean ok = false;
+    try {
+      ok = membership.beat();
+    } catch (RuntimeException e) {
+      log.warn("heartbeat failed: {}", e.toString());
+    }
+    Duration next = ok ? Membership.heartbeatInterval(cfg) : Membership.heartbeatRetry(cfg);
+    try {
+      maintenance.schedule(this::beatAndScheduleNext, next.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing: that was the last beat
     }
   }
 
@@ -384,9 +401,12 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     return membership.duties();
   }
 
-  /** Runs one heartbeat: the node row, the clock, lease renewal and leadership. */
-  public void heartbeat() {
-    membership.beat();
+  /**
+   * Runs one heartbeat: the node row, the clock, lease renewal and leadership; returns whether it
+   * reached the store.
+   */
+  public boolean heartbeat() {
+    return membership.beat();
   }
 
   /** Renews the leases this node holds. */

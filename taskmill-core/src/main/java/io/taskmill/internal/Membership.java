@@ -46,6 +46,13 @@ final class Membership {
   private long termTrustedUntilNanos;
   private long lastBeatNanos = System.nanoTime();
   private boolean beatFailing;
+  /** When the last heartbeat that succeeded was sent, by the engine's clock. */
+  private Instant lastBeatAt;
+  /**
+   * Until when this node, back in touch with the store after its heartbeats failed, declares no
+   * node dead and rescues no lease: the others lost touch too and need a moment to beat and renew.
+   */
+  private volatile Instant judgeOthersFrom = Instant.MIN;
   private long lastFailureLogNanos;
   private Instant lastPrune;
   private Duration reportedSkew = Duration.ZERO;
@@ -76,11 +83,22 @@ final class Membership {
   }
 
   /**
+   * How soon a failed heartbeat is tried again: a node holds its claims until a beat succeeds, so
+   * after an outage it resumes within this of the store's return (RELIABILITY R4/R5: 5 s).
+   */
+  static Duration heartbeatRetry(EngineConfig cfg) {
+    return Duration.ofMillis(Math.min(500, heartbeatInterval(cfg).toMillis()));
+  }
+
+  /**
    * One heartbeat: anchor the clock, write the node row, renew job leases, try to lead. A node
    * whose beat fails stops claiming until one succeeds, because its leases may lapse meanwhile.
+   *
+   * @return whether the node row was written; after a failure the next beat should come soon
    */
-  void beat() {
+  boolean beat() {
     long sent = System.nanoTime();
+    Instant sentAt = cfg.clock().instant();
     try {
       if (storeClock != null) {
         checkSkew(storeClock.anchor());
@@ -93,19 +111,27 @@ final class Membership {
             + " jobs were taken back and their outcomes will be refused", cfg.nodeId());
         leases.allLost();
       }
-      lastBeatNanos = sent;
       if (beatFailing) {
         beatFailing = false;
-        log.info("heartbeat restored; claiming again");
+        // As long as the store was out of reach for us, and at most a lease: long enough for
+        // every live node to beat and renew, short enough that a truly dead one is found soon.
+        Duration silent = lastBeatAt == null
+            ? cfg.leaseDuration() : Duration.between(lastBeatAt, sentAt);
+        judgeOthersFrom = sentAt.plus(
+            silent.compareTo(cfg.leaseDuration()) < 0 ? silent : cfg.leaseDuration());
+        log.info("heartbeat restored after {} ms; claiming again", silent.toMillis());
         dispatcher.holdClaims(false);
       }
+      lastBeatNanos = sent;
+      lastBeatAt = sentAt;
     } catch (RuntimeException e) {
       beatFailed(e);
-      return;
+      return false;
     }
     // Leadership first: renewing many leases may wait on busy job rows, a term must not.
     tryLead();
     leases.renew();
+    return true;
   }
 
   private void beatFailed(RuntimeException e) {
@@ -187,17 +213,29 @@ final class Membership {
     }
     LeaderTerm leader = t.get();
     Instant now = cfg.clock().instant();
-    List<String> dead = store.nodeMarkDead(leader, now, now.minus(cfg.leaseDuration()));
-    for (String node : dead) {
-      log.warn("node {} missed its heartbeats for {} and was declared dead; its jobs are rescued",
-          node, cfg.leaseDuration());
+    int rescued = 0;
+    if (judgingOthers()) {
+      List<String> dead = store.nodeMarkDead(leader, now, now.minus(cfg.leaseDuration()));
+      for (String node : dead) {
+        log.warn("node {} missed its heartbeats for {} and was declared dead; its jobs are rescued",
+            node, cfg.leaseDuration());
+      }
+      rescued = leases.rescueExpired(leader);
     }
-    int rescued = leases.rescueExpired(leader);
     if (lastPrune == null || !now.isBefore(lastPrune.plus(PRUNE_EVERY))) {
       lastPrune = now;
       prune(leader, now);
     }
     return rescued;
+  }
+
+  /**
+   * False for a while after this node's own heartbeats failed (see {@link #judgeOthersFrom}):
+   * after a database outage every node's heartbeat and leases look stale at once, and judging them
+   * before they could renew would re-run the jobs of live nodes.
+   */
+  private boolean judgingOthers() {
+    return !cfg.clock().instant().isBefore(judgeOthersFrom);
   }
 
   private void prune(LeaderTerm leader, Instant now) {

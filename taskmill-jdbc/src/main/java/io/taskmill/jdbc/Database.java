@@ -1,6 +1,5 @@
 package io.taskmill.jdbc;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.taskmill.spi.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -27,8 +26,8 @@ final class Database implements AutoCloseable {
    */
   private static final int MAX_TRIES = 3;
 
-  private final HikariDataSource dataSource;
-  private final HikariDataSource reserved;
+  private final Pool dataSource;
+  private final Pool reserved;
   private final Dialect dialect;
   private final String description;
   private final boolean checkpointAfterWrite;
@@ -44,7 +43,7 @@ final class Database implements AutoCloseable {
    * @param reserved a small pool only for the operations that keep a node alive ({@link
    *     #reservedWrite})
    */
-  Database(HikariDataSource dataSource, HikariDataSource reserved, Dialect dialect,
+  Database(Pool dataSource, Pool reserved, Dialect dialect,
       String description, boolean checkpointAfterWrite) {
     this.dataSource = dataSource;
     this.reserved = reserved;
@@ -55,6 +54,11 @@ final class Database implements AutoCloseable {
 
   Dialect dialect() {
     return dialect;
+  }
+
+  /** The main pool (not the reserved one), for tests that starve it or check it for leaks. */
+  Pool mainPool() {
+    return dataSource;
   }
 
   /** Runs {@code work} that only reads, in one transaction. */
@@ -83,7 +87,7 @@ final class Database implements AutoCloseable {
     return inTransaction(dataSource, operation, checkpointAfterWrite, work);
   }
 
-  private <T> T inTransaction(HikariDataSource pool, String operation, boolean checkpoint,
+  private <T> T inTransaction(Pool pool, String operation, boolean checkpoint,
       Work<T> work) {
     for (int tries = 1; ; tries++) {
       if (closed) {
@@ -91,7 +95,7 @@ final class Database implements AutoCloseable {
             operation + ": the store on " + description + " is closed", null);
       }
       boolean committed = false;
-      try (Connection c = pool.getConnection()) {
+      try (Connection c = pool.connection()) {
         try {
           T result = work.run(c);
           c.commit();
@@ -113,7 +117,11 @@ final class Database implements AutoCloseable {
         if (!committed && isRetryable(e) && tries < MAX_TRIES) {
           continue;
         }
-        throw translate(operation, e);
+        RuntimeException failure = translate(operation, e);
+        if (failure instanceof StoreUnavailableException) {
+          pool.databaseUnavailable(); // a connection that broke mid-transaction, say
+        }
+        throw failure;
       }
     }
   }

@@ -534,6 +534,11 @@ public final class JdbcStore implements Store {
     };
   }
 
+  /** The main connection pool, for tests that starve it or check it for leaks. */
+  Pool mainPool() {
+    return db.mainPool();
+  }
+
   @Override
   public void close() {
     for (AutoCloseable subscription : subscriptions) {

@@ -11,10 +11,12 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 
@@ -44,15 +46,15 @@ public final class JdbcStoreProvider implements StoreProvider {
       throw new JdbcStoreException(inUse(target, "by another Taskmill store in this process",
           "close that store first"), null);
     }
-    HikariDataSource dataSource = null;
-    HikariDataSource reserved = null;
+    Pool dataSource = null;
+    Pool reserved = null;
     try {
       if (target.dataDir() != null) {
         createDataDir(target);
       }
       migrateOutsidePool(target, settings);
-      dataSource = new HikariDataSource(poolConfig(target, settings, "", settings.poolSize()));
-      reserved = new HikariDataSource(poolConfig(target, settings, "-reserved", RESERVED_POOL));
+      dataSource = pool(target, settings, "", settings.poolSize());
+      reserved = pool(target, settings, "-reserved", RESERVED_POOL);
       var info = new StoreInfo(target.name(), target.description(), target.exclusive());
       var db = new Database(dataSource, reserved, target.dialect(), target.description(),
           target.checkpointAfterWrite());
@@ -82,6 +84,29 @@ public final class JdbcStoreProvider implements StoreProvider {
       throw new JdbcStoreException("cannot create the data dir " + target.dataDir() + " ("
           + e + "); check its permissions or choose another --data-dir", e);
     }
+  }
+
+  /**
+   * A pool of {@code size}; for a database that can go away (not one embedded in this process),
+   * one that is reopened as soon as it is back (see {@link Pool}).
+   */
+  private static Pool pool(DatabaseTarget target, StoreSettings settings, String suffix,
+      int size) {
+    Supplier<HikariDataSource> open =
+        () -> new HikariDataSource(poolConfig(target, settings, suffix, size));
+    if (target.exclusive()) {
+      return Pool.fixed(open.get());
+    }
+    HikariConfig probeSettings = poolConfig(target, settings, suffix, size);
+    var properties = new Properties();
+    properties.putAll(probeSettings.getDataSourceProperties());
+    if (settings.user() != null) {
+      properties.setProperty("user", settings.user());
+    }
+    if (settings.password() != null) {
+      properties.setProperty("password", settings.password());
+    }
+    return Pool.reopening(open, () -> DriverManager.getConnection(target.url(), properties).close());
   }
 
   private static HikariConfig poolConfig(DatabaseTarget target, StoreSettings settings,

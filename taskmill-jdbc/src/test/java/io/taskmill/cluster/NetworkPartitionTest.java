@@ -6,11 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.taskmill.jdbc.PgSessionTimeZone;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,7 +35,7 @@ class NetworkPartitionTest {
       NodeSettings w1 = w2.withNodeId("w1").withDb(pg.target(ns.hostAddress()))
           .withLaunchPrefix(ns.launchPrefix());
       cluster.start(w1, w2, w2.withNodeId("w3"));
-      var ids = new ArrayList<>(cluster.enqueue(24, i -> new Work(i, 2_000)));
+      var ids = new CopyOnWriteArrayList<>(cluster.enqueue(24, i -> new Work(i, 2_000)));
       await("w1 runs jobs").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
           .until(() -> cluster.count("SELECT count(*) FROM effects WHERE node = 'w1'") > 0
               && !cluster.runningOn("w1").isEmpty());
@@ -50,12 +51,21 @@ class NetworkPartitionTest {
       Map<UUID, Instant> reclaims = cluster.reclaims(held, "w1", cutAt);
       ns.heal();
       Instant healedAt = Instant.now();
-      // New work after the heal shows whether w1 rejoined.
-      ids.addAll(cluster.enqueue(200, i -> new Work(1_000 + i, 20)));
+      // New work after the heal shows whether w1 rejoined. It keeps coming until w1 claims some:
+      // a single burst could be drained by w2 and w3 before w1's first beat after the heal, and
+      // then w1 would have nothing left to claim however healthy it was.
+      var fed = new AtomicInteger();
       await("w1 claims again after the heal").atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(100))
-          .until(() -> cluster.count("SELECT count(*) FROM tm_job_event WHERE node = 'w1' AND "
-              + "from_state = 'ENQUEUED' AND to_state = 'RUNNING' AND at > '" + healedAt + "'") > 0);
+          .until(() -> {
+            if (cluster.count("SELECT count(*) FROM tm_job_event WHERE node = 'w1' AND from_state"
+                + " = 'ENQUEUED' AND to_state = 'RUNNING' AND at > '" + healedAt + "'") > 0) {
+              return true;
+            }
+            int first = 1_000 + fed.getAndAdd(20);
+            ids.addAll(cluster.enqueue(20, i -> new Work(first + i, 20)));
+            return false;
+          });
       Duration rejoined = Duration.between(healedAt, Instant.now());
       cluster.awaitAllTerminal(Duration.ofSeconds(90));
 

@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Test;
 class DatabaseErrorsTest {
   private static final String URL = "jdbc:h2:mem:errors-test;DB_CLOSE_DELAY=-1";
 
-  private static HikariDataSource pool(int size) {
+  private static Pool pool(int size) {
     var config = new HikariConfig();
     config.setJdbcUrl(URL);
     config.setMaximumPoolSize(size);
     config.setAutoCommit(false);
     config.setConnectionTimeout(250); // Hikari's minimum: the test waits for a timeout, not a sleep
-    return new HikariDataSource(config);
+    return Pool.fixed(new HikariDataSource(config));
   }
 
   @Test

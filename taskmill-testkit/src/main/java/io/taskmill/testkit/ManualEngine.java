@@ -76,6 +76,15 @@ public final class ManualEngine implements AutoCloseable {
     return engine.runRescuer();
   }
 
+  /**
+   * Runs one heartbeat (node row, leadership, lease renewal); returns whether it reached the
+   * store. A failed beat holds claims, and one that succeeds after failures makes the leader give
+   * the other nodes time to beat before judging them.
+   */
+  public boolean heartbeat() {
+    return engine.heartbeat();
+  }
+
   /** Renews the leases of jobs running on this engine. */
   public void renewLeases() {
     engine.renewLeases();

@@ -64,6 +64,7 @@ public final class FaultInjectingStore implements Store {
   private final Store delegate;
   private final long seed;
   private final Map<StoreOp, OpFaults> faults;
+  private volatile boolean down;
 
   /** How one operation is disturbed, and what was injected so far. */
   private static final class OpFaults {
@@ -202,9 +203,20 @@ public final class FaultInjectingStore implements Store {
     return sb.toString();
   }
 
+  /**
+   * Starts or ends a simulated outage: while it lasts, every call fails before it reaches the
+   * store, as when the database is down, on top of the configured rates.
+   */
+  public void outage(boolean down) {
+    this.down = down;
+  }
+
   private <T> T call(StoreOp op, Supplier<T> work) {
     OpFaults f = faults.get(op);
     long n = f.calls.incrementAndGet();
+    if (down) {
+      throw fault(op, n, "during the simulated outage, before");
+    }
     double failDraw;
     double delayDraw;
     synchronized (f.random) {
