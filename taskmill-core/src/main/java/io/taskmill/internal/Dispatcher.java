@@ -34,6 +34,8 @@ final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final int PROMOTE_BATCH = 1000;
   private static final Duration MAX_FAILURE_BACKOFF = Duration.ofSeconds(2);
+  /** One warning per node per few seconds, however long the store stays away. */
+  private static final Duration FAILURE_LOG_EVERY = Duration.ofSeconds(5);
 
   /** Load and state of one queue on this node. */
   static final class Lane {
@@ -140,14 +142,28 @@ final class Dispatcher {
 
   private void loop() {
     Duration failureBackoff = Duration.ofMillis(100);
+    long lastFailureLog = System.nanoTime() - FAILURE_LOG_EVERY.toNanos();
+    int failuresSinceLog = 0;
     while (running) {
       Duration wait;
+      long started = System.nanoTime();
       try {
         wait = dispatchOnce();
         failureBackoff = Duration.ofMillis(100);
       } catch (StoreUnavailableException e) {
-        log.warn("store unavailable, claiming paused for {}: {}", failureBackoff, e.getMessage());
-        wait = failureBackoff;
+        // A call that failed slowly has waited already: for a connection from a pool that was
+        // used up, typically. Trying again at once is what lets claims start the moment one is
+        // returned (RELIABILITY R6); a call that failed fast (the database refused) backs off.
+        Duration spent = Duration.ofNanos(System.nanoTime() - started);
+        wait = spent.compareTo(failureBackoff) >= 0 ? Duration.ZERO : failureBackoff.minus(spent);
+        failuresSinceLog++;
+        long now = System.nanoTime();
+        if (now - lastFailureLog >= FAILURE_LOG_EVERY.toNanos()) {
+          log.warn("store unavailable, claiming paused ({} failed passes in the last {} s): {}",
+              failuresSinceLog, FAILURE_LOG_EVERY.toSeconds(), e.getMessage());
+          lastFailureLog = now;
+          failuresSinceLog = 0;
+        }
         // Capped well under the 5 s in which processing must resume once the store is back.
         failureBackoff = failureBackoff.multipliedBy(2).compareTo(MAX_FAILURE_BACKOFF) > 0
             ? MAX_FAILURE_BACKOFF : failureBackoff.multipliedBy(2);
