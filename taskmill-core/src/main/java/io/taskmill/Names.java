@@ -2,7 +2,7 @@ package io.taskmill;
 
 import java.util.regex.Pattern;
 
-/** The rules for job type, queue and lock names, in one place so every entry point says the same. */
+/** The rules for job type, queue, lock and schedule names, in one place so every entry point says the same. */
 public final class Names {
   /** What a job type must look like. */
   public static final String TYPE_RULE =
@@ -20,9 +20,15 @@ public final class Names {
           + " digit and is at most 200 characters, like 'folder-A' or 'folder:/media/2024'"
           + " (hash names that need other characters)";
 
+  /** What a schedule name must look like. */
+  public static final String SCHEDULE_RULE =
+      "a schedule name holds letters, digits, '_', '-', '.' or ':', starts with a letter or digit"
+          + " and is at most 200 characters, like 'nightly-pack' or 'reports.hourly'";
+
   private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*)+");
   private static final Pattern QUEUE = Pattern.compile("[a-z][a-z0-9_.-]*");
   private static final Pattern LOCK = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:/@-]*");
+  private static final Pattern SCHEDULE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*");
 
   private Names() {}
 
@@ -39,6 +45,11 @@ public final class Names {
   /** Whether {@code s} is a valid lock name. */
   public static boolean isLockName(String s) {
     return s != null && s.length() <= 200 && LOCK.matcher(s).matches();
+  }
+
+  /** Whether {@code s} is a valid schedule name. */
+  public static boolean isScheduleName(String s) {
+    return s != null && s.length() <= 200 && SCHEDULE.matcher(s).matches();
   }
 
   /** The namespace part of a valid job type: everything before the last dot. */

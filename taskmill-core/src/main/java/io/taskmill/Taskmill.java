@@ -61,6 +61,9 @@ public interface Taskmill extends AutoCloseable {
   /** The nodes sharing this engine's store, and their leader. */
   Cluster cluster();
 
+  /** Recurring jobs, shared by every node of the store and fired by the leader. */
+  Schedules schedules();
+
   /** This engine's node id, as written in leases and job events. */
   String nodeId();
 

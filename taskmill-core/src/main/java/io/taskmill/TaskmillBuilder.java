@@ -5,6 +5,7 @@ import io.taskmill.internal.EngineConfig;
 import io.taskmill.internal.HandlerDef;
 import io.taskmill.internal.JsonCodec;
 import io.taskmill.job.LogLevel;
+import io.taskmill.schedule.ScheduleDefinition;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreProvider;
 import io.taskmill.spi.StoreSettings;
@@ -57,6 +58,8 @@ public final class TaskmillBuilder {
   private Duration rescueInterval = Duration.ofSeconds(2);
   private Duration retainSucceeded = Duration.ofDays(7);
   private Duration retainFinished = Duration.ofDays(30);
+  private Duration misfireThreshold = Duration.ofMinutes(1);
+  private final List<ScheduleDefinition> schedules = new ArrayList<>();
   private Duration shutdownGrace = Duration.ofSeconds(30);
   private Duration timeoutGrace = Duration.ofSeconds(10);
   private int claimBatchSize = 100;
@@ -263,6 +266,31 @@ public final class TaskmillBuilder {
   }
 
   /**
+   * How late a schedule's tick may fire and still count as on time (default 1 minute). Ticks
+   * later than this (the cluster was down, or the schedule paused) are handled by the schedule's
+   * misfire policy; ticks within it always fire, so a leader failover loses none.
+   */
+  public TaskmillBuilder misfireThreshold(Duration d) {
+    this.misfireThreshold = d;
+    return this;
+  }
+
+  /**
+   * Declares a schedule, saved at start: an unchanged definition changes nothing (its next tick and
+   * paused state stay), so every node may declare it at every start.
+   */
+  public TaskmillBuilder schedule(ScheduleDefinition definition) {
+    if (definition == null) {
+      earlyProblems.add("schedule definition must not be null");
+    } else if (schedules.stream().anyMatch(d -> d.name() != null && d.name().equals(definition.name()))) {
+      earlyProblems.add("schedule '" + definition.name() + "' is declared twice");
+    } else {
+      schedules.add(definition);
+    }
+    return this;
+  }
+
+  /**
    * Applies settings from {@code TASKMILL_*} environment variables: {@code TASKMILL_DB_URL},
    * {@code TASKMILL_DB_USER}, {@code TASKMILL_DB_PASSWORD}, {@code TASKMILL_DATA_DIR}, {@code
    * TASKMILL_NODE_ID} and {@code TASKMILL_POOL_SIZE}. Unset variables change nothing; call it
@@ -348,6 +376,7 @@ public final class TaskmillBuilder {
     }
     duration(problems, "retainSucceeded", retainSucceeded, Duration.ofMinutes(1), Duration.ofDays(3650));
     duration(problems, "retainFinished", retainFinished, Duration.ofMinutes(1), Duration.ofDays(3650));
+    duration(problems, "misfireThreshold", misfireThreshold, Duration.ofSeconds(1), Duration.ofDays(366));
     String node = nodeId != null ? nodeId : defaultNodeId();
     if (!NODE_ID.matcher(node).matches()) {
       problems.add("nodeId '" + node + "' is invalid: 1 to 100 of A-Z a-z 0-9 _ . : @ -");
@@ -366,7 +395,8 @@ public final class TaskmillBuilder {
     return new EngineConfig(opened, store == null, clock != null ? clock : Clock.systemUTC(), node,
         defs, queueMap, defaultRetry, defaultTimeout, leaseDuration, pollInterval, rescueInterval,
         shutdownGrace, timeoutGrace, claimBatchSize, completionBatchSize, maxLogLinesPerJob,
-        jobLogLevel, json, clock == null, retainSucceeded, retainFinished);
+        jobLogLevel, json, clock == null, retainSucceeded, retainFinished, misfireThreshold,
+        schedules);
   }
 
   private List<HandlerDef> handlerDefs(List<String> problems, JsonCodec json, Map<String, Integer> queueMap) {

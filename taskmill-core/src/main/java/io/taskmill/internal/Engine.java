@@ -9,6 +9,7 @@ import io.taskmill.JobRequest;
 import io.taskmill.Jobs;
 import io.taskmill.Names;
 import io.taskmill.Queues;
+import io.taskmill.Schedules;
 import io.taskmill.Taskmill;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
@@ -61,6 +62,8 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   private final ThreadFactory workers = Thread.ofVirtual().name("taskmill-job-", 0).factory();
   private final List<Thread> manualThreads = new ArrayList<>();
   private final Object exits = new Object();
+  private final Scheduler scheduler;
+  private final ScheduleService schedules;
   private ScheduledExecutorService maintenance;
   /** Wake-ups pushed by the store when other processes make jobs ready; none in manual mode. */
   private AutoCloseable subscription;
@@ -80,6 +83,8 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     this.locks = new NodeLocks(cfg);
     this.leases = new Leases(cfg, active, locks, dispatcher::onReady);
     this.membership = new Membership(cfg, leases, dispatcher, storeClock, dispatcher::runningCount);
+    this.scheduler = new Scheduler(cfg, membership::term, dispatcher::onReady);
+    this.schedules = new ScheduleService(cfg, enqueuer, scheduler::wake, dispatcher::onReady);
     // Timeouts are real time even in manual mode: they interrupt real threads.
     this.timers = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("taskmill-timeouts").daemon().factory());
@@ -88,6 +93,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   /** Starts an engine with its background threads. */
   public static Engine start(EngineConfig cfg) {
     var engine = new Engine(cfg, false);
+    engine.reconcileSchedules();
     engine.startThreads();
     return engine;
   }
@@ -99,6 +105,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   public static Engine startManual(EngineConfig cfg) {
     var engine = new Engine(cfg, true);
     engine.rescueAtStart();
+    engine.reconcileSchedules();
     return engine;
   }
 
@@ -112,11 +119,25 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     maintenance.scheduleWithFixedDelay(guarded("leader duties", membership::duties), 0, rescueMs,
         TimeUnit.MILLISECONDS);
     completer.start();
+    scheduler.start();
     // Before the dispatcher's first poll, so no job made ready elsewhere falls between the two.
     subscription = store.jobSubscribe(dispatcher::onReady);
     dispatcher.start();
     log.info("Taskmill node {} started on {} with queues {} and {} handler types", cfg.nodeId(),
         store.info().description(), cfg.queues(), registry.types().size());
+  }
+
+  /** Saves the schedules declared in code; on failure, closes what the engine opened. */
+  private void reconcileSchedules() {
+    try {
+      schedules.reconcileDeclared();
+    } catch (RuntimeException e) {
+      timers.shutdownNow();
+      if (cfg.ownsStore()) {
+        store.close();
+      }
+      throw e;
+    }
   }
 
   private void rescueAtStart() {
@@ -252,6 +273,11 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   @Override
   public Queues queues() {
     return this;
+  }
+
+  @Override
+  public Schedules schedules() {
+    return schedules;
   }
 
   @Override
@@ -409,6 +435,15 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     return membership.beat();
   }
 
+  /**
+   * Fires every schedule due now if this node leads (taking the lead if it is free); returns how
+   * many jobs the ticks created.
+   */
+  public int runSchedules() {
+    membership.tryLead();
+    return membership.term().map(scheduler::fireDue).orElse(0);
+  }
+
   /** Renews the leases this node holds. */
   public void renewLeases() {
     leases.renew();
@@ -423,6 +458,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     }
     closed = true;
     try {
+      scheduler.stop();
       dispatcher.stop();
       awaitWorkers(cfg.shutdownGrace());
       releaseUnfinished();

@@ -2,6 +2,7 @@ package io.taskmill.internal;
 
 import io.taskmill.Retry;
 import io.taskmill.job.LogLevel;
+import io.taskmill.schedule.ScheduleDefinition;
 import io.taskmill.spi.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +18,8 @@ import java.util.Map;
  * @param queues queue name to concurrency on this node, in declaration order
  * @param retainSucceeded how long succeeded jobs are kept before the leader prunes them
  * @param retainFinished how long dead and cancelled jobs (and departed nodes' rows) are kept
+ * @param misfireThreshold how late a tick may fire before it counts as missed (see TickPlanner)
+ * @param schedules schedules declared in code, saved (idempotently) at start
  */
 public record EngineConfig(
     Store store,
@@ -39,10 +42,13 @@ public record EngineConfig(
     JsonCodec json,
     boolean clockFollowsStore,
     Duration retainSucceeded,
-    Duration retainFinished) {
+    Duration retainFinished,
+    Duration misfireThreshold,
+    List<ScheduleDefinition> schedules) {
 
   public EngineConfig {
     handlers = List.copyOf(handlers);
+    schedules = List.copyOf(schedules);
     queues = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(queues));
   }
 
@@ -51,6 +57,6 @@ public record EngineConfig(
     return new EngineConfig(store, ownsStore, c, nodeId, handlers, queues, defaultRetry,
         defaultTimeout, leaseDuration, pollInterval, rescueInterval, shutdownGrace, timeoutGrace,
         claimBatchSize, completionBatchSize, maxLogLinesPerJob, jobLogLevel, json,
-        clockFollowsStore, retainSucceeded, retainFinished);
+        clockFollowsStore, retainSucceeded, retainFinished, misfireThreshold, schedules);
   }
 }

@@ -76,7 +76,7 @@ final class Enqueuer {
     JobState state = runAt.isAfter(now) ? JobState.SCHEDULED : JobState.ENQUEUED;
     return new NewJob(JobId.newId(now.toEpochMilli()), r.type(), queue, state, priority, runAt,
         payloadJson, retry.maxAttempts(), retryJson, timeout,
-        o.idempotencyKey(), o.tags(), o.correlationId(), now);
+        o.idempotencyKey(), o.tags(), o.correlationId(), now, null);
   }
 
   private String payloadJson(HandlerDef def, Object payload, List<String> problems) {

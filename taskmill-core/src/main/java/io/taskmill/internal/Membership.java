@@ -243,8 +243,17 @@ final class Membership {
         + pruneState(leader, now, JobState.DEAD, cfg.retainFinished())
         + pruneState(leader, now, JobState.CANCELLED, cfg.retainFinished());
     int nodes = store.nodePrune(leader, now, now.minus(cfg.retainFinished()));
-    if (deleted > 0 || nodes > 0) {
-      log.info("pruned {} finished jobs and {} departed nodes", deleted, nodes);
+    int runs = 0;
+    for (int batch = 0; batch < 100; batch++) {
+      int n = store.scheduleRunPrune(leader, now, now.minus(cfg.retainFinished()), PRUNE_BATCH);
+      runs += n;
+      if (n < PRUNE_BATCH) {
+        break;
+      }
+    }
+    if (deleted > 0 || nodes > 0 || runs > 0) {
+      log.info("pruned {} finished jobs, {} departed nodes and {} skipped or missed schedule ticks",
+          deleted, nodes, runs);
     }
   }
 

@@ -18,6 +18,7 @@ import java.util.List;
  * @param cancelRequested set when a cancel arrived while the job was running
  * @param lastError the last attempt's error (headline and stack), or null
  * @param version optimistic-concurrency counter, incremented by every change to the row
+ * @param schedule the schedule that created the job, or null
  */
 public record Job(
     JobId id,
@@ -43,7 +44,8 @@ public record Job(
     Instant createdAt,
     Instant updatedAt,
     Instant finishedAt,
-    long version) {
+    long version,
+    String schedule) {
 
   public Job {
     tags = List.copyOf(tags);

@@ -12,6 +12,7 @@ import java.util.List;
  * @param state {@code ENQUEUED} when due now, {@code SCHEDULED} when {@code runAt} is later
  * @param timeout per-attempt timeout, or null for none
  * @param idempotencyKey null when the caller gave none
+ * @param schedule the schedule whose tick (or manual trigger) created the job, or null
  */
 public record NewJob(
     JobId id,
@@ -27,7 +28,8 @@ public record NewJob(
     String idempotencyKey,
     List<String> tags,
     String correlationId,
-    Instant createdAt) {
+    Instant createdAt,
+    String schedule) {
 
   public NewJob {
     tags = List.copyOf(tags);

@@ -8,6 +8,8 @@ import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobState;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
+import io.taskmill.schedule.Schedule;
+import io.taskmill.schedule.ScheduleRun;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -210,6 +212,70 @@ public interface Store extends AutoCloseable {
    * lock since taken by another holder is left alone. Returns how many were released.
    */
   int lockRelease(List<LockRef> locks);
+
+  // --- schedules ---
+
+  /** The schedule named {@code name}, if it exists. */
+  Optional<Schedule> scheduleGet(String name);
+
+  /**
+   * Schedules in name order, after {@code afterName} (null: from the first), at most {@code
+   * limit}.
+   */
+  List<Schedule> scheduleList(String afterName, int limit);
+
+  /**
+   * Inserts a new schedule, with its version 0; false (and nothing written) when one of that name
+   * exists. Its createdAt and updatedAt are taken as given.
+   */
+  boolean scheduleInsert(Schedule schedule);
+
+  /**
+   * Replaces a schedule's definition and state (trigger, job, policies, paused, nextFireAt,
+   * updatedAt) if its version is still {@code expectedVersion}, and bumps the version; false when
+   * it changed meanwhile or is gone. Its run history and createdAt stay.
+   */
+  boolean scheduleUpdate(Schedule schedule, long expectedVersion);
+
+  /** Deletes a schedule and its run history (not the jobs it created); false if it did not exist. */
+  boolean scheduleDelete(String name);
+
+  /**
+   * Unpaused schedules whose next tick is at or before {@code now}, earliest first, at most {@code
+   * limit}, each with the state of its latest fired tick's job.
+   */
+  List<ScheduleDue> scheduleDue(Instant now, int limit);
+
+  /** The earliest next tick of any unpaused schedule; empty when there is none. */
+  Optional<Instant> scheduleNextFireAt();
+
+  /**
+   * Writes what the leader decided for one due schedule, in one transaction fenced by {@code
+   * leader}'s term: for each tick a run row (and its job, if it fires) under the unique key
+   * {@code (schedule, fireAt)} (manual triggers have a key of their own), then the schedule's
+   * nextFireAt, lastFireAt (the latest tick), lastJobId (the latest job) and version. Nothing is
+   * written, and false returned, when the term is stale, the schedule's version is no longer
+   * {@code firing.expectedVersion()}, or a tick was handled before: a tick can never create two
+   * jobs, also under two leaders.
+   */
+  boolean scheduleFire(LeaderTerm leader, Instant now, ScheduleFiring firing);
+
+  /**
+   * Creates the job of a manual trigger ({@code tick}, outcome MANUAL, fireAt = its job's runAt)
+   * with its run row; the schedule's ticks and version are untouched. False if the schedule does
+   * not exist.
+   */
+  boolean scheduleTriggerNow(String schedule, ScheduleTick tick, Instant now);
+
+  /** The latest {@code limit} runs of a schedule, newest first, each with its job's state now. */
+  List<ScheduleRun> scheduleRuns(String schedule, int limit);
+
+  /**
+   * Deletes run rows of ticks before {@code before} whose job is gone or never existed, at most
+   * {@code limit}, fenced by {@code leader}'s term (0 when stale). Fired runs go with their job when
+   * it is pruned.
+   */
+  int scheduleRunPrune(LeaderTerm leader, Instant now, Instant before, int limit);
 
   /**
    * Calls {@code queueReady} with a queue name when another process may have made jobs ready in it,

@@ -25,8 +25,31 @@ class DependencyRulesTest {
 
   @Test
   void publicPackagesDoNotReachIntoEachOthersInternalsExceptTheBuilder() {
-    noClasses().that().resideInAnyPackage("io.taskmill.job..", "io.taskmill.spi..")
+    noClasses().that().resideInAnyPackage("io.taskmill.job..", "io.taskmill.spi..",
+            "io.taskmill.schedule..")
         .should().dependOnClassesThat().resideInAPackage("io.taskmill.internal..")
+        .check(CORE);
+  }
+
+  /** Cron evaluation is ours (docs/schedules.md); cron-utils is a test oracle, never a dependency. */
+  @Test
+  void cronIsEvaluatedByOurOwnCode() {
+    noClasses().should().dependOnClassesThat().resideInAnyPackage(
+            "com.cronutils..", "org.springframework..", "org.quartz..")
+        .check(CORE);
+  }
+
+  /**
+   * Schedule time logic is pure: it reads no clock and knows nothing of the engine or store, only
+   * the JDK and the job vocabulary its records name (job ids and states).
+   */
+  @Test
+  void scheduleLogicDependsOnTheJdkAndJobTypesOnly() {
+    noClasses().that().resideInAPackage("io.taskmill.schedule..")
+        .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.taskmill.schedule..",
+            "io.taskmill", "io.taskmill.job..")
+        .orShould().callMethod(java.time.Instant.class, "now")
+        .orShould().callMethod(java.lang.System.class, "currentTimeMillis")
         .check(CORE);
   }
 }

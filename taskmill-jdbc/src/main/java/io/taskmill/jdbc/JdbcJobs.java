@@ -119,7 +119,8 @@ final class JdbcJobs {
         .set("idempotencyKey", job.idempotencyKey())
         .set("tags", TagsJson.encode(job.tags()))
         .set("correlationId", job.correlationId())
-        .set("createdAt", job.createdAt());
+        .set("createdAt", job.createdAt())
+        .set("schedule", job.schedule());
   }
 
   Optional<InsertedJob> findByIdempotencyKey(Connection c, String key) throws SQLException {

@@ -12,6 +12,9 @@ import io.taskmill.jdbc.JdbcJobs.ClaimCandidate;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
 import io.taskmill.jdbc.JdbcLimits.Usage;
+import io.taskmill.jdbc.TickWriter.Written;
+import io.taskmill.schedule.Schedule;
+import io.taskmill.schedule.ScheduleRun;
 import io.taskmill.spi.ClaimedJobs;
 import io.taskmill.spi.ClusterLimit;
 import io.taskmill.spi.InsertedJob;
@@ -25,6 +28,9 @@ import io.taskmill.spi.LeaseRenewal;
 import io.taskmill.spi.LockHolder;
 import io.taskmill.spi.LockRef;
 import io.taskmill.spi.NewJob;
+import io.taskmill.spi.ScheduleDue;
+import io.taskmill.spi.ScheduleFiring;
+import io.taskmill.spi.ScheduleTick;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreInfo;
 import java.sql.Connection;
@@ -73,7 +79,9 @@ public final class JdbcStore implements Store {
   private final JdbcCluster cluster;
   private final JdbcLocks locks;
   private final JdbcLimits limits;
+  private final JdbcSchedules schedules;
   private final JobInserter inserter;
+  private final TickWriter ticks;
   private final JobCompleter completer;
   private final ReentrantLock claimLock = new ReentrantLock();
   /** Opens a push subscription ({@link #jobSubscribe}), or null where the database has none. */
@@ -94,7 +102,9 @@ public final class JdbcStore implements Store {
     this.cluster = new JdbcCluster(SqlFile.load(dialect, "cluster"));
     this.locks = new JdbcLocks(SqlFile.load(dialect, "locks"), dialect);
     this.limits = new JdbcLimits(SqlFile.load(dialect, "limits"));
+    this.schedules = new JdbcSchedules(SqlFile.load(dialect, "schedules"), dialect);
     this.inserter = new JobInserter(jobs, history, dialect);
+    this.ticks = new TickWriter(schedules, inserter);
     this.completer = new JobCompleter(jobs, history);
   }
 
@@ -493,6 +503,73 @@ public final class JdbcStore implements Store {
       List<LockRef> sorted = byName(refs);
       return applied(sorted, locks.release(c, sorted)).size();
     });
+  }
+
+  @Override
+  public Optional<Schedule> scheduleGet(String name) {
+    return db.read("scheduleGet", c -> schedules.get(c, name));
+  }
+
+  @Override
+  public List<Schedule> scheduleList(String afterName, int limit) {
+    return db.read("scheduleList", c -> schedules.list(c, afterName, limit));
+  }
+
+  @Override
+  public boolean scheduleInsert(Schedule schedule) {
+    return db.write("scheduleInsert", c -> schedules.insert(c, schedule));
+  }
+
+  @Override
+  public boolean scheduleUpdate(Schedule schedule, long expectedVersion) {
+    return db.write("scheduleUpdate", c -> schedules.update(c, schedule, expectedVersion));
+  }
+
+  @Override
+  public boolean scheduleDelete(String name) {
+    return db.write("scheduleDelete", c -> schedules.delete(c, name));
+  }
+
+  @Override
+  public List<ScheduleDue> scheduleDue(Instant now, int limit) {
+    return db.read("scheduleDue", c -> schedules.due(c, now, limit));
+  }
+
+  @Override
+  public Optional<Instant> scheduleNextFireAt() {
+    return db.read("scheduleNextFireAt", schedules::nextFireAt);
+  }
+
+  @Override
+  public boolean scheduleFire(LeaderTerm leader, Instant now, ScheduleFiring firing) {
+    return db.write("scheduleFire", c -> {
+      if (!cluster.holdsTerm(c, leader, now)) {
+        return false;
+      }
+      Written written = ticks.fire(c, firing, leader.node(), now);
+      notifyReadyQueues(c, written.readyQueues());
+      return written.applied();
+    });
+  }
+
+  @Override
+  public boolean scheduleTriggerNow(String schedule, ScheduleTick tick, Instant now) {
+    return db.write("scheduleTriggerNow", c -> {
+      Written written = ticks.trigger(c, schedule, tick, now);
+      notifyReadyQueues(c, written.readyQueues());
+      return written.applied();
+    });
+  }
+
+  @Override
+  public List<ScheduleRun> scheduleRuns(String schedule, int limit) {
+    return db.read("scheduleRuns", c -> schedules.runs(c, schedule, limit));
+  }
+
+  @Override
+  public int scheduleRunPrune(LeaderTerm leader, Instant now, Instant before, int limit) {
+    return db.write("scheduleRunPrune", c -> cluster.holdsTerm(c, leader, now)
+        ? schedules.pruneRuns(c, before, limit) : 0);
   }
 
   /**

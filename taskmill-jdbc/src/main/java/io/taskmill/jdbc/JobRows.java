@@ -44,7 +44,8 @@ final class JobRows {
         instant(rs, "created_at"),
         instant(rs, "updated_at"),
         instant(rs, "finished_at"),
-        rs.getLong("version"));
+        rs.getLong("version"),
+        rs.getString("schedule_name"));
   }
 
   static JobEvent event(ResultSet rs) throws SQLException {

@@ -37,6 +37,7 @@ class DialectQueriesTest {
       new JdbcCluster(SqlFile.load(dialect, "cluster"));
       new JdbcLocks(SqlFile.load(dialect, "locks"), dialect);
       new JdbcLimits(SqlFile.load(dialect, "limits"));
+      new JdbcSchedules(SqlFile.load(dialect, "schedules"), dialect);
     }
   }
 

@@ -45,6 +45,23 @@ class FaultInjectingStoreTest {
   }
 
   @Test
+  void scheduleCallsAreDisturbedAsOneOperation() {
+    try (var store = FaultInjectingStore.around(H2Stores.inMemory()).seed(3)
+        .failBefore(StoreOp.SCHEDULE, 1.0).build()) {
+      List<Supplier<?>> calls = List.of(
+          () -> store.scheduleGet("s"),
+          () -> store.scheduleList(null, 10),
+          () -> store.scheduleDue(TestJobs.T0, 10),
+          () -> store.scheduleNextFireAt(),
+          () -> store.scheduleRuns("s", 10),
+          () -> store.scheduleDelete("s"));
+      calls.forEach(call -> assertThat(throwsUnavailable(call)).isTrue());
+      assertThat(store.injected(StoreOp.SCHEDULE)).isEqualTo(calls.size());
+      assertThat(store.injected(StoreOp.READ)).isZero();
+    }
+  }
+
+  @Test
   void theSameSeedDrawsTheSameFaultsPerOperation() {
     assertThat(faultPattern(7)).isEqualTo(faultPattern(7)).contains(true, false);
     assertThat(faultPattern(7)).isNotEqualTo(faultPattern(8));

@@ -92,7 +92,7 @@ class H2FileStoreTest {
       }
       assertThat(tables).containsExactly(
           "TM_JOB", "TM_JOB_EVENT", "TM_JOB_LOG", "TM_LEADER", "TM_LOCK", "TM_NODE", "TM_QUEUE",
-          "TM_RATE_WINDOW", "tm_schema_history");
+          "TM_RATE_WINDOW", "TM_SCHEDULE", "TM_SCHEDULE_RUN", "tm_schema_history");
 
       var versions = new ArrayList<String>();
       try (var rs = c.createStatement().executeQuery(
@@ -103,7 +103,7 @@ class H2FileStoreTest {
           versions.add(rs.getString(1));
         }
       }
-      assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6", "7");
+      assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
 
       var indexes = new ArrayList<String>();
       try (var rs = c.createStatement().executeQuery(
@@ -115,6 +115,13 @@ class H2FileStoreTest {
       assertThat(indexes).contains("TM_JOB_CLAIM_IDX", "TM_JOB_DUE_IDX", "TM_JOB_LEASE_IDX");
       // Pruning reads tm_job_due_idx; a finished-at index cost a fifth of the drain rate (V7).
       assertThat(indexes).doesNotContain("TM_JOB_FINISHED_IDX");
+      // A job names its schedule without an index: nothing hot reads it, every insert would pay.
+      try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM "
+          + "information_schema.index_columns WHERE table_name = 'TM_JOB' "
+          + "AND column_name = 'SCHEDULE_NAME'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isZero();
+      }
     }
   }
 

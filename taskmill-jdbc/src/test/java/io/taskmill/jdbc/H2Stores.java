@@ -11,8 +11,13 @@ final class H2Stores {
 
   /** A fresh in-memory store with a name no other test uses. */
   static Store inMemory() {
+    return inMemory(4);
+  }
+
+  /** A fresh in-memory store with {@code poolSize} connections in its main pool. */
+  static Store inMemory(int poolSize) {
     return new JdbcStoreProvider().open(
-        new StoreSettings(null, "test-" + UUID.randomUUID(), null, null, null, 4));
+        new StoreSettings(null, "test-" + UUID.randomUUID(), null, null, null, poolSize));
   }
 
   /** A file store whose data dir is {@code dir}. */

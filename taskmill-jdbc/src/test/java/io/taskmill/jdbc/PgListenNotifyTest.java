@@ -11,6 +11,16 @@ import io.taskmill.JobOptions;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
 import io.taskmill.job.JobState;
+import io.taskmill.node.Leadership;
+import io.taskmill.schedule.JobTemplate;
+import io.taskmill.schedule.MisfirePolicy;
+import io.taskmill.schedule.OverlapPolicy;
+import io.taskmill.schedule.Schedule;
+import io.taskmill.schedule.ScheduleRun.Outcome;
+import io.taskmill.schedule.Trigger;
+import io.taskmill.spi.LeaderTerm;
+import io.taskmill.spi.ScheduleFiring;
+import io.taskmill.spi.ScheduleTick;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreSettings;
 import io.taskmill.testkit.FakeClock;
@@ -31,8 +41,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * LISTEN/NOTIFY on PostgreSQL: a transaction that makes jobs ready notifies their queues, and an
- * engine polling only once an hour still picks up jobs another node enqueued within seconds.
+ * LISTEN/NOTIFY on PostgreSQL: a transaction that makes jobs ready (an enqueue, a promotion, a
+ * schedule's tick or manual trigger) notifies their queues, and an engine polling only once an
+ * hour still picks up jobs another node enqueued within seconds.
  */
 @ExtendWith(PgSessionTimeZone.class)
 class PgListenNotifyTest {
@@ -85,6 +96,41 @@ class PgListenNotifyTest {
 
     assertThat(writer.jobPromoteDue(T0.plusSeconds(60), 100, TEST_NODE)).isEqualTo(1);
     await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("later"));
+  }
+
+  @Test
+  void firedTicksAndManualTriggersNotifyTheQueuesOfReadyJobs() {
+    Store writer = store();
+    Store reader = store();
+    List<String> received = new CopyOnWriteArrayList<>();
+    closing(reader.jobSubscribe(received::add));
+    var template = new JobTemplate("test.work", "sched-fired", 0, "{}", 1, null, null, List.of());
+    var schedule = new Schedule("reports", Trigger.every(Duration.ofMinutes(1), T0), template,
+        MisfirePolicy.fireOnce(), OverlapPolicy.ALLOW, false, T0, null, null, T0, T0, 0);
+    assertThat(writer.scheduleInsert(schedule)).isTrue();
+    Leadership l = writer.leaderTry(TEST_NODE, T0, Duration.ofSeconds(30));
+    var leader = new LeaderTerm(l.node(), l.term());
+
+    assertThat(writer.scheduleFire(leader, T0, new ScheduleFiring("reports", 0, List.of(
+        tick(T0, "sched-fired", T0), tick(T0.plusSeconds(60), "sched-later", T0)),
+        T0.plusSeconds(120)))).isTrue();
+    // Refused: the version moved on, so nothing is written and nothing notified.
+    assertThat(writer.scheduleFire(leader, T0, new ScheduleFiring("reports", 0, List.of(
+        tick(T0.plusSeconds(120), "sched-refused", T0)), T0.plusSeconds(180)))).isFalse();
+    ScheduleTick manual = tick(T0, "sched-manual", T0);
+    assertThat(writer.scheduleTriggerNow("reports", new ScheduleTick(T0, Outcome.MANUAL,
+        manual.job(), null), T0)).isTrue();
+    writer.jobInsertMany(List.of(aJob().queue("marker-2").build()), TEST_NODE);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("marker-2"));
+    assertThat(received).filteredOn(q -> q.startsWith("sched-") || q.equals("marker-2"))
+        .containsExactly("sched-fired", "sched-manual", "marker-2");
+  }
+
+  /** A fired tick at {@code fireAt} whose job goes to {@code queue}. */
+  private static ScheduleTick tick(Instant fireAt, String queue, Instant now) {
+    return new ScheduleTick(fireAt, Outcome.FIRED, aJob().type("test.work").queue(queue)
+        .runAt(fireAt).createdAt(now).schedule("reports").build(), null);
   }
 
   @Test

@@ -130,8 +130,18 @@ class PgStoreTest {
       }
       assertThat(tables).containsExactly(
           "tm_job", "tm_job_event", "tm_job_log", "tm_leader", "tm_lock", "tm_node", "tm_queue",
-          "tm_rate_window",
+          "tm_rate_window", "tm_schedule", "tm_schedule_run",
           "tm_schema_history");
+    }
+    // A job names its schedule without an index: nothing hot reads it, every insert would pay.
+    try (Connection c = PgStores.connect(PgStores.BASE_URL);
+        var ps = c.prepareStatement("SELECT count(*) FROM pg_indexes WHERE schemaname = ? "
+            + "AND tablename = 'tm_job' AND indexdef LIKE '%schedule_name%'")) {
+      ps.setString(1, schema);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        assertThat(rs.getInt(1)).isZero();
+      }
     }
   }
 

@@ -32,6 +32,11 @@ public final class PgStores {
 
   /** A fresh, migrated store in a new schema; closing it drops the schema. */
   static Store fresh() {
+    return fresh(4);
+  }
+
+  /** {@link #fresh()} with {@code poolSize} connections in the store's main pool. */
+  static Store fresh(int poolSize) {
     if (!TimeZone.getDefault().getID().equals(SESSION_TIME_ZONE)) {
       throw new IllegalStateException("annotate the test class with "
           + "@ExtendWith(PgSessionTimeZone.class) so its sessions run in " + SESSION_TIME_ZONE);
@@ -39,7 +44,7 @@ public final class PgStores {
     String schema = newSchema();
     try {
       Store store = new JdbcStoreProvider().open(
-          new StoreSettings(null, null, url(schema), USER, PASSWORD, 4));
+          new StoreSettings(null, null, url(schema), USER, PASSWORD, poolSize));
       return dropsSchemaOnClose(store, schema);
     } catch (RuntimeException e) {
       dropSchema(schema);

@@ -77,6 +77,14 @@ public final class ManualEngine implements AutoCloseable {
   }
 
   /**
+   * Fires every schedule due by the fake clock, taking the lead if it is free; returns how many
+   * jobs the ticks created (run them with {@link #runDueJobs()}).
+   */
+  public int runSchedules() {
+    return engine.runSchedules();
+  }
+
+  /**
    * Runs one heartbeat (node row, leadership, lease renewal); returns whether it reached the
    * store. A failed beat holds claims, and one that succeeds after failures makes the leader give
    * the other nodes time to beat before judging them.

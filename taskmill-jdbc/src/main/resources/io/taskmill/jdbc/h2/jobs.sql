@@ -14,10 +14,12 @@
 -- then returns the existing job (PostgreSQL will use ON CONFLICT DO NOTHING instead).
 INSERT INTO tm_job (
     id, type, queue, state, priority, run_at, payload, attempt, max_attempts, retry_policy,
-    timeout_ms, idempotency_key, tags, correlation_id, created_by, created_at, updated_at)
+    timeout_ms, idempotency_key, tags, correlation_id, created_by, created_at, updated_at,
+    schedule_name)
 VALUES (
     :id, :type, :queue, :state, :priority, :runAt, :payload, 0, :maxAttempts, :retryPolicy,
-    :timeoutMs, :idempotencyKey, :tags, :correlationId, :node, :createdAt, :createdAt)
+    :timeoutMs, :idempotencyKey, :tags, :correlationId, :node, :createdAt, :createdAt,
+    :schedule)
 
 -- name: findByIdempotencyKey
 SELECT id, state, run_at

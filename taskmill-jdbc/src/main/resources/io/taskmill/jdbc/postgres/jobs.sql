@@ -13,10 +13,12 @@
 -- commits, so the existing job is always committed when it is read. A taken job id still fails.
 INSERT INTO tm_job (
     id, type, queue, state, priority, run_at, payload, attempt, max_attempts, retry_policy,
-    timeout_ms, idempotency_key, tags, correlation_id, created_by, created_at, updated_at)
+    timeout_ms, idempotency_key, tags, correlation_id, created_by, created_at, updated_at,
+    schedule_name)
 VALUES (
     :id, :type, :queue, :state, :priority, :runAt, :payload, 0, :maxAttempts, :retryPolicy,
-    :timeoutMs, :idempotencyKey, :tags, :correlationId, :node, :createdAt, :createdAt)
+    :timeoutMs, :idempotencyKey, :tags, :correlationId, :node, :createdAt, :createdAt,
+    :schedule)
 ON CONFLICT (idempotency_key) DO NOTHING
 
 -- name: findByIdempotencyKey

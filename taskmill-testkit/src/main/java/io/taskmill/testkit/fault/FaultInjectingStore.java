@@ -6,6 +6,8 @@ import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
+import io.taskmill.schedule.Schedule;
+import io.taskmill.schedule.ScheduleRun;
 import io.taskmill.spi.ClaimedJobs;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LockHolder;
@@ -21,6 +23,9 @@ import io.taskmill.spi.JobQuery;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.LeaseRenewal;
 import io.taskmill.spi.NewJob;
+import io.taskmill.spi.ScheduleDue;
+import io.taskmill.spi.ScheduleFiring;
+import io.taskmill.spi.ScheduleTick;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreInfo;
 import io.taskmill.spi.StoreUnavailableException;
@@ -414,6 +419,61 @@ public final class FaultInjectingStore implements Store {
   @Override
   public int lockRelease(List<LockRef> locks) {
     return call(StoreOp.LOCK, () -> delegate.lockRelease(locks));
+  }
+
+  @Override
+  public Optional<Schedule> scheduleGet(String name) {
+    return call(StoreOp.SCHEDULE, () -> delegate.scheduleGet(name));
+  }
+
+  @Override
+  public List<Schedule> scheduleList(String afterName, int limit) {
+    return call(StoreOp.SCHEDULE, () -> delegate.scheduleList(afterName, limit));
+  }
+
+  @Override
+  public boolean scheduleInsert(Schedule schedule) {
+    return call(StoreOp.SCHEDULE, () -> delegate.scheduleInsert(schedule));
+  }
+
+  @Override
+  public boolean scheduleUpdate(Schedule schedule, long expectedVersion) {
+    return call(StoreOp.SCHEDULE, () -> delegate.scheduleUpdate(schedule, expectedVersion));
+  }
+
+  @Override
+  public boolean scheduleDelete(String name) {
+    return call(StoreOp.SCHEDULE, () -> delegate.scheduleDelete(name));
+  }
+
+  @Override
+  public List<ScheduleDue> scheduleDue(Instant now, int limit) {
+    return call(StoreOp.SCHEDULE, () -> delegate.scheduleDue(now, limit));
+  }
+
+  @Override
+  public Optional<Instant> scheduleNextFireAt() {
+    return call(StoreOp.SCHEDULE, delegate::scheduleNextFireAt);
+  }
+
+  @Override
+  public boolean scheduleFire(LeaderTerm leader, Instant now, ScheduleFiring firing) {
+    return call(StoreOp.SCHEDULE, () -> delegate.scheduleFire(leader, now, firing));
+  }
+
+  @Override
+  public boolean scheduleTriggerNow(String schedule, ScheduleTick tick, Instant now) {
+    return call(StoreOp.SCHEDULE, () -> delegate.scheduleTriggerNow(schedule, tick, now));
+  }
+
+  @Override
+  public List<ScheduleRun> scheduleRuns(String schedule, int limit) {
+    return call(StoreOp.SCHEDULE, () -> delegate.scheduleRuns(schedule, limit));
+  }
+
+  @Override
+  public int scheduleRunPrune(LeaderTerm leader, Instant now, Instant before, int limit) {
+    return call(StoreOp.SCHEDULE, () -> delegate.scheduleRunPrune(leader, now, before, limit));
   }
 
   /** Not disturbed: push wake-ups are best effort already, and polling covers them. */

@@ -36,5 +36,10 @@ public enum StoreOp {
   /** {@code leaderTry}, {@code leaderResign} and {@code leaderGet}. */
   LEADER,
   /** {@code lockAcquire}, {@code lockRenew} and {@code lockRelease}. */
-  LOCK
+  LOCK,
+  /**
+   * Every {@code schedule…} method: definitions, the leader's firing, manual triggers, history
+   * and its pruning.
+   */
+  SCHEDULE
 }

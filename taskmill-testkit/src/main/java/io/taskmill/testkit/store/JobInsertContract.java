@@ -31,7 +31,7 @@ public abstract class JobInsertContract extends StoreContractSupport {
     NewJob job = TestJobs.aJob().type("mail.send").queue("mail").priority(7)
         .payload("{\"to\":\"a@b.c\"}").maxAttempts(5).retryPolicy("{\"fixed\":\"PT5S\"}")
         .timeout(Duration.ofSeconds(90)).idempotencyKey("order-1").tags("vip", "eu")
-        .correlationId("corr-1").build();
+        .correlationId("corr-1").schedule("mail.daily").build();
 
     InsertedJob inserted = insert(job);
 
@@ -40,7 +40,7 @@ public abstract class JobInsertContract extends StoreContractSupport {
     assertThat(stored).isEqualTo(new Job(job.id(), "mail.send", "mail", ENQUEUED, 7, T0,
         "{\"to\":\"a@b.c\"}", null, 0, 5, "{\"fixed\":\"PT5S\"}", Duration.ofSeconds(90),
         "order-1", List.of("vip", "eu"), "corr-1", null, 0, null, false, null, T0, T0, null,
-        stored.version()));
+        stored.version(), "mail.daily"));
   }
 
   @Test
@@ -54,6 +54,7 @@ public abstract class JobInsertContract extends StoreContractSupport {
     assertThat(stored.idempotencyKey()).isNull();
     assertThat(stored.tags()).isEmpty();
     assertThat(stored.correlationId()).isNull();
+    assertThat(stored.schedule()).isNull();
   }
 
   @Test

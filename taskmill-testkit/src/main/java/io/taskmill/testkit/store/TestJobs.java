@@ -56,6 +56,7 @@ public final class TestJobs {
     private String idempotencyKey;
     private List<String> tags = List.of();
     private String correlationId;
+    private String schedule;
     private Instant createdAt = T0;
 
     private Builder() {}
@@ -122,6 +123,11 @@ public final class TestJobs {
       return this;
     }
 
+    public Builder schedule(String schedule) {
+      this.schedule = schedule;
+      return this;
+    }
+
     public Builder correlationId(String correlationId) {
       this.correlationId = correlationId;
       return this;
@@ -139,7 +145,7 @@ public final class TestJobs {
           : due.isAfter(createdAt) ? JobState.SCHEDULED : JobState.ENQUEUED;
       return new NewJob(id == null ? nextId(createdAt) : id, type, queue, initial, priority, due,
           payloadJson, maxAttempts, retryPolicyJson, timeout, idempotencyKey, tags, correlationId,
-          createdAt);
+          createdAt, schedule);
     }
 
     /** Builds the job and inserts it alone into {@code store}. */

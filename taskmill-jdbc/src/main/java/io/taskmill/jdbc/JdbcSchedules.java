@@ -1,0 +1,247 @@
+package io.taskmill.jdbc;
+
+import io.taskmill.JobId;
+import io.taskmill.job.JobState;
+import io.taskmill.schedule.CronTrigger;
+import io.taskmill.schedule.JobTemplate;
+import io.taskmill.schedule.MisfirePolicy;
+import io.taskmill.schedule.OverlapPolicy;
+import io.taskmill.schedule.Schedule;
+import io.taskmill.schedule.ScheduleRun;
+import io.taskmill.schedule.Trigger;
+import io.taskmill.spi.ScheduleDue;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The {@code tm_schedule} and {@code tm_schedule_run} tables: binds, runs and maps the queries of
+ * {@code schedules.sql}.
+ */
+final class JdbcSchedules {
+  /** One run row to write. */
+  record RunRow(Instant fireAt, ScheduleRun.Outcome outcome, JobId jobId, String note) {}
+
+  private final NamedSql getSchedule;
+  private final NamedSql listSchedules;
+  private final NamedSql insertSchedule;
+  private final NamedSql updateSchedule;
+  private final NamedSql deleteSchedule;
+  private final NamedSql dueSchedules;
+  private final NamedSql nextFireAt;
+  private final NamedSql lockSchedule;
+  private final NamedSql fireSchedule;
+  private final NamedSql insertRun;
+  private final NamedSql listRuns;
+  private final NamedSql pruneRuns;
+  private final Dialect dialect;
+
+  JdbcSchedules(SqlFile sql, Dialect dialect) {
+    this.dialect = dialect;
+    getSchedule = sql.get("getSchedule");
+    listSchedules = sql.get("listSchedules");
+    insertSchedule = sql.get("insertSchedule");
+    updateSchedule = sql.get("updateSchedule");
+    deleteSchedule = sql.get("deleteSchedule");
+    dueSchedules = sql.get("dueSchedules");
+    nextFireAt = sql.get("nextFireAt");
+    lockSchedule = sql.get("lockSchedule");
+    fireSchedule = sql.get("fireSchedule");
+    insertRun = sql.get("insertRun");
+    listRuns = sql.get("listRuns");
+    pruneRuns = sql.get("pruneRuns");
+  }
+
+  Optional<Schedule> get(Connection c, String name) throws SQLException {
+    return getSchedule.query(c, Params.of("name", name), JdbcSchedules::schedule).stream()
+        .findFirst();
+  }
+
+  List<Schedule> list(Connection c, String afterName, int limit) throws SQLException {
+    return listSchedules.query(c, Params.of("afterName", afterName).set("limit", limit),
+        JdbcSchedules::schedule);
+  }
+
+  /** Inserts with version 0; false when the name is taken. */
+  boolean insert(Connection c, Schedule s) throws SQLException {
+    Params p = definition(s).set("lastFireAt", s.lastFireAt()).set("lastJobId", s.lastJobId())
+        .set("createdAt", s.createdAt());
+    try {
+      return insertSchedule.update(c, p) == 1;
+    } catch (SQLException e) {
+      // H2 only: PostgreSQL's ON CONFLICT (name) DO NOTHING inserts 0 rows instead.
+      if (dialect != Dialect.H2 || !dialect.isUniqueViolation(e)) {
+        throw e;
+      }
+      return false;
+    }
+  }
+
+  /** Replaces definition and state if the version is still {@code expectedVersion}. */
+  boolean update(Connection c, Schedule s, long expectedVersion) throws SQLException {
+    return updateSchedule.update(c, definition(s).set("expectedVersion", expectedVersion)) == 1;
+  }
+
+  boolean delete(Connection c, String name) throws SQLException {
+    return deleteSchedule.update(c, Params.of("name", name)) == 1;
+  }
+
+  List<ScheduleDue> due(Connection c, Instant now, int limit) throws SQLException {
+    return dueSchedules.query(c, Params.of("now", now).set("limit", limit),
+        rs -> new ScheduleDue(schedule(rs), state(rs, "last_job_state")));
+  }
+
+  Optional<Instant> nextFireAt(Connection c) throws SQLException {
+    return nextFireAt.query(c, Params.of(), rs -> JobRows.instant(rs, "next_fire_at")).stream()
+        .filter(t -> t != null)
+        .findFirst();
+  }
+
+  /** Locks the schedule's row against deletion for the transaction; false if it does not exist. */
+  boolean lock(Connection c, String name) throws SQLException {
+    return !lockSchedule.query(c, Params.of("name", name), rs -> rs.getString(1)).isEmpty();
+  }
+
+  /**
+   * Records a firing if the version is still {@code expectedVersion}; null {@code lastFireAt} or
+   * {@code lastJobId} keep the stored ones.
+   */
+  boolean fire(Connection c, String name, long expectedVersion, Instant nextFireAt,
+      Instant lastFireAt, JobId lastJobId) throws SQLException {
+    return fireSchedule.update(c, Params.of("name", name)
+        .set("expectedVersion", expectedVersion)
+        .set("nextFireAt", nextFireAt)
+        .set("lastFireAt", lastFireAt)
+        .set("lastJobId", lastJobId)) == 1;
+  }
+
+  /** Inserts run rows in one batch; false when any of them was a run recorded before. */
+  boolean insertRuns(Connection c, String schedule, List<RunRow> runs, Instant recordedAt)
+      throws SQLException {
+    try {
+      int[] counts = insertRun.batch(c, runs.stream()
+          .map(r -> runParams(schedule, r, recordedAt))
+          .toList());
+      for (int n : counts) {
+        if (n != 1) {
+          return false; // PostgreSQL's ON CONFLICT DO NOTHING
+        }
+      }
+      return true;
+    } catch (SQLException e) {
+      if (dialect != Dialect.H2 || !isUniqueViolation(e)) {
+        throw e;
+      }
+      return false;
+    }
+  }
+
+  /** Inserts one run row; false when a run with its key was recorded before. */
+  boolean insertRun(Connection c, String schedule, RunRow run, Instant recordedAt)
+      throws SQLException {
+    try {
+      return insertRun.update(c, runParams(schedule, run, recordedAt)) == 1;
+    } catch (SQLException e) {
+      // H2 fails the statement but keeps the transaction, so the caller may go on.
+      if (dialect != Dialect.H2 || !dialect.isUniqueViolation(e)) {
+        throw e;
+      }
+      return false;
+    }
+  }
+
+  List<ScheduleRun> runs(Connection c, String schedule, int limit) throws SQLException {
+    return listRuns.query(c, Params.of("schedule", schedule).set("limit", limit),
+        rs -> new ScheduleRun(rs.getString("schedule_name"), JobRows.instant(rs, "fire_at"),
+            ScheduleRun.Outcome.valueOf(rs.getString("outcome")), jobId(rs, "job_id"),
+            state(rs, "job_state"), rs.getString("note"), JobRows.instant(rs, "recorded_at")));
+  }
+
+  int pruneRuns(Connection c, Instant before, int limit) throws SQLException {
+    return pruneRuns.update(c, Params.of("before", before).set("limit", limit));
+  }
+
+  private static Params runParams(String schedule, RunRow run, Instant recordedAt) {
+    return Params.of("schedule", schedule)
+        .set("fireAt", run.fireAt())
+        .set("kind", run.outcome() == ScheduleRun.Outcome.MANUAL ? "MANUAL" : "TICK")
+        .set("outcome", run.outcome())
+        .set("jobId", run.jobId())
+        .set("note", run.note() == null ? null
+            : run.note().substring(0, Math.min(run.note().length(),
+                JdbcJobHistory.MAX_MESSAGE_CHARS)))
+        .set("recordedAt", recordedAt);
+  }
+
+  /** The columns {@code insertSchedule} and {@code updateSchedule} share. */
+  private static Params definition(Schedule s) {
+    JobTemplate job = s.job();
+    return Params.of("name", s.name())
+        .set("trigger", s.trigger().text())
+        .set("zone", s.trigger() instanceof CronTrigger cron ? cron.zone().getId() : null)
+        .set("jobType", job.type())
+        .set("jobQueue", job.queue())
+        .set("jobPriority", job.priority())
+        .set("jobPayload", job.payloadJson())
+        .set("jobMaxAttempts", job.maxAttempts())
+        .set("jobRetryPolicy", job.retryPolicyJson())
+        .set("jobTimeoutMs", job.timeout() == null ? null : job.timeout().toMillis())
+        .set("jobTags", TagsJson.encode(job.tags()))
+        .set("misfire", s.misfire().toString())
+        .set("overlap", s.overlap())
+        .set("paused", s.paused())
+        .set("nextFireAt", s.nextFireAt())
+        .set("updatedAt", s.updatedAt());
+  }
+
+  private static Schedule schedule(ResultSet rs) throws SQLException {
+    long timeoutMs = rs.getLong("job_timeout_ms");
+    Duration timeout = rs.wasNull() ? null : Duration.ofMillis(timeoutMs);
+    var job = new JobTemplate(rs.getString("job_type"), rs.getString("job_queue"),
+        rs.getInt("job_priority"), rs.getString("job_payload"), rs.getInt("job_max_attempts"),
+        rs.getString("job_retry_policy"), timeout, TagsJson.decode(rs.getString("job_tags")));
+    return new Schedule(
+        rs.getString("name"),
+        Trigger.parse(rs.getString("trigger"), rs.getString("zone")),
+        job,
+        MisfirePolicy.parse(rs.getString("misfire")),
+        OverlapPolicy.valueOf(rs.getString("overlap")),
+        rs.getBoolean("paused"),
+        JobRows.instant(rs, "next_fire_at"),
+        JobRows.instant(rs, "last_fire_at"),
+        jobId(rs, "last_job_id"),
+        JobRows.instant(rs, "created_at"),
+        JobRows.instant(rs, "updated_at"),
+        rs.getLong("version"));
+  }
+
+  private static JobId jobId(ResultSet rs, String column) throws SQLException {
+    UUID id = rs.getObject(column, UUID.class);
+    return id == null ? null : new JobId(id);
+  }
+
+  private static JobState state(ResultSet rs, String column) throws SQLException {
+    String state = rs.getString(column);
+    return state == null ? null : JobState.valueOf(state);
+  }
+
+  /** A unique violation, also as one entry of a failed batch (H2 reports those chained). */
+  private boolean isUniqueViolation(SQLException e) {
+    if (dialect.isUniqueViolation(e)) {
+      return true;
+    }
+    for (SQLException next = e.getNextException(); next != null; next = next.getNextException()) {
+      if (dialect.isUniqueViolation(next)) {
+        return true;
+      }
+    }
+    return e instanceof BatchUpdateException && e.getCause() instanceof SQLException cause
+        && dialect.isUniqueViolation(cause);
+  }
+}
