@@ -22,6 +22,7 @@ import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobCompletion;
 import io.taskmill.spi.JobCount;
 import io.taskmill.spi.JobQuery;
+import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.Store;
 import java.time.Duration;
@@ -442,6 +443,16 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   public int runSchedules() {
     membership.tryLead();
     return membership.term().map(scheduler::fireDue).orElse(0);
+  }
+
+  /**
+   * Test hook (RELIABILITY R9, dual leadership): this node acts as leader under {@code forged} for
+   * {@code d} whatever the store says: it fires schedules and runs leader duties with that token.
+   * The store must refuse whatever a second leader would get wrong.
+   */
+  public void believeLeader(LeaderTerm forged, Duration d) {
+    membership.believeLeader(forged, d);
+    scheduler.wake();
   }
 
   /** Renews the leases this node holds. */

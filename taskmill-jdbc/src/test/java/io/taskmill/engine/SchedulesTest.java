@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +106,23 @@ class SchedulesTest {
         assertThat(r.jobId()).isEqualTo(jobs.get(0).id());
         assertThat(r.jobState()).isEqualTo(JobState.SUCCEEDED);
       });
+    }
+  }
+
+  @Test
+  void aRunningEngineFiresAnEverySecondScheduleOnEveryTickWithoutDrift() {
+    try (Taskmill tm = builder().schedule(ScheduleDefinition.cron("pulse", "* * * * * *")
+        .job(TYPE, new Step("pulse"))).start()) {
+      Awaitility.await("five ticks run").atMost(Duration.ofSeconds(20))
+          .until(() -> ran.stream().filter("pulse"::equals).count() >= 5);
+      List<Instant> ticks = tm.jobs().list(JobQuery.all(1000)).stream()
+          .filter(j -> "pulse".equals(j.schedule())).map(Job::runAt).sorted().toList();
+      // Every job is due at a whole second, one second after the one before: no tick skipped,
+      // none doubled, no creep from the time each firing actually ran.
+      assertThat(ticks).allSatisfy(t -> assertThat(t.getNano()).isZero());
+      for (int i = 1; i < ticks.size(); i++) {
+        assertThat(Duration.between(ticks.get(i - 1), ticks.get(i))).isEqualTo(Duration.ofSeconds(1));
+      }
     }
   }
 

@@ -1,0 +1,166 @@
+package io.taskmill.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.taskmill.Taskmill;
+import io.taskmill.internal.Engine;
+import io.taskmill.node.Leadership;
+import io.taskmill.schedule.Trigger;
+import io.taskmill.schedule.ScheduleDefinition;
+import io.taskmill.spi.LeaderTerm;
+import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreSettings;
+import io.taskmill.testkit.fault.FaultInjectingStore;
+import io.taskmill.testkit.fault.StoreOp;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * RELIABILITY R9's dual-leader hook, in real time on PostgreSQL: while one node leads, a second
+ * is made to believe it leads too — first under its own name with the current term, then with a
+ * forged copy of the leader's very token. Every-second schedules in several zones still get
+ * exactly one job per tick and no gap: the store's fencing refuses the first impostor, the
+ * schedule's version and the unique tick key refuse the second.
+ */
+@ExtendWith(PgSessionTimeZone.class)
+class PgScheduleLeadersTest {
+  private static final Duration LEASE = Duration.ofSeconds(4);
+  private static final Duration PHASE = Duration.ofSeconds(5);
+  private static final List<ScheduleDefinition> SCHEDULES = List.of(
+      ScheduleDefinition.cron("cron-utc", "* * * * * *").job("r9.tick", new Tick("cron-utc")),
+      ScheduleDefinition.cron("cron-kolkata", "* * * * * *").zone("Asia/Kolkata")
+          .job("r9.tick", new Tick("cron-kolkata")),
+      ScheduleDefinition.cron("cron-new-york-2s", "*/2 * * * * *").zone("America/New_York")
+          .job("r9.tick", new Tick("cron-new-york-2s")),
+      ScheduleDefinition.every("every-1s", Duration.ofSeconds(1)).job("r9.tick", new Tick("every-1s")));
+
+  record Tick(String schedule) {}
+
+  private String schema;
+  private final List<Taskmill> engines = new ArrayList<>();
+  private final List<Store> stores = new ArrayList<>();
+
+  @BeforeEach
+  void createSchema() {
+    schema = PgStores.newSchema();
+  }
+
+  @AfterEach
+  void cleanUp() {
+    engines.forEach(Taskmill::close);
+    stores.forEach(Store::close);
+    PgStores.dropSchema(schema);
+  }
+
+  private Store store() {
+    Store store = new JdbcStoreProvider().open(
+        new StoreSettings(null, null, PgStores.url(schema), PgStores.USER, PgStores.PASSWORD, 4));
+    stores.add(store);
+    return store;
+  }
+
+  private Engine node(String id, Store store) {
+    var builder = Taskmill.builder().store(store).nodeId(id).leaseDuration(LEASE)
+        .queue("default", q -> q.concurrency(8))
+        .handler("r9.tick", Tick.class, (p, ctx) -> {});
+    SCHEDULES.forEach(builder::schedule);
+    Taskmill tm = builder.start();
+    engines.add(tm);
+    return (Engine) tm;
+  }
+
+  @Test
+  void twoNodesBelievingTheyLeadStillFireEachTickExactlyOnce() throws Exception {
+    Engine a = node("a", store());
+    await().atMost(Duration.ofSeconds(10)).until(a.cluster()::isLeader);
+    // Counting b's schedule writes shows the impostor really tried.
+    var bStore = FaultInjectingStore.around(store()).build();
+    Engine b = node("b", bStore);
+    Leadership leader = a.cluster().leader().orElseThrow();
+    await("ticks fire under one leader").atMost(Duration.ofSeconds(10))
+        .until(() -> count("SELECT count(*) FROM tm_job WHERE schedule_name = 'cron-utc'") >= 2);
+
+    long before = bStore.calls(StoreOp.SCHEDULE);
+    b.believeLeader(new LeaderTerm("b", leader.term()), PHASE);
+    awaitPhase();
+    long ownNameCalls = bStore.calls(StoreOp.SCHEDULE) - before;
+
+    before = bStore.calls(StoreOp.SCHEDULE);
+    b.believeLeader(new LeaderTerm(leader.node(), leader.term()), PHASE);
+    awaitPhase();
+    long forgedCalls = bStore.calls(StoreOp.SCHEDULE) - before;
+    // One more tick of every schedule under the true leader alone, so the last ticks of the
+    // dual phase are judged too.
+    Instant end = Instant.now().plusSeconds(2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(end)
+        && count("SELECT count(*) FROM tm_job WHERE schedule_name = 'cron-utc' AND run_at > '"
+            + end + "'") > 0);
+    var triggers = new HashMap<String, Trigger>();
+    for (ScheduleDefinition d : SCHEDULES) {
+      triggers.put(d.name(), a.schedules().get(d.name()).orElseThrow().trigger());
+    }
+    engines.forEach(Taskmill::close);
+    engines.clear();
+
+    var report = new ArrayList<String>();
+    for (ScheduleDefinition d : SCHEDULES) {
+      Map<Instant, Integer> jobsPerTick = jobsPerTick(d.name());
+      Instant first = jobsPerTick.keySet().iterator().next();
+      Instant last = ((TreeMap<Instant, Integer>) jobsPerTick).lastKey();
+      List<Instant> expected = new ArrayList<>(List.of(first));
+      expected.addAll(triggers.get(d.name()).between(first, last, 10_000));
+      report.add(d.name() + ": " + jobsPerTick.size() + " ticks " + first + ".." + last);
+      assertThat(jobsPerTick.keySet()).as("ticks of %s with a job", d.name())
+          .containsExactlyElementsOf(expected);
+      assertThat(jobsPerTick.values()).as("jobs per tick of %s", d.name()).containsOnly(1);
+    }
+    System.out.printf("R9 dual leader: impostor b made %d schedule writes under its own name and"
+        + " %d with the leader's forged token; %s%n", ownNameCalls, forgedCalls, report);
+    assertThat(ownNameCalls).as("b tried under its own name").isPositive();
+    assertThat(forgedCalls).as("b tried with the forged token").isPositive();
+  }
+
+  /** Lets a phase of {@link #PHASE} pass while the ticks keep coming. */
+  private void awaitPhase() {
+    Instant end = Instant.now().plus(PHASE);
+    await().atMost(PHASE.plusSeconds(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> Instant.now().isAfter(end));
+  }
+
+  private Map<Instant, Integer> jobsPerTick(String schedule) throws SQLException {
+    var ticks = new TreeMap<Instant, Integer>();
+    try (Connection c = sql(); var st = c.prepareStatement(
+        "SELECT run_at, count(*) FROM tm_job WHERE schedule_name = ? GROUP BY run_at")) {
+      st.setString(1, schedule);
+      var rs = st.executeQuery();
+      while (rs.next()) {
+        ticks.put(rs.getTimestamp(1).toInstant(), rs.getInt(2));
+      }
+    }
+    return ticks;
+  }
+
+  private Connection sql() throws SQLException {
+    return DriverManager.getConnection(PgStores.url(schema), PgStores.USER, PgStores.PASSWORD);
+  }
+
+  private long count(String query) throws SQLException {
+    try (Connection c = sql(); var rs = c.createStatement().executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
