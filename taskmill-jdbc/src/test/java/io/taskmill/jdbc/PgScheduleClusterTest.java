@@ -7,6 +7,7 @@ import io.taskmill.Taskmill;
 import io.taskmill.internal.Engine;
 import io.taskmill.node.Leadership;
 import io.taskmill.schedule.Trigger;
+import io.taskmill.schedule.MisfirePolicy;
 import io.taskmill.schedule.ScheduleDefinition;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.Store;
@@ -29,14 +30,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * RELIABILITY R9's dual-leader hook, in real time on PostgreSQL: while one node leads, a second
+ * Schedules on PostgreSQL in real time, with nodes that stop and nodes that wrongly believe they
+ * lead.
+ *
+ * <p>RELIABILITY R9's dual-leader hook: while one node leads, a second
  * is made to believe it leads too — first under its own name with the current term, then with a
  * forged copy of the leader's very token. Every-second schedules in several zones still get
  * exactly one job per tick and no gap: the store's fencing refuses the first impostor, the
  * schedule's version and the unique tick key refuse the second.
+ *
+ * <p>R10: after every node was stopped, each misfire policy catches up exactly as it promises.
  */
 @ExtendWith(PgSessionTimeZone.class)
-class PgScheduleLeadersTest {
+class PgScheduleClusterTest {
   private static final Duration LEASE = Duration.ofSeconds(4);
   private static final Duration PHASE = Duration.ofSeconds(5);
   private static final List<ScheduleDefinition> SCHEDULES = List.of(
@@ -73,10 +79,16 @@ class PgScheduleLeadersTest {
   }
 
   private Engine node(String id, Store store) {
+    return node(id, store, SCHEDULES, Duration.ofMinutes(1));
+  }
+
+  private Engine node(String id, Store store, List<ScheduleDefinition> schedules,
+      Duration misfireThreshold) {
     var builder = Taskmill.builder().store(store).nodeId(id).leaseDuration(LEASE)
+        .misfireThreshold(misfireThreshold)
         .queue("default", q -> q.concurrency(8))
         .handler("r9.tick", Tick.class, (p, ctx) -> {});
-    SCHEDULES.forEach(builder::schedule);
+    schedules.forEach(builder::schedule);
     Taskmill tm = builder.start();
     engines.add(tm);
     return (Engine) tm;
@@ -131,6 +143,60 @@ class PgScheduleLeadersTest {
         + " %d with the leader's forged token; %s%n", ownNameCalls, forgedCalls, report);
     assertThat(ownNameCalls).as("b tried under its own name").isPositive();
     assertThat(forgedCalls).as("b tried with the forged token").isPositive();
+  }
+
+  @Test
+  void afterEveryNodeStoppedEachMisfirePolicyCatchesUpExactlyAsPromised() throws Exception {
+    Duration threshold = Duration.ofSeconds(1);
+    var policies = Map.of("skip", MisfirePolicy.skip(), "once", MisfirePolicy.fireOnce(),
+        "three", MisfirePolicy.fireAll(3), "all", MisfirePolicy.fireAll(100));
+    var schedules = policies.entrySet().stream().map(e -> ScheduleDefinition
+        .cron(e.getKey(), "* * * * * *").job("r9.tick", new Tick(e.getKey()))
+        .misfire(e.getValue())).toList();
+    Store store = store();
+    Engine first = node("a", store, schedules, threshold);
+    await("ticks fire").atMost(Duration.ofSeconds(10))
+        .until(() -> count("SELECT count(*) FROM tm_job WHERE schedule_name = 'skip'") >= 2);
+    first.close();
+    engines.remove(first);
+    // The whole cluster is down for 6 s: six ticks of each schedule pass with nobody to fire them.
+    Instant stoppedAt = Instant.now();
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+        .until(() -> Duration.between(stoppedAt, Instant.now()).toSeconds() >= 6);
+    Engine second = node("b", store, schedules, threshold);
+    await("ticks fire again").atMost(Duration.ofSeconds(15)).until(() -> count(
+        "SELECT count(*) FROM tm_job WHERE schedule_name = 'skip' AND created_at > '"
+            + stoppedAt.plusSeconds(6) + "'") >= 2);
+    second.close();
+    engines.remove(second);
+
+    var caughtUp = new TreeMap<String, Long>();
+    var missed = new TreeMap<String, Long>();
+    for (String name : policies.keySet()) {
+      // A catch-up job was created later than the threshold after its tick; an on-time one not.
+      caughtUp.put(name, count("SELECT count(*) FROM tm_job WHERE schedule_name = '" + name
+          + "' AND created_at - run_at > interval '" + threshold.toMillis() + " milliseconds'"));
+      missed.put(name, count("SELECT count(*) FROM tm_schedule_run WHERE schedule_name = '"
+          + name + "' AND outcome = 'MISSED'"));
+      assertThat(jobsPerTick(name).values()).as("jobs per tick of %s", name).containsOnly(1);
+    }
+    // The ticks nobody fired on time: from the last before the stop to the first after the start.
+    long lastBefore = count("SELECT extract(epoch FROM max(run_at)) FROM tm_job WHERE "
+        + "schedule_name = 'all' AND created_at < '" + stoppedAt + "'");
+    long firstLate = count("SELECT extract(epoch FROM min(run_at)) FROM tm_job WHERE "
+        + "schedule_name = 'all' AND created_at > '" + stoppedAt + "' AND created_at - run_at "
+        + "<= interval '" + threshold.toMillis() + " milliseconds'");
+    long late = caughtUp.get("all");
+    System.out.printf("R10 threshold %d ms, cluster down about 6 s: catch-up jobs %s, MISSED "
+        + "records %s; ticks between the last fired before the stop and the first on time after "
+        + "it: %d%n", threshold.toMillis(), caughtUp, missed, firstLate - lastBefore - 1);
+    assertThat(late).as("FIRE_ALL(100) fires every late tick").isEqualTo(firstLate - lastBefore - 1)
+        .isGreaterThanOrEqualTo(4);
+    assertThat(caughtUp.get("skip")).isZero();
+    assertThat(caughtUp.get("once")).isEqualTo(1);
+    assertThat(caughtUp.get("three")).isEqualTo(3);
+    assertThat(missed).containsEntry("skip", 1L).containsEntry("once", 1L)
+        .containsEntry("three", 1L).containsEntry("all", 0L);
   }
 
   /** Lets a phase of {@link #PHASE} pass while the ticks keep coming. */
