@@ -2,6 +2,7 @@ package io.taskmill.cluster;
 
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
+import io.taskmill.schedule.ScheduleDefinition;
 import java.time.Duration;
 import java.util.Map;
 
@@ -43,6 +44,15 @@ public final class ClusterNode {
         .queue(TaskmillBuilder.DEFAULT_QUEUE, q -> q.concurrency(Integer.parseInt(a.get("concurrency"))));
     for (String type : a.get("types").split(",")) {
       builder.handler(type, Work.class, Work.handler(ledger, node));
+    }
+    if (a.containsKey("schedules")) {
+      for (String declared : a.get("schedules").split(";")) {
+        String[] f = declared.split("\\|");
+        var definition = f[1].equals("every")
+            ? ScheduleDefinition.every(f[0], Duration.parse(f[2]))
+            : ScheduleDefinition.cron(f[0], f[2]).zone(f[3]);
+        builder.schedule(definition.job(Work.TYPE, new Work(-1, 0)));
+      }
     }
     Taskmill tm = builder.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
