@@ -106,13 +106,17 @@ final class Scheduler {
     List<ScheduleDue> due = store.scheduleDue(now, DUE_BATCH);
     boolean waiting = false;
     boolean refused = false;
+    boolean fired = false;
     for (ScheduleDue d : due) {
       int r = fire(leader, d, now);
       waiting |= r == WAITS;
       refused |= r == REFUSED;
+      fired |= r >= 0;
     }
     if (due.size() == DUE_BATCH) {
-      return Duration.ZERO;
+      // More may be due behind this batch; a batch where nothing moved (all waiting or refused)
+      // would come back unchanged, so that one waits a little instead of spinning.
+      return fired ? Duration.ZERO : WAITING_POLL;
     }
     Optional<Instant> next = store.scheduleNextFireAt();
     if (next.isEmpty()) {
@@ -134,9 +138,17 @@ final class Scheduler {
   int fireDue(LeaderTerm leader) {
     Instant now = cfg.clock().instant();
     int jobs = 0;
-    for (ScheduleDue d : store.scheduleDue(now, DUE_BATCH)) {
-      jobs += Math.max(0, fire(leader, d, now));
-    }
+    List<ScheduleDue> due;
+    boolean fired;
+    do {
+      due = store.scheduleDue(now, DUE_BATCH);
+      fired = false;
+      for (ScheduleDue d : due) {
+        int r = fire(leader, d, now);
+        jobs += Math.max(0, r);
+        fired |= r >= 0;
+      }
+    } while (due.size() == DUE_BATCH && fired);
     return jobs;
   }
 
