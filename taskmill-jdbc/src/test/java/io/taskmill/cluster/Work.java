@@ -39,6 +39,10 @@ record Work(int n, int sleepMs) {
           }
           Thread.sleep(STEP_MS);
         }
+        // A process frozen during its last step has no step left to notice the loss in.
+        if (!ctx.isLeaseValid()) {
+          throw leaseLost(ledger, node, ctx);
+        }
       } catch (InterruptedException e) {
         if (!ctx.isLeaseValid()) {
           throw leaseLost(ledger, node, ctx);

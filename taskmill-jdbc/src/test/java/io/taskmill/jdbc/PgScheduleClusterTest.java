@@ -15,7 +15,6 @@ import io.taskmill.spi.StoreSettings;
 import io.taskmill.testkit.fault.FaultInjectingStore;
 import io.taskmill.testkit.fault.StoreOp;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -220,13 +219,10 @@ class PgScheduleClusterTest {
   }
 
   private Connection sql() throws SQLException {
-    return DriverManager.getConnection(PgStores.url(schema), PgStores.USER, PgStores.PASSWORD);
+    return PgStores.connect(PgStores.url(schema));
   }
 
   private long count(String query) throws SQLException {
-    try (Connection c = sql(); var rs = c.createStatement().executeQuery(query)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return PgStores.count(schema, query);
   }
 }

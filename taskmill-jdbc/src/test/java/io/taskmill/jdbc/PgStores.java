@@ -76,6 +76,14 @@ public final class PgStores {
     return DriverManager.getConnection(url, USER, PASSWORD);
   }
 
+  /** The single number a query on {@code schema} answers, e.g. a {@code count(*)}. */
+  static long count(String schema, String query) throws SQLException {
+    try (Connection c = connect(url(schema)); var rs = c.createStatement().executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   private static void execute(String sql) {
     try (Connection c = connect(BASE_URL); var st = c.createStatement()) {
       st.execute(sql);

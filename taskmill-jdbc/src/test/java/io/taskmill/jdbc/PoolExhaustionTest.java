@@ -13,7 +13,6 @@ import io.taskmill.spi.NewJob;
 import io.taskmill.spi.StoreSettings;
 import io.taskmill.testkit.store.TestJobs;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,14 +101,11 @@ class PoolExhaustionTest {
   }
 
   private Connection sql() throws SQLException {
-    return DriverManager.getConnection(PgStores.url(schema), PgStores.USER, PgStores.PASSWORD);
+    return PgStores.connect(PgStores.url(schema));
   }
 
   private long count(String query) throws SQLException {
-    try (Connection c = sql(); var rs = c.createStatement().executeQuery(query)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return PgStores.count(schema, query);
   }
 
   @Test
