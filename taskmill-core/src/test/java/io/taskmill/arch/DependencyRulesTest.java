@@ -52,4 +52,17 @@ class DependencyRulesTest {
         .orShould().callMethod(java.lang.System.class, "currentTimeMillis")
         .check(CORE);
   }
+
+  /**
+   * API keys and audit entries are plain data and pure functions: the JDK only, and no clock read
+   * (times come from the engine's clock through parameters).
+   */
+  @Test
+  void accessDependsOnTheJdkOnlyAndReadsNoClock() {
+    noClasses().that().resideInAPackage("io.taskmill.access..")
+        .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.taskmill.access..")
+        .orShould().callMethod(java.time.Instant.class, "now")
+        .orShould().callMethod(java.lang.System.class, "currentTimeMillis")
+        .check(CORE);
+  }
 }
