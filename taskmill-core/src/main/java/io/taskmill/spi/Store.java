@@ -2,6 +2,9 @@ package io.taskmill.spi;
 
 import io.taskmill.CancelResult;
 import io.taskmill.JobId;
+import io.taskmill.access.ApiKey;
+import io.taskmill.access.AuditEntry;
+import io.taskmill.access.AuditQuery;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobLogLine;
@@ -38,7 +41,8 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <p>Methods are grouped noun-first ({@code job…}, {@code queue…}, {@code lock…}, {@code node…},
- * {@code leader…}) so they sort together.
+ * {@code leader…}, {@code schedule…}, {@code apiKey…}, {@code audit…}) so they sort
+ * together.
  */
 public interface Store extends AutoCloseable {
 
@@ -276,6 +280,45 @@ public interface Store extends AutoCloseable {
    * it is pruned.
    */
   int scheduleRunPrune(LeaderTerm leader, Instant now, Instant before, int limit);
+
+  // --- API keys and the audit trail ---
+
+  /**
+   * Stores a new key; false (and nothing written) when its id or its secret's hash is taken, as
+   * decided by the table's unique constraints. Nothing but the hash of the secret is stored.
+   */
+  boolean apiKeyInsert(ApiKey key);
+
+  /**
+   * The key whose secret hashes to {@code secretHash}, revoked or not (the caller checks {@link
+   * ApiKey#active()}), found through a unique index in one lookup.
+   */
+  Optional<ApiKey> apiKeyByHash(String secretHash);
+
+  /** The key with this id, revoked or not. */
+  Optional<ApiKey> apiKeyGet(String id);
+
+  /** Every key, revoked ones included, newest first (then by id). */
+  List<ApiKey> apiKeyList();
+
+  /**
+   * Revokes a key at {@code now}, for good; false when no key has this id or it was revoked
+   * already (the first revocation time stays).
+   */
+  boolean apiKeyRevoke(String id, Instant now);
+
+  /** How many keys are active (not revoked); 0 tells a server it must create the first one. */
+  int apiKeyCount();
+
+  /**
+   * Appends an entry to the audit trail and returns its seq, which is greater than the seq of
+   * every entry appended before this call began; the entry's own seq is ignored. Entries are never
+   * changed or deleted afterwards (on PostgreSQL the table refuses it).
+   */
+  long auditAppend(AuditEntry entry);
+
+  /** Audit entries matching the query, highest seq (newest) first, below its cursor. */
+  List<AuditEntry> auditList(AuditQuery query);
 
   /**
    * Calls {@code queueReady} with a queue name when another process may have made jobs ready in it,

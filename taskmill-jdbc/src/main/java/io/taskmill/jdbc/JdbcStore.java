@@ -2,6 +2,9 @@ package io.taskmill.jdbc;
 
 import io.taskmill.CancelResult;
 import io.taskmill.JobId;
+import io.taskmill.access.ApiKey;
+import io.taskmill.access.AuditEntry;
+import io.taskmill.access.AuditQuery;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobLogLine;
@@ -80,6 +83,8 @@ public final class JdbcStore implements Store {
   private final JdbcLocks locks;
   private final JdbcLimits limits;
   private final JdbcSchedules schedules;
+  private final JdbcApiKeys apiKeys;
+  private final JdbcAudit audit;
   private final JobInserter inserter;
   private final TickWriter ticks;
   private final JobCompleter completer;
@@ -103,6 +108,8 @@ public final class JdbcStore implements Store {
     this.locks = new JdbcLocks(SqlFile.load(dialect, "locks"), dialect);
     this.limits = new JdbcLimits(SqlFile.load(dialect, "limits"));
     this.schedules = new JdbcSchedules(SqlFile.load(dialect, "schedules"), dialect);
+    this.apiKeys = new JdbcApiKeys(SqlFile.load(dialect, "api_keys"), dialect);
+    this.audit = new JdbcAudit(SqlFile.load(dialect, "audit"));
     this.inserter = new JobInserter(jobs, history, dialect);
     this.ticks = new TickWriter(schedules, inserter);
     this.completer = new JobCompleter(jobs, history);
@@ -570,6 +577,46 @@ public final class JdbcStore implements Store {
   public int scheduleRunPrune(LeaderTerm leader, Instant now, Instant before, int limit) {
     return db.write("scheduleRunPrune", c -> cluster.holdsTerm(c, leader, now)
         ? schedules.pruneRuns(c, before, limit) : 0);
+  }
+
+  @Override
+  public boolean apiKeyInsert(ApiKey key) {
+    return db.write("apiKeyInsert", c -> apiKeys.insert(c, key));
+  }
+
+  @Override
+  public Optional<ApiKey> apiKeyByHash(String secretHash) {
+    return db.read("apiKeyByHash", c -> apiKeys.byHash(c, secretHash));
+  }
+
+  @Override
+  public Optional<ApiKey> apiKeyGet(String id) {
+    return db.read("apiKeyGet", c -> apiKeys.get(c, id));
+  }
+
+  @Override
+  public List<ApiKey> apiKeyList() {
+    return db.read("apiKeyList", apiKeys::list);
+  }
+
+  @Override
+  public boolean apiKeyRevoke(String id, Instant now) {
+    return db.write("apiKeyRevoke", c -> apiKeys.revoke(c, id, now));
+  }
+
+  @Override
+  public int apiKeyCount() {
+    return db.read("apiKeyCount", apiKeys::countActive);
+  }
+
+  @Override
+  public long auditAppend(AuditEntry entry) {
+    return db.write("auditAppend", c -> audit.append(c, entry));
+  }
+
+  @Override
+  public List<AuditEntry> auditList(AuditQuery query) {
+    return db.read("auditList", c -> audit.list(c, query));
   }
 
   /**

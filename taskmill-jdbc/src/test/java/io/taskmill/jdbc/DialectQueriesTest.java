@@ -38,6 +38,8 @@ class DialectQueriesTest {
       new JdbcLocks(SqlFile.load(dialect, "locks"), dialect);
       new JdbcLimits(SqlFile.load(dialect, "limits"));
       new JdbcSchedules(SqlFile.load(dialect, "schedules"), dialect);
+      new JdbcApiKeys(SqlFile.load(dialect, "api_keys"), dialect);
+      new JdbcAudit(SqlFile.load(dialect, "audit"));
     }
   }
 

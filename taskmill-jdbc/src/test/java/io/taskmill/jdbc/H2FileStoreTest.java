@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskmill.JobId;
+import io.taskmill.access.ApiKeys;
+import io.taskmill.access.Role;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.Store;
@@ -91,8 +93,9 @@ class H2FileStoreTest {
         }
       }
       assertThat(tables).containsExactly(
-          "TM_JOB", "TM_JOB_EVENT", "TM_JOB_LOG", "TM_LEADER", "TM_LOCK", "TM_NODE", "TM_QUEUE",
-          "TM_RATE_WINDOW", "TM_SCHEDULE", "TM_SCHEDULE_RUN", "tm_schema_history");
+          "TM_API_KEY", "TM_AUDIT", "TM_JOB", "TM_JOB_EVENT", "TM_JOB_LOG", "TM_LEADER",
+          "TM_LOCK", "TM_NODE", "TM_QUEUE", "TM_RATE_WINDOW", "TM_SCHEDULE", "TM_SCHEDULE_RUN",
+          "tm_schema_history");
 
       var versions = new ArrayList<String>();
       try (var rs = c.createStatement().executeQuery(
@@ -103,7 +106,7 @@ class H2FileStoreTest {
           versions.add(rs.getString(1));
         }
       }
-      assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+      assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "10");
 
       var indexes = new ArrayList<String>();
       try (var rs = c.createStatement().executeQuery(
@@ -145,6 +148,26 @@ class H2FileStoreTest {
       }
       c.createStatement().executeUpdate(insert.formatted("RUNNING", "'n'", "CURRENT_TIMESTAMP",
           "NULL"));
+    }
+  }
+
+  @Test
+  void theKeyTableTakesOnlyHashesOfSecrets() throws Exception {
+    H2Stores.file(dataDir).close();
+    String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("taskmill");
+    String secret = ApiKeys.generate("x", Role.ADMIN, TestJobs.T0, "test").secret();
+    String insert = "INSERT INTO tm_api_key (id, name, role, secret_hash, created_at, created_by) "
+        + "VALUES ('%s', 'x', '%s', '%s', CURRENT_TIMESTAMP, 'test')";
+    try (var c = DriverManager.getConnection(url)) {
+      for (String bad : List.of(
+          insert.formatted("aaaaaaaaaaaa", "ADMIN", secret),
+          insert.formatted("aaaaaaaaaaaa", "ADMIN", ApiKeys.hash(secret).toUpperCase()),
+          insert.formatted("aaaaaaaaaaaa", "ROOT", ApiKeys.hash(secret)))) {
+        assertThatThrownBy(() -> c.createStatement().executeUpdate(bad))
+            .as(bad).hasMessageContaining("Check constraint");
+      }
+      c.createStatement().executeUpdate(
+          insert.formatted("aaaaaaaaaaaa", "ADMIN", ApiKeys.hash(secret)));
     }
   }
 }

@@ -2,6 +2,9 @@ package io.taskmill.testkit.fault;
 
 import io.taskmill.CancelResult;
 import io.taskmill.JobId;
+import io.taskmill.access.ApiKey;
+import io.taskmill.access.AuditEntry;
+import io.taskmill.access.AuditQuery;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
 import io.taskmill.node.Leadership;
@@ -474,6 +477,46 @@ public final class FaultInjectingStore implements Store {
   @Override
   public int scheduleRunPrune(LeaderTerm leader, Instant now, Instant before, int limit) {
     return call(StoreOp.SCHEDULE, () -> delegate.scheduleRunPrune(leader, now, before, limit));
+  }
+
+  @Override
+  public boolean apiKeyInsert(ApiKey key) {
+    return call(StoreOp.API_KEY, () -> delegate.apiKeyInsert(key));
+  }
+
+  @Override
+  public Optional<ApiKey> apiKeyByHash(String secretHash) {
+    return call(StoreOp.API_KEY, () -> delegate.apiKeyByHash(secretHash));
+  }
+
+  @Override
+  public Optional<ApiKey> apiKeyGet(String id) {
+    return call(StoreOp.API_KEY, () -> delegate.apiKeyGet(id));
+  }
+
+  @Override
+  public List<ApiKey> apiKeyList() {
+    return call(StoreOp.API_KEY, delegate::apiKeyList);
+  }
+
+  @Override
+  public boolean apiKeyRevoke(String id, Instant now) {
+    return call(StoreOp.API_KEY, () -> delegate.apiKeyRevoke(id, now));
+  }
+
+  @Override
+  public int apiKeyCount() {
+    return call(StoreOp.API_KEY, delegate::apiKeyCount);
+  }
+
+  @Override
+  public long auditAppend(AuditEntry entry) {
+    return call(StoreOp.AUDIT, () -> delegate.auditAppend(entry));
+  }
+
+  @Override
+  public List<AuditEntry> auditList(AuditQuery query) {
+    return call(StoreOp.AUDIT, () -> delegate.auditList(query));
   }
 
   /** Not disturbed: push wake-ups are best effort already, and polling covers them. */

@@ -41,5 +41,9 @@ public enum StoreOp {
    * Every {@code schedule…} method: definitions, the leader's firing, manual triggers, history
    * and its pruning.
    */
-  SCHEDULE
+  SCHEDULE,
+  /** Every {@code apiKey…} method: a server authenticating requests and managing keys. */
+  API_KEY,
+  /** {@code auditAppend} and {@code auditList}: the audit trail. */
+  AUDIT
 }

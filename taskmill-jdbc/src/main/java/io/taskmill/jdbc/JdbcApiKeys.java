@@ -1,0 +1,88 @@
+package io.taskmill.jdbc;
+
+import io.taskmill.access.ApiKey;
+import io.taskmill.access.Role;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@code tm_api_key} table: binds, runs and maps the queries of {@code api_keys.sql}. */
+final class JdbcApiKeys {
+  private final NamedSql insertApiKey;
+  private final NamedSql getApiKey;
+  private final NamedSql apiKeyByHash;
+  private final NamedSql listApiKeys;
+  private final NamedSql revokeApiKey;
+  private final NamedSql countActiveApiKeys;
+  private final Dialect dialect;
+
+  JdbcApiKeys(SqlFile sql, Dialect dialect) {
+    this.dialect = dialect;
+    insertApiKey = sql.get("insertApiKey");
+    getApiKey = sql.get("getApiKey");
+    apiKeyByHash = sql.get("apiKeyByHash");
+    listApiKeys = sql.get("listApiKeys");
+    revokeApiKey = sql.get("revokeApiKey");
+    countActiveApiKeys = sql.get("countActiveApiKeys");
+  }
+
+  /** Inserts a key; false when its id or hash is taken. */
+  boolean insert(Connection c, ApiKey key) throws SQLException {
+    Params p = Params.of("id", key.id())
+        .set("name", key.name())
+        .set("role", key.role())
+        .set("secretHash", key.secretHash())
+        .set("createdAt", key.createdAt())
+        .set("revokedAt", key.revokedAt())
+        .set("createdBy", key.createdBy());
+    try {
+      return insertApiKey.update(c, p) == 1;
+    } catch (SQLException e) {
+      // H2 only: PostgreSQL's ON CONFLICT DO NOTHING inserts 0 rows instead.
+      if (dialect != Dialect.H2 || !dialect.isUniqueViolation(e)) {
+        throw e;
+      }
+      return false;
+    }
+  }
+
+  Optional<ApiKey> get(Connection c, String id) throws SQLException {
+    return first(getApiKey.query(c, Params.of("id", id), JdbcApiKeys::apiKey));
+  }
+
+  Optional<ApiKey> byHash(Connection c, String secretHash) throws SQLException {
+    return first(
+        apiKeyByHash.query(c, Params.of("secretHash", secretHash), JdbcApiKeys::apiKey));
+  }
+
+  List<ApiKey> list(Connection c) throws SQLException {
+    return listApiKeys.query(c, Params.of(), JdbcApiKeys::apiKey);
+  }
+
+  /** Revokes an active key; false when unknown or revoked already. */
+  boolean revoke(Connection c, String id, Instant now) throws SQLException {
+    return revokeApiKey.update(c, Params.of("id", id).set("now", now)) == 1;
+  }
+
+  int countActive(Connection c) throws SQLException {
+    return countActiveApiKeys.query(c, Params.of(), rs -> rs.getInt("active")).getFirst();
+  }
+
+  private static Optional<ApiKey> first(List<ApiKey> rows) {
+    return rows.stream().findFirst();
+  }
+
+  private static ApiKey apiKey(ResultSet rs) throws SQLException {
+    return new ApiKey(
+        rs.getString("id"),
+        rs.getString("name"),
+        Role.valueOf(rs.getString("role")),
+        rs.getString("secret_hash"),
+        JobRows.instant(rs, "created_at"),
+        JobRows.instant(rs, "revoked_at"),
+        rs.getString("created_by"));
+  }
+}

@@ -1,0 +1,36 @@
+-- Queries on tm_api_key for PostgreSQL. Only secret hashes ever pass through here.
+
+-- name: insertApiKey
+-- A taken id or hash inserts nothing (row count 0): ON CONFLICT without a target covers both
+-- unique constraints, and an error would abort the transaction.
+INSERT INTO tm_api_key (id, name, role, secret_hash, created_at, revoked_at, created_by)
+VALUES (:id, :name, :role, :secretHash, :createdAt, :revokedAt, :createdBy)
+ON CONFLICT DO NOTHING
+
+-- name: getApiKey
+SELECT *
+FROM tm_api_key
+WHERE id = :id
+
+-- name: apiKeyByHash
+-- tm_api_key_secret_hash_uq: one index lookup per authenticated request.
+SELECT *
+FROM tm_api_key
+WHERE secret_hash = :secretHash
+
+-- name: listApiKeys
+-- Newest first; ids are random, so they only break ties.
+SELECT *
+FROM tm_api_key
+ORDER BY created_at DESC, id
+
+-- name: revokeApiKey
+-- Guarded: a second revocation matches nothing and the first time stays.
+UPDATE tm_api_key
+SET revoked_at = :now
+WHERE id = :id AND revoked_at IS NULL
+
+-- name: countActiveApiKeys
+SELECT COUNT(*) AS active
+FROM tm_api_key
+WHERE revoked_at IS NULL
