@@ -39,7 +39,7 @@ final class JdbcJobs {
       String lastError,
       Instant finishedAt,
       Instant retryAt,
-      int logCount,
+      Integer logCount,
       Instant at) {}
 
   private final NamedSql insertJob;

@@ -15,13 +15,16 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
  * Applies attempt outcomes inside the caller's transaction: one guarded update per completion in a
- * batch, then the events and log lines of all of them in two more batches. On PostgreSQL each of
+ * batch, then the events and log lines of all of them in two more batches. Rows are read first
+ * only for completions that carry log lines, and afterwards only for the ones refused. On PostgreSQL each of
  * the three is one set-based statement instead (see {@link JdbcJobs#completeAttempts}).
  */
 final class JobCompleter {
@@ -36,60 +39,98 @@ final class JobCompleter {
   }
 
   /** The log lines one completion stores and the job's log count afterwards. */
-  record LogPlan(List<JobLogLine> lines, int logCount) {}
+  record LogPlan(List<JobLogLine> lines, Integer logCount) {}
 
   List<Boolean> completeMany(Connection c, List<JobCompletion> completions) throws SQLException {
-    var ids = new LinkedHashSet<JobId>();
-    completions.forEach(done -> ids.add(done.id()));
-    // Locking first makes the states read here the states the guarded updates meet.
-    var current = new HashMap<JobId, JobState>();
+    // Log counts bound the lines a job keeps, so only completions that carry lines read them, and
+    // lock those rows first so the count read is the count the update meets. The rest go straight
+    // to the guarded update: reading and locking every row first cost as much as the update.
+    var withLogs = new LinkedHashSet<JobId>();
+    completions.forEach(done -> {
+      if (!done.logs().isEmpty()) {
+        withLogs.add(done.id());
+      }
+    });
     var logCounts = new HashMap<JobId, Integer>();
-    for (CompletionTarget t : jobs.lockCompletionTargets(c, ids)) {
-      current.put(t.id(), t.state());
-      logCounts.put(t.id(), t.logCount());
-    }
-
-    // Completions of unknown jobs have no row to update and no history to append to.
-    var known = new ArrayList<Integer>();
-    var plans = new ArrayList<LogPlan>();
-    var writes = new ArrayList<OutcomeWrite>();
-    for (int i = 0; i < completions.size(); i++) {
-      JobCompletion done = completions.get(i);
-      if (current.containsKey(done.id())) {
-        LogPlan plan = planLogs(logCounts.get(done.id()), done);
-        known.add(i);
-        plans.add(plan);
-        writes.add(write(done, plan.logCount()));
+    if (!withLogs.isEmpty()) {
+      for (CompletionTarget t : jobs.lockCompletionTargets(c, withLogs)) {
+        logCounts.put(t.id(), t.logCount());
       }
     }
-    int[] counts = jobs.completeAttempts(c, writes);
 
+    // Sent in id order (stable, so one job's completions keep theirs): rows are locked in id
+    // order, and concurrent multi-row writers queue up instead of deadlocking.
+    var sent = new ArrayList<Integer>();
+    var plans = new LogPlan[completions.size()];
+    for (int i = 0; i < completions.size(); i++) {
+      JobCompletion done = completions.get(i);
+      if (done.logs().isEmpty()) {
+        plans[i] = new LogPlan(List.of(), null);
+      } else if (logCounts.containsKey(done.id())) {
+        plans[i] = planLogs(logCounts.get(done.id()), done);
+      } else {
+        continue; // no such job: nothing to update and no history to append to
+      }
+      sent.add(i);
+    }
+    sent.sort(Comparator.comparing(i -> completions.get(i).id().value()));
+    int[] counts = jobs.completeAttempts(c, sent.stream()
+        .map(i -> write(completions.get(i), plans[i].logCount()))
+        .toList());
     var applied = new Boolean[completions.size()];
     Arrays.fill(applied, false);
+    var missed = new LinkedHashSet<JobId>();
+    var appliedLater = new HashSet<JobId>();
+    for (int k = 0; k < sent.size(); k++) {
+      JobId id = completions.get(sent.get(k)).id();
+      if (counts[k] == 1) {
+        applied[sent.get(k)] = true;
+        appliedLater.add(id);
+      } else {
+        missed.add(id);
+      }
+    }
+    // The states the refused completions met: locked now, after this transaction's own updates.
+    var after = new HashMap<JobId, JobState>();
+    if (!missed.isEmpty()) {
+      for (CompletionTarget t : jobs.lockCompletionTargets(c, missed)) {
+        after.put(t.id(), t.state());
+      }
+    }
+
+    var current = new HashMap<JobId, JobState>();
     var transitions = new ArrayList<Transition>();
     var logs = new ArrayList<LogRow>();
-    var appliedHere = new java.util.HashSet<String>();
-    for (int k = 0; k < known.size(); k++) {
-      JobCompletion done = completions.get(known.get(k));
+    var appliedHere = new HashSet<String>();
+    for (int i = 0; i < completions.size(); i++) {
+      JobCompletion done = completions.get(i);
       Outcome outcome = done.outcome();
       String error = outcome.error() == null ? null : outcome.error().headline();
-      if (counts[k] == 1) {
-        applied[known.get(k)] = true;
+      if (applied[i]) {
         appliedHere.add(attemptKey(done));
         current.put(done.id(), outcome.nextState());
         transitions.add(new Transition(done.id(), done.at(), JobState.RUNNING,
             outcome.nextState(), done.node(), error, message(outcome)));
-        plans.get(k).lines().forEach(line -> logs.add(new LogRow(done.id(), line)));
-      } else if (outcome.nextState() == current.get(done.id())
+        plans[i].lines().forEach(line -> logs.add(new LogRow(done.id(), line)));
+        continue;
+      }
+      // The state this completion met: an earlier one's outcome, RUNNING before a later one that
+      // applied, or else the row as it is (no row: an unknown job, which has no history).
+      JobState met = current.containsKey(done.id()) ? current.get(done.id())
+          : appliedLater.contains(done.id()) ? JobState.RUNNING
+          : after.get(done.id());
+      if (met == null || plans[i] == null) {
+        continue;
+      }
+      if (outcome.nextState() == met
           && (appliedHere.contains(attemptKey(done))
               || history.outcomeRecorded(c, done.id(), done.attempt(), done.node(),
                   outcome.nextState()))) {
         // The same attempt's outcome again: a write retried after its reply was lost. It is
         // applied already; saying so keeps the history and the node's log from crying "lease lost".
-        applied[known.get(k)] = true;
+        applied[i] = true;
       } else {
-        JobState now = current.get(done.id());
-        transitions.add(new Transition(done.id(), done.at(), now, now, done.node(), error,
+        transitions.add(new Transition(done.id(), done.at(), met, met, done.node(), error,
             "late completion of attempt " + done.attempt() + " from node " + done.node()
                 + " ignored: lease lost"));
       }
@@ -103,7 +144,8 @@ final class JobCompleter {
     return done.id() + "/" + done.attempt() + "/" + done.node();
   }
 
-  private static OutcomeWrite write(JobCompletion done, int logCount) {
+  /** {@code logCount} null keeps the row's count: the completion stores no lines. */
+  private static OutcomeWrite write(JobCompletion done, Integer logCount) {
     Outcome outcome = done.outcome();
     JobState to = outcome.nextState();
     return new OutcomeWrite(

@@ -104,7 +104,7 @@ FOR UPDATE
 UPDATE tm_job
 SET state = :toState, result = :result, last_error = :lastError, finished_at = :finishedAt,
     run_at = COALESCE(:retryAt, run_at), lease_owner = NULL, lease_expires_at = NULL,
-    log_count = :logCount, updated_at = :at, version = version + 1
+    log_count = COALESCE(:logCount, log_count), updated_at = :at, version = version + 1
 WHERE id = :id AND state = 'RUNNING' AND lease_epoch = :leaseEpoch
 
 -- name: renewLease

@@ -113,7 +113,7 @@ UPDATE tm_job AS j
 SET state = u.to_state, result = u.result, last_error = u.last_error,
     finished_at = CAST(u.finished_at AS timestamptz),
     run_at = COALESCE(CAST(u.retry_at AS timestamptz), j.run_at), lease_owner = NULL,
-    lease_expires_at = NULL, log_count = u.log_count, updated_at = CAST(u.at AS timestamptz),
+    lease_expires_at = NULL, log_count = COALESCE(u.log_count, j.log_count), updated_at = CAST(u.at AS timestamptz),
     version = j.version + 1
 FROM unnest(CAST(:ids AS uuid[]), CAST(:leaseEpochs AS bigint[]), CAST(:toStates AS varchar[]),
             CAST(:results AS varchar[]), CAST(:lastErrors AS varchar[]),
