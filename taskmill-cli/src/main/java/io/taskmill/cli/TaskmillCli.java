@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = "Taskmill: durable background jobs for the JVM.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {ServerCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Run 'taskmill help COMMAND' for a command's options."})
 public final class TaskmillCli implements Runnable {
   /** Exit code when a command ran but its outcome was not what was expected. */

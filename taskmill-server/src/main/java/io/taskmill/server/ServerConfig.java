@@ -1,0 +1,87 @@
+package io.taskmill.server;
+
+import java.nio.file.Path;
+
+/**
+ * Everything the server is started with, after defaults, {@code taskmill.yaml}, {@code TASKMILL_*}
+ * variables and flags were merged and validated ({@link ConfigLoader}).
+ *
+ * @param host the address to bind; loopback only in insecure dev mode
+ * @param port the HTTP port; 0 picks a free one (tests)
+ * @param dataDir the embedded database's directory, when dbUrl is null
+ * @param dbUrl a {@code jdbc:postgresql://…} URL for a shared database, or null
+ * @param inMemory a private in-memory database (tests), instead of dataDir
+ * @param nodeName this node's name in the cluster, or null for a generated one
+ * @param demo register the sample handlers and trickle demo jobs
+ * @param insecureDev no API keys; allowed only on a loopback address
+ * @param bootstrapAdminKey the admin key to create at first start instead of a generated one
+ * @param requestsPerSecond most requests per second one key may make
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    Path dataDir,
+    String dbUrl,
+    String dbUser,
+    String dbPassword,
+    boolean inMemory,
+    String nodeName,
+    boolean demo,
+    boolean insecureDev,
+    String bootstrapAdminKey,
+    int requestsPerSecond) {
+
+  /** Defaults: port 8080 on every address, the embedded store in ./taskmill-data. */
+  public static ServerConfig defaults() {
+    return new ServerConfig("0.0.0.0", 8080, Path.of("taskmill-data"), null, null, null, false,
+        null, false, false, null, 1000);
+  }
+
+  public ServerConfig withPort(int p) {
+    return new ServerConfig(host, p, dataDir, dbUrl, dbUser, dbPassword, inMemory, nodeName, demo,
+        insecureDev, bootstrapAdminKey, requestsPerSecond);
+  }
+
+  public ServerConfig withHost(String h) {
+    return new ServerConfig(h, port, dataDir, dbUrl, dbUser, dbPassword, inMemory, nodeName, demo,
+        insecureDev, bootstrapAdminKey, requestsPerSecond);
+  }
+
+  public ServerConfig withInMemory() {
+    return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, true, nodeName, demo,
+        insecureDev, bootstrapAdminKey, requestsPerSecond);
+  }
+
+  public ServerConfig withDb(String url, String user, String password) {
+    return new ServerConfig(host, port, dataDir, url, user, password, inMemory, nodeName, demo,
+        insecureDev, bootstrapAdminKey, requestsPerSecond);
+  }
+
+  public ServerConfig withNodeName(String name) {
+    return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, inMemory, name, demo,
+        insecureDev, bootstrapAdminKey, requestsPerSecond);
+  }
+
+  public ServerConfig withBootstrapAdminKey(String key) {
+    return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, inMemory, nodeName,
+        demo, insecureDev, key, requestsPerSecond);
+  }
+
+  public ServerConfig withInsecureDev(boolean on) {
+    return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, inMemory, nodeName,
+        demo, on, bootstrapAdminKey, requestsPerSecond);
+  }
+
+  public ServerConfig withRequestsPerSecond(int n) {
+    return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, inMemory, nodeName,
+        demo, insecureDev, bootstrapAdminKey, n);
+  }
+
+  @Override
+  public String toString() {
+    // Never print the password or the bootstrap key.
+    return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", dbUrl="
+        + dbUrl + ", dbUser=" + dbUser + ", inMemory=" + inMemory + ", nodeName=" + nodeName
+        + ", demo=" + demo + ", insecureDev=" + insecureDev + "]";
+  }
+}

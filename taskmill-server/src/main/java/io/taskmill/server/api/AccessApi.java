@@ -1,0 +1,215 @@
+package io.taskmill.server.api;
+
+import io.taskmill.access.ApiKey;
+import io.taskmill.access.ApiKeys;
+import io.taskmill.access.AuditEntry;
+import io.taskmill.access.AuditQuery;
+import io.taskmill.access.NewApiKey;
+import io.taskmill.access.Role;
+import io.taskmill.server.http.AuditTrail;
+import io.taskmill.server.http.Authenticator;
+import io.taskmill.server.http.Exchange;
+import io.taskmill.server.http.Json;
+import io.taskmill.server.http.Principal;
+import io.taskmill.server.http.Problem;
+import io.taskmill.server.http.Route;
+import io.taskmill.spi.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * API keys and the audit trail, kept in the store so every server sharing it agrees: {@code
+ * /api/v1/keys} (admin: create, list, revoke) and {@code /api/v1/audit} (admin). Also the
+ * authenticator (keys looked up by hash, cached briefly so a revocation reaches every node within
+ * {@link #CACHE_TTL}) and the audit trail every change is recorded in.
+ */
+public final class AccessApi implements Authenticator, AuditTrail {
+  /** How long a key lookup is trusted; a revocation takes at most this long to apply everywhere. */
+  public static final Duration CACHE_TTL = Duration.ofSeconds(2);
+
+  private final Store store;
+  private final Clock clock;
+  private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+
+  private record Cached(Optional<Principal> who, long expiresAtNanos) {}
+
+  public AccessApi(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  public List<Route> routes() {
+    return List.of(
+        Route.change("POST", "/api/v1/keys", Role.ADMIN, "key.create", this::create),
+        Route.read("GET", "/api/v1/keys", Role.ADMIN, this::list),
+        Route.change("POST", "/api/v1/keys/{id}/revoke", Role.ADMIN, "key.revoke", this::revoke),
+        Route.read("GET", "/api/v1/audit", Role.ADMIN, this::audit));
+  }
+
+  /**
+   * Creates the first admin key when the store has no active key: {@code given} when set (for
+   * automated deployments), else a generated one.
+   *
+   * @return the new key's secret, to show once, or empty when keys exist already
+   */
+  public Optional<String> bootstrap(String given) {
+    if (store.apiKeyCount() > 0) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    NewApiKey made = ApiKeys.generate("bootstrap admin", Role.ADMIN, now, "bootstrap");
+    ApiKey key = made.key();
+    String secret = made.secret();
+    if (given != null) {
+      Optional<String> id = ApiKeys.idOf(given);
+      if (id.isEmpty()) {
+        throw new IllegalArgumentException("TASKMILL_BOOTSTRAP_ADMIN_KEY is not a Taskmill key: "
+            + "it must look like tm_<12 id characters>_<43 secret characters>; create one with "
+            + "the server once and copy it, or leave the variable unset");
+      }
+      key = new ApiKey(id.get(), key.name(), Role.ADMIN, ApiKeys.hash(given), now, null,
+          "bootstrap");
+      secret = given;
+    }
+    // Two servers starting on one empty database: the key id is unique, so one insert wins.
+    return store.apiKeyInsert(key) && given == null ? Optional.of(secret) : Optional.empty();
+  }
+
+  @Override
+  public Optional<Principal> authenticate(String secret) {
+    if (ApiKeys.idOf(secret).isEmpty()) {
+      return Optional.empty();
+    }
+    String hash = ApiKeys.hash(secret);
+    long now = System.nanoTime();
+    Cached hit = cache.get(hash);
+    if (hit != null && hit.expiresAtNanos - now > 0) {
+      return hit.who;
+    }
+    Optional<Principal> who = store.apiKeyByHash(hash)
+        .filter(ApiKey::active)
+        .map(k -> new Principal(k.id(), k.name(), k.role()));
+    if (cache.size() > 10_000) {
+      cache.clear(); // bounded: a flood of made-up keys cannot grow it
+    }
+    cache.put(hash, new Cached(who, now + CACHE_TTL.toNanos()));
+    return who;
+  }
+
+  @Override
+  public void record(Principal who, String action, String resource, String outcome,
+      String remoteAddress, String requestId, String detail) {
+    store.auditAppend(new AuditEntry(0, clock.instant(), who.keyId(), who.role(), action,
+        resource, outcome, remoteAddress, requestId, detail));
+  }
+
+  private void create(Exchange ex) throws Exception {
+    JsonNode body = ex.json();
+    Fields.onlyKnown(body, "body", Set.of("name", "role"));
+    String name = Fields.requiredText(body, "name", "name");
+    String roleText = Fields.requiredText(body, "role", "role");
+    Role role;
+    try {
+      role = Role.parse(roleText);
+      ApiKeys.requireValidName(name);
+    } catch (IllegalArgumentException e) {
+      throw Problem.unprocessable(Fields.clip(e.getMessage()), name.length() > 100 ? "name"
+          : "role");
+    }
+    NewApiKey made = ApiKeys.generate(name, role, clock.instant(),
+        ex.principal().keyId() == null ? ex.principal().name() : ex.principal().keyId());
+    if (!store.apiKeyInsert(made.key())) {
+      throw Problem.conflict("a key with id " + made.key().id() + " exists; try again");
+    }
+    ex.resource("key " + made.key().id());
+    ObjectNode json = key(made.key());
+    json.put("secret", made.secret());
+    json.put("note", "the secret is shown only now; store it safely");
+    ex.reply(201, json);
+  }
+
+  private void list(Exchange ex) {
+    var json = Json.object();
+    var items = json.putArray("items");
+    store.apiKeyList().forEach(k -> items.add(key(k)));
+    Fields.page(json, null);
+    ex.reply(200, json);
+  }
+
+  private void revoke(Exchange ex) {
+    String id = ex.param("id");
+    ex.resource("key " + id);
+    if (!ApiKeys.isWellFormedId(id)) {
+      throw Problem.badRequest("key id '" + Fields.clip(id) + "' is malformed; ids are the 12 "
+          + "characters shown by GET /api/v1/keys", "id");
+    }
+    ApiKey key = store.apiKeyGet(id).orElseThrow(() -> Problem.notFound("no key " + id));
+    if (!store.apiKeyRevoke(id, clock.instant())) {
+      throw Problem.conflict("key " + id + " is already revoked");
+    }
+    cache.clear();
+    ex.reply(200, key(store.apiKeyGet(id).orElse(key)));
+  }
+
+  private void audit(Exchange ex) {
+    int limit = Fields.limit(ex.query("limit"));
+    String cursor = ex.query("cursor");
+    Long before = null;
+    if (cursor != null) {
+      try {
+        before = Long.parseLong(cursor);
+      } catch (NumberFormatException e) {
+        before = -1L;
+      }
+      if (before < 1) {
+        throw Problem.badRequest("cursor must be a nextCursor value from an earlier page",
+            "cursor");
+      }
+    }
+    Instant from = Fields.instant(ex.query("from"), "from");
+    Instant to = Fields.instant(ex.query("to"), "to");
+    AuditQuery query;
+    try {
+      // One more than asked, to know whether a next page exists, within the store's cap.
+      query = new AuditQuery(ex.query("keyId"), ex.query("action"), from, to, before,
+          Math.min(limit + 1, AuditQuery.MAX_LIMIT));
+    } catch (IllegalArgumentException e) {
+      throw Problem.badRequest(Fields.clip(e.getMessage()), "from");
+    }
+    List<AuditEntry> entries = store.auditList(query);
+    var json = Json.object();
+    var items = json.putArray("items");
+    entries.stream().limit(limit).forEach(e -> {
+      items.addObject().put("seq", e.seq()).put("at", e.at().toString())
+          .put("keyId", e.keyId())
+          .put("role", e.role() == null ? null : e.role().text())
+          .put("action", e.action()).put("resource", e.resource()).put("outcome", e.outcome())
+          .put("remoteAddress", e.remoteAddress()).put("requestId", e.requestId())
+          .put("detail", e.detail());
+
+    });
+    boolean more = entries.size() > limit
+        || (limit == AuditQuery.MAX_LIMIT && entries.size() == limit);
+    Fields.page(json, more ? Long.toString(entries.get(limit - 1).seq()) : null);
+    ex.reply(200, json);
+  }
+
+  private static ObjectNode key(ApiKey k) {
+    var json = Json.object()
+        .put("id", k.id())
+        .put("name", k.name())
+        .put("role", k.role().text())
+        .put("createdAt", k.createdAt().toString())
+        .put("createdBy", k.createdBy())
+        .put("revokedAt", k.revokedAt() == null ? null : k.revokedAt().toString())
+        .put("active", k.active());
+    return json;
+  }
+}
