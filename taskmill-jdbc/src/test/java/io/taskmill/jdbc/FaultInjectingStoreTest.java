@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskmill.JobId;
+import io.taskmill.access.ApiKey;
+import io.taskmill.access.ApiKeys;
+import io.taskmill.access.AuditEntry;
+import io.taskmill.access.Role;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.StoreUnavailableException;
 import io.taskmill.testkit.fault.FaultInjectingStore;
@@ -57,6 +61,29 @@ class FaultInjectingStoreTest {
           () -> store.scheduleDelete("s"));
       calls.forEach(call -> assertThat(throwsUnavailable(call)).isTrue());
       assertThat(store.injected(StoreOp.SCHEDULE)).isEqualTo(calls.size());
+      assertThat(store.injected(StoreOp.READ)).isZero();
+    }
+  }
+
+  @Test
+  void keyAndAuditCallsAreDisturbedAsOperationsOfTheirOwn() {
+    try (var store = FaultInjectingStore.around(H2Stores.inMemory()).seed(4)
+        .failBefore(StoreOp.API_KEY, 1.0).failAfter(StoreOp.AUDIT, 1.0).build()) {
+      ApiKey key = ApiKeys.generate("ops", Role.OPERATOR, TestJobs.T0, "test").key();
+      List<Supplier<?>> keyCalls = List.of(
+          () -> store.apiKeyInsert(key),
+          () -> store.apiKeyGet(key.id()),
+          () -> store.apiKeyByHash(key.secretHash()),
+          () -> store.apiKeyList(),
+          () -> store.apiKeyRevoke(key.id(), TestJobs.T0),
+          () -> store.apiKeyCount());
+      keyCalls.forEach(call -> assertThat(throwsUnavailable(call)).isTrue());
+      assertThat(store.injected(StoreOp.API_KEY)).isEqualTo(keyCalls.size());
+
+      var entry = new AuditEntry(0, TestJobs.T0, null, null, "auth", null, "denied", null, null,
+          null);
+      assertThat(throwsUnavailable(() -> store.auditAppend(entry))).isTrue();
+      assertThat(store.injectedAfter(StoreOp.AUDIT)).isEqualTo(1);
       assertThat(store.injected(StoreOp.READ)).isZero();
     }
   }
