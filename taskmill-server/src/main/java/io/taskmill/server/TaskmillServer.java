@@ -24,6 +24,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.EnumSet;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -111,7 +115,23 @@ public final class TaskmillServer implements AutoCloseable {
       // Routes block on the database; virtual threads make that cheap.
       threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
       var jetty = new Server(threads);
-      var connector = new ServerConnector(jetty);
+      var http = new HttpConfiguration();
+      http.setSendServerVersion(false);
+      // Odd paths (%2F, %2e%2e, %00) reach the router, which refuses them with a 400 problem;
+      // Jetty would refuse them itself and close the connection under a client that reuses it.
+      http.setUriCompliance(UriCompliance.from(EnumSet.of(
+          UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+          UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT,
+          UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+          UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
+          UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER,
+          UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS,
+          UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS,
+          UriCompliance.Violation.BAD_PERCENT_ENCODING,
+          UriCompliance.Violation.BAD_UTF8_ENCODING,
+          UriCompliance.Violation.TRUNCATED_UTF8_ENCODING,
+          UriCompliance.Violation.UTF16_ENCODINGS)));
+      var connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
       connector.setHost(config.host());
       connector.setPort(config.port());
       jetty.addConnector(connector);
@@ -206,8 +226,11 @@ public final class TaskmillServer implements AutoCloseable {
       Object message = request.getAttribute(ERROR_MESSAGE);
       String detail = message == null ? "the request could not be handled"
           : io.taskmill.server.http.LogText.clean(message.toString());
+      // Jetty closes the connection after a request it could not parse; saying so keeps a client
+      // from sending its next request down a connection that is about to close.
       ApiHandler.writeProblem(response, callback, new Problem(status,
-          org.eclipse.jetty.http.HttpStatus.getMessage(status), detail, null), null);
+          org.eclipse.jetty.http.HttpStatus.getMessage(status), detail, null)
+          .header("Connection", "close"), null);
       return true;
     }
   }

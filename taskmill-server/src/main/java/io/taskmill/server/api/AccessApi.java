@@ -159,6 +159,7 @@ public final class AccessApi implements Authenticator, AuditTrail {
   }
 
   private void audit(Exchange ex) {
+    ex.onlyQuery(Set.of("keyId", "action", "from", "to", "limit", "cursor"));
     int limit = Fields.limit(ex.query("limit"));
     String cursor = ex.query("cursor");
     Long before = null;

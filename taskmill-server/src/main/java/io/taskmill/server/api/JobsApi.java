@@ -198,7 +198,10 @@ public final class JobsApi {
     return taskmill.jobs().get(id).orElseThrow(() -> Problem.notFound("no job " + id));
   }
 
+  private static final Set<String> LIST_QUERY = Set.of("state", "type", "queue", "limit", "cursor");
+
   private void list(Exchange ex) {
+    ex.onlyQuery(LIST_QUERY);
     JobState state = state(ex.query("state"));
     int limit = Fields.limit(ex.query("limit"));
     String cursor = ex.query("cursor");

@@ -78,6 +78,12 @@ public final class ApiHandler extends Handler.Abstract {
     } catch (Problem p) {
       status = p.status();
       problemDetail = p.detail();
+      boolean hasBody = request.getLength() > 0
+          || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+      if (hasBody && (exchange == null || !exchange.bodyRead())) {
+        // Unread body bytes would be taken for the next request: close instead of reusing.
+        p.header("Connection", "close");
+      }
       writeProblem(response, callback, p, request);
     } catch (Throwable e) {
       status = 500;

@@ -36,6 +36,7 @@ public final class Exchange {
   private byte[] body;
   private OutputStream stream;
   private String resource;
+  private boolean bodyRead;
 
   Exchange(Request request, Response response, Map<String, String> params, Principal principal,
       String requestId) {
@@ -66,14 +67,7 @@ public final class Exchange {
 
   /** A query parameter, or null; given twice it is a 400. */
   public String query(String name) {
-    if (query == null) {
-      try {
-        query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
-      } catch (RuntimeException e) {
-        throw Problem.badRequest("the query string is malformed: " + e.getMessage(), "query");
-      }
-    }
-    List<String> values = query.getValues(name);
+    List<String> values = queryFields().getValues(name);
     if (values == null || values.isEmpty()) {
       return null;
     }
@@ -84,10 +78,26 @@ public final class Exchange {
     return values.getFirst();
   }
 
-  /** The names of every query parameter given, to refuse unknown ones. */
-  public java.util.Set<String> queryNames() {
-    query(" ");
-    return query.getNames();
+  /** Refuses query parameters the route does not know, so a typo is not silently ignored. */
+  public void onlyQuery(java.util.Set<String> known) {
+    for (String name : queryFields().getNames()) {
+      if (!known.contains(name)) {
+        throw Problem.badRequest("unknown query parameter '" + LogText.clean(name) + "'; known: "
+            + String.join(", ", new java.util.TreeSet<>(known)), name);
+      }
+    }
+  }
+
+  private Fields queryFields() {
+    if (query == null) {
+      try {
+        query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+      } catch (RuntimeException e) {
+        throw Problem.badRequest("the query string is malformed: "
+            + LogText.clean(e.getMessage()), "query");
+      }
+    }
+    return query;
   }
 
   public String header(String name) {
@@ -110,6 +120,15 @@ public final class Exchange {
       throw Problem.badRequest("the request body is empty; send a JSON object", "body");
     }
     try {
+      // Jackson decodes UTF-8 leniently in places; a body must be valid UTF-8 to be taken.
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes));
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw Problem.badRequest("the body is not valid UTF-8; send JSON encoded as UTF-8", "body");
+    }
+    try {
       return Json.MAPPER.readTree(bytes);
     } catch (StreamConstraintsException e) {
       throw Problem.badRequest("the JSON body exceeds a limit: " + e.getOriginalMessage(), "body");
@@ -127,26 +146,46 @@ public final class Exchange {
 
   private byte[] bodyBytes() throws IOException {
     long declared = request.getLength();
-    if (declared > MAX_BODY_BYTES) {
-      throw tooLarge();
-    }
     try (InputStream in = Content.Source.asInputStream(request)) {
+      if (declared > MAX_BODY_BYTES) {
+        throw tooLarge(in);
+      }
       var out = new ByteArrayOutputStream();
       byte[] buf = new byte[8192];
       int n;
       while ((n = in.read(buf)) >= 0) {
         out.write(buf, 0, n);
         if (out.size() > MAX_BODY_BYTES) {
-          throw tooLarge();
+          throw tooLarge(in);
         }
       }
+      bodyRead = true;
       return out.toByteArray();
     }
   }
 
-  private static Problem tooLarge() {
+  /**
+   * Most bytes of an oversized body read and dropped before answering 413. Answering while the
+   * client still sends makes the connection close under it, and the client then loses the answer;
+   * beyond this, the connection is closed anyway.
+   */
+  private static final long MAX_SWALLOW_BYTES = 16L << 20;
+
+  private Problem tooLarge(InputStream in) throws IOException {
+    long dropped = 0;
+    byte[] buf = new byte[65536];
+    int n;
+    while (dropped <= MAX_SWALLOW_BYTES && (n = in.read(buf)) >= 0) {
+      dropped += n;
+    }
+    bodyRead = dropped <= MAX_SWALLOW_BYTES;
     return new Problem(413, "Content Too Large", "the request body is larger than "
         + MAX_BODY_BYTES + " bytes; split a batch into smaller ones", "body");
+  }
+
+  /** Whether the whole request body was read (a connection with unread bytes cannot be reused). */
+  boolean bodyRead() {
+    return bodyRead;
   }
 
   /** Answers with JSON. */
