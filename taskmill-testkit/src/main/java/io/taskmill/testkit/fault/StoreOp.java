@@ -23,6 +23,8 @@ public enum StoreOp {
   RESCUE,
   /** {@code jobCancel}. */
   CANCEL,
+  /** {@code jobRetry}: a user's manual retry. */
+  RETRY,
   /** {@code jobGet}, {@code jobEvents}, {@code jobLogs}, {@code jobList}, {@code jobCounts}. */
   READ,
   /** {@code queueSetPaused} and {@code queuePausedNames}. */
