@@ -43,11 +43,24 @@ public interface Taskmill extends AutoCloseable {
 
   /**
    * Enqueues many jobs in one transaction: all are stored or none. Every request is validated first
-   * and the first invalid one fails the whole batch.
+   * and the first invalid one fails the whole batch. Same as {@link #submitAll}, without saying
+   * which jobs were new.
    *
    * @return the job ids in request order
    */
-  List<JobId> enqueueAll(List<JobRequest> requests);
+  default List<JobId> enqueueAll(List<JobRequest> requests) {
+    return submitAll(requests).stream().map(Enqueued::id).toList();
+  }
+
+  /**
+   * Enqueues many jobs in one transaction, as {@link #enqueueAll} does, and says for each whether
+   * it was created or its idempotency key named a job that already existed (for an API answering
+   * 201 or 200).
+   *
+   * @return one entry per request, in request order
+   * @throws InvalidJobException naming every problem of the first invalid request
+   */
+  List<Enqueued> submitAll(List<JobRequest> requests);
 
   /** Looks up and controls jobs. */
   Jobs jobs();

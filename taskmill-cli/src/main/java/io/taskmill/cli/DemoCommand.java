@@ -255,7 +255,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (greylisted != null) {
       showLogs(tm, greylisted, "Greylisted mail, delivered on retry");
     }
-    tm.jobs().list(new JobQuery(JobState.SUCCEEDED, SampleHandlers.RESIZE, null, null, 1))
+    tm.jobs().list(JobQuery.all(1).withState(JobState.SUCCEEDED).withType(SampleHandlers.RESIZE))
         .stream().findFirst().ifPresent(j -> showLogs(tm, j.id(), "Log excerpt"));
 
     out.println();

@@ -1,7 +1,9 @@
 package io.taskmill.internal;
 
+import io.taskmill.BulkResult;
 import io.taskmill.CancelResult;
 import io.taskmill.Cluster;
+import io.taskmill.Enqueued;
 import io.taskmill.HandlerRegistry;
 import io.taskmill.JobId;
 import io.taskmill.JobOptions;
@@ -9,6 +11,7 @@ import io.taskmill.JobRequest;
 import io.taskmill.Jobs;
 import io.taskmill.Names;
 import io.taskmill.Queues;
+import io.taskmill.RetryResult;
 import io.taskmill.Schedules;
 import io.taskmill.Taskmill;
 import io.taskmill.job.Job;
@@ -65,6 +68,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   private final Object exits = new Object();
   private final Scheduler scheduler;
   private final ScheduleService schedules;
+  private final JobControl control;
   private ScheduledExecutorService maintenance;
   /** Wake-ups pushed by the store when other processes make jobs ready; none in manual mode. */
   private AutoCloseable subscription;
@@ -86,6 +90,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     this.membership = new Membership(cfg, leases, dispatcher, storeClock, dispatcher::runningCount);
     this.scheduler = new Scheduler(cfg, membership::term, dispatcher::onReady);
     this.schedules = new ScheduleService(cfg, enqueuer, scheduler::wake, dispatcher::onReady);
+    this.control = new JobControl(cfg, store, dispatcher, active);
     // Timeouts are real time even in manual mode: they interrupt real threads.
     this.timers = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("taskmill-timeouts").daemon().factory());
@@ -248,12 +253,14 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   }
 
   @Override
-  public List<JobId> enqueueAll(List<JobRequest> requests) {
+  public List<Enqueued> submitAll(List<JobRequest> requests) {
     checkOpen();
     var jobs = enqueuer.prepare(requests);
     List<InsertedJob> inserted = store.jobInsertMany(jobs, cfg.nodeId());
+    var result = new ArrayList<Enqueued>(inserted.size());
     for (int i = 0; i < inserted.size(); i++) {
       InsertedJob in = inserted.get(i);
+      result.add(new Enqueued(in.id(), in.created()));
       if (!in.created()) {
         continue;
       }
@@ -263,7 +270,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
         dispatcher.onReady(jobs.get(i).queue());
       }
     }
-    return Enqueuer.ids(inserted);
+    return result;
   }
 
   @Override
@@ -331,15 +338,22 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
 
   @Override
   public CancelResult cancel(JobId id) {
-    Objects.requireNonNull(id, "id");
-    CancelResult result = store.jobCancel(id, cfg.clock().instant(), cfg.nodeId(), "cancelled by user");
-    if (result == CancelResult.CANCEL_REQUESTED) {
-      Execution e = active.get(id);
-      if (e != null) {
-        e.cancel();
-      }
-    }
-    return result;
+    return control.cancel(id);
+  }
+
+  @Override
+  public RetryResult retry(JobId id) {
+    return control.retry(id);
+  }
+
+  @Override
+  public BulkResult cancelAll(JobQuery query) {
+    return control.cancelAll(query);
+  }
+
+  @Override
+  public BulkResult retryAll(JobQuery query) {
+    return control.retryAll(query);
   }
 
   @Override

@@ -6,7 +6,6 @@ import io.taskmill.JobOptions;
 import io.taskmill.JobRequest;
 import io.taskmill.Retry;
 import io.taskmill.job.JobState;
-import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.NewJob;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,10 +117,5 @@ final class Enqueuer {
 
   private static String abbreviate(List<String> types) {
     return types.size() <= 20 ? types.toString() : types.subList(0, 20) + " and " + (types.size() - 20) + " more";
-  }
-
-  /** The ids in request order. */
-  static List<JobId> ids(List<InsertedJob> inserted) {
-    return inserted.stream().map(InsertedJob::id).toList();
   }
 }

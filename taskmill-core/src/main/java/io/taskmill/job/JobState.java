@@ -18,12 +18,21 @@ public enum JobState {
   RUNNING,
   /** Finished; its handler returned normally. Terminal. */
   SUCCEEDED,
-  /** Cancelled by a user before or while it ran. Terminal. */
+  /**
+   * Cancelled by a user before or while it ran. Terminal: only a user's manual retry ({@code
+   * Jobs.retry}) moves it back to {@link #ENQUEUED}.
+   */
   CANCELLED,
-  /** Failed and will not be retried: attempts exhausted or the error was not retryable. Terminal. */
+  /**
+   * Failed and will not be retried: attempts exhausted or the error was not retryable. Terminal:
+   * only a user's manual retry ({@code Jobs.retry}) moves it back to {@link #ENQUEUED}.
+   */
   DEAD;
 
-  /** True for states a job never leaves. */
+  /**
+   * True for finished states: the engine never moves a job out of them (retention prunes them);
+   * only a user's manual retry may, see {@link #isRetryable()}.
+   */
   public boolean isTerminal() {
     return switch (this) {
       case SUCCEEDED, CANCELLED, DEAD -> true;
@@ -42,8 +51,14 @@ public enum JobState {
               || next == DEAD
               || next == CANCELLED
               || next == ENQUEUED; // released at shutdown, or rescued after its lease expired
-      case SUCCEEDED, CANCELLED, DEAD -> false;
+      case SUCCEEDED -> false;
+      case CANCELLED, DEAD -> next == ENQUEUED; // manual retry with a fresh attempt budget
     };
+  }
+
+  /** Whether a user may retry a job in this state by hand: a finished job that may run again. */
+  public boolean isRetryable() {
+    return isTerminal() && canMoveTo(ENQUEUED);
   }
 
   /** Throws if {@code this -> next} is not allowed; the message names both states. */

@@ -2,6 +2,7 @@ package io.taskmill.spi;
 
 import io.taskmill.CancelResult;
 import io.taskmill.JobId;
+import io.taskmill.RetryResult;
 import io.taskmill.access.ApiKey;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
@@ -76,7 +77,8 @@ public interface Store extends AutoCloseable {
    * type's {@code RUNNING} jobs, and the rate's {@code starts} minus the starts already recorded in
    * the current aligned window (which the claim records in the same transaction). Concurrent
    * claims of a limited type are serialized, so the room is never counted twice. When a rate
-   * limit ran out, the result says when its next window opens.
+   * limit ran out, the result says when its next window opens. Each claimed job's {@code
+   * startedAt} is {@code now}.
    */
   ClaimedJobs jobClaim(JobClaim claim);
 
@@ -121,6 +123,16 @@ public interface Store extends AutoCloseable {
    */
   CancelResult jobCancel(JobId id, Instant now, String node, String reason);
 
+  /**
+   * Retries a job by hand: one in a {@linkplain JobState#isRetryable() retryable} state ({@code
+   * DEAD}, {@code CANCELLED}) becomes {@code ENQUEUED} with {@code runAt = now}, attempt 0, no
+   * result, start, finish, lease or cancel request, its last error kept, and one event from {@code
+   * node}, guarded by the version read so a concurrent change is never overwritten; any other
+   * state is left alone. A store that pushes wake-ups tells other processes the job's queue has
+   * ready work.
+   */
+  RetryResult jobRetry(JobId id, Instant now, String node);
+
   /** One job, if it exists. */
   Optional<Job> jobGet(JobId id);
 
@@ -130,7 +142,10 @@ public interface Store extends AutoCloseable {
   /** A job's stored log lines, oldest first. */
   List<JobLogLine> jobLogs(JobId id);
 
-  /** Jobs matching a query, newest id first, after the query's cursor. */
+  /**
+   * Jobs matching every filter of a query, newest id first, after the query's cursor. A tag
+   * matches a job that carries exactly that tag among its tags, never a part of one.
+   */
   List<Job> jobList(JobQuery query);
 
   /** Job counts grouped by type and state. */

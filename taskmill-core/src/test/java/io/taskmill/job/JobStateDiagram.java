@@ -36,7 +36,8 @@ final class JobStateDiagram {
         case ENQUEUED -> "released at shutdown / rescued after lease expiry";
         case RUNNING -> "";
       };
-      case SUCCEEDED, CANCELLED, DEAD -> "";
+      case CANCELLED, DEAD -> to == JobState.ENQUEUED ? "manual retry (Jobs.retry)" : "";
+      case SUCCEEDED -> "";
     };
   }
 }

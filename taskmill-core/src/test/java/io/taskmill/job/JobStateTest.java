@@ -24,8 +24,11 @@ class JobStateTest {
       ENQUEUED, EnumSet.of(RUNNING, CANCELLED),
       RUNNING, EnumSet.of(SUCCEEDED, SCHEDULED, DEAD, CANCELLED, ENQUEUED),
       SUCCEEDED, EnumSet.noneOf(JobState.class),
-      CANCELLED, EnumSet.noneOf(JobState.class),
-      DEAD, EnumSet.noneOf(JobState.class));
+      CANCELLED, EnumSet.of(ENQUEUED),
+      DEAD, EnumSet.of(ENQUEUED));
+
+  /** Finished states: the engine never leaves them; a manual retry may. */
+  private static final Set<JobState> TERMINAL = EnumSet.of(SUCCEEDED, CANCELLED, DEAD);
 
   static final Path DIAGRAM = Path.of("..", "docs", "diagrams", "job-states.mmd");
   static final Path LIFECYCLE = Path.of("..", "docs", "job-lifecycle.md");
@@ -44,9 +47,23 @@ class JobStateTest {
   }
 
   @Test
-  void terminalStatesAreExactlyThoseWithNoWayOut() {
+  void terminalStatesAreTheFinishedOnes() {
     for (JobState s : JobState.values()) {
-      assertThat(s.isTerminal()).as("%s", s).isEqualTo(EXPECTED.get(s).isEmpty());
+      assertThat(s.isTerminal()).as("%s", s).isEqualTo(TERMINAL.contains(s));
+    }
+  }
+
+  @Test
+  void aTerminalStateIsLeftOnlyByAManualRetryToEnqueued() {
+    for (JobState s : TERMINAL) {
+      assertThat(EXPECTED.get(s)).as("%s", s).isSubsetOf(ENQUEUED);
+    }
+  }
+
+  @Test
+  void onlyDeadAndCancelledJobsAreRetryable() {
+    for (JobState s : JobState.values()) {
+      assertThat(s.isRetryable()).as("%s", s).isEqualTo(s == DEAD || s == CANCELLED);
     }
   }
 

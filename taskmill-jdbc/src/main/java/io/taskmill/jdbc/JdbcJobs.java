@@ -27,6 +27,9 @@ final class JdbcJobs {
   /** A job a completion targets, locked for the rest of the transaction. */
   record CompletionTarget(JobId id, JobState state, int logCount) {}
 
+  /** What a manual retry needs to know before its versioned update. */
+  record RetryTarget(JobState state, long version, String queue) {}
+
   /** What a cancel needs to know before its versioned update. */
   record CancelTarget(JobState state, long version, boolean cancelRequested) {}
 
@@ -65,6 +68,8 @@ final class JdbcJobs {
   private final NamedSql cancelTarget;
   private final NamedSql cancelWaitingJob;
   private final NamedSql requestCancel;
+  private final NamedSql retryTarget;
+  private final NamedSql retryJob;
   private final Dialect dialect;
 
   JdbcJobs(SqlFile sql, Dialect dialect) {
@@ -92,6 +97,8 @@ final class JdbcJobs {
     cancelTarget = sql.get("cancelTarget");
     cancelWaitingJob = sql.get("cancelWaitingJob");
     requestCancel = sql.get("requestCancel");
+    retryTarget = sql.get("retryTarget");
+    retryJob = sql.get("retryJob");
   }
 
   /** Inserts jobs in one batch; a duplicate key fails the batch, so callers pass keyless jobs. */
@@ -143,6 +150,9 @@ final class JdbcJobs {
     var params = Params.of("state", q.state())
         .set("type", q.type())
         .set("queue", q.queue())
+        .set("tagPattern", q.tag() == null ? null : TagsJson.containsPattern(q.tag()))
+        .set("createdFrom", q.createdFrom())
+        .set("createdTo", q.createdTo())
         .set("before", q.before() == null ? null : q.before().value())
         .set("limit", q.limit());
     return listJobs.query(c, params, JobRows::job);
@@ -360,6 +370,20 @@ final class JdbcJobs {
 
   int requestCancel(Connection c, JobId id, long version, Instant now) throws SQLException {
     return requestCancel.update(c, Params.of("id", id).set("version", version).set("now", now));
+  }
+
+  Optional<RetryTarget> retryTarget(Connection c, JobId id) throws SQLException {
+    return retryTarget.query(c, Params.of("id", id), rs -> new RetryTarget(
+            JobState.valueOf(rs.getString("state")), rs.getLong("version"), rs.getString("queue")))
+        .stream().findFirst();
+  }
+
+  int retry(Connection c, JobId id, long version, Instant now, List<JobState> from)
+      throws SQLException {
+    return retryJob.update(c, Params.of("id", id)
+        .set("version", version)
+        .set("now", now)
+        .set("fromStates", from.stream().map(Enum::name).toArray(String[]::new)));
   }
 
   private static UUID[] uuids(Collection<JobId> ids) {

@@ -2,6 +2,7 @@ package io.taskmill.jdbc;
 
 import io.taskmill.CancelResult;
 import io.taskmill.JobId;
+import io.taskmill.RetryResult;
 import io.taskmill.access.ApiKey;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
@@ -12,6 +13,7 @@ import io.taskmill.job.JobState;
 import io.taskmill.jdbc.JdbcJobHistory.Transition;
 import io.taskmill.jdbc.JdbcJobs.CancelTarget;
 import io.taskmill.jdbc.JdbcJobs.ClaimCandidate;
+import io.taskmill.jdbc.JdbcJobs.RetryTarget;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
 import io.taskmill.jdbc.JdbcLimits.Usage;
@@ -70,8 +72,13 @@ public final class JdbcStore implements Store {
       .filter(s -> s != JobState.RUNNING && s.canMoveTo(JobState.CANCELLED))
       .toList();
 
-  /** A cancel re-reads and retries this often when the row keeps changing under it. */
-  private static final int CANCEL_TRIES = 20;
+  /** States a manual retry applies to, derived from the one transition table. */
+  static final List<JobState> RETRYABLE = Arrays.stream(JobState.values())
+      .filter(JobState::isRetryable)
+      .toList();
+
+  /** A cancel or manual retry re-reads and tries again this often when the row keeps changing. */
+  private static final int CHANGE_TRIES = 20;
 
   private final Database db;
   private final StoreInfo info;
@@ -345,7 +352,7 @@ public final class JdbcStore implements Store {
   @Override
   public CancelResult jobCancel(JobId id, Instant now, String node, String reason) {
     return db.write("jobCancel", c -> {
-      for (int tries = 0; tries < CANCEL_TRIES; tries++) {
+      for (int tries = 0; tries < CHANGE_TRIES; tries++) {
         Optional<CancelTarget> found = jobs.cancelTarget(c, id);
         if (found.isEmpty()) {
           return CancelResult.NOT_FOUND;
@@ -371,7 +378,32 @@ public final class JdbcStore implements Store {
         // The row changed between read and write (claimed, renewed, completed): look again.
       }
       throw new IllegalStateException("job " + id + " kept changing; gave up cancelling after "
-          + CANCEL_TRIES + " tries");
+          + CHANGE_TRIES + " tries");
+    });
+  }
+
+  @Override
+  public RetryResult jobRetry(JobId id, Instant now, String node) {
+    return db.write("jobRetry", c -> {
+      for (int tries = 0; tries < CHANGE_TRIES; tries++) {
+        Optional<RetryTarget> found = jobs.retryTarget(c, id);
+        if (found.isEmpty()) {
+          return RetryResult.NOT_FOUND;
+        }
+        RetryTarget job = found.get();
+        if (!job.state().isRetryable()) {
+          return RetryResult.NOT_RETRYABLE;
+        }
+        if (jobs.retry(c, id, job.version(), now, RETRYABLE) == 1) {
+          history.insertTransitions(c, List.of(new Transition(
+              id, now, job.state(), JobState.ENQUEUED, node, null, "retried by " + node)));
+          notifyReadyQueues(c, new TreeSet<>(Set.of(job.queue())));
+          return RetryResult.RETRIED;
+        }
+        // The row changed between read and write (a concurrent retry, or pruned): look again.
+      }
+      throw new IllegalStateException("job " + id + " kept changing; gave up retrying it after "
+          + CHANGE_TRIES + " tries");
     });
   }
 

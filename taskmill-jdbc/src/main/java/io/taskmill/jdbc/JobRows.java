@@ -43,6 +43,7 @@ final class JobRows {
         rs.getString("last_error"),
         instant(rs, "created_at"),
         instant(rs, "updated_at"),
+        instant(rs, "started_at"),
         instant(rs, "finished_at"),
         rs.getLong("version"),
         rs.getString("schedule_name"));

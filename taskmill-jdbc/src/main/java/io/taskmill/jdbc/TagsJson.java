@@ -38,6 +38,30 @@ final class TagsJson {
     return out.append(']').toString();
   }
 
+  /**
+   * A regular expression that matches the {@link #encode encoded} tags exactly when {@code tag} is
+   * one of them, for the stores' {@code listJobs}. It parses the whole array, element by element
+   * ({@code "…"} where a quote or backslash inside is always escaped), so the tag can only match a
+   * whole element: {@code "a"} never matches inside {@code "a,b"}, {@code "x\"a"} or the seam of
+   * {@code "a,"} and {@code ",b"}, as a substring search would. The same text is read by Java's
+   * regex engine (H2 {@code REGEXP_LIKE}) and PostgreSQL's ({@code ~}): it uses only syntax both
+   * read alike, and escapes every ASCII character that is not a letter or digit with a backslash,
+   * which both read as that character.
+   */
+  static String containsPattern(String tag) {
+    String element = encode(List.of(tag));
+    element = element.substring(1, element.length() - 1); // "…" with its quotes
+    var literal = new StringBuilder();
+    for (char c : element.toCharArray()) {
+      if (c < 0x80 && !Character.isLetterOrDigit(c)) {
+        literal.append('\\');
+      }
+      literal.append(c);
+    }
+    String any = "\"(?:[^\"\\\\]|\\\\.)*\"";
+    return "^\\[(?:" + any + ",)*" + literal + "(?:," + any + ")*\\]$";
+  }
+
   static List<String> decode(String json) {
     var tags = new ArrayList<String>();
     if (json == null) {

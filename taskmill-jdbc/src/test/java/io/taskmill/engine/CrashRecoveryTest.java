@@ -72,7 +72,7 @@ class CrashRecoveryTest {
       JobId cursor = null;
       List<Job> page;
       do {
-        page = tm.jobs().list(new JobQuery(null, null, null, cursor, 1000));
+        page = tm.jobs().list(JobQuery.all(1000).before(cursor));
         all.addAll(page);
         cursor = page.isEmpty() ? null : page.get(page.size() - 1).id();
       } while (page.size() == 1000);

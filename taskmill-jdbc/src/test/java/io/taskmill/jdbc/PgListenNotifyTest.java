@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.taskmill.JobId;
 import io.taskmill.JobOptions;
+import io.taskmill.RetryResult;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
 import io.taskmill.job.JobState;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * LISTEN/NOTIFY on PostgreSQL: a transaction that makes jobs ready (an enqueue, a promotion, a
- * schedule's tick or manual trigger) notifies their queues, and an engine polling only once an
+ * schedule's tick or manual trigger, a manual retry) notifies their queues, and an engine polling only once an
  * hour still picks up jobs another node enqueued within seconds.
  */
 @ExtendWith(PgSessionTimeZone.class)
@@ -125,6 +126,26 @@ class PgListenNotifyTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("marker-2"));
     assertThat(received).filteredOn(q -> q.startsWith("sched-") || q.equals("marker-2"))
         .containsExactly("sched-fired", "sched-manual", "marker-2");
+  }
+
+  @Test
+  void aManualRetryNotifiesTheJobsQueue() {
+    Store writer = store();
+    Store reader = store();
+    JobId id = aJob().queue("retried").runAt(T0.plusSeconds(3600)).insert(writer).id();
+    writer.jobCancel(id, T0, TEST_NODE, null);
+    List<String> received = new CopyOnWriteArrayList<>();
+    closing(reader.jobSubscribe(received::add));
+
+    assertThat(writer.jobRetry(id, T0.plusSeconds(1), TEST_NODE)).isEqualTo(RetryResult.RETRIED);
+    // Refused (already ENQUEUED): nothing is notified.
+    assertThat(writer.jobRetry(id, T0.plusSeconds(2), TEST_NODE))
+        .isEqualTo(RetryResult.NOT_RETRYABLE);
+    writer.jobInsertMany(List.of(aJob().queue("marker-3").build()), TEST_NODE);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("marker-3"));
+    assertThat(received).filteredOn(Set.of("retried", "marker-3")::contains)
+        .containsExactly("retried", "marker-3");
   }
 
   /** A fired tick at {@code fireAt} whose job goes to {@code queue}. */

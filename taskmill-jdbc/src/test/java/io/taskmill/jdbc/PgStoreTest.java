@@ -180,7 +180,7 @@ class PgStoreTest {
 
       assertThat(claimed).hasSize(total);
       assertThat(new HashSet<>(claimed)).hasSize(total);
-      assertThat(nodes.get(1).jobList(new JobQuery(JobState.RUNNING, null, null, null, 1000)))
+      assertThat(nodes.get(1).jobList(JobQuery.all(1000).withState(JobState.RUNNING)))
           .hasSize(total)
           .allSatisfy(j -> assertThat(j.attempt()).isEqualTo(1));
     } finally {

@@ -42,6 +42,7 @@ class ServerApiTest {
     JsonNode done = fx.get("/api/v1/jobs/" + id, Role.VIEWER).json();
     assertThat(done.get("attempts").asInt()).isEqualTo(1);
     assertThat(done.get("finishedAt").isNull()).isFalse();
+    assertThat(done.get("startedAt").isNull()).isFalse();
     JsonNode events = fx.get("/api/v1/jobs/" + id + "/events", Role.VIEWER).json();
     assertThat(events.get("items").size()).isGreaterThanOrEqualTo(2);
     assertThat(fx.get("/api/v1/jobs/" + id + "/logs", Role.VIEWER).status()).isEqualTo(200);
@@ -171,5 +172,34 @@ class ServerApiTest {
     var audit = fx.get("/api/v1/audit?limit=500", Role.ADMIN).json().get("items").toString();
     assertThat(audit).contains("key.create", "key.revoke", "job.submit");
     assertThat(audit).contains("\"outcome\":\"403\"");
+  }
+
+  @Test
+  void retriesACancelledJobAndCancelsAndRetriesInBulkByTag() {
+    String id = fx.post("/api/v1/jobs", Role.OPERATOR,
+        "{\"type\":\"demo.noop\",\"payload\":{},\"delay\":\"PT1H\"}").json().get("id").asString();
+    assertThat(fx.post("/api/v1/jobs/" + id + "/retry", Role.OPERATOR, null).status())
+        .as("a waiting job is not retryable").isEqualTo(409);
+    fx.post("/api/v1/jobs/" + id + "/cancel", Role.OPERATOR, null);
+    var retried = fx.post("/api/v1/jobs/" + id + "/retry", Role.OPERATOR, null);
+    assertThat(retried.status()).as(retried.body()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        fx.get("/api/v1/jobs/" + id, Role.VIEWER).json().get("state").asString()
+            .equals("SUCCEEDED"));
+
+    for (int i = 0; i < 3; i++) {
+      fx.post("/api/v1/jobs", Role.OPERATOR,
+          "{\"type\":\"demo.noop\",\"payload\":{},\"delay\":\"PT1H\",\"tags\":[\"bulk-x\"]}");
+    }
+    assertThat(fx.get("/api/v1/jobs?tag=bulk-x", Role.VIEWER).json().get("items").size())
+        .isEqualTo(3);
+    assertThat(fx.post("/api/v1/jobs/cancel", Role.OPERATOR, null).status())
+        .as("a bulk cancel needs a filter").isEqualTo(400);
+    var cancelled = fx.post("/api/v1/jobs/cancel?tag=bulk-x", Role.OPERATOR, null);
+    assertThat(cancelled.json().get("changed").asInt()).as(cancelled.body()).isEqualTo(3);
+    var again = fx.post("/api/v1/jobs/retry?tag=bulk-x&state=CANCELLED", Role.OPERATOR, null);
+    assertThat(again.json().get("changed").asInt()).isEqualTo(3);
+    assertThat(fx.get("/api/v1/jobs?tag=bulk-x&state=CANCELLED", Role.VIEWER).json()
+        .get("items").size()).isZero();
   }
 }

@@ -37,12 +37,18 @@ FROM tm_job
 WHERE id = ANY(:ids)
 
 -- name: listJobs
--- Null filters match everything; ids are time-ordered, so id DESC is newest first.
+-- Null filters match everything; ids are time-ordered, so id DESC is newest first. Tags are JSON
+-- text: :tagPattern (TagsJson.containsPattern) parses the whole array, so it matches a tag only as
+-- a whole element, never inside another tag. No index serves the tag or created_at filters: they
+-- are for people and APIs paging through jobs, and every write would pay for one.
 SELECT *
 FROM tm_job
 WHERE (CAST(:state AS VARCHAR) IS NULL OR state = :state)
   AND (CAST(:type AS VARCHAR) IS NULL OR type = :type)
   AND (CAST(:queue AS VARCHAR) IS NULL OR queue = :queue)
+  AND (CAST(:tagPattern AS VARCHAR) IS NULL OR REGEXP_LIKE(tags, :tagPattern))
+  AND (CAST(:createdFrom AS TIMESTAMP(6) WITH TIME ZONE) IS NULL OR created_at >= :createdFrom)
+  AND (CAST(:createdTo AS TIMESTAMP(6) WITH TIME ZONE) IS NULL OR created_at < :createdTo)
   AND (CAST(:before AS UUID) IS NULL OR id < :before)
 ORDER BY id DESC
 LIMIT :limit
@@ -87,7 +93,8 @@ LIMIT :limit OFFSET :offset
 -- name: claimJob
 UPDATE tm_job
 SET state = 'RUNNING', attempt = attempt + 1, lease_owner = :node, lease_epoch = lease_epoch + 1,
-    lease_expires_at = :leaseExpiresAt, updated_at = :now, version = version + 1
+    lease_expires_at = :leaseExpiresAt, started_at = :now, updated_at = :now,
+    version = version + 1
 WHERE id = :id AND state = 'ENQUEUED'
 
 -- name: lockCompletionTargets
@@ -166,3 +173,19 @@ WHERE id = :id AND version = :version AND state = ANY(:fromStates)
 UPDATE tm_job
 SET cancel_requested = TRUE, updated_at = :now, version = version + 1
 WHERE id = :id AND version = :version AND state = 'RUNNING'
+
+-- name: retryTarget
+SELECT state, version, queue
+FROM tm_job
+WHERE id = :id
+
+-- name: retryJob
+-- A manual retry: a fresh attempt budget, due now. last_error stays until the next outcome
+-- replaces it; lease_epoch keeps growing, so no late answer of an earlier attempt can apply.
+-- cancel_requested is cleared, or a job cancelled while running would be stopped again at once.
+-- :fromStates comes from JobState.isRetryable; :version makes the read-check-write atomic.
+UPDATE tm_job
+SET state = 'ENQUEUED', run_at = :now, attempt = 0, result = NULL, started_at = NULL,
+    finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL, cancel_requested = FALSE,
+    updated_at = :now, version = version + 1
+WHERE id = :id AND version = :version AND state = ANY(:fromStates)

@@ -29,10 +29,15 @@ ORDER BY seq
 -- name: outcomeRecorded
 -- Whether this attempt's outcome is already in the history: a retried write whose first reply was
 -- lost finds its own outcome here (tm_job_event_job_idx), not a rival's. Rescues are not outcomes.
+-- A manual retry (DEAD or CANCELLED to ENQUEUED) starts attempts from 1 again, so only events after
+-- the latest one count: an earlier life's attempt of the same number is another attempt.
 SELECT count(*) AS n
 FROM tm_job_event
 WHERE job_id = :jobId AND attempt = :attempt AND node = :node AND from_state = 'RUNNING'
   AND to_state = :toState AND (message IS NULL OR message NOT LIKE 'rescued%')
+  AND seq > COALESCE((SELECT MAX(r.seq) FROM tm_job_event r
+                      WHERE r.job_id = :jobId AND r.from_state IN ('DEAD', 'CANCELLED')
+                        AND r.to_state = 'ENQUEUED'), 0)
 
 -- name: insertLog
 -- Set-based like insertEventFromJob: one line per element of parallel arrays, in array order.

@@ -30,8 +30,7 @@ final class JobJson {
     json.put("correlationId", job.correlationId());
     time(json, "runAt", job.runAt());
     time(json, "createdAt", job.createdAt());
-    // The store does not record when an attempt started yet; null until it does (issue 6).
-    time(json, "startedAt", null);
+    time(json, "startedAt", job.startedAt());
     time(json, "finishedAt", job.finishedAt());
     json.put("timeout", job.timeout() == null ? null : job.timeout().toString());
     json.put("cancelRequested", job.cancelRequested());

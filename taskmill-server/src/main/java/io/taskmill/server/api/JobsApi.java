@@ -1,12 +1,15 @@
 package io.taskmill.server.api;
 
+import io.taskmill.BulkResult;
 import io.taskmill.CancelResult;
+import io.taskmill.Enqueued;
 import io.taskmill.HandlerInfo;
 import io.taskmill.InvalidJobException;
 import io.taskmill.JobId;
 import io.taskmill.JobOptions;
 import io.taskmill.JobRequest;
 import io.taskmill.Retry;
+import io.taskmill.RetryResult;
 import io.taskmill.Taskmill;
 import io.taskmill.access.Role;
 import io.taskmill.job.Job;
@@ -47,6 +50,12 @@ public final class JobsApi {
         Route.read("GET", "/api/v1/jobs/{id}", Role.VIEWER, this::get),
         Route.change("POST", "/api/v1/jobs/{id}/cancel", Role.OPERATOR, "job.cancel",
             this::cancel),
+        Route.change("POST", "/api/v1/jobs/{id}/retry", Role.OPERATOR, "job.retry",
+            this::retry),
+        Route.change("POST", "/api/v1/jobs/cancel", Role.OPERATOR, "job.cancel-bulk",
+            ex -> bulk(ex, true)),
+        Route.change("POST", "/api/v1/jobs/retry", Role.OPERATOR, "job.retry-bulk",
+            ex -> bulk(ex, false)),
         Route.read("GET", "/api/v1/jobs/{id}/events", Role.VIEWER, this::events),
         Route.read("GET", "/api/v1/jobs/{id}/logs", Role.VIEWER, this::logs));
   }
@@ -54,16 +63,11 @@ public final class JobsApi {
   private void submit(Exchange ex) throws Exception {
     JsonNode body = ex.json();
     JobRequest request = request(body, "body", ex.header("Idempotency-Key"), ex.requestId());
-    JobId id = enqueue(List.of(request), "body").getFirst();
-    Job job = taskmill.jobs().get(id).orElseThrow();
-    ex.resource("job " + id);
+    Enqueued done = enqueue(List.of(request), "body").getFirst();
+    Job job = taskmill.jobs().get(done.id()).orElseThrow();
+    ex.resource("job " + done.id());
     // An idempotency key seen before answers with the job it made, unchanged.
-    boolean existing = request.options().idempotencyKey() != null && !created(job, ex);
-    ex.reply(existing ? 200 : 201, JobJson.of(job));
-  }
-
-  private static boolean created(Job job, Exchange ex) {
-    return ex.requestId().equals(job.correlationId());
+    ex.reply(done.created() ? 201 : 200, JobJson.of(job));
   }
 
   private void batch(Exchange ex) throws Exception {
@@ -81,17 +85,18 @@ public final class JobsApi {
     for (int i = 0; i < jobs.size(); i++) {
       requests.add(request(jobs.get(i), "jobs[" + i + "]", null, ex.requestId()));
     }
-    List<JobId> ids = enqueue(requests, "jobs");
+    List<Enqueued> done = enqueue(requests, "jobs");
     var items = Json.object();
     var array = items.putArray("items");
-    ids.forEach(id -> array.add(Json.object().put("id", id.toString())));
-    ex.resource(ids.size() + " jobs");
+    done.forEach(e -> array.add(Json.object().put("id", e.id().toString())
+        .put("created", e.created())));
+    ex.resource(done.size() + " jobs");
     ex.reply(201, items);
   }
 
-  private List<JobId> enqueue(List<JobRequest> requests, String field) {
+  private List<Enqueued> enqueue(List<JobRequest> requests, String field) {
     try {
-      return taskmill.enqueueAll(requests);
+      return taskmill.submitAll(requests);
     } catch (InvalidJobException e) {
       throw Problem.unprocessable(io.taskmill.server.http.LogText.clean(e.getMessage()), field);
     }
@@ -198,16 +203,26 @@ public final class JobsApi {
     return taskmill.jobs().get(id).orElseThrow(() -> Problem.notFound("no job " + id));
   }
 
-  private static final Set<String> LIST_QUERY = Set.of("state", "type", "queue", "limit", "cursor");
+  private static final Set<String> LIST_QUERY =
+      Set.of("state", "type", "queue", "tag", "from", "to", "limit", "cursor");
+
+  /** The list filters of the query string (limit and cursor apart), as a store query. */
+  private static JobQuery filter(Exchange ex, int limit) {
+    ex.onlyQuery(LIST_QUERY);
+    String cursor = ex.query("cursor");
+    Instant from = Fields.instant(ex.query("from"), "from");
+    Instant to = Fields.instant(ex.query("to"), "to");
+    try {
+      return new JobQuery(state(ex.query("state")), ex.query("type"), ex.query("queue"),
+          ex.query("tag"), from, to, cursor == null ? null : cursor(cursor), limit);
+    } catch (IllegalArgumentException e) {
+      throw Problem.badRequest(Fields.clip(e.getMessage()), from != null ? "from" : "tag");
+    }
+  }
 
   private void list(Exchange ex) {
-    ex.onlyQuery(LIST_QUERY);
-    JobState state = state(ex.query("state"));
     int limit = Fields.limit(ex.query("limit"));
-    String cursor = ex.query("cursor");
-    JobId before = cursor == null ? null : cursor(cursor);
-    List<Job> jobs = taskmill.jobs().list(
-        new JobQuery(state, ex.query("type"), ex.query("queue"), before, limit + 1));
+    List<Job> jobs = taskmill.jobs().list(filter(ex, limit + 1));
     var json = Json.object();
     var items = json.putArray("items");
     jobs.stream().limit(limit).forEach(j -> items.add(JobJson.of(j)));
@@ -249,6 +264,41 @@ public final class JobsApi {
     var json = JobJson.of(taskmill.jobs().get(id).orElseThrow());
     json.put("cancel", result.name());
     ex.reply(result == CancelResult.CANCELLED ? 200 : 202, json);
+  }
+
+  private void retry(Exchange ex) {
+    JobId id = Fields.jobId(ex.param("id"));
+    ex.resource("job " + id);
+    RetryResult result = taskmill.jobs().retry(id);
+    if (result == RetryResult.NOT_FOUND) {
+      throw Problem.notFound("no job " + id);
+    }
+    Job job = taskmill.jobs().get(id).orElseThrow();
+    if (result == RetryResult.NOT_RETRYABLE) {
+      throw Problem.conflict("job " + id + " is " + job.state() + "; only DEAD or CANCELLED jobs "
+          + "can be retried");
+    }
+    ex.reply(200, JobJson.of(job));
+  }
+
+  /**
+   * Cancels or retries one page of the jobs the query string selects; the answer's nextCursor
+   * continues with the next page, so a client loops until it is null.
+   */
+  private void bulk(Exchange ex, boolean cancel) {
+    int limit = Fields.limit(ex.query("limit"));
+    JobQuery query = filter(ex, limit);
+    if (query.state() == null && query.type() == null && query.queue() == null
+        && query.tag() == null && query.createdFrom() == null && query.createdTo() == null) {
+      throw Problem.badRequest("give at least one filter (state, type, queue, tag, from, to); "
+          + "a bulk " + (cancel ? "cancel" : "retry") + " of every job is refused", "state");
+    }
+    BulkResult result = cancel ? taskmill.jobs().cancelAll(query) : taskmill.jobs().retryAll(query);
+    ex.resource((cancel ? "cancel " : "retry ") + result.changed() + " of " + result.examined()
+        + " jobs");
+    var json = Json.object().put("examined", result.examined()).put("changed", result.changed());
+    Fields.page(json, result.next() == null ? null : result.next().toString());
+    ex.reply(200, json);
   }
 
   private void events(Exchange ex) {

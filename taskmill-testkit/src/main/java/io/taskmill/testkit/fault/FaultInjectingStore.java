@@ -2,6 +2,7 @@ package io.taskmill.testkit.fault;
 
 import io.taskmill.CancelResult;
 import io.taskmill.JobId;
+import io.taskmill.RetryResult;
 import io.taskmill.access.ApiKey;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
@@ -321,6 +322,11 @@ public final class FaultInjectingStore implements Store {
   @Override
   public CancelResult jobCancel(JobId id, Instant now, String node, String reason) {
     return call(StoreOp.CANCEL, () -> delegate.jobCancel(id, now, node, reason));
+  }
+
+  @Override
+  public RetryResult jobRetry(JobId id, Instant now, String node) {
+    return call(StoreOp.RETRY, () -> delegate.jobRetry(id, now, node));
   }
 
   @Override

@@ -45,5 +45,7 @@ public enum StoreOp {
   /** Every {@code apiKey…} method: a server authenticating requests and managing keys. */
   API_KEY,
   /** {@code auditAppend} and {@code auditList}: the audit trail. */
-  AUDIT
+  AUDIT,
+  /** {@code jobRetry}: a user's manual retry (last, so seeds of the others keep their ordinals). */
+  RETRY
 }

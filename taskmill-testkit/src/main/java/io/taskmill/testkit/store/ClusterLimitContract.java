@@ -248,8 +248,8 @@ public abstract class ClusterLimitContract extends StoreContractSupport {
 
       assertThat(claimed).as("5 a window for three windows, and never more than 7 running")
           .hasSize(7);
-      assertThat(store.jobList(new JobQuery(RUNNING, LIMITED, null, null, 100))).hasSize(7);
-      assertThat(store.jobList(new JobQuery(ENQUEUED, LIMITED, null, null, 100))).hasSize(53);
+      assertThat(store.jobList(JobQuery.all(100).withState(RUNNING).withType(LIMITED))).hasSize(7);
+      assertThat(store.jobList(JobQuery.all(100).withState(ENQUEUED).withType(LIMITED))).hasSize(53);
     } finally {
       pool.shutdownNow();
     }

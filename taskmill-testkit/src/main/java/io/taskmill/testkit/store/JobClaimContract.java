@@ -148,10 +148,12 @@ public abstract class JobClaimContract extends StoreContractSupport {
   void startsAnAttemptUnderANewLease() {
     InsertedJob inserted = ready(TYPE, 0);
     Job before = get(inserted.id());
+    assertThat(before.startedAt()).isNull();
 
     Job claimed = claim(1, T0.plusSeconds(1), TYPE).getFirst();
 
     assertThat(claimed.state()).isEqualTo(RUNNING);
+    assertThat(claimed.startedAt()).isEqualTo(T0.plusSeconds(1));
     assertThat(claimed.attempt()).isEqualTo(1);
     assertThat(claimed.leaseOwner()).isEqualTo(NODE);
     assertThat(claimed.leaseEpoch()).isEqualTo(before.leaseEpoch() + 1);
@@ -169,6 +171,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
     Job second = claimOne(OTHER_NODE, T0.plusSeconds(60));
 
     assertThat(second.attempt()).isEqualTo(2);
+    assertThat(second.startedAt()).as("the latest attempt's start").isEqualTo(T0.plusSeconds(60));
     assertThat(second.leaseEpoch()).isEqualTo(first.leaseEpoch() + 1);
     assertThat(second.leaseOwner()).isEqualTo(OTHER_NODE);
   }
@@ -225,7 +228,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
 
       assertThat(claimed).hasSize(total);
       assertThat(new HashSet<>(claimed)).hasSize(total);
-      assertThat(store.jobList(new JobQuery(ENQUEUED, null, null, null, 100))).isEmpty();
+      assertThat(store.jobList(JobQuery.all(100).withState(ENQUEUED))).isEmpty();
     } finally {
       pool.shutdownNow();
     }

@@ -39,7 +39,7 @@ public abstract class JobInsertContract extends StoreContractSupport {
     Job stored = get(job.id());
     assertThat(stored).isEqualTo(new Job(job.id(), "mail.send", "mail", ENQUEUED, 7, T0,
         "{\"to\":\"a@b.c\"}", null, 0, 5, "{\"fixed\":\"PT5S\"}", Duration.ofSeconds(90),
-        "order-1", List.of("vip", "eu"), "corr-1", null, 0, null, false, null, T0, T0, null,
+        "order-1", List.of("vip", "eu"), "corr-1", null, 0, null, false, null, T0, T0, null, null,
         stored.version(), "mail.daily"));
   }
 

@@ -51,15 +51,106 @@ public abstract class JobQueryContract extends StoreContractSupport {
     InsertedJob report = insert(TestJobs.aJob().type("report.build").queue("mail").build());
     InsertedJob other = insert(TestJobs.aJob().type("mail.send").queue("bulk").build());
 
-    assertThat(ids(store.jobList(new JobQuery(SCHEDULED, null, null, null, 10))))
+    assertThat(ids(store.jobList(JobQuery.all(10).withState(SCHEDULED))))
         .containsExactly(later.id());
-    assertThat(ids(store.jobList(new JobQuery(null, "mail.send", null, null, 10))))
+    assertThat(ids(store.jobList(JobQuery.all(10).withType("mail.send"))))
         .containsExactly(other.id(), later.id(), mail.id());
-    assertThat(ids(store.jobList(new JobQuery(null, null, "mail", null, 10))))
+    assertThat(ids(store.jobList(JobQuery.all(10).withQueue("mail"))))
         .containsExactly(report.id(), later.id(), mail.id());
-    assertThat(ids(store.jobList(new JobQuery(ENQUEUED, "mail.send", "mail", null, 10))))
+    assertThat(ids(store.jobList(
+            JobQuery.all(10).withState(ENQUEUED).withType("mail.send").withQueue("mail"))))
         .containsExactly(mail.id());
-    assertThat(store.jobList(new JobQuery(DEAD, null, null, null, 10))).isEmpty();
+    assertThat(store.jobList(JobQuery.all(10).withState(DEAD))).isEmpty();
+  }
+
+  /** Tags that trip a substring search, a regex or the JSON text's quoting and separators. */
+  private static final List<List<String>> AWKWARD_TAGS = List.of(
+      List.of("a"),
+      List.of("ab", "b"),
+      List.of("a,", ",b"),
+      List.of("x\",\"a", "\\"),
+      List.of("a\\", "[a]"),
+      List.of("a.c", "(a)|b", "^a$", "a*", "%", "_", "{1}", "\\d"),
+      List.of("line\nbreak", "tab\there", "\u0001", "x\u2028y"),
+      List.of("Zürich", "日本", "\"a\""),
+      List.of("with space", "\\\"", "a\\,b", "<y>", "#-~`'!?@&=+;:/"));
+
+  @Test
+  void listsByTagMatchingWholeTagsOnly() {
+    var inserted = new ArrayList<InsertedJob>();
+    for (int i = 0; i < AWKWARD_TAGS.size(); i++) {
+      inserted.add(insert(TestJobs.aJob().createdAt(T0.plusSeconds(i))
+          .tags(AWKWARD_TAGS.get(i).toArray(String[]::new)).build()));
+    }
+    insert(TestJobs.aJob().createdAt(T0.plusSeconds(99)).build()); // no tags
+
+    var probes = new ArrayList<String>();
+    AWKWARD_TAGS.forEach(probes::addAll);
+    probes.addAll(List.of("b,", ",", "\"", "x", "a\",\"b", "\"a", "A", "Zurich", "a\\,"));
+    for (String tag : probes) {
+      var expected = new ArrayList<JobId>();
+      for (int i = AWKWARD_TAGS.size() - 1; i >= 0; i--) {
+        if (AWKWARD_TAGS.get(i).contains(tag)) {
+          expected.add(inserted.get(i).id());
+        }
+      }
+      assertThat(ids(store.jobList(JobQuery.all(100).withTag(tag))))
+          .as("jobs tagged '%s'", tag).containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
+  void combinesTheTagWithTheOtherFilters() {
+    InsertedJob mail = insert(TestJobs.aJob().type("mail.send").tags("eu", "vip").build());
+    insert(TestJobs.aJob().type("report.build").tags("eu").build());
+    insert(TestJobs.aJob().type("mail.send").tags("us").build());
+    InsertedJob later = insert(TestJobs.aJob().type("mail.send").tags("eu")
+        .createdAt(T0.plusSeconds(1)).runAt(T0.plusSeconds(60)).build());
+
+    assertThat(ids(store.jobList(JobQuery.all(10).withTag("eu").withType("mail.send"))))
+        .containsExactly(later.id(), mail.id());
+    assertThat(ids(store.jobList(JobQuery.all(10).withTag("eu").withState(SCHEDULED))))
+        .containsExactly(later.id());
+  }
+
+  @Test
+  void listsByCreationTimeFromInclusiveToExclusive() {
+    var created = new ArrayList<JobId>();
+    for (int i = 0; i < 4; i++) {
+      created.add(insert(TestJobs.aJob().createdAt(T0.plusSeconds(i)).build()).id());
+    }
+
+    assertThat(ids(store.jobList(JobQuery.all(10).withCreated(T0.plusSeconds(1), T0.plusSeconds(3)))))
+        .containsExactly(created.get(2), created.get(1));
+    assertThat(ids(store.jobList(JobQuery.all(10).withCreated(T0.plusSeconds(2), null))))
+        .containsExactly(created.get(3), created.get(2));
+    assertThat(ids(store.jobList(JobQuery.all(10).withCreated(null, T0.plusSeconds(1)))))
+        .containsExactly(created.get(0));
+    assertThat(ids(store.jobList(JobQuery.all(10)
+        .withCreated(T0.plusSeconds(1).plusNanos(1000), T0.plusSeconds(2)))))
+        .as("microseconds count").isEmpty();
+  }
+
+  @Test
+  void pagesFilteredJobsWithTheBeforeCursor() {
+    var tagged = new ArrayList<JobId>();
+    for (int i = 0; i < 7; i++) {
+      JobId id = insert(TestJobs.aJob().createdAt(T0.plusSeconds(i))
+          .tags(i % 2 == 0 ? "even" : "odd").build()).id();
+      if (i % 2 == 0) {
+        tagged.add(id);
+      }
+    }
+    JobQuery query = JobQuery.all(2).withTag("even").withCreated(T0, T0.plusSeconds(60));
+
+    var seen = new ArrayList<JobId>();
+    List<Job> page = store.jobList(query);
+    while (!page.isEmpty()) {
+      seen.addAll(ids(page));
+      page = store.jobList(query.before(page.getLast().id()));
+    }
+
+    assertThat(seen).containsExactlyElementsOf(tagged.reversed());
   }
 
   @Test
@@ -73,7 +164,7 @@ public abstract class JobQueryContract extends StoreContractSupport {
     JobId cursor = null;
     List<Job> page;
     do {
-      page = store.jobList(new JobQuery(null, null, null, cursor, 3));
+      page = store.jobList(JobQuery.all(3).before(cursor));
       seen.addAll(ids(page));
       cursor = page.isEmpty() ? cursor : page.getLast().id();
     } while (!page.isEmpty());

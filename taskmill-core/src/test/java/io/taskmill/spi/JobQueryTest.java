@@ -1,0 +1,42 @@
+package io.taskmill.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.taskmill.JobId;
+import io.taskmill.job.JobState;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class JobQueryTest {
+  private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
+
+  @Test
+  void buildsAQueryFilterByFilter() {
+    JobId cursor = JobId.newId(T.toEpochMilli());
+
+    JobQuery q = JobQuery.all(50).withState(JobState.DEAD).withType("mail.send")
+        .withQueue("mail").withTag("eu").withCreated(T, T.plusSeconds(60)).before(cursor);
+
+    assertThat(q).isEqualTo(new JobQuery(JobState.DEAD, "mail.send", "mail", "eu", T,
+        T.plusSeconds(60), cursor, 50));
+  }
+
+  @Test
+  void rejectsAnEmptyOrBackwardCreationRange() {
+    assertThatThrownBy(() -> JobQuery.all(10).withCreated(T, T))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("createdFrom").hasMessageContaining("[from, to)");
+    assertThatThrownBy(() -> JobQuery.all(10).withCreated(T.plusSeconds(1), T))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(JobQuery.all(10).withCreated(T, null).createdFrom()).isEqualTo(T);
+  }
+
+  @Test
+  void rejectsABlankTagAndALimitOutOfRange() {
+    assertThatThrownBy(() -> JobQuery.all(10).withTag(" "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pass null");
+    assertThatThrownBy(() -> JobQuery.all(0)).hasMessageContaining("between 1 and 1000");
+    assertThatThrownBy(() -> JobQuery.all(1001)).hasMessageContaining("between 1 and 1000");
+  }
+}
