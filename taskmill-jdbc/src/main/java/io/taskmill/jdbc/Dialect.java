@@ -19,7 +19,8 @@ enum Dialect {
 
   /** Query files every dialect provides, one per table family. */
   static final List<String> SQL_FILES =
-      List.of("jobs", "job_history", "queues", "cluster", "locks", "limits", "schedules");
+      List.of("jobs", "job_history", "queues", "cluster", "locks", "limits", "schedules",
+          "feed");
 
   private final String dir;
   private final boolean serializesClaims;

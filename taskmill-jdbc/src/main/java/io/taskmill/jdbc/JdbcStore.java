@@ -17,6 +17,7 @@ import io.taskmill.schedule.Schedule;
 import io.taskmill.schedule.ScheduleRun;
 import io.taskmill.spi.ClaimedJobs;
 import io.taskmill.spi.ClusterLimit;
+import io.taskmill.spi.FeedPage;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.JobCompletion;
@@ -80,6 +81,7 @@ public final class JdbcStore implements Store {
   private final JdbcLocks locks;
   private final JdbcLimits limits;
   private final JdbcSchedules schedules;
+  private final JdbcFeed feed;
   private final JobInserter inserter;
   private final TickWriter ticks;
   private final JobCompleter completer;
@@ -103,7 +105,8 @@ public final class JdbcStore implements Store {
     this.locks = new JdbcLocks(SqlFile.load(dialect, "locks"), dialect);
     this.limits = new JdbcLimits(SqlFile.load(dialect, "limits"));
     this.schedules = new JdbcSchedules(SqlFile.load(dialect, "schedules"), dialect);
-    this.inserter = new JobInserter(jobs, history, dialect);
+    this.feed = new JdbcFeed(SqlFile.load(dialect, "feed"));
+    this.inserter = new JobInserter(jobs, feed, dialect);
     this.ticks = new TickWriter(schedules, inserter);
     this.completer = new JobCompleter(jobs, history);
   }
@@ -570,6 +573,21 @@ public final class JdbcStore implements Store {
   public int scheduleRunPrune(LeaderTerm leader, Instant now, Instant before, int limit) {
     return db.write("scheduleRunPrune", c -> cluster.holdsTerm(c, leader, now)
         ? schedules.pruneRuns(c, before, limit) : 0);
+  }
+
+  @Override
+  public FeedPage eventFeed(long afterSeq, int limit) {
+    if (afterSeq < 0 || limit < 0) {
+      throw new IllegalArgumentException("eventFeed needs afterSeq >= 0 and limit >= 0, not "
+          + afterSeq + " and " + limit);
+    }
+    return db.read("eventFeed", c -> feed.page(c, afterSeq, limit));
+  }
+
+  @Override
+  public int outboxPrune(LeaderTerm leader, Instant now, Instant before, int limit) {
+    return db.write("outboxPrune", c -> cluster.holdsTerm(c, leader, now)
+        ? feed.prune(c, before, limit) : 0);
   }
 
   /**

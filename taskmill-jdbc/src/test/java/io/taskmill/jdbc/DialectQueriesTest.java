@@ -38,6 +38,7 @@ class DialectQueriesTest {
       new JdbcLocks(SqlFile.load(dialect, "locks"), dialect);
       new JdbcLimits(SqlFile.load(dialect, "limits"));
       new JdbcSchedules(SqlFile.load(dialect, "schedules"), dialect);
+      new JdbcFeed(SqlFile.load(dialect, "feed"));
     }
   }
 

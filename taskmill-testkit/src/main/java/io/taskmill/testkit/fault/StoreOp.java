@@ -27,8 +27,10 @@ public enum StoreOp {
   READ,
   /** {@code queueSetPaused} and {@code queuePausedNames}. */
   QUEUE,
-  /** {@code jobPrune}: retention. */
+  /** {@code jobPrune} and {@code outboxPrune}: retention. */
   PRUNE,
+  /** {@code eventFeed}: the event feed's reads. */
+  FEED,
   /** {@code nodeHeartbeat} and {@code storeTime}: a node proving itself alive. */
   HEARTBEAT,
   /** {@code nodeLeave}, {@code nodeMarkDead}, {@code nodePrune} and {@code nodeList}. */
