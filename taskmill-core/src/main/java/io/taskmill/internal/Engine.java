@@ -2,6 +2,7 @@ package io.taskmill.internal;
 
 import io.taskmill.CancelResult;
 import io.taskmill.Cluster;
+import io.taskmill.Events;
 import io.taskmill.HandlerRegistry;
 import io.taskmill.JobId;
 import io.taskmill.JobOptions;
@@ -65,6 +66,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   private final Object exits = new Object();
   private final Scheduler scheduler;
   private final ScheduleService schedules;
+  private final EventFeed feed;
   private ScheduledExecutorService maintenance;
   /** Wake-ups pushed by the store when other processes make jobs ready; none in manual mode. */
   private AutoCloseable subscription;
@@ -86,6 +88,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     this.membership = new Membership(cfg, leases, dispatcher, storeClock, dispatcher::runningCount);
     this.scheduler = new Scheduler(cfg, membership::term, dispatcher::onReady);
     this.schedules = new ScheduleService(cfg, enqueuer, scheduler::wake, dispatcher::onReady);
+    this.feed = new EventFeed(store::eventFeed);
     // Timeouts are real time even in manual mode: they interrupt real threads.
     this.timers = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("taskmill-timeouts").daemon().factory());
@@ -122,7 +125,11 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     completer.start();
     scheduler.start();
     // Before the dispatcher's first poll, so no job made ready elsewhere falls between the two.
-    subscription = store.jobSubscribe(dispatcher::onReady);
+    // Another node made jobs ready: their creation or transition is in the feed too.
+    subscription = store.jobSubscribe(queue -> {
+      dispatcher.onReady(queue);
+      feed.wake();
+    });
     dispatcher.start();
     log.info("Taskmill node {} started on {} with queues {} and {} handler types", cfg.nodeId(),
         store.info().description(), cfg.queues(), registry.types().size());
@@ -182,6 +189,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   // --- workers ---
 
   private void launch(Job job) {
+    feed.wake();
     HandlerDef def = registry.def(job.type());
     var holder = new Execution[1];
     var exec = new Execution(job, def, cfg, completer, locks, () -> onExit(holder[0]));
@@ -227,6 +235,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   }
 
   private void afterWrite(JobCompletion c, boolean applied) {
+    feed.wake();
     settle(c);
     if (!applied) {
       log.warn("outcome of attempt {} of job {} was superseded: this node lost its lease", c.attempt(), c.id());
@@ -252,6 +261,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     checkOpen();
     var jobs = enqueuer.prepare(requests);
     List<InsertedJob> inserted = store.jobInsertMany(jobs, cfg.nodeId());
+    feed.wake();
     for (int i = 0; i < inserted.size(); i++) {
       InsertedJob in = inserted.get(i);
       if (!in.created()) {
@@ -269,6 +279,11 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   @Override
   public Jobs jobs() {
     return this;
+  }
+
+  @Override
+  public Events events() {
+    return feed;
   }
 
   @Override
@@ -482,6 +497,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
       membership.leave();
       timers.shutdownNow();
       locks.close();
+      feed.close();
       closeSubscription();
       if (cfg.ownsStore()) {
         store.close();
