@@ -77,6 +77,12 @@ public interface Taskmill extends AutoCloseable {
   /** Recurring jobs, shared by every node of the store and fired by the leader. */
   Schedules schedules();
 
+  /**
+   * The cluster-wide event feed: every job's creation and transitions on every node sharing the
+   * store, in one order, resumable after any event.
+   */
+  Events events();
+
   /** This engine's node id, as written in leases and job events. */
   String nodeId();
 

@@ -4,6 +4,7 @@ import io.taskmill.BulkResult;
 import io.taskmill.CancelResult;
 import io.taskmill.Cluster;
 import io.taskmill.Enqueued;
+import io.taskmill.Events;
 import io.taskmill.HandlerRegistry;
 import io.taskmill.JobId;
 import io.taskmill.JobOptions;
@@ -69,6 +70,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   private final Scheduler scheduler;
   private final ScheduleService schedules;
   private final JobControl control;
+  private final EventFeed feed;
   private ScheduledExecutorService maintenance;
   /** Wake-ups pushed by the store when other processes make jobs ready; none in manual mode. */
   private AutoCloseable subscription;
@@ -91,6 +93,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     this.scheduler = new Scheduler(cfg, membership::term, dispatcher::onReady);
     this.schedules = new ScheduleService(cfg, enqueuer, scheduler::wake, dispatcher::onReady);
     this.control = new JobControl(cfg, store, dispatcher, active);
+    this.feed = new EventFeed(store::eventFeed);
     // Timeouts are real time even in manual mode: they interrupt real threads.
     this.timers = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("taskmill-timeouts").daemon().factory());
@@ -127,7 +130,11 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     completer.start();
     scheduler.start();
     // Before the dispatcher's first poll, so no job made ready elsewhere falls between the two.
-    subscription = store.jobSubscribe(dispatcher::onReady);
+    // Another node made jobs ready: their creation or transition is in the feed too.
+    subscription = store.jobSubscribe(queue -> {
+      dispatcher.onReady(queue);
+      feed.wake();
+    });
     dispatcher.start();
     log.info("Taskmill node {} started on {} with queues {} and {} handler types", cfg.nodeId(),
         store.info().description(), cfg.queues(), registry.types().size());
@@ -187,6 +194,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   // --- workers ---
 
   private void launch(Job job) {
+    feed.wake();
     HandlerDef def = registry.def(job.type());
     var holder = new Execution[1];
     var exec = new Execution(job, def, cfg, completer, locks, () -> onExit(holder[0]));
@@ -232,6 +240,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   }
 
   private void afterWrite(JobCompletion c, boolean applied) {
+    feed.wake();
     settle(c);
     if (!applied) {
       log.warn("outcome of attempt {} of job {} was superseded: this node lost its lease", c.attempt(), c.id());
@@ -258,6 +267,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     var jobs = enqueuer.prepare(requests);
     List<InsertedJob> inserted = store.jobInsertMany(jobs, cfg.nodeId());
     var result = new ArrayList<Enqueued>(inserted.size());
+    feed.wake();
     for (int i = 0; i < inserted.size(); i++) {
       InsertedJob in = inserted.get(i);
       result.add(new Enqueued(in.id(), in.created()));
@@ -276,6 +286,11 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   @Override
   public Jobs jobs() {
     return this;
+  }
+
+  @Override
+  public Events events() {
+    return feed;
   }
 
   @Override
@@ -496,6 +511,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
       membership.leave();
       timers.shutdownNow();
       locks.close();
+      feed.close();
       closeSubscription();
       if (cfg.ownsStore()) {
         store.close();

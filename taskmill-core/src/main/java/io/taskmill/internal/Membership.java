@@ -268,9 +268,18 @@ final class Membership {
         break;
       }
     }
-    if (deleted > 0 || nodes > 0 || runs > 0) {
-      log.info("pruned {} finished jobs, {} departed nodes and {} skipped or missed schedule ticks",
-          deleted, nodes, runs);
+    // Feed rows of job creations, kept as long as the longest-kept jobs they name.
+    int outbox = 0;
+    for (int batch = 0; batch < 100; batch++) {
+      int n = store.outboxPrune(leader, now, now.minus(cfg.retainFinished()), PRUNE_BATCH);
+      outbox += n;
+      if (n < PRUNE_BATCH) {
+        break;
+      }
+    }
+    if (deleted > 0 || nodes > 0 || runs > 0 || outbox > 0) {
+      log.info("pruned {} finished jobs, {} departed nodes, {} skipped or missed schedule ticks"
+          + " and {} event feed rows", deleted, nodes, runs, outbox);
     }
   }
 

@@ -335,6 +335,25 @@ public interface Store extends AutoCloseable {
   /** Audit entries matching the query, highest seq (newest) first, below its cursor. */
   List<AuditEntry> auditList(AuditQuery query);
 
+  // --- event feed ---
+
+  /**
+   * Up to {@code limit} feed rows with {@code seq > afterSeq}, in seq order: every job transition
+   * and every outbox row (a batch's created jobs), numbered by one sequence and each written in the
+   * transaction of its change, as committed when read, with the store's clock at the read. Numbers
+   * are taken before commit, so a row may appear later with a seq below one already read, and a
+   * rolled-back transaction leaves a seq that never appears; readers settle that (EventFeed).
+   * With {@code limit} 0 it reads only the clock and the head seq.
+   */
+  FeedPage eventFeed(long afterSeq, int limit);
+
+  /**
+   * Deletes outbox rows written before {@code before}, at most {@code limit} of the oldest by seq,
+   * fenced by {@code leader}'s term (0 when stale). Transitions go with their jobs ({@link
+   * #jobPrune}).
+   */
+  int outboxPrune(LeaderTerm leader, Instant now, Instant before, int limit);
+
   /**
    * Calls {@code queueReady} with a queue name when another process may have made jobs ready in it,
    * until the returned handle is closed; best effort, so polling stays the fallback, and stores

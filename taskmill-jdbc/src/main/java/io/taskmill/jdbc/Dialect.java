@@ -20,7 +20,7 @@ enum Dialect {
   /** Query files every dialect provides, one per table family. */
   static final List<String> SQL_FILES =
       List.of("jobs", "job_history", "queues", "cluster", "locks", "limits", "schedules",
-          "api_keys", "audit");
+          "api_keys", "audit", "feed");
 
   private final String dir;
   private final boolean serializesClaims;

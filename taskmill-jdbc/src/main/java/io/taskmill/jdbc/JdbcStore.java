@@ -22,6 +22,7 @@ import io.taskmill.schedule.Schedule;
 import io.taskmill.schedule.ScheduleRun;
 import io.taskmill.spi.ClaimedJobs;
 import io.taskmill.spi.ClusterLimit;
+import io.taskmill.spi.FeedPage;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.JobCompletion;
@@ -92,6 +93,7 @@ public final class JdbcStore implements Store {
   private final JdbcSchedules schedules;
   private final JdbcApiKeys apiKeys;
   private final JdbcAudit audit;
+  private final JdbcFeed feed;
   private final JobInserter inserter;
   private final TickWriter ticks;
   private final JobCompleter completer;
@@ -117,7 +119,8 @@ public final class JdbcStore implements Store {
     this.schedules = new JdbcSchedules(SqlFile.load(dialect, "schedules"), dialect);
     this.apiKeys = new JdbcApiKeys(SqlFile.load(dialect, "api_keys"), dialect);
     this.audit = new JdbcAudit(SqlFile.load(dialect, "audit"));
-    this.inserter = new JobInserter(jobs, history, dialect);
+    this.feed = new JdbcFeed(SqlFile.load(dialect, "feed"));
+    this.inserter = new JobInserter(jobs, feed, dialect);
     this.ticks = new TickWriter(schedules, inserter);
     this.completer = new JobCompleter(jobs, history);
   }
@@ -649,6 +652,21 @@ public final class JdbcStore implements Store {
   @Override
   public List<AuditEntry> auditList(AuditQuery query) {
     return db.read("auditList", c -> audit.list(c, query));
+  }
+
+  @Override
+  public FeedPage eventFeed(long afterSeq, int limit) {
+    if (afterSeq < 0 || limit < 0) {
+      throw new IllegalArgumentException("eventFeed needs afterSeq >= 0 and limit >= 0, not "
+          + afterSeq + " and " + limit);
+    }
+    return db.read("eventFeed", c -> feed.page(c, afterSeq, limit));
+  }
+
+  @Override
+  public int outboxPrune(LeaderTerm leader, Instant now, Instant before, int limit) {
+    return db.write("outboxPrune", c -> cluster.holdsTerm(c, leader, now)
+        ? feed.prune(c, before, limit) : 0);
   }
 
   /**

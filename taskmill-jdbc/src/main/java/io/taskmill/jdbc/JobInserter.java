@@ -11,16 +11,17 @@ import java.util.Optional;
 /**
  * Inserts jobs inside the caller's transaction: keyless jobs in JDBC batches (the hot path, no
  * per-row round trip), jobs with an idempotency key one at a time so the unique constraint can
- * decide each one.
+ * decide each one. The jobs created are recorded for the event feed in the same transaction, in
+ * one outbox row per batch.
  */
 final class JobInserter {
   private final JdbcJobs jobs;
-  private final JdbcJobHistory history;
+  private final JdbcFeed feed;
   private final Dialect dialect;
 
-  JobInserter(JdbcJobs jobs, JdbcJobHistory history, Dialect dialect) {
+  JobInserter(JdbcJobs jobs, JdbcFeed feed, Dialect dialect) {
     this.jobs = jobs;
-    this.history = history;
+    this.feed = feed;
     this.dialect = dialect;
   }
 
@@ -39,6 +40,13 @@ final class JobInserter {
       }
     }
     flush(c, keyless, node);
+    var created = new ArrayList<NewJob>(newJobs.size());
+    for (int i = 0; i < newJobs.size(); i++) {
+      if (results.get(i).created()) {
+        created.add(newJobs.get(i));
+      }
+    }
+    feed.recordCreated(c, created, node);
     return results;
   }
 

@@ -40,6 +40,7 @@ class DialectQueriesTest {
       new JdbcSchedules(SqlFile.load(dialect, "schedules"), dialect);
       new JdbcApiKeys(SqlFile.load(dialect, "api_keys"), dialect);
       new JdbcAudit(SqlFile.load(dialect, "audit"));
+      new JdbcFeed(SqlFile.load(dialect, "feed"));
     }
   }
 

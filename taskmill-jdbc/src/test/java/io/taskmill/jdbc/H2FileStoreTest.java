@@ -94,8 +94,8 @@ class H2FileStoreTest {
       }
       assertThat(tables).containsExactly(
           "TM_API_KEY", "TM_AUDIT", "TM_JOB", "TM_JOB_EVENT", "TM_JOB_LOG", "TM_LEADER",
-          "TM_LOCK", "TM_NODE", "TM_QUEUE", "TM_RATE_WINDOW", "TM_SCHEDULE", "TM_SCHEDULE_RUN",
-          "tm_schema_history");
+          "TM_LOCK", "TM_NODE", "TM_OUTBOX", "TM_QUEUE", "TM_RATE_WINDOW", "TM_SCHEDULE",
+          "TM_SCHEDULE_RUN", "tm_schema_history");
 
       var versions = new ArrayList<String>();
       try (var rs = c.createStatement().executeQuery(
@@ -106,7 +106,7 @@ class H2FileStoreTest {
           versions.add(rs.getString(1));
         }
       }
-      assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "10", "11");
+      assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "10", "11", "12");
 
       var indexes = new ArrayList<String>();
       try (var rs = c.createStatement().executeQuery(

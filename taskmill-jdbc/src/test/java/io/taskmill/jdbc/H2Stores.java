@@ -16,8 +16,12 @@ final class H2Stores {
 
   /** A fresh in-memory store with {@code poolSize} connections in its main pool. */
   static Store inMemory(int poolSize) {
-    return new JdbcStoreProvider().open(
-        new StoreSettings(null, "test-" + UUID.randomUUID(), null, null, null, poolSize));
+    return inMemory("test-" + UUID.randomUUID(), poolSize);
+  }
+
+  /** An in-memory store named {@code name}: {@code jdbc:h2:mem:<name>} reaches it too. */
+  static Store inMemory(String name, int poolSize) {
+    return new JdbcStoreProvider().open(new StoreSettings(null, name, null, null, null, poolSize));
   }
 
   /** A file store whose data dir is {@code dir}. */

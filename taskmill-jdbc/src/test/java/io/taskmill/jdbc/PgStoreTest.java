@@ -130,8 +130,8 @@ class PgStoreTest {
       }
       assertThat(tables).containsExactly(
           "tm_api_key", "tm_audit", "tm_job", "tm_job_event", "tm_job_log", "tm_leader",
-          "tm_lock", "tm_node", "tm_queue", "tm_rate_window", "tm_schedule", "tm_schedule_run",
-          "tm_schema_history");
+          "tm_lock", "tm_node", "tm_outbox", "tm_queue", "tm_rate_window", "tm_schedule",
+          "tm_schedule_run", "tm_schema_history");
     }
     // A job names its schedule without an index: nothing hot reads it, every insert would pay.
     try (Connection c = PgStores.connect(PgStores.BASE_URL);

@@ -37,11 +37,16 @@ public final class PgStores {
 
   /** {@link #fresh()} with {@code poolSize} connections in the store's main pool. */
   static Store fresh(int poolSize) {
+    return fresh(newSchema(), poolSize);
+  }
+
+  /** {@link #fresh(int)} in {@code schema}, made by {@link #newSchema()}, for tests that also connect to it. */
+  static Store fresh(String schema, int poolSize) {
     if (!TimeZone.getDefault().getID().equals(SESSION_TIME_ZONE)) {
+      dropSchema(schema);
       throw new IllegalStateException("annotate the test class with "
           + "@ExtendWith(PgSessionTimeZone.class) so its sessions run in " + SESSION_TIME_ZONE);
     }
-    String schema = newSchema();
     try {
       Store store = new JdbcStoreProvider().open(
           new StoreSettings(null, null, url(schema), USER, PASSWORD, poolSize));

@@ -13,6 +13,7 @@ import io.taskmill.node.Node;
 import io.taskmill.schedule.Schedule;
 import io.taskmill.schedule.ScheduleRun;
 import io.taskmill.spi.ClaimedJobs;
+import io.taskmill.spi.FeedPage;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LockHolder;
 import io.taskmill.spi.LockRef;
@@ -523,6 +524,16 @@ public final class FaultInjectingStore implements Store {
   @Override
   public List<AuditEntry> auditList(AuditQuery query) {
     return call(StoreOp.AUDIT, () -> delegate.auditList(query));
+  }
+
+  @Override
+  public FeedPage eventFeed(long afterSeq, int limit) {
+    return call(StoreOp.FEED, () -> delegate.eventFeed(afterSeq, limit));
+  }
+
+  @Override
+  public int outboxPrune(LeaderTerm leader, Instant now, Instant before, int limit) {
+    return call(StoreOp.PRUNE, () -> delegate.outboxPrune(leader, now, before, limit));
   }
 
   /** Not disturbed: push wake-ups are best effort already, and polling covers them. */

@@ -27,7 +27,7 @@ public enum StoreOp {
   READ,
   /** {@code queueSetPaused} and {@code queuePausedNames}. */
   QUEUE,
-  /** {@code jobPrune}: retention. */
+  /** {@code jobPrune} and {@code outboxPrune}: retention. */
   PRUNE,
   /** {@code nodeHeartbeat} and {@code storeTime}: a node proving itself alive. */
   HEARTBEAT,
@@ -46,6 +46,9 @@ public enum StoreOp {
   API_KEY,
   /** {@code auditAppend} and {@code auditList}: the audit trail. */
   AUDIT,
-  /** {@code jobRetry}: a user's manual retry (last, so seeds of the others keep their ordinals). */
-  RETRY
+  /** {@code jobRetry}: a user's manual retry. */
+  RETRY,
+  /** {@code eventFeed}: the event feed's reads. */
+  FEED
+  // New operations go last, so seeded fault sequences of the others keep their ordinals.
 }

@@ -1,0 +1,71 @@
+package io.taskmill.spi;
+
+import io.taskmill.JobId;
+import io.taskmill.job.JobState;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The body of a {@value #KIND} outbox row: the jobs one insert created, written by the store in the
+ * insert's transaction (one row per batch, not per job, so enqueues stay cheap) and read by the
+ * engine's event feed. Defined here so the writer and the reader share one format.
+ *
+ * <p>JSON: {@code {"node":"n1","jobs":[{"id":"…","type":"…","queue":"…","state":"ENQUEUED",
+ * "runAt":"2025-01-01T00:00:00Z"}]}}.
+ *
+ * @param node the node that inserted the jobs
+ */
+public record CreatedJobs(String node, List<Created> jobs) {
+  /** The outbox kind of these rows. */
+  public static final String KIND = "jobs.created";
+  /** Most jobs in one row; a larger insert writes several rows, so a body stays small. */
+  public static final int MAX_JOBS = 1000;
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** One created job as the feed shows it. */
+  public record Created(JobId id, String type, String queue, JobState state, Instant runAt) {}
+
+  public CreatedJobs {
+    jobs = List.copyOf(jobs);
+  }
+
+  /** The rows' JSON for {@code jobs} (at most {@link #MAX_JOBS}) inserted by {@code node}. */
+  public static String encode(String node, List<NewJob> jobs) {
+    if (jobs.size() > MAX_JOBS) {
+      throw new IllegalArgumentException(
+          jobs.size() + " jobs in one outbox row; split them into rows of " + MAX_JOBS);
+    }
+    ObjectNode root = JSON.createObjectNode();
+    root.put("node", node);
+    ArrayNode list = root.putArray("jobs");
+    for (NewJob j : jobs) {
+      list.addObject()
+          .put("id", j.id().toString())
+          .put("type", j.type())
+          .put("queue", j.queue())
+          .put("state", j.state().name())
+          .put("runAt", j.runAt().truncatedTo(ChronoUnit.MICROS).toString());
+    }
+    return JSON.writeValueAsString(root);
+  }
+
+  /** Reads a body written by {@link #encode}. */
+  public static CreatedJobs decode(String body) {
+    JsonNode root = JSON.readTree(body);
+    var jobs = new ArrayList<Created>();
+    for (JsonNode j : root.path("jobs")) {
+      jobs.add(new Created(new JobId(UUID.fromString(j.path("id").asString())),
+          j.path("type").asString(), j.path("queue").asString(),
+          JobState.valueOf(j.path("state").asString()), Instant.parse(j.path("runAt").asString())));
+    }
+    return new CreatedJobs(root.path("node").asString(), jobs);
+  }
+}
