@@ -25,7 +25,9 @@ public enum EventKind {
   /** A node gave the job back unfinished at shutdown ({@code RUNNING → ENQUEUED}). */
   JOB_RELEASED("job.released"),
   /** A late outcome from an attempt whose lease was lost was recorded and ignored. */
-  JOB_SUPERSEDED("job.superseded");
+  JOB_SUPERSEDED("job.superseded"),
+  /** Someone retried a {@code DEAD} or {@code CANCELLED} job by hand ({@code → ENQUEUED}). */
+  JOB_RETRIED("job.retried");
 
   private final String wireName;
 
@@ -50,6 +52,7 @@ public enum EventKind {
     return switch (to) {
       case SCHEDULED -> JOB_RETRYING;
       case ENQUEUED -> from == JobState.SCHEDULED ? JOB_ENQUEUED
+          : from == JobState.DEAD || from == JobState.CANCELLED ? JOB_RETRIED
           : message != null && message.startsWith("rescued") ? JOB_RESCUED : JOB_RELEASED;
       case RUNNING -> JOB_RUNNING;
       case SUCCEEDED -> JOB_SUCCEEDED;

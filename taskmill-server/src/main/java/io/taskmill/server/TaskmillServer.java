@@ -7,6 +7,7 @@ import io.taskmill.TaskmillBuilder;
 import io.taskmill.jdbc.JdbcStoreProvider;
 import io.taskmill.server.api.AccessApi;
 import io.taskmill.server.api.ClusterApi;
+import io.taskmill.server.api.EventsApi;
 import io.taskmill.server.api.HandlersApi;
 import io.taskmill.server.api.HealthApi;
 import io.taskmill.server.api.JobsApi;
@@ -53,10 +54,12 @@ public final class TaskmillServer implements AutoCloseable {
   private final HealthApi health;
   private final PrometheusMeterRegistry meters;
   private final Optional<String> bootstrapSecret;
+  private final EventsApi events;
 
   private TaskmillServer(Server jetty, ServerConnector connector, Taskmill taskmill, Store store,
       Router router, HealthApi health, PrometheusMeterRegistry meters,
-      Optional<String> bootstrapSecret) {
+      Optional<String> bootstrapSecret, EventsApi events) {
+    this.events = events;
     this.jetty = jetty;
     this.connector = connector;
     this.taskmill = taskmill;
@@ -99,12 +102,14 @@ public final class TaskmillServer implements AutoCloseable {
         store.storeTime();
         return true;
       });
+      var events = new EventsApi(taskmill);
       var router = new Router()
           .addAll(health.routes())
           .addAll(new JobsApi(taskmill).routes())
           .addAll(new HandlersApi(taskmill).routes())
           .addAll(new ClusterApi(taskmill).routes())
           .addAll(access.routes())
+          .addAll(events.routes())
           .addAll(OpenApiDocs.routes())
           .add(io.taskmill.server.http.Route.read("GET", "/metrics", io.taskmill.access.Role.VIEWER,
               ex -> ex.replyText(200, "text/plain; version=0.0.4", meters.scrape())));
@@ -142,7 +147,8 @@ public final class TaskmillServer implements AutoCloseable {
       jetty.start();
       log.info("Taskmill server listening on {}:{} (node {})", config.host(),
           connector.getLocalPort(), taskmill.nodeId());
-      return new TaskmillServer(jetty, connector, taskmill, store, router, health, meters, secret);
+      return new TaskmillServer(jetty, connector, taskmill, store, router, health, meters, secret,
+          events);
     } catch (Exception e) {
       if (health != null) {
         health.close();
@@ -203,6 +209,7 @@ public final class TaskmillServer implements AutoCloseable {
 
   @Override
   public void close() {
+    events.close();
     try {
       jetty.stop();
     } catch (Exception e) {

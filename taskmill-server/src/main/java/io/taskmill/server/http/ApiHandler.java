@@ -73,6 +73,7 @@ public final class ApiHandler extends Handler.Abstract {
       if (!exchange.streamed()) {
         write(response, status, exchange.contentType(), exchange.body(), callback);
       } else {
+        exchange.endStream();
         callback.succeeded();
       }
     } catch (Problem p) {

@@ -236,6 +236,11 @@ public final class Exchange {
     return stream != null;
   }
 
+  /** Ends a streamed answer: the last chunk goes out. */
+  void endStream() throws IOException {
+    stream.close();
+  }
+
   int status() {
     return status;
   }
