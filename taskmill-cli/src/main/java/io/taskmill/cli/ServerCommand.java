@@ -61,9 +61,19 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
       description = "no API keys, for local development; binds to 127.0.0.1 only")
   boolean insecureDev;
 
+  @Option(names = "--log-format", paramLabel = "FORMAT",
+      description = "json (one object per line, the default) or text")
+  String logFormat = "json";
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    switch (logFormat) {
+      case "json" -> jsonLogs();
+      case "text" -> { }
+      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--log-format must be json or text, was '" + logFormat + "'");
+    }
     var flags = new LinkedHashMap<String, String>();
     put(flags, "port", port);
     put(flags, "host", host);
@@ -113,6 +123,16 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
     }
     stopped.await();
     return 0;
+  }
+
+  /** Switches Logback to the server's JSON configuration (the CLI's default is quiet text). */
+  private static void jsonLogs() throws Exception {
+    var context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory
+        .getILoggerFactory();
+    var configurator = new ch.qos.logback.classic.joran.JoranConfigurator();
+    configurator.setContext(context);
+    context.reset();
+    configurator.doConfigure(ServerCommand.class.getResource("logback-server.xml"));
   }
 
   /** A few demo jobs a second, so a newcomer sees work moving at once. */
