@@ -12,6 +12,7 @@ import io.taskmill.server.api.HandlersApi;
 import io.taskmill.server.api.HealthApi;
 import io.taskmill.server.api.JobsApi;
 import io.taskmill.server.api.OpenApiDocs;
+import io.taskmill.server.api.SchedulesApi;
 import io.taskmill.server.http.ApiHandler;
 import io.taskmill.server.http.Problem;
 import io.taskmill.server.http.Router;
@@ -106,6 +107,7 @@ public final class TaskmillServer implements AutoCloseable {
       var router = new Router()
           .addAll(health.routes())
           .addAll(new JobsApi(taskmill).routes())
+          .addAll(new SchedulesApi(taskmill).routes())
           .addAll(new HandlersApi(taskmill).routes())
           .addAll(new ClusterApi(taskmill).routes())
           .addAll(access.routes())

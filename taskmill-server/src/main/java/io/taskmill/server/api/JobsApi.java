@@ -3,12 +3,9 @@ package io.taskmill.server.api;
 import io.taskmill.BulkResult;
 import io.taskmill.CancelResult;
 import io.taskmill.Enqueued;
-import io.taskmill.HandlerInfo;
 import io.taskmill.InvalidJobException;
 import io.taskmill.JobId;
-import io.taskmill.JobOptions;
 import io.taskmill.JobRequest;
-import io.taskmill.Retry;
 import io.taskmill.RetryResult;
 import io.taskmill.Taskmill;
 import io.taskmill.access.Role;
@@ -19,7 +16,6 @@ import io.taskmill.server.http.Json;
 import io.taskmill.server.http.Problem;
 import io.taskmill.server.http.Route;
 import io.taskmill.spi.JobQuery;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +28,13 @@ public final class JobsApi {
   /** Most jobs in one batch submission. */
   public static final int MAX_BATCH = 1000;
 
-  private static final Set<String> SUBMISSION_FIELDS = Set.of("type", "payload", "queue",
-      "priority", "runAt", "delay", "maxAttempts", "timeout", "tags", "idempotencyKey", "retry");
-  private static final Set<String> RETRY_FIELDS = Set.of("backoff", "delay", "maxDelay", "jitter");
-
   private final Taskmill taskmill;
+
+  private final Submissions submissions;
 
   public JobsApi(Taskmill taskmill) {
     this.taskmill = taskmill;
+    this.submissions = new Submissions(taskmill);
   }
 
   public List<Route> routes() {
@@ -62,7 +57,7 @@ public final class JobsApi {
 
   private void submit(Exchange ex) throws Exception {
     JsonNode body = ex.json();
-    JobRequest request = request(body, "body", ex.header("Idempotency-Key"), ex.requestId());
+    JobRequest request = submissions.request(body, "body", ex.header("Idempotency-Key"), ex.requestId());
     Enqueued done = enqueue(List.of(request), "body").getFirst();
     Job job = taskmill.jobs().get(done.id()).orElseThrow();
     ex.resource("job " + done.id());
@@ -83,7 +78,7 @@ public final class JobsApi {
     }
     var requests = new ArrayList<JobRequest>();
     for (int i = 0; i < jobs.size(); i++) {
-      requests.add(request(jobs.get(i), "jobs[" + i + "]", null, ex.requestId()));
+      requests.add(submissions.request(jobs.get(i), "jobs[" + i + "]", null, ex.requestId()));
     }
     List<Enqueued> done = enqueue(requests, "jobs");
     var items = Json.object();
@@ -100,98 +95,6 @@ public final class JobsApi {
     } catch (InvalidJobException e) {
       throw Problem.unprocessable(io.taskmill.server.http.LogText.clean(e.getMessage()), field);
     }
-  }
-
-  /** One submission as a request; problems the engine knows best (types, payloads) are its. */
-  private JobRequest request(JsonNode s, String where, String headerKey, String requestId) {
-    Fields.onlyKnown(s, where, SUBMISSION_FIELDS);
-    String p = Fields.prefix(where);
-    String type = Fields.requiredText(s, "type", p + "type");
-    HandlerInfo handler = taskmill.handlers().find(type).orElseThrow(() -> Problem.unprocessable(
-        "unknown job type '" + Fields.clip(type) + "'; GET /api/v1/handlers lists the types",
-        p + "type"));
-    JsonNode payload = s.get("payload");
-    if (payload == null) {
-      throw Problem.badRequest(p + "payload is required (a JSON object for " + type + ")",
-          p + "payload");
-    }
-    var options = JobOptions.defaults();
-    String queue = Fields.text(s, "queue", p + "queue");
-    if (queue != null) {
-      options = options.inQueue(queue);
-    }
-    Integer priority = Fields.integer(s, "priority", p + "priority");
-    if (priority != null) {
-      options = options.priority(priority);
-    }
-    Instant runAt = Fields.instant(Fields.text(s, "runAt", p + "runAt"), p + "runAt");
-    Duration delay = Fields.duration(Fields.text(s, "delay", p + "delay"), p + "delay");
-    if (runAt != null && delay != null) {
-      throw Problem.badRequest("give runAt or delay, not both", p + "delay");
-    }
-    if (runAt != null) {
-      options = options.runAt(runAt);
-    }
-    if (delay != null) {
-      options = options.delay(delay);
-    }
-    Duration timeout = Fields.duration(Fields.text(s, "timeout", p + "timeout"), p + "timeout");
-    if (timeout != null) {
-      options = options.timeout(timeout);
-    }
-    List<String> tags = Fields.strings(s, "tags", p + "tags");
-    if (tags != null) {
-      options = options.tags(tags.toArray(String[]::new));
-    }
-    String key = Fields.text(s, "idempotencyKey", p + "idempotencyKey");
-    if (key != null && headerKey != null && !key.equals(headerKey)) {
-      throw Problem.badRequest("the Idempotency-Key header and idempotencyKey differ; give one",
-          "Idempotency-Key");
-    }
-    key = key != null ? key : headerKey;
-    if (key != null) {
-      options = options.idempotencyKey(key);
-    }
-    Retry retry = retry(s, p, handler);
-    Integer maxAttempts = Fields.integer(s, "maxAttempts", p + "maxAttempts");
-    if (maxAttempts != null) {
-      retry = (retry != null ? retry : handler.retry()).maxAttempts(maxAttempts);
-    }
-    if (retry != null) {
-      options = options.retry(retry);
-    }
-    options = options.correlationId(requestId);
-    return JobRequest.ofJson(type, Json.write(payload), options);
-  }
-
-  private static Retry retry(JsonNode s, String p, HandlerInfo handler) {
-    JsonNode r = s.get("retry");
-    if (r == null || r.isNull()) {
-      return null;
-    }
-    Fields.onlyKnown(r, p + "retry", RETRY_FIELDS);
-    String backoff = Fields.text(r, "backoff", p + "retry.backoff");
-    Duration delay = Fields.duration(Fields.text(r, "delay", p + "retry.delay"),
-        p + "retry.delay");
-    Duration initial = delay != null ? delay : handler.retry().initialDelay();
-    Retry retry = switch (backoff == null ? "exponential" : backoff.toLowerCase(Locale.ROOT)) {
-      case "fixed" -> Retry.fixed(initial);
-      case "linear" -> Retry.linear(initial);
-      case "exponential" -> Retry.exponential(initial);
-      default -> throw Problem.badRequest(p + "retry.backoff must be fixed, linear or "
-          + "exponential, was '" + Fields.clip(backoff) + "'", p + "retry.backoff");
-    };
-    retry = retry.maxAttempts(handler.retry().maxAttempts());
-    Duration maxDelay = Fields.duration(Fields.text(r, "maxDelay", p + "retry.maxDelay"),
-        p + "retry.maxDelay");
-    if (maxDelay != null) {
-      retry = retry.maxDelay(maxDelay);
-    }
-    Double jitter = Fields.decimal(r, "jitter", p + "retry.jitter");
-    if (jitter != null) {
-      retry = retry.jitter(jitter);
-    }
-    return retry;
   }
 
   private void get(Exchange ex) {

@@ -193,6 +193,11 @@ public final class Exchange {
     replyBytes(status, "application/json", Json.write(json).getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Answers with a status and no body, such as 204 after a delete. */
+  public void replyEmpty(int status) {
+    replyBytes(status, null, null);
+  }
+
   /** Answers with text of the given content type. */
   public void replyText(int status, String contentType, String text) {
     replyBytes(status, contentType, text.getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,288 @@
+package io.taskmill.server.api;
+
+import io.taskmill.InvalidJobException;
+import io.taskmill.JobId;
+import io.taskmill.Names;
+import io.taskmill.Taskmill;
+import io.taskmill.access.Role;
+import io.taskmill.schedule.CronExpression;
+import io.taskmill.schedule.CronTrigger;
+import io.taskmill.schedule.IntervalTrigger;
+import io.taskmill.schedule.InvalidScheduleException;
+import io.taskmill.schedule.JobTemplate;
+import io.taskmill.schedule.MisfirePolicy;
+import io.taskmill.schedule.OverlapPolicy;
+import io.taskmill.schedule.Schedule;
+import io.taskmill.schedule.ScheduleDefinition;
+import io.taskmill.schedule.ScheduleRun;
+import io.taskmill.schedule.Trigger;
+import io.taskmill.schedule.UnknownScheduleException;
+import io.taskmill.server.http.Exchange;
+import io.taskmill.server.http.Json;
+import io.taskmill.server.http.LogText;
+import io.taskmill.server.http.Problem;
+import io.taskmill.server.http.Route;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code /api/v1/schedules}: declare recurring jobs by name (an idempotent PUT), list, pause,
+ * resume, trigger by hand, read their run history and delete them. Reads need a viewer key,
+ * changes an admin key.
+ */
+public final class SchedulesApi {
+  private static final Set<String> FIELDS =
+      Set.of("cron", "every", "anchor", "zone", "misfire", "overlap", "paused", "job");
+
+  private final Taskmill taskmill;
+  private final Submissions submissions;
+
+  public SchedulesApi(Taskmill taskmill) {
+    this.taskmill = taskmill;
+    this.submissions = new Submissions(taskmill);
+  }
+
+  public List<Route> routes() {
+    return List.of(
+        Route.read("GET", "/api/v1/schedules", Role.VIEWER, this::list),
+        Route.read("GET", "/api/v1/schedules/{name}", Role.VIEWER, this::get),
+        Route.change("PUT", "/api/v1/schedules/{name}", Role.ADMIN, "schedule.put", this::put),
+        Route.change("DELETE", "/api/v1/schedules/{name}", Role.ADMIN, "schedule.delete",
+            this::delete),
+        Route.change("POST", "/api/v1/schedules/{name}/pause", Role.ADMIN, "schedule.pause",
+            ex -> change(ex, taskmill.schedules()::pause)),
+        Route.change("POST", "/api/v1/schedules/{name}/resume", Role.ADMIN, "schedule.resume",
+            ex -> change(ex, taskmill.schedules()::resume)),
+        Route.change("POST", "/api/v1/schedules/{name}/trigger", Role.ADMIN, "schedule.trigger",
+            this::trigger),
+        Route.read("GET", "/api/v1/schedules/{name}/runs", Role.VIEWER, this::runs));
+  }
+
+  private void put(Exchange ex) throws Exception {
+    ex.onlyQuery(Set.of());
+    String name = name(ex);
+    ex.resource("schedule " + name);
+    JsonNode body = ex.json();
+    Fields.onlyKnown(body, "body", FIELDS);
+    ScheduleDefinition definition = definition(name, body);
+    JsonNode pausedNode = body.get("paused");
+    if (pausedNode != null && !pausedNode.isNull() && !pausedNode.isBoolean()) {
+      throw Problem.badRequest("paused must be true or false, was " + Fields.kind(pausedNode),
+          "paused");
+    }
+    // Whether it existed decides 201 or 200; a concurrent create in between only changes that.
+    boolean existed = engine(() -> taskmill.schedules().get(name)).isPresent();
+    Schedule schedule;
+    try {
+      schedule = taskmill.schedules().put(definition);
+    } catch (InvalidJobException e) {
+      throw Problem.unprocessable(LogText.clean(e.getMessage()), "job");
+    } catch (InvalidScheduleException e) {
+      throw Problem.unprocessable(LogText.clean(e.getMessage()), null);
+    } catch (IllegalStateException e) {
+      throw Problem.conflict(LogText.clean(e.getMessage()));
+    }
+    // Absent, paused keeps what the schedule had (a new one runs), as the engine's put does.
+    if (pausedNode != null && pausedNode.isBoolean() && pausedNode.asBoolean() != schedule.paused()) {
+      schedule = engine(() -> pausedNode.asBoolean()
+          ? taskmill.schedules().pause(name) : taskmill.schedules().resume(name));
+    }
+    ex.reply(existed ? 200 : 201, json(schedule));
+  }
+
+  /**
+   * The definition the body declares. The trigger's parts are checked here, not left to the
+   * engine, so that a problem names the field it is in.
+   */
+  private ScheduleDefinition definition(String name, JsonNode body) {
+    String cron = Fields.text(body, "cron", "cron");
+    String every = Fields.text(body, "every", "every");
+    if ((cron == null) == (every == null)) {
+      throw Problem.badRequest("give exactly one of cron (a cron expression such as "
+          + "\"0 */5 * * * *\") and every (an ISO-8601 duration such as PT30S), "
+          + (cron == null ? "not neither" : "not both"), cron == null ? "cron" : "every");
+    }
+    String zone = Fields.text(body, "zone", "zone");
+    Instant anchor = Fields.instant(Fields.text(body, "anchor", "anchor"), "anchor");
+    ScheduleDefinition d;
+    if (cron != null) {
+      if (anchor != null) {
+        throw Problem.badRequest("anchor applies to every schedules only; a cron expression "
+            + "fixes its own times", "anchor");
+      }
+      invalid(() -> CronExpression.parse(cron), "cron");
+      if (zone != null) {
+        invalid(() -> Trigger.zone(zone), "zone");
+      }
+      d = ScheduleDefinition.cron(name, cron).zone(zone);
+    } else {
+      if (zone != null) {
+        throw Problem.badRequest("zone applies to cron schedules only; an every schedule runs "
+            + "in real time", "zone");
+      }
+      Duration interval = Fields.duration(every, "every");
+      invalid(() -> Trigger.every(interval, Instant.EPOCH), "every");
+      d = ScheduleDefinition.every(name, interval).anchor(anchor);
+    }
+    String misfire = Fields.text(body, "misfire", "misfire");
+    if (misfire != null) {
+      d = d.misfire(invalid(() -> MisfirePolicy.parse(misfire), "misfire"));
+    }
+    String overlap = Fields.text(body, "overlap", "overlap");
+    if (overlap != null) {
+      d = d.overlap(overlap(overlap));
+    }
+    var job = submissions.template(body.get("job"), "job");
+    return d.jobJson(job.type(), job.payloadJson(), job.options());
+  }
+
+  private static OverlapPolicy overlap(String text) {
+    try {
+      return OverlapPolicy.valueOf(text.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw Problem.unprocessable("overlap must be allow, skip or wait, was '"
+          + Fields.clip(text) + "'", "overlap");
+    }
+  }
+
+  /** Runs a check of one field, turning the engine's refusal into a 422 naming that field. */
+  private static <T> T invalid(Supplier<T> check, String field) {
+    try {
+      return check.get();
+    } catch (InvalidScheduleException e) {
+      throw Problem.unprocessable(LogText.clean(e.getMessage()), field);
+    }
+  }
+
+  private void get(Exchange ex) {
+    ex.onlyQuery(Set.of());
+    String name = name(ex);
+    ex.reply(200, json(engine(() -> taskmill.schedules().get(name))
+        .orElseThrow(() -> Problem.notFound("no schedule named '" + name + "'"))));
+  }
+
+  private void list(Exchange ex) {
+    ex.onlyQuery(Set.of("limit", "cursor"));
+    int limit = Fields.limit(ex.query("limit"));
+    String cursor = ex.query("cursor");
+    if (cursor != null && !Names.isScheduleName(cursor)) {
+      throw Problem.badRequest("cursor must be a nextCursor value from an earlier page, was '"
+          + Fields.clip(cursor) + "'", "cursor");
+    }
+    List<Schedule> page = taskmill.schedules().list(cursor, limit + 1);
+    var json = Json.object();
+    var items = json.putArray("items");
+    page.stream().limit(limit).forEach(s -> items.add(json(s)));
+    Fields.page(json, page.size() > limit ? page.get(limit - 1).name() : null);
+    ex.reply(200, json);
+  }
+
+  private void delete(Exchange ex) {
+    ex.onlyQuery(Set.of());
+    String name = name(ex);
+    ex.resource("schedule " + name);
+    if (!engine(() -> taskmill.schedules().delete(name))) {
+      throw Problem.notFound("no schedule named '" + name + "'");
+    }
+    ex.replyEmpty(204);
+  }
+
+  private void change(Exchange ex, java.util.function.Function<String, Schedule> action) {
+    ex.onlyQuery(Set.of());
+    String name = name(ex);
+    ex.resource("schedule " + name);
+    ex.reply(200, json(engine(() -> action.apply(name))));
+  }
+
+  /** Creates the schedule's job now, outside its ticks: 201 with that job. */
+  private void trigger(Exchange ex) {
+    ex.onlyQuery(Set.of());
+    String name = name(ex);
+    ex.resource("schedule " + name);
+    JobId id = engine(() -> taskmill.schedules().trigger(name));
+    ex.reply(201, JobJson.of(taskmill.jobs().get(id).orElseThrow()));
+  }
+
+  private void runs(Exchange ex) {
+    ex.onlyQuery(Set.of("limit"));
+    String name = name(ex);
+    int limit = Fields.limit(ex.query("limit"));
+    var json = Json.object();
+    var items = json.putArray("items");
+    engine(() -> taskmill.schedules().history(name, limit)).forEach(r -> items.add(json(r)));
+    Fields.page(json, null);
+    ex.reply(200, json);
+  }
+
+  /** The {name} of the path, checked against the engine's rule for schedule names. */
+  private static String name(Exchange ex) {
+    String name = ex.param("name");
+    if (!Names.isScheduleName(name)) {
+      throw Problem.badRequest("schedule name '" + Fields.clip(name) + "' is invalid: "
+          + Names.SCHEDULE_RULE, "name");
+    }
+    return name;
+  }
+
+  /** Calls the engine, answering 404 for an unknown schedule and 409 when it kept changing. */
+  private static <T> T engine(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (UnknownScheduleException e) {
+      throw Problem.notFound(LogText.clean(e.getMessage()));
+    } catch (IllegalStateException e) {
+      throw Problem.conflict(LogText.clean(e.getMessage()));
+    }
+  }
+
+  static ObjectNode json(Schedule s) {
+    var json = Json.object().put("name", s.name());
+    switch (s.trigger()) {
+      case CronTrigger c -> json.put("cron", c.expression().toString())
+          .put("zone", c.zone().equals(ZoneOffset.UTC) ? "UTC" : c.zone().getId());
+      case IntervalTrigger i -> {
+        json.put("every", i.every().toString());
+        JobJson.time(json, "anchor", i.anchor());
+      }
+    }
+    json.put("misfire", s.misfire().toString().toLowerCase(Locale.ROOT))
+        .put("overlap", s.overlap().name().toLowerCase(Locale.ROOT))
+        .put("paused", s.paused());
+    JobJson.time(json, "nextFireAt", s.nextFireAt());
+    JobJson.time(json, "lastFireAt", s.lastFireAt());
+    json.put("lastJobId", s.lastJobId() == null ? null : s.lastJobId().toString());
+    json.set("job", json(s.job()));
+    JobJson.time(json, "createdAt", s.createdAt());
+    JobJson.time(json, "updatedAt", s.updatedAt());
+    return json.put("version", s.version());
+  }
+
+  private static ObjectNode json(JobTemplate t) {
+    var json = Json.object().put("type", t.type()).put("queue", t.queue())
+        .put("priority", t.priority());
+    json.set("payload", Json.parseTrusted(t.payloadJson()));
+    json.put("maxAttempts", t.maxAttempts());
+    json.put("timeout", t.timeout() == null ? null : t.timeout().toString());
+    var tags = json.putArray("tags");
+    t.tags().forEach(tags::add);
+    return json;
+  }
+
+  private static ObjectNode json(ScheduleRun r) {
+    var json = Json.object();
+    JobJson.time(json, "fireAt", r.fireAt());
+    json.put("outcome", r.outcome().name())
+        .put("jobId", r.jobId() == null ? null : r.jobId().toString())
+        .put("jobState", r.jobState() == null ? null : r.jobState().name())
+        .put("note", r.note());
+    JobJson.time(json, "recordedAt", r.recordedAt());
+    return json;
+  }
+}
