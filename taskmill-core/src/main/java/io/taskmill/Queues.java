@@ -10,6 +10,12 @@ public interface Queues {
   /** Claims from {@code queue} again. */
   void resume(String queue);
 
+  /**
+   * Every queue that holds jobs, across the cluster: jobs by state, the due time of its oldest
+   * ready job (its lag), and how many finished since {@code finishedSince}.
+   */
+  List<io.taskmill.spi.QueueStat> stats(java.time.Instant finishedSince);
+
   /** Every configured queue with its settings and current load on this node. */
   List<QueueInfo> list();
 

@@ -413,6 +413,11 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   }
 
   @Override
+  public List<io.taskmill.spi.QueueStat> stats(Instant finishedSince) {
+    return store.queueStats(finishedSince);
+  }
+
+  @Override
   public List<QueueInfo> list() {
     return dispatcher.lanes().values().stream()
         .map(l -> new QueueInfo(l.name, l.concurrency, l.paused, l.running.get()))

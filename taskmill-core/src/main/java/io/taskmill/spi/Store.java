@@ -208,6 +208,12 @@ public interface Store extends AutoCloseable {
   Set<String> queuePausedNames();
 
   /**
+   * Every queue that holds jobs, with its jobs counted by state, the due time of its oldest ready
+   * job, and how many of its jobs finished at or after {@code finishedSince}; by queue name.
+   */
+  List<QueueStat> queueStats(Instant finishedSince);
+
+  /**
    * Takes the lock {@code name} for {@code holder} until {@code now + ttl}, if nobody holds it: it
    * was never taken, was released, or expired before {@code now}. Atomic: of concurrent callers
    * for a free lock exactly one gets it. Each acquisition of a name gets a fencing token greater

@@ -520,6 +520,11 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public List<io.taskmill.spi.QueueStat> queueStats(Instant finishedSince) {
+    return db.read("queueStats", c -> queues.stats(c, finishedSince));
+  }
+
+  @Override
   public OptionalLong lockAcquire(String name, LockHolder holder, Instant now, Duration ttl) {
     return db.write("lockAcquire", c -> locks.take(c, name, holder, now, now.plus(ttl)));
   }

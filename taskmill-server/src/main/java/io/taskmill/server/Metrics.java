@@ -13,6 +13,7 @@ import io.taskmill.job.JobState;
 import io.taskmill.node.Node;
 import io.taskmill.server.api.HealthApi;
 import io.taskmill.spi.JobCount;
+import io.taskmill.spi.QueueStat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,7 +35,11 @@ final class Metrics {
     return v == null ? "0.1.0-SNAPSHOT" : v;
   }
 
-  static void bind(MeterRegistry registry, Taskmill taskmill, HealthApi health) {
+  /**
+   * Binds the meters and returns what to run before each scrape: it registers gauges for queues
+   * and states that appeared since the last one.
+   */
+  static Runnable bind(MeterRegistry registry, Taskmill taskmill, HealthApi health) {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -58,6 +63,43 @@ final class Metrics {
       }
     };
     registerTypes.run();
+    Supplier<List<QueueStat>> queues = cached(() ->
+        taskmill.queues().stats(Instant.now().minus(Duration.ofMinutes(1))));
+    Runnable registerQueues = () -> {
+      for (QueueStat q : queues.get()) {
+        for (JobState state : JobState.values()) {
+          if (registered.add("queue/" + q.queue() + "/" + state)) {
+            Gauge.builder("taskmill.jobs.queue.depth", () -> queues.get().stream()
+                    .filter(x -> x.queue().equals(q.queue()))
+                    .mapToLong(x -> x.counts().getOrDefault(state, 0L)).sum())
+                .description("jobs in a queue by state, across the cluster")
+                .tag("queue", q.queue()).tag("state", state.name()).register(registry);
+          }
+        }
+        if (registered.add("lag/" + q.queue())) {
+          Gauge.builder("taskmill.jobs.queue.lag", () -> queues.get().stream()
+                  .filter(x -> x.queue().equals(q.queue()) && x.oldestReadyAt() != null)
+                  .mapToDouble(x -> Math.max(0, Duration.between(x.oldestReadyAt(),
+                      Instant.now()).toMillis()) / 1000.0).max().orElse(0))
+              .description("seconds the oldest ready job of a queue has waited")
+              .baseUnit("seconds").tag("queue", q.queue()).register(registry);
+          Gauge.builder("taskmill.jobs.queue.finished.last-minute", () -> queues.get().stream()
+                  .filter(x -> x.queue().equals(q.queue()))
+                  .mapToLong(QueueStat::finishedSince).sum())
+              .description("jobs of a queue that finished in the last minute, cluster-wide")
+              .tag("queue", q.queue()).register(registry);
+        }
+      }
+    };
+    Runnable refresh = () -> {
+      try {
+        registerTypes.run();
+        registerQueues.run();
+      } catch (RuntimeException e) {
+        // The store is down: scrape what exists; health and heartbeat age tell the story.
+      }
+    };
+    refresh.run();
     Gauge.builder("taskmill.cluster.leader", () -> taskmill.cluster().isLeader() ? 1 : 0)
         .description("1 when this node leads the cluster")
         .tag("node", taskmill.nodeId()).register(registry);
@@ -68,6 +110,7 @@ final class Metrics {
         .register(registry);
     Gauge.builder("taskmill.server.ready", () -> health.ready() ? 1 : 0)
         .description("1 when /health/ready answers UP").register(registry);
+    return refresh;
   }
 
   private static double count(List<JobCount> counts, String type, JobState state) {

@@ -103,6 +103,7 @@ public final class TaskmillServer implements AutoCloseable {
         store.storeTime();
         return true;
       });
+      Runnable beforeScrape = Metrics.bind(meters, taskmill, health);
       var events = new EventsApi(taskmill);
       var router = new Router()
           .addAll(health.routes())
@@ -114,8 +115,10 @@ public final class TaskmillServer implements AutoCloseable {
           .addAll(events.routes())
           .addAll(OpenApiDocs.routes())
           .add(io.taskmill.server.http.Route.read("GET", "/metrics", io.taskmill.access.Role.VIEWER,
-              ex -> ex.replyText(200, "text/plain; version=0.0.4", meters.scrape())));
-      Metrics.bind(meters, taskmill, health);
+              ex -> {
+                beforeScrape.run();
+                ex.replyText(200, "text/plain; version=0.0.4", meters.scrape());
+              }));
 
       var threads = new QueuedThreadPool();
       threads.setName("taskmill-http");

@@ -132,8 +132,12 @@ class ServerApiTest {
         .isEqualTo(200);
     assertThat(fx.post("/api/v1/queues/default/pause", Role.OPERATOR, null).json()
         .get("paused").asBoolean()).isTrue();
-    assertThat(fx.get("/api/v1/queues", Role.VIEWER).json().get("items").get(0)
-        .get("paused").asBoolean()).isTrue();
+    var queue = fx.get("/api/v1/queues", Role.VIEWER).json().get("items").get(0);
+    assertThat(queue.get("name").asString()).isEqualTo("default");
+    assertThat(queue.get("paused").asBoolean()).isTrue();
+    assertThat(queue.get("depth").has("ENQUEUED")).isTrue();
+    assertThat(queue.has("lagSeconds")).isTrue();
+    assertThat(queue.has("throughputPerSecond")).isTrue();
     fx.post("/api/v1/queues/default/resume", Role.OPERATOR, null);
     assertThat(fx.post("/api/v1/queues/nope/pause", Role.OPERATOR, null).status()).isEqualTo(404);
     assertThat(fx.get("/api/v1/stats", Role.VIEWER).json().get("byState").has("DEAD")).isTrue();
@@ -150,6 +154,11 @@ class ServerApiTest {
     var metrics = fx.get("/metrics", Role.VIEWER);
     assertThat(metrics.body()).contains("taskmill_jobs_by_state", "jvm_memory_used_bytes",
         "http_server_requests_seconds");
+    fx.post("/api/v1/jobs", Role.OPERATOR, "{\"type\":\"demo.noop\",\"payload\":{}}");
+    // Store figures are read at most every 5 s, so a new queue's gauges follow within that.
+    await().atMost(Duration.ofSeconds(15)).until(() -> fx.get("/metrics", Role.VIEWER).body()
+        .contains("taskmill_jobs_queue_depth{queue=\"default\",state=\"SUCCEEDED\"}"));
+    assertThat(fx.get("/metrics", Role.VIEWER).body()).contains("taskmill_jobs_queue_lag_seconds");
   }
 
   @Test

@@ -11,10 +11,13 @@ import io.taskmill.server.http.Json;
 import io.taskmill.server.http.Problem;
 import io.taskmill.server.http.Route;
 import io.taskmill.spi.JobCount;
+import io.taskmill.spi.QueueStat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.TreeMap;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -38,20 +41,38 @@ public final class ClusterApi {
         Route.read("GET", "/api/v1/stats", Role.VIEWER, this::stats));
   }
 
+  /** The window throughput is measured over. */
+  static final Duration THROUGHPUT_WINDOW = Duration.ofMinutes(1);
+
   private void queues(Exchange ex) {
-    var depth = new TreeMap<String, TreeMap<String, Long>>();
-    for (JobCount c : taskmill.jobs().counts()) {
-      depth.computeIfAbsent(c.type(), k -> new TreeMap<>())
-          .merge(c.state().name(), c.count(), Long::sum);
-    }
+    ex.onlyQuery(Set.of());
+    Instant now = Instant.now();
+    var stats = new TreeMap<String, QueueStat>();
+    taskmill.queues().stats(now.minus(THROUGHPUT_WINDOW)).forEach(q -> stats.put(q.queue(), q));
+    var local = new TreeMap<String, QueueInfo>();
+    taskmill.queues().list().forEach(q -> local.put(q.name(), q));
+    var names = new TreeSet<String>(stats.keySet());
+    names.addAll(local.keySet());
     var json = Json.object();
     var items = json.putArray("items");
-    for (QueueInfo q : taskmill.queues().list()) {
-      items.addObject()
-          .put("name", q.name())
-          .put("paused", q.paused())
-          .put("concurrencyPerNode", q.concurrency())
-          .put("runningOnThisNode", q.running());
+    for (String name : names) {
+      QueueInfo q = local.get(name);
+      QueueStat st = stats.get(name);
+      var item = items.addObject().put("name", name);
+      item.put("paused", q == null ? null : q.paused());
+      item.put("concurrencyPerNode", q == null ? null : q.concurrency());
+      item.put("runningOnThisNode", q == null ? 0 : q.running());
+      var depth = item.putObject("depth");
+      for (JobState s : JobState.values()) {
+        depth.put(s.name(), st == null ? 0L : st.counts().getOrDefault(s, 0L));
+      }
+      Instant oldest = st == null ? null : st.oldestReadyAt();
+      item.put("oldestReadyAt", oldest == null ? null : oldest.toString());
+      item.put("lagSeconds", oldest == null ? 0.0
+          : Math.max(0, Duration.between(oldest, now).toMillis()) / 1000.0);
+      long finished = st == null ? 0 : st.finishedSince();
+      item.put("finishedLastMinute", finished);
+      item.put("throughputPerSecond", finished / (double) THROUGHPUT_WINDOW.toSeconds());
     }
     Fields.page(json, null);
     ex.reply(200, json);

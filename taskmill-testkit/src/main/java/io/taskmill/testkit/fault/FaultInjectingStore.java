@@ -366,6 +366,11 @@ public final class FaultInjectingStore implements Store {
   }
 
   @Override
+  public List<io.taskmill.spi.QueueStat> queueStats(Instant finishedSince) {
+    return call(StoreOp.QUEUE, () -> delegate.queueStats(finishedSince));
+  }
+
+  @Override
   public int jobPrune(LeaderTerm leader, Instant now, JobState state, Instant finishedBefore,
       int limit) {
     return call(StoreOp.PRUNE, () -> delegate.jobPrune(leader, now, state, finishedBefore, limit));
