@@ -56,11 +56,13 @@ public final class TaskmillServer implements AutoCloseable {
   private final PrometheusMeterRegistry meters;
   private final Optional<String> bootstrapSecret;
   private final EventsApi events;
+  private final ExecutionMeters execution;
 
   private TaskmillServer(Server jetty, ServerConnector connector, Taskmill taskmill, Store store,
       Router router, HealthApi health, PrometheusMeterRegistry meters,
-      Optional<String> bootstrapSecret, EventsApi events) {
+      Optional<String> bootstrapSecret, EventsApi events, ExecutionMeters execution) {
     this.events = events;
+    this.execution = execution;
     this.jetty = jetty;
     this.connector = connector;
     this.taskmill = taskmill;
@@ -88,6 +90,7 @@ public final class TaskmillServer implements AutoCloseable {
         config.dbUrl(), config.dbUser(), config.dbPassword(), 10));
     Taskmill taskmill = null;
     HealthApi health = null;
+    ExecutionMeters execution = null;
     try {
       TaskmillBuilder builder = Taskmill.builder().store(store);
       if (config.nodeName() != null) {
@@ -104,6 +107,7 @@ public final class TaskmillServer implements AutoCloseable {
         return true;
       });
       Runnable beforeScrape = Metrics.bind(meters, taskmill, health);
+      execution = new ExecutionMeters(meters, taskmill);
       var events = new EventsApi(taskmill);
       var router = new Router()
           .addAll(health.routes())
@@ -153,8 +157,11 @@ public final class TaskmillServer implements AutoCloseable {
       log.info("Taskmill server listening on {}:{} (node {})", config.host(),
           connector.getLocalPort(), taskmill.nodeId());
       return new TaskmillServer(jetty, connector, taskmill, store, router, health, meters, secret,
-          events);
+          events, execution);
     } catch (Exception e) {
+      if (execution != null) {
+        execution.close();
+      }
       if (health != null) {
         health.close();
       }
@@ -221,6 +228,7 @@ public final class TaskmillServer implements AutoCloseable {
       log.warn("HTTP did not stop cleanly: {}", e.toString());
     }
     health.close();
+    execution.close();
     taskmill.close();
     store.close();
     meters.close();

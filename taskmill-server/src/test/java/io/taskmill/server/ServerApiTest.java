@@ -159,6 +159,11 @@ class ServerApiTest {
     await().atMost(Duration.ofSeconds(15)).until(() -> fx.get("/metrics", Role.VIEWER).body()
         .contains("taskmill_jobs_queue_depth{queue=\"default\",state=\"SUCCEEDED\"}"));
     assertThat(fx.get("/metrics", Role.VIEWER).body()).contains("taskmill_jobs_queue_lag_seconds");
+    await().atMost(Duration.ofSeconds(15)).until(() -> fx.get("/metrics", Role.VIEWER).body()
+        .contains("taskmill_jobs_completed_total{outcome=\"succeeded\",queue=\"default\","
+            + "type=\"demo.noop\"}"));
+    assertThat(fx.get("/metrics", Role.VIEWER).body()).contains("taskmill_jobs_enqueued_total",
+        "taskmill_jobs_duration_seconds_bucket", "taskmill_jobs_queue_latency_seconds_count");
   }
 
   @Test
