@@ -57,6 +57,9 @@ public final class ApiHandler extends Handler.Abstract {
     String requestId = requestId(request);
     MDC.put("requestId", requestId);
     response.getHeaders().put("X-Request-Id", requestId);
+    // Answers are data, never pages to run: no sniffing into HTML, no scripts, no framing.
+    response.getHeaders().put("X-Content-Type-Options", "nosniff");
+    response.getHeaders().put("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     String method = request.getMethod();
     Route route = null;
     Principal who = Principal.ANONYMOUS;
