@@ -1,6 +1,14 @@
 package io.taskmill.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -38,6 +46,31 @@ class RestBenchTest {
     assertThat(config.get("paused").asString()).contains("/api/v1/queues/default/pause");
     assertThat(config.get("submitClients").asInt()).isEqualTo(8);
     assertThat(config.get("getRequests").asInt()).isEqualTo(100);
+  }
+
+  @Test
+  void anyNon2xxAnswerFailsTheRunWithWhatWasAnswered() throws Exception {
+    // A stand-in server: pausing works, every submission is refused.
+    var fake = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    fake.createContext("/", ex -> {
+      boolean pause = ex.getRequestURI().getPath().endsWith("/pause");
+      byte[] body = (pause ? "{}" : "{\"title\":\"Service Unavailable\"}").getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(pause ? 200 : 503, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    fake.start();
+    try {
+      var base = URI.create("http://127.0.0.1:" + fake.getAddress().getPort());
+      var settings = new RestBench.Settings(10, 2, 10, 5, 1, 10, 1, 0, Duration.ofSeconds(30));
+      var bench = new RestBench(base, "key", settings, line -> {});
+
+      assertThatThrownBy(bench::run).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("single submissions: 10 of 10 requests failed")
+          .hasMessageContaining("503 POST /api/v1/jobs: {\"title\":\"Service Unavailable\"}");
+    } finally {
+      fake.stop(0);
+    }
   }
 
   @Test
