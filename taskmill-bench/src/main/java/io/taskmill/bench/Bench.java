@@ -9,6 +9,9 @@ import io.taskmill.TaskmillBuilder;
 import io.taskmill.demo.DemoHandlers;
 import io.taskmill.demo.DemoHandlers.Noop;
 import io.taskmill.job.JobState;
+import io.taskmill.server.ServerConfig;
+import io.taskmill.server.TaskmillServer;
+import io.taskmill.server.api.JobsApi;
 import io.taskmill.spi.JobCount;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,7 +44,8 @@ import picocli.CommandLine.Spec;
  * Measures the engine on the embedded H2 store in file mode, or on PostgreSQL with one or more
  * nodes: drain throughput, batch enqueue rate, idle pickup latency (on PostgreSQL also of a job
  * enqueued on another node) and delayed jobs' lateness, after a warm-up. Prints a table (or one
- * JSON object with {@code --json}); progress goes to stderr.
+ * JSON object with {@code --json}); progress goes to stderr. With {@code --rest} it measures the
+ * REST API of a server started in this process instead ({@link RestBench}).
  */
 @Command(
     name = "taskmill bench",
@@ -58,6 +62,20 @@ import picocli.CommandLine.Spec;
       "  delayed     jobs due 200-500 ms after enqueue: handler start minus due time",
       "Goals, H2 file: drain >= 10,000 jobs/s, enqueue >= 50,000 jobs/s, pickup p99 <= 10 ms;",
       "PostgreSQL: drain >= 7,000 jobs/s, cross-node pickup p99 <= 15 ms; both: delayed p99 <= 100 ms.",
+      "",
+      "With --rest it measures the REST API instead: one server in this process on",
+      "the same store (H2 file, or PostgreSQL with --db-url), queue 'default' paused",
+      "throughout so no job runs, java.net.http clients over HTTP/1.1 on virtual",
+      "threads, after a warm-up:",
+      "  submit  POST /api/v1/jobs of demo.noop, --rest-clients concurrent clients",
+      "  batch   POST /api/v1/jobs/batch, --rest-batch-size jobs per request,",
+      "          --rest-batch-clients concurrent clients",
+      "  get     GET /api/v1/jobs/{id} of submitted jobs, --rest-get-rate per second",
+      "          open loop (latency from each request's scheduled send time)",
+      "REST goals: submit >= 2,000 jobs/s, batch >= 20,000 jobs/s, get p99 <= 10 ms.",
+      "Any non-2xx answer fails the run. With --rest only --data-dir, --db-*,",
+      "--phase-timeout, --json and -v apply besides the --rest-* options.",
+      "",
       "Progress goes to stderr; the table (or --json) to stdout.",
       ""
     })
@@ -144,6 +162,44 @@ public final class Bench implements Callable<Integer> {
       description = "Give up on a phase after this long (default: ${DEFAULT-VALUE}).")
   int phaseTimeoutSeconds;
 
+  @Option(names = "--rest", description = "Measure the REST API of a server started in this process"
+      + " (see above) instead of the engine.")
+  boolean rest;
+
+  @Option(names = "--rest-jobs", paramLabel = "N", defaultValue = "20000",
+      description = "With --rest: jobs submitted one per request (default: ${DEFAULT-VALUE}).")
+  int restJobs;
+
+  @Option(names = "--rest-clients", paramLabel = "C", defaultValue = "64",
+      description = "With --rest: concurrent clients submitting one job per request (default: ${DEFAULT-VALUE}).")
+  int restClients;
+
+  @Option(names = "--rest-batch-jobs", paramLabel = "N", defaultValue = "50000",
+      description = "With --rest: jobs submitted in batches (default: ${DEFAULT-VALUE}).")
+  int restBatchJobs;
+
+  @Option(names = "--rest-batch-size", paramLabel = "B", defaultValue = "1000",
+      description = "With --rest: jobs per batch request, at most 1000 (default: ${DEFAULT-VALUE}).")
+  int restBatchSize;
+
+  @Option(names = "--rest-batch-clients", paramLabel = "C", defaultValue = "4",
+      description = "With --rest: concurrent clients submitting batches (default: ${DEFAULT-VALUE}).")
+  int restBatchClients;
+
+  @Option(names = "--rest-get-rate", paramLabel = "R", defaultValue = "500",
+      description = "With --rest: job reads per second, sent on schedule whether or not earlier"
+          + " ones were answered (default: ${DEFAULT-VALUE}).")
+  int restGetRate;
+
+  @Option(names = "--rest-get-seconds", paramLabel = "S", defaultValue = "20",
+      description = "With --rest: how long reads are measured (default: ${DEFAULT-VALUE}).")
+  int restGetSeconds;
+
+  @Option(names = "--rest-warmup", paramLabel = "W", defaultValue = "3000",
+      description = "With --rest: warm-up submissions and reads, plus a tenth as many jobs in"
+          + " batches (default: ${DEFAULT-VALUE}).")
+  int restWarmup;
+
   @Option(names = "--json", description = "Print only one JSON object with the figures and configuration.")
   boolean json;
 
@@ -205,6 +261,9 @@ public final class Bench implements Callable<Integer> {
     } else {
       schema = "taskmill_bench_" + UUID.randomUUID().toString().replace("-", "");
       postgres("CREATE SCHEMA " + schema);
+    }
+    if (rest) {
+      return runRest(dir, temporary, schema);
     }
     Map<String, Object> config = config(dir, temporary, schema);
     Results results;
@@ -278,16 +337,58 @@ public final class Bench implements Callable<Integer> {
         sender.close();
       }
       engines.forEach(Taskmill::close);
-      if (schema != null) {
-        postgres("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      } else if (temporary) {
-        deleteRecursively(dir);
-      }
+      cleanUp(dir, temporary, schema);
     }
     var stdout = spec.commandLine().getOut();
     stdout.print(json ? Report.json(results, config) : Report.table(results, config));
     stdout.flush();
     return 0;
+  }
+
+  /** Drops the run's schema or deletes its temporary data dir. */
+  private void cleanUp(Path dir, boolean temporary, String schema) throws IOException {
+    if (schema != null) {
+      postgres("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    } else if (temporary) {
+      deleteRecursively(dir);
+    }
+  }
+
+  /** {@code --rest}: one server on the run's store, measured over HTTP by {@link RestBench}. */
+  private int runRest(Path dir, boolean temporary, String schema) throws Exception {
+    var serverConfig = ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
+        // The per-key limit (1,000/s by default) would answer 429 and measure itself.
+        .withRequestsPerSecond(Integer.MAX_VALUE);
+    serverConfig = schema == null ? serverConfig.withDataDir(dir)
+        : serverConfig.withDb(schemaUrl(schema), dbUser, dbPassword);
+    var settings = new RestBench.Settings(restJobs, restClients, restBatchJobs, restBatchSize,
+        restBatchClients, restGetRate, restGetSeconds, restWarmup, Duration.ofSeconds(phaseTimeoutSeconds));
+    Map<String, Object> config = restConfig(dir, temporary, schema, settings);
+    RestBench.Results results;
+    try (var server = TaskmillServer.start(serverConfig, DemoHandlers::registerAll)) {
+      String key = server.bootstrapSecret().orElseThrow(() -> new IllegalStateException(
+          "the server found API keys in a store that should be new; use a fresh --data-dir"));
+      progress("server listening on %s on %s", server.uri(), config.get("store") + " " + config.get("location"));
+      results = new RestBench(server.uri(), key, settings, line -> progress("%s", line)).run();
+      checkNoneRan(server.taskmill());
+    } finally {
+      cleanUp(dir, temporary, schema);
+    }
+    var stdout = spec.commandLine().getOut();
+    stdout.print(json ? RestReport.json(results, config) : RestReport.table(results, config));
+    stdout.flush();
+    return 0;
+  }
+
+  /** The pause held: every demo.noop job submitted is still waiting, none ran. */
+  private static void checkNoneRan(Taskmill tm) {
+    List<JobCount> counts = tm.jobs().counts();
+    long ran = counts.stream().filter(c -> c.type().equals(DemoHandlers.NOOP)
+        && c.state() != JobState.ENQUEUED && c.state() != JobState.SCHEDULED).mapToLong(JobCount::count).sum();
+    if (ran > 0) {
+      throw new IllegalStateException(ran + " demo.noop jobs left the queue while it was paused"
+          + " (states " + describe(counts, DemoHandlers.NOOP) + "); the submit figures include their work");
+    }
   }
 
   private void validate() {
@@ -306,6 +407,18 @@ public final class Bench implements Callable<Integer> {
         "--db-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), was "
             + withoutPassword(dbUrl));
     check(cl, dbUrl == null || dataDir == null, "--db-url and --data-dir are alternatives; give one");
+    check(cl, restJobs >= 1 && restJobs <= 10_000_000, "--rest-jobs must be between 1 and 10000000, was " + restJobs);
+    check(cl, restClients >= 1 && restClients <= 10_000, "--rest-clients must be between 1 and 10000, was " + restClients);
+    check(cl, restBatchJobs >= 1 && restBatchJobs <= 100_000_000,
+        "--rest-batch-jobs must be between 1 and 100000000, was " + restBatchJobs);
+    check(cl, restBatchSize >= 1 && restBatchSize <= JobsApi.MAX_BATCH, "--rest-batch-size must be between 1 and "
+        + JobsApi.MAX_BATCH + " (the API's limit per request), was " + restBatchSize);
+    check(cl, restBatchClients >= 1 && restBatchClients <= 1_000,
+        "--rest-batch-clients must be between 1 and 1000, was " + restBatchClients);
+    check(cl, restGetRate >= 1 && restGetRate <= 100_000, "--rest-get-rate must be between 1 and 100000, was " + restGetRate);
+    check(cl, restGetSeconds >= 1 && restGetSeconds <= 3_600,
+        "--rest-get-seconds must be between 1 and 3600, was " + restGetSeconds);
+    check(cl, restWarmup >= 0 && restWarmup <= 1_000_000, "--rest-warmup must be between 0 and 1000000, was " + restWarmup);
     check(cl, phaseTimeoutSeconds >= 1, "--phase-timeout must be at least 1, was " + phaseTimeoutSeconds);
     // concurrency, claim and completion batch and pool size are checked by the engine's builder.
   }
@@ -437,20 +550,8 @@ public final class Bench implements Callable<Integer> {
 
   private Map<String, Object> config(Path dir, boolean temporary, String schema) {
     var c = new LinkedHashMap<String, Object>();
-    if (schema == null) {
-      c.put("store", "H2 file");
-      c.put("location", dir.toString() + (temporary ? " (deleted afterwards)" : " (kept)"));
-    } else {
-      c.put("store", "PostgreSQL");
-      c.put("location", withoutPassword(dbUrl) + " schema " + schema + " (dropped afterwards)");
-    }
+    machine(c, dir, temporary, schema);
     c.put("nodes", nodes);
-    c.put("jdk", Runtime.version().toString() + " (" + System.getProperty("java.vendor") + ")");
-    c.put("cores", Runtime.getRuntime().availableProcessors());
-    c.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
-    // The machine may be shared: a busy one explains figures that a quiet one would not give.
-    double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    c.put("loadAverageAtStart", load < 0 ? null : Math.round(load * 100) / 100.0);
     c.put("jobs", jobs);
     c.put("warmupJobs", warmup);
     c.put("enqueueBatch", batch);
@@ -467,6 +568,42 @@ public final class Bench implements Callable<Integer> {
     c.put("delayedEnqueuedOn", schema == null ? "bench-node-1" : Sender.NODE_ID);
     c.put("drainPollMs", drainPollMs);
     return c;
+  }
+
+  private Map<String, Object> restConfig(Path dir, boolean temporary, String schema, RestBench.Settings s) {
+    var c = new LinkedHashMap<String, Object>();
+    machine(c, dir, temporary, schema);
+    c.put("server", "TaskmillServer in this process on 127.0.0.1, demo handlers, per-key rate limit off");
+    c.put("client", "java.net.http.HttpClient, HTTP/1.1, one virtual thread per client");
+    c.put("paused", "queue '" + RestBench.QUEUE + "' (POST /api/v1/queues/" + RestBench.QUEUE
+        + "/pause) for the whole run: no job runs, the engine only polls");
+    c.put("warmupRequests", s.warmup());
+    c.put("submitJobs", s.jobs());
+    c.put("submitClients", s.clients());
+    c.put("batchJobs", s.batchJobs());
+    c.put("batchSize", s.batchSize());
+    c.put("batchClients", s.batchClients());
+    c.put("getRatePerSec", s.getRate());
+    c.put("getSeconds", s.getSeconds());
+    c.put("getRequests", OpenLoop.of(0, s.getRate(), Duration.ofSeconds(s.getSeconds())).count());
+    return c;
+  }
+
+  /** Store, JDK, cores, heap and load: what both modes print beside their figures. */
+  private void machine(Map<String, Object> c, Path dir, boolean temporary, String schema) {
+    if (schema == null) {
+      c.put("store", "H2 file");
+      c.put("location", dir.toString() + (temporary ? " (deleted afterwards)" : " (kept)"));
+    } else {
+      c.put("store", "PostgreSQL");
+      c.put("location", withoutPassword(dbUrl) + " schema " + schema + " (dropped afterwards)");
+    }
+    c.put("jdk", Runtime.version().toString() + " (" + System.getProperty("java.vendor") + ")");
+    c.put("cores", Runtime.getRuntime().availableProcessors());
+    c.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    // The machine may be shared: a busy one explains figures that a quiet one would not give.
+    double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    c.put("loadAverageAtStart", load < 0 ? null : Math.round(load * 100) / 100.0);
   }
 
   private static long count(List<JobCount> counts, String type, JobState state) {

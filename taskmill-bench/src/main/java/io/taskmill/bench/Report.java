@@ -106,20 +106,20 @@ final class Report {
     return sb.toString();
   }
 
-  private static void latencyRows(StringBuilder sb, List<Check> checks, String label, String figure, Latencies l) {
+  static void latencyRows(StringBuilder sb, List<Check> checks, String label, String figure, Latencies l) {
     row(sb, checks, label + " p50", figure + "P50Ms", millis(l.p50Ms()));
     row(sb, checks, label + " p99", figure + "P99Ms", millis(l.p99Ms()));
     row(sb, checks, label + " max", figure + "MaxMs", millis(l.maxMs()));
   }
 
-  private static void row(StringBuilder sb, List<Check> checks, String label, String figure, String shown) {
+  static void row(StringBuilder sb, List<Check> checks, String label, String figure, String shown) {
     var check = checks.stream().filter(c -> c.figure().equals(figure)).findFirst();
     String goal = check.map(c -> (c.higherIsBetter() ? ">= " : "<= ")
         + (c.higherIsBetter() ? rate(c.goal()) : millis(c.goal()))).orElse("");
     row(sb, label, shown, goal, check.map(Check::verdict).orElse(""));
   }
 
-  private static void row(StringBuilder sb, String label, String shown, String goal, String verdict) {
+  static void row(StringBuilder sb, String label, String shown, String goal, String verdict) {
     sb.append(String.format(Locale.ROOT, "  %-22s %18s   %-18s %s", label, shown, goal, verdict)
         .stripTrailing()).append('\n');
   }
@@ -131,9 +131,14 @@ final class Report {
     latencyFields(sb, "pickup", r.pickup());
     latencyFields(sb, "crossNodePickup", r.crossNodePickup());
     latencyFields(sb, "delayedLateness", r.delayedLateness());
+    return closeWithGoalsAndConfig(sb, checks(r, Goals.forStore(config.get("store"))), config);
+  }
+
+  /** Appends the judged goals and the configuration and closes the object begun in {@code sb}. */
+  static String closeWithGoalsAndConfig(StringBuilder sb, List<Check> checks, Map<String, Object> config) {
     sb.append("\"goals\":{");
     boolean first = true;
-    for (Check c : checks(r, Goals.forStore(config.get("store")))) {
+    for (Check c : checks) {
       if (!first) {
         sb.append(',');
       }
@@ -155,13 +160,13 @@ final class Report {
   }
 
   /** {@code <figure>P50Ms}, {@code P99Ms} and {@code MaxMs}, each null when not measured. */
-  private static void latencyFields(StringBuilder sb, String figure, Latencies l) {
+  static void latencyFields(StringBuilder sb, String figure, Latencies l) {
     field(sb, figure + "P50Ms", l == null ? null : round(l.p50Ms(), 3)).append(',');
     field(sb, figure + "P99Ms", l == null ? null : round(l.p99Ms(), 3)).append(',');
     field(sb, figure + "MaxMs", l == null ? null : round(l.maxMs(), 3)).append(',');
   }
 
-  private static StringBuilder field(StringBuilder sb, String name, Object value) {
+  static StringBuilder field(StringBuilder sb, String name, Object value) {
     sb.append(quote(name)).append(':');
     if (value == null || value instanceof Number || value instanceof Boolean) {
       sb.append(value);
@@ -192,16 +197,16 @@ final class Report {
     return sb.append('"').toString();
   }
 
-  private static double round(double v, int decimals) {
+  static double round(double v, int decimals) {
     double f = Math.pow(10, decimals);
     return Math.round(v * f) / f;
   }
 
-  private static String rate(double perSec) {
+  static String rate(double perSec) {
     return String.format(Locale.ROOT, "%,.0f jobs/s", perSec);
   }
 
-  private static String millis(double ms) {
+  static String millis(double ms) {
     return String.format(Locale.ROOT, "%.2f ms", ms);
   }
 }

@@ -47,6 +47,12 @@ public record ServerConfig(
         insecureDev, bootstrapAdminKey, requestsPerSecond);
   }
 
+  /** The embedded database's directory (used when no dbUrl is set and not in memory). */
+  public ServerConfig withDataDir(Path dir) {
+    return new ServerConfig(host, port, dir, dbUrl, dbUser, dbPassword, inMemory, nodeName, demo,
+        insecureDev, bootstrapAdminKey, requestsPerSecond);
+  }
+
   public ServerConfig withInMemory() {
     return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, true, nodeName, demo,
         insecureDev, bootstrapAdminKey, requestsPerSecond);
