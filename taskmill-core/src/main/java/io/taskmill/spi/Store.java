@@ -336,7 +336,15 @@ public interface Store extends AutoCloseable {
    * every entry appended before this call began; the entry's own seq is ignored. Entries are never
    * changed or deleted afterwards (on PostgreSQL the table refuses it).
    */
-  long auditAppend(AuditEntry entry);
+  default long auditAppend(AuditEntry entry) {
+    return auditAppendAll(List.of(entry)).getFirst();
+  }
+
+  /**
+   * Appends entries in one transaction, in list order, and returns their seqs; otherwise as {@link
+   * #auditAppend}. A server groups concurrent requests' entries so they share one commit.
+   */
+  List<Long> auditAppendAll(List<AuditEntry> entries);
 
   /** Audit entries matching the query, highest seq (newest) first, below its cursor. */
   List<AuditEntry> auditList(AuditQuery query);

@@ -650,8 +650,14 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public long auditAppend(AuditEntry entry) {
-    return db.write("auditAppend", c -> audit.append(c, entry));
+  public List<Long> auditAppendAll(List<AuditEntry> entries) {
+    return db.write("auditAppendAll", c -> {
+      var seqs = new java.util.ArrayList<Long>(entries.size());
+      for (AuditEntry e : entries) {
+        seqs.add(audit.append(c, e));
+      }
+      return seqs;
+    });
   }
 
   @Override

@@ -57,10 +57,15 @@ public final class TaskmillServer implements AutoCloseable {
   private final Optional<String> bootstrapSecret;
   private final EventsApi events;
   private final ExecutionMeters execution;
+  private final JobsApi jobsApi;
+  private final AccessApi accessApi;
 
   private TaskmillServer(Server jetty, ServerConnector connector, Taskmill taskmill, Store store,
       Router router, HealthApi health, PrometheusMeterRegistry meters,
-      Optional<String> bootstrapSecret, EventsApi events, ExecutionMeters execution) {
+      Optional<String> bootstrapSecret, EventsApi events, ExecutionMeters execution,
+      JobsApi jobsApi, AccessApi accessApi) {
+    this.jobsApi = jobsApi;
+    this.accessApi = accessApi;
     this.events = events;
     this.execution = execution;
     this.jetty = jetty;
@@ -91,6 +96,8 @@ public final class TaskmillServer implements AutoCloseable {
     Taskmill taskmill = null;
     HealthApi health = null;
     ExecutionMeters execution = null;
+    JobsApi jobsApi = null;
+    AccessApi accessApi = null;
     try {
       TaskmillBuilder builder = Taskmill.builder().store(store);
       if (config.nodeName() != null) {
@@ -109,9 +116,11 @@ public final class TaskmillServer implements AutoCloseable {
       Runnable beforeScrape = Metrics.bind(meters, taskmill, health);
       execution = new ExecutionMeters(meters, taskmill);
       var events = new EventsApi(taskmill);
+      jobsApi = new JobsApi(taskmill);
+      accessApi = access;
       var router = new Router()
           .addAll(health.routes())
-          .addAll(new JobsApi(taskmill).routes())
+          .addAll(jobsApi.routes())
           .addAll(new SchedulesApi(taskmill).routes())
           .addAll(new HandlersApi(taskmill).routes())
           .addAll(new ClusterApi(taskmill).routes())
@@ -157,8 +166,14 @@ public final class TaskmillServer implements AutoCloseable {
       log.info("Taskmill server listening on {}:{} (node {})", config.host(),
           connector.getLocalPort(), taskmill.nodeId());
       return new TaskmillServer(jetty, connector, taskmill, store, router, health, meters, secret,
-          events, execution);
+          events, execution, jobsApi, accessApi);
     } catch (Exception e) {
+      if (jobsApi != null) {
+        jobsApi.close();
+      }
+      if (accessApi != null) {
+        accessApi.close();
+      }
       if (execution != null) {
         execution.close();
       }
@@ -228,6 +243,8 @@ public final class TaskmillServer implements AutoCloseable {
       log.warn("HTTP did not stop cleanly: {}", e.toString());
     }
     health.close();
+    jobsApi.close();
+    accessApi.close();
     execution.close();
     taskmill.close();
     store.close();

@@ -9,6 +9,7 @@ import io.taskmill.access.Role;
 import io.taskmill.server.http.AuditTrail;
 import io.taskmill.server.http.Authenticator;
 import io.taskmill.server.http.Exchange;
+import io.taskmill.server.http.GroupCommit;
 import io.taskmill.server.http.Json;
 import io.taskmill.server.http.Principal;
 import io.taskmill.server.http.Problem;
@@ -30,7 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
  * authenticator (keys looked up by hash, cached briefly so a revocation reaches every node within
  * {@link #CACHE_TTL}) and the audit trail every change is recorded in.
  */
-public final class AccessApi implements Authenticator, AuditTrail {
+public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable {
   /** How long a key lookup is trusted; a revocation takes at most this long to apply everywhere. */
   public static final Duration CACHE_TTL = Duration.ofSeconds(2);
 
@@ -40,9 +41,23 @@ public final class AccessApi implements Authenticator, AuditTrail {
 
   private record Cached(Optional<Principal> who, long expiresAtNanos) {}
 
+  /** Concurrent requests' audit rows share a commit. */
+  private final GroupCommit<AuditEntry, Long> auditWriter;
+
   public AccessApi(Store store, Clock clock) {
     this.store = store;
     this.clock = clock;
+    this.auditWriter = new GroupCommit<>("taskmill-audit", 500, (entries, done) -> {
+      List<Long> seqs = store.auditAppendAll(entries);
+      for (int i = 0; i < seqs.size(); i++) {
+        done.get(i).complete(seqs.get(i));
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    auditWriter.close();
   }
 
   public List<Route> routes() {
@@ -106,8 +121,13 @@ public final class AccessApi implements Authenticator, AuditTrail {
   @Override
   public void record(Principal who, String action, String resource, String outcome,
       String remoteAddress, String requestId, String detail) {
-    store.auditAppend(new AuditEntry(0, clock.instant(), who.keyId(), who.role(), action,
-        resource, outcome, remoteAddress, requestId, detail));
+    try {
+      auditWriter.submit(new AuditEntry(0, clock.instant(), who.keyId(), who.role(), action,
+          resource, outcome, remoteAddress, requestId, detail));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while recording the audit entry", e);
+    }
   }
 
   private void create(Exchange ex) throws Exception {

@@ -12,6 +12,7 @@ import io.taskmill.access.Role;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
 import io.taskmill.server.http.Exchange;
+import io.taskmill.server.http.GroupCommit;
 import io.taskmill.server.http.Json;
 import io.taskmill.server.http.Problem;
 import io.taskmill.server.http.Route;
@@ -24,7 +25,7 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /** {@code /api/v1/jobs}: submit one or many, look up, list, cancel, and read a job's history. */
-public final class JobsApi {
+public final class JobsApi implements AutoCloseable {
   /** Most jobs in one batch submission. */
   public static final int MAX_BATCH = 1000;
 
@@ -32,9 +33,39 @@ public final class JobsApi {
 
   private final Submissions submissions;
 
+  /** Concurrent single submissions share a transaction (one commit) when they arrive together. */
+  private final GroupCommit<JobRequest, Enqueued> singles;
+
   public JobsApi(Taskmill taskmill) {
     this.taskmill = taskmill;
     this.submissions = new Submissions(taskmill);
+    this.singles = new GroupCommit<>("taskmill-submit", 200, (requests, done) -> {
+      try {
+        List<Enqueued> made = taskmill.submitAll(requests);
+        for (int i = 0; i < made.size(); i++) {
+          done.get(i).complete(made.get(i));
+        }
+      } catch (InvalidJobException e) {
+        // One bad submission must not fail the others it was grouped with: each on its own.
+        for (int i = 0; i < requests.size(); i++) {
+          try {
+            done.get(i).complete(requests.size() == 1 ? failWith(e)
+                : taskmill.submitAll(List.of(requests.get(i))).getFirst());
+          } catch (RuntimeException own) {
+            done.get(i).completeExceptionally(own);
+          }
+        }
+      }
+    });
+  }
+
+  private static Enqueued failWith(RuntimeException e) {
+    throw e;
+  }
+
+  @Override
+  public void close() {
+    singles.close();
   }
 
   public List<Route> routes() {
@@ -58,7 +89,12 @@ public final class JobsApi {
   private void submit(Exchange ex) throws Exception {
     JsonNode body = ex.json();
     JobRequest request = submissions.request(body, "body", ex.header("Idempotency-Key"), ex.requestId());
-    Enqueued done = enqueue(List.of(request), "body").getFirst();
+    Enqueued done;
+    try {
+      done = singles.submit(request);
+    } catch (InvalidJobException e) {
+      throw Problem.unprocessable(io.taskmill.server.http.LogText.clean(e.getMessage()), "body");
+    }
     Job job = taskmill.jobs().get(done.id()).orElseThrow();
     ex.resource("job " + done.id());
     // An idempotency key seen before answers with the job it made, unchanged.

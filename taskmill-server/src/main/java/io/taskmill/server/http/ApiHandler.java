@@ -64,6 +64,7 @@ public final class ApiHandler extends Handler.Abstract {
     Route route = null;
     Principal who = Principal.ANONYMOUS;
     Exchange exchange = null;
+    Runnable send = () -> {};
     int status;
     String problemDetail = null;
     try {
@@ -75,7 +76,9 @@ public final class ApiHandler extends Handler.Abstract {
       route.handler().handle(exchange);
       status = exchange.status();
       if (!exchange.streamed()) {
-        write(response, status, exchange.contentType(), exchange.body(), callback);
+        Exchange done = exchange;
+        int code = status;
+        send = () -> write(response, code, done.contentType(), done.body(), callback);
       } else {
         exchange.endStream();
         callback.succeeded();
@@ -89,7 +92,7 @@ public final class ApiHandler extends Handler.Abstract {
         // Unread body bytes would be taken for the next request: close instead of reusing.
         p.header("Connection", "close");
       }
-      writeProblem(response, callback, p, request);
+      send = () -> writeProblem(response, callback, p, request);
     } catch (Throwable e) {
       status = 500;
       if (exchange != null && exchange.streamed()) {
@@ -97,14 +100,18 @@ public final class ApiHandler extends Handler.Abstract {
         callback.failed(e);
       } else {
         log.error("request {} {} failed", method, request.getHttpURI().getPath(), e);
-        writeProblem(response, callback, new Problem(500, "Internal Server Error",
+        send = () -> writeProblem(response, callback, new Problem(500, "Internal Server Error",
             "the server failed to handle this request; quote request id " + requestId
                 + " when reporting it", null), request);
       }
     } finally {
       MDC.remove("requestId");
     }
-    finish(request, route, who, exchange, status, problemDetail, started, requestId);
+    // The audit row is committed before the answer goes out: no acknowledged change goes
+    // unrecorded, even if the process dies right after.
+    audit(request, route, who, exchange, status, problemDetail, requestId);
+    send.run();
+    measure(request, route, who, status, started, requestId);
     return true;
   }
 
@@ -167,8 +174,23 @@ public final class ApiHandler extends Handler.Abstract {
     }
   }
 
-  private void finish(Request request, Route route, Principal who, Exchange exchange, int status,
-      String problemDetail, long started, String requestId) {
+  private void audit(Request request, Route route, Principal who, Exchange exchange, int status,
+      String problemDetail, String requestId) {
+    if (route == null || route.action() == null) {
+      return;
+    }
+    String resource = exchange == null || exchange.resource() == null
+        ? request.getHttpURI().getPath() : exchange.resource();
+    try {
+      audit.record(who, route.action(), resource, status < 400 ? "ok" : Integer.toString(status),
+          Request.getRemoteAddr(request), requestId, problemDetail);
+    } catch (RuntimeException e) {
+      log.error("could not record the audit entry of request {}", requestId, e);
+    }
+  }
+
+  private void measure(Request request, Route route, Principal who, int status, long started,
+      String requestId) {
     long nanos = System.nanoTime() - started;
     String template = route == null ? "unmatched" : route.template();
     Timer.builder("http.server.requests")
@@ -178,17 +200,6 @@ public final class ApiHandler extends Handler.Abstract {
         .publishPercentileHistogram()
         .register(meters)
         .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-    String remote = Request.getRemoteAddr(request);
-    if (route != null && route.action() != null) {
-      String resource = exchange == null || exchange.resource() == null
-          ? request.getHttpURI().getPath() : exchange.resource();
-      try {
-        audit.record(who, route.action(), resource, status < 400 ? "ok" : Integer.toString(status),
-            remote, requestId, problemDetail);
-      } catch (RuntimeException e) {
-        log.error("could not record the audit entry of request {}", requestId, e);
-      }
-    }
     MDC.put("requestId", requestId);
     try {
       // The path is logged as received minus its query: a query may carry secrets by mistake.

@@ -522,8 +522,8 @@ public final class FaultInjectingStore implements Store {
   }
 
   @Override
-  public long auditAppend(AuditEntry entry) {
-    return call(StoreOp.AUDIT, () -> delegate.auditAppend(entry));
+  public List<Long> auditAppendAll(List<AuditEntry> entries) {
+    return call(StoreOp.AUDIT, () -> delegate.auditAppendAll(entries));
   }
 
   @Override

@@ -209,6 +209,19 @@ public abstract class AccessContract extends StoreContractSupport {
   }
 
   @Test
+  void appendsAGroupInOneCallInListOrder() {
+    long before = append(entry(T0, "aaaaaaaaaaaa", "job.submit"));
+    List<Long> seqs = store.auditAppendAll(List.of(
+        entry(T0.plusSeconds(1), "aaaaaaaaaaaa", "a"),
+        entry(T0.plusSeconds(2), "bbbbbbbbbbbb", "b"),
+        entry(T0.plusSeconds(3), null, "c")));
+    assertThat(seqs).hasSize(3).isSorted().doesNotHaveDuplicates();
+    assertThat(seqs.getFirst()).isGreaterThan(before);
+    assertThat(store.auditList(AuditQuery.latest(10))).extracting(AuditEntry::action)
+        .containsExactly("c", "b", "a", "job.submit");
+  }
+
+  @Test
   void theStoreNumbersEntriesWhateverSeqTheyCarry() {
     long seq = append(entry(T0, null, "auth").withSeq(999_999));
 
