@@ -13,6 +13,9 @@ public interface Jobs {
   /** The job, if it exists. */
   Optional<Job> get(JobId id);
 
+  /** The jobs among {@code ids} that exist, in no particular order, read at once. */
+  List<Job> getAll(java.util.Collection<JobId> ids);
+
   /** The job's result decoded as {@code type}, when it succeeded with a result. */
   <R> Optional<R> result(JobId id, Class<R> type);
 

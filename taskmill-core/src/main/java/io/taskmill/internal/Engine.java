@@ -347,6 +347,15 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   }
 
   @Override
+  public List<Job> getAll(java.util.Collection<JobId> ids) {
+    if (ids.size() > 1000) {
+      throw new IllegalArgumentException("getAll reads at most 1000 jobs at once, was asked for "
+          + ids.size() + "; split the ids");
+    }
+    return store.jobGetAll(List.copyOf(ids));
+  }
+
+  @Override
   public <R> Optional<R> result(JobId id, Class<R> type) {
     return get(id).filter(j -> j.resultJson() != null).map(j -> cfg.json().read(j.resultJson(), type));
   }

@@ -136,6 +136,9 @@ public interface Store extends AutoCloseable {
   /** One job, if it exists. */
   Optional<Job> jobGet(JobId id);
 
+  /** The jobs among {@code ids} that exist, in no particular order; one read for all of them. */
+  List<Job> jobGetAll(java.util.Collection<JobId> ids);
+
   /** A job's events, oldest first. */
   List<JobEvent> jobEvents(JobId id);
 

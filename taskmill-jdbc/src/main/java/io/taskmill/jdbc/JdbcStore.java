@@ -420,6 +420,14 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public List<Job> jobGetAll(java.util.Collection<JobId> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return db.read("jobGetAll", c -> jobs.getAll(c, ids));
+  }
+
+  @Override
   public List<JobEvent> jobEvents(JobId id) {
     return db.read("jobEvents", c -> history.events(c, id));
   }

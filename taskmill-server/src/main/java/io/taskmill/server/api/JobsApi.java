@@ -33,27 +33,41 @@ public final class JobsApi implements AutoCloseable {
 
   private final Submissions submissions;
 
-  /** Concurrent single submissions share a transaction (one commit) when they arrive together. */
-  private final GroupCommit<JobRequest, Enqueued> singles;
+  /** What a single submission gets back: whether it made the job, and the job as stored. */
+  private record Submitted(Enqueued enqueued, Job job) {}
+
+  /**
+   * Concurrent single submissions share a transaction (one commit) when they arrive together, and
+   * one read of the jobs they made.
+   */
+  private final GroupCommit<JobRequest, Submitted> singles;
 
   public JobsApi(Taskmill taskmill) {
     this.taskmill = taskmill;
     this.submissions = new Submissions(taskmill);
     this.singles = new GroupCommit<>("taskmill-submit", 200, (requests, done) -> {
+      List<Enqueued> made;
       try {
-        List<Enqueued> made = taskmill.submitAll(requests);
-        for (int i = 0; i < made.size(); i++) {
-          done.get(i).complete(made.get(i));
-        }
+        made = taskmill.submitAll(requests);
       } catch (InvalidJobException e) {
         // One bad submission must not fail the others it was grouped with: each on its own.
+        made = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
           try {
-            done.get(i).complete(requests.size() == 1 ? failWith(e)
+            made.add(requests.size() == 1 ? failWith(e)
                 : taskmill.submitAll(List.of(requests.get(i))).getFirst());
           } catch (RuntimeException own) {
+            made.add(null);
             done.get(i).completeExceptionally(own);
           }
+        }
+      }
+      var jobs = new java.util.HashMap<JobId, Job>();
+      taskmill.jobs().getAll(made.stream().filter(java.util.Objects::nonNull)
+          .map(Enqueued::id).toList()).forEach(j -> jobs.put(j.id(), j));
+      for (int i = 0; i < made.size(); i++) {
+        if (made.get(i) != null) {
+          done.get(i).complete(new Submitted(made.get(i), jobs.get(made.get(i).id())));
         }
       }
     });
@@ -89,13 +103,17 @@ public final class JobsApi implements AutoCloseable {
   private void submit(Exchange ex) throws Exception {
     JsonNode body = ex.json();
     JobRequest request = submissions.request(body, "body", ex.header("Idempotency-Key"), ex.requestId());
-    Enqueued done;
+    Submitted submitted;
     try {
-      done = singles.submit(request);
+      submitted = singles.submit(request);
     } catch (InvalidJobException e) {
       throw Problem.unprocessable(io.taskmill.server.http.LogText.clean(e.getMessage()), "body");
     }
-    Job job = taskmill.jobs().get(done.id()).orElseThrow();
+    Enqueued done = submitted.enqueued();
+    // Pruned in the instant since it was written (a tiny retention): read it on its own.
+    Job job = submitted.job() != null ? submitted.job()
+        : taskmill.jobs().get(done.id()).orElseThrow(() -> Problem.notFound("job " + done.id()
+            + " was accepted and is already gone (pruned)"));
     ex.resource("job " + done.id());
     // An idempotency key seen before answers with the job it made, unchanged.
     ex.reply(done.created() ? 201 : 200, JobJson.of(job));

@@ -336,6 +336,11 @@ public final class FaultInjectingStore implements Store {
   }
 
   @Override
+  public List<Job> jobGetAll(java.util.Collection<JobId> ids) {
+    return call(StoreOp.READ, () -> delegate.jobGetAll(ids));
+  }
+
+  @Override
   public List<JobEvent> jobEvents(JobId id) {
     return call(StoreOp.READ, () -> delegate.jobEvents(id));
   }

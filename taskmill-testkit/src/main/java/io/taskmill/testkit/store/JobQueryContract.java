@@ -235,4 +235,14 @@ public abstract class JobQueryContract extends StoreContractSupport {
     store.jobCancel(inserted.id(), T0.plusSeconds(6), NODE, null); // finished: no change
     assertThat(get(inserted.id()).version()).isEqualTo(version);
   }
+
+  @Test
+  void getsTheExistingJobsAmongManyIdsAtOnce() {
+    var a = insert(TestJobs.aJob().type(TYPE).createdAt(T0).build());
+    var b = insert(TestJobs.aJob().type(TYPE).createdAt(T0).build());
+    JobId unknown = TestJobs.nextId(T0);
+    assertThat(store.jobGetAll(List.of(a.id(), unknown, b.id())))
+        .extracting(Job::id).containsExactlyInAnyOrder(a.id(), b.id());
+    assertThat(store.jobGetAll(List.of())).isEmpty();
+  }
 }
