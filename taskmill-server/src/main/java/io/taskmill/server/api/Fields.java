@@ -136,7 +136,7 @@ final class Fields {
     try {
       return JobId.parse(text);
     } catch (IllegalArgumentException e) {
-      throw Problem.badRequest(clipAll(e.getMessage()), "id");
+      throw Problem.badRequest(clip(e.getMessage()), "id");
     }
   }
 
@@ -168,10 +168,6 @@ final class Fields {
   }
 
   static String clip(String text) {
-    return io.taskmill.server.http.LogText.clean(text);
-  }
-
-  private static String clipAll(String text) {
     return io.taskmill.server.http.LogText.clean(text);
   }
 }
