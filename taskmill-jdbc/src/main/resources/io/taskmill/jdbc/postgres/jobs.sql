@@ -97,11 +97,15 @@ FOR UPDATE SKIP LOCKED
 -- name: claimJob
 -- Set-based (unlike H2's per-id batch): claimCandidates locked these rows, so one update takes
 -- them all; the guard still skips a row that changed meanwhile, and RETURNING says which moved.
+-- The guard reads `state || ''` so that no partial index (WHERE state = …) can serve it, and the
+-- rows are found through the primary key whatever the statistics say. A queue table's statistics
+-- are usually taken when few jobs wait; trusting them, the planner scanned every ready job's entry
+-- in tm_job_claim_idx for each claim, a cost that grows with the backlog (see docs/architecture.md).
 UPDATE tm_job
 SET state = 'RUNNING', attempt = attempt + 1, lease_owner = :node, lease_epoch = lease_epoch + 1,
     lease_expires_at = :leaseExpiresAt, started_at = :now, updated_at = :now,
     version = version + 1
-WHERE id = ANY(:ids) AND state = 'ENQUEUED'
+WHERE id = ANY(:ids) AND state || '' = 'ENQUEUED'
 RETURNING id
 
 -- name: lockCompletionTargets
@@ -116,6 +120,8 @@ FOR UPDATE
 -- Applies each outcome only under the lease epoch its attempt ran with (the fencing token). Set-
 -- based (unlike H2's per-job batch): one row per completion in parallel arrays; instants come as
 -- ISO-8601 UTC text. The caller passes each job at most once per run; RETURNING says which applied.
+-- `j.state || ''` keeps the running-job partial indexes out of the plan, as in claimJob: rows are
+-- joined through the primary key, never by a nested scan of every running job per completion.
 UPDATE tm_job AS j
 SET state = u.to_state, result = u.result, last_error = u.last_error,
     finished_at = CAST(u.finished_at AS timestamptz),
@@ -127,7 +133,7 @@ FROM unnest(CAST(:ids AS uuid[]), CAST(:leaseEpochs AS bigint[]), CAST(:toStates
             CAST(:finishedAts AS varchar[]), CAST(:retryAts AS varchar[]),
             CAST(:logCounts AS integer[]), CAST(:ats AS varchar[]))
     AS u(id, lease_epoch, to_state, result, last_error, finished_at, retry_at, log_count, at)
-WHERE j.id = u.id AND j.state = 'RUNNING' AND j.lease_epoch = u.lease_epoch
+WHERE j.id = u.id AND j.state || '' = 'RUNNING' AND j.lease_epoch = u.lease_epoch
 RETURNING j.id
 
 -- name: renewLease
