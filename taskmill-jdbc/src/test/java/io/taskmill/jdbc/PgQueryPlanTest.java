@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,6 +84,32 @@ class PgQueryPlanTest {
 
     assertThat(plan).contains("tm_job_pk").doesNotContain("tm_job_running_type_idx")
         .doesNotContain("tm_job_lease_idx").doesNotContain("Seq Scan on tm_job");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"force_custom_plan", "force_generic_plan"})
+  void leaseRenewalFindsItsRowByPrimaryKey(String planMode) throws SQLException {
+    String id = runningIds.substring("CAST('{".length(), "CAST('{".length() + 36);
+    String plan = explain(jobsSql.get("renewLease").jdbcSql(), planMode,
+        "now() + interval '1 minute'", "'" + id + "'", "'node-a'", "1");
+
+    assertThat(plan).contains("tm_job_pk").doesNotContain("tm_job_running_type_idx")
+        .doesNotContain("tm_job_lease_idx");
+  }
+
+  /** Every statement on known jobs keeps its state guard away from the partial indexes. */
+  @Test
+  void everyStateGuardOnKnownJobsIsWrittenSoNoPartialIndexServesIt() {
+    var plainGuard = Pattern.compile("\\bstate\\s*=\\s*'");
+    for (String name : jobsSql.names()) {
+      String sql = jobsSql.get(name).jdbcSql().lines().filter(l -> !l.strip().startsWith("--"))
+          .collect(Collectors.joining("\n"));
+      if (sql.startsWith("UPDATE") && sql.matches("(?s).*\\bid = (\\?|ANY\\(\\?\\)|u\\.id).*")) {
+        assertThat(plainGuard.matcher(sql.substring(sql.indexOf("WHERE"))).find())
+            .as(name + " guards state with a plain `state = '…'`; write `state || '' = '…'`")
+            .isFalse();
+      }
+    }
   }
 
   /**

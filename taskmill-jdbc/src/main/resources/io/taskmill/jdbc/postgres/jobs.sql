@@ -6,6 +6,13 @@
 -- SKIP LOCKED skips rows another transaction holds, so several nodes claim at once without
 -- waiting on each other or serializing in the process. Time still comes from :now (the engine's
 -- clock), never from now().
+--
+-- A statement that changes known jobs (WHERE id = …) writes its state guard as `state || '' = …`:
+-- no partial index (WHERE state = …) can serve that, so the rows are found by primary key whatever
+-- the statistics say. A queue table's statistics are usually taken when few jobs wait; trusting
+-- them, the planner served a claim of 300 jobs by scanning every ready job's entry in
+-- tm_job_claim_idx, and a lease renewal by scanning every running job's (docs/architecture.md;
+-- PgQueryPlanTest).
 
 -- name: insertJob
 -- A taken idempotency key inserts nothing (row count 0) and the store then reads the job that
@@ -78,7 +85,7 @@ FOR UPDATE SKIP LOCKED
 -- name: promoteJob
 UPDATE tm_job
 SET state = 'ENQUEUED', updated_at = :now, version = version + 1
-WHERE id = :id AND state = 'SCHEDULED'
+WHERE id = :id AND state || '' = 'SCHEDULED'
 
 -- name: claimCandidates
 -- Ready jobs in claim order: priority DESC, run_at, id (tm_job_claim_idx). The store pages with
@@ -97,10 +104,6 @@ FOR UPDATE SKIP LOCKED
 -- name: claimJob
 -- Set-based (unlike H2's per-id batch): claimCandidates locked these rows, so one update takes
 -- them all; the guard still skips a row that changed meanwhile, and RETURNING says which moved.
--- The guard reads `state || ''` so that no partial index (WHERE state = …) can serve it, and the
--- rows are found through the primary key whatever the statistics say. A queue table's statistics
--- are usually taken when few jobs wait; trusting them, the planner scanned every ready job's entry
--- in tm_job_claim_idx for each claim, a cost that grows with the backlog (see docs/architecture.md).
 UPDATE tm_job
 SET state = 'RUNNING', attempt = attempt + 1, lease_owner = :node, lease_epoch = lease_epoch + 1,
     lease_expires_at = :leaseExpiresAt, started_at = :now, updated_at = :now,
@@ -120,8 +123,6 @@ FOR UPDATE
 -- Applies each outcome only under the lease epoch its attempt ran with (the fencing token). Set-
 -- based (unlike H2's per-job batch): one row per completion in parallel arrays; instants come as
 -- ISO-8601 UTC text. The caller passes each job at most once per run; RETURNING says which applied.
--- `j.state || ''` keeps the running-job partial indexes out of the plan, as in claimJob: rows are
--- joined through the primary key, never by a nested scan of every running job per completion.
 UPDATE tm_job AS j
 SET state = u.to_state, result = u.result, last_error = u.last_error,
     finished_at = CAST(u.finished_at AS timestamptz),
@@ -139,7 +140,7 @@ RETURNING j.id
 -- name: renewLease
 UPDATE tm_job
 SET lease_expires_at = :leaseExpiresAt, version = version + 1
-WHERE id = :id AND state = 'RUNNING' AND lease_owner = :node AND lease_epoch = :leaseEpoch
+WHERE id = :id AND state || '' = 'RUNNING' AND lease_owner = :node AND lease_epoch = :leaseEpoch
 
 -- name: cancelRequestedAmong
 SELECT id
@@ -151,7 +152,7 @@ WHERE id = ANY(:ids) AND cancel_requested = TRUE
 UPDATE tm_job
 SET state = 'ENQUEUED', attempt = attempt - 1, lease_owner = NULL, lease_expires_at = NULL,
     updated_at = :now, version = version + 1
-WHERE id = :id AND state = 'RUNNING' AND lease_owner = :node AND lease_epoch = :leaseEpoch
+WHERE id = :id AND state || '' = 'RUNNING' AND lease_owner = :node AND lease_epoch = :leaseEpoch
 
 -- name: expiredLeases
 -- Not locked: rescueToEnqueued and rescueToDead are guarded by the version read here.
@@ -173,13 +174,13 @@ ORDER BY id
 UPDATE tm_job
 SET state = 'ENQUEUED', lease_owner = NULL, lease_expires_at = NULL, updated_at = :now,
     version = version + 1
-WHERE id = :id AND state = 'RUNNING' AND version = :version
+WHERE id = :id AND state || '' = 'RUNNING' AND version = :version
 
 -- name: rescueToDead
 UPDATE tm_job
 SET state = 'DEAD', last_error = :lastError, finished_at = :now, lease_owner = NULL,
     lease_expires_at = NULL, updated_at = :now, version = version + 1
-WHERE id = :id AND state = 'RUNNING' AND version = :version
+WHERE id = :id AND state || '' = 'RUNNING' AND version = :version
 
 -- name: cancelTarget
 SELECT state, version, cancel_requested
@@ -195,7 +196,7 @@ WHERE id = :id AND version = :version AND state = ANY(:fromStates)
 -- name: requestCancel
 UPDATE tm_job
 SET cancel_requested = TRUE, updated_at = :now, version = version + 1
-WHERE id = :id AND version = :version AND state = 'RUNNING'
+WHERE id = :id AND version = :version AND state || '' = 'RUNNING'
 
 -- name: retryTarget
 SELECT state, version, queue
