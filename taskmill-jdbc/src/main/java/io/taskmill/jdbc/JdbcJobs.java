@@ -103,12 +103,72 @@ final class JdbcJobs {
 
   /** Inserts jobs in one batch; a duplicate key fails the batch, so callers pass keyless jobs. */
   void insertAll(Connection c, List<NewJob> jobs, String node) throws SQLException {
+    if (dialect == Dialect.POSTGRES) {
+      insertJob.update(c, insertArrays(jobs, node));
+      return;
+    }
     insertJob.batch(c, jobs.stream().map(j -> insertParams(j, node)).toList());
   }
 
   /** Inserts one job; throws on a duplicate key (or returns 0 where the dialect skips it). */
   int insert(Connection c, NewJob job, String node) throws SQLException {
-    return insertJob.update(c, insertParams(job, node));
+    return insertJob.update(c, dialect == Dialect.POSTGRES
+        ? insertArrays(List.of(job), node)
+        : insertParams(job, node));
+  }
+
+  /** PostgreSQL's set-based insertJob: one element per job in each parallel array. */
+  private static Params insertArrays(List<NewJob> jobs, String node) {
+    int n = jobs.size();
+    var ids = new UUID[n];
+    var types = new String[n];
+    var queues = new String[n];
+    var states = new String[n];
+    var priorities = new Integer[n];
+    var runAts = new String[n];
+    var payloads = new String[n];
+    var maxAttempts = new Integer[n];
+    var retryPolicies = new String[n];
+    var timeoutsMs = new Long[n];
+    var idempotencyKeys = new String[n];
+    var tags = new String[n];
+    var correlationIds = new String[n];
+    var createdAts = new String[n];
+    var schedules = new String[n];
+    for (int k = 0; k < n; k++) {
+      NewJob job = jobs.get(k);
+      ids[k] = job.id().value();
+      types[k] = job.type();
+      queues[k] = job.queue();
+      states[k] = job.state().name();
+      priorities[k] = job.priority();
+      runAts[k] = NamedSql.isoText(job.runAt());
+      payloads[k] = job.payloadJson();
+      maxAttempts[k] = job.maxAttempts();
+      retryPolicies[k] = job.retryPolicyJson();
+      timeoutsMs[k] = job.timeout() == null ? null : job.timeout().toMillis();
+      idempotencyKeys[k] = job.idempotencyKey();
+      tags[k] = TagsJson.encode(job.tags());
+      correlationIds[k] = job.correlationId();
+      createdAts[k] = NamedSql.isoText(job.createdAt());
+      schedules[k] = job.schedule();
+    }
+    return Params.of("ids", ids)
+        .set("node", node)
+        .set("types", types)
+        .set("queues", queues)
+        .set("states", states)
+        .set("priorities", priorities)
+        .set("runAts", runAts)
+        .set("payloads", payloads)
+        .set("maxAttempts", maxAttempts)
+        .set("retryPolicies", retryPolicies)
+        .set("timeoutsMs", timeoutsMs)
+        .set("idempotencyKeys", idempotencyKeys)
+        .set("tags", tags)
+        .set("correlationIds", correlationIds)
+        .set("createdAts", createdAts)
+        .set("schedules", schedules);
   }
 
   private static Params insertParams(NewJob job, String node) {

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Inserts jobs inside the caller's transaction: keyless jobs in JDBC batches (the hot path, no
- * per-row round trip), jobs with an idempotency key one at a time so the unique constraint can
- * decide each one. The jobs created are recorded for the event feed in the same transaction, in
+ * Inserts jobs inside the caller's transaction: keyless jobs together (the hot path: one JDBC batch
+ * on H2, one set-based statement on PostgreSQL), jobs with an idempotency key one at a time so the
+ * unique constraint can decide each one. The jobs created are recorded for the event feed in the same transaction, in
  * one outbox row per batch.
  */
 final class JobInserter {

@@ -15,17 +15,28 @@
 -- PgQueryPlanTest).
 
 -- name: insertJob
--- A taken idempotency key inserts nothing (row count 0) and the store then reads the job that
--- holds it. A concurrent inserter of the same key waits on the unique index until the first
--- commits, so the existing job is always committed when it is read. A taken job id still fails.
+-- Set-based (unlike H2's per-job batch): one row per element of parallel arrays, so a batch of
+-- 1,000 jobs is one statement, not 1,000 executions; instants come as ISO-8601 UTC text. A taken
+-- idempotency key inserts nothing (the row count says how many went in) and the store then reads
+-- the job that holds it. A concurrent inserter of the same key waits on the unique index until
+-- the first commits, so the existing job is always committed when it is read. A taken job id
+-- still fails.
 INSERT INTO tm_job (
     id, type, queue, state, priority, run_at, payload, attempt, max_attempts, retry_policy,
     timeout_ms, idempotency_key, tags, correlation_id, created_by, created_at, updated_at,
     schedule_name)
-VALUES (
-    :id, :type, :queue, :state, :priority, :runAt, :payload, 0, :maxAttempts, :retryPolicy,
-    :timeoutMs, :idempotencyKey, :tags, :correlationId, :node, :createdAt, :createdAt,
-    :schedule)
+SELECT u.id, u.type, u.queue, u.state, u.priority, CAST(u.run_at AS timestamptz), u.payload, 0,
+       u.max_attempts, u.retry_policy, u.timeout_ms, u.idempotency_key, u.tags, u.correlation_id,
+       :node, CAST(u.created_at AS timestamptz), CAST(u.created_at AS timestamptz), u.schedule
+FROM unnest(CAST(:ids AS uuid[]), CAST(:types AS varchar[]), CAST(:queues AS varchar[]),
+            CAST(:states AS varchar[]), CAST(:priorities AS integer[]),
+            CAST(:runAts AS varchar[]), CAST(:payloads AS varchar[]),
+            CAST(:maxAttempts AS integer[]), CAST(:retryPolicies AS varchar[]),
+            CAST(:timeoutsMs AS bigint[]), CAST(:idempotencyKeys AS varchar[]),
+            CAST(:tags AS varchar[]), CAST(:correlationIds AS varchar[]),
+            CAST(:createdAts AS varchar[]), CAST(:schedules AS varchar[]))
+    AS u(id, type, queue, state, priority, run_at, payload, max_attempts, retry_policy,
+         timeout_ms, idempotency_key, tags, correlation_id, created_at, schedule)
 ON CONFLICT (idempotency_key) DO NOTHING
 
 -- name: findByIdempotencyKey
