@@ -40,6 +40,8 @@ final class Execution implements JobContext, Runnable {
   private static final Logger log = LoggerFactory.getLogger(Execution.class);
   /** Longest stored log line; SLF4J still gets the whole message. */
   static final int MAX_LINE_CHARS = 4000;
+  /** The error type recorded when a stored payload cannot become the handler's record. */
+  static final String PAYLOAD_BINDING_ERROR = "io.taskmill.PayloadBindingException";
 
   private final Job job;
   private final HandlerDef def;
@@ -90,13 +92,21 @@ final class Execution implements JobContext, Runnable {
     try {
       Object payload;
       try {
-        payload = def.payloadReader().readValue(job.payloadJson());
+        payload = bindPayload();
       } catch (JacksonException e) {
         // Stored data no longer binds (planted row, or the payload type changed since enqueue):
-        // retrying cannot help, so the job is dead on its first attempt.
+        // retrying cannot help, so the job is dead on its first attempt. The handler never runs.
         String why = "payload does not bind to " + def.info().payloadType().getName() + ": "
             + JsonCodec.describe(e);
-        report(new Outcome.Dead(ErrorSummary.of("io.taskmill.PayloadBindingException", why)));
+        report(new Outcome.Dead(ErrorSummary.of(PAYLOAD_BINDING_ERROR, why)));
+        return;
+      }
+      if (payload == null) {
+        // A NULL or JSON null payload (only a row written around the engine has one): the
+        // handler's record would be null, which no handler expects; as final as a binding error.
+        report(new Outcome.Dead(ErrorSummary.of(PAYLOAD_BINDING_ERROR, "payload is "
+            + (job.payloadJson() == null ? "missing (NULL in the store)" : "JSON null")
+            + "; a " + def.info().payloadType().getName() + " (a JSON object) is required")));
         return;
       }
       Object result;
@@ -146,6 +156,12 @@ final class Execution implements JobContext, Runnable {
       MDC.clear();
       onExit.run();
     }
+  }
+
+  /** Binds the stored payload to the handler's record; null when there is none to bind. */
+  private Object bindPayload() {
+    String json = job.payloadJson();
+    return json == null ? null : def.payloadReader().readValue(json);
   }
 
   private void putMdc() {

@@ -21,6 +21,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * allowed.
  */
 public final class ConfigLoader {
+  /** Reads the operator's config file into a tree only; no default typing (JsonMappersTest). */
+  static final YAMLMapper YAML = YAMLMapper.builder().build();
+
   /** Settings that may appear in taskmill.yaml and as flags. */
   public static final Set<String> KEYS = Set.of("port", "host", "data-dir", "db-url", "db-user",
       "db-password", "node-name", "demo", "insecure-dev", "requests-per-second", "auth");
@@ -99,7 +102,7 @@ public final class ConfigLoader {
   private static void readYaml(Path file, Map<String, Setting> values, List<String> problems) {
     JsonNode tree;
     try {
-      tree = YAMLMapper.builder().build().readTree(Files.readString(file));
+      tree = YAML.readTree(Files.readString(file));
     } catch (IOException e) {
       problems.add("cannot read " + file + ": " + e.getMessage());
       return;

@@ -20,8 +20,8 @@ final class JobJson {
         .put("state", job.state().name())
         .put("attempts", job.attempt())
         .put("maxAttempts", job.maxAttempts());
-    json.set("payload", Json.parseTrusted(job.payloadJson()));
-    json.set("result", Json.parseTrusted(job.resultJson()));
+    Json.putStored(json, "payload", job.payloadJson());
+    Json.putStored(json, "result", job.resultJson());
     json.put("lastError", job.lastError());
     var tags = json.putArray("tags");
     job.tags().forEach(tags::add);

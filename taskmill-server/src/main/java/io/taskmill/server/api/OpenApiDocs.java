@@ -16,6 +16,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * {@code /openapi.json} and {@code /openapi.yaml}, and a plain docs page listing its operations.
  */
 public final class OpenApiDocs {
+  /** Reads our own spec only; no default typing (JsonMappersTest). */
+  static final YAMLMapper YAML = YAMLMapper.builder().build();
+
   private static final String RESOURCE = "/io/taskmill/server/openapi.yaml";
 
   private OpenApiDocs() {}
@@ -34,7 +37,7 @@ public final class OpenApiDocs {
 
   /** The document as a JSON tree. */
   public static JsonNode tree() {
-    return YAMLMapper.builder().build().readTree(yaml());
+    return YAML.readTree(yaml());
   }
 
   public static List<Route> routes() {

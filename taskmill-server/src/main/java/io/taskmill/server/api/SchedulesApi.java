@@ -267,7 +267,7 @@ public final class SchedulesApi {
   private static ObjectNode json(JobTemplate t) {
     var json = Json.object().put("type", t.type()).put("queue", t.queue())
         .put("priority", t.priority());
-    json.set("payload", Json.parseTrusted(t.payloadJson()));
+    Json.putStored(json, "payload", t.payloadJson());
     json.put("maxAttempts", t.maxAttempts());
     json.put("timeout", t.timeout() == null ? null : t.timeout().toString());
     var tags = json.putArray("tags");

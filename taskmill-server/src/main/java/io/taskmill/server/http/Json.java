@@ -1,5 +1,6 @@
 package io.taskmill.server.http;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
@@ -35,8 +36,31 @@ public final class Json {
     return MAPPER.writeValueAsString(node);
   }
 
-  /** Parses JSON text that the server itself produced or stored (never a request body). */
-  public static JsonNode parseTrusted(String text) {
-    return text == null ? null : MAPPER.readTree(text);
+  /**
+   * Sets {@code field} of {@code into} to stored JSON text (a payload or result read from the
+   * database). A row written around the engine may hold text this mapper refuses (nesting deeper
+   * than {@link #MAX_DEPTH}, not JSON at all): then {@code field} is null and
+   * {@code <field>Unreadable} says why, so one planted row cannot turn a job's page, or every list
+   * that includes it, into a 500 (RELIABILITY.md S4).
+   */
+  public static void putStored(ObjectNode into, String field, String text) {
+    if (text == null) {
+      into.putNull(field);
+      return;
+    }
+    try {
+      into.set(field, MAPPER.readTree(text));
+    } catch (JacksonException e) {
+      into.putNull(field);
+      into.put(field + "Unreadable", "the stored " + field + " (" + text.length()
+          + " characters) is not shown: " + clip(e.getOriginalMessage()));
+    }
+  }
+
+  private static String clip(String message) {
+    if (message == null) {
+      return "not readable JSON";
+    }
+    return message.length() > 200 ? message.substring(0, 200) + "…" : message;
   }
 }
