@@ -1,6 +1,5 @@
 package io.taskmill.access;
 
-import io.taskmill.Names;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,6 +41,16 @@ public final class ApiKeys {
   /** 32 bytes as unpadded base64: ceil(32 * 8 / 6). */
   private static final int SECRET_CHARS = 43;
   private static final int SECRET_LENGTH = PREFIX.length() + ID_LENGTH + 1 + SECRET_CHARS;
+  /**
+   * A queue name, as {@code io.taskmill.Names#isQueueName} has it: this package depends on the JDK
+   * only (DependencyRulesTest), so the rule is repeated here, and ApiKeysTest checks both agree.
+   */
+  private static final java.util.regex.Pattern QUEUE = java.util.regex.Pattern.compile(
+      "[a-z][a-z0-9_.-]{0,99}");
+  /** What a queue name must look like, as {@code io.taskmill.Names#QUEUE_RULE} says. */
+  static final String QUEUE_RULE =
+      "a queue name holds a-z, 0-9, '_', '-' or '.', starts with a letter and is at most 100"
+          + " characters, like 'media' or 'mail-bulk'";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -172,8 +181,7 @@ public final class ApiKeys {
   }
 
   /**
-   * Checks a key's queue scope: 1 to {@value #MAX_QUEUES} distinct valid queue names ({@link
-   * Names#QUEUE_RULE}). An empty list is refused rather than read as "no queue", since a key that
+   * Checks a key's queue scope: 1 to {@value #MAX_QUEUES} distinct valid queue names. An empty list is refused rather than read as "no queue", since a key that
    * may use nothing is a mistake, and "every queue" is written as no list at all.
    *
    * @return the list, unchanged
@@ -191,10 +199,10 @@ public final class ApiKeys {
     var seen = new HashSet<String>();
     for (int i = 0; i < queues.size(); i++) {
       String q = queues.get(i);
-      if (!Names.isQueueName(q)) {
+      if (q == null || !QUEUE.matcher(q).matches()) {
         throw new IllegalArgumentException("API key queues[" + i + "] "
             + (q == null ? "null" : "'" + clip(q) + "'") + " is not a queue name: "
-            + Names.QUEUE_RULE);
+            + QUEUE_RULE);
       }
       if (!seen.add(q)) {
         throw new IllegalArgumentException("API key queues names '" + q + "' twice: name each "
