@@ -326,6 +326,58 @@ class BolaMatrixTest {
   }
 
   @Test
+  void keyCreationChecksTheQueuesAndTheNewKeyIsScopedAtOnce() {
+    String[][] bad = {
+        {"[]", "422", "queues is empty"},
+        {"\"mail\"", "400", "queues must be an array of strings"},
+        {"null", "400", "leave it out for a key that may use every queue"},
+        {"[\"mail\",\"Mail!\"]", "422", "queues[1] 'Mail!' is not a queue name"},
+        {"[\"mail\",\"mail\"]", "422", "names 'mail' twice"},
+        {"[\"mail\",7]", "400", "queues[1] must be a string"}};
+    for (String[] b : bad) {
+      var reply = fx.post("/api/v1/keys", Role.ADMIN,
+          "{\"name\":\"x\",\"role\":\"viewer\",\"queues\":" + b[0] + "}");
+      assertThat(reply.status()).as(b[0] + ": " + reply.body()).isEqualTo(Integer.parseInt(b[1]));
+      assertThat(reply.json().get("detail").asString()).contains(b[2]);
+      assertThat(reply.json().get("field").asString()).startsWith("queues");
+    }
+
+    var made = fx.post("/api/v1/keys", Role.ADMIN,
+        "{\"name\":\"render only\",\"role\":\"viewer\",\"queues\":[\"" + FOREIGN + "\"]}");
+    assertThat(made.status()).as(made.body()).isEqualTo(201);
+    assertThat(made.json().get("queues").toString()).isEqualTo("[\"" + FOREIGN + "\"]");
+    String secret = made.json().get("secret").asString();
+    JobId own = job(Scope.OWN_QUEUE);
+    JobId foreign = job(Scope.FOREIGN_QUEUE);
+    assertThat(fx.send("GET", "/api/v1/jobs/" + foreign, secret, null, null).status())
+        .isEqualTo(200);
+    assertThat(fx.send("GET", "/api/v1/jobs/" + own, secret, null, null).status())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void anIdempotencyKeyHeldByAForeignJobDoesNotRevealThatJob() {
+    String key = "idem-" + System.nanoTime();
+    var foreign = fx.post("/api/v1/jobs", Role.OPERATOR, "{\"type\":\"demo.noop\",\"payload\":{},"
+        + "\"queue\":\"" + FOREIGN + "\",\"idempotencyKey\":\"" + key + "\"}");
+    assertThat(foreign.status()).as(foreign.body()).isEqualTo(201);
+    String foreignId = foreign.json().get("id").asString();
+    String mine = "{\"type\":\"demo.noop\",\"payload\":{},\"queue\":\"" + OWN
+        + "\",\"idempotencyKey\":\"" + key + "\"}";
+
+    var single = fx.send("POST", "/api/v1/jobs", scoped.get(Role.OPERATOR), mine,
+        "application/json");
+    var batch = fx.send("POST", "/api/v1/jobs/batch", scoped.get(Role.OPERATOR),
+        "{\"jobs\":[" + mine + "]}", "application/json");
+
+    assertThat(single.status()).as(single.body()).isEqualTo(409);
+    assertThat(single.body()).doesNotContain(foreignId);
+    assertThat(batch.status()).as(batch.body()).isEqualTo(201);
+    assertThat(batch.body()).doesNotContain(foreignId);
+    assertThat(batch.json().get("items").get(0).get("id").isNull()).isTrue();
+  }
+
+  @Test
   void anUnscopedKeyStillSeesEveryQueueAndKeysShowTheirScope() {
     JobId foreign = job(Scope.FOREIGN_QUEUE);
     assertThat(fx.get("/api/v1/jobs/" + foreign, Role.VIEWER).status()).isEqualTo(200);

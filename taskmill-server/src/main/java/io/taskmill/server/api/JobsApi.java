@@ -123,6 +123,11 @@ public final class JobsApi implements AutoCloseable {
     Job job = submitted.job() != null ? submitted.job()
         : taskmill.jobs().get(done.id()).orElseThrow(() -> Problem.notFound("job " + done.id()
             + " was accepted and is already gone (pruned)"));
+    if (!done.created() && !ex.principal().mayUse(job.queue())) {
+      // The idempotency key is taken by a job of another queue: say so, but show nothing of it.
+      throw Problem.conflict("the idempotency key is taken by a job this key may not see; "
+          + "choose another idempotency key");
+    }
     ex.resource("job " + done.id());
     // An idempotency key seen before answers with the job it made, unchanged.
     ex.reply(done.created() ? 201 : 200, JobJson.of(job));
