@@ -48,9 +48,11 @@ public record EventFilter(Set<EventKind> kinds, Set<String> types, Set<String> q
 
   @Override
   public boolean test(FeedEvent e) {
+    // A transition of a job pruned since has no type or queue, and Set.of(...).contains(null)
+    // throws: such an event passes only when that part of the filter is open.
     return (kinds.isEmpty() || kinds.contains(e.kind()))
-        && (types.isEmpty() || types.contains(e.type()))
-        && (queues.isEmpty() || queues.contains(e.queue()));
+        && (types.isEmpty() || (e.type() != null && types.contains(e.type())))
+        && (queues.isEmpty() || (e.queue() != null && queues.contains(e.queue())));
   }
 
   @SafeVarargs

@@ -35,6 +35,13 @@ public final class TaskmillBuilder {
   public static final String DEFAULT_QUEUE = "default";
   /** The data directory used when none is set. */
   public static final Path DEFAULT_DATA_DIR = Path.of("taskmill-data");
+  /** How long audit trail entries are kept when {@link #retainAudit} is not set. */
+  public static final Duration DEFAULT_RETAIN_AUDIT = Duration.ofDays(365);
+  /**
+   * The shortest audit retention allowed: PostgreSQL's tm_audit refuses to delete younger entries
+   * (migration V13), and this must say the same.
+   */
+  public static final Duration MIN_RETAIN_AUDIT = Duration.ofDays(30);
 
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.:@-]{1,100}");
 
@@ -58,6 +65,7 @@ public final class TaskmillBuilder {
   private Duration rescueInterval = Duration.ofSeconds(2);
   private Duration retainSucceeded = Duration.ofDays(7);
   private Duration retainFinished = Duration.ofDays(30);
+  private Duration retainAudit = DEFAULT_RETAIN_AUDIT;
   private Duration misfireThreshold = Duration.ofMinutes(1);
   private final List<ScheduleDefinition> schedules = new ArrayList<>();
   private Duration shutdownGrace = Duration.ofSeconds(30);
@@ -266,6 +274,17 @@ public final class TaskmillBuilder {
   }
 
   /**
+   * How long audit trail entries (a server's record of who changed what) are kept before the
+   * leader deletes them (default {@link #DEFAULT_RETAIN_AUDIT}, at least {@link
+   * #MIN_RETAIN_AUDIT}). The minimum is the database's: on PostgreSQL the audit table refuses to
+   * delete younger entries, so no setting, bug or stolen login can erase recent history.
+   */
+  public TaskmillBuilder retainAudit(Duration d) {
+    this.retainAudit = d;
+    return this;
+  }
+
+  /**
    * How late a schedule's tick may fire and still count as on time (default 1 minute). Ticks
    * later than this (the cluster was down, or the schedule paused) are handled by the schedule's
    * misfire policy; ticks within it always fire, so a leader failover loses none.
@@ -376,6 +395,14 @@ public final class TaskmillBuilder {
     }
     duration(problems, "retainSucceeded", retainSucceeded, Duration.ofMinutes(1), Duration.ofDays(3650));
     duration(problems, "retainFinished", retainFinished, Duration.ofMinutes(1), Duration.ofDays(3650));
+    if (retainAudit != null && retainAudit.compareTo(MIN_RETAIN_AUDIT) < 0) {
+      problems.add("retainAudit must be at least " + MIN_RETAIN_AUDIT.toDays() + " days ("
+          + MIN_RETAIN_AUDIT + "), was " + retainAudit + ": the audit trail keeps the last "
+          + MIN_RETAIN_AUDIT.toDays() + " days whatever is configured (PostgreSQL refuses to "
+          + "delete them); set 30 days or more");
+    } else {
+      duration(problems, "retainAudit", retainAudit, MIN_RETAIN_AUDIT, Duration.ofDays(36500));
+    }
     duration(problems, "misfireThreshold", misfireThreshold, Duration.ofSeconds(1), Duration.ofDays(366));
     String node = nodeId != null ? nodeId : defaultNodeId();
     if (!NODE_ID.matcher(node).matches()) {
@@ -395,7 +422,8 @@ public final class TaskmillBuilder {
     return new EngineConfig(opened, store == null, clock != null ? clock : Clock.systemUTC(), node,
         defs, queueMap, defaultRetry, defaultTimeout, leaseDuration, pollInterval, rescueInterval,
         shutdownGrace, timeoutGrace, claimBatchSize, completionBatchSize, maxLogLinesPerJob,
-        jobLogLevel, json, clock == null, retainSucceeded, retainFinished, misfireThreshold,
+        jobLogLevel, json, clock == null, retainSucceeded, retainFinished, retainAudit,
+        misfireThreshold,
         schedules);
   }
 

@@ -54,6 +54,11 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
   @Option(names = "--node-name", paramLabel = "NAME", description = "this node's name")
   String nodeName;
 
+  @Option(names = "--audit-retention-days", paramLabel = "DAYS",
+      description = "days audit entries are kept before the leader prunes them (default 365, "
+          + "at least 30)")
+  String auditRetentionDays;
+
   @Option(names = "--demo", description = "add sample handlers and a trickle of demo jobs")
   boolean demo;
 
@@ -81,6 +86,7 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
     put(flags, "db-url", dbUrl);
     put(flags, "db-user", dbUser);
     put(flags, "node-name", nodeName);
+    put(flags, "audit-retention-days", auditRetentionDays);
     if (demo) {
       flags.put("demo", "true");
     }

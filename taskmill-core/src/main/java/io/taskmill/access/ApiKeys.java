@@ -6,7 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -30,6 +32,8 @@ public final class ApiKeys {
   public static final int ID_LENGTH = 12;
   /** The longest key name accepted, in UTF-16 characters (as both databases store it). */
   public static final int MAX_NAME_LENGTH = 100;
+  /** Most queues one scoped key may name; a key for more is clearer unscoped. */
+  public static final int MAX_QUEUES = 100;
 
   /** RFC 4648 base32 in lower case: no 0/1/8/9, so an id never has an O-0 or I-1 mix-up. */
   private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
@@ -37,6 +41,16 @@ public final class ApiKeys {
   /** 32 bytes as unpadded base64: ceil(32 * 8 / 6). */
   private static final int SECRET_CHARS = 43;
   private static final int SECRET_LENGTH = PREFIX.length() + ID_LENGTH + 1 + SECRET_CHARS;
+  /**
+   * A queue name, as {@code io.taskmill.Names#isQueueName} has it: this package depends on the JDK
+   * only (DependencyRulesTest), so the rule is repeated here, and ApiKeysTest checks both agree.
+   */
+  private static final java.util.regex.Pattern QUEUE = java.util.regex.Pattern.compile(
+      "[a-z][a-z0-9_.-]{0,99}");
+  /** What a queue name must look like, as {@code io.taskmill.Names#QUEUE_RULE} says. */
+  static final String QUEUE_RULE =
+      "a queue name holds a-z, 0-9, '_', '-' or '.', starts with a letter and is at most 100"
+          + " characters, like 'media' or 'mail-bulk'";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -50,6 +64,17 @@ public final class ApiKeys {
    * @throws IllegalArgumentException when the name, role or createdBy is not valid
    */
   public static NewApiKey generate(String name, Role role, Instant now, String createdBy) {
+    return generate(name, role, now, createdBy, null);
+  }
+
+  /**
+   * As {@link #generate(String, Role, Instant, String)}, for a key limited to {@code queues} (null:
+   * every queue).
+   *
+   * @throws IllegalArgumentException when the name, role, createdBy or queues is not valid
+   */
+  public static NewApiKey generate(String name, Role role, Instant now, String createdBy,
+      List<String> queues) {
     var id = new StringBuilder(ID_LENGTH);
     for (int i = 0; i < ID_LENGTH; i++) {
       id.append(ID_ALPHABET.charAt(RANDOM.nextInt(ID_ALPHABET.length())));
@@ -57,7 +82,7 @@ public final class ApiKeys {
     byte[] random = new byte[SECRET_BYTES];
     RANDOM.nextBytes(random);
     String secret = PREFIX + id + "_" + BASE64URL.encodeToString(random);
-    var key = new ApiKey(id.toString(), name, role, hash(secret), now, null, createdBy);
+    var key = new ApiKey(id.toString(), name, role, hash(secret), now, null, createdBy, queues);
     return new NewApiKey(key, secret);
   }
 
@@ -153,6 +178,42 @@ public final class ApiKeys {
       i += Character.charCount(cp);
     }
     return name;
+  }
+
+  /**
+   * Checks a key's queue scope: 1 to {@value #MAX_QUEUES} distinct valid queue names. An empty list is refused rather than read as "no queue", since a key that
+   * may use nothing is a mistake, and "every queue" is written as no list at all.
+   *
+   * @return the list, unchanged
+   * @throws IllegalArgumentException saying what is wrong with it
+   */
+  public static List<String> requireValidQueues(List<String> queues) {
+    if (queues == null || queues.isEmpty()) {
+      throw new IllegalArgumentException("API key queues is empty: name 1 to " + MAX_QUEUES
+          + " queues the key may use, e.g. [\"mail\"], or leave queues out for every queue");
+    }
+    if (queues.size() > MAX_QUEUES) {
+      throw new IllegalArgumentException("API key queues names " + queues.size()
+          + " queues: at most " + MAX_QUEUES + " are allowed; leave queues out for every queue");
+    }
+    var seen = new HashSet<String>();
+    for (int i = 0; i < queues.size(); i++) {
+      String q = queues.get(i);
+      if (q == null || !QUEUE.matcher(q).matches()) {
+        throw new IllegalArgumentException("API key queues[" + i + "] "
+            + (q == null ? "null" : "'" + clip(q) + "'") + " is not a queue name: "
+            + QUEUE_RULE);
+      }
+      if (!seen.add(q)) {
+        throw new IllegalArgumentException("API key queues names '" + q + "' twice: name each "
+            + "queue once");
+      }
+    }
+    return queues;
+  }
+
+  private static String clip(String s) {
+    return s.length() <= 100 ? s : s.substring(0, 100) + "…";
   }
 
   /** Whether {@code hash} looks like {@link #hash(String)}'s output. */

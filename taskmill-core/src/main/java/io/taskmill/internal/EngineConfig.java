@@ -18,6 +18,7 @@ import java.util.Map;
  * @param queues queue name to concurrency on this node, in declaration order
  * @param retainSucceeded how long succeeded jobs are kept before the leader prunes them
  * @param retainFinished how long dead and cancelled jobs (and departed nodes' rows) are kept
+ * @param retainAudit how long audit trail entries are kept before the leader prunes them
  * @param misfireThreshold how late a tick may fire before it counts as missed (see TickPlanner)
  * @param schedules schedules declared in code, saved (idempotently) at start
  */
@@ -43,6 +44,7 @@ public record EngineConfig(
     boolean clockFollowsStore,
     Duration retainSucceeded,
     Duration retainFinished,
+    Duration retainAudit,
     Duration misfireThreshold,
     List<ScheduleDefinition> schedules) {
 
@@ -57,6 +59,7 @@ public record EngineConfig(
     return new EngineConfig(store, ownsStore, c, nodeId, handlers, queues, defaultRetry,
         defaultTimeout, leaseDuration, pollInterval, rescueInterval, shutdownGrace, timeoutGrace,
         claimBatchSize, completionBatchSize, maxLogLinesPerJob, jobLogLevel, json,
-        clockFollowsStore, retainSucceeded, retainFinished, misfireThreshold, schedules);
+        clockFollowsStore, retainSucceeded, retainFinished, retainAudit, misfireThreshold,
+        schedules);
   }
 }

@@ -277,9 +277,18 @@ final class Membership {
         break;
       }
     }
-    if (deleted > 0 || nodes > 0 || runs > 0 || outbox > 0) {
-      log.info("pruned {} finished jobs, {} departed nodes, {} skipped or missed schedule ticks"
-          + " and {} event feed rows", deleted, nodes, runs, outbox);
+    // Audit entries: the trail of who changed what, kept far longer than the jobs it names.
+    int audit = 0;
+    for (int batch = 0; batch < 100; batch++) {
+      int n = store.auditPrune(leader, now, now.minus(cfg.retainAudit()), PRUNE_BATCH);
+      audit += n;
+      if (n < PRUNE_BATCH) {
+        break;
+      }
+    }
+    if (deleted > 0 || nodes > 0 || runs > 0 || outbox > 0 || audit > 0) {
+      log.info("pruned {} finished jobs, {} departed nodes, {} skipped or missed schedule ticks,"
+          + " {} event feed rows and {} audit entries", deleted, nodes, runs, outbox, audit);
     }
   }
 

@@ -3,6 +3,7 @@ package io.taskmill.spi;
 import io.taskmill.JobId;
 import io.taskmill.job.JobState;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * A filter for listing jobs, newest first; null fields match everything.
@@ -18,6 +19,9 @@ import java.time.Instant;
  * @param createdTo only jobs created before this instant (so {@code [createdFrom, createdTo)})
  * @param before cursor: only jobs with an id lower than this (ids are time-ordered)
  * @param limit most jobs returned, 1 to 1000
+ * @param queues only jobs in one of these queues, as well as in {@code queue} when that is set
+ *     (null: any queue); a server uses it to keep a queue-scoped API key to its queues. Empty
+ *     matches no job
  */
 public record JobQuery(
     JobState state,
@@ -27,7 +31,8 @@ public record JobQuery(
     Instant createdFrom,
     Instant createdTo,
     JobId before,
-    int limit) {
+    int limit,
+    Set<String> queues) {
 
   /** Most jobs one query returns. */
   public static final int MAX_LIMIT = 1000;
@@ -45,6 +50,13 @@ public record JobQuery(
       throw new IllegalArgumentException("createdFrom (" + createdFrom
           + ") must be before createdTo (" + createdTo + "); the range is [from, to)");
     }
+    queues = queues == null ? null : Set.copyOf(queues);
+  }
+
+  /** A query for jobs in any of the queues ({@code queues} null). */
+  public JobQuery(JobState state, String type, String queue, String tag, Instant createdFrom,
+      Instant createdTo, JobId before, int limit) {
+    this(state, type, queue, tag, createdFrom, createdTo, before, limit, null);
   }
 
   /** All jobs, newest first, at most {@code limit}. */
@@ -54,31 +66,37 @@ public record JobQuery(
 
   /** This query for jobs in {@code state} only (null: any state). */
   public JobQuery withState(JobState state) {
-    return new JobQuery(state, type, queue, tag, createdFrom, createdTo, before, limit);
+    return new JobQuery(state, type, queue, tag, createdFrom, createdTo, before, limit, queues);
   }
 
   /** This query for jobs of {@code type} only (null: any type). */
   public JobQuery withType(String type) {
-    return new JobQuery(state, type, queue, tag, createdFrom, createdTo, before, limit);
+    return new JobQuery(state, type, queue, tag, createdFrom, createdTo, before, limit, queues);
   }
 
   /** This query for jobs in {@code queue} only (null: any queue). */
   public JobQuery withQueue(String queue) {
-    return new JobQuery(state, type, queue, tag, createdFrom, createdTo, before, limit);
+    return new JobQuery(state, type, queue, tag, createdFrom, createdTo, before, limit, queues);
+  }
+
+  /** This query for jobs in one of {@code queues} only (null: any queue; empty: none). */
+  public JobQuery withQueues(java.util.Collection<String> queues) {
+    return new JobQuery(state, type, queue, tag, createdFrom, createdTo, before, limit,
+        queues == null ? null : Set.copyOf(queues));
   }
 
   /** This query for jobs carrying {@code tag} only (null: any tags). */
   public JobQuery withTag(String tag) {
-    return new JobQuery(state, type, queue, tag, createdFrom, createdTo, before, limit);
+    return new JobQuery(state, type, queue, tag, createdFrom, createdTo, before, limit, queues);
   }
 
   /** This query for jobs created in {@code [from, to)}; either end may be null (open). */
   public JobQuery withCreated(Instant from, Instant to) {
-    return new JobQuery(state, type, queue, tag, from, to, before, limit);
+    return new JobQuery(state, type, queue, tag, from, to, before, limit, queues);
   }
 
   /** The next page: this query for jobs older than {@code cursor} (null: from the newest). */
   public JobQuery before(JobId cursor) {
-    return new JobQuery(state, type, queue, tag, createdFrom, createdTo, cursor, limit);
+    return new JobQuery(state, type, queue, tag, createdFrom, createdTo, cursor, limit, queues);
   }
 }

@@ -337,7 +337,8 @@ public interface Store extends AutoCloseable {
   /**
    * Appends an entry to the audit trail and returns its seq, which is greater than the seq of
    * every entry appended before this call began; the entry's own seq is ignored. Entries are never
-   * changed or deleted afterwards (on PostgreSQL the table refuses it).
+   * changed afterwards, and deleted only by {@link #auditPrune} (on PostgreSQL the table refuses
+   * the rest).
    */
   default long auditAppend(AuditEntry entry) {
     return auditAppendAll(List.of(entry)).getFirst();
@@ -351,6 +352,14 @@ public interface Store extends AutoCloseable {
 
   /** Audit entries matching the query, highest seq (newest) first, below its cursor. */
   List<AuditEntry> auditList(AuditQuery query);
+
+  /**
+   * Retention: deletes audit entries recorded before {@code before}, at most {@code limit} of the
+   * oldest by seq, fenced by {@code leader}'s term (0 when stale). The only deletion the audit
+   * trail allows; on PostgreSQL the table itself refuses to delete entries younger than 30 days,
+   * so even a wrong {@code before} cannot erase recent history.
+   */
+  int auditPrune(LeaderTerm leader, Instant now, Instant before, int limit);
 
   // --- event feed ---
 

@@ -23,6 +23,46 @@ class ApiKeysTest {
   }
 
   @Test
+  void queueScopesAreCheckedAndSortedAndAgreeWithTheEnginesQueueNames() {
+    var key = ApiKeys.generate("mailer", Role.OPERATOR, Instant.EPOCH, "test",
+        List.of("render", "mail")).key();
+    assertThat(key.queues()).containsExactly("mail", "render");
+    assertThat(key.scoped()).isTrue();
+    assertThat(key.mayUse("mail")).isTrue();
+    assertThat(key.mayUse("default")).isFalse();
+    assertThat(ApiKeys.generate("all", Role.ADMIN, Instant.EPOCH, "test").key().mayUse("x"))
+        .isTrue();
+
+    assertThatThrownBy(() -> ApiKeys.requireValidQueues(List.of()))
+        .hasMessageContaining("queues is empty").hasMessageContaining("leave queues out");
+    assertThatThrownBy(() -> ApiKeys.requireValidQueues(List.of("mail", "Mail!")))
+        .hasMessageContaining("queues[1] 'Mail!' is not a queue name: a queue name holds");
+    assertThatThrownBy(() -> ApiKeys.requireValidQueues(List.of("mail", "mail")))
+        .hasMessageContaining("names 'mail' twice");
+    var many = new ArrayList<String>();
+    for (int i = 0; i < ApiKeys.MAX_QUEUES + 1; i++) {
+      many.add("q" + i);
+    }
+    assertThatThrownBy(() -> ApiKeys.requireValidQueues(many))
+        .hasMessageContaining("names 101 queues: at most 100");
+    assertThatCode(() -> ApiKeys.requireValidQueues(many.subList(0, 100))).doesNotThrowAnyException();
+
+    // The access package repeats the engine's rule (it depends on the JDK only): they must agree.
+    assertThat(ApiKeys.QUEUE_RULE).isEqualTo(io.taskmill.Names.QUEUE_RULE);
+    for (String name : List.of("a", "mail-bulk", "m.a_i-l", "9a", "-a", "A", "", "a b", "ä",
+        "a".repeat(100), "a".repeat(101))) {
+      boolean accepted;
+      try {
+        ApiKeys.requireValidQueues(List.of(name));
+        accepted = true;
+      } catch (IllegalArgumentException e) {
+        accepted = false;
+      }
+      assertThat(accepted).as(name).isEqualTo(io.taskmill.Names.isQueueName(name));
+    }
+  }
+
+  @Test
   void aSecretIsPrefixIdAndFortyThreeCharactersOfBase64Url() {
     NewApiKey created = generate();
     String secret = created.secret();

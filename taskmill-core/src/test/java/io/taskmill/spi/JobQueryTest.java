@@ -23,6 +23,17 @@ class JobQueryTest {
   }
 
   @Test
+  void carriesAQueueScopeThroughEveryFilterAndPage() {
+    JobId cursor = JobId.newId(T.toEpochMilli());
+
+    JobQuery q = JobQuery.all(10).withQueues(java.util.List.of("mail", "render"))
+        .withState(JobState.DEAD).withQueue("mail").withTag("eu").before(cursor);
+
+    assertThat(q.queues()).containsExactlyInAnyOrder("mail", "render");
+    assertThat(JobQuery.all(10).queues()).isNull();
+  }
+
+  @Test
   void rejectsAnEmptyOrBackwardCreationRange() {
     assertThatThrownBy(() -> JobQuery.all(10).withCreated(T, T))
         .isInstanceOf(IllegalArgumentException.class)

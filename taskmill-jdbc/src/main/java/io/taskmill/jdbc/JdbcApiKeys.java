@@ -37,7 +37,8 @@ final class JdbcApiKeys {
         .set("secretHash", key.secretHash())
         .set("createdAt", key.createdAt())
         .set("revokedAt", key.revokedAt())
-        .set("createdBy", key.createdBy());
+        .set("createdBy", key.createdBy())
+        .set("queues", key.queues() == null ? null : TagsJson.encode(key.queues()));
     try {
       return insertApiKey.update(c, p) == 1;
     } catch (SQLException e) {
@@ -76,6 +77,8 @@ final class JdbcApiKeys {
   }
 
   private static ApiKey apiKey(ResultSet rs) throws SQLException {
+    // A JSON array like tm_job.tags: queue names need no escaping, and the encoding is shared.
+    String queues = rs.getString("queues");
     return new ApiKey(
         rs.getString("id"),
         rs.getString("name"),
@@ -83,6 +86,7 @@ final class JdbcApiKeys {
         rs.getString("secret_hash"),
         JobRows.instant(rs, "created_at"),
         JobRows.instant(rs, "revoked_at"),
-        rs.getString("created_by"));
+        rs.getString("created_by"),
+        queues == null ? null : TagsJson.decode(queues));
   }
 }

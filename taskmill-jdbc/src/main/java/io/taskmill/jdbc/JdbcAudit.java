@@ -12,10 +12,12 @@ import java.util.List;
 final class JdbcAudit {
   private final NamedSql appendAudit;
   private final NamedSql listAudit;
+  private final NamedSql pruneAudit;
 
   JdbcAudit(SqlFile sql) {
     appendAudit = sql.get("appendAudit");
     listAudit = sql.get("listAudit");
+    pruneAudit = sql.get("pruneAudit");
   }
 
   /** Appends one entry; returns the seq the table gave it. */
@@ -40,6 +42,11 @@ final class JdbcAudit {
         .set("beforeSeq", q.beforeSeq())
         .set("limit", q.limit());
     return listAudit.query(c, p, JdbcAudit::entry);
+  }
+
+  /** Deletes up to {@code limit} of the oldest entries recorded before {@code before}. */
+  int prune(Connection c, java.time.Instant before, int limit) throws SQLException {
+    return pruneAudit.update(c, Params.of("before", before).set("limit", limit));
   }
 
   private static AuditEntry entry(ResultSet rs) throws SQLException {

@@ -210,6 +210,7 @@ final class JdbcJobs {
     var params = Params.of("state", q.state())
         .set("type", q.type())
         .set("queue", q.queue())
+        .set("queues", q.queues() == null ? null : q.queues().toArray(String[]::new))
         .set("tagPattern", q.tag() == null ? null : TagsJson.containsPattern(q.tag()))
         .set("createdFrom", q.createdFrom())
         .set("createdTo", q.createdTo())

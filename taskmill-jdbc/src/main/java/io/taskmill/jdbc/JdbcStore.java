@@ -674,6 +674,12 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public int auditPrune(LeaderTerm leader, Instant now, Instant before, int limit) {
+    return db.write("auditPrune", c -> cluster.holdsTerm(c, leader, now)
+        ? audit.prune(c, before, limit) : 0);
+  }
+
+  @Override
   public FeedPage eventFeed(long afterSeq, int limit) {
     if (afterSeq < 0 || limit < 0) {
       throw new IllegalArgumentException("eventFeed needs afterSeq >= 0 and limit >= 0, not "

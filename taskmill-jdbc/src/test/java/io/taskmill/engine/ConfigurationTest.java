@@ -124,6 +124,17 @@ class ConfigurationTest {
   }
 
   @Test
+  void auditRetentionBelow30DaysIsRefusedWithTheReason() {
+    assertThatThrownBy(() -> Taskmill.builder().inMemory().retainAudit(Duration.ofDays(29))
+            .start())
+        .isInstanceOf(TaskmillConfigException.class)
+        .hasMessageContaining("retainAudit must be at least 30 days (PT720H), was PT696H")
+        .hasMessageContaining("PostgreSQL refuses to delete them");
+    assertThatThrownBy(() -> Taskmill.builder().inMemory().retainAudit(null).start())
+        .hasMessageContaining("retainAudit must be between PT720H");
+  }
+
+  @Test
   void storeAlternativesAreExclusive(@TempDir Path tmp) {
     assertThatThrownBy(() -> Taskmill.builder().dataDir(tmp).inMemory().start())
         .hasMessageContaining("dataDir, inMemory and jdbcUrl are alternatives");

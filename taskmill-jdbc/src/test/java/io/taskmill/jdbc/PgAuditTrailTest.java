@@ -12,6 +12,7 @@ import io.taskmill.spi.StoreSettings;
 import io.taskmill.testkit.store.TestJobs;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,13 +20,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What the contract suite cannot see on PostgreSQL: the audit table refuses every change but an
- * insert, even from a session that goes around the store, and the key table refuses plaintext.
+ * insert and the deletion of entries older than 30 days (retention), even from a session that goes
+ * around the store, and the key table refuses plaintext.
  */
 @ExtendWith(PgSessionTimeZone.class)
 class PgAuditTrailTest {
   private String schema;
   private Store store;
   private long seq;
+  private long recentSeq;
 
   @BeforeEach
   void openStoreWithOneEntry() {
@@ -34,6 +37,9 @@ class PgAuditTrailTest {
         PgStores.USER, PgStores.PASSWORD, 2));
     seq = store.auditAppend(new AuditEntry(0, TestJobs.T0, "aaaaaaaaaaaa", Role.ADMIN,
         "apikey.revoke", "apikeys/bbbbbbbbbbbb", "ok", "10.0.0.1", "req-1", null));
+    recentSeq = store.auditAppend(new AuditEntry(0, java.time.Instant.now().minus(
+        java.time.Duration.ofDays(29)), "aaaaaaaaaaaa", Role.ADMIN, "job.cancel", "job x", "ok",
+        "10.0.0.1", "req-2", null));
   }
 
   @AfterEach
@@ -43,23 +49,40 @@ class PgAuditTrailTest {
   }
 
   @Test
-  void refusesToUpdateAnEntry() {
-    assertRefused("UPDATE tm_audit SET outcome = 'denied' WHERE seq = " + seq, "UPDATE");
+  void refusesToUpdateAnEntryOldOrRecent() {
+    assertRefused("UPDATE tm_audit SET outcome = 'denied' WHERE seq = " + seq,
+        "tm_audit is append-only: UPDATE is not allowed");
+    assertRefused("UPDATE tm_audit SET outcome = 'denied' WHERE seq = " + recentSeq,
+        "tm_audit is append-only: UPDATE is not allowed");
   }
 
   @Test
-  void refusesToDeleteAnEntry() {
-    assertRefused("DELETE FROM tm_audit WHERE seq = " + seq, "DELETE");
+  void refusesToDeleteAnEntryYoungerThan30Days() {
+    assertRefused("DELETE FROM tm_audit WHERE seq = " + recentSeq, "tm_audit keeps 30 days");
   }
 
   @Test
-  void refusesEvenAChangeThatMatchesNoRow() {
-    assertRefused("DELETE FROM tm_audit WHERE seq < 0", "DELETE");
+  void refusesADeleteOfOldAndRecentEntriesAsAWhole() {
+    assertRefused("DELETE FROM tm_audit", "tm_audit keeps 30 days");
+  }
+
+  @Test
+  void refusesEvenAnUpdateThatMatchesNoRow() {
+    assertRefused("UPDATE tm_audit SET outcome = 'x' WHERE seq < 0",
+        "tm_audit is append-only: UPDATE is not allowed");
   }
 
   @Test
   void refusesToTruncateTheTrail() {
-    assertRefused("TRUNCATE tm_audit", "TRUNCATE");
+    assertRefused("TRUNCATE tm_audit", "tm_audit is append-only: TRUNCATE is not allowed");
+  }
+
+  @Test
+  void deletesAnEntryOlderThan30Days() throws SQLException {
+    execute("DELETE FROM tm_audit WHERE seq = " + seq);
+
+    assertThat(store.auditList(AuditQuery.latest(10))).extracting(AuditEntry::seq)
+        .containsExactly(recentSeq);
   }
 
   @Test
@@ -80,21 +103,18 @@ class PgAuditTrailTest {
         .hasMessageContaining("tm_api_key_hash_is_sha256");
   }
 
-  /** A refused statement fails with the trigger's message and leaves the entry as it was. */
-  private void assertRefused(String sql, String operation) {
+  /** A refused statement fails with the trigger's message and leaves every entry as it was. */
+  private void assertRefused(String sql, String message) {
+    List<AuditEntry> before = store.auditList(AuditQuery.latest(10));
     assertThatThrownBy(() -> execute(sql))
         .isInstanceOf(SQLException.class)
-        .hasMessageContaining("tm_audit is append-only: " + operation + " is not allowed")
+        .hasMessageContaining(message)
         .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42501");
-    assertThat(store.auditList(AuditQuery.latest(10)))
-        .singleElement()
-        .satisfies(e -> {
-          assertThat(e.seq()).isEqualTo(seq);
-          assertThat(e.outcome()).isEqualTo("ok");
-        });
+    assertThat(store.auditList(AuditQuery.latest(10))).isEqualTo(before)
+        .extracting(AuditEntry::seq).contains(recentSeq, seq);
     // Appending still works after a refusal.
     assertThat(store.auditAppend(new AuditEntry(0, TestJobs.T0, null, null, "auth", null,
-        "denied", null, null, null))).isGreaterThan(seq);
+        "denied", null, null, null))).isGreaterThan(recentSeq);
   }
 
   private void execute(String sql) throws SQLException {

@@ -26,7 +26,8 @@ public final class ConfigLoader {
 
   /** Settings that may appear in taskmill.yaml and as flags. */
   public static final Set<String> KEYS = Set.of("port", "host", "data-dir", "db-url", "db-user",
-      "db-password", "node-name", "demo", "insecure-dev", "requests-per-second", "auth");
+      "db-password", "node-name", "demo", "insecure-dev", "requests-per-second", "auth",
+      "audit-retention-days");
 
   private ConfigLoader() {}
 
@@ -79,6 +80,23 @@ public final class ConfigLoader {
     }
     int rate = integer(values, "requests-per-second", c.requestsPerSecond(), 1, 1_000_000,
         problems);
+    int auditDays = c.auditRetentionDays();
+    String auditText = text(values, "audit-retention-days", null);
+    if (auditText != null) {
+      try {
+        auditDays = Integer.parseInt(auditText);
+        if (auditDays < ServerConfig.MIN_AUDIT_RETENTION_DAYS || auditDays > 36_500) {
+          problems.add(where(values, "audit-retention-days") + ": " + auditDays + " days is out "
+              + "of range; keep audit entries " + ServerConfig.MIN_AUDIT_RETENTION_DAYS
+              + " to 36500 days (the last " + ServerConfig.MIN_AUDIT_RETENTION_DAYS + " days are "
+              + "always kept: PostgreSQL refuses to delete them)");
+        }
+      } catch (NumberFormatException e) {
+        problems.add(where(values, "audit-retention-days") + ": '" + auditText + "' is not a "
+            + "whole number of days (" + ServerConfig.MIN_AUDIT_RETENTION_DAYS + " to 36500, "
+            + "default " + ServerConfig.DEFAULT_AUDIT_RETENTION_DAYS + ")");
+      }
+    }
     String node = text(values, "node-name", null);
     if (node != null && !node.matches("[A-Za-z0-9][A-Za-z0-9._\\-]{0,99}")) {
       problems.add(where(values, "node-name") + ": '" + node + "' is not a node name (1 to 100 "
@@ -89,7 +107,8 @@ public final class ConfigLoader {
           + String.join("\n  - ", problems));
     }
     return new ServerConfig(host, port, dataDir, dbUrl, text(values, "db-user", null),
-        text(values, "db-password", null), false, node, demo, insecure, blank(bootstrap), rate);
+        text(values, "db-password", null), false, node, demo, insecure, blank(bootstrap), rate,
+        auditDays);
   }
 
   /** {@code data-dir} → {@code TASKMILL_DATA_DIR}. */

@@ -16,6 +16,8 @@ import java.nio.file.Path;
  * @param insecureDev no API keys; allowed only on a loopback address
  * @param bootstrapAdminKey the admin key to create at first start instead of a generated one
  * @param requestsPerSecond most requests per second one key may make
+ * @param auditRetentionDays how many days audit trail entries are kept before the leader prunes
+ *     them; at least 30 (the engine's {@code retainAudit})
  */
 public record ServerConfig(
     String host,
@@ -29,58 +31,72 @@ public record ServerConfig(
     boolean demo,
     boolean insecureDev,
     String bootstrapAdminKey,
-    int requestsPerSecond) {
+    int requestsPerSecond,
+    int auditRetentionDays) {
+
+  /** Audit entries are kept a year unless configured otherwise. */
+  public static final int DEFAULT_AUDIT_RETENTION_DAYS =
+      (int) io.taskmill.TaskmillBuilder.DEFAULT_RETAIN_AUDIT.toDays();
+  /** The shortest audit retention: PostgreSQL refuses to delete younger entries. */
+  public static final int MIN_AUDIT_RETENTION_DAYS =
+      (int) io.taskmill.TaskmillBuilder.MIN_RETAIN_AUDIT.toDays();
 
   /** Defaults: port 8080 on every address, the embedded store in ./taskmill-data. */
   public static ServerConfig defaults() {
     return new ServerConfig("0.0.0.0", 8080, Path.of("taskmill-data"), null, null, null, false,
-        null, false, false, null, 1000);
+        null, false, false, null, 1000, DEFAULT_AUDIT_RETENTION_DAYS);
   }
 
   public ServerConfig withPort(int p) {
     return new ServerConfig(host, p, dataDir, dbUrl, dbUser, dbPassword, inMemory, nodeName, demo,
-        insecureDev, bootstrapAdminKey, requestsPerSecond);
+        insecureDev, bootstrapAdminKey, requestsPerSecond, auditRetentionDays);
   }
 
   public ServerConfig withHost(String h) {
     return new ServerConfig(h, port, dataDir, dbUrl, dbUser, dbPassword, inMemory, nodeName, demo,
-        insecureDev, bootstrapAdminKey, requestsPerSecond);
+        insecureDev, bootstrapAdminKey, requestsPerSecond, auditRetentionDays);
   }
 
   /** The embedded database's directory (used when no dbUrl is set and not in memory). */
   public ServerConfig withDataDir(Path dir) {
     return new ServerConfig(host, port, dir, dbUrl, dbUser, dbPassword, inMemory, nodeName, demo,
-        insecureDev, bootstrapAdminKey, requestsPerSecond);
+        insecureDev, bootstrapAdminKey, requestsPerSecond, auditRetentionDays);
   }
 
   public ServerConfig withInMemory() {
     return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, true, nodeName, demo,
-        insecureDev, bootstrapAdminKey, requestsPerSecond);
+        insecureDev, bootstrapAdminKey, requestsPerSecond, auditRetentionDays);
   }
 
   public ServerConfig withDb(String url, String user, String password) {
     return new ServerConfig(host, port, dataDir, url, user, password, inMemory, nodeName, demo,
-        insecureDev, bootstrapAdminKey, requestsPerSecond);
+        insecureDev, bootstrapAdminKey, requestsPerSecond, auditRetentionDays);
   }
 
   public ServerConfig withNodeName(String name) {
     return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, inMemory, name, demo,
-        insecureDev, bootstrapAdminKey, requestsPerSecond);
+        insecureDev, bootstrapAdminKey, requestsPerSecond, auditRetentionDays);
   }
 
   public ServerConfig withBootstrapAdminKey(String key) {
     return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, inMemory, nodeName,
-        demo, insecureDev, key, requestsPerSecond);
+        demo, insecureDev, key, requestsPerSecond, auditRetentionDays);
   }
 
   public ServerConfig withInsecureDev(boolean on) {
     return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, inMemory, nodeName,
-        demo, on, bootstrapAdminKey, requestsPerSecond);
+        demo, on, bootstrapAdminKey, requestsPerSecond, auditRetentionDays);
   }
 
   public ServerConfig withRequestsPerSecond(int n) {
     return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, inMemory, nodeName,
-        demo, insecureDev, bootstrapAdminKey, n);
+        demo, insecureDev, bootstrapAdminKey, n, auditRetentionDays);
+  }
+
+  /** Audit entries kept for {@code days} days. */
+  public ServerConfig withAuditRetentionDays(int days) {
+    return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, inMemory, nodeName,
+        demo, insecureDev, bootstrapAdminKey, requestsPerSecond, days);
   }
 
   @Override
@@ -88,6 +104,7 @@ public record ServerConfig(
     // Never print the password or the bootstrap key.
     return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", dbUrl="
         + dbUrl + ", dbUser=" + dbUser + ", inMemory=" + inMemory + ", nodeName=" + nodeName
-        + ", demo=" + demo + ", insecureDev=" + insecureDev + "]";
+        + ", demo=" + demo + ", insecureDev=" + insecureDev + ", requestsPerSecond="
+        + requestsPerSecond + ", auditRetentionDays=" + auditRetentionDays + "]";
   }
 }

@@ -99,7 +99,8 @@ public final class TaskmillServer implements AutoCloseable {
     JobsApi jobsApi = null;
     AccessApi accessApi = null;
     try {
-      TaskmillBuilder builder = Taskmill.builder().store(store);
+      TaskmillBuilder builder = Taskmill.builder().store(store)
+          .retainAudit(java.time.Duration.ofDays(config.auditRetentionDays()));
       if (config.nodeName() != null) {
         builder.nodeId(config.nodeName());
       }
@@ -129,6 +130,11 @@ public final class TaskmillServer implements AutoCloseable {
           .addAll(OpenApiDocs.routes())
           .add(io.taskmill.server.http.Route.read("GET", "/metrics", io.taskmill.access.Role.VIEWER,
               ex -> {
+                if (ex.principal().scoped()) {
+                  // Every queue's and type's job counts: not for a key limited to some queues.
+                  throw new io.taskmill.server.http.Problem(403, "Forbidden", "metrics cover every "
+                      + "queue; scrape them with a key that is not limited to some queues", null);
+                }
                 beforeScrape.run();
                 ex.replyText(200, "text/plain; version=0.0.4", meters.scrape());
               }));

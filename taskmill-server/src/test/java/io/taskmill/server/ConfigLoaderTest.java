@@ -32,6 +32,27 @@ class ConfigLoaderTest {
     assertThat(c.port()).isEqualTo(8080);
     assertThat(c.insecureDev()).isFalse();
     assertThat(c.dbUrl()).isNull();
+    assertThat(c.auditRetentionDays()).isEqualTo(365);
+  }
+
+  @Test
+  void auditRetentionComesFromYamlEnvironmentOrFlagAndKeepsAtLeast30Days() throws Exception {
+    Path yaml = Files.writeString(dir.resolve("taskmill.yaml"), "audit-retention-days: 400\n");
+    assertThat(ConfigLoader.load(yaml, Map.of(), Map.of()).auditRetentionDays()).isEqualTo(400);
+    assertThat(ConfigLoader.load(yaml, Map.of("TASKMILL_AUDIT_RETENTION_DAYS", "90"), Map.of())
+        .auditRetentionDays()).isEqualTo(90);
+    assertThat(ConfigLoader.load(yaml, Map.of("TASKMILL_AUDIT_RETENTION_DAYS", "90"),
+        Map.of("audit-retention-days", "30")).auditRetentionDays()).isEqualTo(30);
+
+    assertThatThrownBy(() -> ConfigLoader.load(null,
+        Map.of("TASKMILL_AUDIT_RETENTION_DAYS", "7"), Map.of()))
+        .hasMessageContaining("environment variable TASKMILL_AUDIT_RETENTION_DAYS: 7 days is "
+            + "out of range; keep audit entries 30 to 36500 days")
+        .hasMessageContaining("PostgreSQL refuses to delete them");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(),
+        Map.of("audit-retention-days", "a year")))
+        .hasMessageContaining("flag --audit-retention-days: 'a year' is not a whole number of "
+            + "days (30 to 36500, default 365)");
   }
 
   @Test

@@ -30,9 +30,14 @@ final class ServerFixture implements AutoCloseable {
   }
 
   ServerFixture(ServerConfig config) {
-    server = TaskmillServer.start(config, b -> DemoHandlers.registerAll(b)
+    this(config, b -> {});
+  }
+
+  /** With {@code more} added to the engine's configuration (queues, say). */
+  ServerFixture(ServerConfig config, java.util.function.Consumer<io.taskmill.TaskmillBuilder> more) {
+    server = TaskmillServer.start(config, b -> more.accept(DemoHandlers.registerAll(b)
         .handler("media.thumbnail", Thumbnail.class, (p, ctx) -> {}, h -> h
-            .retry(Retry.fixed(Duration.ofMillis(10)).maxAttempts(2))));
+            .retry(Retry.fixed(Duration.ofMillis(10)).maxAttempts(2)))));
     admin = server.bootstrapSecret().orElseThrow();
     keys.put(Role.ADMIN, admin);
     for (Role role : Role.values()) {
@@ -70,6 +75,13 @@ final class ServerFixture implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Creates a key of {@code role} limited to {@code queues}, and returns its secret. */
+  String scopedKey(Role role, java.util.List<String> queues) {
+    var made = ApiKeys.generate("scoped " + role.text(), role, Instant.now(), "test", queues);
+    server.store().apiKeyInsert(made.key());
+    return made.secret();
   }
 
   Reply get(String path, Role role) {

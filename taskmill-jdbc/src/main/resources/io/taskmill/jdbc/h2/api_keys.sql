@@ -2,8 +2,9 @@
 
 -- name: insertApiKey
 -- A taken id or hash fails on its unique constraint; JdbcApiKeys reports that as "not inserted".
-INSERT INTO tm_api_key (id, name, role, secret_hash, created_at, revoked_at, created_by)
-VALUES (:id, :name, :role, :secretHash, :createdAt, :revokedAt, :createdBy)
+INSERT INTO tm_api_key (id, name, role, secret_hash, created_at, revoked_at, created_by,
+    queues)
+VALUES (:id, :name, :role, :secretHash, :createdAt, :revokedAt, :createdBy, :queues)
 
 -- name: getApiKey
 SELECT *

@@ -1,5 +1,5 @@
--- Queries on tm_audit for H2. Taskmill only appends to it and reads it (see V10 on why H2 does
--- not refuse other changes itself).
+-- Queries on tm_audit for H2. Taskmill only appends to it, reads it and prunes old entries (see
+-- V10 on why H2 does not refuse other changes itself).
 
 -- name: appendAudit
 -- The FINAL TABLE of the insert returns the seq the identity gave the row.
@@ -21,3 +21,11 @@ WHERE (CAST(:keyId AS VARCHAR) IS NULL OR key_id = :keyId)
   AND (CAST(:beforeSeq AS BIGINT) IS NULL OR seq < :beforeSeq)
 ORDER BY seq DESC
 LIMIT :limit
+
+-- name: pruneAudit
+-- Retention, like pruneOutbox: looks at the :limit oldest entries by seq only (the primary key)
+-- and deletes those recorded before :before; entries are appended in roughly time order.
+DELETE FROM tm_audit
+WHERE seq IN (SELECT oldest.seq
+              FROM (SELECT seq, at FROM tm_audit ORDER BY seq LIMIT :limit) AS oldest
+              WHERE oldest.at < :before)

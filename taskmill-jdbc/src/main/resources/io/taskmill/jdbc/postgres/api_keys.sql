@@ -3,8 +3,9 @@
 -- name: insertApiKey
 -- A taken id or hash inserts nothing (row count 0): ON CONFLICT without a target covers both
 -- unique constraints, and an error would abort the transaction.
-INSERT INTO tm_api_key (id, name, role, secret_hash, created_at, revoked_at, created_by)
-VALUES (:id, :name, :role, :secretHash, :createdAt, :revokedAt, :createdBy)
+INSERT INTO tm_api_key (id, name, role, secret_hash, created_at, revoked_at, created_by,
+    queues)
+VALUES (:id, :name, :role, :secretHash, :createdAt, :revokedAt, :createdBy, :queues)
 ON CONFLICT DO NOTHING
 
 -- name: getApiKey

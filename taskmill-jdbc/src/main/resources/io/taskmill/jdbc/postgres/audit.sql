@@ -1,5 +1,5 @@
--- Queries on tm_audit for PostgreSQL. The table only takes inserts (V10's triggers refuse the
--- rest), so there is nothing here but appending and reading.
+-- Queries on tm_audit for PostgreSQL. The table takes inserts, and deletes of entries older than
+-- 30 days (retention); V10's and V13's triggers refuse the rest.
 
 -- name: appendAudit
 -- seq comes from the identity, in the order inserts reach it (not commit order).
@@ -20,3 +20,14 @@ WHERE (CAST(:keyId AS varchar) IS NULL OR key_id = :keyId)
   AND (CAST(:beforeSeq AS bigint) IS NULL OR seq < :beforeSeq)
 ORDER BY seq DESC
 LIMIT :limit
+
+-- name: pruneAudit
+-- Retention, like pruneOutbox: looks at the :limit oldest entries by seq only (the primary key)
+-- and deletes those recorded before :before; entries are appended in roughly time order.
+-- V13's row trigger refuses to delete entries younger than 30 days by the database's clock; the
+-- second condition skips those instead of failing the batch when the engine's clock runs ahead.
+DELETE FROM tm_audit
+WHERE seq IN (SELECT oldest.seq
+              FROM (SELECT seq, at FROM tm_audit ORDER BY seq LIMIT :limit) AS oldest
+              WHERE oldest.at < :before)
+  AND at < now() - INTERVAL '30 days'

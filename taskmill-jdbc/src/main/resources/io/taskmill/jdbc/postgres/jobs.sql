@@ -58,12 +58,14 @@ WHERE id = ANY(:ids)
 -- Null filters match everything; ids are time-ordered, so id DESC is newest first. Tags are JSON
 -- text: :tagPattern (TagsJson.containsPattern) parses the whole array, so it matches a tag only as
 -- a whole element, never inside another tag. No index serves the tag or created_at filters: they
--- are for people and APIs paging through jobs, and every write would pay for one.
+-- are for people and APIs paging through jobs, and every write would pay for one. :queues (a
+-- queue-scoped key's queues) is an array, NULL for any queue.
 SELECT *
 FROM tm_job
 WHERE (CAST(:state AS varchar) IS NULL OR state = :state)
   AND (CAST(:type AS varchar) IS NULL OR type = :type)
   AND (CAST(:queue AS varchar) IS NULL OR queue = :queue)
+  AND (CAST(:queues AS varchar[]) IS NULL OR queue = ANY(:queues))
   AND (CAST(:tagPattern AS varchar) IS NULL OR tags ~ :tagPattern)
   AND (CAST(:createdFrom AS timestamptz) IS NULL OR created_at >= :createdFrom)
   AND (CAST(:createdTo AS timestamptz) IS NULL OR created_at < :createdTo)

@@ -27,9 +27,12 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * API keys and the audit trail, kept in the store so every server sharing it agrees: {@code
- * /api/v1/keys} (admin: create, list, revoke) and {@code /api/v1/audit} (admin). Also the
- * authenticator (keys looked up by hash, cached briefly so a revocation reaches every node within
- * {@link #CACHE_TTL}) and the audit trail every change is recorded in.
+ * /api/v1/keys} (admin: create, list, revoke) and {@code /api/v1/audit} (admin). Both need an
+ * admin key that is not limited to some queues: keys and the audit trail span every queue, so a
+ * queue-scoped admin seeing them would see beyond its queues (and could mint a broader key). Also
+ * the authenticator (keys looked up by hash, cached briefly with their role and queues so a
+ * revocation reaches every node within {@link #CACHE_TTL}) and the audit trail every change is
+ * recorded in.
  */
 public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable {
   /** How long a key lookup is trusted; a revocation takes at most this long to apply everywhere. */
@@ -110,7 +113,7 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
     }
     Optional<Principal> who = store.apiKeyByHash(hash)
         .filter(ApiKey::active)
-        .map(k -> new Principal(k.id(), k.name(), k.role()));
+        .map(k -> new Principal(k.id(), k.name(), k.role(), k.queues()));
     if (cache.size() > 10_000) {
       cache.clear(); // bounded: a flood of made-up keys cannot grow it
     }
@@ -130,9 +133,23 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
     }
   }
 
+  /**
+   * Refuses a queue-scoped caller: keys and the audit trail belong to no queue. Checked before
+   * anything is read, so a scoped admin learns nothing about other keys.
+   */
+  private static void requireUnscoped(Exchange ex) {
+    Principal who = ex.principal();
+    if (who.scoped()) {
+      throw new Problem(403, "Forbidden", "managing API keys and reading the audit trail needs "
+          + "an admin key for every queue; key " + who.keyId() + " is limited to the queues "
+          + String.join(", ", who.queues()), null);
+    }
+  }
+
   private void create(Exchange ex) throws Exception {
+    requireUnscoped(ex);
     JsonNode body = ex.json();
-    Fields.onlyKnown(body, "body", Set.of("name", "role"));
+    Fields.onlyKnown(body, "body", Set.of("name", "role", "queues"));
     String name = Fields.requiredText(body, "name", "name");
     String roleText = Fields.requiredText(body, "role", "role");
     Role role;
@@ -143,8 +160,22 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
       throw Problem.unprocessable(Fields.clip(e.getMessage()), name.length() > 100 ? "name"
           : "role");
     }
+    JsonNode queuesNode = body.get("queues");
+    if (queuesNode != null && queuesNode.isNull()) {
+      throw Problem.badRequest("queues must be an array of queue names; leave it out for a key "
+          + "that may use every queue", "queues");
+    }
+    List<String> queues = Fields.strings(body, "queues", "queues");
+    if (queues != null) {
+      try {
+        ApiKeys.requireValidQueues(queues);
+      } catch (IllegalArgumentException e) {
+        throw Problem.unprocessable(Fields.clip(e.getMessage()), "queues");
+      }
+    }
+    requireNotBroader(ex.principal(), role, queues);
     NewApiKey made = ApiKeys.generate(name, role, clock.instant(),
-        ex.principal().keyId() == null ? ex.principal().name() : ex.principal().keyId());
+        ex.principal().keyId() == null ? ex.principal().name() : ex.principal().keyId(), queues);
     if (!store.apiKeyInsert(made.key())) {
       throw Problem.conflict("a key with id " + made.key().id() + " exists; try again");
     }
@@ -155,7 +186,27 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
     ex.reply(201, json);
   }
 
+  /**
+   * A key never creates a key that may do more than itself: a role it does not allow, or a queue
+   * it may not use. Only unscoped admins create keys today, so this holds already; it is checked
+   * here too so that loosening {@link #requireUnscoped} later cannot open an escalation.
+   */
+  private static void requireNotBroader(Principal creator, Role role, List<String> queues) {
+    if (creator.role() != null && !creator.role().allows(role)) {
+      throw new Problem(403, "Forbidden", "key " + creator.keyId() + " has the role '"
+          + creator.role().text() + "' and cannot create a key with the role '" + role.text()
+          + "'", "role");
+    }
+    if (creator.scoped() && (queues == null || !creator.queues().containsAll(queues))) {
+      throw new Problem(403, "Forbidden", "key " + creator.keyId() + " may only use the queues "
+          + String.join(", ", creator.queues()) + " and cannot create a key for "
+          + (queues == null ? "every queue" : "the queues " + String.join(", ", queues)),
+          "queues");
+    }
+  }
+
   private void list(Exchange ex) {
+    requireUnscoped(ex);
     var json = Json.object();
     var items = json.putArray("items");
     store.apiKeyList().forEach(k -> items.add(key(k)));
@@ -166,6 +217,7 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
   private void revoke(Exchange ex) {
     String id = ex.param("id");
     ex.resource("key " + id);
+    requireUnscoped(ex);
     if (!ApiKeys.isWellFormedId(id)) {
       throw Problem.badRequest("key id '" + Fields.clip(id) + "' is malformed; ids are the 12 "
           + "characters shown by GET /api/v1/keys", "id");
@@ -179,6 +231,7 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
   }
 
   private void audit(Exchange ex) {
+    requireUnscoped(ex);
     ex.onlyQuery(Set.of("keyId", "action", "from", "to", "limit", "cursor"));
     int limit = Fields.limit(ex.query("limit"));
     String cursor = ex.query("cursor");
@@ -231,6 +284,11 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
         .put("createdBy", k.createdBy())
         .put("revokedAt", k.revokedAt() == null ? null : k.revokedAt().toString())
         .put("active", k.active());
+    if (k.queues() == null) {
+      json.putNull("queues"); // every queue
+    } else {
+      k.queues().forEach(json.putArray("queues")::add);
+    }
     return json;
   }
 }

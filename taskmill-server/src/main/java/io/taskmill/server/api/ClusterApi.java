@@ -21,7 +21,11 @@ import java.util.TreeSet;
 import java.util.TreeMap;
 import tools.jackson.databind.node.ObjectNode;
 
-/** {@code /api/v1/queues}, {@code /api/v1/nodes} and {@code /api/v1/stats}: what the cluster holds and does. */
+/**
+ * {@code /api/v1/queues}, {@code /api/v1/nodes} and {@code /api/v1/stats}: what the cluster holds
+ * and does. A key limited to some queues sees only those queues and their jobs' counts; a queue
+ * outside them is 404 as one that does not exist. Nodes are the cluster's, shown to every viewer.
+ */
 public final class ClusterApi {
   private final Taskmill taskmill;
 
@@ -53,6 +57,7 @@ public final class ClusterApi {
     taskmill.queues().list().forEach(q -> local.put(q.name(), q));
     var names = new TreeSet<String>(stats.keySet());
     names.addAll(local.keySet());
+    names.removeIf(name -> !ex.principal().mayUse(name));
     var json = Json.object();
     var items = json.putArray("items");
     for (String name : names) {
@@ -81,7 +86,9 @@ public final class ClusterApi {
   private void pause(Exchange ex, boolean paused) {
     String name = ex.param("name");
     ex.resource("queue " + name);
-    if (taskmill.queues().list().stream().noneMatch(q -> q.name().equals(name))) {
+    // A queue the caller may not use is answered as one that does not exist.
+    if (!ex.principal().mayUse(name)
+        || taskmill.queues().list().stream().noneMatch(q -> q.name().equals(name))) {
       throw Problem.notFound("no queue '" + Fields.clip(name) + "' on this server; GET "
           + "/api/v1/queues lists them");
     }
@@ -134,6 +141,10 @@ public final class ClusterApi {
   }
 
   private void stats(Exchange ex) {
+    if (ex.principal().scoped()) {
+      scopedStats(ex);
+      return;
+    }
     var byState = new TreeMap<String, Long>();
     var byType = new TreeMap<String, TreeMap<String, Long>>();
     for (JobCount c : taskmill.jobs().counts()) {
@@ -151,6 +162,28 @@ public final class ClusterApi {
       var t = types.putObject(type);
       counts.forEach(t::put);
     });
+    ex.reply(200, json);
+  }
+
+  /**
+   * Stats for a key limited to some queues: counts by state summed over its queues only. The
+   * store counts jobs by type across all queues, so {@code byType} would show other queues' jobs;
+   * it is null here rather than wrong.
+   */
+  private void scopedStats(Exchange ex) {
+    var byState = new TreeMap<String, Long>();
+    for (JobState s : JobState.values()) {
+      byState.put(s.name(), 0L);
+    }
+    for (QueueStat q : taskmill.queues().stats(Instant.now().minus(THROUGHPUT_WINDOW))) {
+      if (ex.principal().mayUse(q.queue())) {
+        q.counts().forEach((state, n) -> byState.merge(state.name(), n, Long::sum));
+      }
+    }
+    var json = Json.object();
+    var states = json.putObject("byState");
+    byState.forEach(states::put);
+    json.putNull("byType");
     ex.reply(200, json);
   }
 }

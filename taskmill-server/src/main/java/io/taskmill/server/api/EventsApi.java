@@ -8,6 +8,7 @@ import io.taskmill.Taskmill;
 import io.taskmill.access.Role;
 import io.taskmill.server.http.Exchange;
 import io.taskmill.server.http.Json;
+import io.taskmill.server.http.Principal;
 import io.taskmill.server.http.Problem;
 import io.taskmill.server.http.Route;
 import java.io.IOException;
@@ -27,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reach every subscriber because the feed is read from the store. Each event's {@code id} is its
  * feed position, set on the last event of a position (a batch of creations shares one), so a
  * client that reconnects with {@code Last-Event-ID} (or {@code ?after=}) resumes with exactly the
- * events it has not seen. Without either it starts at the present.
+ * events it has not seen. Without either it starts at the present. A key limited to some queues
+ * receives only the events of jobs in those queues, whatever it asks for.
  */
 public final class EventsApi {
   /** Most streams one server holds open; more get 429. */
@@ -54,7 +56,7 @@ public final class EventsApi {
 
   private void stream(Exchange ex) throws IOException, InterruptedException {
     ex.onlyQuery(Set.of("kind", "type", "queue", "after"));
-    EventFilter filter = filter(ex);
+    EventFilter filter = scoped(filter(ex), ex.principal());
     long after = position(ex);
     if (open.incrementAndGet() > MAX_STREAMS) {
       open.decrementAndGet();
@@ -142,6 +144,20 @@ public final class EventsApi {
       f = f.queues(queues.split(","));
     }
     return f;
+  }
+
+  /**
+   * The filter narrowed to a scoped caller's queues: its own queues when it named none, else the
+   * named ones it may use. Naming only other queues gives a stream with no events: the filter then
+   * holds the empty name, which no queue has (names start with a letter).
+   */
+  private static EventFilter scoped(EventFilter f, Principal who) {
+    if (!who.scoped()) {
+      return f;
+    }
+    String[] queues = (f.queues().isEmpty() ? who.queues().stream()
+        : f.queues().stream().filter(who::mayUse)).toArray(String[]::new);
+    return f.queues(queues.length == 0 ? new String[] {""} : queues);
   }
 
   /** Where to resume: {@code Last-Event-ID} wins over {@code after}; -1 for "from now". */

@@ -14,6 +14,7 @@ import io.taskmill.job.JobState;
 import io.taskmill.server.http.Exchange;
 import io.taskmill.server.http.GroupCommit;
 import io.taskmill.server.http.Json;
+import io.taskmill.server.http.Principal;
 import io.taskmill.server.http.Problem;
 import io.taskmill.server.http.Route;
 import io.taskmill.spi.JobQuery;
@@ -24,7 +25,14 @@ import java.util.Locale;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
-/** {@code /api/v1/jobs}: submit one or many, look up, list, cancel, and read a job's history. */
+/**
+ * {@code /api/v1/jobs}: submit one or many, look up, list, cancel, and read a job's history.
+ *
+ * <p>A key limited to some queues ({@link Principal#queues()}) sees only the jobs of those queues:
+ * a job elsewhere answers 404 exactly as a job that does not exist (so its existence does not
+ * leak), lists and bulk actions are filtered by the store, and a submission to another queue is
+ * refused with 403 before anything is written.
+ */
 public final class JobsApi implements AutoCloseable {
   /** Most jobs in one batch submission. */
   public static final int MAX_BATCH = 1000;
@@ -103,6 +111,7 @@ public final class JobsApi implements AutoCloseable {
   private void submit(Exchange ex) throws Exception {
     JsonNode body = ex.json();
     JobRequest request = submissions.request(body, "body", ex.header("Idempotency-Key"), ex.requestId());
+    requireOwnQueue(ex.principal(), request, "queue");
     Submitted submitted;
     try {
       submitted = singles.submit(request);
@@ -114,6 +123,11 @@ public final class JobsApi implements AutoCloseable {
     Job job = submitted.job() != null ? submitted.job()
         : taskmill.jobs().get(done.id()).orElseThrow(() -> Problem.notFound("job " + done.id()
             + " was accepted and is already gone (pruned)"));
+    if (!done.created() && !ex.principal().mayUse(job.queue())) {
+      // The idempotency key is taken by a job of another queue: say so, but show nothing of it.
+      throw Problem.conflict("the idempotency key is taken by a job this key may not see; "
+          + "choose another idempotency key");
+    }
     ex.resource("job " + done.id());
     // An idempotency key seen before answers with the job it made, unchanged.
     ex.reply(done.created() ? 201 : 200, JobJson.of(job));
@@ -134,13 +148,36 @@ public final class JobsApi implements AutoCloseable {
     for (int i = 0; i < jobs.size(); i++) {
       requests.add(submissions.request(jobs.get(i), "jobs[" + i + "]", null, ex.requestId()));
     }
+    // Every submission is checked before any is written: a batch is all or none.
+    for (int i = 0; i < requests.size(); i++) {
+      requireOwnQueue(ex.principal(), requests.get(i), "jobs[" + i + "].queue");
+    }
     List<Enqueued> done = enqueue(requests, "jobs");
+    var foreign = new java.util.HashSet<JobId>();
+    if (ex.principal().scoped()) {
+      // A taken idempotency key answers with the job that has it; one in another queue stays hidden.
+      taskmill.jobs().getAll(done.stream().filter(e -> !e.created()).map(Enqueued::id).toList())
+          .stream().filter(j -> !ex.principal().mayUse(j.queue())).forEach(j -> foreign.add(j.id()));
+    }
     var items = Json.object();
     var array = items.putArray("items");
-    done.forEach(e -> array.add(Json.object().put("id", e.id().toString())
-        .put("created", e.created())));
+    done.forEach(e -> array.add(foreign.contains(e.id())
+        ? Json.object().putNull("id").put("created", false).put("detail", "the idempotency key "
+            + "is taken by a job this key may not see")
+        : Json.object().put("id", e.id().toString()).put("created", e.created())));
     ex.resource(done.size() + " jobs");
     ex.reply(201, items);
+  }
+
+  /** 403 when a scoped caller submits to a queue it may not use (named, or the handler's). */
+  private void requireOwnQueue(Principal who, JobRequest request, String field) {
+    if (!who.scoped()) {
+      return;
+    }
+    String queue = submissions.queueOf(request);
+    if (!who.mayUse(queue)) {
+      throw who.foreignQueue(queue, field);
+    }
   }
 
   private List<Enqueued> enqueue(List<JobRequest> requests, String field) {
@@ -155,16 +192,33 @@ public final class JobsApi implements AutoCloseable {
     ex.reply(200, JobJson.of(job(ex)));
   }
 
+  /**
+   * The job of the path, or 404; a job in a queue the caller may not use is answered with the very
+   * same 404, so a scoped key cannot tell it from a job that does not exist.
+   */
   private Job job(Exchange ex) {
     JobId id = Fields.jobId(ex.param("id"));
-    return taskmill.jobs().get(id).orElseThrow(() -> Problem.notFound("no job " + id));
+    return taskmill.jobs().get(id).filter(j -> ex.principal().mayUse(j.queue()))
+        .orElseThrow(() -> notFound(id));
+  }
+
+  private static Problem notFound(JobId id) {
+    return Problem.notFound("no job " + id);
   }
 
   private static final Set<String> LIST_QUERY =
       Set.of("state", "type", "queue", "tag", "from", "to", "limit", "cursor");
 
-  /** The list filters of the query string (limit and cursor apart), as a store query. */
+  /**
+   * The list filters of the query string (limit and cursor apart), as a store query, limited to
+   * the caller's queues when it is scoped (a named queue outside them then matches nothing).
+   */
   private static JobQuery filter(Exchange ex, int limit) {
+    JobQuery q = unscopedFilter(ex, limit);
+    return ex.principal().scoped() ? q.withQueues(ex.principal().queues()) : q;
+  }
+
+  private static JobQuery unscopedFilter(Exchange ex, int limit) {
     ex.onlyQuery(LIST_QUERY);
     String cursor = ex.query("cursor");
     Instant from = Fields.instant(ex.query("from"), "from");
@@ -211,9 +265,10 @@ public final class JobsApi implements AutoCloseable {
   private void cancel(Exchange ex) {
     JobId id = Fields.jobId(ex.param("id"));
     ex.resource("job " + id);
+    job(ex); // 404 before acting on a job the caller may not see; its queue never changes
     CancelResult result = taskmill.jobs().cancel(id);
     if (result == CancelResult.NOT_FOUND) {
-      throw Problem.notFound("no job " + id);
+      throw notFound(id);
     }
     if (result == CancelResult.ALREADY_FINISHED) {
       throw Problem.conflict("job " + id + " has already finished; nothing to cancel");
@@ -226,9 +281,10 @@ public final class JobsApi implements AutoCloseable {
   private void retry(Exchange ex) {
     JobId id = Fields.jobId(ex.param("id"));
     ex.resource("job " + id);
+    job(ex);
     RetryResult result = taskmill.jobs().retry(id);
     if (result == RetryResult.NOT_FOUND) {
-      throw Problem.notFound("no job " + id);
+      throw notFound(id);
     }
     Job job = taskmill.jobs().get(id).orElseThrow();
     if (result == RetryResult.NOT_RETRYABLE) {

@@ -20,6 +20,7 @@ import io.taskmill.schedule.UnknownScheduleException;
 import io.taskmill.server.http.Exchange;
 import io.taskmill.server.http.Json;
 import io.taskmill.server.http.LogText;
+import io.taskmill.server.http.Principal;
 import io.taskmill.server.http.Problem;
 import io.taskmill.server.http.Route;
 import java.time.Duration;
@@ -35,7 +36,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code /api/v1/schedules}: declare recurring jobs by name (an idempotent PUT), list, pause,
  * resume, trigger by hand, read their run history and delete them. Reads need a viewer key,
- * changes an admin key.
+ * changes an admin key. A key limited to some queues sees only the schedules whose job goes to one
+ * of them: any other is 404, worded as for a schedule that does not exist, and declaring one for
+ * another queue is 403.
  */
 public final class SchedulesApi {
   private static final Set<String> FIELDS =
@@ -72,6 +75,14 @@ public final class SchedulesApi {
     JsonNode body = ex.json();
     Fields.onlyKnown(body, "body", FIELDS);
     ScheduleDefinition definition = definition(name, body);
+    Principal who = ex.principal();
+    if (who.scoped()) {
+      hideForeign(ex, name, () -> Problem.notFound("no schedule named '" + name + "'"));
+      String queue = submissions.queueOf(definition.type(), definition.options());
+      if (!who.mayUse(queue)) {
+        throw who.foreignQueue(queue, "job.queue");
+      }
+    }
     JsonNode pausedNode = body.get("paused");
     if (pausedNode != null && !pausedNode.isNull() && !pausedNode.isBoolean()) {
       throw Problem.badRequest("paused must be true or false, was " + Fields.kind(pausedNode),
@@ -165,7 +176,26 @@ public final class SchedulesApi {
     ex.onlyQuery(Set.of());
     String name = name(ex);
     ex.reply(200, json(engine(() -> taskmill.schedules().get(name))
+        .filter(s -> ex.principal().mayUse(s.job().queue()))
         .orElseThrow(() -> Problem.notFound("no schedule named '" + name + "'"))));
+  }
+
+  /**
+   * Answers {@code notFound} (the route's own 404 for a schedule that does not exist) when the
+   * schedule exists but its job goes to a queue the caller may not use, so a queue-scoped key
+   * cannot tell the two apart.
+   */
+  private void hideForeign(Exchange ex, String name, Supplier<Problem> notFound) {
+    if (ex.principal().scoped() && engine(() -> taskmill.schedules().get(name))
+        .filter(s -> !ex.principal().mayUse(s.job().queue())).isPresent()) {
+      throw notFound.get();
+    }
+  }
+
+  /** {@link #hideForeign} for the routes whose 404 is the engine's {@link UnknownScheduleException}. */
+  private void hideForeign(Exchange ex, String name) {
+    hideForeign(ex, name, () -> Problem.notFound(LogText.clean(
+        new UnknownScheduleException(name).getMessage())));
   }
 
   private void list(Exchange ex) {
@@ -176,7 +206,7 @@ public final class SchedulesApi {
       throw Problem.badRequest("cursor must be a nextCursor value from an earlier page, was '"
           + Fields.clip(cursor) + "'", "cursor");
     }
-    List<Schedule> page = taskmill.schedules().list(cursor, limit + 1);
+    List<Schedule> page = visiblePage(ex.principal(), cursor, limit + 1);
     var json = Json.object();
     var items = json.putArray("items");
     page.stream().limit(limit).forEach(s -> items.add(json(s)));
@@ -184,10 +214,34 @@ public final class SchedulesApi {
     ex.reply(200, json);
   }
 
+  /**
+   * Up to {@code size} schedules after {@code cursor} the caller may see. For a scoped caller the
+   * engine's pages are read on until enough of its own are found or none are left, so a page is
+   * never cut short by other queues' schedules in between.
+   */
+  private List<Schedule> visiblePage(Principal who, String cursor, int size) {
+    if (!who.scoped()) {
+      return taskmill.schedules().list(cursor, size);
+    }
+    var out = new java.util.ArrayList<Schedule>();
+    String after = cursor;
+    while (out.size() < size) {
+      List<Schedule> page = taskmill.schedules().list(after, size);
+      page.stream().filter(s -> who.mayUse(s.job().queue())).limit(size - out.size())
+          .forEach(out::add);
+      if (page.size() < size) {
+        break;
+      }
+      after = page.getLast().name();
+    }
+    return out;
+  }
+
   private void delete(Exchange ex) {
     ex.onlyQuery(Set.of());
     String name = name(ex);
     ex.resource("schedule " + name);
+    hideForeign(ex, name, () -> Problem.notFound("no schedule named '" + name + "'"));
     if (!engine(() -> taskmill.schedules().delete(name))) {
       throw Problem.notFound("no schedule named '" + name + "'");
     }
@@ -198,6 +252,7 @@ public final class SchedulesApi {
     ex.onlyQuery(Set.of());
     String name = name(ex);
     ex.resource("schedule " + name);
+    hideForeign(ex, name);
     ex.reply(200, json(engine(() -> action.apply(name))));
   }
 
@@ -206,6 +261,7 @@ public final class SchedulesApi {
     ex.onlyQuery(Set.of());
     String name = name(ex);
     ex.resource("schedule " + name);
+    hideForeign(ex, name);
     JobId id = engine(() -> taskmill.schedules().trigger(name));
     ex.reply(201, JobJson.of(taskmill.jobs().get(id).orElseThrow()));
   }
@@ -214,6 +270,7 @@ public final class SchedulesApi {
     ex.onlyQuery(Set.of("limit"));
     String name = name(ex);
     int limit = Fields.limit(ex.query("limit"));
+    hideForeign(ex, name);
     var json = Json.object();
     var items = json.putArray("items");
     engine(() -> taskmill.schedules().history(name, limit)).forEach(r -> items.add(json(r)));

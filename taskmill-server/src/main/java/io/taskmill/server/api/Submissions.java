@@ -72,6 +72,22 @@ final class Submissions {
   }
 
   /**
+   * The queue a submission's job goes to: the one it names, else its handler's default queue
+   * (null when the type is unknown, which the engine refuses anyway).
+   */
+  String queueOf(JobRequest request) {
+    return queueOf(request.type(), request.options());
+  }
+
+  /** As {@link #queueOf(JobRequest)}, for a schedule's job. */
+  String queueOf(String type, JobOptions options) {
+    if (options.queue() != null) {
+      return options.queue();
+    }
+    return taskmill.handlers().find(type).map(HandlerInfo::queue).orElse(null);
+  }
+
+  /**
    * The job a schedule creates on each tick: no runAt, delay or idempotency key, since each tick
    * sets its job's due time and makes a new job.
    */

@@ -537,6 +537,11 @@ public final class FaultInjectingStore implements Store {
   }
 
   @Override
+  public int auditPrune(LeaderTerm leader, Instant now, Instant before, int limit) {
+    return call(StoreOp.PRUNE, () -> delegate.auditPrune(leader, now, before, limit));
+  }
+
+  @Override
   public FeedPage eventFeed(long afterSeq, int limit) {
     return call(StoreOp.FEED, () -> delegate.eventFeed(afterSeq, limit));
   }

@@ -27,7 +27,7 @@ public enum StoreOp {
   READ,
   /** {@code queueSetPaused} and {@code queuePausedNames}. */
   QUEUE,
-  /** {@code jobPrune} and {@code outboxPrune}: retention. */
+  /** {@code jobPrune}, {@code outboxPrune} and {@code auditPrune}: retention. */
   PRUNE,
   /** {@code nodeHeartbeat} and {@code storeTime}: a node proving itself alive. */
   HEARTBEAT,

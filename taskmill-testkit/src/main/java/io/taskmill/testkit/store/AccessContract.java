@@ -9,6 +9,7 @@ import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
 import io.taskmill.access.NewApiKey;
 import io.taskmill.access.Role;
+import io.taskmill.spi.LeaderTerm;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * API keys (insert refused on a taken id or hash, lookups by id and by hash, listing, revoking,
- * counting active keys) and the audit trail (appending, numbering under concurrency, listing with
- * filters and a cursor).
+ * counting active keys, queue scopes) and the audit trail (appending, numbering under concurrency,
+ * listing with filters and a cursor, retention fenced by the leader's term).
  *
  * <p>{@link #concurrentAppendsGetDistinctSeqs} appends from {@value #APPENDERS} threads at once;
  * give the store that many pooled connections, so each append runs in a transaction of its own.
@@ -153,6 +154,23 @@ public abstract class AccessContract extends StoreContractSupport {
     assertThat(after.allows(Role.VIEWER)).isFalse();
     assertThat(after).isEqualTo(new ApiKey(key.id(), key.name(), key.role(), key.secretHash(),
         key.createdAt(), revoked, key.createdBy()));
+  }
+
+  @Test
+  void aScopedKeyKeepsItsQueuesAndAnUnscopedOneHasNone() {
+    NewApiKey scoped = ApiKeys.generate("mailer", Role.OPERATOR, T0, "contract test",
+        List.of("render", "mail"));
+    assertThat(store.apiKeyInsert(scoped.key())).isTrue();
+    ApiKey unscoped = saved("ops", Role.OPERATOR, T0);
+
+    ApiKey found = store.apiKeyByHash(ApiKeys.hash(scoped.secret())).orElseThrow();
+    assertThat(found).isEqualTo(scoped.key());
+    assertThat(found.queues()).containsExactly("mail", "render");
+    assertThat(found.mayUse("mail")).isTrue();
+    assertThat(found.mayUse("default")).isFalse();
+    assertThat(stored(unscoped.id()).queues()).isNull();
+    assertThat(stored(unscoped.id()).mayUse("anything")).isTrue();
+    assertThat(store.apiKeyList()).contains(scoped.key(), unscoped);
   }
 
   @Test
@@ -372,5 +390,44 @@ public abstract class AccessContract extends StoreContractSupport {
     assertThat(listed).isSortedAccordingTo((x, y) -> Long.compare(y, x));
     assertThat(store.auditList(new AuditQuery(null, "thread.3", null, null, null, 500)))
         .hasSize(APPENDS_EACH);
+  }
+
+  // --- audit retention ---
+
+  @Test
+  void auditPruneDeletesOnlyEntriesOlderThanTheCutoffFencedByTheTerm() {
+    long old1 = append(entry(T0, "aaaaaaaaaaaa", "job.submit"));
+    long old2 = append(entry(T0.plusSeconds(1), null, "auth"));
+    long young = append(entry(T0.plus(Duration.ofDays(2)), "aaaaaaaaaaaa", "job.cancel"));
+    LeaderTerm leader = lead("node-a", T0);
+    Instant cutoff = T0.plus(Duration.ofDays(1));
+
+    assertThat(store.auditPrune(new LeaderTerm("node-a", leader.term() + 1), T0, cutoff, 100))
+        .as("a stale leader term prunes nothing").isZero();
+    assertThat(store.auditPrune(new LeaderTerm("node-b", leader.term()), T0, cutoff, 100))
+        .as("another node's term prunes nothing").isZero();
+    assertThat(seqs(store.auditList(AuditQuery.latest(10)))).containsExactly(young, old2, old1);
+
+    assertThat(store.auditPrune(leader, T0, cutoff, 100)).isEqualTo(2);
+
+    assertThat(seqs(store.auditList(AuditQuery.latest(10)))).containsExactly(young);
+    assertThat(store.auditPrune(leader, T0, cutoff, 100)).as("nothing left to prune").isZero();
+  }
+
+  @Test
+  void auditPruneDeletesInBoundedBatchesOldestFirst() {
+    var appended = new ArrayList<Long>();
+    for (int i = 0; i < 5; i++) {
+      appended.add(append(entry(T0.plusSeconds(i), null, "auth")));
+    }
+    LeaderTerm leader = lead("node-a", T0);
+    Instant cutoff = T0.plus(Duration.ofDays(1));
+
+    assertThat(store.auditPrune(leader, T0, cutoff, 2)).isEqualTo(2);
+    assertThat(seqs(store.auditList(AuditQuery.latest(10)))).as("the two oldest went first")
+        .containsExactly(appended.get(4), appended.get(3), appended.get(2));
+    assertThat(store.auditPrune(leader, T0, cutoff, 2)).isEqualTo(2);
+    assertThat(store.auditPrune(leader, T0, cutoff, 2)).isEqualTo(1);
+    assertThat(store.auditList(AuditQuery.latest(10))).isEmpty();
   }
 }

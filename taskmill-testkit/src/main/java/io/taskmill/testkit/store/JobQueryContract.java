@@ -63,6 +63,21 @@ public abstract class JobQueryContract extends StoreContractSupport {
     assertThat(store.jobList(JobQuery.all(10).withState(DEAD))).isEmpty();
   }
 
+  @Test
+  void listsOnlyTheJobsOfAQueueScope() {
+    InsertedJob mail = insert(TestJobs.aJob().type("mail.send").queue("mail").build());
+    InsertedJob render = insert(TestJobs.aJob().type("mail.send").queue("render").build());
+    insert(TestJobs.aJob().type("mail.send").queue("bulk").build());
+
+    JobQuery scoped = JobQuery.all(10).withQueues(List.of("mail", "render"));
+    assertThat(ids(store.jobList(scoped))).containsExactly(render.id(), mail.id());
+    assertThat(ids(store.jobList(scoped.withQueue("mail")))).containsExactly(mail.id());
+    assertThat(store.jobList(scoped.withQueue("bulk"))).as("a queue outside the scope").isEmpty();
+    assertThat(store.jobList(JobQuery.all(10).withQueues(List.of()))).as("an empty scope")
+        .isEmpty();
+    assertThat(ids(store.jobList(scoped.before(render.id())))).containsExactly(mail.id());
+  }
+
   /** Tags that trip a substring search, a regex or the JSON text's quoting and separators. */
   private static final List<List<String>> AWKWARD_TAGS = List.of(
       List.of("a"),
