@@ -40,7 +40,9 @@ public interface JobContext {
 
   /**
    * False once this node no longer holds the job's lease (another node may run it now); anything
-   * the handler does after that may be duplicated.
+   * the handler does after that may be duplicated. It turns false as soon as the lease's expiry
+   * passes without a renewal (after a long pause or while the store is unreachable), before any
+   * renewal reports the loss.
    */
   boolean isLeaseValid();
 

@@ -62,6 +62,12 @@ final class Execution implements JobContext, Runnable {
   private volatile boolean cancelRequested;
   private volatile boolean timedOut;
   private volatile boolean leaseValid = true;
+  /**
+   * When the lease runs out unless renewed, by the engine's clock (the store's, advanced by the
+   * monotonic timer): a node frozen or cut off past it must not trust the lease even before its
+   * next renewal says so, or a handler thawed after a long pause would carry on as the owner.
+   */
+  private volatile Instant leaseExpiresAt;
   /** Timeout watchdogs to cancel when the attempt ends; set by the engine before it starts. */
   volatile java.util.List<java.util.concurrent.ScheduledFuture<?>> watchdogs = java.util.List.of();
 
@@ -73,6 +79,7 @@ final class Execution implements JobContext, Runnable {
     this.completer = completer;
     this.onExit = onExit;
     this.jobLog = LoggerFactory.getLogger("io.taskmill.job." + job.type());
+    this.leaseExpiresAt = job.leaseExpiresAt();
     this.locks = nodeLocks.forAttempt(new LockHolder(cfg.nodeId(), job.id(), job.leaseEpoch()),
         this::checkCancelled, message -> note(LogLevel.WARN, message));
   }
@@ -338,7 +345,13 @@ final class Execution implements JobContext, Runnable {
 
   @Override
   public boolean isLeaseValid() {
-    return leaseValid;
+    Instant expires = leaseExpiresAt;
+    return leaseValid && (expires == null || !cfg.clock().instant().isAfter(expires));
+  }
+
+  /** The store renewed this attempt's lease until {@code expiresAt}. */
+  void leaseRenewed(Instant expiresAt) {
+    leaseExpiresAt = expiresAt;
   }
 
   @Override

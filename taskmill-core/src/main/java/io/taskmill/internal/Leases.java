@@ -65,9 +65,10 @@ final class Leases {
     }
     List<LeaseRef> refs = executions.stream().map(Execution::lease).toList();
     Instant now = cfg.clock().instant();
+    Instant expiresAt = now.plus(cfg.leaseDuration());
     LeaseRenewal renewal;
     try {
-      renewal = store.jobRenewLeases(cfg.nodeId(), refs, now.plus(cfg.leaseDuration()));
+      renewal = store.jobRenewLeases(cfg.nodeId(), refs, expiresAt);
     } catch (RuntimeException e) {
       if (now.isAfter(lastRenewal.plus(cfg.leaseDuration()))) {
         // Our leases have lapsed by now; another node may be running these jobs.
@@ -89,8 +90,11 @@ final class Leases {
           log.warn("lost the lease of job {} ({}); another node may run it", id, e.job().type());
           e.leaseLost();
         }
-      } else if (renewal.cancelRequested().contains(id)) {
-        e.cancel();
+      } else {
+        e.leaseRenewed(expiresAt);
+        if (renewal.cancelRequested().contains(id)) {
+          e.cancel();
+        }
       }
     }
   }

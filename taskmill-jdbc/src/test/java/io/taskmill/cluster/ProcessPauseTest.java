@@ -33,8 +33,13 @@ class ProcessPauseTest {
       NodeSettings w1 = cluster.settings("w1").withLease(LEASE).withConcurrency(4);
       cluster.start(w1, w1.withNodeId("w2"), w1.withNodeId("w3"));
       List<JobId> ids = cluster.enqueue(12, i -> new Work(i, 3_000));
+      // Every job w1 holds has recorded its effect: a handler frozen inside that insert would
+      // fail on thaw with the insert, before it could look at its lease.
       await("w1 runs jobs").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-          .until(() -> startedOn(cluster, "w1") > 0);
+          .until(() -> {
+            long started = startedOn(cluster, "w1");
+            return started > 0 && started == cluster.runningOn("w1").size();
+          });
 
       NodeProcess victim = cluster.node("w1");
       victim.pause();

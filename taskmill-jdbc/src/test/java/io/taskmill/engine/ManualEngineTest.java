@@ -11,9 +11,11 @@ import io.taskmill.job.JobState;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.testkit.ManualEngine;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The testkit's manual engine: delays and lease expiry on a fake clock. */
@@ -36,6 +38,37 @@ class ManualEngineTest {
       engine.tick(Duration.ofMillis(1));
       assertThat(engine.runDueJobs()).isEqualTo(1);
       assertThat(engine.taskmill().jobs().get(id).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+    }
+  }
+
+  /**
+   * A handler learns its lease is gone the moment the lease's expiry passes unrenewed (a frozen or
+   * cut-off node), not only when a later renewal says so; a renewal moves the expiry on.
+   */
+  @Test
+  void leaseTurnsInvalidOnceItsExpiryPassesWithoutARenewal() {
+    var engineRef = new AtomicReference<ManualEngine>();
+    var seen = new ArrayList<Boolean>();
+    Duration lease = Duration.ofSeconds(30);
+    try (var engine = ManualEngine.start(Taskmill.builder().inMemory()
+        .leaseDuration(lease)
+        .handler("test.step", Step.class, (p, ctx) -> {
+          ManualEngine self = engineRef.get();
+          seen.add(ctx.isLeaseValid());
+          self.tick(lease.dividedBy(2));
+          self.renewLeases(); // expires 1.5 leases after the claim now
+          self.tick(lease.dividedBy(2).plusSeconds(1));
+          seen.add(ctx.isLeaseValid());
+          self.tick(lease);
+          seen.add(ctx.isLeaseValid());
+        }))) {
+      engineRef.set(engine);
+      engine.enqueue("test.step", new Step("x"), JobOptions.defaults());
+
+      assertThat(engine.runDueJobs()).isEqualTo(1);
+
+      assertThat(seen).as("at the start, after a renewal, past the renewed expiry")
+          .containsExactly(true, true, false);
     }
   }
 
