@@ -13,6 +13,8 @@ import java.util.TreeSet;
  */
 public final class Router {
   private final List<Route> routes = new ArrayList<>();
+  /** Each route's template split at '/', in {@link #routes}' order: split once, not per request. */
+  private final List<List<String>> templates = new ArrayList<>();
 
   /** A matched route and the values of its path parameters. */
   public record Match(Route route, Map<String, String> params) {}
@@ -25,6 +27,7 @@ public final class Router {
       }
     }
     routes.add(route);
+    templates.add(route.segments());
     return this;
   }
 
@@ -47,8 +50,10 @@ public final class Router {
     Match best = null;
     int bestLiterals = -1;
     var allowed = new TreeSet<String>();
-    for (Route route : routes) {
-      Map<String, String> params = bind(route.segments(), segments);
+    for (int r = 0; r < routes.size(); r++) {
+      Route route = routes.get(r);
+      List<String> template = templates.get(r);
+      Map<String, String> params = bind(template, segments);
       if (params == null) {
         continue;
       }
@@ -56,7 +61,7 @@ public final class Router {
         allowed.add(route.method());
         continue;
       }
-      int literals = route.segments().size() - params.size();
+      int literals = template.size() - params.size();
       if (literals > bestLiterals) {
         best = new Match(route, params);
         bestLiterals = literals;
@@ -77,13 +82,16 @@ public final class Router {
     if (template.size() != path.size()) {
       return null;
     }
-    var params = new LinkedHashMap<String, String>();
+    Map<String, String> params = Map.of();
     for (int i = 0; i < template.size(); i++) {
       String t = template.get(i);
       String p = path.get(i);
       if (t.startsWith("{")) {
         if (p.isEmpty()) {
           return null;
+        }
+        if (params.isEmpty()) {
+          params = new LinkedHashMap<>(); // only for a route that may match
         }
         params.put(t.substring(1, t.length() - 1), p);
       } else if (!t.equals(p)) {
