@@ -52,8 +52,10 @@ class ProcessPauseTest {
           .until(() -> Duration.between(pausedAt, Instant.now()).compareTo(pause) >= 0
               && cluster.reclaims(held, "w1", pausedAt).size() == held.size());
       Map<UUID, Instant> reclaims = cluster.reclaims(held, "w1", pausedAt);
-      victim.resume();
+      // Taken before the signal is sent: a handler now sees the loss the moment it thaws, which
+      // can be before resume() returns here.
       Instant resumedAt = Instant.now();
+      victim.resume();
 
       cluster.awaitAllTerminal(Duration.ofSeconds(60));
       await("w1's late outcomes recorded").atMost(Duration.ofSeconds(30))
