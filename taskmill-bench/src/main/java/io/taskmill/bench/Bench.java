@@ -65,7 +65,7 @@ import picocli.CommandLine.Spec;
       "",
       "With --rest it measures the REST API instead: one server in this process on",
       "the same store (H2 file, or PostgreSQL with --db-url), queue 'default' paused",
-      "throughout so no job runs, java.net.http clients over HTTP/1.1 on virtual",
+      "throughout so no job runs, blocking HTTP/1.1 keep-alive clients on virtual",
       "threads, after a warm-up:",
       "  submit  POST /api/v1/jobs of demo.noop, --rest-clients concurrent clients",
       "  batch   POST /api/v1/jobs/batch, --rest-batch-size jobs per request,",
@@ -574,7 +574,7 @@ public final class Bench implements Callable<Integer> {
     var c = new LinkedHashMap<String, Object>();
     machine(c, dir, temporary, schema);
     c.put("server", "TaskmillServer in this process on 127.0.0.1, demo handlers, per-key rate limit off");
-    c.put("client", "java.net.http.HttpClient, HTTP/1.1, one virtual thread per client");
+    c.put("client", "blocking HTTP/1.1 keep-alive sockets (KeepAliveClient), one virtual thread per client");
     c.put("paused", "queue '" + RestBench.QUEUE + "' (POST /api/v1/queues/" + RestBench.QUEUE
         + "/pause) for the whole run: no job runs, the engine only polls");
     c.put("warmupRequests", s.warmup());

@@ -1,10 +1,8 @@
 package io.taskmill.bench;
 
+import io.taskmill.bench.KeepAliveClient.Answer;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +21,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Measures a running server's REST API from this process with {@code java.net.http} over HTTP/1.1:
+ * Measures a running server's REST API from this process over HTTP/1.1 keep-alive connections
+ * ({@link KeepAliveClient}):
  * single submissions from many concurrent clients, batch submissions, and job reads at a fixed
  * open-loop rate. Every answer's status is checked; a phase with any non-2xx answer (or I/O
  * error) fails the run.
@@ -55,29 +54,21 @@ final class RestBench {
   /** The measured figures: jobs/s of each submit phase and the reads' latencies. */
   record Results(double submitJobsPerSec, double batchJobsPerSec, Latencies get) {}
 
-  private final URI base;
-  private final String authorization;
   private final Settings settings;
   private final Consumer<String> progress;
-  private final HttpClient http;
+  private final KeepAliveClient http;
   private final ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor();
 
   RestBench(URI base, String adminKey, Settings settings, Consumer<String> progress) {
-    this.base = base;
-    this.authorization = "Bearer " + adminKey;
     this.settings = settings;
     this.progress = progress;
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10))
-        .executor(clientThreads)
-        .build();
+    this.http = new KeepAliveClient(base, "Bearer " + adminKey, settings.phaseTimeout());
   }
 
   /** Pauses the queue, warms up, then measures the three phases in order. */
   Results run() throws Exception {
     try {
-      expectOk(send(post("/api/v1/queues/" + QUEUE + "/pause", "")), "pausing queue " + QUEUE);
+      expectOk(http.post("/api/v1/queues/" + QUEUE + "/pause", ""), "pausing queue " + QUEUE);
       var s = settings;
       if (s.warmup() > 0) {
         progress("warming up: %,d submissions, %,d jobs in batches, %,d reads", s.warmup(),
@@ -115,8 +106,8 @@ final class RestBench {
     var ids = new String[n];
     var failures = new Failures(phase);
     closedLoop(n, clients, failures, i -> {
-      var r = send(post("/api/v1/jobs", NOOP));
-      if (r.statusCode() != 201) {
+      var r = http.post("/api/v1/jobs", NOOP);
+      if (r.status() != 201) {
         failures.add(r);
         return;
       }
@@ -134,8 +125,8 @@ final class RestBench {
     var failures = new Failures(phase);
     closedLoop(requests, clients, failures, i -> {
       int jobs = Math.min(size, n - i * size);
-      var r = send(post("/api/v1/jobs/batch", jobs == size ? full : batchBody(jobs)));
-      if (r.statusCode() != 201) {
+      var r = http.post("/api/v1/jobs/batch", jobs == size ? full : batchBody(jobs));
+      if (r.status() != 201) {
         failures.add(r);
         return;
       }
@@ -155,8 +146,8 @@ final class RestBench {
   private void readClosedLoop(String[] ids, int n, int clients) throws Exception {
     var failures = new Failures("warm-up reads");
     closedLoop(n, clients, failures, i -> {
-      var r = send(get(ids[i % ids.length]));
-      if (r.statusCode() != 200) {
+      var r = http.get(jobPath(ids[i % ids.length]));
+      if (r.status() != 200) {
         failures.add(r);
       }
     });
@@ -183,9 +174,9 @@ final class RestBench {
       String id = ids[ThreadLocalRandom.current().nextInt(ids.length)];
       pending.add(clientThreads.submit(() -> {
         try {
-          var r = send(get(id));
+          var r = http.get(jobPath(id));
           latencies[n] = loop.latencyNanos(n, System.nanoTime());
-          if (r.statusCode() != 200) {
+          if (r.status() != 200) {
             failures.add(r);
           }
         } catch (Exception e) {
@@ -241,30 +232,13 @@ final class RestBench {
     }
   }
 
-  private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  private static String jobPath(String id) {
+    return "/api/v1/jobs/" + id;
   }
 
-  private HttpRequest post(String path, String json) {
-    return HttpRequest.newBuilder(base.resolve(path))
-        .timeout(settings.phaseTimeout())
-        .header("Authorization", authorization)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json))
-        .build();
-  }
-
-  private HttpRequest get(String id) {
-    return HttpRequest.newBuilder(base.resolve("/api/v1/jobs/" + id))
-        .timeout(settings.phaseTimeout())
-        .header("Authorization", authorization)
-        .GET()
-        .build();
-  }
-
-  private static void expectOk(HttpResponse<String> r, String what) {
-    if (r.statusCode() / 100 != 2) {
-      throw new IllegalStateException(what + " answered " + r.statusCode() + ": " + r.body());
+  private static void expectOk(Answer r, String what) {
+    if (r.status() / 100 != 2) {
+      throw new IllegalStateException(what + " answered " + r.status() + ": " + r.body());
     }
   }
 
@@ -286,9 +260,9 @@ final class RestBench {
       this.phase = phase;
     }
 
-    void add(HttpResponse<String> r) {
-      String body = r.body() == null ? "" : r.body();
-      add(r.statusCode() + " " + r.request().method() + " " + r.uri().getPath() + ": "
+    void add(Answer r) {
+      String body = r.body();
+      add(r.status() + " " + r.method() + " " + r.path() + ": "
           + (body.length() > 300 ? body.substring(0, 300) + "…" : body));
     }
 
