@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * anyone is subscribed, at once when this engine committed something ({@link #wake()}), and page
  * after page while it is behind. A subscription from before the poller's frontier first catches up
  * on its own thread, reading the store at its own cursor, then joins the live ones. A live
- * subscription buffers at most {@code bufferSize} events (plus one row's); one whose listener
- * falls further behind is not handed more: once it has worked through its buffer it catches up
- * from the store like a late subscriber. So the poller never waits for a listener, a slow one
- * costs memory for one buffer only, and it still receives every event once, in order.
+ * subscription buffers at most {@code bufferSize} events (plus one row's) besides the batch its
+ * listener is working through; one whose listener falls further behind is not handed more: once
+ * it has worked through its buffer it catches up from the store like a late subscriber. So the
+ * poller never waits for a listener, a slow one costs memory for two buffers at most, and it
+ * still receives every event once, in order.
  */
 public final class EventFeed implements Events, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventFeed.class);
@@ -392,10 +393,14 @@ public final class EventFeed implements Events, AutoCloseable {
       return false;
     }
 
-    /** Delivers what the poller hands over; true when it fell behind and must catch up. */
+    /**
+     * Delivers what the poller hands over; true when it fell behind and must catch up. Takes the
+     * whole buffer at a time, so the poller, which offers under this subscription's monitor,
+     * meets it held once per batch rather than once per event.
+     */
     private boolean deliverLive() throws InterruptedException {
+      var batch = new ArrayList<FeedEvent>();
       while (true) {
-        FeedEvent e;
         synchronized (this) {
           while (buffer.isEmpty() && reason == null && !fellBehind) {
             wait();
@@ -406,17 +411,23 @@ public final class EventFeed implements Events, AutoCloseable {
           if (buffer.isEmpty()) {
             return true; // fell behind, and its buffer is delivered: on to the store
           }
-          e = buffer.poll();
+          batch.addAll(buffer);
+          buffer.clear();
           inFlight = true;
         }
-        if (!deliver(e)) {
-          return false;
+        for (FeedEvent e : batch) {
+          if (!deliver(e)) {
+            return false;
+          }
+          if (e.lastInSeq()) {
+            synchronized (this) {
+              delivered = Math.max(delivered, e.seq());
+            }
+          }
         }
+        batch.clear();
         synchronized (this) {
           inFlight = false;
-          if (e.lastInSeq()) {
-            delivered = Math.max(delivered, e.seq());
-          }
           if (buffer.isEmpty()) {
             delivered = Math.max(delivered, passedOver);
           }
