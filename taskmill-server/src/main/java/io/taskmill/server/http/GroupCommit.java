@@ -57,6 +57,11 @@ public final class GroupCommit<T, R> implements AutoCloseable {
     }
   }
 
+  /** Items handed in and not yet taken into a write. */
+  public int pending() {
+    return queue.size();
+  }
+
   private void run() {
     var group = new ArrayList<Pending<T, R>>(maxGroup);
     while (!closed || !queue.isEmpty()) {
@@ -83,8 +88,13 @@ public final class GroupCommit<T, R> implements AutoCloseable {
       } catch (RuntimeException | Error e) {
         futures.forEach(f -> f.completeExceptionally(e));
       }
-      futures.forEach(f -> f.completeExceptionally(
-          new IllegalStateException("the group writer left this item unanswered")));
+      for (CompletableFuture<R> f : futures) {
+        if (!f.isDone()) {
+          // Built only when needed: an exception per answered item cost a stack trace each.
+          f.completeExceptionally(
+              new IllegalStateException("the group writer left this item unanswered"));
+        }
+      }
       group.clear();
     }
     queue.forEach(p -> p.done().completeExceptionally(
