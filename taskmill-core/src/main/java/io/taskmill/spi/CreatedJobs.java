@@ -61,10 +61,18 @@ public record CreatedJobs(String node, List<Created> jobs) {
   public static CreatedJobs decode(String body) {
     JsonNode root = JSON.readTree(body);
     var jobs = new ArrayList<Created>();
+    // The jobs of one insert mostly share their due time (the insert's now): parse it once.
+    String runAtText = null;
+    Instant runAt = null;
     for (JsonNode j : root.path("jobs")) {
+      String text = j.path("runAt").asString();
+      if (!text.equals(runAtText)) {
+        runAt = Instant.parse(text);
+        runAtText = text;
+      }
       jobs.add(new Created(new JobId(UUID.fromString(j.path("id").asString())),
           j.path("type").asString(), j.path("queue").asString(),
-          JobState.valueOf(j.path("state").asString()), Instant.parse(j.path("runAt").asString())));
+          JobState.valueOf(j.path("state").asString()), runAt));
     }
     return new CreatedJobs(root.path("node").asString(), jobs);
   }
