@@ -5,6 +5,7 @@ import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.spi.JobCount;
 import io.taskmill.spi.JobQuery;
+import io.taskmill.spi.JobTally;
 import java.util.List;
 import java.util.Optional;
 
@@ -66,4 +67,10 @@ public interface Jobs {
 
   /** Counts by type and state. */
   List<JobCount> counts();
+
+  /**
+   * Counts by queue, type and state, each with how many of its jobs finished within each of the
+   * recent {@link JobTally#WINDOWS}, as of the engine's clock: throughput and failure rates.
+   */
+  List<JobTally> tallies();
 }

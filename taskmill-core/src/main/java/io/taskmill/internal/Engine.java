@@ -400,6 +400,11 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     return store.jobCounts();
   }
 
+  @Override
+  public List<io.taskmill.spi.JobTally> tallies() {
+    return store.jobTallies(cfg.clock().instant());
+  }
+
   // --- Queues ---
 
   @Override

@@ -155,6 +155,12 @@ public interface Store extends AutoCloseable {
   List<JobCount> jobCounts();
 
   /**
+   * Jobs counted by queue, type and state in one pass, each count with how many of its jobs
+   * finished within each of {@link JobTally#WINDOWS} before {@code now}.
+   */
+  List<JobTally> jobTallies(Instant now);
+
+  /**
    * Deletes up to {@code limit} jobs in the terminal {@code state} that finished before {@code
    * finishedBefore}, with their events and log lines. A leader-only duty: does nothing unless
    * {@code leader} still leads. Returns how many jobs were deleted.

@@ -5,6 +5,7 @@ import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobCount;
+import io.taskmill.spi.JobTally;
 import io.taskmill.spi.JobQuery;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.NewJob;
@@ -51,6 +52,7 @@ final class JdbcJobs {
   private final NamedSql getJobs;
   private final NamedSql listJobs;
   private final NamedSql countJobs;
+  private final NamedSql tallyJobs;
   private final NamedSql nextScheduledAt;
   private final NamedSql dueScheduledJobs;
   private final NamedSql promoteJob;
@@ -80,6 +82,7 @@ final class JdbcJobs {
     getJobs = sql.get("getJobs");
     listJobs = sql.get("listJobs");
     countJobs = sql.get("countJobs");
+    tallyJobs = sql.get("tallyJobs");
     nextScheduledAt = sql.get("nextScheduledAt");
     dueScheduledJobs = sql.get("dueScheduledJobs");
     promoteJob = sql.get("promoteJob");
@@ -222,6 +225,21 @@ final class JdbcJobs {
   List<JobCount> counts(Connection c) throws SQLException {
     return countJobs.query(c, Params.of(), rs -> new JobCount(
         rs.getString("type"), JobState.valueOf(rs.getString("state")), rs.getLong("job_count")));
+  }
+
+  List<JobTally> tallies(Connection c, Instant now) throws SQLException {
+    var params = Params.of();
+    for (int i = 0; i < JobTally.WINDOWS.size(); i++) {
+      params.set("since" + i, now.minus(JobTally.WINDOWS.get(i)));
+    }
+    return tallyJobs.query(c, params, rs -> {
+      var finished = new ArrayList<Long>(JobTally.WINDOWS.size());
+      for (int i = 0; i < JobTally.WINDOWS.size(); i++) {
+        finished.add(rs.getLong("finished" + i));
+      }
+      return new JobTally(rs.getString("queue"), rs.getString("type"),
+          JobState.valueOf(rs.getString("state")), rs.getLong("job_count"), finished);
+    });
   }
 
   Optional<Instant> nextScheduledAt(Connection c) throws SQLException {

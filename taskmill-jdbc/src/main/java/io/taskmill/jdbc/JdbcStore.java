@@ -448,6 +448,11 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public List<io.taskmill.spi.JobTally> jobTallies(Instant now) {
+    return db.read("jobTallies", c -> jobs.tallies(c, now));
+  }
+
+  @Override
   public int jobPrune(LeaderTerm leader, Instant now, JobState state, Instant finishedBefore,
       int limit) {
     if (!state.isTerminal()) {

@@ -144,6 +144,43 @@ class ServerApiTest {
   }
 
   @Test
+  void statsShowThroughputAndFailureRateOfRecentWindowsByType() {
+    var ok = new java.util.ArrayList<String>();
+    for (int i = 0; i < 3; i++) {
+      ok.add(fx.post("/api/v1/jobs", Role.OPERATOR, "{\"type\":\"demo.echo\",\"payload\":{}}")
+          .json().get("id").asString());
+    }
+    String failing = fx.post("/api/v1/jobs", Role.OPERATOR,
+        "{\"type\":\"demo.fail\",\"payload\":{\"times\":-1},\"maxAttempts\":1}")
+        .json().get("id").asString();
+    await().atMost(Duration.ofSeconds(20)).until(() -> ok.stream().allMatch(id ->
+        fx.get("/api/v1/jobs/" + id, Role.VIEWER).json().get("state").asString().equals("SUCCEEDED"))
+        && fx.get("/api/v1/jobs/" + failing, Role.VIEWER).json().get("state").asString()
+            .equals("DEAD"));
+
+    JsonNode stats = fx.get("/api/v1/stats", Role.VIEWER).json();
+
+    assertThat(stats.get("byType").get("demo.fail").get("DEAD").asLong()).isGreaterThanOrEqualTo(1);
+    JsonNode windows = stats.get("windows");
+    assertThat(windows.propertyNames()).containsExactly("PT1M", "PT5M", "PT15M", "PT1H");
+    JsonNode minute = windows.get("PT1M");
+    long succeeded = minute.get("succeeded").asLong();
+    long dead = minute.get("dead").asLong();
+    assertThat(minute.get("byType").get("demo.echo").get("succeeded").asLong())
+        .isGreaterThanOrEqualTo(3);
+    assertThat(minute.get("byType").get("demo.fail").get("failureRate").asDouble()).isEqualTo(1.0);
+    assertThat(minute.get("byType").get("demo.echo").get("failureRate").asDouble()).isZero();
+    assertThat(minute.get("failureRate").asDouble())
+        .isCloseTo(dead / (double) (succeeded + dead), org.assertj.core.data.Offset.offset(1e-9));
+    long finished = succeeded + dead + minute.get("cancelled").asLong();
+    assertThat(minute.get("throughputPerSecond").asDouble())
+        .isCloseTo(finished / 60.0, org.assertj.core.data.Offset.offset(1e-9));
+    // A longer window holds at least what a shorter one does.
+    assertThat(windows.get("PT1H").get("succeeded").asLong()).isGreaterThanOrEqualTo(succeeded);
+    assertThat(windows.get("PT1H").get("dead").asLong()).isGreaterThanOrEqualTo(dead);
+  }
+
+  @Test
   void healthAndMetrics() {
     assertThat(fx.send("GET", "/health/live", null, null, null).status()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(5)).until(() ->

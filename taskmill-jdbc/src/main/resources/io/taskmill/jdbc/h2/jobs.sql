@@ -61,6 +61,18 @@ FROM tm_job
 GROUP BY type, state
 ORDER BY type, state
 
+-- name: tallyJobs
+-- The stats API, in one pass over tm_job: jobs by queue, type and state, and how many of them
+-- finished within each of JobTally.WINDOWS (:since0 is the shortest window's start).
+SELECT queue, type, state, COUNT(*) AS job_count,
+       SUM(CASE WHEN finished_at >= :since0 THEN 1 ELSE 0 END) AS finished0,
+       SUM(CASE WHEN finished_at >= :since1 THEN 1 ELSE 0 END) AS finished1,
+       SUM(CASE WHEN finished_at >= :since2 THEN 1 ELSE 0 END) AS finished2,
+       SUM(CASE WHEN finished_at >= :since3 THEN 1 ELSE 0 END) AS finished3
+FROM tm_job
+GROUP BY queue, type, state
+ORDER BY queue, type, state
+
 -- name: nextScheduledAt
 SELECT run_at AS next_run_at
 FROM tm_job

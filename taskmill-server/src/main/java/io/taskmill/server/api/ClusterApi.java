@@ -10,10 +10,11 @@ import io.taskmill.server.http.Exchange;
 import io.taskmill.server.http.Json;
 import io.taskmill.server.http.Problem;
 import io.taskmill.server.http.Route;
-import io.taskmill.spi.JobCount;
+import io.taskmill.spi.JobTally;
 import io.taskmill.spi.QueueStat;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -140,50 +141,91 @@ public final class ClusterApi {
     return json;
   }
 
+  /**
+   * Jobs by state and by type, and for each recent window ({@link JobTally#WINDOWS}, named by
+   * ISO-8601 duration) how many finished by outcome, the throughput (finished per second) and the
+   * failure rate (dead among succeeded and dead; null when none finished), overall and by type. A
+   * queue-scoped key counts its own queues' jobs only: the store tallies by queue.
+   */
   private void stats(Exchange ex) {
-    if (ex.principal().scoped()) {
-      scopedStats(ex);
-      return;
-    }
+    var who = ex.principal();
     var byState = new TreeMap<String, Long>();
-    var byType = new TreeMap<String, TreeMap<String, Long>>();
-    for (JobCount c : taskmill.jobs().counts()) {
-      byState.merge(c.state().name(), c.count(), Long::sum);
-      byType.computeIfAbsent(c.type(), k -> new TreeMap<>()).put(c.state().name(), c.count());
-    }
     for (JobState s : JobState.values()) {
-      byState.putIfAbsent(s.name(), 0L);
+      byState.put(s.name(), 0L);
+    }
+    var byType = new TreeMap<String, TreeMap<String, Long>>();
+    int n = JobTally.WINDOWS.size();
+    var windows = new ArrayList<Outcomes>(n);
+    var windowsByType = new ArrayList<TreeMap<String, Outcomes>>(n);
+    for (int i = 0; i < n; i++) {
+      windows.add(new Outcomes());
+      windowsByType.add(new TreeMap<>());
+    }
+    for (JobTally t : taskmill.jobs().tallies()) {
+      if (!who.mayUse(t.queue())) {
+        continue;
+      }
+      byState.merge(t.state().name(), t.count(), Long::sum);
+      byType.computeIfAbsent(t.type(), k -> new TreeMap<>())
+          .merge(t.state().name(), t.count(), Long::sum);
+      for (int i = 0; i < n; i++) {
+        long finished = t.finishedWithin().get(i);
+        windows.get(i).add(t.state(), finished);
+        windowsByType.get(i).computeIfAbsent(t.type(), k -> new Outcomes())
+            .add(t.state(), finished);
+      }
     }
     var json = Json.object();
     var states = json.putObject("byState");
     byState.forEach(states::put);
     var types = json.putObject("byType");
     byType.forEach((type, counts) -> {
-      var t = types.putObject(type);
-      counts.forEach(t::put);
+      var c = types.putObject(type);
+      counts.forEach(c::put);
     });
+    var recent = json.putObject("windows");
+    for (int i = 0; i < n; i++) {
+      Duration window = JobTally.WINDOWS.get(i);
+      ObjectNode w = windows.get(i).write(recent.putObject(window.toString()));
+      w.put("throughputPerSecond", windows.get(i).finished() / (double) window.toSeconds());
+      var perType = w.putObject("byType");
+      windowsByType.get(i).forEach((type, o) -> {
+        if (o.finished() > 0) {
+          o.write(perType.putObject(type));
+        }
+      });
+    }
     ex.reply(200, json);
   }
 
-  /**
-   * Stats for a key limited to some queues: counts by state summed over its queues only. The
-   * store counts jobs by type across all queues, so {@code byType} would show other queues' jobs;
-   * it is null here rather than wrong.
-   */
-  private void scopedStats(Exchange ex) {
-    var byState = new TreeMap<String, Long>();
-    for (JobState s : JobState.values()) {
-      byState.put(s.name(), 0L);
-    }
-    for (QueueStat q : taskmill.queues().stats(Instant.now().minus(THROUGHPUT_WINDOW))) {
-      if (ex.principal().mayUse(q.queue())) {
-        q.counts().forEach((state, n) -> byState.merge(state.name(), n, Long::sum));
+  /** Jobs that finished within one window, by outcome. */
+  private static final class Outcomes {
+    long succeeded;
+    long dead;
+    long cancelled;
+
+    void add(JobState state, long n) {
+      switch (state) {
+        case SUCCEEDED -> succeeded += n;
+        case DEAD -> dead += n;
+        case CANCELLED -> cancelled += n;
+        default -> { }
       }
     }
-    var json = Json.object();
-    var states = json.putObject("byState");
-    byState.forEach(states::put);
-    json.putNull("byType");
-    ex.reply(200, json);
+
+    long finished() {
+      return succeeded + dead + cancelled;
+    }
+
+    ObjectNode write(ObjectNode o) {
+      o.put("succeeded", succeeded).put("dead", dead).put("cancelled", cancelled);
+      long ran = succeeded + dead;
+      if (ran == 0) {
+        o.putNull("failureRate");
+      } else {
+        o.put("failureRate", dead / (double) ran);
+      }
+      return o;
+    }
   }
 }

@@ -361,6 +361,11 @@ public final class FaultInjectingStore implements Store {
   }
 
   @Override
+  public List<io.taskmill.spi.JobTally> jobTallies(Instant now) {
+    return call(StoreOp.READ, () -> delegate.jobTallies(now));
+  }
+
+  @Override
   public void queueSetPaused(String queue, boolean paused) {
     run(StoreOp.QUEUE, () -> delegate.queueSetPaused(queue, paused));
   }

@@ -23,7 +23,7 @@ public enum StoreOp {
   RESCUE,
   /** {@code jobCancel}. */
   CANCEL,
-  /** {@code jobGet}, {@code jobEvents}, {@code jobLogs}, {@code jobList}, {@code jobCounts}. */
+  /** {@code jobGet}, {@code jobEvents}, {@code jobLogs}, {@code jobList}, {@code jobCounts}, {@code jobTallies}. */
   READ,
   /** {@code queueSetPaused} and {@code queuePausedNames}. */
   QUEUE,

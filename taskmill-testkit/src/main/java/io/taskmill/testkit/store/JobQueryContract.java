@@ -15,7 +15,10 @@ import io.taskmill.job.Outcome;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobCount;
 import io.taskmill.spi.JobQuery;
+import io.taskmill.spi.JobTally;
 import io.taskmill.spi.LeaseRef;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -202,6 +205,26 @@ public abstract class JobQueryContract extends StoreContractSupport {
   @Test
   void countsNothingInAnEmptyStore() {
     assertThat(store.jobCounts()).isEmpty();
+    assertThat(store.jobTallies(T0)).isEmpty();
+  }
+
+  @Test
+  void talliesJobsByQueueTypeAndStateWithThoseFinishedInEachRecentWindow() {
+    Instant now = T0.plus(Duration.ofHours(3));
+    // Finished 30 s, 3 min, 10 min and 2 h before now: in 4, 3, 2 and none of the windows.
+    complete(running(), new Outcome.Succeeded(null), now.minusSeconds(30));
+    complete(running(), new Outcome.Succeeded(null), now.minus(Duration.ofMinutes(3)));
+    complete(running(), new Outcome.Dead(ErrorSummary.of("x.Y", "broke")),
+        now.minus(Duration.ofMinutes(10)));
+    complete(running(), new Outcome.Succeeded(null), now.minus(Duration.ofHours(2)));
+    running();
+    insert(TestJobs.aJob().type("b").queue("other").build());
+
+    assertThat(store.jobTallies(now)).containsExactlyInAnyOrder(
+        new JobTally(QUEUE, TYPE, SUCCEEDED, 3, List.of(1L, 2L, 2L, 2L)),
+        new JobTally(QUEUE, TYPE, DEAD, 1, List.of(0L, 0L, 1L, 1L)),
+        new JobTally(QUEUE, TYPE, RUNNING, 1, List.of(0L, 0L, 0L, 0L)),
+        new JobTally("other", "b", ENQUEUED, 1, List.of(0L, 0L, 0L, 0L)));
   }
 
   @Test
