@@ -27,7 +27,8 @@ class JdbcStoreProviderTest {
     DatabaseTarget target = DatabaseTarget.of(new StoreSettings(relative, null, null, null, null, 2));
 
     Path absolute = relative.toAbsolutePath().normalize();
-    assertThat(target.url()).isEqualTo("jdbc:h2:file:" + absolute.resolve("taskmill") + ";DB_CLOSE_ON_EXIT=FALSE");
+    assertThat(target.url()).isEqualTo("jdbc:h2:file:" + absolute.resolve("taskmill")
+        + ";DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=128");
     assertThat(target.checkpointAfterWrite()).isTrue();
     assertThat(target.name()).isEqualTo("h2-file");
     assertThat(target.exclusive()).isTrue();
@@ -38,10 +39,22 @@ class JdbcStoreProviderTest {
   void anInMemoryNameBecomesAMemUrlThatOutlivesIdleConnections() {
     DatabaseTarget target = DatabaseTarget.of(new StoreSettings(null, "demo", null, null, null, 2));
 
-    assertThat(target.url()).isEqualTo("jdbc:h2:mem:demo;DB_CLOSE_DELAY=-1");
+    assertThat(target.url()).isEqualTo("jdbc:h2:mem:demo;QUERY_CACHE_SIZE=128;DB_CLOSE_DELAY=-1");
     assertThat(target.checkpointAfterWrite()).isFalse();
     assertThat(target.name()).isEqualTo("h2-mem");
     assertThat(target.exclusive()).isTrue();
+  }
+
+  @Test
+  void anOpenedDataDirKeepsEveryStatementOfTheEngineParsed() throws Exception {
+    DatabaseTarget target = DatabaseTarget.of(new StoreSettings(tmp, null, null, null, null, 2));
+
+    try (var c = java.sql.DriverManager.getConnection(target.url());
+        var rs = c.createStatement().executeQuery("SELECT SETTING_VALUE FROM "
+            + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'QUERY_CACHE_SIZE'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(128);
+    }
   }
 
   @Test
@@ -118,7 +131,8 @@ class JdbcStoreProviderTest {
             new StoreSettings(null, "describe-me", null, null, null, 2));
         Store file = H2Stores.file(tmp)) {
       assertThat(mem.info())
-          .isEqualTo(new StoreInfo("h2-mem", "jdbc:h2:mem:describe-me;DB_CLOSE_DELAY=-1", true));
+          .isEqualTo(new StoreInfo("h2-mem",
+              "jdbc:h2:mem:describe-me;QUERY_CACHE_SIZE=128;DB_CLOSE_DELAY=-1", true));
       assertThat(file.info().name()).isEqualTo("h2-file");
       assertThat(file.info().description()).startsWith("jdbc:h2:file:" + tmp.toAbsolutePath());
       assertThat(file.info().exclusive()).isTrue();
