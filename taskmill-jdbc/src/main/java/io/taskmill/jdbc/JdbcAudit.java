@@ -20,18 +20,21 @@ final class JdbcAudit {
     pruneAudit = sql.get("pruneAudit");
   }
 
-  /** Appends one entry; returns the seq the table gave it. */
-  long append(Connection c, AuditEntry e) throws SQLException {
-    Params p = Params.of("at", e.at())
-        .set("keyId", e.keyId())
-        .set("role", e.role())
-        .set("action", e.action())
-        .set("resource", e.resource())
-        .set("outcome", e.outcome())
-        .set("remoteAddress", e.remoteAddress())
-        .set("requestId", e.requestId())
-        .set("detail", e.detail());
-    return appendAudit.query(c, p, rs -> rs.getLong("seq")).getFirst();
+  /** Appends entries in order on one prepared statement; returns the seq each was given. */
+  List<Long> appendAll(Connection c, List<AuditEntry> entries) throws SQLException {
+    var rows = new java.util.ArrayList<Params>(entries.size());
+    for (AuditEntry e : entries) {
+      rows.add(Params.of("at", e.at())
+          .set("keyId", e.keyId())
+          .set("role", e.role())
+          .set("action", e.action())
+          .set("resource", e.resource())
+          .set("outcome", e.outcome())
+          .set("remoteAddress", e.remoteAddress())
+          .set("requestId", e.requestId())
+          .set("detail", e.detail()));
+    }
+    return appendAudit.queryFirstOfEach(c, rows, rs -> rs.getLong("seq"));
   }
 
   List<AuditEntry> list(Connection c, AuditQuery q) throws SQLException {

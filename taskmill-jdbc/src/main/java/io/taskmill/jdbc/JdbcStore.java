@@ -664,13 +664,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<Long> auditAppendAll(List<AuditEntry> entries) {
-    return db.write("auditAppendAll", c -> {
-      var seqs = new java.util.ArrayList<Long>(entries.size());
-      for (AuditEntry e : entries) {
-        seqs.add(audit.append(c, e));
-      }
-      return seqs;
-    });
+    return db.write("auditAppendAll", c -> audit.appendAll(c, entries));
   }
 
   @Override

@@ -134,6 +134,27 @@ record NamedSql(String name, String jdbcSql, List<String> params) {
     }
   }
 
+  /**
+   * Runs a query once per entry on one prepared statement and maps each run's first row: for a
+   * statement the database will not cache (H2 parses a data-change delta table on every prepare).
+   */
+  <T> List<T> queryFirstOfEach(Connection c, List<Params> entries, RowMapper<T> mapper)
+      throws SQLException {
+    var firsts = new ArrayList<T>(entries.size());
+    try (var ps = c.prepareStatement(jdbcSql)) {
+      for (Params values : entries) {
+        bind(ps, values);
+        try (var rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new SQLException(name + " returned no row for one of its entries");
+          }
+          firsts.add(mapper.map(rs));
+        }
+      }
+    }
+    return firsts;
+  }
+
   /** Runs a query and maps every row. */
   <T> List<T> query(Connection c, Params values, RowMapper<T> mapper) throws SQLException {
     try (var ps = c.prepareStatement(jdbcSql)) {
