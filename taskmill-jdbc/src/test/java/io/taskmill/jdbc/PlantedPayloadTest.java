@@ -12,17 +12,15 @@ import io.taskmill.TaskmillBuilder;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobState;
+import io.taskmill.testkit.store.PlantedRows;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -207,23 +205,8 @@ class PlantedPayloadTest {
     }
   }
 
-  /** Inserts a ready job the way a hand-written INSERT would: no engine, no API, no checks. */
   private static JobId plantOrThrow(Connection c, String type, String payload, String retryPolicy)
       throws SQLException {
-    UUID id = UUID.randomUUID();
-    var now = OffsetDateTime.now(ZoneOffset.UTC);
-    try (var ps = c.prepareStatement("INSERT INTO tm_job (id, type, queue, state, priority, run_at,"
-        + " payload, max_attempts, retry_policy, created_by, created_at, updated_at)"
-        + " VALUES (?, ?, 'default', 'ENQUEUED', 0, ?, ?, 5, ?, 'planted', ?, ?)")) {
-      ps.setObject(1, id);
-      ps.setString(2, type);
-      ps.setObject(3, now.minusMinutes(1));
-      ps.setString(4, payload);
-      ps.setString(5, retryPolicy);
-      ps.setObject(6, now);
-      ps.setObject(7, now);
-      ps.executeUpdate();
-    }
-    return new JobId(id);
+    return PlantedRows.plant(c, type, payload, 5, retryPolicy);
   }
 }

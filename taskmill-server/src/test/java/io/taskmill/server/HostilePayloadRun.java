@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.taskmill.Retry;
 import io.taskmill.demo.DemoHandlers;
+import io.taskmill.testkit.store.PlantedRows;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -14,8 +15,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -158,21 +157,8 @@ final class HostilePayloadRun {
   }
 
   private static UUID plant(Connection c, String type, String payload) {
-    UUID id = UUID.randomUUID();
-    var now = OffsetDateTime.now(ZoneOffset.UTC);
-    try (var ps = c.prepareStatement("INSERT INTO tm_job (id, type, queue, state, priority, run_at,"
-        + " payload, max_attempts, retry_policy, created_by, created_at, updated_at)"
-        + " VALUES (?, ?, 'default', 'ENQUEUED', 0, ?, ?, 3,"
-        + " ?, 'planted', ?, ?)")) {
-      ps.setObject(1, id);
-      ps.setString(2, type);
-      ps.setObject(3, now.minusMinutes(1));
-      ps.setString(4, payload);
-      ps.setString(5, RETRY);
-      ps.setObject(6, now);
-      ps.setObject(7, now);
-      ps.executeUpdate();
-      return id;
+    try {
+      return PlantedRows.plant(c, type, payload, 3, RETRY).value();
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException("could not plant a " + type + " row: " + e, e);
     }

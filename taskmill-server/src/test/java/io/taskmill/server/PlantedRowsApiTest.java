@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.taskmill.access.Role;
+import io.taskmill.testkit.store.PlantedRows;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,18 +26,8 @@ class PlantedRowsApiTest {
             .withDataDir(dir));
         var c = DriverManager.getConnection(
             "jdbc:h2:file:" + dir.resolve("taskmill") + ";DB_CLOSE_ON_EXIT=FALSE")) {
-      UUID id = UUID.randomUUID();
-      var now = OffsetDateTime.now(ZoneOffset.UTC);
-      try (var ps = c.prepareStatement("INSERT INTO tm_job (id, type, queue, state, priority,"
-          + " run_at, payload, max_attempts, created_by, created_at, updated_at)"
-          + " VALUES (?, 'demo.echo', 'default', 'ENQUEUED', 0, ?, ?, 3, 'planted', ?, ?)")) {
-        ps.setObject(1, id);
-        ps.setObject(2, now.minusMinutes(1));
-        ps.setString(3, "{\"message\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}");
-        ps.setObject(4, now);
-        ps.setObject(5, now);
-        ps.executeUpdate();
-      }
+      UUID id = PlantedRows.plant(c, "demo.echo",
+          "{\"message\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}", 3, null).value();
       await().atMost(Duration.ofSeconds(20)).until(() -> {
         var r = fx.get("/api/v1/jobs/" + id, Role.VIEWER);
         return r.status() == 200 && r.json().get("state").asString().equals("DEAD");
