@@ -33,6 +33,7 @@ final class KeepAliveClient implements AutoCloseable {
   private final String authorization;
   private final int timeoutMillis;
   private final ConcurrentLinkedQueue<Connection> idle = new ConcurrentLinkedQueue<>();
+  /** Every connection not yet discarded, idle or in use, for {@link #close()}. */
   private final ConcurrentLinkedQueue<Connection> opened = new ConcurrentLinkedQueue<>();
 
   KeepAliveClient(URI base, String authorization, Duration timeout) {
@@ -57,7 +58,7 @@ final class KeepAliveClient implements AutoCloseable {
   private Answer exchange(String method, String path, byte[] body) throws IOException {
     Connection c = idle.poll();
     while (c != null && System.nanoTime() - c.lastUsed > STALE_NANOS) {
-      c.close(); // the server may be closing it as idle: never send on it
+      discard(c); // the server may be closing it as idle: never send on it
       c = idle.poll();
     }
     if (c == null) {
@@ -84,13 +85,19 @@ final class KeepAliveClient implements AutoCloseable {
         c.lastUsed = System.nanoTime();
         idle.add(c);
       } else {
-        c.close();
+        discard(c);
       }
       return answer;
     } catch (IOException | RuntimeException e) {
-      c.close();
+      discard(c);
       throw e;
     }
+  }
+
+  /** Closes a connection and forgets it, so {@link #opened} holds open connections only. */
+  private void discard(Connection c) {
+    opened.remove(c);
+    c.close();
   }
 
   private Connection open() throws IOException {
