@@ -137,8 +137,30 @@ final class EffectLedger {
     }
   }
 
-  /** Records that a running handler was told its lease was lost (best effort). */
+  /**
+   * Records that a running handler was told its lease was lost (best effort). The engine
+   * interrupts a handler whose lease is gone, possibly while this insert runs, and an interrupted
+   * thread's pool wait or socket write fails; so the insert runs on a thread of its own, and the
+   * handler's interrupt is kept for it to see afterwards.
+   */
   void leaseLost(JobId job, int attempt, String node) {
+    Thread writer = Thread.ofPlatform().daemon().name("ledger-lease-loss")
+        .start(() -> insertLeaseLoss(job, attempt, node));
+    boolean interrupted = false;
+    while (true) {
+      try {
+        writer.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void insertLeaseLoss(JobId job, int attempt, String node) {
     try (Connection c = pool.getConnection(); var ps = c.prepareStatement(
         "INSERT INTO lease_losses (job_id, attempt, node, t) VALUES (?, ?, ?, clock_timestamp())")) {
       ps.setObject(1, job.value());
