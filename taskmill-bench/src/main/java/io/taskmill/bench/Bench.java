@@ -61,7 +61,8 @@ import picocli.CommandLine.Spec;
       "  cross-node  (PostgreSQL) the same, enqueued on another engine that runs none of them",
       "  delayed     jobs due 200-500 ms after enqueue: handler start minus due time",
       "Goals, H2 file: drain >= 10,000 jobs/s, enqueue >= 50,000 jobs/s, pickup p99 <= 10 ms;",
-      "PostgreSQL: drain >= 7,000 jobs/s, cross-node pickup p99 <= 15 ms; both: delayed p99 <= 100 ms.",
+      "PostgreSQL: drain >= 12,000 jobs/s, pickup p99 <= 10 ms, cross-node pickup p99 <= 15 ms;",
+      "both: delayed p99 <= 100 ms.",
       "",
       "With --rest it measures the REST API instead: one server in this process on",
       "the same store (H2 file, or PostgreSQL with --db-url), queue 'default' paused",
@@ -200,6 +201,17 @@ public final class Bench implements Callable<Integer> {
           + " batches (default: ${DEFAULT-VALUE}).")
   int restWarmup;
 
+  @Option(names = "--compare", paramLabel = "REV",
+      description = "Build git revision REV (a sha, tag, branch or HEAD~N) in a scratch worktree under"
+          + " target/bench-compare and run its bench and this build's alternately, --runs times each,"
+          + " each run a fresh process with the other options given here; then print every figure's"
+          + " runs, medians and the ratio current/base.")
+  String compare;
+
+  @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
+      description = "With --compare: runs of each build (default: ${DEFAULT-VALUE}).")
+  int runs;
+
   @Option(names = "--json", description = "Print only one JSON object with the figures and configuration.")
   boolean json;
 
@@ -243,12 +255,21 @@ public final class Bench implements Callable<Integer> {
    *
    * @param crossNodePickup null when not measured (the H2 file store has one process)
    */
-  record Results(double drainJobsPerSec, double enqueueJobsPerSec, Latencies pickup,
-      Latencies crossNodePickup, Latencies delayedLateness) {}
+  record Results(DrainMeter.Drain drain, double enqueueJobsPerSec, Latencies pickup,
+      Latencies crossNodePickup, Latencies delayedLateness) {
+    double drainJobsPerSec() {
+      return drain.jobsPerSec();
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
     validate();
+    if (compare != null) {
+      var plan = Compare.planFor(compare, runs, spec.commandLine().getParseResult().originalArgs());
+      Compare.print(new Compare(plan, err).run(), json, spec.commandLine().getOut());
+      return 0;
+    }
     if (verbose) {
       ((Logger) LoggerFactory.getLogger("io.taskmill")).setLevel(Level.INFO);
     }
@@ -304,9 +325,10 @@ public final class Bench implements Callable<Integer> {
       progress("  %,.0f jobs/s (%.2f s)", enqueueRate, enqueueSeconds);
 
       progress("draining %,d jobs with concurrency %d", jobs, concurrency);
-      double drainSeconds = drain(engines, jobs);
-      double drainRate = jobs / drainSeconds;
-      progress("  %,.0f jobs/s (%.2f s)", drainRate, drainSeconds);
+      DrainMeter.Drain drain = drain(engines, jobs);
+      progress("  %,.0f jobs/s (%.2f s); steady (%.0f-%.0f%% of the jobs) %,.0f jobs/s; %.1f µs CPU per job",
+          drain.jobsPerSec(), drain.seconds(), DrainMeter.STEADY_FROM * 100, DrainMeter.STEADY_TO * 100,
+          drain.steadyJobsPerSec(), drain.cpuUsPerJob());
 
       progress("measuring pickup latency: %,d jobs, one at a time", samples);
       Latencies pickup = Latencies.ofNanos(probes.pickup(tm, Probes.MARK, samples, 0));
@@ -324,7 +346,7 @@ public final class Bench implements Callable<Integer> {
       if (sender != null) {
         sender.checkRanNone();
       }
-      results = new Results(drainRate, enqueueRate, pickup, crossNode, delayed);
+      results = new Results(drain, enqueueRate, pickup, crossNode, delayed);
     } finally {
       if (!engines.isEmpty()) {
         try {
@@ -419,6 +441,11 @@ public final class Bench implements Callable<Integer> {
     check(cl, restGetSeconds >= 1 && restGetSeconds <= 3_600,
         "--rest-get-seconds must be between 1 and 3600, was " + restGetSeconds);
     check(cl, restWarmup >= 0 && restWarmup <= 1_000_000, "--rest-warmup must be between 0 and 1000000, was " + restWarmup);
+    check(cl, runs >= 1 && runs <= 50, "--runs must be between 1 and 50, was " + runs);
+    check(cl, compare == null || dataDir == null, "--compare runs each build in a fresh temporary"
+        + " data dir; leave out --data-dir");
+    check(cl, compare == null || !compare.isBlank() && !compare.startsWith("-"),
+        "--compare needs a git revision (a sha, tag, branch or HEAD~N), was '" + compare + "'");
     check(cl, phaseTimeoutSeconds >= 1, "--phase-timeout must be at least 1, was " + phaseTimeoutSeconds);
     // concurrency, claim and completion batch and pool size are checked by the engine's builder.
   }
@@ -448,14 +475,15 @@ public final class Bench implements Callable<Integer> {
   }
 
   /**
-   * Resumes the bench queue and waits until {@code n} more no-op jobs have succeeded; pauses it
-   * again. Returns the seconds from resume until every outcome was committed.
+   * Resumes the bench queue and waits until {@code n} more no-op jobs have run and every outcome
+   * is committed; pauses it again. The time runs from the resume to that last commit.
    *
-   * <p>Progress is followed through an in-memory count of handler runs rather than by polling
-   * {@code counts()}, whose full-table GROUP BY would compete with the drain for the same two
-   * cores; {@code counts()} only confirms the end, so the figure includes the last commit.
+   * <p>Progress is followed through an in-memory count of handler runs, and the end through each
+   * node's slots, which a job holds until its outcome is committed, rather than by polling {@code
+   * counts()}: its full-table GROUP BY would compete with the drain for the same two cores, and
+   * cost more the more finished jobs the table holds. {@code counts()} checks the end afterwards.
    */
-  private double drain(List<Taskmill> engines, int n) throws TimeoutException {
+  private DrainMeter.Drain drain(List<Taskmill> engines, int n) throws TimeoutException {
     Taskmill tm = engines.get(0);
     long early = noopRuns.sum() - runsAtEnqueue;
     if (early > 0) {
@@ -463,41 +491,61 @@ public final class Bench implements Callable<Integer> {
           + " the drain would not measure them");
     }
     long before = count(tm.jobs().counts(), DemoHandlers.NOOP, JobState.SUCCEEDED);
-    long target = before + n;
     long runsBefore = noopRuns.sum();
-    long start = System.nanoTime();
-    long deadline = start + TimeUnit.SECONDS.toNanos(phaseTimeoutSeconds);
-    long nextReport = start + TimeUnit.SECONDS.toNanos(2);
-    setPaused(engines, false);
-    try {
-      while (true) {
-        long now = System.nanoTime();
-        long ran = noopRuns.sum() - runsBefore;
-        if (ran >= n) {
-          List<JobCount> counts = tm.jobs().counts();
-          long succeeded = count(counts, DemoHandlers.NOOP, JobState.SUCCEEDED);
-          if (succeeded >= target) {
-            return (System.nanoTime() - start) / 1e9;
+    DrainMeter.Drain drain;
+    try (var meter = new DrainMeter(n)) {
+      long start = System.nanoTime();
+      long deadline = start + TimeUnit.SECONDS.toNanos(phaseTimeoutSeconds);
+      long nextReport = start + TimeUnit.SECONDS.toNanos(2);
+      setPaused(engines, false);
+      try {
+        while (true) {
+          long now = System.nanoTime();
+          long ran = noopRuns.sum() - runsBefore;
+          meter.sample(ran, now);
+          if (ran >= n && slotsHeld(engines) == 0) {
+            long end = System.nanoTime();
+            progress("  ran by %s", meter.tenths(end));
+            drain = meter.finish(end);
+            break;
           }
-          long dead = count(counts, DemoHandlers.NOOP, JobState.DEAD);
-          if (dead > 0) {
-            throw new IllegalStateException(dead + " demo.noop jobs went DEAD during the drain");
+          if (now >= deadline) {
+            throw new TimeoutException(String.format(Locale.ROOT,
+                "drain did not finish in %d s: %,d of %,d ran; states now %s", phaseTimeoutSeconds,
+                ran, n, describe(tm.jobs().counts(), DemoHandlers.NOOP)));
           }
+          if (now >= nextReport) {
+            progress("  %,d/%,d ran after %.1f s", ran, n, (now - start) / 1e9);
+            nextReport += TimeUnit.SECONDS.toNanos(2);
+          }
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ran >= n ? 1 : drainPollMs));
         }
-        if (now >= deadline) {
-          throw new TimeoutException(String.format(Locale.ROOT,
-              "drain did not finish in %d s: %,d of %,d ran; states now %s", phaseTimeoutSeconds,
-              ran, n, describe(tm.jobs().counts(), DemoHandlers.NOOP)));
-        }
-        if (now >= nextReport) {
-          progress("  %,d/%,d ran after %.1f s", ran, n, (now - start) / 1e9);
-          nextReport += TimeUnit.SECONDS.toNanos(2);
-        }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ran >= n ? 1 : drainPollMs));
+      } finally {
+        setPaused(engines, true);
       }
-    } finally {
-      setPaused(engines, true);
     }
+    List<JobCount> counts = tm.jobs().counts();
+    long dead = count(counts, DemoHandlers.NOOP, JobState.DEAD);
+    long succeeded = count(counts, DemoHandlers.NOOP, JobState.SUCCEEDED) - before;
+    if (dead > 0 || succeeded != n) {
+      throw new IllegalStateException(String.format(Locale.ROOT, "the drain of %,d jobs ended with %,d"
+          + " more SUCCEEDED and %,d DEAD (states now %s)", n, succeeded, dead,
+          describe(counts, DemoHandlers.NOOP)));
+    }
+    return drain;
+  }
+
+  /** Slots taken on the bench queue across the nodes: jobs claimed whose outcome is not committed. */
+  private static int slotsHeld(List<Taskmill> engines) {
+    int held = 0;
+    for (Taskmill engine : engines) {
+      for (var q : engine.queues().list()) {
+        if (q.name().equals(BENCH_QUEUE)) {
+          held += q.running();
+        }
+      }
+    }
+    return held;
   }
 
   /**

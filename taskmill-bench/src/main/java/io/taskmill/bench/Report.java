@@ -64,6 +64,11 @@ final class Report {
         : "embedded H2 store, file mode") + ")\n\n");
     row(sb, "MEASUREMENT", "RESULT", "GOAL", "");
     row(sb, checks, "drain throughput", "drainJobsPerSec", rate(r.drainJobsPerSec()));
+    row(sb, checks, "  steady, 10-90% run", "drainSteadyJobsPerSec", rate(r.drain().steadyJobsPerSec()));
+    row(sb, checks, "  CPU per job", "drainCpuUsPerJob", String.format(Locale.ROOT, "%.1f µs", r.drain().cpuUsPerJob()));
+    row(sb, checks, "  peak heap in use", "drainPeakHeapMib", mib(r.drain().peakHeapMib()));
+    row(sb, checks, "  heap after GC, most", "drainHeapAfterGcMib", mib(r.drain().heapAfterGcMib()));
+    row(sb, checks, "  peak resident (RSS)", "drainPeakRssMib", mib(r.drain().peakRssMib()));
     row(sb, checks, "batch enqueue", "enqueueJobsPerSec", rate(r.enqueueJobsPerSec()));
     latencyRows(sb, checks, "pickup latency", "pickup", r.pickup());
     if (r.crossNodePickup() != null) {
@@ -127,6 +132,11 @@ final class Report {
   static String json(Bench.Results r, Map<String, Object> config) {
     var sb = new StringBuilder("{");
     field(sb, "drainJobsPerSec", round(r.drainJobsPerSec(), 1)).append(',');
+    field(sb, "drainSteadyJobsPerSec", number(r.drain().steadyJobsPerSec(), 1)).append(',');
+    field(sb, "drainCpuUsPerJob", number(r.drain().cpuUsPerJob(), 2)).append(',');
+    field(sb, "drainPeakHeapMib", number(r.drain().peakHeapMib(), 1)).append(',');
+    field(sb, "drainHeapAfterGcMib", number(r.drain().heapAfterGcMib(), 1)).append(',');
+    field(sb, "drainPeakRssMib", number(r.drain().peakRssMib(), 1)).append(',');
     field(sb, "enqueueJobsPerSec", round(r.enqueueJobsPerSec(), 1)).append(',');
     latencyFields(sb, "pickup", r.pickup());
     latencyFields(sb, "crossNodePickup", r.crossNodePickup());
@@ -195,6 +205,15 @@ final class Report {
       }
     }
     return sb.append('"').toString();
+  }
+
+  /** {@code v} rounded, or null (JSON's "not measured") when it is NaN. */
+  static Double number(double v, int decimals) {
+    return Double.isNaN(v) || Double.isInfinite(v) ? null : round(v, decimals);
+  }
+
+  static String mib(double mib) {
+    return Double.isNaN(mib) ? "n/a" : String.format(Locale.ROOT, "%,.0f MiB", mib);
   }
 
   static double round(double v, int decimals) {
