@@ -106,7 +106,7 @@ class H2FileStoreTest {
           versions.add(rs.getString(1));
         }
       }
-      assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "10", "11", "12", "13");
+      assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "10", "11", "12", "13", "14");
 
       var indexes = new ArrayList<String>();
       try (var rs = c.createStatement().executeQuery(
@@ -115,9 +115,10 @@ class H2FileStoreTest {
           indexes.add(rs.getString(1));
         }
       }
-      assertThat(indexes).contains("TM_JOB_CLAIM_IDX", "TM_JOB_DUE_IDX", "TM_JOB_LEASE_IDX");
-      // Pruning reads tm_job_due_idx; a finished-at index cost a fifth of the drain rate (V7).
-      assertThat(indexes).doesNotContain("TM_JOB_FINISHED_IDX");
+      assertThat(indexes).contains("TM_JOB_CLAIM_IDX", "TM_JOB_DUE_IDX");
+      // Pruning reads tm_job_due_idx; a finished-at index cost a fifth of the drain rate (V7). The
+      // reads of running jobs do too; a lease index cost 13% of the CPU per drained job (V14).
+      assertThat(indexes).doesNotContain("TM_JOB_FINISHED_IDX", "TM_JOB_LEASE_IDX");
       // A job names its schedule, and when its attempt started (V11), without an index: nothing
       // hot reads them, and every insert or claim would pay.
       try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM "
