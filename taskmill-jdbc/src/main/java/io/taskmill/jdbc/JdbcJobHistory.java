@@ -20,16 +20,21 @@ final class JdbcJobHistory {
   static final int MAX_ERROR_CHARS = 1000;
   static final int MAX_LOG_CHARS = 8000;
 
-  /** One transition to record; the attempt is read from the job row after the change. */
+  /**
+   * One transition to record.
+   *
+   * @param attempt the job's attempt as the change left its row (the claim's new attempt, a
+   *     completion's own, a release's one less)
+   */
   record Transition(
-      JobId jobId, Instant at, JobState from, JobState to, String node, String error,
+      JobId jobId, Instant at, JobState from, JobState to, String node, int attempt, String error,
       String message) {}
 
   /** One log line of a job. */
   record LogRow(JobId jobId, JobLogLine line) {}
 
   private final NamedSql jobCreation;
-  private final NamedSql insertEventFromJob;
+  private final NamedSql insertEvent;
   private final NamedSql listEvents;
   private final NamedSql insertLog;
   private final NamedSql listLogs;
@@ -40,7 +45,7 @@ final class JdbcJobHistory {
   JdbcJobHistory(SqlFile sql, Dialect dialect) {
     this.dialect = dialect;
     jobCreation = sql.get("jobCreation");
-    insertEventFromJob = sql.get("insertEventFromJob");
+    insertEvent = sql.get("insertEvent");
     listEvents = sql.get("listEvents");
     insertLog = sql.get("insertLog");
     listLogs = sql.get("listLogs");
@@ -66,6 +71,7 @@ final class JdbcJobHistory {
       var fromStates = new String[n];
       var toStates = new String[n];
       var nodes = new String[n];
+      var attempts = new Integer[n];
       var errors = new String[n];
       var messages = new String[n];
       for (int i = 0; i < n; i++) {
@@ -75,24 +81,27 @@ final class JdbcJobHistory {
         fromStates[i] = t.from() == null ? null : t.from().name();
         toStates[i] = t.to().name();
         nodes[i] = t.node();
+        attempts[i] = t.attempt();
         errors[i] = clip(t.error(), MAX_ERROR_CHARS);
         messages[i] = clip(t.message(), MAX_MESSAGE_CHARS);
       }
-      insertEventFromJob.update(c, Params.of("jobIds", jobIds)
+      insertEvent.update(c, Params.of("jobIds", jobIds)
           .set("ats", ats)
           .set("fromStates", fromStates)
           .set("toStates", toStates)
           .set("nodes", nodes)
+          .set("attempts", attempts)
           .set("errors", errors)
           .set("messages", messages));
       return;
     }
-    insertEventFromJob.batch(c, transitions.stream()
+    insertEvent.batch(c, transitions.stream()
         .map(t -> Params.of("jobId", t.jobId())
             .set("at", t.at())
             .set("fromState", t.from())
             .set("toState", t.to())
             .set("node", t.node())
+            .set("attempt", t.attempt())
             .set("error", clip(t.error(), MAX_ERROR_CHARS))
             .set("message", clip(t.message(), MAX_MESSAGE_CHARS)))
         .toList());

@@ -22,17 +22,17 @@ import java.util.UUID;
 
 /** The {@code tm_job} table: binds, runs and maps the queries of {@code jobs.sql}, nothing more. */
 final class JdbcJobs {
-  /** A ready job the claim query found. */
-  record ClaimCandidate(JobId id, String type) {}
-
   /** A job a completion targets, locked for the rest of the transaction. */
-  record CompletionTarget(JobId id, JobState state, int logCount) {}
+  record CompletionTarget(JobId id, JobState state, int logCount, int attempt) {}
 
   /** What a manual retry needs to know before its versioned update. */
   record RetryTarget(JobState state, long version, String queue) {}
 
   /** What a cancel needs to know before its versioned update. */
-  record CancelTarget(JobState state, long version, boolean cancelRequested) {}
+  record CancelTarget(JobState state, long version, boolean cancelRequested, int attempt) {}
+
+  /** A job and its attempt count, for the event of a change that leaves the count as it is. */
+  record JobAttempt(JobId id, int attempt) {}
 
   /** The row changes one applied outcome makes. */
   record OutcomeWrite(
@@ -247,16 +247,17 @@ final class JdbcJobs {
         .stream().filter(t -> t != null).findFirst();
   }
 
-  List<JobId> dueScheduled(Connection c, Instant now, int limit) throws SQLException {
-    return dueScheduledJobs.query(
-        c, Params.of("now", now).set("limit", limit), rs -> JobRows.id(rs, "id"));
+  List<JobAttempt> dueScheduled(Connection c, Instant now, int limit) throws SQLException {
+    return dueScheduledJobs.query(c, Params.of("now", now).set("limit", limit),
+        rs -> new JobAttempt(JobRows.id(rs, "id"), rs.getInt("attempt")));
   }
 
-  int[] promote(Connection c, List<JobId> ids, Instant now) throws SQLException {
-    return promoteJob.batch(c, ids.stream().map(id -> Params.of("id", id).set("now", now)).toList());
+  int[] promote(Connection c, List<JobAttempt> due, Instant now) throws SQLException {
+    return promoteJob.batch(c, due.stream().map(j -> Params.of("id", j.id()).set("now", now)).toList());
   }
 
-  List<ClaimCandidate> claimCandidates(
+  /** Ready jobs in claim order, whole rows: a claim builds its jobs from them, not by reading again. */
+  List<Job> claimCandidates(
       Connection c, String queue, Instant now, Collection<String> types, int limit, int offset)
       throws SQLException {
     var params = Params.of("queue", queue)
@@ -264,32 +265,60 @@ final class JdbcJobs {
         .set("types", types.toArray(String[]::new))
         .set("limit", limit)
         .set("offset", offset);
-    return claimCandidates.query(
-        c, params, rs -> new ClaimCandidate(JobRows.id(rs, "id"), rs.getString("type")));
+    return claimCandidates.query(c, params, JobRows::job);
   }
 
-  int[] claim(Connection c, List<JobId> ids, String node, Instant now, Instant leaseExpiresAt)
+  /**
+   * Claims candidates read in this transaction; returns the claimed ones, in the order given, as
+   * the claim left their rows. Each is the candidate as read with the claim's changes applied: on
+   * H2 the update is guarded by the version read, so a row it changes is the row that was read; on
+   * PostgreSQL the candidates are locked (FOR UPDATE), so nothing changed them meanwhile.
+   */
+  List<Job> claim(Connection c, List<Job> candidates, String node, Instant now, Instant leaseExpiresAt)
       throws SQLException {
+    int[] counts;
     if (dialect == Dialect.POSTGRES) {
       // One set-based update of all the ids; its RETURNING ids are the rows it changed.
+      var ids = candidates.stream().map(Job::id).toList();
       var params = Params.of("ids", uuids(ids))
           .set("node", node)
           .set("now", now)
           .set("leaseExpiresAt", leaseExpiresAt);
-      return counts(ids, new HashSet<>(claimJob.query(c, params, rs -> JobRows.id(rs, "id"))));
+      counts = counts(ids, new HashSet<>(claimJob.query(c, params, rs -> JobRows.id(rs, "id"))));
+    } else {
+      counts = claimJob.batch(c, candidates.stream()
+          .map(j -> Params.of("id", j.id())
+              .set("version", j.version())
+              .set("node", node)
+              .set("now", now)
+              .set("leaseExpiresAt", leaseExpiresAt))
+          .toList());
     }
-    return claimJob.batch(c, ids.stream()
-        .map(id -> Params.of("id", id)
-            .set("node", node)
-            .set("now", now)
-            .set("leaseExpiresAt", leaseExpiresAt))
-        .toList());
+    var claimed = new ArrayList<Job>(candidates.size());
+    Instant at = NamedSql.micros(now);
+    Instant expiresAt = NamedSql.micros(leaseExpiresAt);
+    for (int i = 0; i < candidates.size(); i++) {
+      if (counts[i] == 1) {
+        claimed.add(claimedRow(candidates.get(i), node, at, expiresAt));
+      }
+    }
+    return claimed;
+  }
+
+  /** The row claimJob makes of {@code j}: the SET clause of both dialects' claimJob, in Java. */
+  private static Job claimedRow(Job j, String node, Instant now, Instant leaseExpiresAt) {
+    return new Job(j.id(), j.type(), j.queue(), JobState.RUNNING, j.priority(), j.runAt(),
+        j.payloadJson(), j.resultJson(), j.attempt() + 1, j.maxAttempts(), j.retryPolicyJson(),
+        j.timeout(), j.idempotencyKey(), j.tags(), j.correlationId(), node, j.leaseEpoch() + 1,
+        leaseExpiresAt, j.cancelRequested(), j.lastError(), j.createdAt(), now, now, j.finishedAt(),
+        j.version() + 1, j.schedule());
   }
 
   List<CompletionTarget> lockCompletionTargets(Connection c, Collection<JobId> ids)
       throws SQLException {
     return lockCompletionTargets.query(c, Params.of("ids", uuids(ids)), rs -> new CompletionTarget(
-        JobRows.id(rs, "id"), JobState.valueOf(rs.getString("state")), rs.getInt("log_count")));
+        JobRows.id(rs, "id"), JobState.valueOf(rs.getString("state")), rs.getInt("log_count"),
+        rs.getInt("attempt")));
   }
 
   int[] completeAttempts(Connection c, List<OutcomeWrite> writes) throws SQLException {
@@ -435,7 +464,7 @@ final class JdbcJobs {
   Optional<CancelTarget> cancelTarget(Connection c, JobId id) throws SQLException {
     return cancelTarget.query(c, Params.of("id", id), rs -> new CancelTarget(
             JobState.valueOf(rs.getString("state")), rs.getLong("version"),
-            rs.getBoolean("cancel_requested")))
+            rs.getBoolean("cancel_requested"), rs.getInt("attempt")))
         .stream().findFirst();
   }
 

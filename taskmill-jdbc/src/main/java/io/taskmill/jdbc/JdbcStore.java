@@ -12,7 +12,7 @@ import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobState;
 import io.taskmill.jdbc.JdbcJobHistory.Transition;
 import io.taskmill.jdbc.JdbcJobs.CancelTarget;
-import io.taskmill.jdbc.JdbcJobs.ClaimCandidate;
+import io.taskmill.jdbc.JdbcJobs.JobAttempt;
 import io.taskmill.jdbc.JdbcJobs.RetryTarget;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
@@ -151,12 +151,13 @@ public final class JdbcStore implements Store {
   @Override
   public int jobPromoteDue(Instant now, int limit, String node) {
     return db.write("jobPromoteDue", c -> {
-      List<JobId> due = jobs.dueScheduled(c, now, limit);
-      List<JobId> moved = applied(due, jobs.promote(c, due, now));
+      List<JobAttempt> due = jobs.dueScheduled(c, now, limit);
+      List<JobAttempt> moved = applied(due, jobs.promote(c, due, now));
       history.insertTransitions(c, moved.stream()
-          .map(id -> new Transition(id, now, JobState.SCHEDULED, JobState.ENQUEUED, node, null, null))
+          .map(j -> new Transition(j.id(), now, JobState.SCHEDULED, JobState.ENQUEUED, node,
+              j.attempt(), null, null))
           .toList());
-      notifyReadyJobs(c, moved);
+      notifyReadyJobs(c, moved.stream().map(JobAttempt::id).toList());
       return moved.size();
     });
   }
@@ -204,12 +205,12 @@ public final class JdbcStore implements Store {
       }
     }
     Map<String, Usage> usage = Map.of(); // read once a page shows a cluster-limited type
-    var picked = new LinkedHashMap<JobId, ClaimCandidate>();
+    var picked = new LinkedHashMap<JobId, Job>();
     while (picked.size() < claim.limit() && !eligible.isEmpty()) {
       // Every row seen so far of a still-eligible type was picked, so they are the first rows
       // of the next page; types whose room ran out are left out of the query from now on.
       int offset = (int) picked.values().stream().filter(p -> eligible.contains(p.type())).count();
-      List<ClaimCandidate> page = jobs.claimCandidates(
+      List<Job> page = jobs.claimCandidates(
           c, claim.queue(), claim.now(), eligible, claim.limit(), offset);
       if (usage.isEmpty() && page.stream().anyMatch(p -> clusterLimited.containsKey(p.type()))) {
         // All limited types at once, in one sorted round, so concurrent claims cannot deadlock;
@@ -217,7 +218,7 @@ public final class JdbcStore implements Store {
         usage = limits.lockAndRead(c, clusterLimited, claim.now());
         usage.values().forEach(u -> room.merge(u.type(), u.room(), Math::min));
       }
-      for (ClaimCandidate candidate : page) {
+      for (Job candidate : page) {
         Integer left = room.get(candidate.type());
         if (picked.containsKey(candidate.id()) || (left != null && left == 0)) {
           continue;
@@ -238,21 +239,21 @@ public final class JdbcStore implements Store {
     if (picked.isEmpty()) {
       return new ClaimedJobs(List.of(), JdbcLimits.nextWindow(usage, Map.of(), claim.now()));
     }
-    var ids = new ArrayList<>(picked.keySet());
     Instant expiresAt = claim.now().plus(claim.leaseTtl());
-    List<JobId> claimed = applied(ids, jobs.claim(c, ids, claim.node(), claim.now(), expiresAt));
+    List<Job> claimed = jobs.claim(c, new ArrayList<>(picked.values()), claim.node(), claim.now(), expiresAt);
     history.insertTransitions(c, claimed.stream()
-        .map(id -> new Transition(
-            id, claim.now(), JobState.ENQUEUED, JobState.RUNNING, claim.node(), null, null))
+        .map(j -> new Transition(
+            j.id(), claim.now(), JobState.ENQUEUED, JobState.RUNNING, claim.node(), j.attempt(),
+            null, null))
         .toList());
     Instant retryAt = null;
     if (!usage.isEmpty()) {
       var started = new HashMap<String, Integer>();
-      claimed.forEach(id -> started.merge(picked.get(id).type(), 1, Integer::sum));
+      claimed.forEach(j -> started.merge(j.type(), 1, Integer::sum));
       limits.recordStarts(c, usage, started);
       retryAt = JdbcLimits.nextWindow(usage, started, claim.now());
     }
-    return new ClaimedJobs(inOrder(claimed, jobs.getAll(c, claimed)), retryAt);
+    return new ClaimedJobs(claimed, retryAt);
   }
 
   @Override
@@ -284,9 +285,12 @@ public final class JdbcStore implements Store {
     return db.write("jobRelease", c -> {
       List<LeaseRef> sorted = byId(leases);
       List<LeaseRef> released = applied(sorted, jobs.release(c, node, sorted, now));
+      // A release gives its attempt back (one less); rare enough (a node stopping) to read them.
+      var rows = jobs.getAll(c, released.stream().map(LeaseRef::id).toList()).stream()
+          .collect(Collectors.toMap(Job::id, j -> j));
       history.insertTransitions(c, released.stream()
-          .map(l -> new Transition(
-              l.id(), now, JobState.RUNNING, JobState.ENQUEUED, node, null, reason))
+          .map(l -> new Transition(l.id(), now, JobState.RUNNING, JobState.ENQUEUED, node,
+              rows.get(l.id()).attempt(), null, reason))
           .toList());
       notifyReadyJobs(c, released.stream().map(LeaseRef::id).toList());
       return released.size();
@@ -340,10 +344,10 @@ public final class JdbcStore implements Store {
       String message = "rescued from node " + j.leaseOwner() + ": " + why.apply(j.leaseOwner());
       if (queued.contains(j.id())) {
         transitions.add(new Transition(
-            j.id(), now, JobState.RUNNING, JobState.ENQUEUED, node, null, message));
+            j.id(), now, JobState.RUNNING, JobState.ENQUEUED, node, j.attempt(), null, message));
       } else if (dead.contains(j.id())) {
         transitions.add(new Transition(j.id(), now, JobState.RUNNING, JobState.DEAD, node,
-            deadError.apply(j.leaseOwner()), message));
+            j.attempt(), deadError.apply(j.leaseOwner()), message));
       }
     }
     history.insertTransitions(c, transitions);
@@ -370,12 +374,12 @@ public final class JdbcStore implements Store {
           }
           if (jobs.requestCancel(c, id, job.version(), now) == 1) {
             history.insertTransitions(c, List.of(new Transition(id, now, JobState.RUNNING,
-                JobState.RUNNING, node, null, withReason("cancel requested", reason))));
+                JobState.RUNNING, node, job.attempt(), null, withReason("cancel requested", reason))));
             return CancelResult.CANCEL_REQUESTED;
           }
         } else if (jobs.cancelWaiting(c, id, job.version(), now, CANCELLABLE_WAITING) == 1) {
           history.insertTransitions(c, List.of(new Transition(id, now, job.state(),
-              JobState.CANCELLED, node, null, withReason("cancelled", reason))));
+              JobState.CANCELLED, node, job.attempt(), null, withReason("cancelled", reason))));
           return CancelResult.CANCELLED;
         }
         // The row changed between read and write (claimed, renewed, completed): look again.
@@ -399,7 +403,7 @@ public final class JdbcStore implements Store {
         }
         if (jobs.retry(c, id, job.version(), now, RETRYABLE) == 1) {
           history.insertTransitions(c, List.of(new Transition(
-              id, now, job.state(), JobState.ENQUEUED, node, null, "retried by " + node)));
+              id, now, job.state(), JobState.ENQUEUED, node, 0, null, "retried by " + node)));
           notifyReadyQueues(c, new TreeSet<>(Set.of(job.queue())));
           return RetryResult.RETRIED;
         }
@@ -783,10 +787,5 @@ public final class JdbcStore implements Store {
 
   private static Set<JobId> ids(List<Job> jobs) {
     return jobs.stream().map(Job::id).collect(Collectors.toSet());
-  }
-
-  private static List<Job> inOrder(List<JobId> order, List<Job> rows) {
-    Map<JobId, Job> byId = rows.stream().collect(Collectors.toMap(Job::id, j -> j));
-    return order.stream().map(byId::get).toList();
   }
 }

@@ -80,21 +80,24 @@ final class JobCompleter {
     var applied = new Boolean[completions.size()];
     Arrays.fill(applied, false);
     var missed = new LinkedHashSet<JobId>();
-    var appliedLater = new HashSet<JobId>();
+    // A job's row meets at most one applied completion per batch (it leaves RUNNING), whose
+    // attempt is then the row's.
+    var appliedAttempt = new HashMap<JobId, Integer>();
     for (int k = 0; k < sent.size(); k++) {
-      JobId id = completions.get(sent.get(k)).id();
+      JobCompletion done = completions.get(sent.get(k));
+      JobId id = done.id();
       if (counts[k] == 1) {
         applied[sent.get(k)] = true;
-        appliedLater.add(id);
+        appliedAttempt.put(id, done.attempt());
       } else {
         missed.add(id);
       }
     }
     // The states the refused completions met: locked now, after this transaction's own updates.
-    var after = new HashMap<JobId, JobState>();
+    var after = new HashMap<JobId, CompletionTarget>();
     if (!missed.isEmpty()) {
       for (CompletionTarget t : jobs.lockCompletionTargets(c, missed)) {
-        after.put(t.id(), t.state());
+        after.put(t.id(), t);
       }
     }
 
@@ -110,18 +113,21 @@ final class JobCompleter {
         appliedHere.add(attemptKey(done));
         current.put(done.id(), outcome.nextState());
         transitions.add(new Transition(done.id(), done.at(), JobState.RUNNING,
-            outcome.nextState(), done.node(), error, message(outcome)));
+            outcome.nextState(), done.node(), done.attempt(), error, message(outcome)));
         plans[i].lines().forEach(line -> logs.add(new LogRow(done.id(), line)));
         continue;
       }
       // The state this completion met: an earlier one's outcome, RUNNING before a later one that
       // applied, or else the row as it is (no row: an unknown job, which has no history).
       JobState met = current.containsKey(done.id()) ? current.get(done.id())
-          : appliedLater.contains(done.id()) ? JobState.RUNNING
-          : after.get(done.id());
+          : appliedAttempt.containsKey(done.id()) ? JobState.RUNNING
+          : after.containsKey(done.id()) ? after.get(done.id()).state()
+          : null;
       if (met == null || plans[i] == null) {
         continue;
       }
+      int rowAttempt = appliedAttempt.containsKey(done.id()) ? appliedAttempt.get(done.id())
+          : after.get(done.id()).attempt();
       if (outcome.nextState() == met
           && (appliedHere.contains(attemptKey(done))
               || history.outcomeRecorded(c, done.id(), done.attempt(), done.node(),
@@ -130,7 +136,7 @@ final class JobCompleter {
         // applied already; saying so keeps the history and the node's log from crying "lease lost".
         applied[i] = true;
       } else {
-        transitions.add(new Transition(done.id(), done.at(), met, met, done.node(), error,
+        transitions.add(new Transition(done.id(), done.at(), met, met, done.node(), rowAttempt, error,
             "late completion of attempt " + done.attempt() + " from node " + done.node()
                 + " ignored: lease lost"));
       }

@@ -6,12 +6,11 @@ SELECT id, created_at, created_by, state
 FROM tm_job
 WHERE id = :jobId
 
--- name: insertEventFromJob
--- Takes the attempt from the row as it is after the change, in the same transaction.
+-- name: insertEvent
+-- :attempt is the job's attempt as the change left it; the writer knows it, so the insert reads
+-- no job row (the foreign key still refuses an event of a job that does not exist).
 INSERT INTO tm_job_event (job_id, at, from_state, to_state, node, attempt, error, message)
-SELECT id, :at, :fromState, :toState, :node, attempt, :error, :message
-FROM tm_job
-WHERE id = :jobId
+VALUES (:jobId, :at, :fromState, :toState, :node, :attempt, :error, :message)
 
 -- name: listEvents
 SELECT seq, job_id, at, from_state, to_state, node, attempt, error, message

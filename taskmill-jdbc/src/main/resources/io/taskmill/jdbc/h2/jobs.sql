@@ -81,7 +81,7 @@ ORDER BY state, run_at
 LIMIT 1
 
 -- name: dueScheduledJobs
-SELECT id
+SELECT id, attempt
 FROM tm_job
 WHERE state = 'SCHEDULED' AND run_at <= :now
 ORDER BY state, run_at, id
@@ -96,7 +96,8 @@ WHERE id = :id AND state = 'SCHEDULED'
 -- Ready jobs in claim order: priority DESC, run_at, id. The store pages with :offset only when
 -- it trims types whose room ran out. Claims are serialized in the process (H2's SKIP LOCKED
 -- returns empty claims under contention), and claimJob's guard skips a row cancelled meanwhile.
-SELECT id, type
+-- Whole rows: the claim builds the claimed jobs from them instead of reading the rows again.
+SELECT *
 FROM tm_job
 WHERE queue = :queue AND state = 'ENQUEUED' AND run_at <= :now AND type = ANY(:types)
   -- Paused on any node means paused here too, even before this node's next poll sees it.
@@ -105,16 +106,19 @@ ORDER BY queue, state, priority DESC, run_at, id
 LIMIT :limit OFFSET :offset
 
 -- name: claimJob
+-- :version is the candidate's as read in this transaction: a row changed since (cancelled, say)
+-- updates 0 rows and is skipped, and a row this changes is the row that was read, so the store
+-- knows the claimed job without reading it again (JdbcJobs.claim mirrors this SET clause).
 UPDATE tm_job
 SET state = 'RUNNING', attempt = attempt + 1, lease_owner = :node, lease_epoch = lease_epoch + 1,
     lease_expires_at = :leaseExpiresAt, started_at = :now, updated_at = :now,
     version = version + 1
-WHERE id = :id AND state = 'ENQUEUED'
+WHERE id = :id AND version = :version
 
 -- name: lockCompletionTargets
 -- Locked in id order so concurrent multi-row writers queue up instead of deadlocking. By id
 -- only, so FOR UPDATE locks just these rows.
-SELECT id, state, log_count
+SELECT id, state, log_count, attempt
 FROM tm_job
 WHERE id = ANY(:ids)
 ORDER BY id
@@ -173,7 +177,7 @@ SET state = 'DEAD', last_error = :lastError, finished_at = :now, lease_owner = N
 WHERE id = :id AND state = 'RUNNING' AND version = :version
 
 -- name: cancelTarget
-SELECT state, version, cancel_requested
+SELECT state, version, cancel_requested, attempt
 FROM tm_job
 WHERE id = :id
 

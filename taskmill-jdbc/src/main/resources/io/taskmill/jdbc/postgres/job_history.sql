@@ -6,18 +6,17 @@ SELECT id, created_at, created_by, state
 FROM tm_job
 WHERE id = :jobId
 
--- name: insertEventFromJob
--- Takes the attempt from the row as it is after the change, in the same transaction. Set-based
--- (unlike H2's per-event batch): one event per element of parallel arrays, inserted in array
--- order so seq follows it; instants come as ISO-8601 UTC text.
+-- name: insertEvent
+-- :attempts are the jobs' attempts as the change left them; the writer knows them, so the insert
+-- reads no job row. Set-based (unlike H2's per-event batch): one event per element of parallel
+-- arrays, inserted in array order so seq follows it; instants come as ISO-8601 UTC text.
 INSERT INTO tm_job_event (job_id, at, from_state, to_state, node, attempt, error, message)
-SELECT j.id, CAST(u.at AS timestamptz), u.from_state, u.to_state, u.node, j.attempt, u.error,
+SELECT u.job_id, CAST(u.at AS timestamptz), u.from_state, u.to_state, u.node, u.attempt, u.error,
        u.message
 FROM unnest(CAST(:jobIds AS uuid[]), CAST(:ats AS varchar[]), CAST(:fromStates AS varchar[]),
-            CAST(:toStates AS varchar[]), CAST(:nodes AS varchar[]), CAST(:errors AS varchar[]),
-            CAST(:messages AS varchar[]))
-    WITH ORDINALITY AS u(job_id, at, from_state, to_state, node, error, message, ord)
-JOIN tm_job AS j ON j.id = u.job_id
+            CAST(:toStates AS varchar[]), CAST(:nodes AS varchar[]), CAST(:attempts AS integer[]),
+            CAST(:errors AS varchar[]), CAST(:messages AS varchar[]))
+    WITH ORDINALITY AS u(job_id, at, from_state, to_state, node, attempt, error, message, ord)
 ORDER BY u.ord
 
 -- name: listEvents

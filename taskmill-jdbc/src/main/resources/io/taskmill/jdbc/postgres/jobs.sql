@@ -100,7 +100,7 @@ LIMIT 1
 
 -- name: dueScheduledJobs
 -- Locked and skipped like claims, so two nodes promoting at once take different rows.
-SELECT id
+SELECT id, attempt
 FROM tm_job
 WHERE state = 'SCHEDULED' AND run_at <= :now
 ORDER BY run_at, id
@@ -116,8 +116,9 @@ WHERE id = :id AND state || '' = 'SCHEDULED'
 -- Ready jobs in claim order: priority DESC, run_at, id (tm_job_claim_idx). The store pages with
 -- :offset only when it trims types whose room ran out; rows this transaction already locked are
 -- not skipped, so they are the first :offset rows again. SKIP LOCKED passes over rows another
--- claim holds; claimJob's guard still skips a row that changed meanwhile.
-SELECT id, type
+-- claim holds; claimJob's guard still skips a row that changed meanwhile. Whole rows: they stay
+-- locked until the claim commits, so the claim builds the claimed jobs from them.
+SELECT *
 FROM tm_job
 WHERE queue = :queue AND state = 'ENQUEUED' AND run_at <= :now AND type = ANY(:types)
   -- Paused on any node means paused here too, even before this node's next poll sees it.
@@ -129,6 +130,7 @@ FOR UPDATE SKIP LOCKED
 -- name: claimJob
 -- Set-based (unlike H2's per-id batch): claimCandidates locked these rows, so one update takes
 -- them all; the guard still skips a row that changed meanwhile, and RETURNING says which moved.
+-- JdbcJobs.claim mirrors this SET clause to build the claimed jobs from the rows it locked.
 UPDATE tm_job
 SET state = 'RUNNING', attempt = attempt + 1, lease_owner = :node, lease_epoch = lease_epoch + 1,
     lease_expires_at = :leaseExpiresAt, started_at = :now, updated_at = :now,
@@ -138,7 +140,7 @@ RETURNING id
 
 -- name: lockCompletionTargets
 -- Locked in id order so concurrent multi-row writers queue up instead of deadlocking.
-SELECT id, state, log_count
+SELECT id, state, log_count, attempt
 FROM tm_job
 WHERE id = ANY(:ids)
 ORDER BY id
@@ -208,7 +210,7 @@ SET state = 'DEAD', last_error = :lastError, finished_at = :now, lease_owner = N
 WHERE id = :id AND state || '' = 'RUNNING' AND version = :version
 
 -- name: cancelTarget
-SELECT state, version, cancel_requested
+SELECT state, version, cancel_requested, attempt
 FROM tm_job
 WHERE id = :id
 
