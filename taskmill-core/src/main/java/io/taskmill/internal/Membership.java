@@ -31,6 +31,12 @@ final class Membership {
   private static final Logger log = LoggerFactory.getLogger(Membership.class);
   private static final int PRUNE_BATCH = 1_000;
   private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
+  /**
+   * How long one pass may delete before the maintenance thread gets back to heartbeats and
+   * rescues. A pass cut short goes on at the next duty round instead of a minute later: a cap of
+   * 100 batches a minute let a store finishing more than 1,700 jobs a second outgrow its pruner.
+   */
+  private static final Duration PRUNE_BUDGET = Duration.ofSeconds(1);
   private static final Duration SKEW_WARNING = Duration.ofSeconds(2);
 
   private final EngineConfig cfg;
@@ -58,6 +64,8 @@ final class Membership {
   private volatile Instant judgeOthersFrom = Instant.MIN;
   private long lastFailureLogNanos;
   private Instant lastPrune;
+  /** The last prune pass ran out of time with rows left to delete. */
+  private boolean pruneBehind;
   private Duration reportedSkew = Duration.ZERO;
 
   /**
@@ -239,7 +247,7 @@ final class Membership {
       }
       rescued = leases.rescueExpired(leader);
     }
-    if (lastPrune == null || !now.isBefore(lastPrune.plus(PRUNE_EVERY))) {
+    if (pruneBehind || lastPrune == null || !now.isBefore(lastPrune.plus(PRUNE_EVERY))) {
       lastPrune = now;
       prune(leader, now);
     }
@@ -256,53 +264,47 @@ final class Membership {
   }
 
   private void prune(LeaderTerm leader, Instant now) {
-    int deleted = pruneState(leader, now, JobState.SUCCEEDED, cfg.retainSucceeded())
-        + pruneState(leader, now, JobState.DEAD, cfg.retainFinished())
-        + pruneState(leader, now, JobState.CANCELLED, cfg.retainFinished());
+    long deadline = System.nanoTime() + PRUNE_BUDGET.toNanos();
+    pruneBehind = false;
+    int deleted = inBatches(() -> store.jobPrune(leader, now, JobState.SUCCEEDED,
+            now.minus(cfg.retainSucceeded()), PRUNE_BATCH), deadline)
+        + inBatches(() -> store.jobPrune(leader, now, JobState.DEAD, now.minus(cfg.retainFinished()),
+            PRUNE_BATCH), deadline)
+        + inBatches(() -> store.jobPrune(leader, now, JobState.CANCELLED,
+            now.minus(cfg.retainFinished()), PRUNE_BATCH), deadline);
     int nodes = store.nodePrune(leader, now, now.minus(cfg.retainFinished()));
-    int runs = 0;
-    for (int batch = 0; batch < 100; batch++) {
-      int n = store.scheduleRunPrune(leader, now, now.minus(cfg.retainFinished()), PRUNE_BATCH);
-      runs += n;
-      if (n < PRUNE_BATCH) {
-        break;
-      }
-    }
+    int runs = inBatches(() -> store.scheduleRunPrune(leader, now, now.minus(cfg.retainFinished()),
+        PRUNE_BATCH), deadline);
     // Feed rows of job creations, kept as long as the longest-kept jobs they name.
-    int outbox = 0;
-    for (int batch = 0; batch < 100; batch++) {
-      int n = store.outboxPrune(leader, now, now.minus(cfg.retainFinished()), PRUNE_BATCH);
-      outbox += n;
-      if (n < PRUNE_BATCH) {
-        break;
-      }
-    }
+    int outbox = inBatches(() -> store.outboxPrune(leader, now, now.minus(cfg.retainFinished()),
+        PRUNE_BATCH), deadline);
     // Audit entries: the trail of who changed what, kept far longer than the jobs it names.
-    int audit = 0;
-    for (int batch = 0; batch < 100; batch++) {
-      int n = store.auditPrune(leader, now, now.minus(cfg.retainAudit()), PRUNE_BATCH);
-      audit += n;
-      if (n < PRUNE_BATCH) {
-        break;
-      }
-    }
+    int audit = inBatches(() -> store.auditPrune(leader, now, now.minus(cfg.retainAudit()),
+        PRUNE_BATCH), deadline);
     if (deleted > 0 || nodes > 0 || runs > 0 || outbox > 0 || audit > 0) {
       log.info("pruned {} finished jobs, {} departed nodes, {} skipped or missed schedule ticks,"
-          + " {} event feed rows and {} audit entries", deleted, nodes, runs, outbox, audit);
+          + " {} event feed rows and {} audit entries{}", deleted, nodes, runs, outbox, audit,
+          pruneBehind ? "; more next round" : "");
     }
   }
 
-  /** Deletes in bounded batches so no transaction holds many locks; stops when a batch is short. */
-  private int pruneState(LeaderTerm leader, Instant now, JobState state, Duration retain) {
+  /**
+   * Deletes in bounded batches, so no transaction holds many locks, until a batch comes back short
+   * or the pass's time is spent (then {@link #pruneBehind}); each kind gets at least one batch.
+   */
+  private int inBatches(java.util.function.IntSupplier batch, long deadlineNanos) {
     int total = 0;
-    for (int batch = 0; batch < 100; batch++) {
-      int n = store.jobPrune(leader, now, state, now.minus(retain), PRUNE_BATCH);
+    while (true) {
+      int n = batch.getAsInt();
       total += n;
       if (n < PRUNE_BATCH) {
-        break;
+        return total;
+      }
+      if (System.nanoTime() - deadlineNanos > 0) {
+        pruneBehind = true;
+        return total;
       }
     }
-    return total;
   }
 
   /** At graceful close: hand leadership on at once and mark this node as gone. */
