@@ -43,7 +43,8 @@ final class JdbcCluster {
   private final NamedSql tryLead;
   private final NamedSql getLeader;
   private final NamedSql resign;
-  private final NamedSql pruneJobs;
+  private final NamedSql prunableJobs;
+  private final NamedSql deleteJobs;
 
   JdbcCluster(SqlFile sql) {
     storeTime = sql.get("storeTime");
@@ -60,7 +61,8 @@ final class JdbcCluster {
     tryLead = sql.get("tryLead");
     getLeader = sql.get("getLeader");
     resign = sql.get("resign");
-    pruneJobs = sql.get("pruneJobs");
+    prunableJobs = sql.get("prunableJobs");
+    deleteJobs = sql.get("deleteJobs");
   }
 
   Instant storeTime(Connection c) throws SQLException {
@@ -146,8 +148,14 @@ final class JdbcCluster {
         .set("lapsed", LAPSED));
   }
 
+  /** Deletes up to {@code limit} jobs of {@code state} finished before {@code before}, oldest first. */
   int pruneJobs(Connection c, JobState state, Instant before, int limit) throws SQLException {
-    return pruneJobs.update(c, Params.of("state", state).set("before", before).set("limit", limit));
+    var ids = prunableJobs.query(c, Params.of("state", state).set("before", before).set("limit", limit),
+        rs -> rs.getObject("id", java.util.UUID.class));
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    return deleteJobs.update(c, Params.of("ids", ids.toArray(java.util.UUID[]::new)));
   }
 
   private static Node node(ResultSet rs) throws SQLException {

@@ -106,7 +106,7 @@ class H2FileStoreTest {
           versions.add(rs.getString(1));
         }
       }
-      assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "10", "11", "12", "13", "14");
+      assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "10", "11", "12", "13", "14", "15");
 
       var indexes = new ArrayList<String>();
       try (var rs = c.createStatement().executeQuery(

@@ -83,14 +83,19 @@ UPDATE tm_leader
 SET expires_at = :lapsed
 WHERE id = 1 AND node = :node AND term = :term
 
--- name: pruneJobs
--- Events and log lines go with their job (ON DELETE CASCADE). Read through tm_job_due_idx in
--- run_at order: a job finishes after its run_at, so the range holds every prunable row, and the
--- few in it that finished later (retried for days) are skipped. A job cancelled before its run_at
--- is the exception: it stays until its run_at is past the cutoff too.
+-- name: prunableJobs
+-- Read through tm_job_due_idx in run_at order: a job finishes after its run_at, so the range
+-- holds every prunable row, and the few in it that finished later (retried for days) are skipped.
+-- A job cancelled before its run_at is the exception: it stays until its run_at is past the cutoff
+-- too. Read apart from the delete: H2 took 1.1-1.7 s to delete 1,000 jobs through an IN
+-- (subquery) of the same table, 60 ms by their ids.
+SELECT id
+FROM tm_job
+WHERE state = :state AND run_at < :before AND finished_at < :before
+ORDER BY state, run_at, id
+LIMIT :limit
+
+-- name: deleteJobs
+-- Events and log lines go with their job (ON DELETE CASCADE).
 DELETE FROM tm_job
-WHERE id IN (SELECT id
-             FROM tm_job
-             WHERE state = :state AND run_at < :before AND finished_at < :before
-             ORDER BY state, run_at, id
-             LIMIT :limit)
+WHERE id = ANY(:ids)

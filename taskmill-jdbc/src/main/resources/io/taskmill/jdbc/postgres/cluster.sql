@@ -84,11 +84,14 @@ UPDATE tm_leader
 SET expires_at = :lapsed
 WHERE id = 1 AND node = :node AND term = :term
 
--- name: pruneJobs
+-- name: prunableJobs
+SELECT id
+FROM tm_job
+WHERE state = :state AND finished_at < :before
+ORDER BY finished_at
+LIMIT :limit
+
+-- name: deleteJobs
 -- Events and log lines go with their job (ON DELETE CASCADE).
 DELETE FROM tm_job
-WHERE id IN (SELECT id
-             FROM tm_job
-             WHERE state = :state AND finished_at < :before
-             ORDER BY finished_at
-             LIMIT :limit)
+WHERE id = ANY(:ids)
