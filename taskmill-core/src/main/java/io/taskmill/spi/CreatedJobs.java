@@ -17,8 +17,11 @@ import tools.jackson.databind.node.ObjectNode;
  * insert's transaction (one row per batch, not per job, so enqueues stay cheap) and read by the
  * engine's event feed. Defined here so the writer and the reader share one format.
  *
- * <p>JSON: {@code {"node":"n1","jobs":[{"id":"…","type":"…","queue":"…","state":"ENQUEUED",
- * "runAt":"2025-01-01T00:00:00Z"}]}}.
+ * <p>JSON: {@code {"node":"n1","runs":[{"type":"…","queue":"…","state":"ENQUEUED",
+ * "runAt":"2025-01-01T00:00:00Z","ids":["…","…"]}]}}: consecutive jobs that share type, queue,
+ * state and due time form one run, so a batch of one kind of job costs its ids and little more (a
+ * field-per-job body made the row as large as the jobs it listed). Rows of the first format, {@code
+ * {"node":"n1","jobs":[{"id":"…","type":"…",…}]}}, written before, still read.
  *
  * @param node the node that inserted the jobs
  */
@@ -45,23 +48,44 @@ public record CreatedJobs(String node, List<Created> jobs) {
     }
     ObjectNode root = JSON.createObjectNode();
     root.put("node", node);
-    ArrayNode list = root.putArray("jobs");
+    ArrayNode runs = root.putArray("runs");
+    NewJob previous = null;
+    ArrayNode ids = null;
     for (NewJob j : jobs) {
-      list.addObject()
-          .put("id", j.id().toString())
-          .put("type", j.type())
-          .put("queue", j.queue())
-          .put("state", j.state().name())
-          .put("runAt", j.runAt().truncatedTo(ChronoUnit.MICROS).toString());
+      if (previous == null || !sameRun(previous, j)) {
+        ObjectNode run = runs.addObject()
+            .put("type", j.type())
+            .put("queue", j.queue())
+            .put("state", j.state().name())
+            .put("runAt", j.runAt().truncatedTo(ChronoUnit.MICROS).toString());
+        ids = run.putArray("ids");
+      }
+      ids.add(j.id().toString());
+      previous = j;
     }
     return JSON.writeValueAsString(root);
   }
 
-  /** Reads a body written by {@link #encode}. */
+  private static boolean sameRun(NewJob a, NewJob b) {
+    return a.type().equals(b.type()) && a.queue().equals(b.queue()) && a.state() == b.state()
+        && a.runAt().truncatedTo(ChronoUnit.MICROS).equals(b.runAt().truncatedTo(ChronoUnit.MICROS));
+  }
+
+  /** Reads a body written by {@link #encode}, or by this class's first format. */
   public static CreatedJobs decode(String body) {
     JsonNode root = JSON.readTree(body);
     var jobs = new ArrayList<Created>();
-    // The jobs of one insert mostly share their due time (the insert's now): parse it once.
+    for (JsonNode run : root.path("runs")) {
+      String type = run.path("type").asString();
+      String queue = run.path("queue").asString();
+      JobState state = JobState.valueOf(run.path("state").asString());
+      Instant runAt = Instant.parse(run.path("runAt").asString());
+      for (JsonNode id : run.path("ids")) {
+        jobs.add(new Created(new JobId(UUID.fromString(id.asString())), type, queue, state, runAt));
+      }
+    }
+    // The first format: every field on every job. The jobs of one insert mostly share their due
+    // time (the insert's now): parse it once.
     String runAtText = null;
     Instant runAt = null;
     for (JsonNode j : root.path("jobs")) {

@@ -40,6 +40,39 @@ class CreatedJobsTest {
   }
 
   @Test
+  void jobsOfOneKindInARowShareOneRunSoTheBodyIsAboutTheirIds() {
+    var jobs = new ArrayList<NewJob>();
+    for (int i = 0; i < CreatedJobs.MAX_JOBS; i++) {
+      jobs.add(job("demo.noop", JobState.ENQUEUED, NOW));
+    }
+
+    String body = CreatedJobs.encode("node-1", jobs);
+
+    assertThat(body).containsOnlyOnce("\"type\":\"demo.noop\"").containsOnlyOnce("\"runAt\"");
+    // 36 characters of id, two quotes and a comma per job, and one run's fields
+    assertThat(body.length()).isLessThan(CreatedJobs.MAX_JOBS * 40 + 200);
+    assertThat(CreatedJobs.decode(body).jobs()).extracting(CreatedJobs.Created::id)
+        .containsExactlyElementsOf(jobs.stream().map(NewJob::id).toList());
+  }
+
+  @Test
+  void aBodyOfTheFirstFormatStillReads() {
+    String body = "{\"node\":\"n1\",\"jobs\":[{\"id\":\"01a24d6b-a360-7003-8270-50f546eb2c62\","
+        + "\"type\":\"a\",\"queue\":\"default\",\"state\":\"ENQUEUED\",\"runAt\":\"2026-11-23T10:15:30.123456Z\"},"
+        + "{\"id\":\"01a24d6b-a360-7003-8270-50f546eb2c63\",\"type\":\"b\",\"queue\":\"media\","
+        + "\"state\":\"SCHEDULED\",\"runAt\":\"2026-11-23T10:17:00Z\"}]}";
+
+    CreatedJobs read = CreatedJobs.decode(body);
+
+    assertThat(read.node()).isEqualTo("n1");
+    assertThat(read.jobs()).containsExactly(
+        new CreatedJobs.Created(new JobId(java.util.UUID.fromString("01a24d6b-a360-7003-8270-50f546eb2c62")),
+            "a", "default", JobState.ENQUEUED, Instant.parse("2026-11-23T10:15:30.123456Z")),
+        new CreatedJobs.Created(new JobId(java.util.UUID.fromString("01a24d6b-a360-7003-8270-50f546eb2c63")),
+            "b", "media", JobState.SCHEDULED, Instant.parse("2026-11-23T10:17:00Z")));
+  }
+
+  @Test
   void moreJobsThanOneRowHoldsAreRefused() {
     var jobs = new ArrayList<NewJob>();
     for (int i = 0; i <= CreatedJobs.MAX_JOBS; i++) {
