@@ -6,6 +6,7 @@ import io.taskmill.JobOptions;
 import io.taskmill.JobRequest;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
+import io.taskmill.bench.peers.PeerOptions;
 import io.taskmill.demo.DemoHandlers;
 import io.taskmill.demo.DemoHandlers.Noop;
 import io.taskmill.job.JobState;
@@ -13,6 +14,9 @@ import io.taskmill.server.ServerConfig;
 import io.taskmill.server.TaskmillServer;
 import io.taskmill.server.api.JobsApi;
 import io.taskmill.spi.JobCount;
+import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreProvider;
+import io.taskmill.spi.StoreSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.FileVisitResult;
@@ -26,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +40,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -106,6 +112,17 @@ public final class Bench implements Callable<Integer> {
       description = "Delayed jobs measured, one enqueued every " + Probes.DELAYED_EVERY_MS + " ms, each due "
           + Probes.DELAYED_MIN_MS + "-" + Probes.DELAYED_MAX_MS + " ms later (default: ${DEFAULT-VALUE}).")
   int delayedSamples;
+
+  @Option(names = "--prefill", paramLabel = "F", defaultValue = "0",
+      description = "Before the warm-up, run F jobs to SUCCEEDED, unmeasured (enqueued and drained"
+          + " as the measured ones are), so the run meets a table that already holds F finished"
+          + " jobs, as a long-lived store's does (default: ${DEFAULT-VALUE}).")
+  int prefill;
+
+  @Option(names = "--prune-cycle", description = "After the measurements, wait a minute, prune every"
+      + " finished job (a node that keeps them a minute), then run as many jobs to their end again, and"
+      + " report the store's size on disk after each step and the pruner's rate: pruning keeps it flat.")
+  boolean pruneCycle;
 
   @Option(names = "--warmup", paramLabel = "W", defaultValue = "5000",
       description = "Warm-up jobs drained before measuring (default: ${DEFAULT-VALUE});"
@@ -201,9 +218,18 @@ public final class Bench implements Callable<Integer> {
           + " batches (default: ${DEFAULT-VALUE}).")
   int restWarmup;
 
+  @Option(names = "--peers", description = "Also measure db-scheduler and JobRunr on the same PostgreSQL"
+      + " (--db-url), each in its best documented throughput configuration and a fresh schema, the same way"
+      + " (drain of N no-op jobs, idle pickup), and print their figures beside Taskmill's with ratios; see"
+      + " docs/benchmarks.md, Peers.")
+  boolean peers;
+
+  /** {@code --peer-jobs} and {@code --peer-samples}, which only {@code --peers} reads. */
+  @Mixin PeerOptions peerOptions = new PeerOptions();
+
   @Option(names = "--compare", paramLabel = "REV",
       description = "Build git revision REV (a sha, tag, branch or HEAD~N) in a scratch worktree under"
-          + " target/bench-compare and run its bench and this build's alternately, --runs times each,"
+          + " the temporary directory (taskmill-bench-compare) and run its bench and this build's alternately, --runs times each,"
           + " each run a fresh process with the other options given here; then print every figure's"
           + " runs, medians and the ratio current/base.")
   String compare;
@@ -229,6 +255,8 @@ public final class Bench implements Callable<Integer> {
   }
 
   private PrintStream err = System.err;
+  /** Times the measured drain's claims on every node's store. */
+  private final ClaimTimer claimTimer = new ClaimTimer();
 
   public static void main(String[] args) {
     System.exit(newCommandLine().execute(args));
@@ -256,9 +284,30 @@ public final class Bench implements Callable<Integer> {
    * @param crossNodePickup null when not measured (the H2 file store has one process)
    */
   record Results(DrainMeter.Drain drain, double enqueueJobsPerSec, Latencies pickup,
-      Latencies crossNodePickup, Latencies delayedLateness) {
+      Latencies crossNodePickup, Latencies delayedLateness, Latencies claims, StoreSize store) {
+    Results(DrainMeter.Drain drain, double enqueueJobsPerSec, Latencies pickup,
+        Latencies crossNodePickup, Latencies delayedLateness) {
+      this(drain, enqueueJobsPerSec, pickup, crossNodePickup, delayedLateness, null, null);
+    }
+
     double drainJobsPerSec() {
       return drain.jobsPerSec();
+    }
+  }
+
+  /**
+   * The store on disk after the measurements.
+   *
+   * @param finishedJobs jobs in a final state then
+   * @param mibAfterPrune with {@code --prune-cycle}: the size once every finished job was pruned,
+   *     else NaN
+   * @param mibAfterRefill with {@code --prune-cycle}: the size once as many jobs again were run
+   *     to their end after the prune, else NaN
+   */
+  record StoreSize(double mib, long finishedJobs, double mibAfterPrune, double mibAfterRefill) {
+    /** MiB per million finished jobs; NaN when none finished. */
+    double mibPerMillionFinished() {
+      return finishedJobs == 0 ? Double.NaN : mib / (finishedJobs / 1e6);
     }
   }
 
@@ -288,14 +337,35 @@ public final class Bench implements Callable<Integer> {
     }
     Map<String, Object> config = config(dir, temporary, schema);
     Results results;
+    try {
+      results = measureEngine(dir, schema, config);
+    } finally {
+      cleanUp(dir, temporary, schema);
+    }
+    if (peers) {
+      return PeersHook.run(this, results, config, schema);
+    }
+    var stdout = spec.commandLine().getOut();
+    stdout.print(json ? Report.json(results, config) : Report.table(results, config));
+    stdout.flush();
+    return 0;
+  }
+
+  /**
+   * Runs the engine measurements on the H2 data dir {@code dir} or the PostgreSQL schema {@code
+   * schema}: warm-up, enqueue, drain, pickup (and cross-node pickup on PostgreSQL), delayed jobs.
+   */
+  Results measureEngine(Path dir, String schema, Map<String, Object> config) throws Exception {
+    Results results;
     var engines = new ArrayList<Taskmill>();
+    var stores = new ArrayList<Store>();
     Duration sampleTimeout = Duration.ofSeconds(Math.min(phaseTimeoutSeconds, 30));
     var probes = new Probes(sampleTimeout);
     Sender sender = null;
     Taskmill tm = null;
     try {
       for (int i = 1; i <= nodes; i++) {
-        engines.add(engine(probes, dir, schema, "bench-node-" + i));
+        engines.add(engine(probes, dir, schema, "bench-node-" + i, stores));
       }
       tm = engines.get(0);
       if (schema != null) {
@@ -307,6 +377,11 @@ public final class Bench implements Callable<Integer> {
           config.get("store") + " " + config.get("location"));
       setPaused(engines, true);
 
+      if (prefill > 0) {
+        progress("prefilling: %,d jobs run to SUCCEEDED first, unmeasured", prefill);
+        enqueuePaused(tm, prefill);
+        drain(engines, prefill);
+      }
       progress("warming up: %,d jobs", warmup);
       if (warmup > 0) {
         enqueuePaused(tm, warmup);
@@ -325,7 +400,9 @@ public final class Bench implements Callable<Integer> {
       progress("  %,.0f jobs/s (%.2f s)", enqueueRate, enqueueSeconds);
 
       progress("draining %,d jobs with concurrency %d", jobs, concurrency);
+      claimTimer.start();
       DrainMeter.Drain drain = drain(engines, jobs);
+      Latencies claims = claimTimer.stop();
       progress("  %,.0f jobs/s (%.2f s); steady (%.0f-%.0f%% of the jobs) %,.0f jobs/s; %.1f µs CPU per job",
           drain.jobsPerSec(), drain.seconds(), DrainMeter.STEADY_FROM * 100, DrainMeter.STEADY_TO * 100,
           drain.steadyJobsPerSec(), drain.cpuUsPerJob());
@@ -346,7 +423,9 @@ public final class Bench implements Callable<Integer> {
       if (sender != null) {
         sender.checkRanNone();
       }
-      results = new Results(drain, enqueueRate, pickup, crossNode, delayed);
+      long finished = finishedJobs(tm);
+      results = new Results(drain, enqueueRate, pickup, crossNode, delayed, claims,
+          new StoreSize(Double.NaN, finished, Double.NaN, Double.NaN));
     } finally {
       if (!engines.isEmpty()) {
         try {
@@ -359,12 +438,91 @@ public final class Bench implements Callable<Integer> {
         sender.close();
       }
       engines.forEach(Taskmill::close);
-      cleanUp(dir, temporary, schema);
+      stores.forEach(Store::close);
     }
-    var stdout = spec.commandLine().getOut();
-    stdout.print(json ? Report.json(results, config) : Report.table(results, config));
-    stdout.flush();
-    return 0;
+    // At rest, with every engine closed: H2 compacts its file a little as it closes.
+    double mib = storeBytes(dir, schema) / (1024.0 * 1024.0);
+    long finished = results.store().finishedJobs();
+    progress("store: %,.1f MiB on disk with %,d finished jobs", mib, finished);
+    StoreSize size = new StoreSize(mib, finished, Double.NaN, Double.NaN);
+    if (pruneCycle) {
+      size = pruneCycle(dir, schema, size);
+    }
+    return new Results(results.drain(), results.enqueueJobsPerSec(), results.pickup(),
+        results.crossNodePickup(), results.delayedLateness(), results.claims(), size);
+  }
+
+  /** Jobs in a final state, of every type. */
+  private static long finishedJobs(Taskmill tm) {
+    return tm.jobs().counts().stream().filter(c -> c.state().isTerminal()).mapToLong(JobCount::count).sum();
+  }
+
+  /**
+   * {@code --prune-cycle}: a node that keeps no finished job prunes them all, then as many jobs
+   * again run to their end; the store's size after each step shows whether pruning keeps it flat
+   * (the freed space taken again) or lets it grow.
+   */
+  private StoreSize pruneCycle(Path dir, String schema, StoreSize before) throws Exception {
+    // The shortest retention a node accepts is a minute: wait until the last job is that old.
+    Duration retain = Duration.ofMinutes(1);
+    progress("waiting %d s until every finished job is older than the pruner's retention of %s",
+        retain.toSeconds() + 1, retain);
+    LockSupport.parkNanos(retain.plusSeconds(1).toNanos());
+    progress("pruning %,d finished jobs (retainSucceeded and retainFinished %s)", before.finishedJobs(), retain);
+    long start = System.nanoTime();
+    try (Taskmill pruner = onStore(dir, schema).nodeId("bench-pruner")
+        .retainSucceeded(retain).retainFinished(retain).start()) {
+      long deadline = start + TimeUnit.SECONDS.toNanos(phaseTimeoutSeconds);
+      long left;
+      while ((left = finishedJobs(pruner)) > 0) {
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException(String.format(Locale.ROOT, "the pruner left %,d of %,d finished"
+              + " jobs after %d s", left, before.finishedJobs(), phaseTimeoutSeconds));
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double afterPrune = storeBytes(dir, schema) / (1024.0 * 1024.0);
+    progress("  pruned in %.1f s (%,.0f jobs/s); store %,.1f MiB", seconds, before.finishedJobs() / seconds,
+        afterPrune);
+    int refill = (int) Math.min(Integer.MAX_VALUE, before.finishedJobs());
+    progress("refilling: %,d jobs run to SUCCEEDED again", refill);
+    var engines = new ArrayList<Taskmill>();
+    var stores = new ArrayList<Store>();
+    try {
+      engines.add(engine(new Probes(Duration.ofSeconds(30)), dir, schema, "bench-node-1", stores));
+      setPaused(engines, true);
+      enqueuePaused(engines.getFirst(), refill);
+      drain(engines, refill);
+    } finally {
+      engines.forEach(Taskmill::close);
+      stores.forEach(Store::close);
+    }
+    double afterRefill = storeBytes(dir, schema) / (1024.0 * 1024.0);
+    progress("  store %,.1f MiB (%,.1f MiB before the prune)", afterRefill, before.mib());
+    return new StoreSize(before.mib(), before.finishedJobs(), afterPrune, afterRefill);
+  }
+
+  /** The store's size on disk: the H2 data dir's files, or the PostgreSQL schema's relations. */
+  private long storeBytes(Path dir, String schema) throws IOException {
+    if (schema == null) {
+      try (var files = Files.walk(dir)) {
+        return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+      }
+    }
+    try (var c = java.sql.DriverManager.getConnection(dbUrl, dbUser, dbPassword);
+        var ps = c.prepareStatement("SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)"
+            + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE n.nspname = ? AND c.relkind IN ('r', 'm')")) {
+      ps.setString(1, schema);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("could not read the size of schema " + schema + ": " + e.getMessage(), e);
+    }
   }
 
   /** Drops the run's schema or deletes its temporary data dir. */
@@ -421,6 +579,7 @@ public final class Bench implements Callable<Integer> {
     check(cl, delayedSamples >= 1 && delayedSamples <= 100_000,
         "--delayed-samples must be between 1 and 100000, was " + delayedSamples);
     check(cl, warmup >= 0, "--warmup must be 0 or more, was " + warmup);
+    check(cl, prefill >= 0 && prefill <= 10_000_000, "--prefill must be between 0 and 10000000, was " + prefill);
     check(cl, drainPollMs >= 1 && drainPollMs <= 10_000, "--drain-poll-ms must be between 1 and 10000, was " + drainPollMs);
     check(cl, nodes >= 1 && nodes <= 8, "--nodes must be between 1 and 8, was " + nodes);
     check(cl, nodes == 1 || dbUrl != null, "--nodes " + nodes + " needs a shared database: add"
@@ -429,6 +588,17 @@ public final class Bench implements Callable<Integer> {
         "--db-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), was "
             + withoutPassword(dbUrl));
     check(cl, dbUrl == null || dataDir == null, "--db-url and --data-dir are alternatives; give one");
+    String peersApply = " With --peers these apply: --db-url (required), --db-user, --db-password, --jobs,"
+        + " --peer-jobs, --samples, --peer-samples, --warmup, --batch, --drain-poll-ms, --phase-timeout, --json,"
+        + " -v, --compare/--runs, and Taskmill's --concurrency, --claim-batch, --completion-batch, --pool-size,"
+        + " --delayed-samples.";
+    check(cl, !peers || dbUrl != null, "--peers runs db-scheduler and JobRunr on the PostgreSQL database Taskmill"
+        + " is measured on: add --db-url jdbc:postgresql://host:5432/db (they have no embedded store)." + peersApply);
+    check(cl, !peers || !rest && nodes == 1, "--peers compares one instance of each system on the engine"
+        + " benchmark: leave out " + (rest ? "--rest" : "--nodes " + nodes) + "." + peersApply);
+    if (peers) {
+      peerOptions.validate(cl);
+    }
     check(cl, restJobs >= 1 && restJobs <= 10_000_000, "--rest-jobs must be between 1 and 10000000, was " + restJobs);
     check(cl, restClients >= 1 && restClients <= 10_000, "--rest-clients must be between 1 and 10000, was " + restClients);
     check(cl, restBatchJobs >= 1 && restBatchJobs <= 100_000_000,
@@ -564,16 +734,27 @@ public final class Bench implements Callable<Integer> {
   }
 
   /** One engine (node) of the run, on the H2 data dir or the PostgreSQL schema. */
-  private Taskmill engine(Probes probes, Path dir, String schema, String nodeId) {
-    TaskmillBuilder builder = onStore(dir, schema)
+  private Taskmill engine(Probes probes, Path dir, String schema, String nodeId, List<Store> stores) {
+    // The bench opens the store itself to time the engine's claims; it closes it after the engine.
+    Store store = openStore(dir, schema);
+    stores.add(store);
+    TaskmillBuilder builder = Taskmill.builder().store(claimTimer.wrap(store))
         .nodeId(nodeId)
-        .poolSize(poolSize)
         .claimBatchSize(claimBatch)
         .completionBatchSize(completionBatch)
         .queue(BENCH_QUEUE, q -> q.concurrency(concurrency))
         // demo.noop, counted: the same empty handler, so the drain can follow progress in memory.
         .handler(DemoHandlers.NOOP, Noop.class, (p, ctx) -> noopRuns.increment());
     return probes.serve(builder).start();
+  }
+
+  /** The run's store, opened as the builder would: the H2 data dir or the PostgreSQL schema. */
+  private Store openStore(Path dir, String schema) {
+    var settings = schema == null ? new StoreSettings(dir, null, null, null, null, poolSize)
+        : new StoreSettings(null, null, schemaUrl(schema), dbUser, dbPassword, poolSize);
+    StoreProvider provider = ServiceLoader.load(StoreProvider.class).findFirst().orElseThrow(
+        () -> new IllegalStateException("no store on the class path (taskmill-jdbc)"));
+    return provider.open(settings);
   }
 
   /** A builder on the run's store: the H2 data dir or the PostgreSQL schema. */
@@ -601,6 +782,8 @@ public final class Bench implements Callable<Integer> {
     machine(c, dir, temporary, schema);
     c.put("nodes", nodes);
     c.put("jobs", jobs);
+    c.put("prefilledJobs", prefill);
+    c.put("pruneCycle", pruneCycle);
     c.put("warmupJobs", warmup);
     c.put("enqueueBatch", batch);
     c.put("concurrency", concurrency);

@@ -202,7 +202,9 @@ final class Compare {
     }
   }
 
-  /** The class path of REV's bench, built once per commit in a worktree under {@code target/}. */
+  /**
+   * The class path of REV's bench, built once per commit in a worktree under {@link #scratch}.
+   */
   private String buildBase(String sha) throws IOException, InterruptedException {
     Path tree = scratch().resolve(shortSha(sha));
     Path stamp = tree.resolve(".taskmill-compare-built");
@@ -241,8 +243,15 @@ final class Compare {
     return jar + java.io.File.pathSeparator + target.resolve("lib").resolve("*");
   }
 
-  private Path scratch() throws IOException {
-    return Files.createDirectories(plan.root().resolve("target").resolve("bench-compare"));
+  /**
+   * Where worktrees, build logs and run logs go: the temporary directory, one folder per checkout.
+   * Not under the checkout's {@code target/}: {@code mvn clean} would drop the builds, and tools
+   * and tests that walk the checkout would find whole copies of other revisions' sources there.
+   */
+  Path scratch() throws IOException {
+    String checkout = Integer.toHexString(plan.root().toAbsolutePath().normalize().toString().hashCode());
+    return Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "taskmill-bench-compare",
+        checkout));
   }
 
   private String currentDescription() {

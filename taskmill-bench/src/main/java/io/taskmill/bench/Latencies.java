@@ -4,12 +4,13 @@ import java.util.Arrays;
 
 /**
  * The summary of one latency measurement: nearest-rank p50 and p99 and the maximum, in
- * milliseconds, over {@code samples} values.
+ * milliseconds, over {@code samples} values. Public for the peers mode ({@code io.taskmill.bench.peers}),
+ * which summarizes db-scheduler's and JobRunr's pickups the same way.
  */
-record Latencies(int samples, double p50Ms, double p99Ms, double maxMs) {
+public record Latencies(int samples, double p50Ms, double p99Ms, double maxMs) {
 
   /** Summarizes latencies given in nanoseconds (the array is sorted in place). */
-  static Latencies ofNanos(long[] nanos) {
+  public static Latencies ofNanos(long[] nanos) {
     if (nanos.length == 0) {
       throw new IllegalArgumentException("latencies: at least one sample is needed");
     }

@@ -77,6 +77,19 @@ final class Report {
       row(sb, checks, "cross-node pickup", "crossNodePickupP99Ms", "n/a");
     }
     latencyRows(sb, checks, "delayed lateness", "delayedLateness", r.delayedLateness());
+    if (r.claims() != null) {
+      latencyRows(sb, checks, "claim (drain)", "claim", r.claims());
+    }
+    if (r.store() != null) {
+      Bench.StoreSize s = r.store();
+      row(sb, checks, "store on disk", "storeMib", mib1(s.mib()));
+      row(sb, checks, "  finished jobs in it", "finishedJobs", String.format(Locale.ROOT, "%,d", s.finishedJobs()));
+      row(sb, checks, "  per million finished", "storeMibPerMillionFinished", mib1(s.mibPerMillionFinished()));
+      if (!Double.isNaN(s.mibAfterPrune())) {
+        row(sb, checks, "  after pruning them", "storeMibAfterPrune", mib1(s.mibAfterPrune()));
+        row(sb, checks, "  after as many again", "storeMibAfterRefill", mib1(s.mibAfterRefill()));
+      }
+    }
     long met = checks.stream().filter(c -> Boolean.TRUE.equals(c.met())).count();
     long judged = checks.stream().filter(c -> c.met() != null).count();
     sb.append(String.format(Locale.ROOT, "%n  goals met: %d of %d (%s goals)%n", met, judged,
@@ -92,6 +105,10 @@ final class Report {
         + config.get("maxHeapMb") + " MB; load average " + config.get("loadAverageAtStart") + " at start"));
     sb.append(String.format(Locale.ROOT, cfg, "jobs (N)", String.format(Locale.ROOT,
         "%,d demo.noop (after %,d warm-up jobs)", config.get("jobs"), config.get("warmupJobs"))));
+    if (config.get("prefilledJobs") instanceof Integer p && p > 0) {
+      sb.append(String.format(Locale.ROOT, cfg, "prefilled", String.format(Locale.ROOT,
+          "%,d jobs run to SUCCEEDED before the warm-up, so the table already held them", p)));
+    }
     sb.append(String.format(Locale.ROOT, cfg, "enqueue batch", config.get("enqueueBatch") + " jobs per enqueueAll"));
     sb.append(String.format(Locale.ROOT, cfg, "queue concurrency", config.get("concurrency") + " per node"));
     sb.append(String.format(Locale.ROOT, cfg, "claimBatchSize", config.get("claimBatchSize")));
@@ -141,6 +158,17 @@ final class Report {
     latencyFields(sb, "pickup", r.pickup());
     latencyFields(sb, "crossNodePickup", r.crossNodePickup());
     latencyFields(sb, "delayedLateness", r.delayedLateness());
+    if (r.claims() != null) {
+      latencyFields(sb, "claim", r.claims());
+    }
+    if (r.store() != null) {
+      Bench.StoreSize s = r.store();
+      field(sb, "storeMib", number(s.mib(), 1)).append(',');
+      field(sb, "finishedJobs", s.finishedJobs()).append(',');
+      field(sb, "storeMibPerMillionFinished", number(s.mibPerMillionFinished(), 1)).append(',');
+      field(sb, "storeMibAfterPrune", number(s.mibAfterPrune(), 1)).append(',');
+      field(sb, "storeMibAfterRefill", number(s.mibAfterRefill(), 1)).append(',');
+    }
     return closeWithGoalsAndConfig(sb, checks(r, Goals.forStore(config.get("store"))), config);
   }
 
@@ -210,6 +238,10 @@ final class Report {
   /** {@code v} rounded, or null (JSON's "not measured") when it is NaN. */
   static Double number(double v, int decimals) {
     return Double.isNaN(v) || Double.isInfinite(v) ? null : round(v, decimals);
+  }
+
+  static String mib1(double mib) {
+    return Double.isNaN(mib) ? "n/a" : String.format(Locale.ROOT, "%,.1f MiB", mib);
   }
 
   static String mib(double mib) {

@@ -86,15 +86,16 @@ class CompareTest {
         "--claim-batch", "50", "--phase-timeout", "120"));
     var progress = new ByteArrayOutputStream();
 
-    var outcome = new Compare(plan, new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
+    var compare = new Compare(plan, new PrintStream(progress, true, StandardCharsets.UTF_8));
+    var outcome = compare.run();
 
     assertThat(outcome.base().runs()).hasSize(1);
     assertThat(outcome.current().runs()).hasSize(1);
     assertThat(outcome.base().runs().getFirst().get("drainJobsPerSec")).isPositive();
     assertThat(outcome.current().runs().getFirst().get("drainJobsPerSec")).isPositive();
     String sha = Compare.git(root, "rev-parse", "HEAD").trim().substring(0, 12);
-    assertThat(root.resolve("target/bench-compare").resolve(sha).resolve(".taskmill-compare-built")).exists();
-    assertThat(Files.list(root.resolve("target/bench-compare/logs")).map(Path::toString))
+    assertThat(compare.scratch().resolve(sha).resolve(".taskmill-compare-built")).exists();
+    assertThat(Files.list(compare.scratch().resolve("logs")).map(Path::toString))
         .anyMatch(p -> p.endsWith("base-1.json")).anyMatch(p -> p.endsWith("current-1.json"));
     var out = new StringWriter();
     Compare.print(outcome, false, new PrintWriter(out));
