@@ -100,11 +100,14 @@ public final class JdbcStore implements Store {
   private final ReentrantLock claimLock = new ReentrantLock();
   /** Opens a push subscription ({@link #jobSubscribe}), or null where the database has none. */
   private final Function<Consumer<String>, AutoCloseable> subscriber;
+  /** What this store's ready-jobs notifications start with, so its own listener skips them. */
+  private final String notifyPrefix;
   /** Subscriptions still open, closed with the store if their owner did not close them. */
   private final Set<AutoCloseable> subscriptions = ConcurrentHashMap.newKeySet();
 
   JdbcStore(Database db, StoreInfo info, Runnable onClose,
-      Function<Consumer<String>, AutoCloseable> subscriber) {
+      Function<Consumer<String>, AutoCloseable> subscriber, String origin) {
+    this.notifyPrefix = PgListener.payloadPrefix(origin);
     this.db = db;
     this.info = info;
     this.onClose = onClose;
@@ -706,7 +709,8 @@ public final class JdbcStore implements Store {
       return;
     }
     try (var ps = c.prepareStatement(PgListener.NOTIFY_QUEUES)) {
-      ps.setArray(1, c.createArrayOf("text", queues.toArray(String[]::new)));
+      ps.setString(1, notifyPrefix);
+      ps.setArray(2, c.createArrayOf("text", queues.toArray(String[]::new)));
       ps.executeQuery().close();
     }
   }
@@ -717,7 +721,8 @@ public final class JdbcStore implements Store {
       return;
     }
     try (var ps = c.prepareStatement(PgListener.NOTIFY_JOBS)) {
-      ps.setArray(1, c.createArrayOf("uuid", ids.stream().map(JobId::value).toArray(UUID[]::new)));
+      ps.setString(1, notifyPrefix);
+      ps.setArray(2, c.createArrayOf("uuid", ids.stream().map(JobId::value).toArray(UUID[]::new)));
       ps.executeQuery().close();
     }
   }

@@ -58,11 +58,13 @@ public final class JdbcStoreProvider implements StoreProvider {
       var info = new StoreInfo(target.name(), target.description(), target.exclusive());
       var db = new Database(dataSource, reserved, target.dialect(), target.description(),
           target.checkpointAfterWrite());
+      // Tells this store's own notifications from other stores' (and processes').
+      String origin = java.util.UUID.randomUUID().toString();
       Function<Consumer<String>, AutoCloseable> subscriber = target.dialect() == Dialect.POSTGRES
           ? queueReady -> PgListener.start(target.url(), settings.user(), settings.password(),
-              target.description(), queueReady)
+              target.description(), origin, queueReady)
           : null;
-      return new JdbcStore(db, info, () -> OPEN.remove(target.identity()), subscriber);
+      return new JdbcStore(db, info, () -> OPEN.remove(target.identity()), subscriber, origin);
     } catch (RuntimeException e) {
       if (dataSource != null) {
         dataSource.close();

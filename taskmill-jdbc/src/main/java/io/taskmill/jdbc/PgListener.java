@@ -23,14 +23,17 @@ final class PgListener implements AutoCloseable {
   /** The listener connection's application_name, so it can be told apart in pg_stat_activity. */
   static final String APPLICATION_NAME = "taskmill-listen";
   /**
-   * Notifies once per distinct queue in the {@code text[]} parameter. Delivered on commit, and
-   * PostgreSQL folds identical notifications of one transaction into one.
+   * Notifies once per distinct queue in the {@code text[]} second parameter, each payload the
+   * sending store's origin (the first parameter, {@link #payloadPrefix}) and the queue. Delivered on
+   * commit, and PostgreSQL folds identical notifications of one transaction into one.
    */
   static final String NOTIFY_QUEUES =
-      "SELECT pg_notify('" + CHANNEL + "', q) FROM unnest(CAST(? AS text[])) AS q";
+      "SELECT pg_notify('" + CHANNEL + "', ? || q) FROM unnest(CAST(? AS text[])) AS q";
   /** {@link #NOTIFY_QUEUES} for the distinct queues of the jobs in the {@code uuid[]} parameter. */
-  static final String NOTIFY_JOBS = "SELECT pg_notify('" + CHANNEL + "', queue) FROM "
+  static final String NOTIFY_JOBS = "SELECT pg_notify('" + CHANNEL + "', ? || queue) FROM "
       + "(SELECT DISTINCT queue FROM tm_job WHERE id = ANY(?)) AS ready";
+  /** An origin is a UUID's 36 characters; then this, then the queue. */
+  private static final char ORIGIN_END = ':';
 
   private static final Logger log = LoggerFactory.getLogger(PgListener.class);
   private static final int RECEIVE_TIMEOUT_MS = 500;
@@ -43,14 +46,16 @@ final class PgListener implements AutoCloseable {
   private final Properties props;
   private final String description;
   private final Consumer<String> queueReady;
+  private final String origin;
   private final Thread thread;
   private volatile boolean closed;
   private volatile Connection conn;
   private long lastWarnNanos;
   private boolean warned;
 
-  private PgListener(String url, String user, String password, String description,
+  private PgListener(String url, String user, String password, String description, String origin,
       Consumer<String> queueReady) {
+    this.origin = origin;
     this.url = url;
     this.props = new Properties();
     if (user != null) {
@@ -70,8 +75,8 @@ final class PgListener implements AutoCloseable {
    * it are announced; if it fails, the thread keeps trying.
    */
   static PgListener start(String url, String user, String password, String description,
-      Consumer<String> queueReady) {
-    var listener = new PgListener(url, user, password, description, queueReady);
+      String origin, Consumer<String> queueReady) {
+    var listener = new PgListener(url, user, password, description, origin, queueReady);
     try {
       listener.conn = listener.connect();
     } catch (SQLException e) {
@@ -114,7 +119,10 @@ final class PgListener implements AutoCloseable {
         backoff = FIRST_BACKOFF;
         if (received != null) {
           for (PGNotification n : received) {
-            deliver(n.getParameter());
+            String queue = queueOf(n.getParameter(), origin);
+            if (queue != null) {
+              deliver(queue);
+            }
           }
         }
       } catch (SQLException e) {
@@ -136,6 +144,24 @@ final class PgListener implements AutoCloseable {
     }
     closeQuietly(conn);
     conn = null;
+  }
+
+  /** What a store that identifies itself as {@code origin} sends before each queue's name. */
+  static String payloadPrefix(String origin) {
+    return origin + ORIGIN_END;
+  }
+
+  /**
+   * The queue a payload names, or null when the store {@code self} sent it: the engine that made
+   * those jobs ready woke its own dispatcher already, and a second wake-up cost it an empty claim
+   * (two claims per same-node pickup in the bench). A payload without an origin (a node of an
+   * older version) is all queue name.
+   */
+  static String queueOf(String payload, String self) {
+    if (payload.length() > 37 && payload.charAt(36) == ORIGIN_END) {
+      return payload.startsWith(self) ? null : payload.substring(37);
+    }
+    return payload;
   }
 
   private void deliver(String queue) {

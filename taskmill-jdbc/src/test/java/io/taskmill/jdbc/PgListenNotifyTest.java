@@ -99,6 +99,38 @@ class PgListenNotifyTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("later"));
   }
 
+  /**
+   * The engine that made jobs ready wakes its own dispatcher in process; a store's own
+   * notifications would only cost it an empty claim, so its listener skips them.
+   */
+  @Test
+  void aStoreIsNotNotifiedOfJobsItMadeReadyItselfButOthersAre() {
+    Store writer = store();
+    Store reader = store();
+    List<String> own = new CopyOnWriteArrayList<>();
+    List<String> other = new CopyOnWriteArrayList<>();
+    closing(writer.jobSubscribe(own::add));
+    closing(reader.jobSubscribe(other::add));
+
+    writer.jobInsertMany(List.of(aJob().queue("self-1").build()), TEST_NODE);
+    reader.jobInsertMany(List.of(aJob().queue("self-2").build()), TEST_NODE);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> other.contains("self-1") && own.contains("self-2"));
+    assertThat(own).filteredOn(q -> q.startsWith("self-")).containsExactly("self-2");
+    assertThat(other).filteredOn(q -> q.startsWith("self-")).containsExactly("self-1");
+  }
+
+  @Test
+  void aPayloadNamesItsOriginThenTheQueueAndOneWithoutAnOriginIsAllQueue() {
+    String self = "0b9c4d3e-1f2a-4b5c-8d6e-7f8091a2b3c4";
+    String other = "9f8e7d6c-5b4a-4392-8180-7f6e5d4c3b2a";
+    assertThat(PgListener.queueOf(PgListener.payloadPrefix(other) + "mail", self)).isEqualTo("mail");
+    assertThat(PgListener.queueOf(PgListener.payloadPrefix(other) + "a:b", self)).isEqualTo("a:b");
+    assertThat(PgListener.queueOf(PgListener.payloadPrefix(self) + "mail", self)).isNull();
+    // a node of an earlier version sends the bare queue name
+    assertThat(PgListener.queueOf("mail", self)).isEqualTo("mail");
+  }
+
   @Test
   void firedTicksAndManualTriggersNotifyTheQueuesOfReadyJobs() {
     Store writer = store();
