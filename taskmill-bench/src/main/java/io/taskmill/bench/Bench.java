@@ -832,6 +832,9 @@ public final class Bench implements Callable<Integer> {
     c.put("jdk", Runtime.version().toString() + " (" + System.getProperty("java.vendor") + ")");
     c.put("cores", Runtime.getRuntime().availableProcessors());
     c.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    // The launcher sets -Xmx512m unless TASKMILL_JAVA_OPTS gives a heap; say which this run had.
+    c.put("jvmOptions", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean()
+        .getInputArguments().stream().filter(a -> a.startsWith("-X") && !a.startsWith("-Xlog")).toList()));
     // The machine may be shared: a busy one explains figures that a quiet one would not give.
     double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     c.put("loadAverageAtStart", load < 0 ? null : Math.round(load * 100) / 100.0);

@@ -103,6 +103,7 @@ final class Report {
     sb.append(String.format(Locale.ROOT, cfg, "jdk", config.get("jdk")));
     sb.append(String.format(Locale.ROOT, cfg, "cores / max heap", config.get("cores") + " / "
         + config.get("maxHeapMb") + " MB; load average " + config.get("loadAverageAtStart") + " at start"));
+    sb.append(String.format(Locale.ROOT, cfg, "jvm options", config.getOrDefault("jvmOptions", "")));
     sb.append(String.format(Locale.ROOT, cfg, "jobs (N)", String.format(Locale.ROOT,
         "%,d demo.noop (after %,d warm-up jobs)", config.get("jobs"), config.get("warmupJobs"))));
     if (config.get("prefilledJobs") instanceof Integer p && p > 0) {
