@@ -11,9 +11,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,22 +25,30 @@ import org.junit.jupiter.params.provider.ValueSource;
  * were taken while no job waited and a backlog arrived since: the usual state of a queue table.
  * Through the primary key each job costs the same whatever the backlog; through a partial index of
  * ready or running jobs each claim or completion scans all of them, so a drain slows as it grows.
+ *
+ * <p>The table holds enough finished jobs that scanning it costs, in PostgreSQL's model at stock
+ * settings, several times what 300 primary-key probes do. Near 55,000 rows the two cost the same
+ * (within 2%), and the planner's pick between them flips with small differences in the table's
+ * pages; either is cheap there, so a set-up of that size tests nothing but the coin. The rows are
+ * made once per class: every test only plans, and none changes them.
  */
 @ExtendWith(PgSessionTimeZone.class)
+@TestInstance(Lifecycle.PER_CLASS)
 class PgQueryPlanTest {
-  private static final int FINISHED = 50_000;
+  private static final int FINISHED = 250_000;
   private static final int READY = 5_000;
   private static final int RUNNING = 1_000;
 
   private final String schema = PgStores.newSchema();
-  private final Store store = PgStores.fresh(schema, 2);
+  private Store store;
   private final SqlFile jobsSql = SqlFile.load(Dialect.POSTGRES, "jobs");
   private Connection c;
   private String readyIds;
   private String runningIds;
 
-  @BeforeEach
+  @BeforeAll
   void statisticsTakenWhenNoJobWaited() throws SQLException {
+    store = PgStores.fresh(schema, 2);
     c = PgStores.connect(PgStores.url(schema));
     try (Statement st = c.createStatement()) {
       st.execute(insertJobs(FINISHED, "'SUCCEEDED'", "NULL", "NULL", "now()"));
@@ -51,7 +61,7 @@ class PgQueryPlanTest {
     runningIds = idArray("RUNNING", 300);
   }
 
-  @AfterEach
+  @AfterAll
   void close() throws SQLException {
     c.close();
     store.close();
