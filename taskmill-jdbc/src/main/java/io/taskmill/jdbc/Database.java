@@ -95,6 +95,7 @@ final class Database implements AutoCloseable {
             operation + ": the store on " + description + " is closed", null);
       }
       boolean committed = false;
+      long generation = pool.generation();
       try (Connection c = pool.connection()) {
         try {
           T result = work.run(c);
@@ -119,7 +120,7 @@ final class Database implements AutoCloseable {
         }
         RuntimeException failure = translate(operation, e);
         if (failure instanceof StoreUnavailableException) {
-          pool.databaseUnavailable(); // a connection that broke mid-transaction, say
+          pool.databaseUnavailable(e, generation); // a connection that broke mid-transaction, say
         }
         throw failure;
       }

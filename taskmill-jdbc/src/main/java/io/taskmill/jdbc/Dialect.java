@@ -92,6 +92,24 @@ enum Dialect {
   }
 
   /**
+   * Whether {@code e}, or an exception it wraps or chains, says an embedded H2 database was closed
+   * (90098 database is closed, 90121 called at shutdown): it stays so until it is opened again.
+   */
+  static boolean isEmbeddedDatabaseClosed(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && (s.getErrorCode() == 90098 || s.getErrorCode() == 90121)) {
+        return true;
+      }
+    }
+    for (SQLException next = e.getNextException(); next != null; next = next.getNextException()) {
+      if (next.getErrorCode() == 90098 || next.getErrorCode() == 90121) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * True when {@code e} means the database itself is gone or closed, beyond the standard
    * connection-failure class 08.
    */

@@ -90,14 +90,17 @@ public final class JdbcStoreProvider implements StoreProvider {
 
   /**
    * A pool of {@code size}; for a database that can go away (not one embedded in this process),
-   * one that is reopened as soon as it is back (see {@link Pool}).
+   * one that is reopened as soon as it is back, and for an embedded file one that is reopened if
+   * its database closes under it (see {@link Pool}).
    */
   private static Pool pool(DatabaseTarget target, StoreSettings settings, String suffix,
       int size) {
     Supplier<HikariDataSource> open =
         () -> new HikariDataSource(poolConfig(target, settings, suffix, size));
     if (target.exclusive()) {
-      return Pool.fixed(open.get());
+      return target.checkpointAfterWrite()
+          ? Pool.embeddedFile(open, Dialect::isEmbeddedDatabaseClosed)
+          : Pool.fixed(open.get());
     }
     HikariConfig probeSettings = poolConfig(target, settings, suffix, size);
     var properties = new Properties();

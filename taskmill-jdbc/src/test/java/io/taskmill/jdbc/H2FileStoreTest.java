@@ -11,7 +11,9 @@ import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.Store;
 import io.taskmill.testkit.store.TestJobs;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,19 @@ class H2FileStoreTest {
     try (Store store = H2Stores.file(dataDir)) {
       assertThat(store.jobGet(JobId.parse(id))).get()
           .extracting(j -> j.state()).isEqualTo(JobState.ENQUEUED);
+    }
+  }
+
+  @Test
+  void recoversWhenTheEmbeddedDatabaseClosesUnderIt() throws Exception {
+    try (JdbcStore store = (JdbcStore) H2Stores.file(dataDir)) {
+      InsertedJob before = TestJobs.aJob().insert(store);
+      shutDownImmediately(store);
+
+      InsertedJob after = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .ignoreExceptions().until(() -> TestJobs.aJob().insert(store), j -> true);
+      assertThat(store.jobGet(before.id())).isPresent();
+      assertThat(store.jobGet(after.id())).isPresent();
     }
   }
 
@@ -170,6 +185,19 @@ class H2FileStoreTest {
       }
       c.createStatement().executeUpdate(
           insert.formatted("aaaaaaaaaaaa", "ADMIN", ApiKeys.hash(secret)));
+    }
+  }
+
+  /** Closes the database as an MVStore panic does: at once, its connections left broken. */
+  private static void shutDownImmediately(JdbcStore store) throws SQLException {
+    Connection c = store.mainPool().connection();
+    try (var st = c.createStatement()) {
+      st.execute("SHUTDOWN IMMEDIATELY");
+    }
+    try {
+      c.close();
+    } catch (SQLException expected) {
+      // the pool's rollback on return meets the closed database
     }
   }
 }
