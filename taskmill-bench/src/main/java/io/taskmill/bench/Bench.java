@@ -124,8 +124,9 @@ public final class Bench implements Callable<Integer> {
       + " report the store's size on disk after each step and the pruner's rate: pruning keeps it flat.")
   boolean pruneCycle;
 
-  @Option(names = "--warmup", paramLabel = "W", defaultValue = "5000",
-      description = "Warm-up jobs drained before measuring (default: ${DEFAULT-VALUE});"
+  @Option(names = "--warmup", paramLabel = "W", defaultValue = "50000",
+      description = "Warm-up jobs enqueued and drained before measuring (default: ${DEFAULT-VALUE});"
+          + " their own rates are printed as the cold JVM's;"
           + " a tenth as many pickup samples (at most 200) warm up each latency path.")
   int warmup;
 
@@ -283,16 +284,27 @@ public final class Bench implements Callable<Integer> {
    *
    * @param crossNodePickup null when not measured (the H2 file store has one process)
    */
-  record Results(DrainMeter.Drain drain, double enqueueJobsPerSec, Latencies pickup,
-      Latencies crossNodePickup, Latencies delayedLateness, Latencies claims, StoreSize store) {
+  record Results(DrainMeter.Drain drain, double enqueueJobsPerSec, double enqueueSteadyJobsPerSec,
+      Latencies pickup, Latencies crossNodePickup, Latencies delayedLateness, Latencies claims,
+      StoreSize store, Cold cold) {
     Results(DrainMeter.Drain drain, double enqueueJobsPerSec, Latencies pickup,
         Latencies crossNodePickup, Latencies delayedLateness) {
-      this(drain, enqueueJobsPerSec, pickup, crossNodePickup, delayedLateness, null, null);
+      this(drain, enqueueJobsPerSec, Double.NaN, pickup, crossNodePickup, delayedLateness, null, null,
+          Cold.NONE);
     }
 
     double drainJobsPerSec() {
       return drain.jobsPerSec();
     }
+  }
+
+  /**
+   * The warm-up's own enqueue and drain rates: the first jobs a fresh JVM runs, before the JIT has
+   * compiled the paths the measured ones take. Printed beside the measured figures so that neither
+   * hides the other; NaN without a warm-up, and after a prefill (which warmed the JVM already).
+   */
+  record Cold(int jobs, double enqueueJobsPerSec, double drainJobsPerSec) {
+    static final Cold NONE = new Cold(0, Double.NaN, Double.NaN);
   }
 
   /**
@@ -304,7 +316,8 @@ public final class Bench implements Callable<Integer> {
    * @param mibAfterRefill with {@code --prune-cycle}: the size once as many jobs again were run
    *     to their end after the prune, else NaN
    */
-  record StoreSize(double mib, long finishedJobs, double mibAfterPrune, double mibAfterRefill) {
+  record StoreSize(double mib, long finishedJobs, double mibAfterPrune, double mibAfterRefill,
+      double liveMib) {
     /** MiB per million finished jobs; NaN when none finished. */
     double mibPerMillionFinished() {
       return finishedJobs == 0 ? Double.NaN : mib / (finishedJobs / 1e6);
@@ -383,9 +396,15 @@ public final class Bench implements Callable<Integer> {
         drain(engines, prefill);
       }
       progress("warming up: %,d jobs", warmup);
+      Cold cold = Cold.NONE;
       if (warmup > 0) {
-        enqueuePaused(tm, warmup);
-        drain(engines, warmup);
+        Enqueue warmEnqueue = enqueuePaused(tm, warmup);
+        DrainMeter.Drain warmDrain = drain(engines, warmup);
+        if (prefill == 0) {
+          cold = new Cold(warmup, warmup / warmEnqueue.seconds(), warmDrain.jobsPerSec());
+          progress("  cold JVM: enqueue %,.0f jobs/s, drain %,.0f jobs/s", cold.enqueueJobsPerSec(),
+              cold.drainJobsPerSec());
+        }
       }
       int warmSamples = Math.min(200, Math.max(samples / 10, 20));
       probes.pickup(tm, Probes.MARK, warmSamples, WARM_UP_SAMPLES);
@@ -395,9 +414,10 @@ public final class Bench implements Callable<Integer> {
       probes.delayed(delayedOn, Math.min(20, delayedSamples), WARM_UP_SAMPLES);
 
       progress("enqueueing %,d jobs in batches of %,d into the paused queue", jobs, batch);
-      double enqueueSeconds = enqueuePaused(tm, jobs);
-      double enqueueRate = jobs / enqueueSeconds;
-      progress("  %,.0f jobs/s (%.2f s)", enqueueRate, enqueueSeconds);
+      Enqueue enqueue = enqueuePaused(tm, jobs);
+      double enqueueRate = jobs / enqueue.seconds();
+      progress("  %,.0f jobs/s (%.2f s); steady (10-90%% of the jobs) %,.0f jobs/s", enqueueRate,
+          enqueue.seconds(), enqueue.steadyJobsPerSec());
 
       progress("draining %,d jobs with concurrency %d", jobs, concurrency);
       claimTimer.start();
@@ -424,8 +444,8 @@ public final class Bench implements Callable<Integer> {
         sender.checkRanNone();
       }
       long finished = finishedJobs(tm);
-      results = new Results(drain, enqueueRate, pickup, crossNode, delayed, claims,
-          new StoreSize(Double.NaN, finished, Double.NaN, Double.NaN));
+      results = new Results(drain, enqueueRate, enqueue.steadyJobsPerSec(), pickup, crossNode, delayed, claims,
+          new StoreSize(Double.NaN, finished, Double.NaN, Double.NaN, Double.NaN), cold);
     } finally {
       if (!engines.isEmpty()) {
         try {
@@ -442,14 +462,25 @@ public final class Bench implements Callable<Integer> {
     }
     // At rest, with every engine closed: H2 compacts its file a little as it closes.
     double mib = storeBytes(dir, schema) / (1024.0 * 1024.0);
+    double live = schema == null ? mib * h2LiveShare(dir) : Double.NaN;
     long finished = results.store().finishedJobs();
-    progress("store: %,.1f MiB on disk with %,d finished jobs", mib, finished);
-    StoreSize size = new StoreSize(mib, finished, Double.NaN, Double.NaN);
-    if (pruneCycle) {
-      size = pruneCycle(dir, schema, size);
+    if (Double.isNaN(live)) {
+      progress("store: %,.1f MiB on disk with %,d finished jobs", mib, finished);
+    } else {
+      progress("store: %,.1f MiB on disk (%,.1f MiB of it live) with %,d finished jobs", mib, live, finished);
     }
-    return new Results(results.drain(), results.enqueueJobsPerSec(), results.pickup(),
-        results.crossNodePickup(), results.delayedLateness(), results.claims(), size);
+    StoreSize size = new StoreSize(mib, finished, Double.NaN, Double.NaN, live);
+    if (pruneCycle) {
+      try {
+        size = pruneCycle(dir, schema, size);
+      } catch (TimeoutException e) {
+        // The run's own figures stand; the cycle's are left unmeasured, and the reason printed.
+        progress("prune cycle gave up: %s", e.getMessage());
+      }
+    }
+    return new Results(results.drain(), results.enqueueJobsPerSec(),
+        results.enqueueSteadyJobsPerSec(), results.pickup(),
+        results.crossNodePickup(), results.delayedLateness(), results.claims(), size, results.cold());
   }
 
   /** Jobs in a final state, of every type. */
@@ -501,8 +532,34 @@ public final class Bench implements Callable<Integer> {
     }
     double afterRefill = storeBytes(dir, schema) / (1024.0 * 1024.0);
     progress("  store %,.1f MiB (%,.1f MiB before the prune)", afterRefill, before.mib());
-    return new StoreSize(before.mib(), before.finishedJobs(), afterPrune, afterRefill);
+    return new StoreSize(before.mib(), before.finishedJobs(), afterPrune, afterRefill, before.liveMib());
   }
+
+  /**
+   * The share of the H2 file its live pages fill ({@code info.FILL_RATE} times {@code
+   * info.CHUNKS_FILL_RATE}), read with the store closed: the rest is chunks H2 keeps for 45 s after they died, so a power cut finds an
+   * older consistent state, and space it has not yet compacted or reused.
+   */
+  private static double h2LiveShare(Path dir) {
+    // The store's file is <data dir>/taskmill.mv.db (DatabaseTarget); nothing else has it open now.
+    // FILL_RATE is the share of the file's blocks that chunks use, CHUNKS_FILL_RATE the share of
+    // those chunks' bytes still live: their product is the live share of the file.
+    try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("taskmill"));
+        var st = c.createStatement();
+        var rs = st.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+            + " WHERE SETTING_NAME IN ('info.FILL_RATE', 'info.CHUNKS_FILL_RATE')")) {
+      double share = 1;
+      int found = 0;
+      while (rs.next()) {
+        share *= Integer.parseInt(rs.getString(2)) / 100.0;
+        found++;
+      }
+      return found == 2 ? share : Double.NaN;
+    } catch (java.sql.SQLException | NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
 
   /** The store's size on disk: the H2 data dir's files, or the PostgreSQL schema's relations. */
   private long storeBytes(Path dir, String schema) throws IOException {
@@ -627,11 +684,15 @@ public final class Bench implements Callable<Integer> {
   }
 
   /** Enqueues {@code n} no-op jobs into the paused queue in batches; returns the seconds it took. */
-  private double enqueuePaused(Taskmill tm, int n) {
+  private Enqueue enqueuePaused(Taskmill tm, int n) {
     runsAtEnqueue = noopRuns.sum();
     var options = JobOptions.queue(BENCH_QUEUE);
     var noop = new Noop();
     long start = System.nanoTime();
+    long steadyFromNanos = -1;
+    long steadyToNanos = -1;
+    int steadyFromJobs = 0;
+    int steadyToJobs = 0;
     for (int done = 0; done < n; ) {
       int size = Math.min(batch, n - done);
       var requests = new ArrayList<JobRequest>(size);
@@ -640,9 +701,29 @@ public final class Bench implements Callable<Integer> {
       }
       tm.enqueueAll(requests);
       done += size;
+      // The first batch to reach 10% and the first to reach 90% bound the steady part, as in the
+      // drain: without the first calls (the JIT still compiling the insert path) and the last.
+      if (steadyFromNanos < 0 && done * 10L >= n) {
+        steadyFromNanos = System.nanoTime();
+        steadyFromJobs = done;
+      }
+      if (steadyToNanos < 0 && done * 10L >= 9L * n) {
+        steadyToNanos = System.nanoTime();
+        steadyToJobs = done;
+      }
     }
-    return (System.nanoTime() - start) / 1e9;
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double steady = steadyToJobs > steadyFromJobs
+        ? (steadyToJobs - steadyFromJobs) / ((steadyToNanos - steadyFromNanos) / 1e9) : Double.NaN;
+    return new Enqueue(seconds, steady);
   }
+
+  /**
+   * A batch enqueue's whole time and its rate between the 10% and 90% marks (NaN when no batch
+   * lies between them).
+   */
+  private record Enqueue(double seconds, double steadyJobsPerSec) {}
+
 
   /**
    * Resumes the bench queue and waits until {@code n} more no-op jobs have run and every outcome
@@ -832,7 +913,7 @@ public final class Bench implements Callable<Integer> {
     c.put("jdk", Runtime.version().toString() + " (" + System.getProperty("java.vendor") + ")");
     c.put("cores", Runtime.getRuntime().availableProcessors());
     c.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
-    // The launcher sets -Xmx512m unless TASKMILL_JAVA_OPTS gives a heap; say which this run had.
+    // The launcher sets -Xmx256m unless TASKMILL_JAVA_OPTS gives a heap; say which this run had.
     c.put("jvmOptions", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean()
         .getInputArguments().stream().filter(a -> a.startsWith("-X") && !a.startsWith("-Xlog")).toList()));
     // The machine may be shared: a busy one explains figures that a quiet one would not give.

@@ -40,9 +40,12 @@ final class DrainMeter implements AutoCloseable {
    * @param heapAfterGcMib most heap in use right after a collection during the drain; NaN when none
    *     ran
    * @param peakRssMib most resident memory at any sample; NaN where /proc is not there
+   * @param liveHeapMib heap in use after a full collection once the drain ended (outside its
+   *     time): what the engine still holds, garbage a young collection leaves in the old
+   *     generation not counted
    */
   record Drain(double jobsPerSec, double steadyJobsPerSec, double cpuUsPerJob, double seconds,
-      double peakHeapMib, double heapAfterGcMib, double peakRssMib) {}
+      double peakHeapMib, double heapAfterGcMib, double peakRssMib, double liveHeapMib) {}
 
   private final long jobs;
   private final long startNanos;
@@ -96,8 +99,11 @@ final class DrainMeter implements AutoCloseable {
     double steady = nextTenth > to && steadySeconds > 0 ? (STEADY_TO - STEADY_FROM) * jobs / steadySeconds
         : Double.NaN;
     long afterGc = heapAfterGc.get();
+    System.gc();
+    long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     return new Drain(jobs / seconds, steady, cpuUs < 0 ? Double.NaN : cpuUs / jobs, seconds,
-        mib(peakHeap), afterGc < 0 ? Double.NaN : mib(afterGc), peakRss < 0 ? Double.NaN : mib(peakRss));
+        mib(peakHeap), afterGc < 0 ? Double.NaN : mib(afterGc), peakRss < 0 ? Double.NaN : mib(peakRss),
+        mib(live));
   }
 
   private void sampleMemory(long nowNanos) {

@@ -65,11 +65,15 @@ final class Report {
     row(sb, "MEASUREMENT", "RESULT", "GOAL", "");
     row(sb, checks, "drain throughput", "drainJobsPerSec", rate(r.drainJobsPerSec()));
     row(sb, checks, "  steady, 10-90% run", "drainSteadyJobsPerSec", rate(r.drain().steadyJobsPerSec()));
+    coldRow(sb, checks, "drainColdJobsPerSec", r.cold(), r.cold().drainJobsPerSec());
     row(sb, checks, "  CPU per job", "drainCpuUsPerJob", String.format(Locale.ROOT, "%.1f µs", r.drain().cpuUsPerJob()));
     row(sb, checks, "  peak heap in use", "drainPeakHeapMib", mib(r.drain().peakHeapMib()));
     row(sb, checks, "  heap after GC, most", "drainHeapAfterGcMib", mib(r.drain().heapAfterGcMib()));
     row(sb, checks, "  peak resident (RSS)", "drainPeakRssMib", mib(r.drain().peakRssMib()));
+    row(sb, checks, "  live heap after it", "drainLiveHeapMib", mib(r.drain().liveHeapMib()));
     row(sb, checks, "batch enqueue", "enqueueJobsPerSec", rate(r.enqueueJobsPerSec()));
+    row(sb, checks, "  steady, 10-90% run", "enqueueSteadyJobsPerSec", rate(r.enqueueSteadyJobsPerSec()));
+    coldRow(sb, checks, "enqueueColdJobsPerSec", r.cold(), r.cold().enqueueJobsPerSec());
     latencyRows(sb, checks, "pickup latency", "pickup", r.pickup());
     if (r.crossNodePickup() != null) {
       latencyRows(sb, checks, "cross-node pickup", "crossNodePickup", r.crossNodePickup());
@@ -83,6 +87,7 @@ final class Report {
     if (r.store() != null) {
       Bench.StoreSize s = r.store();
       row(sb, checks, "store on disk", "storeMib", mib1(s.mib()));
+      row(sb, checks, "  of it live (H2)", "storeLiveMib", mib1(s.liveMib()));
       row(sb, checks, "  finished jobs in it", "finishedJobs", String.format(Locale.ROOT, "%,d", s.finishedJobs()));
       row(sb, checks, "  per million finished", "storeMibPerMillionFinished", mib1(s.mibPerMillionFinished()));
       if (!Double.isNaN(s.mibAfterPrune())) {
@@ -142,6 +147,14 @@ final class Report {
     row(sb, label, shown, goal, check.map(Check::verdict).orElse(""));
   }
 
+  /** The warm-up's rate of a figure, when the run had a warm-up in a fresh JVM. */
+  private static void coldRow(StringBuilder sb, List<Check> checks, String figure, Bench.Cold cold,
+      double perSec) {
+    if (cold.jobs() > 0) {
+      row(sb, checks, "  cold JVM (warm-up)", figure, rate(perSec));
+    }
+  }
+
   static void row(StringBuilder sb, String label, String shown, String goal, String verdict) {
     sb.append(String.format(Locale.ROOT, "  %-22s %18s   %-18s %s", label, shown, goal, verdict)
         .stripTrailing()).append('\n');
@@ -155,7 +168,11 @@ final class Report {
     field(sb, "drainPeakHeapMib", number(r.drain().peakHeapMib(), 1)).append(',');
     field(sb, "drainHeapAfterGcMib", number(r.drain().heapAfterGcMib(), 1)).append(',');
     field(sb, "drainPeakRssMib", number(r.drain().peakRssMib(), 1)).append(',');
+    field(sb, "drainLiveHeapMib", number(r.drain().liveHeapMib(), 1)).append(',');
     field(sb, "enqueueJobsPerSec", round(r.enqueueJobsPerSec(), 1)).append(',');
+    field(sb, "enqueueSteadyJobsPerSec", number(r.enqueueSteadyJobsPerSec(), 1)).append(',');
+    field(sb, "drainColdJobsPerSec", number(r.cold().drainJobsPerSec(), 1)).append(',');
+    field(sb, "enqueueColdJobsPerSec", number(r.cold().enqueueJobsPerSec(), 1)).append(',');
     latencyFields(sb, "pickup", r.pickup());
     latencyFields(sb, "crossNodePickup", r.crossNodePickup());
     latencyFields(sb, "delayedLateness", r.delayedLateness());
@@ -165,6 +182,7 @@ final class Report {
     if (r.store() != null) {
       Bench.StoreSize s = r.store();
       field(sb, "storeMib", number(s.mib(), 1)).append(',');
+      field(sb, "storeLiveMib", number(s.liveMib(), 1)).append(',');
       field(sb, "finishedJobs", s.finishedJobs()).append(',');
       field(sb, "storeMibPerMillionFinished", number(s.mibPerMillionFinished(), 1)).append(',');
       field(sb, "storeMibAfterPrune", number(s.mibAfterPrune(), 1)).append(',');
@@ -255,7 +273,7 @@ final class Report {
   }
 
   static String rate(double perSec) {
-    return String.format(Locale.ROOT, "%,.0f jobs/s", perSec);
+    return Double.isNaN(perSec) ? "n/a" : String.format(Locale.ROOT, "%,.0f jobs/s", perSec);
   }
 
   static String millis(double ms) {

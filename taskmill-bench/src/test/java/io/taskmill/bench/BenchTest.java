@@ -25,10 +25,15 @@ class BenchTest {
 
     int code = cli.execute("--json", "--data-dir", dataDir.toString(), "--jobs", "300",
         "--warmup", "100", "--samples", "20", "--delayed-samples", "10", "--concurrency", "16",
-        "--claim-batch", "50");
+        "--claim-batch", "50", "--batch", "50");
 
     assertThat(code).as("stderr: %s", err).isZero();
     String json = out.toString().trim();
+    // Six batches of 50: the steady part runs from the first (10%) to the sixth (90%).
+    assertThat(json).containsPattern("\"enqueueSteadyJobsPerSec\":[0-9]");
+    // The warm-up's own rates, the cold JVM's, beside the measured ones.
+    assertThat(json).containsPattern("\"enqueueColdJobsPerSec\":[0-9]")
+        .containsPattern("\"drainColdJobsPerSec\":[0-9]");
     assertThat(json).startsWith("{").endsWith("}").doesNotContain("\n");
     assertThat(json).contains("\"drainJobsPerSec\":", "\"enqueueJobsPerSec\":", "\"pickupP50Ms\":",
         "\"pickupP99Ms\":", "\"pickupMaxMs\":", "\"delayedLatenessP50Ms\":", "\"delayedLatenessP99Ms\":",
@@ -60,7 +65,8 @@ class BenchTest {
 
   /** A drain measured only by its whole-run rate. */
   private static DrainMeter.Drain drain(double jobsPerSec) {
-    return new DrainMeter.Drain(jobsPerSec, Double.NaN, Double.NaN, 1, Double.NaN, Double.NaN, Double.NaN);
+    return new DrainMeter.Drain(jobsPerSec, Double.NaN, Double.NaN, 1, Double.NaN, Double.NaN, Double.NaN,
+        Double.NaN);
   }
 
   @Test
@@ -86,7 +92,9 @@ class BenchTest {
     String json = Report.json(results, config);
     assertThat(json).isEqualTo("{\"drainJobsPerSec\":1.0,\"drainSteadyJobsPerSec\":null,"
         + "\"drainCpuUsPerJob\":null,\"drainPeakHeapMib\":null,\"drainHeapAfterGcMib\":null,"
-        + "\"drainPeakRssMib\":null,\"enqueueJobsPerSec\":2.0,\"pickupP50Ms\":3.0,"
+        + "\"drainPeakRssMib\":null,\"drainLiveHeapMib\":null,\"enqueueJobsPerSec\":2.0,"
+        + "\"enqueueSteadyJobsPerSec\":null,\"drainColdJobsPerSec\":null,"
+        + "\"enqueueColdJobsPerSec\":null,\"pickupP50Ms\":3.0,"
         + "\"pickupP99Ms\":4.0,\"pickupMaxMs\":5.0,\"crossNodePickupP50Ms\":null,"
         + "\"crossNodePickupP99Ms\":null,\"crossNodePickupMaxMs\":null,\"delayedLatenessP50Ms\":6.0,"
         + "\"delayedLatenessP99Ms\":7.0,\"delayedLatenessMaxMs\":8.0,"
