@@ -110,6 +110,24 @@ final class Cluster implements AutoCloseable {
     return nodes.get(nodeId);
   }
 
+  /**
+   * SIGKILLs the nodes and returns once PostgreSQL has ended every session they had. A backend that
+   * had already received the dead node's COMMIT finishes it after the process is gone, so until
+   * then the rows the node leases may still change: a job read as in flight could yet commit as
+   * done by the dead node, and never be claimed again.
+   */
+  void kill9(String... nodeIds) throws InterruptedException {
+    for (String n : nodeIds) {
+      nodes.get(n).kill9();
+    }
+    for (String n : nodeIds) {
+      String sessions = "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
+          + NodeSettings.applicationName(n) + "'";
+      await("the sessions of killed node " + n + " ended").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(10)).until(() -> count(sessions) == 0);
+    }
+  }
+
   /** Enqueues {@code count} jobs of {@code type} in batches; returns the acknowledged ids. */
   List<JobId> enqueue(String type, int count, IntFunction<Work> payload) {
     var ids = new ArrayList<JobId>(count);

@@ -31,7 +31,7 @@ class LeaderFailoverTest {
       var ids = cluster.enqueue(120, i -> new Work(i, 1_500));
       await().atMost(Duration.ofSeconds(30)).until(() -> !cluster.runningOn(before.node()).isEmpty());
       long killedAt = cluster.dbNow().toEpochMilli();
-      cluster.node(before.node()).kill9();
+      cluster.kill9(before.node());
       // Rows stay RUNNING until a leader rescues them, which takes at least a lease.
       int inFlight = cluster.runningOn(before.node()).size();
 

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * How one {@link ClusterNode} JVM is configured: its database schema, handler types, slots and
- * the timing knobs of RELIABILITY.md §1.1 (scaled down so the tests stay short).
+ * the timing knobs of docs/testing.md (scaled down so the tests stay short).
  *
  * @param types job types this node has handlers for (all run {@link Work#handler})
  * @param launchPrefix a command the JVM runs under, e.g. {@code ip netns exec w1}; empty for none
@@ -98,17 +98,22 @@ record NodeSettings(
   /**
    * The longest a job leased by a node that died may wait before another node claims it: the
    * lease may have just been renewed, the rescuer looks once per interval, and a rescued job is
-   * announced at once but found by polling at worst. RELIABILITY's T_orphan.
+   * announced at once but found by polling at worst. T_orphan in docs/testing.md.
    */
   Duration orphanBound() {
     return lease.plus(rescue).plus(poll);
+  }
+
+  /** The application_name of a node's database sessions, so a test can tell when they ended. */
+  static String applicationName(String nodeId) {
+    return "taskmill-node-" + nodeId;
   }
 
   /** The arguments {@link ClusterNode#main} parses. */
   List<String> toArgs() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("node", nodeId);
-    m.put("url", db.url(schema));
+    m.put("url", db.url(schema) + "&ApplicationName=" + applicationName(nodeId));
     m.put("user", db.user());
     if (db.password() != null) {
       m.put("password", db.password());

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * RELIABILITY R1 and R2, scaled to this machine: worker JVMs on the shared PostgreSQL killed with
- * SIGKILL mid-run. Nothing acknowledged is lost, only jobs the dead nodes had in flight run twice,
- * no outcome commits under a stale lease, and orphans are claimed again within the lease bound.
+ * R1 and R2 of docs/testing.md, scaled to this machine: worker JVMs on the shared PostgreSQL killed
+ * with SIGKILL mid-run. Nothing acknowledged is lost, only jobs the dead nodes had in flight run
+ * twice, no outcome commits under a stale lease, and orphans are claimed again within the lease
+ * bound.
  */
 @Tag("cluster")
 @ExtendWith(PgSessionTimeZone.class)
@@ -56,9 +57,10 @@ class ProcessCrashTest {
 
       String leaderAtKill = cluster.client().cluster().leader().map(l -> l.node()).orElse("none");
       Instant killedAt = Instant.now();
-      cluster.node("w1").kill9();
+      cluster.kill9("w1");
       // Read after the kill: w1 can commit nothing more, so what it still leases is exactly what
-      // it had claimed and not yet finished (an outcome still committing makes this an upper bound).
+      // it had claimed and not yet finished (an outcome still committing makes this an upper
+      // bound).
       Set<UUID> inFlight = cluster.runningOn("w1");
       long doneAtKill = cluster.succeeded();
       await("every job w1 had in flight claimed by another node")
@@ -111,9 +113,7 @@ class ProcessCrashTest {
       await("a random share of the jobs done").atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(20))
           .until(() -> cluster.succeeded() >= jobs * killFraction);
-      for (String n : List.of("w1", "w2", "w3")) {
-        cluster.node(n).kill9();
-      }
+      cluster.kill9("w1", "w2", "w3");
       Instant killedAt = Instant.now();
       var inFlight = new HashSet<UUID>();
       for (String n : List.of("w1", "w2", "w3")) {

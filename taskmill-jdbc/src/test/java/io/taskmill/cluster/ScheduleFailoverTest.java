@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * RELIABILITY R9, scaled to CI: three node JVMs declare the same every-second schedules (cron in
- * five zones, one with a half-hour daylight-saving shift, and a 1 s interval); the leader is killed
- * with SIGKILL mid-window. Every tick of the window has exactly one job — none missing, none
- * doubled — and the ticks the failover delayed fire late, not never. (The dual-leader hook runs
- * in-process: {@code PgScheduleClusterTest}.)
+ * R9 of docs/testing.md, scaled to CI: three node JVMs declare the same every-second schedules
+ * (cron in five zones, one with a half-hour daylight-saving shift, and a 1 s interval); the leader
+ * is killed with SIGKILL mid-window. Every tick of the window has exactly one job — none missing,
+ * none doubled — and the ticks the failover delayed fire late, not never. (The dual-leader hook
+ * runs in-process: {@code PgScheduleClusterTest}.)
  */
 @Tag("cluster")
 @ExtendWith(PgSessionTimeZone.class)
@@ -51,7 +51,7 @@ class ScheduleFailoverTest {
       awaitDbTime(cluster, windowStart.plusSeconds(6));
 
       Instant killedAt = cluster.dbNow();
-      cluster.node(before.node()).kill9();
+      cluster.kill9(before.node());
       await("a new leader").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
           .until(() -> cluster.client().cluster().leader()
               .filter(l -> !l.node().equals(before.node())).isPresent());
@@ -86,7 +86,8 @@ class ScheduleFailoverTest {
           before.node(), before.term(), after.node(), after.term(), failover.toMillis(), report,
           lagP99Quiet, lagMaxFailover);
       assertThat(after.term()).isGreaterThan(before.term());
-      // RELIABILITY's T_leader for these settings: a lease, a heartbeat, and slack for busy cores.
+      // T_leader (docs/testing.md) for these settings: a lease, a heartbeat, and slack for busy
+      // cores.
       assertThat(Duration.ofMillis(lagMaxFailover)).as("worst fire lag across the failover")
           .isLessThanOrEqualTo(LEASE.plus(LEASE.dividedBy(3)).plusSeconds(2));
       assertThat(cluster.count("SELECT count(*) FROM (SELECT schedule_name, run_at FROM tm_job "
