@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * RELIABILITY.md S7: a server that would run without authentication does not start; it exits
+ * S7 of docs/server.md: a server that would run without authentication does not start; it exits
  * non-zero at once with a message that says what to do instead.
  */
 class ServerCommandTest {

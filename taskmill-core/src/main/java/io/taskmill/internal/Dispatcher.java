@@ -153,7 +153,7 @@ final class Dispatcher {
       } catch (StoreUnavailableException e) {
         // A call that failed slowly has waited already: for a connection from a pool that was
         // used up, typically. Trying again at once is what lets claims start the moment one is
-        // returned (RELIABILITY R6); a call that failed fast (the database refused) backs off.
+        // returned (R6, docs/testing.md); a call that failed fast (the database refused) backs off.
         Duration spent = Duration.ofNanos(System.nanoTime() - started);
         wait = spent.compareTo(failureBackoff) >= 0 ? Duration.ZERO : failureBackoff.minus(spent);
         failuresSinceLog++;

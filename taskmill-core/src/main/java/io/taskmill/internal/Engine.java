@@ -494,9 +494,9 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
   }
 
   /**
-   * Test hook (RELIABILITY R9, dual leadership): this node acts as leader under {@code forged} for
-   * {@code d} whatever the store says: it fires schedules and runs leader duties with that token.
-   * The store must refuse whatever a second leader would get wrong.
+   * Test hook (R9 of docs/testing.md, dual leadership): this node acts as leader under {@code
+   * forged} for {@code d} whatever the store says: it fires schedules and runs leader duties with
+   * that token. The store must refuse whatever a second leader would get wrong.
    */
   public void believeLeader(LeaderTerm forged, Duration d) {
     membership.believeLeader(forged, d);

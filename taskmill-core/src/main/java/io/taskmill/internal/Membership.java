@@ -95,7 +95,7 @@ final class Membership {
 
   /**
    * How soon a failed heartbeat is tried again: a node holds its claims until a beat succeeds, so
-   * after an outage it resumes within this of the store's return (RELIABILITY R4/R5: 5 s).
+   * after an outage it resumes within this of the store's return (R4/R5 of docs/testing.md: 5 s).
    */
   static Duration heartbeatRetry(EngineConfig cfg) {
     return Duration.ofMillis(Math.min(500, heartbeatInterval(cfg).toMillis()));
@@ -204,9 +204,9 @@ final class Membership {
   }
 
   /**
-   * Test hook (RELIABILITY R9, dual leadership): makes this node believe it leads under {@code
-   * forged} for {@code d}, whatever the store says, so tests can show that the store's fencing and
-   * its unique keys, not the nodes' beliefs, keep leader duties single.
+   * Test hook (R9 of docs/testing.md, dual leadership): makes this node believe it leads under
+   * {@code forged} for {@code d}, whatever the store says, so tests can show that the store's
+   * fencing and its unique keys, not the nodes' beliefs, keep leader duties single.
    */
   void believeLeader(LeaderTerm forged, Duration d) {
     forcedUntilNanos = System.nanoTime() + d.toNanos();

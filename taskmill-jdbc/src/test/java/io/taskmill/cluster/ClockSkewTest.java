@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * RELIABILITY R11, scaled: one node's clock runs ten minutes fast and another's ten minutes slow
- * (libfaketime), the third is right. Delayed jobs start neither early nor late by the database's
- * clock, jobs longer than a lease are never taken from a live node, one leader keeps its term, and
- * every-second schedules get exactly one job per tick, none run before its tick.
+ * R11 of docs/testing.md, scaled: one node's clock runs ten minutes fast and another's ten minutes
+ * slow (libfaketime), the third is right. Delayed jobs start neither early nor late by the
+ * database's clock, jobs longer than a lease are never taken from a live node, one leader keeps its
+ * term, and every-second schedules get exactly one job per tick, none run before its tick.
  */
 @Tag("cluster")
 @ExtendWith(PgSessionTimeZone.class)
@@ -135,9 +135,9 @@ class ClockSkewTest {
   }
 
   /**
-   * RELIABILITY R12: the leader's clock is stepped back ten minutes mid-run (an NTP step). Its
-   * schedules fire each tick exactly once before and after the step, nothing is re-fired, and no
-   * lease reaches further than one lease past the database's clock.
+   * R12 of docs/testing.md: the leader's clock is stepped back ten minutes mid-run (an NTP step).
+   * Its schedules fire each tick exactly once before and after the step, nothing is re-fired, and
+   * no lease reaches further than one lease past the database's clock.
    */
   @Test
   void aClockSteppedBackOnTheLeaderReFiresNothingAndExtendsNoLease() throws Exception {

@@ -15,7 +15,7 @@ import java.util.Map;
 public final class ClusterNode {
   /** Engine connections per node: small, so three nodes and the tests fit a shared server. */
   static final int POOL_SIZE = 4;
-  /** Ledger connections per node, separate from the engine's (RELIABILITY §1.1). */
+  /** Ledger connections per node, separate from the engine's (docs/testing.md). */
   static final int LEDGER_POOL_SIZE = 4;
 
   private ClusterNode() {}

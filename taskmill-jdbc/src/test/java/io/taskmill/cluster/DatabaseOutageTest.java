@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * RELIABILITY R5, the engine's part (the HTTP 503 belongs to the server): the database (a private
- * PostgreSQL) is down for 20 s, scaled from 5 minutes but still four leases long, while three
- * nodes run and the client keeps enqueueing. Every enqueue meanwhile fails fast with {@link
+ * R5 of docs/testing.md, the engine's part (the HTTP 503 belongs to the server): the database (a
+ * private PostgreSQL) is down for 20 s, scaled from 5 minutes but still four leases long, while
+ * three nodes run and the client keeps enqueueing. Every enqueue meanwhile fails fast with {@link
  * StoreUnavailableException}, no node exits or floods its log, and once the server is back
  * processing resumes within seconds and every acknowledged job completes.
  */
@@ -28,7 +28,7 @@ class DatabaseOutageTest {
   /** 250 jobs/s of 20-200 ms, as in R4. */
   private static final int BATCH = 25;
   private static final Duration BATCH_EVERY = Duration.ofMillis(100);
-  /** RELIABILITY R5: never a hang longer than 2 s. */
+  /** R5 of docs/testing.md: never a hang longer than 2 s. */
   private static final Duration ENQUEUE_BOUND = Duration.ofSeconds(2);
   /**
    * Scheduling slack on top of {@link #ENQUEUE_BOUND}: the pool gives up after exactly 2 s, and
@@ -36,12 +36,12 @@ class DatabaseOutageTest {
    */
   private static final Duration ENQUEUE_SLACK = Duration.ofMillis(500);
   /**
-   * RELIABILITY R5: processing resumes within 5 s of the database's return. HikariCP alone would
-   * sleep up to 5 s before reconnecting an emptied pool; the store's pools are reopened once a
-   * probe connects (jdbc Pool), and a failed heartbeat is retried within 0.5 s.
+   * R5 of docs/testing.md: processing resumes within 5 s of the database's return. HikariCP alone
+   * would sleep up to 5 s before reconnecting an emptied pool; the store's pools are reopened once
+   * a probe connects (jdbc Pool), and a failed heartbeat is retried within 0.5 s.
    */
   private static final Duration RESUME_TARGET = Duration.ofSeconds(5);
-  /** RELIABILITY R4/R5: at most about one logged warning or error per second per node. */
+  /** R4/R5 of docs/testing.md: at most about one logged warning or error per second per node. */
   private static final double MAX_LOG_LINES_PER_SECOND = 1.0;
   /**
    * How long the onset of the outage lasts: every timeout in play has expired by then (the

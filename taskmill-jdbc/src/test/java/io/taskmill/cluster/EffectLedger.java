@@ -13,7 +13,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * The effect ledger of RELIABILITY.md §1.1: the test handler's first act is an autocommitted
+ * The effect ledger of docs/testing.md: the test handler's first act is an autocommitted
  * {@code INSERT INTO effects(job_id, attempt, node, lease_epoch, t)} on a pool of its own, so every
  * execution that got as far as its side effect is counted whatever later happens to the attempt,
  * its node or the engine's connections. From it and the store's tables, {@link #report} derives
@@ -52,8 +52,8 @@ final class EffectLedger {
    * lease events (a claim; a rescue or release, which end a lease) and the outcome events that
    * applied (from RUNNING to an outcome's state; late completions record the state unchanged and
    * are left out). Each outcome must directly follow a claim by the same node: anything else is an
-   * outcome under a lease that was no longer current (RELIABILITY's stale commit). Row locks order
-   * one job's events, so {@code seq} is their commit order.
+   * outcome under a lease that was no longer current (a stale commit, docs/testing.md). Row locks
+   * order one job's events, so {@code seq} is their commit order.
    */
   private static final String STALE_COMMITS = """
       WITH ev AS (

@@ -25,11 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * RELIABILITY R3, scaled to this machine: SIGTERM of one of three nodes (the leader, so that its
- * resignation is exercised too) under load, with a 3 s grace period (30 s in the catalogue) and a
- * tenth of the jobs running 8 s (60 s), the rest 200 ms. The node stops claiming at once, finishes
- * what fits in the grace, gives the rest back with a reason so another node claims it without
- * waiting for a lease to lapse, hands leadership on, and exits.
+ * R3 of docs/testing.md, scaled to this machine: SIGTERM of one of three nodes (the leader, so that
+ * its resignation is exercised too) under load, with a 3 s grace period (30 s in the catalogue) and
+ * a tenth of the jobs running 8 s (60 s), the rest 200 ms. The node stops claiming at once,
+ * finishes what fits in the grace, gives the rest back with a reason so another node claims it
+ * without waiting for a lease to lapse, hands leadership on, and exits.
  */
 @Tag("cluster")
 @ExtendWith(PgSessionTimeZone.class)

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The job invariants of RELIABILITY.md §1.1, checked against the store's tables after a cluster
+ * The job invariants of docs/testing.md, checked against the store's tables after a cluster
  * test: no job is left non-terminal for more than 2 × lease without a live lease, and each row
  * agrees with its own history. (The schedule, workflow and outbox invariants join when those
  * features exist.) Times are compared with the database's clock; nodes and database share a host.

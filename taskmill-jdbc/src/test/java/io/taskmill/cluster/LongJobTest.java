@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * RELIABILITY R21: a job that runs for 5 × the lease keeps its lease by renewal, alongside a stream
- * of short jobs whose completions share the same rows' neighbourhood: it runs once, and no node
- * ever rescues it.
+ * R21 of docs/testing.md: a job that runs for 5 × the lease keeps its lease by renewal, alongside a
+ * stream of short jobs whose completions share the same rows' neighbourhood: it runs once, and no
+ * node ever rescues it.
  */
 @Tag("cluster")
 @ExtendWith(PgSessionTimeZone.class)

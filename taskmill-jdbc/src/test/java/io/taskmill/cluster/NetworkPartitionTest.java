@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * RELIABILITY R7: one worker JVM runs in a network namespace of its own and is cut off from a
- * private PostgreSQL for 3 × its lease, then the link is restored. Its jobs are claimed by the
+ * R7 of docs/testing.md: one worker JVM runs in a network namespace of its own and is cut off from
+ * a private PostgreSQL for 3 × its lease, then the link is restored. Its jobs are claimed by the
  * other nodes meanwhile; after the heal none of its outcomes for them applies, and it rejoins.
  */
 @Tag("cluster")

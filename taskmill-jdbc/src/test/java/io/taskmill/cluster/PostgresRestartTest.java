@@ -17,10 +17,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * RELIABILITY R4: the database restarts under load (a private PostgreSQL, never the shared one).
- * Three worker JVMs keep running through it while the test keeps enqueueing; afterwards every
- * acknowledged job has completed, only jobs in flight at the restart may have run twice, nothing
- * is stuck, and claiming resumed soon after the server accepted connections again.
+ * R4 of docs/testing.md: the database restarts under load (a private PostgreSQL, never the shared
+ * one). Three worker JVMs keep running through it while the test keeps enqueueing; afterwards every
+ * acknowledged job has completed, only jobs in flight at the restart may have run twice, nothing is
+ * stuck, and claiming resumed soon after the server accepted connections again.
  */
 @Tag("cluster")
 @ExtendWith(PgSessionTimeZone.class)

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * RELIABILITY R22: a node frozen with SIGSTOP for 3 × its lease (a stand-in for a long GC pause)
- * loses its jobs to the other nodes; when it thaws, its handlers learn the lease is gone and its
- * outcomes are rejected by the lease-epoch fence, recorded as late completions.
+ * R22 of docs/testing.md: a node frozen with SIGSTOP for 3 × its lease (a stand-in for a long GC
+ * pause) loses its jobs to the other nodes; when it thaws, its handlers learn the lease is gone and
+ * its outcomes are rejected by the lease-epoch fence, recorded as late completions.
  */
 @Tag("cluster")
 @ExtendWith(PgSessionTimeZone.class)

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * RELIABILITY R24, a rolling upgrade: jobs of a type only the new node knows wait untouched while
- * old nodes (without its handler) keep polling; the new node then runs them all, and the old nodes
- * never claim, fail or delete one.
+ * R24 of docs/testing.md, a rolling upgrade: jobs of a type only the new node knows wait untouched
+ * while old nodes (without its handler) keep polling; the new node then runs them all, and the old
+ * nodes never claim, fail or delete one.
  */
 @Tag("cluster")
 @ExtendWith(PgSessionTimeZone.class)

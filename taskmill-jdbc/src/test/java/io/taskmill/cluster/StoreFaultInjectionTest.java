@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * RELIABILITY R25, scaled: two engines on PostgreSQL, each on its own store wrapped in a {@link
- * FaultInjectingStore} that fails 5% of claims, lease renewals and completions (half before the
- * call, half after it committed), under ~20 s of load. Nothing is lost, a job runs twice at most
- * once per injected completion fault, and the store stays consistent.
+ * R25 of docs/testing.md, scaled: two engines on PostgreSQL, each on its own store wrapped in a
+ * {@link FaultInjectingStore} that fails 5% of claims, lease renewals and completions (half before
+ * the call, half after it committed), under ~20 s of load. Nothing is lost, a job runs twice at
+ * most once per injected completion fault, and the store stays consistent.
  */
 @Tag("cluster")
 @ExtendWith(PgSessionTimeZone.class)

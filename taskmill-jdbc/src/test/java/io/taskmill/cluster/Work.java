@@ -14,7 +14,7 @@ record Work(int n, int sleepMs) {
   /** The job type every node runs unless a test says otherwise. */
   static final String TYPE = "cluster.work";
 
-  /** Work at or above this long watches its lease while it sleeps (RELIABILITY R22). */
+  /** Work at or above this long watches its lease while it sleeps (R22, docs/testing.md). */
   static final int WATCHED_MS = 200;
 
   private static final int STEP_MS = 50;

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /**
  * After a database outage every node's heartbeat and leases look stale at once: the leader must
  * give live nodes time to beat and renew before it declares any dead or takes back their jobs, or
- * every job running through the outage would run twice (RELIABILITY R4/R5).
+ * every job running through the outage would run twice (R4/R5, docs/testing.md).
  */
 class OutageGraceTest {
   private static final Duration LEASE = Duration.ofSeconds(30);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * RELIABILITY S12, cron abuse: ten thousand every-second schedules, impossible dates, and
+ * S12 of docs/testing.md, cron abuse: ten thousand every-second schedules, impossible dates, and
  * expressions whose next date is years away. Impossible ones are refused when created; the rest
  * cost bounded work, and a backlog of missed ticks is capped by the misfire policy instead of
  * replayed.

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Schedules on PostgreSQL in real time, with nodes that stop and nodes that wrongly believe they
  * lead.
  *
- * <p>RELIABILITY R9's dual-leader hook: while one node leads, a second
+ * <p>R9's dual-leader hook (docs/testing.md): while one node leads, a second
  * is made to believe it leads too — first under its own name with the current term, then with a
  * forged copy of the leader's very token. Every-second schedules in several zones still get
  * exactly one job per tick and no gap: the store's fencing refuses the first impostor, the

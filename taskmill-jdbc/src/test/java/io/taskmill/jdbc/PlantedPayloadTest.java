@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * RELIABILITY.md S4, the worker's side: jobs whose payloads were written straight into
+ * S4 of docs/testing.md, the worker's side: jobs whose payloads were written straight into
  * {@code tm_job} with SQL, around every check the engine and the API make on enqueue, name classes
  * ({@code @class}, a {@code ["java.lang.ProcessBuilder",{…}]} type-id array), nest 10,000 deep,
  * carry the largest string the column holds, or are missing. Each ends {@code DEAD} on its first

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * RELIABILITY R6: a node whose main connection pool is used up — by its own handlers, or by
+ * R6 of docs/testing.md: a node whose main connection pool is used up — by its own handlers, or by
  * anything else — must not look dead, lose its leases or its leadership, because heartbeats,
  * lease renewals and leader renewals use a reserved pool; once connections free up it claims
  * again at once; and failing jobs leak no connection.

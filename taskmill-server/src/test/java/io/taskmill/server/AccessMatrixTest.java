@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * RELIABILITY.md S2 and S10: every role against every route answers as the role model says (a
+ * S2 and S10 of docs/server.md: every role against every route answers as the role model says (a
  * role below the route's gets 403, any other outcome is the route's own), and every changing
  * request of the run, allowed or refused, leaves exactly one audit row naming key, action and
  * outcome.

@@ -23,11 +23,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * RELIABILITY.md S2 (BOLA) and S10: every role, limited to the queue {@value #OWN}, against every
- * route, once on an object of its own queue and once on an object of the foreign queue {@value
- * #FOREIGN}. Foreign objects answer 404 exactly as missing ones, lists and counts hold only its
- * queue, submitting elsewhere is 403, keys and the audit trail need an unscoped admin, and every
- * changing request leaves one audit row.
+ * S2 of docs/server.md (BOLA) and S10: every role, limited to the queue {@value #OWN}, against
+ * every route, once on an object of its own queue and once on an object of the foreign queue
+ * {@value #FOREIGN}. Foreign objects answer 404 exactly as missing ones, lists and counts hold only
+ * its queue, submitting elsewhere is 403, keys and the audit trail need an unscoped admin, and
+ * every changing request leaves one audit row.
  */
 class BolaMatrixTest {
   static final String OWN = "mail";

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * RELIABILITY.md S4, the class-load diff: a server in a child JVM started with
+ * S4 of docs/testing.md, the class-load diff: a server in a child JVM started with
  * {@code -Xlog:class+load} is sent hostile payloads through its API and finds hostile rows planted
  * in its table ({@link HostilePayloadRun}); not one class outside the allow-listed packages is
  * loaded, and nothing the payloads name (rowset gadgets, JNDI, {@code ProcessBuilder}) is, while a

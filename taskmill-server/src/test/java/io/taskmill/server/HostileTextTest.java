@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * RELIABILITY.md S13 and S4 for API output: script tags, CR/LF and ANSI escapes in payloads,
+ * S13 and S4 of docs/server.md for API output: script tags, CR/LF and ANSI escapes in payloads,
  * errors and names come back as inert JSON text, never raw control characters or HTML; payloads
  * that name classes are refused.
  */

@@ -24,9 +24,10 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.jsontype.DefaultBaseTypeLimitingValidator;
 
 /**
- * RELIABILITY.md S4: every Jackson mapper the engine, the store and the server create has default
- * typing off, so no JSON they read can choose a Java class, and is as strict as its code says. An
- * inventory of the main sources makes a new mapper fail here until it is added to the list.
+ * S4 of docs/testing.md: every Jackson mapper the engine, the store and the server create has
+ * default typing off, so no JSON they read can choose a Java class, and is as strict as its code
+ * says. An inventory of the main sources makes a new mapper fail here until it is added to the
+ * list.
  */
 class JsonMappersTest {
   record Resize(String path, int width) {}

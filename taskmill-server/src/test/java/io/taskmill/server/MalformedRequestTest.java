@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * RELIABILITY.md A1 and A2: 1,000 seeded malformed requests (broken JSON, wrong types, oversized
+ * A1 and A2 of docs/server.md: 1,000 seeded malformed requests (broken JSON, wrong types, oversized
  * and deep bodies, bad UTF-8, wrong content types, missing, malformed and revoked keys, bad page
  * sizes and cursors, traversal in ids, unknown types and fields) get 0 × 5xx: every one a 4xx
  * problem+json with a detail and no stack trace. The seed is printed so a failure can be replayed.

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * RELIABILITY.md S4 for the API's reads: a job row written straight into the server's H2 file with
- * a payload the server's own limits refuse (nesting 10,000 deep) dies on its first attempt and still
- * reads back, alone and in the list, with the payload withheld and the reason given, never a 500.
+ * S4 of docs/testing.md for the API's reads: a job row written straight into the server's H2 file
+ * with a payload the server's own limits refuse (nesting 10,000 deep) dies on its first attempt and
+ * still reads back, alone and in the list, with the payload withheld and the reason given, never a
+ * 500.
  */
 class PlantedRowsApiTest {
   @TempDir Path dir;

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * RELIABILITY.md A3 and S1: the router's routes equal the OpenAPI document's operations both ways,
- * and without a key every route but liveness and readiness answers 401 with no data.
+ * A3 and S1 of docs/server.md: the router's routes equal the OpenAPI document's operations both
+ * ways, and without a key every route but liveness and readiness answers 401 with no data.
  */
 class RouteInventoryTest {
   static ServerFixture fx;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * RELIABILITY.md S9 on PostgreSQL: three servers share one database; a key revoked on one is
+ * S9 of docs/server.md on PostgreSQL: three servers share one database; a key revoked on one is
  * refused by all three within 5 s; the database holds no secret in plain text, and no log line
  * (access log included) carries one.
  */

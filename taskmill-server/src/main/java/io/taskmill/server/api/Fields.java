@@ -140,7 +140,7 @@ final class Fields {
     }
   }
 
-  /** {@code limit} from the query: 1 to 500, default 50 (RELIABILITY.md A2). */
+  /** {@code limit} from the query: 1 to 500, default 50 (A2, docs/server.md). */
   static int limit(String text) {
     if (text == null) {
       return 50;

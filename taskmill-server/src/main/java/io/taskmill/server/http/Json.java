@@ -13,7 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
  * polymorphic typing, so a request can neither exhaust the parser nor choose a class.
  */
 public final class Json {
-  /** Deepest nesting accepted in a request body (RELIABILITY.md A2). */
+  /** Deepest nesting accepted in a request body (A2, docs/server.md). */
   public static final int MAX_DEPTH = 64;
 
   public static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
@@ -41,7 +41,7 @@ public final class Json {
    * database). A row written around the engine may hold text this mapper refuses (nesting deeper
    * than {@link #MAX_DEPTH}, not JSON at all): then {@code field} is null and
    * {@code <field>Unreadable} says why, so one planted row cannot turn a job's page, or every list
-   * that includes it, into a 500 (RELIABILITY.md S4).
+   * that includes it, into a 500 (S4, docs/testing.md).
    */
   public static void putStored(ObjectNode into, String field, String text) {
     if (text == null) {

@@ -2,7 +2,8 @@ package io.taskmill.server.http;
 
 /**
  * Makes caller-supplied text safe to put in a log line or a problem message: control characters
- * (CR, LF, ESC for ANSI sequences) are escaped, so no one can forge log lines (RELIABILITY.md S13).
+ * (CR, LF, ESC for ANSI sequences) are escaped, so no one can forge log lines (S13,
+ * docs/server.md).
  */
 public final class LogText {
   private static final int MAX = 200;

@@ -10,7 +10,7 @@ import java.util.UUID;
 /**
  * Writes ready jobs into {@code tm_job} with plain SQL, as a hand-written INSERT or someone with
  * database access would: no engine, no API, no checks. For the tests that show what the engine
- * and server do with rows they did not write (RELIABILITY.md S4).
+ * and server do with rows they did not write (S4, docs/testing.md).
  */
 public final class PlantedRows {
   private PlantedRows() {}
