@@ -1,5 +1,6 @@
 package io.taskmill.internal;
 
+import io.taskmill.internal.dispatch.Promotion;
 import io.taskmill.job.Job;
 import io.taskmill.spi.ClaimedJobs;
 import io.taskmill.spi.ClusterLimit;
@@ -283,7 +284,7 @@ final class Dispatcher {
   private void promoteDue(Instant now) {
     int moved;
     do {
-      moved = store.jobPromoteDue(now, PROMOTE_BATCH, cfg.nodeId());
+      moved = Promotion.due(store, now, PROMOTE_BATCH, cfg.nodeId());
       if (moved > 0) {
         lanes.values().forEach(Lane::markReady);
       }

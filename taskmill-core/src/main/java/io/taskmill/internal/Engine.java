@@ -15,6 +15,7 @@ import io.taskmill.Queues;
 import io.taskmill.RetryResult;
 import io.taskmill.Schedules;
 import io.taskmill.Taskmill;
+import io.taskmill.internal.lease.Release;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobLogLine;
@@ -592,7 +593,7 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
       return;
     }
     try {
-      int n = store.jobRelease(cfg.nodeId(), released, cfg.clock().instant(),
+      int n = Release.leases(store, cfg.nodeId(), released, cfg.clock().instant(),
           "released at shutdown of node " + cfg.nodeId() + " before the attempt finished");
       log.warn("released {} jobs still running after the {} shutdown grace period", n, cfg.shutdownGrace());
     } catch (RuntimeException ex) {

@@ -4,6 +4,7 @@ import io.taskmill.BulkResult;
 import io.taskmill.CancelResult;
 import io.taskmill.JobId;
 import io.taskmill.RetryResult;
+import io.taskmill.internal.control.JobCommands;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.JobQuery;
@@ -15,8 +16,8 @@ import java.util.Optional;
 
 /**
  * A user's commands on jobs: cancel and retry, one job or a page of a query. Every change goes
- * through the store's single-job operations, so the store's guards and the one transition table
- * ({@link JobState#canMoveTo}) decide each job; this class only tells the local engine what changed.
+ * through {@link JobCommands}, where the one transition table ({@link JobState#canMoveTo}) decides
+ * each job; this class only tells the local engine what changed.
  */
 final class JobControl {
   private final EngineConfig cfg;
@@ -35,7 +36,7 @@ final class JobControl {
   CancelResult cancel(JobId id) {
     Objects.requireNonNull(id, "id");
     CancelResult result =
-        store.jobCancel(id, cfg.clock().instant(), cfg.nodeId(), "cancelled by user");
+        JobCommands.cancel(store, id, cfg.clock().instant(), cfg.nodeId(), "cancelled by user");
     if (result == CancelResult.CANCEL_REQUESTED) {
       Execution e = active.get(id);
       if (e != null) {
@@ -53,7 +54,7 @@ final class JobControl {
   }
 
   private RetryResult retry(Job job) {
-    RetryResult result = store.jobRetry(job.id(), cfg.clock().instant(), cfg.nodeId());
+    RetryResult result = JobCommands.retry(store, job.id(), cfg.clock().instant(), cfg.nodeId());
     if (result == RetryResult.RETRIED) {
       dispatcher.onReady(job.queue());
     }

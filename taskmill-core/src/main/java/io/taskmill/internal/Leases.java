@@ -1,6 +1,7 @@
 package io.taskmill.internal;
 
 import io.taskmill.JobId;
+import io.taskmill.internal.lease.Rescue;
 import io.taskmill.job.Job;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LeaseRef;
@@ -144,7 +145,7 @@ final class Leases {
     int total = 0;
     List<Job> rescued;
     do {
-      rescued = store.jobRescueExpired(leader, cfg.clock().instant(), RESCUE_BATCH);
+      rescued = Rescue.expired(store, leader, cfg.clock().instant(), RESCUE_BATCH);
       report(rescued, "its lease expired");
       total += rescued.size();
     } while (rescued.size() == RESCUE_BATCH);
@@ -153,7 +154,7 @@ final class Leases {
 
   /** At start on an exclusive store: every running job belongs to a dead process. */
   int rescueForeign() {
-    List<Job> rescued = store.jobRescueForeign(cfg.clock().instant(), cfg.nodeId());
+    List<Job> rescued = Rescue.foreign(store, cfg.clock().instant(), cfg.nodeId());
     report(rescued, "the process that ran it is gone");
     return rescued.size();
   }

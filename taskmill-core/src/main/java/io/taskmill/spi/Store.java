@@ -1,8 +1,6 @@
 package io.taskmill.spi;
 
-import io.taskmill.CancelResult;
 import io.taskmill.JobId;
-import io.taskmill.RetryResult;
 import io.taskmill.access.ApiKey;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
@@ -26,11 +24,14 @@ import java.util.function.Consumer;
  * The one seam between the engine and persistence; every implementation passes the contract suite
  * in {@code taskmill-testkit} unchanged.
  *
+ * <p>The engine's decisions run in {@link #inTransaction}, over the table operations of {@link
+ * StoreTx}, which decide nothing; the other methods are operations not yet moved there.
+ *
  * <p>Rules every implementation keeps:
  *
  * <ul>
- *   <li>Each method is one transaction: the row changes and the {@link JobEvent}s that record them
- *       commit together or not at all.
+ *   <li>Each method, and each {@link #inTransaction} call, is one transaction: the row changes and
+ *       the {@link JobEvent}s that record them commit together or not at all.
  *   <li>Every state change is guarded in the write itself ({@code WHERE state = …}, and {@code AND
  *       lease_epoch = …} for attempt outcomes), so a lost race changes nothing instead of
  *       overwriting; every change increments the row's {@code version}.
@@ -51,17 +52,19 @@ public interface Store extends AutoCloseable {
   StoreInfo info();
 
   /**
+   * Runs {@code work} in one transaction that may write, and commits it: when this returns, what
+   * it wrote is durable. {@code op} names the transaction. A transaction the database aborts to
+   * break a deadlock may be run again; a failure to reach the database surfaces as {@link
+   * StoreUnavailableException}, and then nothing was written unless the commit itself was lost.
+   */
+  <T> T inTransaction(StoreOp op, TxWork<T> work);
+
+  /**
    * Inserts jobs in one transaction, in order. A job whose idempotency key is already taken is not
    * inserted; its result names the existing job with {@code created = false}. Concurrent callers
    * with the same key get the same job.
    */
   List<InsertedJob> jobInsertMany(List<NewJob> jobs, String node);
-
-  /**
-   * Moves up to {@code limit} {@code SCHEDULED} jobs whose {@code runAt <= now} to {@code
-   * ENQUEUED}, appending an event for each; returns how many moved.
-   */
-  int jobPromoteDue(Instant now, int limit, String node);
 
   /** The earliest {@code runAt} among {@code SCHEDULED} jobs, if any. */
   Optional<Instant> jobNextScheduledAt();
@@ -96,42 +99,6 @@ public interface Store extends AutoCloseable {
    * and which of those have a pending cancel request.
    */
   LeaseRenewal jobRenewLeases(String node, List<LeaseRef> leases, Instant expiresAt);
-
-  /**
-   * Releases leases {@code node} holds back to {@code ENQUEUED} without counting the attempt (used
-   * at graceful shutdown). Returns how many were released.
-   */
-  int jobRelease(String node, List<LeaseRef> leases, Instant now, String reason);
-
-  /**
-   * Rescues up to {@code limit} {@code RUNNING} jobs whose lease expired before {@code now}: back to
-   * {@code ENQUEUED} (the attempt stays counted), or {@code DEAD} when it was the last attempt.
-   * A leader-only duty: does nothing unless {@code leader} still leads. Returns the jobs as they
-   * were before the rescue.
-   */
-  List<Job> jobRescueExpired(LeaderTerm leader, Instant now, int limit);
-
-  /**
-   * Rescues every {@code RUNNING} job not leased by {@code node}, whatever its expiry. Only for a
-   * store that is {@link StoreInfo#exclusive() exclusive}, where any other owner is provably dead.
-   */
-  List<Job> jobRescueForeign(Instant now, String node);
-
-  /**
-   * Cancels a job: a waiting job becomes {@code CANCELLED}; a running one gets its cancel flag set
-   * (its node stops it); a finished one is left alone.
-   */
-  CancelResult jobCancel(JobId id, Instant now, String node, String reason);
-
-  /**
-   * Retries a job by hand: one in a {@linkplain JobState#isRetryable() retryable} state ({@code
-   * DEAD}, {@code CANCELLED}) becomes {@code ENQUEUED} with {@code runAt = now}, attempt 0, no
-   * result, start, finish, lease or cancel request, its last error kept, and one event from {@code
-   * node}, guarded by the version read so a concurrent change is never overwritten; any other
-   * state is left alone. A store that pushes wake-ups tells other processes the job's queue has
-   * ready work.
-   */
-  RetryResult jobRetry(JobId id, Instant now, String node);
 
   /** One job, if it exists. */
   Optional<Job> jobGet(JobId id);

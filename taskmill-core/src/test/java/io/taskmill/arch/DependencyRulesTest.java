@@ -31,6 +31,19 @@ class DependencyRulesTest {
         .check(CORE);
   }
 
+  /**
+   * The engine's decisions over the store's transactions (rescue, release, promotion, a user's
+   * cancel and retry) stand on the SPI and the domain alone, not on the engine around them, so the
+   * contract suite runs them on every store.
+   */
+  @Test
+  void storeDecisionsStandOnTheSpiAndTheDomain() {
+    noClasses().that().resideInAnyPackage("io.taskmill.internal.lease..",
+            "io.taskmill.internal.dispatch..", "io.taskmill.internal.control..")
+        .should().dependOnClassesThat().resideInAPackage("io.taskmill.internal")
+        .check(CORE);
+  }
+
   /** Cron evaluation is ours (docs/schedules.md); cron-utils is a test oracle, never a dependency. */
   @Test
   void cronIsEvaluatedByOurOwnCode() {

@@ -4,6 +4,7 @@ import io.taskmill.JobId;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobState;
+import io.taskmill.spi.Transition;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -19,16 +20,6 @@ final class JdbcJobHistory {
   static final int MAX_MESSAGE_CHARS = 4000;
   static final int MAX_ERROR_CHARS = 1000;
   static final int MAX_LOG_CHARS = 8000;
-
-  /**
-   * One transition to record.
-   *
-   * @param attempt the job's attempt as the change left its row (the claim's new attempt, a
-   *     completion's own, a release's one less)
-   */
-  record Transition(
-      JobId jobId, Instant at, JobState from, JobState to, String node, int attempt, String error,
-      String message) {}
 
   /** One log line of a job. */
   record LogRow(JobId jobId, JobLogLine line) {}

@@ -6,6 +6,7 @@ import io.taskmill.job.JobState;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobCount;
 import io.taskmill.spi.JobTally;
+import io.taskmill.spi.JobAttempt;
 import io.taskmill.spi.JobQuery;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.NewJob;
@@ -24,15 +25,6 @@ import java.util.UUID;
 final class JdbcJobs {
   /** A job a completion targets, locked for the rest of the transaction. */
   record CompletionTarget(JobId id, JobState state, int logCount, int attempt) {}
-
-  /** What a manual retry needs to know before its versioned update. */
-  record RetryTarget(JobState state, long version, String queue) {}
-
-  /** What a cancel needs to know before its versioned update. */
-  record CancelTarget(JobState state, long version, boolean cancelRequested, int attempt) {}
-
-  /** A job and its attempt count, for the event of a change that leaves the count as it is. */
-  record JobAttempt(JobId id, int attempt) {}
 
   /** The row changes one applied outcome makes. */
   record OutcomeWrite(
@@ -65,13 +57,11 @@ final class JdbcJobs {
   private final NamedSql releaseLease;
   private final NamedSql expiredLeases;
   private final NamedSql foreignLeases;
-  private final NamedSql rescueToEnqueued;
-  private final NamedSql rescueToDead;
-  private final NamedSql cancelTarget;
-  private final NamedSql cancelWaitingJob;
+  private final NamedSql endLeases;
+  private final NamedSql finishLeases;
+  private final NamedSql finishWaiting;
   private final NamedSql requestCancel;
-  private final NamedSql retryTarget;
-  private final NamedSql retryJob;
+  private final NamedSql restartJob;
   private final Dialect dialect;
 
   JdbcJobs(SqlFile sql, Dialect dialect) {
@@ -95,13 +85,11 @@ final class JdbcJobs {
     releaseLease = sql.get("releaseLease");
     expiredLeases = sql.get("expiredLeases");
     foreignLeases = sql.get("foreignLeases");
-    rescueToEnqueued = sql.get("rescueToEnqueued");
-    rescueToDead = sql.get("rescueToDead");
-    cancelTarget = sql.get("cancelTarget");
-    cancelWaitingJob = sql.get("cancelWaitingJob");
+    endLeases = sql.get("endLeases");
+    finishLeases = sql.get("finishLeases");
+    finishWaiting = sql.get("finishWaiting");
     requestCancel = sql.get("requestCancel");
-    retryTarget = sql.get("retryTarget");
-    retryJob = sql.get("retryJob");
+    restartJob = sql.get("restartJob");
   }
 
   /** Inserts jobs in one batch; a duplicate key fails the batch, so callers pass keyless jobs. */
@@ -252,8 +240,11 @@ final class JdbcJobs {
         rs -> new JobAttempt(JobRows.id(rs, "id"), rs.getInt("attempt")));
   }
 
-  int[] promote(Connection c, List<JobAttempt> due, Instant now) throws SQLException {
-    return promoteJob.batch(c, due.stream().map(j -> Params.of("id", j.id()).set("now", now)).toList());
+  int[] promote(Connection c, List<JobAttempt> due, JobState from, JobState to, Instant now)
+      throws SQLException {
+    return promoteJob.batch(c, due.stream()
+        .map(j -> Params.of("id", j.id()).set("from", from).set("to", to).set("now", now))
+        .toList());
   }
 
   /** Ready jobs in claim order, whole rows: a claim builds its jobs from them, not by reading again. */
@@ -424,12 +415,13 @@ final class JdbcJobs {
         c, Params.of("ids", uuids(ids)), rs -> JobRows.id(rs, "id")));
   }
 
-  int[] release(Connection c, String node, List<LeaseRef> leases, Instant now)
+  int[] release(Connection c, String node, List<LeaseRef> leases, JobState to, Instant now)
       throws SQLException {
     return releaseLease.batch(c, leases.stream()
         .map(l -> Params.of("id", l.id())
             .set("leaseEpoch", l.leaseEpoch())
             .set("node", node)
+            .set("to", to)
             .set("now", now))
         .toList());
   }
@@ -442,56 +434,42 @@ final class JdbcJobs {
     return foreignLeases.query(c, Params.of("node", node), JobRows::job);
   }
 
-  int[] rescueToEnqueued(Connection c, List<Job> jobs, Instant now) throws SQLException {
-    return rescueToEnqueued.batch(c, jobs.stream()
-        .map(j -> Params.of("id", j.id()).set("version", j.version()).set("now", now))
+  int[] endLeases(Connection c, List<Job> jobs, JobState to, Instant now) throws SQLException {
+    return endLeases.batch(c, jobs.stream()
+        .map(j -> Params.of("id", j.id()).set("version", j.version()).set("from", j.state())
+            .set("to", to).set("now", now))
         .toList());
   }
 
-  int[] rescueToDead(Connection c, List<Job> jobs, List<String> lastErrors, Instant now)
-      throws SQLException {
+  int[] finishLeases(Connection c, List<Job> jobs, JobState to, List<String> lastErrors,
+      Instant now) throws SQLException {
     var rows = new ArrayList<Params>(jobs.size());
     for (int i = 0; i < jobs.size(); i++) {
       Job j = jobs.get(i);
       rows.add(Params.of("id", j.id())
           .set("version", j.version())
+          .set("from", j.state())
+          .set("to", to)
           .set("lastError", lastErrors.get(i))
           .set("now", now));
     }
-    return rescueToDead.batch(c, rows);
+    return finishLeases.batch(c, rows);
   }
 
-  Optional<CancelTarget> cancelTarget(Connection c, JobId id) throws SQLException {
-    return cancelTarget.query(c, Params.of("id", id), rs -> new CancelTarget(
-            JobState.valueOf(rs.getString("state")), rs.getLong("version"),
-            rs.getBoolean("cancel_requested"), rs.getInt("attempt")))
-        .stream().findFirst();
-  }
-
-  int cancelWaiting(Connection c, JobId id, long version, Instant now, List<JobState> from)
-      throws SQLException {
-    return cancelWaitingJob.update(c, Params.of("id", id)
-        .set("version", version)
-        .set("now", now)
-        .set("fromStates", from.stream().map(Enum::name).toArray(String[]::new)));
+  int finishWaiting(Connection c, JobId id, long version, JobState from, JobState to,
+      Instant now) throws SQLException {
+    return finishWaiting.update(c, Params.of("id", id).set("version", version).set("from", from)
+        .set("to", to).set("now", now));
   }
 
   int requestCancel(Connection c, JobId id, long version, Instant now) throws SQLException {
     return requestCancel.update(c, Params.of("id", id).set("version", version).set("now", now));
   }
 
-  Optional<RetryTarget> retryTarget(Connection c, JobId id) throws SQLException {
-    return retryTarget.query(c, Params.of("id", id), rs -> new RetryTarget(
-            JobState.valueOf(rs.getString("state")), rs.getLong("version"), rs.getString("queue")))
-        .stream().findFirst();
-  }
-
-  int retry(Connection c, JobId id, long version, Instant now, List<JobState> from)
+  int restart(Connection c, JobId id, long version, JobState from, JobState to, Instant now)
       throws SQLException {
-    return retryJob.update(c, Params.of("id", id)
-        .set("version", version)
-        .set("now", now)
-        .set("fromStates", from.stream().map(Enum::name).toArray(String[]::new)));
+    return restartJob.update(c, Params.of("id", id).set("version", version).set("from", from)
+        .set("to", to).set("now", now));
   }
 
   private static UUID[] uuids(Collection<JobId> ids) {

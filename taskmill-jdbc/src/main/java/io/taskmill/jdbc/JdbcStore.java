@@ -1,8 +1,6 @@
 package io.taskmill.jdbc;
 
-import io.taskmill.CancelResult;
 import io.taskmill.JobId;
-import io.taskmill.RetryResult;
 import io.taskmill.access.ApiKey;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
@@ -10,10 +8,7 @@ import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobState;
-import io.taskmill.jdbc.JdbcJobHistory.Transition;
-import io.taskmill.jdbc.JdbcJobs.CancelTarget;
-import io.taskmill.jdbc.JdbcJobs.JobAttempt;
-import io.taskmill.jdbc.JdbcJobs.RetryTarget;
+import io.taskmill.spi.Transition;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
 import io.taskmill.jdbc.JdbcLimits.Usage;
@@ -39,12 +34,14 @@ import io.taskmill.spi.ScheduleFiring;
 import io.taskmill.spi.ScheduleTick;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreInfo;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.TxWork;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -68,19 +65,6 @@ import java.util.stream.Collectors;
  * in the dialect's {@code .sql} files. Open it with {@link JdbcStoreProvider}.
  */
 public final class JdbcStore implements Store {
-  /** States a waiting job may be cancelled from, derived from the one transition table. */
-  static final List<JobState> CANCELLABLE_WAITING = Arrays.stream(JobState.values())
-      .filter(s -> s != JobState.RUNNING && s.canMoveTo(JobState.CANCELLED))
-      .toList();
-
-  /** States a manual retry applies to, derived from the one transition table. */
-  static final List<JobState> RETRYABLE = Arrays.stream(JobState.values())
-      .filter(JobState::isRetryable)
-      .toList();
-
-  /** A cancel or manual retry re-reads and tries again this often when the row keeps changing. */
-  private static final int CHANGE_TRIES = 20;
-
   private final Database db;
   private final StoreInfo info;
   private final Runnable onClose;
@@ -104,6 +88,17 @@ public final class JdbcStore implements Store {
   private final String notifyPrefix;
   /** Subscriptions still open, closed with the store if their owner did not close them. */
   private final Set<AutoCloseable> subscriptions = ConcurrentHashMap.newKeySet();
+  private final JdbcTx.ReadyNotifier notifier = new JdbcTx.ReadyNotifier() {
+    @Override
+    public void notify(Connection c, Collection<String> queues) throws SQLException {
+      notifyReadyQueues(c, queues);
+    }
+
+    @Override
+    public void notifyJobs(Connection c, Collection<JobId> ids) throws SQLException {
+      notifyReadyJobs(c, ids);
+    }
+  };
 
   JdbcStore(Database db, StoreInfo info, Runnable onClose,
       Function<Consumer<String>, AutoCloseable> subscriber, String origin) {
@@ -134,6 +129,17 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public <T> T inTransaction(StoreOp op, TxWork<T> work) {
+    return db.write(op.name(), c -> {
+      try {
+        return work.run(new JdbcTx(c, jobs, history, cluster, notifier));
+      } catch (JdbcTx.Failure f) {
+        throw f.getCause(); // to the retry and translation of Database
+      }
+    });
+  }
+
+  @Override
   public List<InsertedJob> jobInsertMany(List<NewJob> newJobs, String node) {
     if (newJobs.isEmpty()) {
       return List.of();
@@ -148,20 +154,6 @@ public final class JdbcStore implements Store {
       }
       notifyReadyQueues(c, ready);
       return inserted;
-    });
-  }
-
-  @Override
-  public int jobPromoteDue(Instant now, int limit, String node) {
-    return db.write("jobPromoteDue", c -> {
-      List<JobAttempt> due = jobs.dueScheduled(c, now, limit);
-      List<JobAttempt> moved = applied(due, jobs.promote(c, due, now));
-      history.insertTransitions(c, moved.stream()
-          .map(j -> new Transition(j.id(), now, JobState.SCHEDULED, JobState.ENQUEUED, node,
-              j.attempt(), null, null))
-          .toList());
-      notifyReadyJobs(c, moved.stream().map(JobAttempt::id).toList());
-      return moved.size();
     });
   }
 
@@ -278,147 +270,6 @@ public final class JdbcStore implements Store {
       var heldIds = held.stream().map(LeaseRef::id).collect(Collectors.toSet());
       return new LeaseRenewal(heldIds, jobs.cancelRequestedAmong(c, heldIds));
     });
-  }
-
-  @Override
-  public int jobRelease(String node, List<LeaseRef> leases, Instant now, String reason) {
-    if (leases.isEmpty()) {
-      return 0;
-    }
-    return db.write("jobRelease", c -> {
-      List<LeaseRef> sorted = byId(leases);
-      List<LeaseRef> released = applied(sorted, jobs.release(c, node, sorted, now));
-      // A release gives its attempt back (one less); rare enough (a node stopping) to read them.
-      var rows = jobs.getAll(c, released.stream().map(LeaseRef::id).toList()).stream()
-          .collect(Collectors.toMap(Job::id, j -> j));
-      history.insertTransitions(c, released.stream()
-          .map(l -> new Transition(l.id(), now, JobState.RUNNING, JobState.ENQUEUED, node,
-              rows.get(l.id()).attempt(), null, reason))
-          .toList());
-      notifyReadyJobs(c, released.stream().map(LeaseRef::id).toList());
-      return released.size();
-    });
-  }
-
-  @Override
-  public List<Job> jobRescueExpired(LeaderTerm leader, Instant now, int limit) {
-    return db.write("jobRescueExpired", c -> {
-      if (!cluster.holdsTerm(c, leader, now)) {
-        return List.of();
-      }
-      List<Job> expired = jobs.expiredLeases(c, now, limit);
-      if (expired.isEmpty()) {
-        return expired;
-      }
-      Set<String> dead = cluster.deadIds(c);
-      return rescue(c, expired, now, leader.node(),
-          owner -> dead.contains(owner) ? "the node was declared dead (missed its heartbeats)"
-              : "its lease expired",
-          owner -> (dead.contains(owner) ? "node " + owner + " was declared dead"
-              : "lease expired on node " + owner) + " during the last attempt");
-    });
-  }
-
-  @Override
-  public List<Job> jobRescueForeign(Instant now, String node) {
-    if (!info.exclusive()) {
-      throw new IllegalStateException("jobRescueForeign needs an exclusive store, and "
-          + info.description() + " may be shared by other processes");
-    }
-    return db.write("jobRescueForeign", c -> rescue(c, jobs.foreignLeases(c, node),
-        now, node, owner -> "its node stopped while holding the store",
-        owner -> "node " + owner + " stopped during the last attempt"));
-  }
-
-  /**
-   * Re-enqueues running jobs, or buries those that were on their last attempt. Each update is
-   * guarded by the version read, so a job renewed or completed since is left alone.
-   */
-  private List<Job> rescue(Connection c, List<Job> found, Instant now, String node,
-      Function<String, String> why, Function<String, String> deadError) throws SQLException {
-    var toQueue = new ArrayList<Job>();
-    var toDead = new ArrayList<Job>();
-    found.forEach(j -> (j.attempt() >= j.maxAttempts() ? toDead : toQueue).add(j));
-    List<String> errors = toDead.stream().map(j -> deadError.apply(j.leaseOwner())).toList();
-    Set<JobId> queued = ids(applied(toQueue, jobs.rescueToEnqueued(c, toQueue, now)));
-    Set<JobId> dead = ids(applied(toDead, jobs.rescueToDead(c, toDead, errors, now)));
-    var transitions = new ArrayList<Transition>();
-    for (Job j : found) {
-      String message = "rescued from node " + j.leaseOwner() + ": " + why.apply(j.leaseOwner());
-      if (queued.contains(j.id())) {
-        transitions.add(new Transition(
-            j.id(), now, JobState.RUNNING, JobState.ENQUEUED, node, j.attempt(), null, message));
-      } else if (dead.contains(j.id())) {
-        transitions.add(new Transition(j.id(), now, JobState.RUNNING, JobState.DEAD, node,
-            j.attempt(), deadError.apply(j.leaseOwner()), message));
-      }
-    }
-    history.insertTransitions(c, transitions);
-    notifyReadyQueues(c, toQueue.stream().filter(j -> queued.contains(j.id())).map(Job::queue)
-        .collect(Collectors.toCollection(TreeSet::new)));
-    return found.stream().filter(j -> queued.contains(j.id()) || dead.contains(j.id())).toList();
-  }
-
-  @Override
-  public CancelResult jobCancel(JobId id, Instant now, String node, String reason) {
-    return db.write("jobCancel", c -> {
-      for (int tries = 0; tries < CHANGE_TRIES; tries++) {
-        Optional<CancelTarget> found = jobs.cancelTarget(c, id);
-        if (found.isEmpty()) {
-          return CancelResult.NOT_FOUND;
-        }
-        CancelTarget job = found.get();
-        if (!job.state().canMoveTo(JobState.CANCELLED)) {
-          return CancelResult.ALREADY_FINISHED;
-        }
-        if (job.state() == JobState.RUNNING) {
-          if (job.cancelRequested()) {
-            return CancelResult.CANCEL_REQUESTED;
-          }
-          if (jobs.requestCancel(c, id, job.version(), now) == 1) {
-            history.insertTransitions(c, List.of(new Transition(id, now, JobState.RUNNING,
-                JobState.RUNNING, node, job.attempt(), null, withReason("cancel requested", reason))));
-            return CancelResult.CANCEL_REQUESTED;
-          }
-        } else if (jobs.cancelWaiting(c, id, job.version(), now, CANCELLABLE_WAITING) == 1) {
-          history.insertTransitions(c, List.of(new Transition(id, now, job.state(),
-              JobState.CANCELLED, node, job.attempt(), null, withReason("cancelled", reason))));
-          return CancelResult.CANCELLED;
-        }
-        // The row changed between read and write (claimed, renewed, completed): look again.
-      }
-      throw new IllegalStateException("job " + id + " kept changing; gave up cancelling after "
-          + CHANGE_TRIES + " tries");
-    });
-  }
-
-  @Override
-  public RetryResult jobRetry(JobId id, Instant now, String node) {
-    return db.write("jobRetry", c -> {
-      for (int tries = 0; tries < CHANGE_TRIES; tries++) {
-        Optional<RetryTarget> found = jobs.retryTarget(c, id);
-        if (found.isEmpty()) {
-          return RetryResult.NOT_FOUND;
-        }
-        RetryTarget job = found.get();
-        if (!job.state().isRetryable()) {
-          return RetryResult.NOT_RETRYABLE;
-        }
-        if (jobs.retry(c, id, job.version(), now, RETRYABLE) == 1) {
-          history.insertTransitions(c, List.of(new Transition(
-              id, now, job.state(), JobState.ENQUEUED, node, 0, null, "retried by " + node)));
-          notifyReadyQueues(c, new TreeSet<>(Set.of(job.queue())));
-          return RetryResult.RETRIED;
-        }
-        // The row changed between read and write (a concurrent retry, or pruned): look again.
-      }
-      throw new IllegalStateException("job " + id + " kept changing; gave up retrying it after "
-          + CHANGE_TRIES + " tries");
-    });
-  }
-
-  private static String withReason(String what, String reason) {
-    return reason == null || reason.isBlank() ? what : what + ": " + reason;
   }
 
   @Override
@@ -704,7 +555,7 @@ public final class JdbcStore implements Store {
    * Tells listening processes, on commit of {@code c}'s transaction, that these queues have ready
    * jobs: one notification per queue, where the dialect has them ({@link PgListener}).
    */
-  private void notifyReadyQueues(Connection c, Set<String> queues) throws SQLException {
+  private void notifyReadyQueues(Connection c, Collection<String> queues) throws SQLException {
     if (subscriber == null || queues.isEmpty()) {
       return;
     }
@@ -716,7 +567,7 @@ public final class JdbcStore implements Store {
   }
 
   /** {@link #notifyReadyQueues} for the queues of these jobs, read inside the transaction. */
-  private void notifyReadyJobs(Connection c, List<JobId> ids) throws SQLException {
+  private void notifyReadyJobs(Connection c, Collection<JobId> ids) throws SQLException {
     if (subscriber == null || ids.isEmpty()) {
       return;
     }
@@ -788,9 +639,5 @@ public final class JdbcStore implements Store {
   private static List<LockRef> byName(List<LockRef> refs) {
     return refs.stream().sorted(Comparator.comparing(LockRef::name)
         .thenComparingLong(LockRef::token)).toList();
-  }
-
-  private static Set<JobId> ids(List<Job> jobs) {
-    return jobs.stream().map(Job::id).collect(Collectors.toSet());
   }
 }

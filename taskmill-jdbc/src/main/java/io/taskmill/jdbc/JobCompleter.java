@@ -7,7 +7,7 @@ import io.taskmill.job.JobState;
 import io.taskmill.job.LogLevel;
 import io.taskmill.job.Outcome;
 import io.taskmill.jdbc.JdbcJobHistory.LogRow;
-import io.taskmill.jdbc.JdbcJobHistory.Transition;
+import io.taskmill.spi.Transition;
 import io.taskmill.jdbc.JdbcJobs.CompletionTarget;
 import io.taskmill.jdbc.JdbcJobs.OutcomeWrite;
 import io.taskmill.spi.JobCompletion;

@@ -11,7 +11,7 @@ import io.taskmill.jdbc.JdbcStoreProvider;
 import io.taskmill.jdbc.PgSessionTimeZone;
 import io.taskmill.spi.StoreSettings;
 import io.taskmill.testkit.fault.FaultInjectingStore;
-import io.taskmill.testkit.fault.StoreOp;
+import io.taskmill.spi.StoreOp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Random;

@@ -12,7 +12,7 @@ import io.taskmill.spi.StoreSettings;
 import io.taskmill.testkit.FakeClock;
 import io.taskmill.testkit.ManualEngine;
 import io.taskmill.testkit.fault.FaultInjectingStore;
-import io.taskmill.testkit.fault.StoreOp;
+import io.taskmill.spi.StoreOp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.UUID;

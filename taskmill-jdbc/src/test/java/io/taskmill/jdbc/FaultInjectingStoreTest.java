@@ -8,10 +8,11 @@ import io.taskmill.access.ApiKey;
 import io.taskmill.access.ApiKeys;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.Role;
+import io.taskmill.internal.control.JobCommands;
 import io.taskmill.job.JobState;
+import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreUnavailableException;
 import io.taskmill.testkit.fault.FaultInjectingStore;
-import io.taskmill.testkit.fault.StoreOp;
 import io.taskmill.testkit.store.TestJobs;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +46,30 @@ class FaultInjectingStoreTest {
           .isInstanceOf(StoreUnavailableException.class);
       assertThat(store.jobGet(id)).get().extracting(j -> j.state()).isEqualTo(JobState.ENQUEUED);
       assertThat(store.injectedAfter(StoreOp.INSERT)).isEqualTo(1);
+    }
+  }
+
+  /**
+   * A transaction of table operations is disturbed as a whole by its op, whatever operations it
+   * runs: a cancel whose reply is lost was applied, with its event, exactly once.
+   */
+  @Test
+  void aTransactionIsDisturbedByItsOpWithoutAnOverridePerOperation() {
+    try (var store = FaultInjectingStore.around(H2Stores.inMemory()).seed(5)
+        .failAfter(StoreOp.CANCEL, 1.0).failBefore(StoreOp.RETRY, 1.0).build()) {
+      JobId id = store.jobInsertMany(List.of(TestJobs.aJob().build()), "n").getFirst().id();
+      assertThatThrownBy(() -> JobCommands.cancel(store, id, TestJobs.T0, "n", "lost reply"))
+          .isInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("after call 1 of CANCEL (seed 5)");
+      assertThat(store.jobGet(id)).get().extracting(j -> j.state())
+          .isEqualTo(JobState.CANCELLED);
+      assertThat(store.jobEvents(id)).filteredOn(e -> e.to() == JobState.CANCELLED).hasSize(1);
+      assertThatThrownBy(() -> JobCommands.retry(store, id, TestJobs.T0, "n"))
+          .isInstanceOf(StoreUnavailableException.class);
+      assertThat(store.jobGet(id)).get().extracting(j -> j.state())
+          .isEqualTo(JobState.CANCELLED);
+      assertThat(store.injectedAfter(StoreOp.CANCEL)).isEqualTo(1);
+      assertThat(store.injected(StoreOp.RETRY)).isEqualTo(1);
     }
   }
 

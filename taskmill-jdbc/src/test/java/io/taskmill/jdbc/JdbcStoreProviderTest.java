@@ -3,6 +3,7 @@ package io.taskmill.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskmill.internal.lease.Rescue;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreInfo;
 import io.taskmill.spi.StoreProvider;
@@ -144,7 +145,7 @@ class JdbcStoreProviderTest {
     String shared = "jdbc:h2:file:" + tmp.toAbsolutePath().resolve("shared") + ";AUTO_SERVER=TRUE";
     try (Store store = new JdbcStoreProvider().open(url(shared))) {
       assertThat(store.info().exclusive()).isFalse();
-      assertThatThrownBy(() -> store.jobRescueForeign(Instant.EPOCH, "n"))
+      assertThatThrownBy(() -> Rescue.foreign(store, Instant.EPOCH, "n"))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("needs an exclusive store");
     }

@@ -11,6 +11,8 @@ import io.taskmill.JobOptions;
 import io.taskmill.RetryResult;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
+import io.taskmill.internal.control.JobCommands;
+import io.taskmill.internal.dispatch.Promotion;
 import io.taskmill.job.JobState;
 import io.taskmill.node.Leadership;
 import io.taskmill.schedule.JobTemplate;
@@ -95,7 +97,7 @@ class PgListenNotifyTest {
     assertThat(received).filteredOn(Set.of("mail", "reports", "later", "marker-1")::contains)
         .containsExactly("mail", "reports", "marker-1");
 
-    assertThat(writer.jobPromoteDue(T0.plusSeconds(60), 100, TEST_NODE)).isEqualTo(1);
+    assertThat(Promotion.due(writer, T0.plusSeconds(60), 100, TEST_NODE)).isEqualTo(1);
     await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("later"));
   }
 
@@ -165,13 +167,13 @@ class PgListenNotifyTest {
     Store writer = store();
     Store reader = store();
     JobId id = aJob().queue("retried").runAt(T0.plusSeconds(3600)).insert(writer).id();
-    writer.jobCancel(id, T0, TEST_NODE, null);
+    JobCommands.cancel(writer, id, T0, TEST_NODE, null);
     List<String> received = new CopyOnWriteArrayList<>();
     closing(reader.jobSubscribe(received::add));
 
-    assertThat(writer.jobRetry(id, T0.plusSeconds(1), TEST_NODE)).isEqualTo(RetryResult.RETRIED);
+    assertThat(JobCommands.retry(writer, id, T0.plusSeconds(1), TEST_NODE)).isEqualTo(RetryResult.RETRIED);
     // Refused (already ENQUEUED): nothing is notified.
-    assertThat(writer.jobRetry(id, T0.plusSeconds(2), TEST_NODE))
+    assertThat(JobCommands.retry(writer, id, T0.plusSeconds(2), TEST_NODE))
         .isEqualTo(RetryResult.NOT_RETRYABLE);
     writer.jobInsertMany(List.of(aJob().queue("marker-3").build()), TEST_NODE);
 

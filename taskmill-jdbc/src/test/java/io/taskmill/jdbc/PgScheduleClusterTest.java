@@ -13,7 +13,7 @@ import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreSettings;
 import io.taskmill.testkit.fault.FaultInjectingStore;
-import io.taskmill.testkit.fault.StoreOp;
+import io.taskmill.spi.StoreOp;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

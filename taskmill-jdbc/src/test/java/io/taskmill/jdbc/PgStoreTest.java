@@ -3,6 +3,7 @@ package io.taskmill.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.JobId;
+import io.taskmill.internal.dispatch.Promotion;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.InsertedJob;
@@ -103,9 +104,9 @@ class PgStoreTest {
         .insert(store);
 
     assertThat(claim(store, "node-a", FIRST_0145)).isEmpty();
-    assertThat(store.jobPromoteDue(FIRST_0145, 10, "node-a")).isZero();
+    assertThat(Promotion.due(store, FIRST_0145, 10, "node-a")).isZero();
     assertThat(store.jobNextScheduledAt()).contains(SECOND_0130);
-    assertThat(store.jobPromoteDue(SECOND_0130, 10, "node-a")).isEqualTo(1);
+    assertThat(Promotion.due(store, SECOND_0130, 10, "node-a")).isEqualTo(1);
     assertThat(claim(store, "node-a", SECOND_0130)).extracting(Job::id)
         .containsExactlyInAnyOrder(later.id(), scheduled.id());
   }

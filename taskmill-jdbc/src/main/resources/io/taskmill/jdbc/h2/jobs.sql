@@ -89,8 +89,8 @@ LIMIT :limit
 
 -- name: promoteJob
 UPDATE tm_job
-SET state = 'ENQUEUED', updated_at = :now, version = version + 1
-WHERE id = :id AND state = 'SCHEDULED'
+SET state = :to, updated_at = :now, version = version + 1
+WHERE id = :id AND state = :from
 
 -- name: claimCandidates
 -- Ready jobs in claim order: priority DESC, run_at, id. The store pages with :offset only when
@@ -145,7 +145,7 @@ WHERE id = ANY(:ids) AND cancel_requested = TRUE
 -- name: releaseLease
 -- Gives the attempt back: it did not run to an outcome, so it does not count.
 UPDATE tm_job
-SET state = 'ENQUEUED', attempt = attempt - 1, lease_owner = NULL, lease_expires_at = NULL,
+SET state = :to, attempt = attempt - 1, lease_owner = NULL, lease_expires_at = NULL,
     updated_at = :now, version = version + 1
 WHERE id = :id AND state = 'RUNNING' AND lease_owner = :node AND lease_epoch = :leaseEpoch
 
@@ -162,48 +162,37 @@ FROM tm_job
 WHERE state = 'RUNNING' AND lease_owner <> :node
 ORDER BY id
 
--- name: rescueToEnqueued
--- The attempt stays counted: it may have run, and the retry budget must bound crash loops.
--- :version is the row as the rescuer read it, so a lease renewed meanwhile is left alone.
+-- name: endLeases
+-- A running job, as the engine read it, back to the waiting state :to that it chose; the attempt
+-- stays counted. :version is the row as read, so a lease renewed meanwhile is left alone.
 UPDATE tm_job
-SET state = 'ENQUEUED', lease_owner = NULL, lease_expires_at = NULL, updated_at = :now,
+SET state = :to, lease_owner = NULL, lease_expires_at = NULL, updated_at = :now,
     version = version + 1
-WHERE id = :id AND state = 'RUNNING' AND version = :version
-
--- name: rescueToDead
+WHERE id = :id AND state = :from AND version = :version
+-- name: finishLeases
 UPDATE tm_job
-SET state = 'DEAD', last_error = :lastError, finished_at = :now, lease_owner = NULL,
+SET state = :to, last_error = :lastError, finished_at = :now, lease_owner = NULL,
     lease_expires_at = NULL, updated_at = :now, version = version + 1
-WHERE id = :id AND state = 'RUNNING' AND version = :version
-
--- name: cancelTarget
-SELECT state, version, cancel_requested, attempt
-FROM tm_job
-WHERE id = :id
-
--- name: cancelWaitingJob
--- :fromStates comes from JobState.canMoveTo; :version makes the read-check-write atomic.
+WHERE id = :id AND state = :from AND version = :version
+-- name: finishWaiting
+-- :from and :to come from the engine (JobState.canMoveTo); :version makes the read-check-write
+-- atomic.
 UPDATE tm_job
-SET state = 'CANCELLED', finished_at = :now, updated_at = :now, version = version + 1
-WHERE id = :id AND version = :version AND state = ANY(:fromStates)
-
+SET state = :to, finished_at = :now, updated_at = :now, version = version + 1
+WHERE id = :id AND version = :version AND state = :from
 -- name: requestCancel
 UPDATE tm_job
 SET cancel_requested = TRUE, updated_at = :now, version = version + 1
 WHERE id = :id AND version = :version AND state = 'RUNNING'
 
--- name: retryTarget
-SELECT state, version, queue
-FROM tm_job
-WHERE id = :id
-
--- name: retryJob
+-- name: restartJob
 -- A manual retry: a fresh attempt budget, due now. last_error stays until the next outcome
 -- replaces it; lease_epoch keeps growing, so no late answer of an earlier attempt can apply.
 -- cancel_requested is cleared, or a job cancelled while running would be stopped again at once.
--- :fromStates comes from JobState.isRetryable; :version makes the read-check-write atomic.
+-- :from and :to come from the engine (JobState.isRetryable); :version makes the
+-- read-check-write atomic.
 UPDATE tm_job
-SET state = 'ENQUEUED', run_at = :now, attempt = 0, result = NULL, started_at = NULL,
+SET state = :to, run_at = :now, attempt = 0, result = NULL, started_at = NULL,
     finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL, cancel_requested = FALSE,
     updated_at = :now, version = version + 1
-WHERE id = :id AND version = :version AND state = ANY(:fromStates)
+WHERE id = :id AND version = :version AND state = :from

@@ -1,8 +1,6 @@
 package io.taskmill.testkit.fault;
 
-import io.taskmill.CancelResult;
 import io.taskmill.JobId;
-import io.taskmill.RetryResult;
 import io.taskmill.access.ApiKey;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
@@ -33,7 +31,9 @@ import io.taskmill.spi.ScheduleFiring;
 import io.taskmill.spi.ScheduleTick;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreInfo;
+import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreUnavailableException;
+import io.taskmill.spi.TxWork;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -275,14 +275,18 @@ public final class FaultInjectingStore implements Store {
     return delegate.info();
   }
 
+  /**
+   * Disturbs a transaction as a whole, by its {@code op}: whatever table operations it runs, a
+   * fault before it means none ran, and one after it means all of them committed.
+   */
   @Override
-  public List<InsertedJob> jobInsertMany(List<NewJob> jobs, String node) {
-    return call(StoreOp.INSERT, () -> delegate.jobInsertMany(jobs, node));
+  public <T> T inTransaction(StoreOp op, TxWork<T> work) {
+    return call(op, () -> delegate.inTransaction(op, work));
   }
 
   @Override
-  public int jobPromoteDue(Instant now, int limit, String node) {
-    return call(StoreOp.PROMOTE, () -> delegate.jobPromoteDue(now, limit, node));
+  public List<InsertedJob> jobInsertMany(List<NewJob> jobs, String node) {
+    return call(StoreOp.INSERT, () -> delegate.jobInsertMany(jobs, node));
   }
 
   @Override
@@ -303,31 +307,6 @@ public final class FaultInjectingStore implements Store {
   @Override
   public LeaseRenewal jobRenewLeases(String node, List<LeaseRef> leases, Instant expiresAt) {
     return call(StoreOp.RENEW, () -> delegate.jobRenewLeases(node, leases, expiresAt));
-  }
-
-  @Override
-  public int jobRelease(String node, List<LeaseRef> leases, Instant now, String reason) {
-    return call(StoreOp.RELEASE, () -> delegate.jobRelease(node, leases, now, reason));
-  }
-
-  @Override
-  public List<Job> jobRescueExpired(LeaderTerm leader, Instant now, int limit) {
-    return call(StoreOp.RESCUE, () -> delegate.jobRescueExpired(leader, now, limit));
-  }
-
-  @Override
-  public List<Job> jobRescueForeign(Instant now, String node) {
-    return call(StoreOp.RESCUE, () -> delegate.jobRescueForeign(now, node));
-  }
-
-  @Override
-  public CancelResult jobCancel(JobId id, Instant now, String node, String reason) {
-    return call(StoreOp.CANCEL, () -> delegate.jobCancel(id, now, node, reason));
-  }
-
-  @Override
-  public RetryResult jobRetry(JobId id, Instant now, String node) {
-    return call(StoreOp.RETRY, () -> delegate.jobRetry(id, now, node));
   }
 
   @Override

@@ -6,6 +6,7 @@ import static io.taskmill.job.JobState.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskmill.internal.lease.Rescue;
 import io.taskmill.job.Job;
 import io.taskmill.job.Outcome;
 import io.taskmill.node.Leadership;
@@ -71,7 +72,7 @@ public abstract class ClusterContract extends StoreContractSupport {
         .containsExactly(org.assertj.core.groups.Tuple.tuple(NODE, NodeState.DEAD),
             org.assertj.core.groups.Tuple.tuple(OTHER_NODE, NodeState.ALIVE));
     // The lease would run to T0 + 30 s, but a dead node's leases end with it.
-    List<Job> rescued = store.jobRescueExpired(leader, now.plusMillis(1), 10);
+    List<Job> rescued = Rescue.expired(store, leader, now.plusMillis(1), 10);
     assertThat(rescued).extracting(Job::id).containsExactly(running.id());
     assertThat(get(running.id()).state()).isEqualTo(ENQUEUED);
     assertThat(lastEvent(running.id()).message())
@@ -196,7 +197,7 @@ public abstract class ClusterContract extends StoreContractSupport {
     LeaderTerm stale = new LeaderTerm(OTHER_NODE, current.term() - 1);
     Job done = finishedJob(T0);
 
-    assertThat(store.jobRescueExpired(stale, later, 10)).isEmpty();
+    assertThat(Rescue.expired(store, stale, later, 10)).isEmpty();
     assertThat(store.nodeMarkDead(stale, later, later)).isEmpty();
     assertThat(store.jobPrune(stale, later, SUCCEEDED, later, 10)).isZero();
     assertThat(store.nodePrune(stale, later, later)).isZero();
@@ -212,7 +213,7 @@ public abstract class ClusterContract extends StoreContractSupport {
     LeaderTerm leader = lead(OTHER_NODE, T0);
     Instant afterLapse = T0.plus(TTL).plus(LEASE);
 
-    assertThat(store.jobRescueExpired(leader, afterLapse, 10)).isEmpty();
+    assertThat(Rescue.expired(store, leader, afterLapse, 10)).isEmpty();
     assertThat(get(running.id()).state()).isEqualTo(RUNNING);
   }
 

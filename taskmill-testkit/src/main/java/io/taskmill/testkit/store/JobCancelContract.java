@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.CancelResult;
 import io.taskmill.JobId;
+import io.taskmill.internal.control.JobCommands;
 import io.taskmill.job.ErrorSummary;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
@@ -18,14 +19,14 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@code jobCancel}: waiting jobs end, running jobs get a request, finished jobs stay. */
+/** {@code JobCommands.cancel}: waiting jobs end, running jobs get a request, finished jobs stay. */
 public abstract class JobCancelContract extends StoreContractSupport {
   private static final Instant NOW = T0.plusSeconds(9);
 
   private void assertCancels(InsertedJob inserted, JobState fromState) {
     Job before = get(inserted.id());
 
-    CancelResult result = store.jobCancel(inserted.id(), NOW, "api", "not needed");
+    CancelResult result = JobCommands.cancel(store, inserted.id(), NOW, "api", "not needed");
 
     assertThat(result).isEqualTo(CancelResult.CANCELLED);
     Job after = get(inserted.id());
@@ -52,7 +53,7 @@ public abstract class JobCancelContract extends StoreContractSupport {
   @Test
   void aCancelledJobIsNeverClaimed() {
     InsertedJob job = insert(TestJobs.aJob().build());
-    store.jobCancel(job.id(), NOW, "api", null);
+    JobCommands.cancel(store, job.id(), NOW, "api", null);
 
     assertThat(claim(10, NOW, TYPE)).isEmpty();
   }
@@ -61,7 +62,7 @@ public abstract class JobCancelContract extends StoreContractSupport {
   void asksARunningJobToStop() {
     Job running = running();
 
-    CancelResult result = store.jobCancel(running.id(), NOW, "api", "user asked");
+    CancelResult result = JobCommands.cancel(store, running.id(), NOW, "api", "user asked");
 
     assertThat(result).isEqualTo(CancelResult.CANCEL_REQUESTED);
     Job after = get(running.id());
@@ -78,11 +79,11 @@ public abstract class JobCancelContract extends StoreContractSupport {
   @Test
   void asksARunningJobOnlyOnce() {
     Job running = running();
-    store.jobCancel(running.id(), NOW, "api", null);
+    JobCommands.cancel(store, running.id(), NOW, "api", null);
     Job requested = get(running.id());
     int events = store.jobEvents(running.id()).size();
 
-    assertThat(store.jobCancel(running.id(), NOW.plusSeconds(1), "api", null))
+    assertThat(JobCommands.cancel(store, running.id(), NOW.plusSeconds(1), "api", null))
         .isEqualTo(CancelResult.CANCEL_REQUESTED);
 
     assertThat(get(running.id())).isEqualTo(requested);
@@ -92,7 +93,7 @@ public abstract class JobCancelContract extends StoreContractSupport {
   @Test
   void aRunningJobAskedToStopCanEndCancelled() {
     Job running = running();
-    store.jobCancel(running.id(), NOW, "api", null);
+    JobCommands.cancel(store, running.id(), NOW, "api", null);
 
     assertThat(complete(running, new Outcome.Cancelled("cancelled by user"), NOW.plusSeconds(1)))
         .isTrue();
@@ -107,13 +108,13 @@ public abstract class JobCancelContract extends StoreContractSupport {
     Job dead = running();
     complete(dead, new Outcome.Dead(ErrorSummary.of("x.Y", "broken")), T0.plusSeconds(1));
     InsertedJob cancelled = insert(TestJobs.aJob().build());
-    store.jobCancel(cancelled.id(), T0.plusSeconds(1), "api", null);
+    JobCommands.cancel(store, cancelled.id(), T0.plusSeconds(1), "api", null);
 
     for (JobId id : List.of(succeeded.id(), dead.id(), cancelled.id())) {
       Job before = get(id);
       int events = store.jobEvents(id).size();
 
-      assertThat(store.jobCancel(id, NOW, "api", null)).isEqualTo(CancelResult.ALREADY_FINISHED);
+      assertThat(JobCommands.cancel(store, id, NOW, "api", null)).isEqualTo(CancelResult.ALREADY_FINISHED);
 
       assertThat(get(id)).isEqualTo(before);
       assertThat(store.jobEvents(id)).hasSize(events);
@@ -122,7 +123,7 @@ public abstract class JobCancelContract extends StoreContractSupport {
 
   @Test
   void reportsAnUnknownJob() {
-    assertThat(store.jobCancel(TestJobs.nextId(T0), NOW, "api", null))
+    assertThat(JobCommands.cancel(store, TestJobs.nextId(T0), NOW, "api", null))
         .isEqualTo(CancelResult.NOT_FOUND);
   }
 }

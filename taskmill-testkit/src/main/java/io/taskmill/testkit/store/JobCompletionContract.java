@@ -9,6 +9,7 @@ import static io.taskmill.job.JobState.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.JobId;
+import io.taskmill.internal.dispatch.Promotion;
 import io.taskmill.job.ErrorSummary;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
@@ -276,11 +277,11 @@ public abstract class JobCompletionContract extends StoreContractSupport {
     Job first = running();
     store.jobCompleteMany(List.of(withLogs(first, 1, AT,
         new Outcome.Retrying(BOOM, T0.plusSeconds(10)), lines(1, 2, "a"), 3)));
-    store.jobPromoteDue(T0.plusSeconds(10), 10, NODE);
+    Promotion.due(store, T0.plusSeconds(10), 10, NODE);
     Job second = claimOne(NODE, T0.plusSeconds(10));
     store.jobCompleteMany(List.of(withLogs(second, 2, AT.plusSeconds(10),
         new Outcome.Retrying(BOOM, T0.plusSeconds(20)), lines(2, 3, "b"), 3)));
-    store.jobPromoteDue(T0.plusSeconds(20), 10, NODE);
+    Promotion.due(store, T0.plusSeconds(20), 10, NODE);
     Job third = claimOne(NODE, T0.plusSeconds(20));
 
     store.jobCompleteMany(List.of(withLogs(third, 3, AT.plusSeconds(20),

@@ -4,12 +4,13 @@ import static io.taskmill.job.JobState.ENQUEUED;
 import static io.taskmill.job.JobState.SCHEDULED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskmill.internal.dispatch.Promotion;
 import io.taskmill.job.Job;
 import io.taskmill.spi.InsertedJob;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** {@code jobPromoteDue} and {@code jobNextScheduledAt}: scheduled jobs becoming ready. */
+/** {@code Promotion.due} and {@code jobNextScheduledAt}: scheduled jobs becoming ready. */
 public abstract class JobPromoteContract extends StoreContractSupport {
   private static final Instant DUE = T0.plusSeconds(60);
 
@@ -18,7 +19,7 @@ public abstract class JobPromoteContract extends StoreContractSupport {
     InsertedJob due = insert(TestJobs.aJob().runAt(DUE).build());
     Job before = get(due.id());
 
-    assertThat(store.jobPromoteDue(DUE, 10, NODE)).isEqualTo(1);
+    assertThat(Promotion.due(store, DUE, 10, NODE)).isEqualTo(1);
 
     Job after = get(due.id());
     assertThat(after.state()).isEqualTo(ENQUEUED);
@@ -32,7 +33,7 @@ public abstract class JobPromoteContract extends StoreContractSupport {
   void leavesJobsThatAreNotDueYet() {
     InsertedJob later = insert(TestJobs.aJob().runAt(DUE.plusSeconds(1)).build());
 
-    assertThat(store.jobPromoteDue(DUE, 10, NODE)).isZero();
+    assertThat(Promotion.due(store, DUE, 10, NODE)).isZero();
 
     assertThat(get(later.id()).state()).isEqualTo(SCHEDULED);
     assertThat(store.jobEvents(later.id())).hasSize(1);
@@ -44,7 +45,7 @@ public abstract class JobPromoteContract extends StoreContractSupport {
     InsertedJob first = insert(TestJobs.aJob().runAt(T0.plusSeconds(10)).build());
     InsertedJob second = insert(TestJobs.aJob().runAt(T0.plusSeconds(20)).build());
 
-    assertThat(store.jobPromoteDue(DUE, 2, NODE)).isEqualTo(2);
+    assertThat(Promotion.due(store, DUE, 2, NODE)).isEqualTo(2);
 
     assertThat(get(first.id()).state()).isEqualTo(ENQUEUED);
     assertThat(get(second.id()).state()).isEqualTo(ENQUEUED);
@@ -55,14 +56,14 @@ public abstract class JobPromoteContract extends StoreContractSupport {
   void leavesEnqueuedJobsAlone() {
     InsertedJob ready = insert(TestJobs.aJob().build());
 
-    assertThat(store.jobPromoteDue(DUE, 10, NODE)).isZero();
+    assertThat(Promotion.due(store, DUE, 10, NODE)).isZero();
     assertThat(store.jobEvents(ready.id())).hasSize(1);
   }
 
   @Test
   void aPromotedJobCanBeClaimed() {
     InsertedJob due = insert(TestJobs.aJob().runAt(DUE).build());
-    store.jobPromoteDue(DUE, 10, NODE);
+    Promotion.due(store, DUE, 10, NODE);
 
     assertThat(ids(claim(10, DUE, TYPE))).containsExactly(due.id());
   }
@@ -77,7 +78,7 @@ public abstract class JobPromoteContract extends StoreContractSupport {
     insert(TestJobs.aJob().runAt(T0.plusSeconds(20)).build());
 
     assertThat(store.jobNextScheduledAt()).contains(T0.plusSeconds(20));
-    store.jobPromoteDue(T0.plusSeconds(20), 10, NODE);
+    Promotion.due(store, T0.plusSeconds(20), 10, NODE);
     assertThat(store.jobNextScheduledAt()).contains(T0.plusSeconds(50));
   }
 }

@@ -8,6 +8,9 @@ import static io.taskmill.job.JobState.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.JobId;
+import io.taskmill.internal.control.JobCommands;
+import io.taskmill.internal.dispatch.Promotion;
+import io.taskmill.internal.lease.Release;
 import io.taskmill.job.ErrorSummary;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
@@ -232,7 +235,7 @@ public abstract class JobQueryContract extends StoreContractSupport {
     Job running = running();
     complete(running, new Outcome.Retrying(ErrorSummary.of("x.Y", "once"), T0.plusSeconds(5)),
         T0.plusSeconds(1));
-    store.jobPromoteDue(T0.plusSeconds(5), 10, NODE);
+    Promotion.due(store, T0.plusSeconds(5), 10, NODE);
 
     List<JobEvent> events = store.jobEvents(running.id());
 
@@ -247,7 +250,7 @@ public abstract class JobQueryContract extends StoreContractSupport {
     InsertedJob inserted = insert(TestJobs.aJob().runAt(T0.plusSeconds(1)).build());
     long version = get(inserted.id()).version();
 
-    store.jobPromoteDue(T0.plusSeconds(1), 10, NODE);
+    Promotion.due(store, T0.plusSeconds(1), 10, NODE);
     assertThat(get(inserted.id()).version()).isEqualTo(++version);
 
     Job running = claimOne(NODE, T0.plusSeconds(1));
@@ -257,10 +260,10 @@ public abstract class JobQueryContract extends StoreContractSupport {
     store.jobRenewLeases(NODE, List.of(lease), T0.plusSeconds(60));
     assertThat(get(inserted.id()).version()).isEqualTo(++version);
 
-    store.jobCancel(inserted.id(), T0.plusSeconds(2), NODE, null);
+    JobCommands.cancel(store, inserted.id(), T0.plusSeconds(2), NODE, null);
     assertThat(get(inserted.id()).version()).isEqualTo(++version);
 
-    store.jobRelease(NODE, List.of(lease), T0.plusSeconds(3), "shutdown");
+    Release.leases(store, NODE, List.of(lease), T0.plusSeconds(3), "shutdown");
     assertThat(get(inserted.id()).version()).isEqualTo(++version);
 
     Job again = claimOne(NODE, T0.plusSeconds(4));
@@ -270,7 +273,7 @@ public abstract class JobQueryContract extends StoreContractSupport {
     assertThat(get(inserted.id()).version()).isEqualTo(++version);
     assertThat(get(inserted.id()).state()).isEqualTo(SUCCEEDED);
 
-    store.jobCancel(inserted.id(), T0.plusSeconds(6), NODE, null); // finished: no change
+    JobCommands.cancel(store, inserted.id(), T0.plusSeconds(6), NODE, null); // finished: no change
     assertThat(get(inserted.id()).version()).isEqualTo(version);
   }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.JobId;
 import io.taskmill.RetryResult;
+import io.taskmill.internal.control.JobCommands;
 import io.taskmill.job.ErrorSummary;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
@@ -25,7 +26,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code jobRetry}: a {@code DEAD} or {@code CANCELLED} job runs again with a fresh attempt budget;
+ * {@code JobCommands.retry}: a {@code DEAD} or {@code CANCELLED} job runs again with a fresh attempt budget;
  * every other state is left alone.
  */
 public abstract class JobRetryContract extends StoreContractSupport {
@@ -44,7 +45,7 @@ public abstract class JobRetryContract extends StoreContractSupport {
     Job before = dead();
     assertThat(before.state()).isEqualTo(DEAD);
 
-    assertThat(store.jobRetry(before.id(), NOW, "api")).isEqualTo(RetryResult.RETRIED);
+    assertThat(JobCommands.retry(store, before.id(), NOW, "api")).isEqualTo(RetryResult.RETRIED);
 
     Job after = get(before.id());
     assertThat(after.state()).isEqualTo(ENQUEUED);
@@ -71,7 +72,7 @@ public abstract class JobRetryContract extends StoreContractSupport {
   @Test
   void aRetriedJobIsClaimedAndRunsAsAttemptOneUnderANewLease() {
     Job before = dead();
-    store.jobRetry(before.id(), NOW, "api");
+    JobCommands.retry(store, before.id(), NOW, "api");
 
     Job again = claimOne(OTHER_NODE, NOW);
 
@@ -89,9 +90,9 @@ public abstract class JobRetryContract extends StoreContractSupport {
   @Test
   void aLateAnswerOfAnAttemptFromBeforeTheRetryIsNotApplied() {
     Job running = running();
-    store.jobCancel(running.id(), T0.plusSeconds(1), "api", null);
+    JobCommands.cancel(store, running.id(), T0.plusSeconds(1), "api", null);
     complete(running, new Outcome.Cancelled("cancelled by user"), T0.plusSeconds(2));
-    store.jobRetry(running.id(), NOW, "api");
+    JobCommands.retry(store, running.id(), NOW, "api");
 
     // The first attempt answers again (a write retried after its reply was lost).
     assertThat(complete(running, new Outcome.Cancelled("cancelled by user"), NOW.plusSeconds(1)))
@@ -104,7 +105,7 @@ public abstract class JobRetryContract extends StoreContractSupport {
   void anAttemptAfterTheRetryIsNotMistakenForTheSameNumberedAttemptBefore() {
     Job first = running(TestJobs.aJob().maxAttempts(1));
     complete(first, new Outcome.Dead(ErrorSummary.of("x.Y", "first life")), T0.plusSeconds(1));
-    store.jobRetry(first.id(), T0.plusSeconds(2), "api");
+    JobCommands.retry(store, first.id(), T0.plusSeconds(2), "api");
     Job second = claimOne(NODE, T0.plusSeconds(3)); // attempt 1 again, same node
     rescueExpired(OTHER_NODE, T0.plusSeconds(3).plus(LEASE).plusSeconds(1), 10); // -> DEAD
     int events = store.jobEvents(first.id()).size();
@@ -120,9 +121,9 @@ public abstract class JobRetryContract extends StoreContractSupport {
   @Test
   void retriesACancelledJob() {
     InsertedJob waiting = insert(TestJobs.aJob().runAt(T0.plusSeconds(3600)).build());
-    store.jobCancel(waiting.id(), T0.plusSeconds(1), "api", null);
+    JobCommands.cancel(store, waiting.id(), T0.plusSeconds(1), "api", null);
 
-    assertThat(store.jobRetry(waiting.id(), NOW, "api")).isEqualTo(RetryResult.RETRIED);
+    assertThat(JobCommands.retry(store, waiting.id(), NOW, "api")).isEqualTo(RetryResult.RETRIED);
 
     Job after = get(waiting.id());
     assertThat(after.state()).isEqualTo(ENQUEUED);
@@ -134,11 +135,11 @@ public abstract class JobRetryContract extends StoreContractSupport {
   @Test
   void aJobCancelledWhileRunningRunsAgainWithoutItsOldCancelRequest() {
     Job running = running();
-    store.jobCancel(running.id(), T0.plusSeconds(1), "api", null);
+    JobCommands.cancel(store, running.id(), T0.plusSeconds(1), "api", null);
     complete(running, new Outcome.Cancelled("cancelled by user"), T0.plusSeconds(2));
     assertThat(get(running.id()).cancelRequested()).isTrue();
 
-    assertThat(store.jobRetry(running.id(), NOW, "api")).isEqualTo(RetryResult.RETRIED);
+    assertThat(JobCommands.retry(store, running.id(), NOW, "api")).isEqualTo(RetryResult.RETRIED);
 
     assertThat(get(running.id()).cancelRequested()).isFalse();
     Job again = claimOne(NODE, NOW);
@@ -160,7 +161,7 @@ public abstract class JobRetryContract extends StoreContractSupport {
       Job before = get(id);
       int events = store.jobEvents(id).size();
 
-      assertThat(store.jobRetry(id, NOW, "api")).as("%s", before.state())
+      assertThat(JobCommands.retry(store, id, NOW, "api")).as("%s", before.state())
           .isEqualTo(RetryResult.NOT_RETRYABLE);
 
       assertThat(get(id)).isEqualTo(before);
@@ -171,7 +172,7 @@ public abstract class JobRetryContract extends StoreContractSupport {
 
   @Test
   void reportsAnUnknownJob() {
-    assertThat(store.jobRetry(TestJobs.nextId(T0), NOW, "api")).isEqualTo(RetryResult.NOT_FOUND);
+    assertThat(JobCommands.retry(store, TestJobs.nextId(T0), NOW, "api")).isEqualTo(RetryResult.NOT_FOUND);
   }
 
   @Test
@@ -185,7 +186,7 @@ public abstract class JobRetryContract extends StoreContractSupport {
         String node = "api-" + i;
         Callable<RetryResult> call = () -> {
           start.await();
-          return store.jobRetry(dead.id(), NOW, node);
+          return JobCommands.retry(store, dead.id(), NOW, node);
         };
         results.add(pool.submit(call));
       }

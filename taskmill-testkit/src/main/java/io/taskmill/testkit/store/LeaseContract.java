@@ -6,6 +6,9 @@ import static io.taskmill.job.JobState.RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.taskmill.internal.control.JobCommands;
+import io.taskmill.internal.lease.Release;
+import io.taskmill.internal.lease.Rescue;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.Outcome;
@@ -60,7 +63,7 @@ public abstract class LeaseContract extends StoreContractSupport {
   void renewingReportsPendingCancelRequests() {
     Job cancelled = running();
     Job other = running();
-    store.jobCancel(cancelled.id(), T0.plusSeconds(1), "api", "user asked");
+    JobCommands.cancel(store, cancelled.id(), T0.plusSeconds(1), "api", "user asked");
 
     LeaseRenewal renewal = store.jobRenewLeases(NODE,
         List.of(new LeaseRef(cancelled.id(), cancelled.leaseEpoch()), lease(other)),
@@ -75,7 +78,7 @@ public abstract class LeaseContract extends StoreContractSupport {
     Job running = running();
     Instant now = T0.plusSeconds(3);
 
-    int released = store.jobRelease(NODE, List.of(lease(running)), now, "node shutting down");
+    int released = Release.leases(store, NODE, List.of(lease(running)), now, "node shutting down");
 
     assertThat(released).isEqualTo(1);
     Job back = get(running.id());
@@ -94,8 +97,8 @@ public abstract class LeaseContract extends StoreContractSupport {
   void releasingIgnoresLeasesTheNodeDoesNotHold() {
     Job running = running();
 
-    assertThat(store.jobRelease(OTHER_NODE, List.of(lease(running)), T0, "x")).isZero();
-    assertThat(store.jobRelease(NODE,
+    assertThat(Release.leases(store, OTHER_NODE, List.of(lease(running)), T0, "x")).isZero();
+    assertThat(Release.leases(store, NODE,
         List.of(new LeaseRef(running.id(), running.leaseEpoch() - 1)), T0, "x")).isZero();
     assertThat(get(running.id())).isEqualTo(running);
   }
@@ -166,7 +169,7 @@ public abstract class LeaseContract extends StoreContractSupport {
     Job theirs = claimOne(OTHER_NODE, T0);
     Instant now = T0.plusSeconds(1); // long before either lease expires
 
-    List<Job> rescued = store.jobRescueForeign(now, NODE);
+    List<Job> rescued = Rescue.foreign(store, now, NODE);
 
     assertThat(rescued).containsExactly(theirs);
     assertThat(get(theirs.id()).state()).isEqualTo(ENQUEUED);

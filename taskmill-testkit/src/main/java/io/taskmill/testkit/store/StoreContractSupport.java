@@ -1,18 +1,18 @@
 package io.taskmill.testkit.store;
 
-import io.taskmill.node.Leadership;
-import io.taskmill.spi.LeaderTerm;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.JobId;
+import io.taskmill.internal.lease.Rescue;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobState;
 import io.taskmill.job.Outcome;
+import io.taskmill.node.Leadership;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.JobCompletion;
+import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.NewJob;
 import io.taskmill.spi.Store;
 import java.time.Duration;
@@ -115,7 +115,7 @@ public abstract class StoreContractSupport {
 
   /** Rescues expired leases as {@code node}, which leads for the call. */
   protected List<Job> rescueExpired(String node, Instant now, int limit) {
-    return store.jobRescueExpired(lead(node, now), now, limit);
+    return Rescue.expired(store, lead(node, now), now, limit);
   }
 
   protected static List<JobId> ids(List<Job> jobs) {

@@ -1,13 +1,15 @@
-package io.taskmill.testkit.fault;
+package io.taskmill.spi;
 
 /**
- * The {@link io.taskmill.spi.Store} operations a {@link FaultInjectingStore} can disturb, one per
- * store method or small family of read methods, named by what the engine does with them.
+ * What a store transaction is for, named by what the engine does with it: one per store method or
+ * small family of read methods, and one per {@link Store#inTransaction} duty. It names the
+ * transaction in errors and logs, and it is what a fault injector disturbs, so a new table
+ * operation needs no change there.
  */
 public enum StoreOp {
   /** {@code jobInsertMany}: enqueue. */
   INSERT,
-  /** {@code jobPromoteDue}: scheduled jobs become ready. */
+  /** Scheduled jobs become ready ({@code Promotion}). */
   PROMOTE,
   /** {@code jobNextScheduledAt}: the dispatcher's next wake-up. */
   NEXT_SCHEDULED,
@@ -17,11 +19,11 @@ public enum StoreOp {
   COMPLETE,
   /** {@code jobRenewLeases}: the lease heartbeat. */
   RENEW,
-  /** {@code jobRelease}: leases given back at shutdown. */
+  /** Leases given back at shutdown ({@code Release}). */
   RELEASE,
-  /** {@code jobRescueExpired} and {@code jobRescueForeign}. */
+  /** Rescue of expired and foreign leases ({@code Rescue}). */
   RESCUE,
-  /** {@code jobCancel}. */
+  /** A user's cancel ({@code JobCommands.cancel}). */
   CANCEL,
   /** {@code jobGet}, {@code jobEvents}, {@code jobLogs}, {@code jobList}, {@code jobCounts}, {@code jobTallies}. */
   READ,
@@ -46,7 +48,7 @@ public enum StoreOp {
   API_KEY,
   /** {@code auditAppend} and {@code auditList}: the audit trail. */
   AUDIT,
-  /** {@code jobRetry}: a user's manual retry. */
+  /** A user's manual retry ({@code JobCommands.retry}). */
   RETRY,
   /** {@code eventFeed}: the event feed's reads. */
   FEED

@@ -1,0 +1,43 @@
+package io.taskmill.internal.dispatch;
+
+import io.taskmill.JobId;
+import io.taskmill.job.JobState;
+import io.taskmill.spi.JobAttempt;
+import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.Transition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Scheduled jobs whose time came become ready to claim, each with its event. */
+public final class Promotion {
+  private Promotion() {}
+
+  /**
+   * Moves up to {@code limit} scheduled jobs due at {@code now} to {@code ENQUEUED}, in one
+   * transaction; returns how many moved.
+   */
+  public static int due(Store store, Instant now, int limit, String node) {
+    return store.inTransaction(StoreOp.PROMOTE, tx -> {
+      List<JobAttempt> due = tx.jobDueScheduled(now, limit);
+      if (due.isEmpty()) {
+        return 0;
+      }
+      List<Boolean> applied = tx.jobPromote(due, JobState.SCHEDULED, JobState.ENQUEUED, now);
+      var transitions = new ArrayList<Transition>(due.size());
+      var moved = new ArrayList<JobId>(due.size());
+      for (int i = 0; i < due.size(); i++) {
+        if (applied.get(i)) {
+          JobAttempt j = due.get(i);
+          transitions.add(new Transition(j.id(), now, JobState.SCHEDULED, JobState.ENQUEUED,
+              node, j.attempt(), null, null));
+          moved.add(j.id());
+        }
+      }
+      tx.eventInsert(transitions);
+      tx.notifyReadyJobs(moved);
+      return moved.size();
+    });
+  }
+}

@@ -1,0 +1,106 @@
+package io.taskmill.spi;
+
+import io.taskmill.JobId;
+import io.taskmill.job.Job;
+import io.taskmill.job.JobState;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The table operations of one store transaction ({@link Store#inTransaction}): each binds its
+ * arguments, runs one statement (a batch is one statement), and maps the rows; none decides
+ * anything. Which jobs move, to which state, and what their events say is the engine's choice;
+ * the operations only keep the guards that make a lost race change nothing.
+ *
+ * <p>Writes that move a job take the state they leave and the one they write, as chosen by the
+ * engine through {@link JobState#canMoveTo}, and are guarded by the version the engine read, so a
+ * row changed since is left alone: the result says which were applied.
+ */
+public interface StoreTx {
+
+  /** Whether {@code leader} still holds its term at {@code now}; a leader-only duty asks first. */
+  boolean leaderHolds(LeaderTerm leader, Instant now);
+
+  /** The ids of the nodes declared dead. */
+  Set<String> nodeDeadIds();
+
+  /** One job, if it exists. */
+  Optional<Job> jobGet(JobId id);
+
+  /** The jobs among {@code ids} that exist, in no particular order. */
+  List<Job> jobGetAll(Collection<JobId> ids);
+
+  /**
+   * Up to {@code limit} scheduled jobs due at {@code now}, earliest first; where several processes
+   * share the store, rows another transaction is promoting are skipped.
+   */
+  List<JobAttempt> jobDueScheduled(Instant now, int limit);
+
+  /**
+   * Moves each job still in {@code from} to {@code to}. One batch.
+   *
+   * @return for each job in order, whether it was applied
+   */
+  List<Boolean> jobPromote(List<JobAttempt> due, JobState from, JobState to, Instant now);
+
+  /**
+   * Gives back leases {@code node} still holds under their epochs: each job moves to the waiting
+   * state {@code to} with its attempt given back (it did not run to an outcome). One batch.
+   *
+   * @return for each lease in order, whether it was applied
+   */
+  List<Boolean> jobReleaseLeases(String node, List<LeaseRef> leases, JobState to, Instant now);
+
+  /** Up to {@code limit} running jobs whose lease expired before {@code now}, soonest first. */
+  List<Job> jobExpiredLeases(Instant now, int limit);
+
+  /** Every running job leased by a node other than {@code node}. */
+  List<Job> jobForeignLeases(String node);
+
+  /**
+   * Ends the leases of running jobs, as read, moving each to the waiting state {@code to}; the
+   * attempt stays counted. One batch.
+   *
+   * @return for each job in order, whether it was applied
+   */
+  List<Boolean> jobEndLeases(List<Job> jobs, JobState to, Instant now);
+
+  /**
+   * Ends the leases of running jobs, as read, moving each to the terminal state {@code to} with
+   * its error ({@code errors}, in the same order) and {@code now} as its finish. One batch.
+   *
+   * @return for each job in order, whether it was applied
+   */
+  List<Boolean> jobFinishLeases(List<Job> jobs, JobState to, List<String> errors, Instant now);
+
+  /** Sets the cancel request of a job still {@code RUNNING} at {@code version}; false if not. */
+  boolean jobRequestCancel(JobId id, long version, Instant now);
+
+  /**
+   * Moves a waiting job still in {@code from} at {@code version} to the terminal state {@code
+   * to}, finished at {@code now}; false if it changed.
+   */
+  boolean jobFinishWaiting(JobId id, long version, JobState from, JobState to, Instant now);
+
+  /**
+   * Starts a finished job still in {@code from} at {@code version} afresh in {@code to}: due at
+   * {@code now}, attempt 0, no result, start, finish, lease or cancel request, its last error kept;
+   * false if it changed.
+   */
+  boolean jobRestart(JobId id, long version, JobState from, JobState to, Instant now);
+
+  /** Appends the transitions' events, in order, in one statement. */
+  void eventInsert(List<Transition> transitions);
+
+  /**
+   * Tells other processes sharing the store, once this transaction commits, that these queues
+   * have ready jobs; a store without push does nothing.
+   */
+  void notifyReady(Collection<String> queues);
+
+  /** As {@link #notifyReady}, for the queues of these jobs. */
+  void notifyReadyJobs(Collection<JobId> ids);
+}

@@ -1,0 +1,182 @@
+package io.taskmill.jdbc;
+
+import io.taskmill.JobId;
+import io.taskmill.job.Job;
+import io.taskmill.job.JobState;
+import io.taskmill.spi.JobAttempt;
+import io.taskmill.spi.LeaderTerm;
+import io.taskmill.spi.LeaseRef;
+import io.taskmill.spi.StoreTx;
+import io.taskmill.spi.Transition;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@link StoreTx} on one JDBC connection inside a transaction: each operation hands its arguments
+ * to a table class and maps the row counts; what they mean is the engine's business.
+ */
+final class JdbcTx implements StoreTx {
+  /** A failed statement, carried out of the engine's code to the transaction's retry loop. */
+  static final class Failure extends RuntimeException {
+    Failure(SQLException cause) {
+      super(cause);
+    }
+
+    @Override
+    public synchronized SQLException getCause() {
+      return (SQLException) super.getCause();
+    }
+  }
+
+  /** One statement against the connection. */
+  @FunctionalInterface
+  private interface Statement<T> {
+    T run() throws SQLException;
+  }
+
+  /** Tells listening processes, on commit, that queues have ready jobs. */
+  interface ReadyNotifier {
+    void notify(Connection c, Collection<String> queues) throws SQLException;
+
+    /** For the queues of these jobs, read inside the transaction. */
+    void notifyJobs(Connection c, Collection<JobId> ids) throws SQLException;
+  }
+
+  private final Connection c;
+  private final JdbcJobs jobs;
+  private final JdbcJobHistory history;
+  private final JdbcCluster cluster;
+  private final ReadyNotifier notifier;
+
+  JdbcTx(Connection c, JdbcJobs jobs, JdbcJobHistory history, JdbcCluster cluster,
+      ReadyNotifier notifier) {
+    this.c = c;
+    this.jobs = jobs;
+    this.history = history;
+    this.cluster = cluster;
+    this.notifier = notifier;
+  }
+
+  @Override
+  public boolean leaderHolds(LeaderTerm leader, Instant now) {
+    return run(() -> cluster.holdsTerm(c, leader, now));
+  }
+
+  @Override
+  public Set<String> nodeDeadIds() {
+    return run(() -> cluster.deadIds(c));
+  }
+
+  @Override
+  public Optional<Job> jobGet(JobId id) {
+    return run(() -> jobs.get(c, id));
+  }
+
+  @Override
+  public List<Job> jobGetAll(Collection<JobId> ids) {
+    return ids.isEmpty() ? List.of() : run(() -> jobs.getAll(c, ids));
+  }
+
+  @Override
+  public List<JobAttempt> jobDueScheduled(Instant now, int limit) {
+    return run(() -> jobs.dueScheduled(c, now, limit));
+  }
+
+  @Override
+  public List<Boolean> jobPromote(List<JobAttempt> due, JobState from, JobState to,
+      Instant now) {
+    return due.isEmpty() ? List.of() : applied(run(() -> jobs.promote(c, due, from, to, now)));
+  }
+
+  @Override
+  public List<Boolean> jobReleaseLeases(String node, List<LeaseRef> leases, JobState to,
+      Instant now) {
+    return leases.isEmpty() ? List.of()
+        : applied(run(() -> jobs.release(c, node, leases, to, now)));
+  }
+
+  @Override
+  public List<Job> jobExpiredLeases(Instant now, int limit) {
+    return run(() -> jobs.expiredLeases(c, now, limit));
+  }
+
+  @Override
+  public List<Job> jobForeignLeases(String node) {
+    return run(() -> jobs.foreignLeases(c, node));
+  }
+
+  @Override
+  public List<Boolean> jobEndLeases(List<Job> list, JobState to, Instant now) {
+    return list.isEmpty() ? List.of() : applied(run(() -> jobs.endLeases(c, list, to, now)));
+  }
+
+  @Override
+  public List<Boolean> jobFinishLeases(List<Job> list, JobState to, List<String> errors,
+      Instant now) {
+    return list.isEmpty() ? List.of()
+        : applied(run(() -> jobs.finishLeases(c, list, to, errors, now)));
+  }
+
+  @Override
+  public boolean jobRequestCancel(JobId id, long version, Instant now) {
+    return run(() -> jobs.requestCancel(c, id, version, now)) == 1;
+  }
+
+  @Override
+  public boolean jobFinishWaiting(JobId id, long version, JobState from, JobState to,
+      Instant now) {
+    return run(() -> jobs.finishWaiting(c, id, version, from, to, now)) == 1;
+  }
+
+  @Override
+  public boolean jobRestart(JobId id, long version, JobState from, JobState to, Instant now) {
+    return run(() -> jobs.restart(c, id, version, from, to, now)) == 1;
+  }
+
+  @Override
+  public void eventInsert(List<Transition> transitions) {
+    run(() -> {
+      history.insertTransitions(c, transitions);
+      return null;
+    });
+  }
+
+  @Override
+  public void notifyReady(Collection<String> queues) {
+    run(() -> {
+      notifier.notify(c, queues);
+      return null;
+    });
+  }
+
+  @Override
+  public void notifyReadyJobs(Collection<JobId> ids) {
+    run(() -> {
+      notifier.notifyJobs(c, ids);
+      return null;
+    });
+  }
+
+  private static <T> T run(Statement<T> statement) {
+    try {
+      return statement.run();
+    } catch (SQLException e) {
+      throw new Failure(e);
+    }
+  }
+
+  /** A batch's row counts as applied or not: every write is a guarded single-row update. */
+  private static List<Boolean> applied(int[] counts) {
+    var applied = new ArrayList<Boolean>(counts.length);
+    for (int n : counts) {
+      applied.add(n == 1);
+    }
+    return applied;
+  }
+}
