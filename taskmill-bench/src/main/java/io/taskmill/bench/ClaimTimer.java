@@ -1,6 +1,7 @@
 package io.taskmill.bench;
 
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -10,8 +11,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Times the engine's claims: a store that passes every call through and, while recording, notes
- * how long each {@code jobClaim} took (one transaction that finds and takes up to a claim batch of
- * ready jobs). The figure a backlog or a large finished-jobs table would raise first.
+ * how long each claim took (the {@link StoreOp#CLAIM} transaction that finds and takes up to a
+ * claim batch of ready jobs). The figure a backlog or a large finished-jobs table would raise
+ * first.
  */
 final class ClaimTimer {
   /** At most this many claims are kept; a drain of a million jobs makes about 3,400. */
@@ -24,7 +26,8 @@ final class ClaimTimer {
   /** {@code store} with its claims timed by this timer. */
   Store wrap(Store store) {
     InvocationHandler handler = (proxy, method, args) -> {
-      boolean timed = method.getName().equals("jobClaim") && recording.get();
+      boolean timed = method.getName().equals("inTransaction") && args[0] == StoreOp.CLAIM
+          && recording.get();
       long start = timed ? System.nanoTime() : 0;
       try {
         return method.invoke(store, args);

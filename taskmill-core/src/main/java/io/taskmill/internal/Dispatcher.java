@@ -1,5 +1,6 @@
 package io.taskmill.internal;
 
+import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.internal.dispatch.Promotion;
 import io.taskmill.job.Job;
 import io.taskmill.spi.ClaimedJobs;
@@ -220,7 +221,7 @@ final class Dispatcher {
       int limit = Math.min(free, cfg.claimBatchSize());
       long seen = lane.readySignals.get();
       // A fresh instant per claim: a job enqueued while this pass ran is due for this claim.
-      ClaimedJobs result = store.jobClaim(new JobClaim(lane.name, limit, cfg.nodeId(),
+      ClaimedJobs result = Claim.run(store, new JobClaim(lane.name, limit, cfg.nodeId(),
           cfg.clock().instant(), cfg.leaseDuration(), registry.types(), typeRoom(), clusterLimits));
       List<Job> claimed = result.jobs();
       Instant retryAt = result.retryAt();

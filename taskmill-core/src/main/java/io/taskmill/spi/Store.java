@@ -70,22 +70,6 @@ public interface Store extends AutoCloseable {
   Optional<Instant> jobNextScheduledAt();
 
   /**
-   * Claims ready jobs of one queue for {@code claim.node()}: highest priority first, then oldest
-   * {@code runAt}, then id. Each claimed job becomes {@code RUNNING} with {@code attempt + 1}, a
-   * new lease epoch and a lease expiring at {@code now + leaseTtl}. Returns the claimed jobs as
-   * they are after the claim.
-   *
-   * <p>For a type with {@linkplain JobClaim#clusterLimits() cluster limits}, the claim starts no
-   * more than the room left across every node sharing the store: {@code maxRunning} minus the
-   * type's {@code RUNNING} jobs, and the rate's {@code starts} minus the starts already recorded in
-   * the current aligned window (which the claim records in the same transaction). Concurrent
-   * claims of a limited type are serialized, so the room is never counted twice. When a rate
-   * limit ran out, the result says when its next window opens. Each claimed job's {@code
-   * startedAt} is {@code now}.
-   */
-  ClaimedJobs jobClaim(JobClaim claim);
-
-  /**
    * Applies attempt outcomes, each only if the job is still {@code RUNNING} under the given lease
    * epoch. Writes the outcome's state, result or error, an event and the attempt's log lines. A
    * completion whose lease was lost changes nothing but an event noting the superseded attempt.

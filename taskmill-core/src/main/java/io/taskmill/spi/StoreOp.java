@@ -13,7 +13,7 @@ public enum StoreOp {
   PROMOTE,
   /** {@code jobNextScheduledAt}: the dispatcher's next wake-up. */
   NEXT_SCHEDULED,
-  /** {@code jobClaim}. */
+  /** A claim of ready jobs ({@code Claim}). */
   CLAIM,
   /** {@code jobCompleteMany}: attempt outcomes. */
   COMPLETE,

@@ -6,6 +6,7 @@ import io.taskmill.job.JobState;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -53,6 +54,39 @@ public interface StoreTx {
    * @return for each lease in order, whether it was applied
    */
   List<Boolean> jobReleaseLeases(String node, List<LeaseRef> leases, JobState to, Instant now);
+
+  /**
+   * Up to {@code limit} ready jobs of {@code queue} and {@code types} due at {@code now}, in claim
+   * order (highest priority, then oldest {@code runAt}, then id), after skipping {@code offset};
+   * whole rows. Where several processes share the store, rows another claim holds are skipped and
+   * those returned stay locked for this transaction.
+   */
+  List<Job> jobClaimCandidates(String queue, Instant now, Collection<String> types, int limit,
+      int offset);
+
+  /**
+   * Claims candidates read in this transaction for {@code node}: each becomes {@code RUNNING} with
+   * {@code attempt + 1}, a new lease epoch, a lease until {@code leaseExpiresAt} and {@code now}
+   * as its start. One statement. Returns the claimed ones in the order given, as the claim left
+   * their rows; a candidate changed since it was read is left out.
+   */
+  List<Job> jobClaim(List<Job> candidates, String node, Instant now, Instant leaseExpiresAt);
+
+  /**
+   * Locks the types, which have cluster-wide limits, for the rest of the transaction, so
+   * concurrent claims never both count the same room (in one sorted round, so claims wanting
+   * several types cannot deadlock); then reads what each has in use: its running jobs where its
+   * limit has maxRunning, and its starts in the window starting at {@code windowStarts} (absent:
+   * no rate).
+   */
+  List<LimitUsage> limitLockAndCount(Map<String, ClusterLimit> limits,
+      Map<String, Instant> windowStarts);
+
+  /** Adds {@code started} starts of each type to its window starting at {@code windowStarts}. */
+  void limitRecordStarts(Map<String, Instant> windowStarts, Map<String, Integer> started);
+
+  /** Deletes each type's rate windows that start before its instant. */
+  void limitPruneWindows(Map<String, Instant> before);
 
   /** Up to {@code limit} running jobs whose lease expired before {@code now}, soonest first. */
   List<Job> jobExpiredLeases(Instant now, int limit);

@@ -11,15 +11,11 @@ import io.taskmill.job.JobState;
 import io.taskmill.spi.Transition;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
-import io.taskmill.jdbc.JdbcLimits.Usage;
 import io.taskmill.jdbc.TickWriter.Written;
 import io.taskmill.schedule.Schedule;
 import io.taskmill.schedule.ScheduleRun;
-import io.taskmill.spi.ClaimedJobs;
-import io.taskmill.spi.ClusterLimit;
 import io.taskmill.spi.FeedPage;
 import io.taskmill.spi.InsertedJob;
-import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.JobCompletion;
 import io.taskmill.spi.JobCount;
 import io.taskmill.spi.JobQuery;
@@ -43,15 +39,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -130,13 +123,24 @@ public final class JdbcStore implements Store {
 
   @Override
   public <T> T inTransaction(StoreOp op, TxWork<T> work) {
-    return db.write(op.name(), c -> {
-      try {
-        return work.run(new JdbcTx(c, jobs, history, cluster, notifier));
-      } catch (JdbcTx.Failure f) {
-        throw f.getCause(); // to the retry and translation of Database
+    // H2 locks every row its candidate read matches, so its claims take turns in this process.
+    boolean serialize = op == StoreOp.CLAIM && db.dialect().serializesClaims();
+    if (serialize) {
+      claimLock.lock();
+    }
+    try {
+      return db.write(op.name(), c -> {
+        try {
+          return work.run(new JdbcTx(c, jobs, history, cluster, limits, notifier));
+        } catch (JdbcTx.Failure f) {
+          throw f.getCause(); // to the retry and translation of Database
+        }
+      });
+    } finally {
+      if (serialize) {
+        claimLock.unlock();
       }
-    });
+    }
   }
 
   @Override
@@ -160,95 +164,6 @@ public final class JdbcStore implements Store {
   @Override
   public Optional<Instant> jobNextScheduledAt() {
     return db.read("jobNextScheduledAt", jobs::nextScheduledAt);
-  }
-
-  @Override
-  public ClaimedJobs jobClaim(JobClaim claim) {
-    if (claim.types().isEmpty()) {
-      return ClaimedJobs.none();
-    }
-    boolean serialize = db.dialect().serializesClaims();
-    if (serialize) {
-      claimLock.lock();
-    }
-    try {
-      return db.write("jobClaim", c -> claimIn(c, claim));
-    } finally {
-      if (serialize) {
-        claimLock.unlock();
-      }
-    }
-  }
-
-  private ClaimedJobs claimIn(Connection c, JobClaim claim) throws SQLException {
-    var room = new HashMap<String, Integer>(); // types with a limit: how many more may start
-    var eligible = new TreeSet<String>();
-    for (String type : claim.types()) {
-      Integer typeRoom = claim.typeRoom().get(type);
-      if (typeRoom == null) {
-        eligible.add(type);
-      } else if (typeRoom > 0) {
-        eligible.add(type);
-        room.put(type, typeRoom);
-      }
-    }
-    var clusterLimited = new TreeMap<String, ClusterLimit>();
-    for (String type : eligible) {
-      ClusterLimit limit = claim.clusterLimits().get(type);
-      if (limit != null) {
-        clusterLimited.put(type, limit);
-      }
-    }
-    Map<String, Usage> usage = Map.of(); // read once a page shows a cluster-limited type
-    var picked = new LinkedHashMap<JobId, Job>();
-    while (picked.size() < claim.limit() && !eligible.isEmpty()) {
-      // Every row seen so far of a still-eligible type was picked, so they are the first rows
-      // of the next page; types whose room ran out are left out of the query from now on.
-      int offset = (int) picked.values().stream().filter(p -> eligible.contains(p.type())).count();
-      List<Job> page = jobs.claimCandidates(
-          c, claim.queue(), claim.now(), eligible, claim.limit(), offset);
-      if (usage.isEmpty() && page.stream().anyMatch(p -> clusterLimited.containsKey(p.type()))) {
-        // All limited types at once, in one sorted round, so concurrent claims cannot deadlock;
-        // claims that meet no limited type never wait here.
-        usage = limits.lockAndRead(c, clusterLimited, claim.now());
-        usage.values().forEach(u -> room.merge(u.type(), u.room(), Math::min));
-      }
-      for (Job candidate : page) {
-        Integer left = room.get(candidate.type());
-        if (picked.containsKey(candidate.id()) || (left != null && left == 0)) {
-          continue;
-        }
-        if (left != null) {
-          room.put(candidate.type(), left - 1);
-        }
-        picked.put(candidate.id(), candidate);
-        if (picked.size() == claim.limit()) {
-          break;
-        }
-      }
-      boolean shrank = eligible.removeIf(type -> Integer.valueOf(0).equals(room.get(type)));
-      if (page.size() < claim.limit() || !shrank) {
-        break;
-      }
-    }
-    if (picked.isEmpty()) {
-      return new ClaimedJobs(List.of(), JdbcLimits.nextWindow(usage, Map.of(), claim.now()));
-    }
-    Instant expiresAt = claim.now().plus(claim.leaseTtl());
-    List<Job> claimed = jobs.claim(c, new ArrayList<>(picked.values()), claim.node(), claim.now(), expiresAt);
-    history.insertTransitions(c, claimed.stream()
-        .map(j -> new Transition(
-            j.id(), claim.now(), JobState.ENQUEUED, JobState.RUNNING, claim.node(), j.attempt(),
-            null, null))
-        .toList());
-    Instant retryAt = null;
-    if (!usage.isEmpty()) {
-      var started = new HashMap<String, Integer>();
-      claimed.forEach(j -> started.merge(j.type(), 1, Integer::sum));
-      limits.recordStarts(c, usage, started);
-      retryAt = JdbcLimits.nextWindow(usage, started, claim.now());
-    }
-    return new ClaimedJobs(claimed, retryAt);
   }
 
   @Override

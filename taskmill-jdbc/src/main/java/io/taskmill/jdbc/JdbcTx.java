@@ -3,9 +3,11 @@ package io.taskmill.jdbc;
 import io.taskmill.JobId;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
+import io.taskmill.spi.ClusterLimit;
 import io.taskmill.spi.JobAttempt;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LeaseRef;
+import io.taskmill.spi.LimitUsage;
 import io.taskmill.spi.StoreTx;
 import io.taskmill.spi.Transition;
 import java.sql.Connection;
@@ -14,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -52,14 +55,16 @@ final class JdbcTx implements StoreTx {
   private final JdbcJobs jobs;
   private final JdbcJobHistory history;
   private final JdbcCluster cluster;
+  private final JdbcLimits limits;
   private final ReadyNotifier notifier;
 
   JdbcTx(Connection c, JdbcJobs jobs, JdbcJobHistory history, JdbcCluster cluster,
-      ReadyNotifier notifier) {
+      JdbcLimits limits, ReadyNotifier notifier) {
     this.c = c;
     this.jobs = jobs;
     this.history = history;
     this.cluster = cluster;
+    this.limits = limits;
     this.notifier = notifier;
   }
 
@@ -99,6 +104,41 @@ final class JdbcTx implements StoreTx {
       Instant now) {
     return leases.isEmpty() ? List.of()
         : applied(run(() -> jobs.release(c, node, leases, to, now)));
+  }
+
+  @Override
+  public List<Job> jobClaimCandidates(String queue, Instant now, Collection<String> types,
+      int limit, int offset) {
+    return run(() -> jobs.claimCandidates(c, queue, now, types, limit, offset));
+  }
+
+  @Override
+  public List<Job> jobClaim(List<Job> candidates, String node, Instant now,
+      Instant leaseExpiresAt) {
+    return candidates.isEmpty() ? List.of()
+        : run(() -> jobs.claim(c, candidates, node, now, leaseExpiresAt));
+  }
+
+  @Override
+  public List<LimitUsage> limitLockAndCount(Map<String, ClusterLimit> limitsByType,
+      Map<String, Instant> windowStarts) {
+    return run(() -> limits.lockAndCount(c, limitsByType, windowStarts));
+  }
+
+  @Override
+  public void limitRecordStarts(Map<String, Instant> windowStarts, Map<String, Integer> started) {
+    run(() -> {
+      limits.recordStarts(c, windowStarts, started);
+      return null;
+    });
+  }
+
+  @Override
+  public void limitPruneWindows(Map<String, Instant> before) {
+    run(() -> {
+      limits.pruneWindows(c, before);
+      return null;
+    });
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
 import io.taskmill.engine.Payloads.Step;
 import io.taskmill.internal.Engine;
+import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobState;
@@ -86,7 +87,7 @@ class JobControlTest {
       JobId id = engine.enqueue("test.flaky", new Step("a"), ONE_ATTEMPT);
       // Another node claims it and is still running it.
       var store = ((Engine) tm).store();
-      assertThat(store.jobClaim(new JobClaim("default", 1, "other-node", engine.clock().instant(),
+      assertThat(Claim.run(store, new JobClaim("default", 1, "other-node", engine.clock().instant(),
           Duration.ofSeconds(30), Set.of("test.flaky"), Map.of())).jobs()).hasSize(1);
       Job running = tm.jobs().get(id).orElseThrow();
 

@@ -7,6 +7,7 @@ import io.taskmill.JobOptions;
 import io.taskmill.Taskmill;
 import io.taskmill.engine.Payloads.Step;
 import io.taskmill.internal.Engine;
+import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.testkit.ManualEngine;
@@ -78,7 +79,7 @@ class ManualEngineTest {
       JobId id = engine.enqueue("test.step", new Step("x"), JobOptions.defaults());
       // Another node claims it and dies without renewing.
       var store = ((Engine) engine.taskmill()).store();
-      var claimed = store.jobClaim(new JobClaim("default", 1, "dead-node", engine.clock().instant(),
+      var claimed = Claim.run(store, new JobClaim("default", 1, "dead-node", engine.clock().instant(),
           Duration.ofSeconds(30), Set.of("test.step"), Map.of())).jobs();
       assertThat(claimed).hasSize(1);
       engine.tick(Duration.ofSeconds(29));

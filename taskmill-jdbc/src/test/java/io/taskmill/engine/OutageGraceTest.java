@@ -6,6 +6,7 @@ import io.taskmill.JobId;
 import io.taskmill.JobOptions;
 import io.taskmill.Taskmill;
 import io.taskmill.engine.Payloads.Step;
+import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.jdbc.JdbcStoreProvider;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
@@ -109,7 +110,7 @@ class OutageGraceTest {
   }
 
   private Job claim(String node, String queue, Instant now) {
-    List<Job> jobs = store.jobClaim(new JobClaim(queue, 1, node, now, LEASE, Set.of(TYPE), Map.of()))
+    List<Job> jobs = Claim.run(store, new JobClaim(queue, 1, node, now, LEASE, Set.of(TYPE), Map.of()))
         .jobs();
     assertThat(jobs).hasSize(1);
     return jobs.get(0);

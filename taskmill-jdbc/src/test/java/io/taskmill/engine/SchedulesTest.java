@@ -10,8 +10,11 @@ import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
 import io.taskmill.TaskmillConfigException;
 import io.taskmill.engine.Payloads.Step;
+import io.taskmill.internal.dispatch.Claim;
+import io.taskmill.jdbc.JdbcStoreProvider;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
+import io.taskmill.job.Outcome;
 import io.taskmill.schedule.InvalidScheduleException;
 import io.taskmill.schedule.MisfirePolicy;
 import io.taskmill.schedule.OverlapPolicy;
@@ -19,13 +22,11 @@ import io.taskmill.schedule.Schedule;
 import io.taskmill.schedule.ScheduleDefinition;
 import io.taskmill.schedule.ScheduleRun;
 import io.taskmill.schedule.UnknownScheduleException;
-import io.taskmill.jdbc.JdbcStoreProvider;
-import io.taskmill.job.Outcome;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.JobCompletion;
+import io.taskmill.spi.JobQuery;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreSettings;
-import io.taskmill.spi.JobQuery;
 import io.taskmill.testkit.FakeClock;
 import io.taskmill.testkit.ManualEngine;
 import java.time.Duration;
@@ -347,7 +348,7 @@ class SchedulesTest {
 
   /** Has another node claim the schedule's pending job and keep it running. */
   private JobId holdRunning(ManualEngine e) {
-    var claimed = store.jobClaim(new JobClaim("default", 1, "other-node", e.clock().instant(),
+    var claimed = Claim.run(store, new JobClaim("default", 1, "other-node", e.clock().instant(),
         Duration.ofHours(1), Set.of(TYPE), Map.of())).jobs();
     assertThat(claimed).hasSize(1);
     return claimed.get(0).id();

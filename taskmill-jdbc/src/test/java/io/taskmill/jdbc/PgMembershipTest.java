@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.taskmill.JobId;
 import io.taskmill.Taskmill;
+import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobState;
@@ -127,7 +128,7 @@ class PgMembershipTest {
           Set.of("test.work"), 1, lastBeat, lastBeat, 0, -1, 0, -1, NodeState.ALIVE));
       id = TestJobs.aJob().type("test.work").queue("ghost-only").payload("{\"n\":1}")
           .runAt(lastBeat).createdAt(lastBeat).insert(ghost).id();
-      List<Job> claimed = ghost.jobClaim(new JobClaim("ghost-only", 1, "node-ghost", lastBeat,
+      List<Job> claimed = Claim.run(ghost, new JobClaim("ghost-only", 1, "node-ghost", lastBeat,
           Duration.ofHours(1), Set.of("test.work"), Map.of())).jobs();
       assertThat(claimed).hasSize(1);
     }

@@ -3,6 +3,7 @@ package io.taskmill.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.JobId;
+import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.internal.dispatch.Promotion;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
@@ -190,7 +191,7 @@ class PgStoreTest {
   }
 
   private static List<Job> claim(Store store, String node, Instant now) {
-    return store.jobClaim(new JobClaim("default", 5, node, now, LEASE, Set.of(TYPE), Map.of()))
+    return Claim.run(store, new JobClaim("default", 5, node, now, LEASE, Set.of(TYPE), Map.of()))
         .jobs();
   }
 }

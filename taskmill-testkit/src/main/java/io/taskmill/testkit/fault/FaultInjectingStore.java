@@ -295,11 +295,6 @@ public final class FaultInjectingStore implements Store {
   }
 
   @Override
-  public ClaimedJobs jobClaim(JobClaim claim) {
-    return call(StoreOp.CLAIM, () -> delegate.jobClaim(claim));
-  }
-
-  @Override
   public List<Boolean> jobCompleteMany(List<JobCompletion> completions) {
     return call(StoreOp.COMPLETE, () -> delegate.jobCompleteMany(completions));
   }

@@ -5,6 +5,7 @@ import static io.taskmill.job.JobState.RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.RateLimit;
+import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.job.Job;
 import io.taskmill.job.Outcome;
 import io.taskmill.spi.ClaimedJobs;
@@ -57,7 +58,7 @@ public abstract class ClusterLimitContract extends StoreContractSupport {
   }
 
   private ClaimedJobs claimLimited(String node, int limit, Instant now, ClusterLimit limit1) {
-    return store.jobClaim(new JobClaim(QUEUE, limit, node, now, LEASE, Set.of(LIMITED, TYPE),
+    return Claim.run(store, new JobClaim(QUEUE, limit, node, now, LEASE, Set.of(LIMITED, TYPE),
         Map.of(), Map.of(LIMITED, limit1)));
   }
 
@@ -91,7 +92,7 @@ public abstract class ClusterLimitContract extends StoreContractSupport {
   void concurrencyLimitCountsRunningJobsOfEveryQueue() {
     readyJobs(LIMITED, "other", 2, 0);
     readyJobs(LIMITED, 2);
-    store.jobClaim(new JobClaim("other", 10, OTHER_NODE, T0, LEASE, Set.of(LIMITED), Map.of(),
+    Claim.run(store, new JobClaim("other", 10, OTHER_NODE, T0, LEASE, Set.of(LIMITED), Map.of(),
         Map.of(LIMITED, maxRunning(3))));
 
     assertThat(claimLimited(NODE, 10, T0, maxRunning(3)).jobs()).hasSize(1);
@@ -173,8 +174,8 @@ public abstract class ClusterLimitContract extends StoreContractSupport {
     var clusterTighter = new JobClaim(QUEUE, 10, NODE, T0, LEASE, Set.of(LIMITED),
         Map.of(LIMITED, 5), Map.of(LIMITED, maxRunning(3)));
 
-    assertThat(store.jobClaim(nodeTighter).jobs()).hasSize(1);
-    assertThat(store.jobClaim(clusterTighter).jobs()).hasSize(2);
+    assertThat(Claim.run(store, nodeTighter).jobs()).hasSize(1);
+    assertThat(Claim.run(store, clusterTighter).jobs()).hasSize(2);
   }
 
   @Test
@@ -199,8 +200,8 @@ public abstract class ClusterLimitContract extends StoreContractSupport {
     var request = new JobClaim(QUEUE, 100, NODE, T0, LEASE, Set.of(LIMITED, "test.other", TYPE),
         Map.of(), limits);
 
-    ClaimedJobs claimed = store.jobClaim(request);
-    ClaimedJobs again = store.jobClaim(request);
+    ClaimedJobs claimed = Claim.run(store, request);
+    ClaimedJobs again = Claim.run(store, request);
 
     assertThat(count(claimed, LIMITED)).isEqualTo(2);
     assertThat(count(claimed, "test.other")).isEqualTo(3);
@@ -213,7 +214,7 @@ public abstract class ClusterLimitContract extends StoreContractSupport {
   void limitsOfTypesTheClaimDoesNotTakeChangeNothing() {
     InsertedJob job = insert(TestJobs.aJob().type(TYPE).build());
 
-    ClaimedJobs claimed = store.jobClaim(new JobClaim(QUEUE, 10, NODE, T0, LEASE, Set.of(TYPE),
+    ClaimedJobs claimed = Claim.run(store, new JobClaim(QUEUE, 10, NODE, T0, LEASE, Set.of(TYPE),
         Map.of(), Map.of(LIMITED, rate(1, SECOND))));
 
     assertThat(claimed.jobs()).extracting(Job::id).containsExactly(job.id());

@@ -5,6 +5,7 @@ import static io.taskmill.job.JobState.RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.JobId;
+import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
 import io.taskmill.spi.InsertedJob;
@@ -83,7 +84,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
     insert(TestJobs.aJob().queue("other").build());
 
     assertThat(claim(10, T0, TYPE)).isEmpty();
-    assertThat(store.jobClaim(claimRequest("other", 10, T0, TYPE)).jobs()).hasSize(1);
+    assertThat(Claim.run(store, claimRequest("other", 10, T0, TYPE)).jobs()).hasSize(1);
   }
 
   @Test
@@ -98,7 +99,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
   void claimsNothingForANodeWithoutTypes() {
     ready(TYPE, 0);
 
-    assertThat(store.jobClaim(claimRequest(QUEUE, 10, T0)).jobs()).isEmpty();
+    assertThat(Claim.run(store, claimRequest(QUEUE, 10, T0)).jobs()).isEmpty();
   }
 
   @Test
@@ -109,7 +110,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
     var request = new JobClaim(QUEUE, 10, NODE, T0, LEASE, Set.of(TYPE, "full.type"),
         Map.of("full.type", 0));
 
-    assertThat(ids(store.jobClaim(request).jobs())).containsExactly(free.id());
+    assertThat(ids(Claim.run(store, request).jobs())).containsExactly(free.id());
   }
 
   @Test
@@ -123,7 +124,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
     var request = new JobClaim(QUEUE, 10, NODE, T0, LEASE, Set.of(TYPE, "limited"),
         Map.of("limited", 2, TYPE, 5));
 
-    assertThat(ids(store.jobClaim(request).jobs())).containsExactly(a1.id(), a2.id(), b1.id(), b2.id());
+    assertThat(ids(Claim.run(store, request).jobs())).containsExactly(a1.id(), a2.id(), b1.id(), b2.id());
     assertThat(get(a3.id()).state()).isEqualTo(ENQUEUED);
   }
 
@@ -140,7 +141,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
     var request = new JobClaim(QUEUE, 3, NODE, T0, LEASE, Set.of(TYPE, "limited"),
         Map.of("limited", 1));
 
-    assertThat(ids(store.jobClaim(request).jobs()))
+    assertThat(ids(Claim.run(store, request).jobs()))
         .containsExactly(limited.getFirst().id(), b1.id(), b2.id());
   }
 
@@ -214,7 +215,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
           start.await();
           List<Job> got;
           do {
-            got = store.jobClaim(new JobClaim(QUEUE, 7, node, T0, LEASE, Set.of(TYPE), Map.of()))
+            got = Claim.run(store, new JobClaim(QUEUE, 7, node, T0, LEASE, Set.of(TYPE), Map.of()))
                 .jobs();
             got.forEach(j -> claimed.add(j.id()));
           } while (!got.isEmpty());
@@ -238,7 +239,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
   void usesTheLeaseTtlOfTheRequest() {
     ready(TYPE, 0);
 
-    Job claimed = store.jobClaim(new JobClaim(QUEUE, 1, NODE, T0, Duration.ofMinutes(7),
+    Job claimed = Claim.run(store, new JobClaim(QUEUE, 1, NODE, T0, Duration.ofMinutes(7),
         Set.of(TYPE), Map.of())).jobs().getFirst();
 
     assertThat(claimed.leaseExpiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(7)));

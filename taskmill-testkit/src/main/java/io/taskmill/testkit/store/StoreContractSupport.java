@@ -3,6 +3,7 @@ package io.taskmill.testkit.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.JobId;
+import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.internal.lease.Rescue;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
@@ -76,12 +77,12 @@ public abstract class StoreContractSupport {
 
   /** Claims up to {@code limit} jobs of {@code types} from {@link #QUEUE} for {@link #NODE}. */
   protected List<Job> claim(int limit, Instant now, String... types) {
-    return store.jobClaim(claimRequest(QUEUE, limit, now, types)).jobs();
+    return Claim.run(store, claimRequest(QUEUE, limit, now, types)).jobs();
   }
 
   /** Claims one job of {@link #TYPE} for {@code node}; fails when none is ready. */
   protected Job claimOne(String node, Instant now) {
-    List<Job> claimed = store.jobClaim(
+    List<Job> claimed = Claim.run(store, 
         new JobClaim(QUEUE, 1, node, now, LEASE, Set.of(TYPE), Map.of())).jobs();
     assertThat(claimed).as("a ready job to claim").hasSize(1);
     return claimed.getFirst();
