@@ -1,5 +1,6 @@
 package io.taskmill.internal;
 
+import io.taskmill.internal.lease.Completion;
 import io.taskmill.spi.JobCompletion;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreUnavailableException;
@@ -126,7 +127,7 @@ final class Completer {
   }
 
   private void write(List<JobCompletion> batch) {
-    List<Boolean> applied = store.jobCompleteMany(batch);
+    List<Boolean> applied = Completion.apply(store, batch);
     for (int i = 0; i < batch.size(); i++) {
       afterWrite.accept(batch.get(i), applied.get(i));
     }

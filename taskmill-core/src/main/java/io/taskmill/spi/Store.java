@@ -70,15 +70,6 @@ public interface Store extends AutoCloseable {
   Optional<Instant> jobNextScheduledAt();
 
   /**
-   * Applies attempt outcomes, each only if the job is still {@code RUNNING} under the given lease
-   * epoch. Writes the outcome's state, result or error, an event and the attempt's log lines. A
-   * completion whose lease was lost changes nothing but an event noting the superseded attempt.
-   *
-   * @return for each completion in order, whether it was applied
-   */
-  List<Boolean> jobCompleteMany(List<JobCompletion> completions);
-
-  /**
    * Extends the leases {@code node} still holds to {@code expiresAt}; reports which it still holds
    * and which of those have a pending cancel request.
    */

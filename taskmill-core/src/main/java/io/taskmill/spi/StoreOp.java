@@ -15,7 +15,7 @@ public enum StoreOp {
   NEXT_SCHEDULED,
   /** A claim of ready jobs ({@code Claim}). */
   CLAIM,
-  /** {@code jobCompleteMany}: attempt outcomes. */
+  /** Attempt outcomes ({@code Completion}). */
   COMPLETE,
   /** {@code jobRenewLeases}: the lease heartbeat. */
   RENEW,

@@ -126,6 +126,26 @@ public interface StoreTx {
    */
   boolean jobRestart(JobId id, long version, JobState from, JobState to, Instant now);
 
+  /**
+   * Locks the jobs among {@code ids} that exist for the rest of the transaction, in id order, and
+   * reads what a completion needs of them.
+   */
+  List<CompletionTarget> jobLockCompletionTargets(Collection<JobId> ids);
+
+  /**
+   * Applies outcomes, each only to a job still {@code RUNNING} under its lease epoch, in the order
+   * given (one statement, or one batch).
+   *
+   * @return for each write in order, whether it was applied
+   */
+  List<Boolean> jobCompleteAttempts(List<OutcomeWrite> writes);
+
+  /** Whether {@code node} already recorded attempt {@code attempt} of the job ending in {@code to}. */
+  boolean eventOutcomeRecorded(JobId id, int attempt, String node, JobState to);
+
+  /** Stores log lines, in order, in one statement. */
+  void logInsert(List<LogEntry> entries);
+
   /** Appends the transitions' events, in order, in one statement. */
   void eventInsert(List<Transition> transitions);
 

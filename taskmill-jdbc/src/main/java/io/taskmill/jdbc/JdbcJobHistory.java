@@ -4,6 +4,7 @@ import io.taskmill.JobId;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobState;
+import io.taskmill.spi.LogEntry;
 import io.taskmill.spi.Transition;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,9 +21,6 @@ final class JdbcJobHistory {
   static final int MAX_MESSAGE_CHARS = 4000;
   static final int MAX_ERROR_CHARS = 1000;
   static final int MAX_LOG_CHARS = 8000;
-
-  /** One log line of a job. */
-  record LogRow(JobId jobId, JobLogLine line) {}
 
   private final NamedSql jobCreation;
   private final NamedSql insertEvent;
@@ -121,7 +119,7 @@ final class JdbcJobHistory {
     return all;
   }
 
-  void insertLogs(Connection c, List<LogRow> rows) throws SQLException {
+  void insertLogs(Connection c, List<LogEntry> rows) throws SQLException {
     if (dialect == Dialect.POSTGRES) {
       // One INSERT ... SELECT FROM unnest(...) for all of them, in the order given.
       if (rows.isEmpty()) {
@@ -134,7 +132,7 @@ final class JdbcJobHistory {
       var levels = new String[n];
       var messages = new String[n];
       for (int i = 0; i < n; i++) {
-        LogRow r = rows.get(i);
+        LogEntry r = rows.get(i);
         jobIds[i] = r.jobId().value();
         attempts[i] = r.line().attempt();
         ats[i] = NamedSql.isoText(r.line().at());

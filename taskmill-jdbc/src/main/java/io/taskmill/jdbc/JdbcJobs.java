@@ -3,13 +3,15 @@ package io.taskmill.jdbc;
 import io.taskmill.JobId;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
+import io.taskmill.spi.CompletionTarget;
 import io.taskmill.spi.InsertedJob;
-import io.taskmill.spi.JobCount;
-import io.taskmill.spi.JobTally;
 import io.taskmill.spi.JobAttempt;
+import io.taskmill.spi.JobCount;
 import io.taskmill.spi.JobQuery;
+import io.taskmill.spi.JobTally;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.NewJob;
+import io.taskmill.spi.OutcomeWrite;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -23,21 +25,6 @@ import java.util.UUID;
 
 /** The {@code tm_job} table: binds, runs and maps the queries of {@code jobs.sql}, nothing more. */
 final class JdbcJobs {
-  /** A job a completion targets, locked for the rest of the transaction. */
-  record CompletionTarget(JobId id, JobState state, int logCount, int attempt) {}
-
-  /** The row changes one applied outcome makes. */
-  record OutcomeWrite(
-      JobId id,
-      long leaseEpoch,
-      JobState to,
-      String result,
-      String lastError,
-      Instant finishedAt,
-      Instant retryAt,
-      Integer logCount,
-      Instant at) {}
-
   private final NamedSql insertJob;
   private final NamedSql findByIdempotencyKey;
   private final NamedSql getJob;

@@ -16,7 +16,6 @@ import io.taskmill.schedule.Schedule;
 import io.taskmill.schedule.ScheduleRun;
 import io.taskmill.spi.FeedPage;
 import io.taskmill.spi.InsertedJob;
-import io.taskmill.spi.JobCompletion;
 import io.taskmill.spi.JobCount;
 import io.taskmill.spi.JobQuery;
 import io.taskmill.spi.LeaderTerm;
@@ -73,7 +72,6 @@ public final class JdbcStore implements Store {
   private final JdbcFeed feed;
   private final JobInserter inserter;
   private final TickWriter ticks;
-  private final JobCompleter completer;
   private final ReentrantLock claimLock = new ReentrantLock();
   /** Opens a push subscription ({@link #jobSubscribe}), or null where the database has none. */
   private final Function<Consumer<String>, AutoCloseable> subscriber;
@@ -113,7 +111,6 @@ public final class JdbcStore implements Store {
     this.feed = new JdbcFeed(SqlFile.load(dialect, "feed"));
     this.inserter = new JobInserter(jobs, feed, dialect);
     this.ticks = new TickWriter(schedules, inserter);
-    this.completer = new JobCompleter(jobs, history);
   }
 
   @Override
@@ -164,14 +161,6 @@ public final class JdbcStore implements Store {
   @Override
   public Optional<Instant> jobNextScheduledAt() {
     return db.read("jobNextScheduledAt", jobs::nextScheduledAt);
-  }
-
-  @Override
-  public List<Boolean> jobCompleteMany(List<JobCompletion> completions) {
-    if (completions.isEmpty()) {
-      return List.of();
-    }
-    return db.write("jobCompleteMany", c -> completer.completeMany(c, completions));
   }
 
   @Override

@@ -4,10 +4,13 @@ import io.taskmill.JobId;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.ClusterLimit;
+import io.taskmill.spi.CompletionTarget;
 import io.taskmill.spi.JobAttempt;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.LimitUsage;
+import io.taskmill.spi.LogEntry;
+import io.taskmill.spi.OutcomeWrite;
 import io.taskmill.spi.StoreTx;
 import io.taskmill.spi.Transition;
 import java.sql.Connection;
@@ -177,6 +180,29 @@ final class JdbcTx implements StoreTx {
   @Override
   public boolean jobRestart(JobId id, long version, JobState from, JobState to, Instant now) {
     return run(() -> jobs.restart(c, id, version, from, to, now)) == 1;
+  }
+
+  @Override
+  public List<CompletionTarget> jobLockCompletionTargets(Collection<JobId> ids) {
+    return ids.isEmpty() ? List.of() : run(() -> jobs.lockCompletionTargets(c, ids));
+  }
+
+  @Override
+  public List<Boolean> jobCompleteAttempts(List<OutcomeWrite> writes) {
+    return writes.isEmpty() ? List.of() : applied(run(() -> jobs.completeAttempts(c, writes)));
+  }
+
+  @Override
+  public boolean eventOutcomeRecorded(JobId id, int attempt, String node, JobState to) {
+    return run(() -> history.outcomeRecorded(c, id, attempt, node, to));
+  }
+
+  @Override
+  public void logInsert(List<LogEntry> entries) {
+    run(() -> {
+      history.insertLogs(c, entries);
+      return null;
+    });
   }
 
   @Override

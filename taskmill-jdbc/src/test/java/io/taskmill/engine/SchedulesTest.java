@@ -11,6 +11,7 @@ import io.taskmill.TaskmillBuilder;
 import io.taskmill.TaskmillConfigException;
 import io.taskmill.engine.Payloads.Step;
 import io.taskmill.internal.dispatch.Claim;
+import io.taskmill.internal.lease.Completion;
 import io.taskmill.jdbc.JdbcStoreProvider;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
@@ -341,7 +342,7 @@ class SchedulesTest {
   /** Completes a job {@link #holdRunning} holds, as the other node would. */
   private void finish(JobId id, Instant at) {
     Job job = store.jobGet(id).orElseThrow();
-    assertThat(store.jobCompleteMany(List.of(new JobCompletion(id, job.leaseEpoch(),
+    assertThat(Completion.apply(store, List.of(new JobCompletion(id, job.leaseEpoch(),
         job.attempt(), new Outcome.Succeeded(null), "other-node", at, List.of(), 100))))
         .containsExactly(true);
   }

@@ -295,11 +295,6 @@ public final class FaultInjectingStore implements Store {
   }
 
   @Override
-  public List<Boolean> jobCompleteMany(List<JobCompletion> completions) {
-    return call(StoreOp.COMPLETE, () -> delegate.jobCompleteMany(completions));
-  }
-
-  @Override
   public LeaseRenewal jobRenewLeases(String node, List<LeaseRef> leases, Instant expiresAt) {
     return call(StoreOp.RENEW, () -> delegate.jobRenewLeases(node, leases, expiresAt));
   }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.JobId;
 import io.taskmill.internal.dispatch.Promotion;
+import io.taskmill.internal.lease.Completion;
 import io.taskmill.job.ErrorSummary;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
@@ -23,7 +24,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code jobCompleteMany}: each outcome's state and fields, its event, the lease fence, and the
+ * {@code Completion.apply}: each outcome's state and fields, its event, the lease fence, and the
  * bounded log lines.
  */
 public abstract class JobCompletionContract extends StoreContractSupport {
@@ -55,7 +56,7 @@ public abstract class JobCompletionContract extends StoreContractSupport {
     var first = withLogs(running, 1, AT, new Outcome.Succeeded("{\"n\":1}"), List.of(), 10);
     var repeat = withLogs(running, 1, AT.plusMillis(1), new Outcome.Succeeded("{\"n\":1}"), List.of(), 10);
 
-    assertThat(store.jobCompleteMany(List.of(first, repeat))).containsExactly(true, true);
+    assertThat(Completion.apply(store, List.of(first, repeat))).containsExactly(true, true);
 
     Job done = get(running.id());
     assertThat(done.state()).isEqualTo(SUCCEEDED);
@@ -199,7 +200,7 @@ public abstract class JobCompletionContract extends StoreContractSupport {
     var ghost = new JobCompletion(TestJobs.nextId(T0), 1, 1, new Outcome.Succeeded(null), NODE,
         AT, List.of(), 10);
 
-    assertThat(store.jobCompleteMany(List.of(ghost))).containsExactly(false);
+    assertThat(Completion.apply(store, List.of(ghost))).containsExactly(false);
     assertThat(get(unknown.id()).state()).isEqualTo(RUNNING);
   }
 
@@ -210,7 +211,7 @@ public abstract class JobCompletionContract extends StoreContractSupport {
     var stale = new JobCompletion(b.id(), b.leaseEpoch() + 7, 1, new Outcome.Succeeded(null),
         NODE, AT, List.of(), 10);
 
-    List<Boolean> applied = store.jobCompleteMany(List.of(
+    List<Boolean> applied = Completion.apply(store, List.of(
         completion(a, new Outcome.Succeeded(null), AT), stale,
         completion(b, new Outcome.Dead(BOOM), AT)));
 
@@ -223,7 +224,7 @@ public abstract class JobCompletionContract extends StoreContractSupport {
   void appliesOnlyTheFirstOfTwoConflictingOutcomesForOneAttempt() {
     Job running = running();
 
-    List<Boolean> applied = store.jobCompleteMany(List.of(
+    List<Boolean> applied = Completion.apply(store, List.of(
         completion(running, new Outcome.Succeeded("1"), AT),
         completion(running, new Outcome.Dead(BOOM), AT)));
 
@@ -239,7 +240,7 @@ public abstract class JobCompletionContract extends StoreContractSupport {
         new JobLogLine(1, AT.minusSeconds(2), LogLevel.INFO, "starting"),
         new JobLogLine(1, AT.minusSeconds(1), LogLevel.ERROR, "failed: disk full"));
 
-    store.jobCompleteMany(List.of(withLogs(running, 1, AT, new Outcome.Dead(BOOM), logs, 10)));
+    Completion.apply(store, List.of(withLogs(running, 1, AT, new Outcome.Dead(BOOM), logs, 10)));
 
     assertThat(store.jobLogs(running.id())).containsExactlyElementsOf(logs);
   }
@@ -249,7 +250,7 @@ public abstract class JobCompletionContract extends StoreContractSupport {
     Job stale = running();
     rescueExpired(OTHER_NODE, T0.plus(LEASE).plusSeconds(1), 10);
 
-    store.jobCompleteMany(List.of(withLogs(stale, 1, AT, new Outcome.Succeeded(null),
+    Completion.apply(store, List.of(withLogs(stale, 1, AT, new Outcome.Succeeded(null),
         lines(1, 3, "late "), 10)));
 
     assertThat(store.jobLogs(stale.id())).isEmpty();
@@ -259,7 +260,7 @@ public abstract class JobCompletionContract extends StoreContractSupport {
   void keepsAtMostMaxLogLinesAndSaysHowManyWereDropped() {
     Job running = running();
 
-    store.jobCompleteMany(List.of(withLogs(running, 1, AT, new Outcome.Succeeded(null),
+    Completion.apply(store, List.of(withLogs(running, 1, AT, new Outcome.Succeeded(null),
         lines(1, 5, "line "), 3)));
 
     List<JobLogLine> stored = store.jobLogs(running.id());
@@ -275,16 +276,16 @@ public abstract class JobCompletionContract extends StoreContractSupport {
   @Test
   void boundsLogLinesAcrossAttemptsAndMarksTheDropOnce() {
     Job first = running();
-    store.jobCompleteMany(List.of(withLogs(first, 1, AT,
+    Completion.apply(store, List.of(withLogs(first, 1, AT,
         new Outcome.Retrying(BOOM, T0.plusSeconds(10)), lines(1, 2, "a"), 3)));
     Promotion.due(store, T0.plusSeconds(10), 10, NODE);
     Job second = claimOne(NODE, T0.plusSeconds(10));
-    store.jobCompleteMany(List.of(withLogs(second, 2, AT.plusSeconds(10),
+    Completion.apply(store, List.of(withLogs(second, 2, AT.plusSeconds(10),
         new Outcome.Retrying(BOOM, T0.plusSeconds(20)), lines(2, 3, "b"), 3)));
     Promotion.due(store, T0.plusSeconds(20), 10, NODE);
     Job third = claimOne(NODE, T0.plusSeconds(20));
 
-    store.jobCompleteMany(List.of(withLogs(third, 3, AT.plusSeconds(20),
+    Completion.apply(store, List.of(withLogs(third, 3, AT.plusSeconds(20),
         new Outcome.Succeeded(null), lines(3, 2, "c"), 3)));
 
     List<JobLogLine> stored = store.jobLogs(first.id());
@@ -305,7 +306,7 @@ public abstract class JobCompletionContract extends StoreContractSupport {
       completions.add(withLogs(running, 1, AT, new Outcome.Succeeded("{}"), lines(1, 2, "x"), 5));
     }
 
-    assertThat(store.jobCompleteMany(completions)).hasSize(20).containsOnly(true);
+    assertThat(Completion.apply(store, completions)).hasSize(20).containsOnly(true);
 
     for (JobId id : ids) {
       assertThat(get(id).state()).isEqualTo(SUCCEEDED);

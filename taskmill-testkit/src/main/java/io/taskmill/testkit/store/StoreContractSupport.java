@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.JobId;
 import io.taskmill.internal.dispatch.Claim;
+import io.taskmill.internal.lease.Completion;
 import io.taskmill.internal.lease.Rescue;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
@@ -104,7 +105,7 @@ public abstract class StoreContractSupport {
   }
 
   protected boolean complete(Job running, Outcome outcome, Instant at) {
-    return store.jobCompleteMany(List.of(completion(running, outcome, at))).getFirst();
+    return Completion.apply(store, List.of(completion(running, outcome, at))).getFirst();
   }
 
   /** Makes {@code node} the leader at {@code now}; fails if another node's term is still live. */

@@ -1,4 +1,4 @@
-package io.taskmill.jdbc;
+package io.taskmill.internal.lease;
 
 import io.taskmill.JobId;
 import io.taskmill.job.ErrorSummary;
@@ -6,13 +6,15 @@ import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobState;
 import io.taskmill.job.LogLevel;
 import io.taskmill.job.Outcome;
-import io.taskmill.jdbc.JdbcJobHistory.LogRow;
-import io.taskmill.spi.Transition;
-import io.taskmill.jdbc.JdbcJobs.CompletionTarget;
-import io.taskmill.jdbc.JdbcJobs.OutcomeWrite;
+import io.taskmill.spi.CompletionTarget;
 import io.taskmill.spi.JobCompletion;
-import java.sql.Connection;
-import java.sql.SQLException;
+import io.taskmill.spi.LogEntry;
+import io.taskmill.spi.OutcomeWrite;
+import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
+import io.taskmill.spi.Transition;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -22,26 +24,37 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * Applies attempt outcomes inside the caller's transaction: one guarded update per completion in a
- * batch, then the events and log lines of all of them in two more batches. Rows are read first
- * only for completions that carry log lines, and afterwards only for the ones refused. On PostgreSQL each of
- * the three is one set-based statement instead (see {@link JdbcJobs#completeAttempts}).
+ * Applies attempt outcomes, each only if its job is still {@code RUNNING} under the attempt's lease
+ * epoch: the outcome's state, result or error, an event and the attempt's log lines, capped. A
+ * completion whose lease was lost changes nothing but an event noting the superseded attempt; the
+ * same attempt's outcome sent again (a write retried after its reply was lost) counts as applied.
+ *
+ * <p>One guarded write per completion in one batch, then the events and log lines of all of them
+ * in two more. Rows are read first only for completions that carry log lines, and afterwards only
+ * for the ones refused.
  */
-final class JobCompleter {
+public final class Completion {
+  /** The most of an error's text (headline and stack) a job keeps. */
   static final int MAX_LAST_ERROR_CHARS = 65_536;
 
-  private final JdbcJobs jobs;
-  private final JdbcJobHistory history;
+  private Completion() {}
 
-  JobCompleter(JdbcJobs jobs, JdbcJobHistory history) {
-    this.jobs = jobs;
-    this.history = history;
+  /**
+   * Applies the completions in one transaction.
+   *
+   * @return for each completion in order, whether it was applied
+   */
+  public static List<Boolean> apply(Store store, List<JobCompletion> completions) {
+    if (completions.isEmpty()) {
+      return List.of();
+    }
+    return store.inTransaction(StoreOp.COMPLETE, tx -> applyIn(tx, completions));
   }
 
   /** The log lines one completion stores and the job's log count afterwards. */
   record LogPlan(List<JobLogLine> lines, Integer logCount) {}
 
-  List<Boolean> completeMany(Connection c, List<JobCompletion> completions) throws SQLException {
+  private static List<Boolean> applyIn(StoreTx tx, List<JobCompletion> completions) {
     // Log counts bound the lines a job keeps, so only completions that carry lines read them, and
     // lock those rows first so the count read is the count the update meets. The rest go straight
     // to the guarded update: reading and locking every row first cost as much as the update.
@@ -53,7 +66,7 @@ final class JobCompleter {
     });
     var logCounts = new HashMap<JobId, Integer>();
     if (!withLogs.isEmpty()) {
-      for (CompletionTarget t : jobs.lockCompletionTargets(c, withLogs)) {
+      for (CompletionTarget t : tx.jobLockCompletionTargets(withLogs)) {
         logCounts.put(t.id(), t.logCount());
       }
     }
@@ -74,7 +87,7 @@ final class JobCompleter {
       sent.add(i);
     }
     sent.sort(Comparator.comparing(i -> completions.get(i).id().value()));
-    int[] counts = jobs.completeAttempts(c, sent.stream()
+    List<Boolean> written = tx.jobCompleteAttempts(sent.stream()
         .map(i -> write(completions.get(i), plans[i].logCount()))
         .toList());
     var applied = new Boolean[completions.size()];
@@ -86,7 +99,7 @@ final class JobCompleter {
     for (int k = 0; k < sent.size(); k++) {
       JobCompletion done = completions.get(sent.get(k));
       JobId id = done.id();
-      if (counts[k] == 1) {
+      if (written.get(k)) {
         applied[sent.get(k)] = true;
         appliedAttempt.put(id, done.attempt());
       } else {
@@ -96,14 +109,14 @@ final class JobCompleter {
     // The states the refused completions met: locked now, after this transaction's own updates.
     var after = new HashMap<JobId, CompletionTarget>();
     if (!missed.isEmpty()) {
-      for (CompletionTarget t : jobs.lockCompletionTargets(c, missed)) {
+      for (CompletionTarget t : tx.jobLockCompletionTargets(missed)) {
         after.put(t.id(), t);
       }
     }
 
     var current = new HashMap<JobId, JobState>();
     var transitions = new ArrayList<Transition>();
-    var logs = new ArrayList<LogRow>();
+    var logs = new ArrayList<LogEntry>();
     var appliedHere = new HashSet<String>();
     for (int i = 0; i < completions.size(); i++) {
       JobCompletion done = completions.get(i);
@@ -114,7 +127,7 @@ final class JobCompleter {
         current.put(done.id(), outcome.nextState());
         transitions.add(new Transition(done.id(), done.at(), JobState.RUNNING,
             outcome.nextState(), done.node(), done.attempt(), error, message(outcome)));
-        plans[i].lines().forEach(line -> logs.add(new LogRow(done.id(), line)));
+        plans[i].lines().forEach(line -> logs.add(new LogEntry(done.id(), line)));
         continue;
       }
       // The state this completion met: an earlier one's outcome, RUNNING before a later one that
@@ -130,19 +143,19 @@ final class JobCompleter {
           : after.get(done.id()).attempt();
       if (outcome.nextState() == met
           && (appliedHere.contains(attemptKey(done))
-              || history.outcomeRecorded(c, done.id(), done.attempt(), done.node(),
+              || tx.eventOutcomeRecorded(done.id(), done.attempt(), done.node(),
                   outcome.nextState()))) {
         // The same attempt's outcome again: a write retried after its reply was lost. It is
         // applied already; saying so keeps the history and the node's log from crying "lease lost".
         applied[i] = true;
       } else {
-        transitions.add(new Transition(done.id(), done.at(), met, met, done.node(), rowAttempt, error,
-            "late completion of attempt " + done.attempt() + " from node " + done.node()
+        transitions.add(new Transition(done.id(), done.at(), met, met, done.node(), rowAttempt,
+            error, "late completion of attempt " + done.attempt() + " from node " + done.node()
                 + " ignored: lease lost"));
       }
     }
-    history.insertTransitions(c, transitions);
-    history.insertLogs(c, logs);
+    tx.eventInsert(transitions);
+    tx.logInsert(logs);
     return List.of(applied);
   }
 
@@ -173,12 +186,14 @@ final class JobCompleter {
     String text = error.stackTrace().isEmpty()
         ? error.headline()
         : error.headline() + "\n" + error.stackTrace();
-    return JdbcJobHistory.clip(text, MAX_LAST_ERROR_CHARS);
+    return text.length() <= MAX_LAST_ERROR_CHARS ? text
+        : text.substring(0, MAX_LAST_ERROR_CHARS - 1) + "…";
   }
 
   private static String message(Outcome outcome) {
     return switch (outcome) {
-      case Outcome.Retrying r -> "retry at " + NamedSql.micros(r.retryAt());
+      // Stores keep microseconds; the message says the instant as stored.
+      case Outcome.Retrying r -> "retry at " + r.retryAt().truncatedTo(ChronoUnit.MICROS);
       case Outcome.Cancelled cancelled -> cancelled.reason();
       case Outcome.Succeeded s -> null;
       case Outcome.Dead d -> null;

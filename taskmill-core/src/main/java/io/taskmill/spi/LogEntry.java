@@ -1,0 +1,7 @@
+package io.taskmill.spi;
+
+import io.taskmill.JobId;
+import io.taskmill.job.JobLogLine;
+
+/** One log line to store for a job. */
+public record LogEntry(JobId jobId, JobLogLine line) {}
