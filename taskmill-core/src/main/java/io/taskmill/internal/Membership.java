@@ -1,10 +1,13 @@
 package io.taskmill.internal;
 
+import io.taskmill.internal.leader.NodeDeaths;
+import io.taskmill.internal.leader.Retention;
 import io.taskmill.job.JobState;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
 import io.taskmill.node.NodeState;
 import io.taskmill.spi.LeaderTerm;
+import io.taskmill.spi.Retained;
 import io.taskmill.spi.Store;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -240,7 +243,7 @@ final class Membership {
     Instant now = cfg.clock().instant();
     int rescued = 0;
     if (judgingOthers()) {
-      List<String> dead = store.nodeMarkDead(leader, now, now.minus(cfg.leaseDuration()));
+      List<String> dead = NodeDeaths.declare(store, leader, now, now.minus(cfg.leaseDuration()));
       for (String node : dead) {
         log.warn("node {} missed its heartbeats for {} and was declared dead; its jobs are rescued",
             node, cfg.leaseDuration());
@@ -266,20 +269,21 @@ final class Membership {
   private void prune(LeaderTerm leader, Instant now) {
     long deadline = System.nanoTime() + PRUNE_BUDGET.toNanos();
     pruneBehind = false;
-    int deleted = inBatches(() -> store.jobPrune(leader, now, JobState.SUCCEEDED,
+    int deleted = inBatches(() -> Retention.jobs(store, leader, now, JobState.SUCCEEDED,
             now.minus(cfg.retainSucceeded()), PRUNE_BATCH), deadline)
-        + inBatches(() -> store.jobPrune(leader, now, JobState.DEAD, now.minus(cfg.retainFinished()),
+        + inBatches(() -> Retention.jobs(store, leader, now, JobState.DEAD, now.minus(cfg.retainFinished()),
             PRUNE_BATCH), deadline)
-        + inBatches(() -> store.jobPrune(leader, now, JobState.CANCELLED,
+        + inBatches(() -> Retention.jobs(store, leader, now, JobState.CANCELLED,
             now.minus(cfg.retainFinished()), PRUNE_BATCH), deadline);
-    int nodes = store.nodePrune(leader, now, now.minus(cfg.retainFinished()));
-    int runs = inBatches(() -> store.scheduleRunPrune(leader, now, now.minus(cfg.retainFinished()),
+    int nodes = Retention.rows(store, leader, now, Retained.NODES,
+        now.minus(cfg.retainFinished()), Integer.MAX_VALUE);
+    int runs = inBatches(() -> Retention.rows(store, leader, now, Retained.SCHEDULE_RUNS, now.minus(cfg.retainFinished()),
         PRUNE_BATCH), deadline);
     // Feed rows of job creations, kept as long as the longest-kept jobs they name.
-    int outbox = inBatches(() -> store.outboxPrune(leader, now, now.minus(cfg.retainFinished()),
+    int outbox = inBatches(() -> Retention.rows(store, leader, now, Retained.OUTBOX, now.minus(cfg.retainFinished()),
         PRUNE_BATCH), deadline);
     // Audit entries: the trail of who changed what, kept far longer than the jobs it names.
-    int audit = inBatches(() -> store.auditPrune(leader, now, now.minus(cfg.retainAudit()),
+    int audit = inBatches(() -> Retention.rows(store, leader, now, Retained.AUDIT, now.minus(cfg.retainAudit()),
         PRUNE_BATCH), deadline);
     if (deleted > 0 || nodes > 0 || runs > 0 || outbox > 0 || audit > 0) {
       log.info("pruned {} finished jobs, {} departed nodes, {} skipped or missed schedule ticks,"

@@ -7,7 +7,6 @@ import io.taskmill.access.AuditQuery;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobLogLine;
-import io.taskmill.job.JobState;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
 import io.taskmill.schedule.Schedule;
@@ -102,13 +101,6 @@ public interface Store extends AutoCloseable {
    */
   List<JobTally> jobTallies(Instant now);
 
-  /**
-   * Deletes up to {@code limit} jobs in the terminal {@code state} that finished before {@code
-   * finishedBefore}, with their events and log lines. A leader-only duty: does nothing unless
-   * {@code leader} still leads. Returns how many jobs were deleted.
-   */
-  int jobPrune(LeaderTerm leader, Instant now, JobState state, Instant finishedBefore, int limit);
-
   /** The time by the store's own clock, which every node sharing the store agrees on. */
   Instant storeTime();
 
@@ -121,19 +113,6 @@ public interface Store extends AutoCloseable {
 
   /** Marks a node as having left gracefully. */
   void nodeLeave(String node, Instant now);
-
-  /**
-   * Declares dead every {@code ALIVE} node whose last heartbeat is before {@code heartbeatBefore},
-   * and ends the leases of the jobs they run so the rescuer takes them back at once. A leader-only
-   * duty. Returns the ids of the nodes declared dead.
-   */
-  List<String> nodeMarkDead(LeaderTerm leader, Instant now, Instant heartbeatBefore);
-
-  /**
-   * Deletes rows of nodes that are not {@code ALIVE} and last heart-beat before {@code before}. A
-   * leader-only duty. Returns how many were deleted.
-   */
-  int nodePrune(LeaderTerm leader, Instant now, Instant before);
 
   /** Every node row, alive or not, by id. */
   List<Node> nodeList();
@@ -246,13 +225,6 @@ public interface Store extends AutoCloseable {
   /** The latest {@code limit} runs of a schedule, newest first, each with its job's state now. */
   List<ScheduleRun> scheduleRuns(String schedule, int limit);
 
-  /**
-   * Deletes run rows of ticks before {@code before} whose job is gone or never existed, at most
-   * {@code limit}, fenced by {@code leader}'s term (0 when stale). Fired runs go with their job when
-   * it is pruned.
-   */
-  int scheduleRunPrune(LeaderTerm leader, Instant now, Instant before, int limit);
-
   // --- API keys and the audit trail ---
 
   /**
@@ -285,8 +257,8 @@ public interface Store extends AutoCloseable {
   /**
    * Appends an entry to the audit trail and returns its seq, which is greater than the seq of
    * every entry appended before this call began; the entry's own seq is ignored. Entries are never
-   * changed afterwards, and deleted only by {@link #auditPrune} (on PostgreSQL the table refuses
-   * the rest).
+   * changed afterwards, and deleted only by retention ({@link StoreTx#prune}; on PostgreSQL the
+   * table refuses the rest).
    */
   default long auditAppend(AuditEntry entry) {
     return auditAppendAll(List.of(entry)).getFirst();
@@ -301,14 +273,6 @@ public interface Store extends AutoCloseable {
   /** Audit entries matching the query, highest seq (newest) first, below its cursor. */
   List<AuditEntry> auditList(AuditQuery query);
 
-  /**
-   * Retention: deletes audit entries recorded before {@code before}, at most {@code limit} of the
-   * oldest by seq, fenced by {@code leader}'s term (0 when stale). The only deletion the audit
-   * trail allows; on PostgreSQL the table itself refuses to delete entries younger than 30 days,
-   * so even a wrong {@code before} cannot erase recent history.
-   */
-  int auditPrune(LeaderTerm leader, Instant now, Instant before, int limit);
-
   // --- event feed ---
 
   /**
@@ -320,13 +284,6 @@ public interface Store extends AutoCloseable {
    * With {@code limit} 0 it reads only the clock and the head seq.
    */
   FeedPage eventFeed(long afterSeq, int limit);
-
-  /**
-   * Deletes outbox rows written before {@code before}, at most {@code limit} of the oldest by seq,
-   * fenced by {@code leader}'s term (0 when stale). Transitions go with their jobs ({@link
-   * #jobPrune}).
-   */
-  int outboxPrune(LeaderTerm leader, Instant now, Instant before, int limit);
 
   /**
    * Calls {@code queueReady} with a queue name when another process may have made jobs ready in it,

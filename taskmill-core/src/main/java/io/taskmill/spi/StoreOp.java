@@ -29,11 +29,11 @@ public enum StoreOp {
   READ,
   /** {@code queueSetPaused} and {@code queuePausedNames}. */
   QUEUE,
-  /** {@code jobPrune}, {@code outboxPrune} and {@code auditPrune}: retention. */
+  /** Retention of finished jobs, outbox rows and audit entries ({@code Retention}). */
   PRUNE,
   /** {@code nodeHeartbeat} and {@code storeTime}: a node proving itself alive. */
   HEARTBEAT,
-  /** {@code nodeLeave}, {@code nodeMarkDead}, {@code nodePrune} and {@code nodeList}. */
+  /** {@code nodeLeave}, {@code nodeList}, declaring nodes dead and pruning departed ones. */
   NODE,
   /** {@code leaderTry}, {@code leaderResign} and {@code leaderGet}. */
   LEADER,

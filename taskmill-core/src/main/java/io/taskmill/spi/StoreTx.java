@@ -28,6 +28,27 @@ public interface StoreTx {
   /** The ids of the nodes declared dead. */
   Set<String> nodeDeadIds();
 
+  /** The ids of {@code ALIVE} nodes whose last heartbeat is before {@code before}, locked. */
+  List<String> nodeOverdue(Instant before);
+
+  /** Declares an {@code ALIVE} node dead; false if it was not alive. */
+  boolean nodeDeclareDead(String id);
+
+  /**
+   * Ends at {@code now} the unexpired leases of every running job of {@code node}, so the rescuer,
+   * which judges by expiry alone, takes them back on its next pass.
+   */
+  void jobExpireLeasesOf(String node, Instant now);
+
+  /**
+   * Deletes up to {@code limit} jobs in the terminal {@code state} that finished before {@code
+   * finishedBefore}, oldest first, with their events and log lines; returns how many.
+   */
+  int jobPrune(JobState state, Instant finishedBefore, int limit);
+
+  /** Deletes up to {@code limit} rows of {@code what} older than {@code before}; returns how many. */
+  int prune(Retained what, Instant before, int limit);
+
   /** One job, if it exists. */
   Optional<Job> jobGet(JobId id);
 

@@ -32,14 +32,15 @@ class DependencyRulesTest {
   }
 
   /**
-   * The engine's decisions over the store's transactions (rescue, release, promotion, a user's
-   * cancel and retry) stand on the SPI and the domain alone, not on the engine around them, so the
+   * The engine's decisions over the store's transactions (claim, completion, rescue, release,
+   * promotion, retention, a user's cancel and retry) stand on the SPI and the domain alone, not on the engine around them, so the
    * contract suite runs them on every store.
    */
   @Test
   void storeDecisionsStandOnTheSpiAndTheDomain() {
     noClasses().that().resideInAnyPackage("io.taskmill.internal.lease..",
-            "io.taskmill.internal.dispatch..", "io.taskmill.internal.control..")
+            "io.taskmill.internal.dispatch..", "io.taskmill.internal.control..",
+            "io.taskmill.internal.leader..")
         .should().dependOnClassesThat().resideInAPackage("io.taskmill.internal")
         .check(CORE);
   }

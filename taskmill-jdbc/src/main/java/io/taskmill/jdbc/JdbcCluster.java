@@ -101,14 +101,16 @@ final class JdbcCluster {
   }
 
   /** Declares overdue nodes dead and ends their jobs' leases; returns their ids. */
-  List<String> markDead(Connection c, Instant now, Instant heartbeatBefore) throws SQLException {
-    List<String> overdue = aliveBefore.query(c, Params.of("before", heartbeatBefore),
-        rs -> rs.getString("id"));
-    for (String id : overdue) {
-      markDead.update(c, Params.of("id", id));
-      endLeasesOf.update(c, Params.of("node", id).set("now", now));
-    }
-    return overdue;
+  List<String> overdue(Connection c, Instant heartbeatBefore) throws SQLException {
+    return aliveBefore.query(c, Params.of("before", heartbeatBefore), rs -> rs.getString("id"));
+  }
+
+  int declareDead(Connection c, String id) throws SQLException {
+    return markDead.update(c, Params.of("id", id));
+  }
+
+  void expireLeasesOf(Connection c, String node, Instant now) throws SQLException {
+    endLeasesOf.update(c, Params.of("node", node).set("now", now));
   }
 
   int pruneNodes(Connection c, Instant before) throws SQLException {

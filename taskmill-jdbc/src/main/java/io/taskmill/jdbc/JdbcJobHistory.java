@@ -8,7 +8,6 @@ import io.taskmill.spi.LogEntry;
 import io.taskmill.spi.Transition;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 

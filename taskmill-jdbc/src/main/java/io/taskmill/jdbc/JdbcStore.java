@@ -8,7 +8,6 @@ import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobState;
-import io.taskmill.spi.Transition;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
 import io.taskmill.jdbc.TickWriter.Written;
@@ -40,7 +39,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -72,6 +70,7 @@ public final class JdbcStore implements Store {
   private final JdbcFeed feed;
   private final JobInserter inserter;
   private final TickWriter ticks;
+  private final JdbcTx.Tables tables;
   private final ReentrantLock claimLock = new ReentrantLock();
   /** Opens a push subscription ({@link #jobSubscribe}), or null where the database has none. */
   private final Function<Consumer<String>, AutoCloseable> subscriber;
@@ -111,6 +110,7 @@ public final class JdbcStore implements Store {
     this.feed = new JdbcFeed(SqlFile.load(dialect, "feed"));
     this.inserter = new JobInserter(jobs, feed, dialect);
     this.ticks = new TickWriter(schedules, inserter);
+    this.tables = new JdbcTx.Tables(jobs, history, cluster, limits, schedules, feed, audit);
   }
 
   @Override
@@ -128,7 +128,7 @@ public final class JdbcStore implements Store {
     try {
       return db.write(op.name(), c -> {
         try {
-          return work.run(new JdbcTx(c, jobs, history, cluster, limits, notifier));
+          return work.run(new JdbcTx(c, tables, notifier));
         } catch (JdbcTx.Failure f) {
           throw f.getCause(); // to the retry and translation of Database
         }
@@ -215,16 +215,6 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public int jobPrune(LeaderTerm leader, Instant now, JobState state, Instant finishedBefore,
-      int limit) {
-    if (!state.isTerminal()) {
-      throw new IllegalArgumentException("only finished jobs are pruned, not " + state);
-    }
-    return db.write("jobPrune", c -> cluster.holdsTerm(c, leader, now)
-        ? cluster.pruneJobs(c, state, finishedBefore, limit) : 0);
-  }
-
-  @Override
   public Instant storeTime() {
     return db.reservedRead("storeTime", cluster::storeTime);
   }
@@ -240,18 +230,6 @@ public final class JdbcStore implements Store {
       cluster.leave(c, node, now);
       return null;
     });
-  }
-
-  @Override
-  public List<String> nodeMarkDead(LeaderTerm leader, Instant now, Instant heartbeatBefore) {
-    return db.write("nodeMarkDead", c -> cluster.holdsTerm(c, leader, now)
-        ? cluster.markDead(c, now, heartbeatBefore) : List.of());
-  }
-
-  @Override
-  public int nodePrune(LeaderTerm leader, Instant now, Instant before) {
-    return db.write("nodePrune", c -> cluster.holdsTerm(c, leader, now)
-        ? cluster.pruneNodes(c, before) : 0);
   }
 
   @Override
@@ -389,12 +367,6 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public int scheduleRunPrune(LeaderTerm leader, Instant now, Instant before, int limit) {
-    return db.write("scheduleRunPrune", c -> cluster.holdsTerm(c, leader, now)
-        ? schedules.pruneRuns(c, before, limit) : 0);
-  }
-
-  @Override
   public boolean apiKeyInsert(ApiKey key) {
     return db.write("apiKeyInsert", c -> apiKeys.insert(c, key));
   }
@@ -435,24 +407,12 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public int auditPrune(LeaderTerm leader, Instant now, Instant before, int limit) {
-    return db.write("auditPrune", c -> cluster.holdsTerm(c, leader, now)
-        ? audit.prune(c, before, limit) : 0);
-  }
-
-  @Override
   public FeedPage eventFeed(long afterSeq, int limit) {
     if (afterSeq < 0 || limit < 0) {
       throw new IllegalArgumentException("eventFeed needs afterSeq >= 0 and limit >= 0, not "
           + afterSeq + " and " + limit);
     }
     return db.read("eventFeed", c -> feed.page(c, afterSeq, limit));
-  }
-
-  @Override
-  public int outboxPrune(LeaderTerm leader, Instant now, Instant before, int limit) {
-    return db.write("outboxPrune", c -> cluster.holdsTerm(c, leader, now)
-        ? feed.prune(c, before, limit) : 0);
   }
 
   /**

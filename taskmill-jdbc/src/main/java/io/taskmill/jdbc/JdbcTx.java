@@ -11,6 +11,7 @@ import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.LimitUsage;
 import io.taskmill.spi.LogEntry;
 import io.taskmill.spi.OutcomeWrite;
+import io.taskmill.spi.Retained;
 import io.taskmill.spi.StoreTx;
 import io.taskmill.spi.Transition;
 import java.sql.Connection;
@@ -59,17 +60,26 @@ final class JdbcTx implements StoreTx {
   private final JdbcJobHistory history;
   private final JdbcCluster cluster;
   private final JdbcLimits limits;
+  private final JdbcSchedules schedules;
+  private final JdbcFeed feed;
+  private final JdbcAudit audit;
   private final ReadyNotifier notifier;
 
-  JdbcTx(Connection c, JdbcJobs jobs, JdbcJobHistory history, JdbcCluster cluster,
-      JdbcLimits limits, ReadyNotifier notifier) {
+  JdbcTx(Connection c, Tables t, ReadyNotifier notifier) {
     this.c = c;
-    this.jobs = jobs;
-    this.history = history;
-    this.cluster = cluster;
-    this.limits = limits;
+    this.jobs = t.jobs();
+    this.history = t.history();
+    this.cluster = t.cluster();
+    this.limits = t.limits();
+    this.schedules = t.schedules();
+    this.feed = t.feed();
+    this.audit = t.audit();
     this.notifier = notifier;
   }
+
+  /** The table classes of one store, each bound to its dialect's SQL. */
+  record Tables(JdbcJobs jobs, JdbcJobHistory history, JdbcCluster cluster, JdbcLimits limits,
+      JdbcSchedules schedules, JdbcFeed feed, JdbcAudit audit) {}
 
   @Override
   public boolean leaderHolds(LeaderTerm leader, Instant now) {
@@ -79,6 +89,39 @@ final class JdbcTx implements StoreTx {
   @Override
   public Set<String> nodeDeadIds() {
     return run(() -> cluster.deadIds(c));
+  }
+
+  @Override
+  public List<String> nodeOverdue(Instant before) {
+    return run(() -> cluster.overdue(c, before));
+  }
+
+  @Override
+  public boolean nodeDeclareDead(String id) {
+    return run(() -> cluster.declareDead(c, id)) == 1;
+  }
+
+  @Override
+  public void jobExpireLeasesOf(String node, Instant now) {
+    run(() -> {
+      cluster.expireLeasesOf(c, node, now);
+      return null;
+    });
+  }
+
+  @Override
+  public int jobPrune(JobState state, Instant finishedBefore, int limit) {
+    return run(() -> cluster.pruneJobs(c, state, finishedBefore, limit));
+  }
+
+  @Override
+  public int prune(Retained what, Instant before, int limit) {
+    return run(() -> switch (what) {
+      case NODES -> cluster.pruneNodes(c, before);
+      case SCHEDULE_RUNS -> schedules.pruneRuns(c, before, limit);
+      case OUTBOX -> feed.prune(c, before, limit);
+      case AUDIT -> audit.prune(c, before, limit);
+    });
   }
 
   @Override

@@ -5,12 +5,10 @@ import io.taskmill.access.ApiKey;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
 import io.taskmill.job.Job;
-import io.taskmill.job.JobState;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
 import io.taskmill.schedule.Schedule;
 import io.taskmill.schedule.ScheduleRun;
-import io.taskmill.spi.ClaimedJobs;
 import io.taskmill.spi.FeedPage;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LockHolder;
@@ -19,8 +17,6 @@ import java.util.OptionalLong;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.spi.InsertedJob;
-import io.taskmill.spi.JobClaim;
-import io.taskmill.spi.JobCompletion;
 import io.taskmill.spi.JobCount;
 import io.taskmill.spi.JobQuery;
 import io.taskmill.spi.LeaseRef;
@@ -350,12 +346,6 @@ public final class FaultInjectingStore implements Store {
   }
 
   @Override
-  public int jobPrune(LeaderTerm leader, Instant now, JobState state, Instant finishedBefore,
-      int limit) {
-    return call(StoreOp.PRUNE, () -> delegate.jobPrune(leader, now, state, finishedBefore, limit));
-  }
-
-  @Override
   public Instant storeTime() {
     return call(StoreOp.HEARTBEAT, delegate::storeTime);
   }
@@ -368,16 +358,6 @@ public final class FaultInjectingStore implements Store {
   @Override
   public void nodeLeave(String node, Instant now) {
     run(StoreOp.NODE, () -> delegate.nodeLeave(node, now));
-  }
-
-  @Override
-  public List<String> nodeMarkDead(LeaderTerm leader, Instant now, Instant heartbeatBefore) {
-    return call(StoreOp.NODE, () -> delegate.nodeMarkDead(leader, now, heartbeatBefore));
-  }
-
-  @Override
-  public int nodePrune(LeaderTerm leader, Instant now, Instant before) {
-    return call(StoreOp.NODE, () -> delegate.nodePrune(leader, now, before));
   }
 
   @Override
@@ -466,11 +446,6 @@ public final class FaultInjectingStore implements Store {
   }
 
   @Override
-  public int scheduleRunPrune(LeaderTerm leader, Instant now, Instant before, int limit) {
-    return call(StoreOp.SCHEDULE, () -> delegate.scheduleRunPrune(leader, now, before, limit));
-  }
-
-  @Override
   public boolean apiKeyInsert(ApiKey key) {
     return call(StoreOp.API_KEY, () -> delegate.apiKeyInsert(key));
   }
@@ -511,18 +486,8 @@ public final class FaultInjectingStore implements Store {
   }
 
   @Override
-  public int auditPrune(LeaderTerm leader, Instant now, Instant before, int limit) {
-    return call(StoreOp.PRUNE, () -> delegate.auditPrune(leader, now, before, limit));
-  }
-
-  @Override
   public FeedPage eventFeed(long afterSeq, int limit) {
     return call(StoreOp.FEED, () -> delegate.eventFeed(afterSeq, limit));
-  }
-
-  @Override
-  public int outboxPrune(LeaderTerm leader, Instant now, Instant before, int limit) {
-    return call(StoreOp.PRUNE, () -> delegate.outboxPrune(leader, now, before, limit));
   }
 
   /** Not disturbed: push wake-ups are best effort already, and polling covers them. */

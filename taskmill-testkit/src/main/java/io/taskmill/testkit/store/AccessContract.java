@@ -9,7 +9,9 @@ import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
 import io.taskmill.access.NewApiKey;
 import io.taskmill.access.Role;
+import io.taskmill.internal.leader.Retention;
 import io.taskmill.spi.LeaderTerm;
+import io.taskmill.spi.Retained;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -402,16 +404,19 @@ public abstract class AccessContract extends StoreContractSupport {
     LeaderTerm leader = lead("node-a", T0);
     Instant cutoff = T0.plus(Duration.ofDays(1));
 
-    assertThat(store.auditPrune(new LeaderTerm("node-a", leader.term() + 1), T0, cutoff, 100))
+    assertThat(Retention.rows(store, new LeaderTerm("node-a", leader.term() + 1), T0,
+        Retained.AUDIT, cutoff, 100))
         .as("a stale leader term prunes nothing").isZero();
-    assertThat(store.auditPrune(new LeaderTerm("node-b", leader.term()), T0, cutoff, 100))
+    assertThat(Retention.rows(store, new LeaderTerm("node-b", leader.term()), T0,
+        Retained.AUDIT, cutoff, 100))
         .as("another node's term prunes nothing").isZero();
     assertThat(seqs(store.auditList(AuditQuery.latest(10)))).containsExactly(young, old2, old1);
 
-    assertThat(store.auditPrune(leader, T0, cutoff, 100)).isEqualTo(2);
+    assertThat(Retention.rows(store, leader, T0, Retained.AUDIT, cutoff, 100)).isEqualTo(2);
 
     assertThat(seqs(store.auditList(AuditQuery.latest(10)))).containsExactly(young);
-    assertThat(store.auditPrune(leader, T0, cutoff, 100)).as("nothing left to prune").isZero();
+    assertThat(Retention.rows(store, leader, T0, Retained.AUDIT, cutoff, 100))
+        .as("nothing left to prune").isZero();
   }
 
   @Test
@@ -423,11 +428,11 @@ public abstract class AccessContract extends StoreContractSupport {
     LeaderTerm leader = lead("node-a", T0);
     Instant cutoff = T0.plus(Duration.ofDays(1));
 
-    assertThat(store.auditPrune(leader, T0, cutoff, 2)).isEqualTo(2);
+    assertThat(Retention.rows(store, leader, T0, Retained.AUDIT, cutoff, 2)).isEqualTo(2);
     assertThat(seqs(store.auditList(AuditQuery.latest(10)))).as("the two oldest went first")
         .containsExactly(appended.get(4), appended.get(3), appended.get(2));
-    assertThat(store.auditPrune(leader, T0, cutoff, 2)).isEqualTo(2);
-    assertThat(store.auditPrune(leader, T0, cutoff, 2)).isEqualTo(1);
+    assertThat(Retention.rows(store, leader, T0, Retained.AUDIT, cutoff, 2)).isEqualTo(2);
+    assertThat(Retention.rows(store, leader, T0, Retained.AUDIT, cutoff, 2)).isEqualTo(1);
     assertThat(store.auditList(AuditQuery.latest(10))).isEmpty();
   }
 }

@@ -6,6 +6,8 @@ import static io.taskmill.job.JobState.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskmill.internal.leader.NodeDeaths;
+import io.taskmill.internal.leader.Retention;
 import io.taskmill.internal.lease.Rescue;
 import io.taskmill.job.Job;
 import io.taskmill.job.Outcome;
@@ -13,6 +15,7 @@ import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
 import io.taskmill.node.NodeState;
 import io.taskmill.spi.LeaderTerm;
+import io.taskmill.spi.Retained;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,7 +68,7 @@ public abstract class ClusterContract extends StoreContractSupport {
     Instant now = T0.plusSeconds(20);
     LeaderTerm leader = lead(OTHER_NODE, now);
 
-    List<String> dead = store.nodeMarkDead(leader, now, now.minus(TTL));
+    List<String> dead = NodeDeaths.declare(store, leader, now, now.minus(TTL));
 
     assertThat(dead).containsExactly(NODE);
     assertThat(store.nodeList()).extracting(Node::id, Node::state)
@@ -83,7 +86,7 @@ public abstract class ClusterContract extends StoreContractSupport {
   void aNodeDeclaredDeadLearnsItFromItsNextHeartbeatAndComesBack() {
     store.nodeHeartbeat(node(NODE, T0));
     Instant now = T0.plusSeconds(20);
-    store.nodeMarkDead(lead(OTHER_NODE, now), now, now.minus(TTL));
+    NodeDeaths.declare(store, lead(OTHER_NODE, now), now, now.minus(TTL));
 
     assertThat(store.nodeHeartbeat(node(NODE, now.plusSeconds(1)))).isFalse();
     assertThat(store.nodeList()).extracting(Node::state).containsExactly(NodeState.ALIVE);
@@ -97,10 +100,11 @@ public abstract class ClusterContract extends StoreContractSupport {
     Instant now = T0.plusSeconds(60);
     LeaderTerm leader = lead(OTHER_NODE, now);
 
-    assertThat(store.nodeMarkDead(leader, now, now.minus(TTL))).isEmpty();
+    assertThat(NodeDeaths.declare(store, leader, now, now.minus(TTL))).isEmpty();
     assertThat(store.nodeList()).extracting(Node::state).containsExactly(NodeState.LEFT);
-    assertThat(store.nodePrune(leader, now, T0)).isZero();
-    assertThat(store.nodePrune(leader, now, now)).isEqualTo(1);
+    assertThat(Retention.rows(store, leader, now, Retained.NODES, T0, Integer.MAX_VALUE)).isZero();
+    assertThat(Retention.rows(store, leader, now, Retained.NODES, now, Integer.MAX_VALUE))
+        .isEqualTo(1);
     assertThat(store.nodeList()).isEmpty();
   }
 
@@ -198,9 +202,10 @@ public abstract class ClusterContract extends StoreContractSupport {
     Job done = finishedJob(T0);
 
     assertThat(Rescue.expired(store, stale, later, 10)).isEmpty();
-    assertThat(store.nodeMarkDead(stale, later, later)).isEmpty();
-    assertThat(store.jobPrune(stale, later, SUCCEEDED, later, 10)).isZero();
-    assertThat(store.nodePrune(stale, later, later)).isZero();
+    assertThat(NodeDeaths.declare(store, stale, later, later)).isEmpty();
+    assertThat(Retention.jobs(store, stale, later, SUCCEEDED, later, 10)).isZero();
+    assertThat(Retention.rows(store, stale, later, Retained.NODES, later, Integer.MAX_VALUE))
+        .isZero();
 
     assertThat(get(running.id()).state()).isEqualTo(RUNNING);
     assertThat(store.jobGet(done.id())).isPresent();
@@ -228,9 +233,9 @@ public abstract class ClusterContract extends StoreContractSupport {
     LeaderTerm leader = lead(NODE, now);
     Instant cutoff = T0.plusSeconds(50);
 
-    assertThat(store.jobPrune(leader, now, SUCCEEDED, cutoff, 2)).isEqualTo(2);
-    assertThat(store.jobPrune(leader, now, SUCCEEDED, cutoff, 2)).isEqualTo(1);
-    assertThat(store.jobPrune(leader, now, SUCCEEDED, cutoff, 2)).isZero();
+    assertThat(Retention.jobs(store, leader, now, SUCCEEDED, cutoff, 2)).isEqualTo(2);
+    assertThat(Retention.jobs(store, leader, now, SUCCEEDED, cutoff, 2)).isEqualTo(1);
+    assertThat(Retention.jobs(store, leader, now, SUCCEEDED, cutoff, 2)).isZero();
 
     for (Job j : List.of(old1, old2, old3)) {
       assertThat(store.jobGet(j.id())).isEmpty();
@@ -246,16 +251,16 @@ public abstract class ClusterContract extends StoreContractSupport {
     Instant now = T0.plusSeconds(200);
     LeaderTerm leader = lead(NODE, now);
 
-    assertThat(store.jobPrune(leader, now, SUCCEEDED, T0.plusSeconds(50), 10)).isZero();
+    assertThat(Retention.jobs(store, leader, now, SUCCEEDED, T0.plusSeconds(50), 10)).isZero();
     assertThat(store.jobGet(dueLongAgo.id())).isPresent();
-    assertThat(store.jobPrune(leader, now, SUCCEEDED, T0.plusSeconds(101), 10)).isEqualTo(1);
+    assertThat(Retention.jobs(store, leader, now, SUCCEEDED, T0.plusSeconds(101), 10)).isEqualTo(1);
   }
 
   @Test
   void pruningRefusesStatesThatAreNotFinished() {
     LeaderTerm leader = lead(NODE, T0);
 
-    assertThatThrownBy(() -> store.jobPrune(leader, T0, RUNNING, T0, 10))
+    assertThatThrownBy(() -> Retention.jobs(store, leader, T0, RUNNING, T0, 10))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RUNNING");
   }
 

@@ -3,6 +3,7 @@ package io.taskmill.testkit.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskmill.internal.leader.Retention;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
 import io.taskmill.job.Outcome;
@@ -11,6 +12,7 @@ import io.taskmill.spi.FeedPage;
 import io.taskmill.spi.FeedRow;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.NewJob;
+import io.taskmill.spi.Retained;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,9 +194,9 @@ public abstract class EventFeedContract extends StoreContractSupport {
     insert(TestJobs.aJob().type(TYPE).createdAt(T0.plus(Duration.ofDays(2))).build());
     LeaderTerm leader = lead(NODE, T0);
 
-    assertThat(store.outboxPrune(new LeaderTerm(NODE, leader.term() + 1), T0, T0.plusSeconds(1),
-        100)).as("stale term").isZero();
-    assertThat(store.outboxPrune(leader, T0, T0.plusSeconds(1), 100)).isEqualTo(1);
+    assertThat(Retention.rows(store, new LeaderTerm(NODE, leader.term() + 1), T0,
+        Retained.OUTBOX, T0.plusSeconds(1), 100)).as("stale term").isZero();
+    assertThat(Retention.rows(store, leader, T0, Retained.OUTBOX, T0.plusSeconds(1), 100)).isEqualTo(1);
 
     List<FeedRow> rows = all();
     assertThat(rows).hasSize(1);
@@ -208,8 +210,8 @@ public abstract class EventFeedContract extends StoreContractSupport {
     }
     LeaderTerm leader = lead(NODE, T0);
 
-    assertThat(store.outboxPrune(leader, T0, T0.plusSeconds(1), 2)).isEqualTo(2);
-    assertThat(store.outboxPrune(leader, T0, T0.plusSeconds(1), 10)).isEqualTo(3);
+    assertThat(Retention.rows(store, leader, T0, Retained.OUTBOX, T0.plusSeconds(1), 2)).isEqualTo(2);
+    assertThat(Retention.rows(store, leader, T0, Retained.OUTBOX, T0.plusSeconds(1), 10)).isEqualTo(3);
     assertThat(all()).isEmpty();
   }
 }

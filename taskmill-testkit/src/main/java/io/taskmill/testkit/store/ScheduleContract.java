@@ -11,6 +11,7 @@ import static io.taskmill.schedule.ScheduleRun.Outcome.SKIPPED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.JobId;
+import io.taskmill.internal.leader.Retention;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
 import io.taskmill.job.Outcome;
@@ -23,6 +24,7 @@ import io.taskmill.schedule.Trigger;
 import io.taskmill.spi.JobQuery;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.NewJob;
+import io.taskmill.spi.Retained;
 import io.taskmill.spi.ScheduleDue;
 import io.taskmill.spi.ScheduleFiring;
 import io.taskmill.spi.ScheduleTick;
@@ -278,7 +280,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(complete(running, new Outcome.Succeeded(null), TICK_2)).isTrue();
     assertThat(lastJobState(TICK_2)).isEqualTo(SUCCEEDED);
 
-    assertThat(store.jobPrune(lead(NODE, TICK_5), TICK_5, SUCCEEDED, TICK_4, 10)).isEqualTo(1);
+    assertThat(Retention.jobs(store, lead(NODE, TICK_5), TICK_5, SUCCEEDED, TICK_4, 10)).isEqualTo(1);
     assertThat(lastJobState(TICK_5)).isNull();
     assertThat(stored(NAME).lastJobId()).isEqualTo(jobId(tick));
   }
@@ -560,7 +562,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
         .isTrue();
     succeed(jobId(tick), TICK_2);
 
-    assertThat(store.jobPrune(lead(NODE, TICK_4), TICK_4, SUCCEEDED, TICK_3, 10)).isEqualTo(1);
+    assertThat(Retention.jobs(store, lead(NODE, TICK_4), TICK_4, SUCCEEDED, TICK_3, 10)).isEqualTo(1);
 
     assertThat(store.scheduleRuns(NAME, 10)).containsExactly(
         new ScheduleRun(NAME, TICK_2, SKIPPED, null, null, "SKIPPED at " + TICK_2, TICK_1));
@@ -575,10 +577,10 @@ public abstract class ScheduleContract extends StoreContractSupport {
         notFired(TICK_2, SKIPPED), fired, notFired(TICK_5, SKIPPED))).isTrue();
     LeaderTerm stale = new LeaderTerm(OTHER_NODE, leader.term() + 1);
 
-    assertThat(store.scheduleRunPrune(stale, TICK_5, TICK_4, 10)).isZero();
-    assertThat(store.scheduleRunPrune(leader, TICK_5, TICK_4, 1)).isEqualTo(1);
-    assertThat(store.scheduleRunPrune(leader, TICK_5, TICK_4, 1)).isEqualTo(1);
-    assertThat(store.scheduleRunPrune(leader, TICK_5, TICK_4, 1)).isZero();
+    assertThat(Retention.rows(store, stale, TICK_5, Retained.SCHEDULE_RUNS, TICK_4, 10)).isZero();
+    assertThat(Retention.rows(store, leader, TICK_5, Retained.SCHEDULE_RUNS, TICK_4, 1)).isEqualTo(1);
+    assertThat(Retention.rows(store, leader, TICK_5, Retained.SCHEDULE_RUNS, TICK_4, 1)).isEqualTo(1);
+    assertThat(Retention.rows(store, leader, TICK_5, Retained.SCHEDULE_RUNS, TICK_4, 1)).isZero();
 
     // The fired run stays with its job; the skipped one is not old enough.
     assertThat(store.scheduleRuns(NAME, 10)).extracting(ScheduleRun::fireAt)
