@@ -7,16 +7,20 @@ import io.taskmill.access.AuditQuery;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobLogLine;
+import io.taskmill.job.JobState;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
 import io.taskmill.schedule.Schedule;
 import io.taskmill.schedule.ScheduleRun;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -59,14 +63,38 @@ public interface Store extends AutoCloseable {
   <T> T inTransaction(StoreOp op, TxWork<T> work);
 
   /**
+   * Runs {@code work} in one transaction that only reads; {@code op} names it. Its table
+   * operations must not write.
+   */
+  <T> T read(StoreOp op, TxWork<T> work);
+
+  /**
    * Inserts jobs in one transaction, in order. A job whose idempotency key is already taken is not
    * inserted; its result names the existing job with {@code created = false}. Concurrent callers
    * with the same key get the same job.
    */
-  List<InsertedJob> jobInsertMany(List<NewJob> jobs, String node);
+  default List<InsertedJob> jobInsertMany(List<NewJob> jobs, String node) {
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    return inTransaction(StoreOp.INSERT, tx -> {
+      List<InsertedJob> inserted = tx.jobInsert(jobs, node);
+      var ready = new TreeSet<String>();
+      for (int i = 0; i < inserted.size(); i++) {
+        if (inserted.get(i).created() && jobs.get(i).state() == JobState.ENQUEUED) {
+          ready.add(jobs.get(i).queue());
+        }
+      }
+      tx.notifyReady(ready);
+      return inserted;
+    });
+  }
 
-  /** The earliest {@code runAt} among {@code SCHEDULED} jobs, if any. */
-  Optional<Instant> jobNextScheduledAt();
+  /** {@link StoreTx#jobNextScheduledAt} in a transaction of its own. */
+  default Optional<Instant> jobNextScheduledAt() {
+    return read(StoreOp.NEXT_SCHEDULED, tx -> tx.jobNextScheduledAt());
+  }
+
 
   /**
    * Extends the leases {@code node} still holds to {@code expiresAt}; reports which it still holds
@@ -74,32 +102,47 @@ public interface Store extends AutoCloseable {
    */
   LeaseRenewal jobRenewLeases(String node, List<LeaseRef> leases, Instant expiresAt);
 
-  /** One job, if it exists. */
-  Optional<Job> jobGet(JobId id);
+  /** {@link StoreTx#jobGet} in a transaction of its own. */
+  default Optional<Job> jobGet(JobId id) {
+    return read(StoreOp.READ, tx -> tx.jobGet(id));
+  }
 
-  /** The jobs among {@code ids} that exist, in no particular order; one read for all of them. */
-  List<Job> jobGetAll(java.util.Collection<JobId> ids);
 
-  /** A job's events, oldest first. */
-  List<JobEvent> jobEvents(JobId id);
+  /** {@link StoreTx#jobGetAll} in a transaction of its own. */
+  default List<Job> jobGetAll(Collection<JobId> ids) {
+    return read(StoreOp.READ, tx -> tx.jobGetAll(ids));
+  }
 
-  /** A job's stored log lines, oldest first. */
-  List<JobLogLine> jobLogs(JobId id);
 
-  /**
-   * Jobs matching every filter of a query, newest id first, after the query's cursor. A tag
-   * matches a job that carries exactly that tag among its tags, never a part of one.
-   */
-  List<Job> jobList(JobQuery query);
+  /** {@link StoreTx#jobEvents} in a transaction of its own. */
+  default List<JobEvent> jobEvents(JobId id) {
+    return read(StoreOp.READ, tx -> tx.jobEvents(id));
+  }
 
-  /** Job counts grouped by type and state. */
-  List<JobCount> jobCounts();
 
-  /**
-   * Jobs counted by queue, type and state in one pass, each count with how many of its jobs
-   * finished within each of {@link JobTally#WINDOWS} before {@code now}.
-   */
-  List<JobTally> jobTallies(Instant now);
+  /** {@link StoreTx#jobLogs} in a transaction of its own. */
+  default List<JobLogLine> jobLogs(JobId id) {
+    return read(StoreOp.READ, tx -> tx.jobLogs(id));
+  }
+
+
+  /** {@link StoreTx#jobList} in a transaction of its own. */
+  default List<Job> jobList(JobQuery query) {
+    return read(StoreOp.READ, tx -> tx.jobList(query));
+  }
+
+
+  /** {@link StoreTx#jobCounts} in a transaction of its own. */
+  default List<JobCount> jobCounts() {
+    return read(StoreOp.READ, tx -> tx.jobCounts());
+  }
+
+
+  /** {@link StoreTx#jobTallies} in a transaction of its own. */
+  default List<JobTally> jobTallies(Instant now) {
+    return read(StoreOp.READ, tx -> tx.jobTallies(now));
+  }
+
 
   /** The time by the store's own clock, which every node sharing the store agrees on. */
   Instant storeTime();
@@ -111,11 +154,20 @@ public interface Store extends AutoCloseable {
    */
   boolean nodeHeartbeat(Node node);
 
-  /** Marks a node as having left gracefully. */
-  void nodeLeave(String node, Instant now);
+  /** {@link StoreTx#nodeLeave} in a transaction of its own. */
+  default void nodeLeave(String node, Instant now) {
+    inTransaction(StoreOp.NODE, tx -> {
+      tx.nodeLeave(node, now);
+      return null;
+    });
+  }
 
-  /** Every node row, alive or not, by id. */
-  List<Node> nodeList();
+
+  /** {@link StoreTx#nodeList} in a transaction of its own. */
+  default List<Node> nodeList() {
+    return read(StoreOp.NODE, tx -> tx.nodeList());
+  }
+
 
   /**
    * Tries to lead: renews {@code node}'s leadership, or takes it over with the next term when the
@@ -124,35 +176,51 @@ public interface Store extends AutoCloseable {
    */
   Leadership leaderTry(String node, Instant now, Duration ttl);
 
-  /** Gives up leadership at once if {@code leader} still holds it, so another node takes over. */
-  void leaderResign(LeaderTerm leader, Instant now);
+  /** {@link StoreTx#leaderResign} in a transaction of its own. */
+  default void leaderResign(LeaderTerm leader, Instant now) {
+    inTransaction(StoreOp.LEADER, tx -> {
+      tx.leaderResign(leader, now);
+      return null;
+    });
+  }
 
-  /** The current leadership, lapsed or not; empty before any node ever led. */
-  Optional<Leadership> leaderGet();
+
+  /** {@link StoreTx#leaderGet} in a transaction of its own. */
+  default Optional<Leadership> leaderGet() {
+    return read(StoreOp.LEADER, tx -> tx.leaderGet());
+  }
+
 
 
   /** Records a queue as paused or running, visible to every node sharing this store. */
-  void queueSetPaused(String queue, boolean paused);
+  default void queueSetPaused(String queue, boolean paused) {
+    inTransaction(StoreOp.QUEUE, tx -> {
+      tx.queueSetPaused(queue, paused);
+      if (!paused) {
+        // Other nodes resume at once instead of at their next poll.
+        tx.notifyReady(Set.of(queue));
+      }
+      return null;
+    });
+  }
 
-  /** Names of paused queues. */
-  Set<String> queuePausedNames();
+  /** {@link StoreTx#queuePausedNames} in a transaction of its own. */
+  default Set<String> queuePausedNames() {
+    return read(StoreOp.QUEUE, tx -> tx.queuePausedNames());
+  }
 
-  /**
-   * Every queue that holds jobs, with its jobs counted by state, the due time of its oldest ready
-   * job, and how many of its jobs finished at or after {@code finishedSince}; by queue name.
-   */
-  List<QueueStat> queueStats(Instant finishedSince);
 
-  /**
-   * Takes the lock {@code name} for {@code holder} until {@code now + ttl}, if nobody holds it: it
-   * was never taken, was released, or expired before {@code now}. Atomic: of concurrent callers
-   * for a free lock exactly one gets it. Each acquisition of a name gets a fencing token greater
-   * than every earlier one of that name (the first is 1), so a store keeps a released name's last
-   * token.
-   *
-   * @return the acquisition's fencing token, or empty when another holder's lock has not expired
-   */
-  OptionalLong lockAcquire(String name, LockHolder holder, Instant now, Duration ttl);
+  /** {@link StoreTx#queueStats} in a transaction of its own. */
+  default List<QueueStat> queueStats(Instant finishedSince) {
+    return read(StoreOp.QUEUE, tx -> tx.queueStats(finishedSince));
+  }
+
+
+  /** {@link StoreTx#lockAcquire} in a transaction of its own. */
+  default OptionalLong lockAcquire(String name, LockHolder holder, Instant now, Duration ttl) {
+    return inTransaction(StoreOp.LOCK, tx -> tx.lockAcquire(name, holder, now, ttl));
+  }
+
 
   /**
    * Extends each lock to {@code now + ttl} if it is still held by its holder under its token and
@@ -166,43 +234,60 @@ public interface Store extends AutoCloseable {
    * Releases each lock still held by its holder under its token, so anyone may take it at once; a
    * lock since taken by another holder is left alone. Returns how many were released.
    */
-  int lockRelease(List<LockRef> locks);
+  default int lockRelease(List<LockRef> locks) {
+    if (locks.isEmpty()) {
+      return 0;
+    }
+    // In name order, so concurrent writers of several rows lock them in one order.
+    List<LockRef> sorted = locks.stream()
+        .sorted(Comparator.comparing(LockRef::name).thenComparingLong(LockRef::token)).toList();
+    return inTransaction(StoreOp.LOCK,
+        tx -> (int) tx.lockRelease(sorted).stream().filter(Boolean::booleanValue).count());
+  }
 
   // --- schedules ---
 
-  /** The schedule named {@code name}, if it exists. */
-  Optional<Schedule> scheduleGet(String name);
+  /** {@link StoreTx#scheduleGet} in a transaction of its own. */
+  default Optional<Schedule> scheduleGet(String name) {
+    return read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name));
+  }
 
-  /**
-   * Schedules in name order, after {@code afterName} (null: from the first), at most {@code
-   * limit}.
-   */
-  List<Schedule> scheduleList(String afterName, int limit);
 
-  /**
-   * Inserts a new schedule, with its version 0; false (and nothing written) when one of that name
-   * exists. Its createdAt and updatedAt are taken as given.
-   */
-  boolean scheduleInsert(Schedule schedule);
+  /** {@link StoreTx#scheduleList} in a transaction of its own. */
+  default List<Schedule> scheduleList(String afterName, int limit) {
+    return read(StoreOp.SCHEDULE, tx -> tx.scheduleList(afterName, limit));
+  }
 
-  /**
-   * Replaces a schedule's definition and state (trigger, job, policies, paused, nextFireAt,
-   * updatedAt) if its version is still {@code expectedVersion}, and bumps the version; false when
-   * it changed meanwhile or is gone. Its run history and createdAt stay.
-   */
-  boolean scheduleUpdate(Schedule schedule, long expectedVersion);
 
-  /** Deletes a schedule and its run history (not the jobs it created); false if it did not exist. */
-  boolean scheduleDelete(String name);
+  /** {@link StoreTx#scheduleInsert} in a transaction of its own. */
+  default boolean scheduleInsert(Schedule schedule) {
+    return inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleInsert(schedule));
+  }
 
-  /**
-   * Unpaused schedules whose next tick is at or before {@code now}, earliest first, at most {@code
-   * limit}, each with the state of its latest fired tick's job.
-   */
-  List<ScheduleDue> scheduleDue(Instant now, int limit);
 
-  /** The earliest next tick of any unpaused schedule; empty when there is none. */
-  Optional<Instant> scheduleNextFireAt();
+  /** {@link StoreTx#scheduleUpdate} in a transaction of its own. */
+  default boolean scheduleUpdate(Schedule schedule, long expectedVersion) {
+    return inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleUpdate(schedule, expectedVersion));
+  }
+
+
+  /** {@link StoreTx#scheduleDelete} in a transaction of its own. */
+  default boolean scheduleDelete(String name) {
+    return inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleDelete(name));
+  }
+
+
+  /** {@link StoreTx#scheduleDue} in a transaction of its own. */
+  default List<ScheduleDue> scheduleDue(Instant now, int limit) {
+    return read(StoreOp.SCHEDULE, tx -> tx.scheduleDue(now, limit));
+  }
+
+
+  /** {@link StoreTx#scheduleNextFireAt} in a transaction of its own. */
+  default Optional<Instant> scheduleNextFireAt() {
+    return read(StoreOp.SCHEDULE, tx -> tx.scheduleNextFireAt());
+  }
+
 
   /**
    * Writes what the leader decided for one due schedule, in one transaction fenced by {@code
@@ -222,37 +307,49 @@ public interface Store extends AutoCloseable {
    */
   boolean scheduleTriggerNow(String schedule, ScheduleTick tick, Instant now);
 
-  /** The latest {@code limit} runs of a schedule, newest first, each with its job's state now. */
-  List<ScheduleRun> scheduleRuns(String schedule, int limit);
+  /** {@link StoreTx#scheduleRuns} in a transaction of its own. */
+  default List<ScheduleRun> scheduleRuns(String schedule, int limit) {
+    return read(StoreOp.SCHEDULE, tx -> tx.scheduleRuns(schedule, limit));
+  }
+
 
   // --- API keys and the audit trail ---
 
-  /**
-   * Stores a new key; false (and nothing written) when its id or its secret's hash is taken, as
-   * decided by the table's unique constraints. Nothing but the hash of the secret is stored.
-   */
-  boolean apiKeyInsert(ApiKey key);
+  /** {@link StoreTx#apiKeyInsert} in a transaction of its own. */
+  default boolean apiKeyInsert(ApiKey key) {
+    return inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyInsert(key));
+  }
 
-  /**
-   * The key whose secret hashes to {@code secretHash}, revoked or not (the caller checks {@link
-   * ApiKey#active()}), found through a unique index in one lookup.
-   */
-  Optional<ApiKey> apiKeyByHash(String secretHash);
 
-  /** The key with this id, revoked or not. */
-  Optional<ApiKey> apiKeyGet(String id);
+  /** {@link StoreTx#apiKeyByHash} in a transaction of its own. */
+  default Optional<ApiKey> apiKeyByHash(String secretHash) {
+    return read(StoreOp.API_KEY, tx -> tx.apiKeyByHash(secretHash));
+  }
 
-  /** Every key, revoked ones included, newest first (then by id). */
-  List<ApiKey> apiKeyList();
 
-  /**
-   * Revokes a key at {@code now}, for good; false when no key has this id or it was revoked
-   * already (the first revocation time stays).
-   */
-  boolean apiKeyRevoke(String id, Instant now);
+  /** {@link StoreTx#apiKeyGet} in a transaction of its own. */
+  default Optional<ApiKey> apiKeyGet(String id) {
+    return read(StoreOp.API_KEY, tx -> tx.apiKeyGet(id));
+  }
 
-  /** How many keys are active (not revoked); 0 tells a server it must create the first one. */
-  int apiKeyCount();
+
+  /** {@link StoreTx#apiKeyList} in a transaction of its own. */
+  default List<ApiKey> apiKeyList() {
+    return read(StoreOp.API_KEY, tx -> tx.apiKeyList());
+  }
+
+
+  /** {@link StoreTx#apiKeyRevoke} in a transaction of its own. */
+  default boolean apiKeyRevoke(String id, Instant now) {
+    return inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyRevoke(id, now));
+  }
+
+
+  /** {@link StoreTx#apiKeyCount} in a transaction of its own. */
+  default int apiKeyCount() {
+    return read(StoreOp.API_KEY, tx -> tx.apiKeyCount());
+  }
+
 
   /**
    * Appends an entry to the audit trail and returns its seq, which is greater than the seq of
@@ -264,14 +361,17 @@ public interface Store extends AutoCloseable {
     return auditAppendAll(List.of(entry)).getFirst();
   }
 
-  /**
-   * Appends entries in one transaction, in list order, and returns their seqs; otherwise as {@link
-   * #auditAppend}. A server groups concurrent requests' entries so they share one commit.
-   */
-  List<Long> auditAppendAll(List<AuditEntry> entries);
+  /** {@link StoreTx#auditAppendAll} in a transaction of its own. */
+  default List<Long> auditAppendAll(List<AuditEntry> entries) {
+    return inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(entries));
+  }
 
-  /** Audit entries matching the query, highest seq (newest) first, below its cursor. */
-  List<AuditEntry> auditList(AuditQuery query);
+
+  /** {@link StoreTx#auditList} in a transaction of its own. */
+  default List<AuditEntry> auditList(AuditQuery query) {
+    return read(StoreOp.AUDIT, tx -> tx.auditList(query));
+  }
+
 
   // --- event feed ---
 
@@ -283,7 +383,13 @@ public interface Store extends AutoCloseable {
    * rolled-back transaction leaves a seq that never appears; readers settle that (EventFeed).
    * With {@code limit} 0 it reads only the clock and the head seq.
    */
-  FeedPage eventFeed(long afterSeq, int limit);
+  default FeedPage eventFeed(long afterSeq, int limit) {
+    if (afterSeq < 0 || limit < 0) {
+      throw new IllegalArgumentException("eventFeed needs afterSeq >= 0 and limit >= 0, not "
+          + afterSeq + " and " + limit);
+    }
+    return read(StoreOp.FEED, tx -> tx.eventFeed(afterSeq, limit));
+  }
 
   /**
    * Calls {@code queueReady} with a queue name when another process may have made jobs ready in it,

@@ -1,13 +1,24 @@
 package io.taskmill.spi;
 
 import io.taskmill.JobId;
+import io.taskmill.access.ApiKey;
+import io.taskmill.access.AuditEntry;
+import io.taskmill.access.AuditQuery;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobState;
+import io.taskmill.node.Leadership;
+import io.taskmill.node.Node;
+import io.taskmill.schedule.Schedule;
+import io.taskmill.schedule.ScheduleRun;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -166,6 +177,159 @@ public interface StoreTx {
 
   /** Stores log lines, in order, in one statement. */
   void logInsert(List<LogEntry> entries);
+
+  /** The earliest {@code runAt} among {@code SCHEDULED} jobs, if any. */
+  Optional<Instant> jobNextScheduledAt();
+
+  /** A job's events, oldest first. */
+  List<JobEvent> jobEvents(JobId id);
+
+  /** A job's stored log lines, oldest first. */
+  List<JobLogLine> jobLogs(JobId id);
+
+  /**
+   * Jobs matching every filter of a query, newest id first, after the query's cursor. A tag
+   * matches a job that carries exactly that tag among its tags, never a part of one.
+   */
+  List<Job> jobList(JobQuery query);
+
+  /** Job counts grouped by type and state. */
+  List<JobCount> jobCounts();
+
+  /**
+   * Jobs counted by queue, type and state in one pass, each count with how many of its jobs
+   * finished within each of {@link JobTally#WINDOWS} before {@code now}.
+   */
+  List<JobTally> jobTallies(Instant now);
+
+  /** Marks a node as having left gracefully. */
+  void nodeLeave(String node, Instant now);
+
+  /** Every node row, alive or not, by id. */
+  List<Node> nodeList();
+
+  /** Gives up leadership at once if {@code leader} still holds it, so another node takes over. */
+  void leaderResign(LeaderTerm leader, Instant now);
+
+  /** The current leadership, lapsed or not; empty before any node ever led. */
+  Optional<Leadership> leaderGet();
+
+  /** Names of paused queues. */
+  Set<String> queuePausedNames();
+
+  /**
+   * Every queue that holds jobs, with its jobs counted by state, the due time of its oldest ready
+   * job, and how many of its jobs finished at or after {@code finishedSince}; by queue name.
+   */
+  List<QueueStat> queueStats(Instant finishedSince);
+
+  /**
+   * Takes the lock {@code name} for {@code holder} until {@code now + ttl}, if nobody holds it: it
+   * was never taken, was released, or expired before {@code now}. Atomic: of concurrent callers
+   * for a free lock exactly one gets it. Each acquisition of a name gets a fencing token greater
+   * than every earlier one of that name (the first is 1), so a store keeps a released name's last
+   * token.
+   *
+   * @return the acquisition's fencing token, or empty when another holder's lock has not expired
+   */
+  OptionalLong lockAcquire(String name, LockHolder holder, Instant now, Duration ttl);
+
+  /** The schedule named {@code name}, if it exists. */
+  Optional<Schedule> scheduleGet(String name);
+
+  /**
+   * Schedules in name order, after {@code afterName} (null: from the first), at most {@code
+   * limit}.
+   */
+  List<Schedule> scheduleList(String afterName, int limit);
+
+  /**
+   * Inserts a new schedule, with its version 0; false (and nothing written) when one of that name
+   * exists. Its createdAt and updatedAt are taken as given.
+   */
+  boolean scheduleInsert(Schedule schedule);
+
+  /**
+   * Replaces a schedule's definition and state (trigger, job, policies, paused, nextFireAt,
+   * updatedAt) if its version is still {@code expectedVersion}, and bumps the version; false when
+   * it changed meanwhile or is gone. Its run history and createdAt stay.
+   */
+  boolean scheduleUpdate(Schedule schedule, long expectedVersion);
+
+  /** Deletes a schedule and its run history (not the jobs it created); false if it did not exist. */
+  boolean scheduleDelete(String name);
+
+  /**
+   * Unpaused schedules whose next tick is at or before {@code now}, earliest first, at most {@code
+   * limit}, each with the state of its latest fired tick's job.
+   */
+  List<ScheduleDue> scheduleDue(Instant now, int limit);
+
+  /** The earliest next tick of any unpaused schedule; empty when there is none. */
+  Optional<Instant> scheduleNextFireAt();
+
+  /** The latest {@code limit} runs of a schedule, newest first, each with its job's state now. */
+  List<ScheduleRun> scheduleRuns(String schedule, int limit);
+
+  /**
+   * Stores a new key; false (and nothing written) when its id or its secret's hash is taken, as
+   * decided by the table's unique constraints. Nothing but the hash of the secret is stored.
+   */
+  boolean apiKeyInsert(ApiKey key);
+
+  /**
+   * The key whose secret hashes to {@code secretHash}, revoked or not (the caller checks {@link
+   * ApiKey#active()}), found through a unique index in one lookup.
+   */
+  Optional<ApiKey> apiKeyByHash(String secretHash);
+
+  /** The key with this id, revoked or not. */
+  Optional<ApiKey> apiKeyGet(String id);
+
+  /** Every key, revoked ones included, newest first (then by id). */
+  List<ApiKey> apiKeyList();
+
+  /**
+   * Revokes a key at {@code now}, for good; false when no key has this id or it was revoked
+   * already (the first revocation time stays).
+   */
+  boolean apiKeyRevoke(String id, Instant now);
+
+  /** How many keys are active (not revoked); 0 tells a server it must create the first one. */
+  int apiKeyCount();
+
+  /**
+   * Appends entries in one transaction, in list order, and returns their seqs; otherwise as {@link
+   * #auditAppend}. A server groups concurrent requests' entries so they share one commit.
+   */
+  List<Long> auditAppendAll(List<AuditEntry> entries);
+
+  /** Audit entries matching the query, highest seq (newest) first, below its cursor. */
+  List<AuditEntry> auditList(AuditQuery query);
+
+  /**
+   * Inserts jobs in order. A job whose idempotency key is already taken is not inserted; its
+   * result names the existing job with {@code created = false}. Concurrent callers with the same
+   * key get the same job. One statement where the dialect allows.
+   */
+  List<InsertedJob> jobInsert(List<NewJob> jobs, String node);
+
+  /** Records a queue as paused or running, for every node sharing the store. */
+  void queueSetPaused(String queue, boolean paused);
+
+  /**
+   * Releases each lock still held by its holder under its token; a lock since taken by another is
+   * left alone.
+   *
+   * @return for each lock in order, whether it was released
+   */
+  List<Boolean> lockRelease(List<LockRef> locks);
+
+  /**
+   * Up to {@code limit} feed rows with {@code seq > afterSeq}, in seq order, with the store's
+   * clock at the read ({@link Store#eventFeed}).
+   */
+  FeedPage eventFeed(long afterSeq, int limit);
 
   /** Appends the transitions' events, in order, in one statement. */
   void eventInsert(List<Transition> transitions);

@@ -1,29 +1,13 @@
 package io.taskmill.jdbc;
 
 import io.taskmill.JobId;
-import io.taskmill.access.ApiKey;
-import io.taskmill.access.AuditEntry;
-import io.taskmill.access.AuditQuery;
-import io.taskmill.job.Job;
-import io.taskmill.job.JobEvent;
-import io.taskmill.job.JobLogLine;
-import io.taskmill.job.JobState;
+import io.taskmill.jdbc.TickWriter.Written;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
-import io.taskmill.jdbc.TickWriter.Written;
-import io.taskmill.schedule.Schedule;
-import io.taskmill.schedule.ScheduleRun;
-import io.taskmill.spi.FeedPage;
-import io.taskmill.spi.InsertedJob;
-import io.taskmill.spi.JobCount;
-import io.taskmill.spi.JobQuery;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.LeaseRenewal;
-import io.taskmill.spi.LockHolder;
 import io.taskmill.spi.LockRef;
-import io.taskmill.spi.NewJob;
-import io.taskmill.spi.ScheduleDue;
 import io.taskmill.spi.ScheduleFiring;
 import io.taskmill.spi.ScheduleTick;
 import io.taskmill.spi.Store;
@@ -39,10 +23,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -110,12 +91,24 @@ public final class JdbcStore implements Store {
     this.feed = new JdbcFeed(SqlFile.load(dialect, "feed"));
     this.inserter = new JobInserter(jobs, feed, dialect);
     this.ticks = new TickWriter(schedules, inserter);
-    this.tables = new JdbcTx.Tables(jobs, history, cluster, limits, schedules, feed, audit);
+    this.tables = new JdbcTx.Tables(jobs, history, cluster, limits, schedules, feed, audit,
+        queues, locks, apiKeys, inserter);
   }
 
   @Override
   public StoreInfo info() {
     return info;
+  }
+
+  @Override
+  public <T> T read(StoreOp op, TxWork<T> work) {
+    return db.read(op.name(), c -> {
+      try {
+        return work.run(new JdbcTx(c, tables, notifier));
+      } catch (JdbcTx.Failure f) {
+        throw f.getCause();
+      }
+    });
   }
 
   @Override
@@ -141,29 +134,6 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public List<InsertedJob> jobInsertMany(List<NewJob> newJobs, String node) {
-    if (newJobs.isEmpty()) {
-      return List.of();
-    }
-    return db.write("jobInsertMany", c -> {
-      List<InsertedJob> inserted = inserter.insertMany(c, newJobs, node);
-      var ready = new TreeSet<String>();
-      for (int i = 0; i < inserted.size(); i++) {
-        if (inserted.get(i).created() && newJobs.get(i).state() == JobState.ENQUEUED) {
-          ready.add(newJobs.get(i).queue());
-        }
-      }
-      notifyReadyQueues(c, ready);
-      return inserted;
-    });
-  }
-
-  @Override
-  public Optional<Instant> jobNextScheduledAt() {
-    return db.read("jobNextScheduledAt", jobs::nextScheduledAt);
-  }
-
-  @Override
   public LeaseRenewal jobRenewLeases(String node, List<LeaseRef> leases, Instant expiresAt) {
     if (leases.isEmpty()) {
       return new LeaseRenewal(Set.of(), Set.of());
@@ -177,44 +147,6 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public Optional<Job> jobGet(JobId id) {
-    return db.read("jobGet", c -> jobs.get(c, id));
-  }
-
-  @Override
-  public List<Job> jobGetAll(java.util.Collection<JobId> ids) {
-    if (ids.isEmpty()) {
-      return List.of();
-    }
-    return db.read("jobGetAll", c -> jobs.getAll(c, ids));
-  }
-
-  @Override
-  public List<JobEvent> jobEvents(JobId id) {
-    return db.read("jobEvents", c -> history.events(c, id));
-  }
-
-  @Override
-  public List<JobLogLine> jobLogs(JobId id) {
-    return db.read("jobLogs", c -> history.logs(c, id));
-  }
-
-  @Override
-  public List<Job> jobList(JobQuery query) {
-    return db.read("jobList", c -> jobs.list(c, query));
-  }
-
-  @Override
-  public List<JobCount> jobCounts() {
-    return db.read("jobCounts", jobs::counts);
-  }
-
-  @Override
-  public List<io.taskmill.spi.JobTally> jobTallies(Instant now) {
-    return db.read("jobTallies", c -> jobs.tallies(c, now));
-  }
-
-  @Override
   public Instant storeTime() {
     return db.reservedRead("storeTime", cluster::storeTime);
   }
@@ -225,61 +157,8 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public void nodeLeave(String node, Instant now) {
-    db.write("nodeLeave", c -> {
-      cluster.leave(c, node, now);
-      return null;
-    });
-  }
-
-  @Override
-  public List<Node> nodeList() {
-    return db.read("nodeList", cluster::list);
-  }
-
-  @Override
   public Leadership leaderTry(String node, Instant now, Duration ttl) {
     return db.reservedWrite("leaderTry", c -> cluster.tryLead(c, node, now, now.plus(ttl)));
-  }
-
-  @Override
-  public void leaderResign(LeaderTerm leader, Instant now) {
-    db.write("leaderResign", c -> {
-      cluster.resign(c, leader);
-      return null;
-    });
-  }
-
-  @Override
-  public Optional<Leadership> leaderGet() {
-    return db.read("leaderGet", cluster::leader);
-  }
-
-  @Override
-  public void queueSetPaused(String queue, boolean paused) {
-    db.write("queueSetPaused", c -> {
-      queues.setPaused(c, queue, paused);
-      if (!paused) {
-        // Other nodes resume at once instead of at their next poll.
-        notifyReadyQueues(c, new TreeSet<>(Set.of(queue)));
-      }
-      return null;
-    });
-  }
-
-  @Override
-  public Set<String> queuePausedNames() {
-    return db.read("queuePausedNames", queues::pausedNames);
-  }
-
-  @Override
-  public List<io.taskmill.spi.QueueStat> queueStats(Instant finishedSince) {
-    return db.read("queueStats", c -> queues.stats(c, finishedSince));
-  }
-
-  @Override
-  public OptionalLong lockAcquire(String name, LockHolder holder, Instant now, Duration ttl) {
-    return db.write("lockAcquire", c -> locks.take(c, name, holder, now, now.plus(ttl)));
   }
 
   @Override
@@ -292,52 +171,6 @@ public final class JdbcStore implements Store {
       var held = new HashSet<>(applied(sorted, locks.renew(c, sorted, now)));
       return refs.stream().map(held::contains).toList();
     });
-  }
-
-  @Override
-  public int lockRelease(List<LockRef> refs) {
-    if (refs.isEmpty()) {
-      return 0;
-    }
-    return db.write("lockRelease", c -> {
-      List<LockRef> sorted = byName(refs);
-      return applied(sorted, locks.release(c, sorted)).size();
-    });
-  }
-
-  @Override
-  public Optional<Schedule> scheduleGet(String name) {
-    return db.read("scheduleGet", c -> schedules.get(c, name));
-  }
-
-  @Override
-  public List<Schedule> scheduleList(String afterName, int limit) {
-    return db.read("scheduleList", c -> schedules.list(c, afterName, limit));
-  }
-
-  @Override
-  public boolean scheduleInsert(Schedule schedule) {
-    return db.write("scheduleInsert", c -> schedules.insert(c, schedule));
-  }
-
-  @Override
-  public boolean scheduleUpdate(Schedule schedule, long expectedVersion) {
-    return db.write("scheduleUpdate", c -> schedules.update(c, schedule, expectedVersion));
-  }
-
-  @Override
-  public boolean scheduleDelete(String name) {
-    return db.write("scheduleDelete", c -> schedules.delete(c, name));
-  }
-
-  @Override
-  public List<ScheduleDue> scheduleDue(Instant now, int limit) {
-    return db.read("scheduleDue", c -> schedules.due(c, now, limit));
-  }
-
-  @Override
-  public Optional<Instant> scheduleNextFireAt() {
-    return db.read("scheduleNextFireAt", schedules::nextFireAt);
   }
 
   @Override
@@ -359,60 +192,6 @@ public final class JdbcStore implements Store {
       notifyReadyQueues(c, written.readyQueues());
       return written.applied();
     });
-  }
-
-  @Override
-  public List<ScheduleRun> scheduleRuns(String schedule, int limit) {
-    return db.read("scheduleRuns", c -> schedules.runs(c, schedule, limit));
-  }
-
-  @Override
-  public boolean apiKeyInsert(ApiKey key) {
-    return db.write("apiKeyInsert", c -> apiKeys.insert(c, key));
-  }
-
-  @Override
-  public Optional<ApiKey> apiKeyByHash(String secretHash) {
-    return db.read("apiKeyByHash", c -> apiKeys.byHash(c, secretHash));
-  }
-
-  @Override
-  public Optional<ApiKey> apiKeyGet(String id) {
-    return db.read("apiKeyGet", c -> apiKeys.get(c, id));
-  }
-
-  @Override
-  public List<ApiKey> apiKeyList() {
-    return db.read("apiKeyList", apiKeys::list);
-  }
-
-  @Override
-  public boolean apiKeyRevoke(String id, Instant now) {
-    return db.write("apiKeyRevoke", c -> apiKeys.revoke(c, id, now));
-  }
-
-  @Override
-  public int apiKeyCount() {
-    return db.read("apiKeyCount", apiKeys::countActive);
-  }
-
-  @Override
-  public List<Long> auditAppendAll(List<AuditEntry> entries) {
-    return db.write("auditAppendAll", c -> audit.appendAll(c, entries));
-  }
-
-  @Override
-  public List<AuditEntry> auditList(AuditQuery query) {
-    return db.read("auditList", c -> audit.list(c, query));
-  }
-
-  @Override
-  public FeedPage eventFeed(long afterSeq, int limit) {
-    if (afterSeq < 0 || limit < 0) {
-      throw new IllegalArgumentException("eventFeed needs afterSeq >= 0 and limit >= 0, not "
-          + afterSeq + " and " + limit);
-    }
-    return db.read("eventFeed", c -> feed.page(c, afterSeq, limit));
   }
 
   /**

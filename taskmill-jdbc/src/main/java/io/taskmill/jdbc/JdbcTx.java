@@ -1,27 +1,48 @@
 package io.taskmill.jdbc;
 
 import io.taskmill.JobId;
+import io.taskmill.access.ApiKey;
+import io.taskmill.access.AuditEntry;
+import io.taskmill.access.AuditQuery;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobState;
+import io.taskmill.node.Leadership;
+import io.taskmill.node.Node;
+import io.taskmill.schedule.Schedule;
+import io.taskmill.schedule.ScheduleRun;
 import io.taskmill.spi.ClusterLimit;
 import io.taskmill.spi.CompletionTarget;
+import io.taskmill.spi.FeedPage;
+import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobAttempt;
+import io.taskmill.spi.JobCount;
+import io.taskmill.spi.JobQuery;
+import io.taskmill.spi.JobTally;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.LimitUsage;
+import io.taskmill.spi.LockHolder;
+import io.taskmill.spi.LockRef;
 import io.taskmill.spi.LogEntry;
+import io.taskmill.spi.NewJob;
 import io.taskmill.spi.OutcomeWrite;
+import io.taskmill.spi.QueueStat;
 import io.taskmill.spi.Retained;
+import io.taskmill.spi.ScheduleDue;
 import io.taskmill.spi.StoreTx;
 import io.taskmill.spi.Transition;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -63,6 +84,10 @@ final class JdbcTx implements StoreTx {
   private final JdbcSchedules schedules;
   private final JdbcFeed feed;
   private final JdbcAudit audit;
+  private final JdbcQueues queues;
+  private final JdbcLocks locks;
+  private final JdbcApiKeys apiKeys;
+  private final JobInserter inserter;
   private final ReadyNotifier notifier;
 
   JdbcTx(Connection c, Tables t, ReadyNotifier notifier) {
@@ -74,12 +99,17 @@ final class JdbcTx implements StoreTx {
     this.schedules = t.schedules();
     this.feed = t.feed();
     this.audit = t.audit();
+    this.queues = t.queues();
+    this.locks = t.locks();
+    this.apiKeys = t.apiKeys();
+    this.inserter = t.inserter();
     this.notifier = notifier;
   }
 
   /** The table classes of one store, each bound to its dialect's SQL. */
   record Tables(JdbcJobs jobs, JdbcJobHistory history, JdbcCluster cluster, JdbcLimits limits,
-      JdbcSchedules schedules, JdbcFeed feed, JdbcAudit audit) {}
+      JdbcSchedules schedules, JdbcFeed feed, JdbcAudit audit, JdbcQueues queues, JdbcLocks locks,
+      JdbcApiKeys apiKeys, JobInserter inserter) {}
 
   @Override
   public boolean leaderHolds(LeaderTerm leader, Instant now) {
@@ -246,6 +276,180 @@ final class JdbcTx implements StoreTx {
       history.insertLogs(c, entries);
       return null;
     });
+  }
+
+  @Override
+  public Optional<Instant> jobNextScheduledAt() {
+    return run(() -> jobs.nextScheduledAt(c));
+  }
+
+  @Override
+  public List<JobEvent> jobEvents(JobId id) {
+    return run(() -> history.events(c, id));
+  }
+
+  @Override
+  public List<JobLogLine> jobLogs(JobId id) {
+    return run(() -> history.logs(c, id));
+  }
+
+  @Override
+  public List<Job> jobList(JobQuery query) {
+    return run(() -> jobs.list(c, query));
+  }
+
+  @Override
+  public List<JobCount> jobCounts() {
+    return run(() -> jobs.counts(c));
+  }
+
+  @Override
+  public List<JobTally> jobTallies(Instant now) {
+    return run(() -> jobs.tallies(c, now));
+  }
+
+  @Override
+  public void nodeLeave(String node, Instant now) {
+    run(() -> {
+      cluster.leave(c, node, now);
+      return null;
+    });
+  }
+
+  @Override
+  public List<Node> nodeList() {
+    return run(() -> cluster.list(c));
+  }
+
+  @Override
+  public void leaderResign(LeaderTerm leader, Instant now) {
+    run(() -> {
+      cluster.resign(c, leader);
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<Leadership> leaderGet() {
+    return run(() -> cluster.leader(c));
+  }
+
+  @Override
+  public Set<String> queuePausedNames() {
+    return run(() -> queues.pausedNames(c));
+  }
+
+  @Override
+  public List<QueueStat> queueStats(Instant finishedSince) {
+    return run(() -> queues.stats(c, finishedSince));
+  }
+
+  @Override
+  public OptionalLong lockAcquire(String name, LockHolder holder, Instant now, Duration ttl) {
+    return run(() -> locks.take(c, name, holder, now, now.plus(ttl)));
+  }
+
+  @Override
+  public Optional<Schedule> scheduleGet(String name) {
+    return run(() -> schedules.get(c, name));
+  }
+
+  @Override
+  public List<Schedule> scheduleList(String afterName, int limit) {
+    return run(() -> schedules.list(c, afterName, limit));
+  }
+
+  @Override
+  public boolean scheduleInsert(Schedule schedule) {
+    return run(() -> schedules.insert(c, schedule));
+  }
+
+  @Override
+  public boolean scheduleUpdate(Schedule schedule, long expectedVersion) {
+    return run(() -> schedules.update(c, schedule, expectedVersion));
+  }
+
+  @Override
+  public boolean scheduleDelete(String name) {
+    return run(() -> schedules.delete(c, name));
+  }
+
+  @Override
+  public List<ScheduleDue> scheduleDue(Instant now, int limit) {
+    return run(() -> schedules.due(c, now, limit));
+  }
+
+  @Override
+  public Optional<Instant> scheduleNextFireAt() {
+    return run(() -> schedules.nextFireAt(c));
+  }
+
+  @Override
+  public List<ScheduleRun> scheduleRuns(String schedule, int limit) {
+    return run(() -> schedules.runs(c, schedule, limit));
+  }
+
+  @Override
+  public boolean apiKeyInsert(ApiKey key) {
+    return run(() -> apiKeys.insert(c, key));
+  }
+
+  @Override
+  public Optional<ApiKey> apiKeyByHash(String secretHash) {
+    return run(() -> apiKeys.byHash(c, secretHash));
+  }
+
+  @Override
+  public Optional<ApiKey> apiKeyGet(String id) {
+    return run(() -> apiKeys.get(c, id));
+  }
+
+  @Override
+  public List<ApiKey> apiKeyList() {
+    return run(() -> apiKeys.list(c));
+  }
+
+  @Override
+  public boolean apiKeyRevoke(String id, Instant now) {
+    return run(() -> apiKeys.revoke(c, id, now));
+  }
+
+  @Override
+  public int apiKeyCount() {
+    return run(() -> apiKeys.countActive(c));
+  }
+
+  @Override
+  public List<Long> auditAppendAll(List<AuditEntry> entries) {
+    return run(() -> audit.appendAll(c, entries));
+  }
+
+  @Override
+  public List<AuditEntry> auditList(AuditQuery query) {
+    return run(() -> audit.list(c, query));
+  }
+
+  @Override
+  public List<InsertedJob> jobInsert(List<NewJob> newJobs, String node) {
+    return run(() -> inserter.insertMany(c, newJobs, node));
+  }
+
+  @Override
+  public void queueSetPaused(String queue, boolean paused) {
+    run(() -> {
+      queues.setPaused(c, queue, paused);
+      return null;
+    });
+  }
+
+  @Override
+  public List<Boolean> lockRelease(List<LockRef> refs) {
+    return refs.isEmpty() ? List.of() : applied(run(() -> locks.release(c, refs)));
+  }
+
+  @Override
+  public FeedPage eventFeed(long afterSeq, int limit) {
+    return run(() -> feed.page(c, afterSeq, limit));
   }
 
   @Override

@@ -126,7 +126,7 @@ class DatabaseErrorsTest {
 
     assertThatThrownBy(() -> TestJobs.aJob().insert(store))
         .isInstanceOf(StoreUnavailableException.class)
-        .hasMessageContaining("jobInsertMany: the store on jdbc:h2:mem:")
+        .hasMessageContaining("INSERT: the store on jdbc:h2:mem:")
         .hasMessageEndingWith("is closed");
   }
 
@@ -135,7 +135,7 @@ class DatabaseErrorsTest {
     try (Store store = H2Stores.inMemory()) {
       assertThatThrownBy(() -> TestJobs.aJob().type("t".repeat(300)).insert(store))
           .isInstanceOf(JdbcStoreException.class)
-          .hasMessageStartingWith("jobInsertMany failed on jdbc:h2:mem:");
+          .hasMessageStartingWith("INSERT failed on jdbc:h2:mem:");
       assertThat(store.jobCounts()).isEmpty();
     }
   }

@@ -1,28 +1,11 @@
 package io.taskmill.testkit.fault;
 
-import io.taskmill.JobId;
-import io.taskmill.access.ApiKey;
-import io.taskmill.access.AuditEntry;
-import io.taskmill.access.AuditQuery;
-import io.taskmill.job.Job;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
-import io.taskmill.schedule.Schedule;
-import io.taskmill.schedule.ScheduleRun;
-import io.taskmill.spi.FeedPage;
 import io.taskmill.spi.LeaderTerm;
-import io.taskmill.spi.LockHolder;
-import io.taskmill.spi.LockRef;
-import java.util.OptionalLong;
-import io.taskmill.job.JobEvent;
-import io.taskmill.job.JobLogLine;
-import io.taskmill.spi.InsertedJob;
-import io.taskmill.spi.JobCount;
-import io.taskmill.spi.JobQuery;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.LeaseRenewal;
-import io.taskmill.spi.NewJob;
-import io.taskmill.spi.ScheduleDue;
+import io.taskmill.spi.LockRef;
 import io.taskmill.spi.ScheduleFiring;
 import io.taskmill.spi.ScheduleTick;
 import io.taskmill.spi.Store;
@@ -36,9 +19,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -281,68 +262,13 @@ public final class FaultInjectingStore implements Store {
   }
 
   @Override
-  public List<InsertedJob> jobInsertMany(List<NewJob> jobs, String node) {
-    return call(StoreOp.INSERT, () -> delegate.jobInsertMany(jobs, node));
-  }
-
-  @Override
-  public Optional<Instant> jobNextScheduledAt() {
-    return call(StoreOp.NEXT_SCHEDULED, delegate::jobNextScheduledAt);
+  public <T> T read(StoreOp op, TxWork<T> work) {
+    return call(op, () -> delegate.read(op, work));
   }
 
   @Override
   public LeaseRenewal jobRenewLeases(String node, List<LeaseRef> leases, Instant expiresAt) {
     return call(StoreOp.RENEW, () -> delegate.jobRenewLeases(node, leases, expiresAt));
-  }
-
-  @Override
-  public Optional<Job> jobGet(JobId id) {
-    return call(StoreOp.READ, () -> delegate.jobGet(id));
-  }
-
-  @Override
-  public List<Job> jobGetAll(java.util.Collection<JobId> ids) {
-    return call(StoreOp.READ, () -> delegate.jobGetAll(ids));
-  }
-
-  @Override
-  public List<JobEvent> jobEvents(JobId id) {
-    return call(StoreOp.READ, () -> delegate.jobEvents(id));
-  }
-
-  @Override
-  public List<JobLogLine> jobLogs(JobId id) {
-    return call(StoreOp.READ, () -> delegate.jobLogs(id));
-  }
-
-  @Override
-  public List<Job> jobList(JobQuery query) {
-    return call(StoreOp.READ, () -> delegate.jobList(query));
-  }
-
-  @Override
-  public List<JobCount> jobCounts() {
-    return call(StoreOp.READ, delegate::jobCounts);
-  }
-
-  @Override
-  public List<io.taskmill.spi.JobTally> jobTallies(Instant now) {
-    return call(StoreOp.READ, () -> delegate.jobTallies(now));
-  }
-
-  @Override
-  public void queueSetPaused(String queue, boolean paused) {
-    run(StoreOp.QUEUE, () -> delegate.queueSetPaused(queue, paused));
-  }
-
-  @Override
-  public Set<String> queuePausedNames() {
-    return call(StoreOp.QUEUE, delegate::queuePausedNames);
-  }
-
-  @Override
-  public List<io.taskmill.spi.QueueStat> queueStats(Instant finishedSince) {
-    return call(StoreOp.QUEUE, () -> delegate.queueStats(finishedSince));
   }
 
   @Override
@@ -356,78 +282,13 @@ public final class FaultInjectingStore implements Store {
   }
 
   @Override
-  public void nodeLeave(String node, Instant now) {
-    run(StoreOp.NODE, () -> delegate.nodeLeave(node, now));
-  }
-
-  @Override
-  public List<Node> nodeList() {
-    return call(StoreOp.NODE, delegate::nodeList);
-  }
-
-  @Override
   public Leadership leaderTry(String node, Instant now, Duration ttl) {
     return call(StoreOp.LEADER, () -> delegate.leaderTry(node, now, ttl));
   }
 
   @Override
-  public void leaderResign(LeaderTerm leader, Instant now) {
-    run(StoreOp.LEADER, () -> delegate.leaderResign(leader, now));
-  }
-
-  @Override
-  public Optional<Leadership> leaderGet() {
-    return call(StoreOp.LEADER, delegate::leaderGet);
-  }
-
-  @Override
-  public OptionalLong lockAcquire(String name, LockHolder holder, Instant now, Duration ttl) {
-    return call(StoreOp.LOCK, () -> delegate.lockAcquire(name, holder, now, ttl));
-  }
-
-  @Override
   public List<Boolean> lockRenew(List<LockRef> locks, Instant now) {
     return call(StoreOp.LOCK, () -> delegate.lockRenew(locks, now));
-  }
-
-  @Override
-  public int lockRelease(List<LockRef> locks) {
-    return call(StoreOp.LOCK, () -> delegate.lockRelease(locks));
-  }
-
-  @Override
-  public Optional<Schedule> scheduleGet(String name) {
-    return call(StoreOp.SCHEDULE, () -> delegate.scheduleGet(name));
-  }
-
-  @Override
-  public List<Schedule> scheduleList(String afterName, int limit) {
-    return call(StoreOp.SCHEDULE, () -> delegate.scheduleList(afterName, limit));
-  }
-
-  @Override
-  public boolean scheduleInsert(Schedule schedule) {
-    return call(StoreOp.SCHEDULE, () -> delegate.scheduleInsert(schedule));
-  }
-
-  @Override
-  public boolean scheduleUpdate(Schedule schedule, long expectedVersion) {
-    return call(StoreOp.SCHEDULE, () -> delegate.scheduleUpdate(schedule, expectedVersion));
-  }
-
-  @Override
-  public boolean scheduleDelete(String name) {
-    return call(StoreOp.SCHEDULE, () -> delegate.scheduleDelete(name));
-  }
-
-  @Override
-  public List<ScheduleDue> scheduleDue(Instant now, int limit) {
-    return call(StoreOp.SCHEDULE, () -> delegate.scheduleDue(now, limit));
-  }
-
-  @Override
-  public Optional<Instant> scheduleNextFireAt() {
-    return call(StoreOp.SCHEDULE, delegate::scheduleNextFireAt);
   }
 
   @Override
@@ -438,56 +299,6 @@ public final class FaultInjectingStore implements Store {
   @Override
   public boolean scheduleTriggerNow(String schedule, ScheduleTick tick, Instant now) {
     return call(StoreOp.SCHEDULE, () -> delegate.scheduleTriggerNow(schedule, tick, now));
-  }
-
-  @Override
-  public List<ScheduleRun> scheduleRuns(String schedule, int limit) {
-    return call(StoreOp.SCHEDULE, () -> delegate.scheduleRuns(schedule, limit));
-  }
-
-  @Override
-  public boolean apiKeyInsert(ApiKey key) {
-    return call(StoreOp.API_KEY, () -> delegate.apiKeyInsert(key));
-  }
-
-  @Override
-  public Optional<ApiKey> apiKeyByHash(String secretHash) {
-    return call(StoreOp.API_KEY, () -> delegate.apiKeyByHash(secretHash));
-  }
-
-  @Override
-  public Optional<ApiKey> apiKeyGet(String id) {
-    return call(StoreOp.API_KEY, () -> delegate.apiKeyGet(id));
-  }
-
-  @Override
-  public List<ApiKey> apiKeyList() {
-    return call(StoreOp.API_KEY, delegate::apiKeyList);
-  }
-
-  @Override
-  public boolean apiKeyRevoke(String id, Instant now) {
-    return call(StoreOp.API_KEY, () -> delegate.apiKeyRevoke(id, now));
-  }
-
-  @Override
-  public int apiKeyCount() {
-    return call(StoreOp.API_KEY, delegate::apiKeyCount);
-  }
-
-  @Override
-  public List<Long> auditAppendAll(List<AuditEntry> entries) {
-    return call(StoreOp.AUDIT, () -> delegate.auditAppendAll(entries));
-  }
-
-  @Override
-  public List<AuditEntry> auditList(AuditQuery query) {
-    return call(StoreOp.AUDIT, () -> delegate.auditList(query));
-  }
-
-  @Override
-  public FeedPage eventFeed(long afterSeq, int limit) {
-    return call(StoreOp.FEED, () -> delegate.eventFeed(afterSeq, limit));
   }
 
   /** Not disturbed: push wake-ups are best effort already, and polling covers them. */
