@@ -16,6 +16,7 @@ import io.taskmill.schedule.ScheduleDefinition;
 import io.taskmill.schedule.ScheduleRun;
 import io.taskmill.schedule.Trigger;
 import io.taskmill.schedule.UnknownScheduleException;
+import io.taskmill.internal.schedule.TickWrites;
 import io.taskmill.spi.NewJob;
 import io.taskmill.spi.ScheduleTick;
 import io.taskmill.spi.Store;
@@ -143,7 +144,7 @@ final class ScheduleService implements Schedules {
     NewJob job = job(s, now, now);
     var tick = new ScheduleTick(now, ScheduleRun.Outcome.MANUAL, job,
         "triggered by hand on node " + cfg.nodeId());
-    if (!store.scheduleTriggerNow(name, tick, now)) {
+    if (!TickWrites.trigger(store, name, tick, now)) {
       throw new UnknownScheduleException(name);
     }
     queueReady.accept(job.queue());

@@ -2,6 +2,7 @@ package io.taskmill.internal;
 
 import io.taskmill.schedule.Schedule;
 import io.taskmill.schedule.ScheduleRun.Outcome;
+import io.taskmill.internal.schedule.TickWrites;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.NewJob;
 import io.taskmill.spi.ScheduleDue;
@@ -178,7 +179,7 @@ final class Scheduler {
       ticks.add(new ScheduleTick(t.fireAt(), t.outcome(), job, t.note()));
     }
     var firing = new ScheduleFiring(s.name(), s.version(), ticks, plan.get().nextFireAt());
-    if (!store.scheduleFire(leader, created, firing)) {
+    if (!TickWrites.fire(store, leader, created, firing)) {
       log.debug("schedule '{}' was not fired under term {}: it changed, was fired already, or the"
           + " term is stale", s.name(), leader.term());
       return REFUSED;

@@ -69,6 +69,35 @@ public interface Store extends AutoCloseable {
   <T> T read(StoreOp op, TxWork<T> work);
 
   /**
+   * Runs {@code work} in one transaction that may write, as {@link #inTransaction} does, on
+   * connections kept apart for proving liveness (lease and lock renewals, heartbeats,
+   * leadership), so that those never queue behind a busy engine's claims and completions and a
+   * node is not declared dead for being busy. Its work must stay a few short statements.
+   */
+  <T> T keepAlive(StoreOp op, TxWork<T> work);
+
+  /** {@link StoreTx#jobRenewLeases} as a keep-alive of its own. */
+  default LeaseRenewal jobRenewLeases(String node, List<LeaseRef> leases, Instant expiresAt) {
+    return leases.isEmpty() ? new LeaseRenewal(Set.of(), Set.of())
+        : keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases(node, leases, expiresAt));
+  }
+
+  /** {@link StoreTx#nodeHeartbeat} as a keep-alive of its own. */
+  default boolean nodeHeartbeat(Node node) {
+    return keepAlive(StoreOp.HEARTBEAT, tx -> tx.nodeHeartbeat(node));
+  }
+
+  /** {@link StoreTx#leaderTry} as a keep-alive of its own. */
+  default Leadership leaderTry(String node, Instant now, Duration ttl) {
+    return keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(node, now, ttl));
+  }
+
+  /** {@link StoreTx#lockRenew} as a keep-alive of its own. */
+  default List<Boolean> lockRenew(List<LockRef> locks, Instant now) {
+    return locks.isEmpty() ? List.of() : keepAlive(StoreOp.LOCK, tx -> tx.lockRenew(locks, now));
+  }
+
+  /**
    * Inserts jobs in one transaction, in order. A job whose idempotency key is already taken is not
    * inserted; its result names the existing job with {@code created = false}. Concurrent callers
    * with the same key get the same job.
@@ -96,11 +125,6 @@ public interface Store extends AutoCloseable {
   }
 
 
-  /**
-   * Extends the leases {@code node} still holds to {@code expiresAt}; reports which it still holds
-   * and which of those have a pending cancel request.
-   */
-  LeaseRenewal jobRenewLeases(String node, List<LeaseRef> leases, Instant expiresAt);
 
   /** {@link StoreTx#jobGet} in a transaction of its own. */
   default Optional<Job> jobGet(JobId id) {
@@ -147,12 +171,6 @@ public interface Store extends AutoCloseable {
   /** The time by the store's own clock, which every node sharing the store agrees on. */
   Instant storeTime();
 
-  /**
-   * Records a node's heartbeat: inserts or updates its row as {@code ALIVE} with the figures in
-   * {@code node}. Returns false when the row had been declared {@code DEAD} (the node was presumed
-   * gone and its jobs taken back), so the node knows its leases are lost.
-   */
-  boolean nodeHeartbeat(Node node);
 
   /** {@link StoreTx#nodeLeave} in a transaction of its own. */
   default void nodeLeave(String node, Instant now) {
@@ -169,12 +187,6 @@ public interface Store extends AutoCloseable {
   }
 
 
-  /**
-   * Tries to lead: renews {@code node}'s leadership, or takes it over with the next term when the
-   * current one lapsed before {@code now}; otherwise leaves it alone. Returns the leadership as it
-   * is afterwards, whoever holds it.
-   */
-  Leadership leaderTry(String node, Instant now, Duration ttl);
 
   /** {@link StoreTx#leaderResign} in a transaction of its own. */
   default void leaderResign(LeaderTerm leader, Instant now) {
@@ -222,13 +234,6 @@ public interface Store extends AutoCloseable {
   }
 
 
-  /**
-   * Extends each lock to {@code now + ttl} if it is still held by its holder under its token and
-   * has not expired before {@code now}; a lock that lapsed stays lost even if nobody took it.
-   *
-   * @return for each lock in order, whether it is still held (and was extended)
-   */
-  List<Boolean> lockRenew(List<LockRef> locks, Instant now);
 
   /**
    * Releases each lock still held by its holder under its token, so anyone may take it at once; a
@@ -288,24 +293,6 @@ public interface Store extends AutoCloseable {
     return read(StoreOp.SCHEDULE, tx -> tx.scheduleNextFireAt());
   }
 
-
-  /**
-   * Writes what the leader decided for one due schedule, in one transaction fenced by {@code
-   * leader}'s term: for each tick a run row (and its job, if it fires) under the unique key
-   * {@code (schedule, fireAt)} (manual triggers have a key of their own), then the schedule's
-   * nextFireAt, lastFireAt (the latest tick), lastJobId (the latest job) and version. Nothing is
-   * written, and false returned, when the term is stale, the schedule's version is no longer
-   * {@code firing.expectedVersion()}, or a tick was handled before: a tick can never create two
-   * jobs, also under two leaders.
-   */
-  boolean scheduleFire(LeaderTerm leader, Instant now, ScheduleFiring firing);
-
-  /**
-   * Creates the job of a manual trigger ({@code tick}, outcome MANUAL, fireAt = its job's runAt)
-   * with its run row; the schedule's ticks and version are untouched. False if the schedule does
-   * not exist.
-   */
-  boolean scheduleTriggerNow(String schedule, ScheduleTick tick, Instant now);
 
   /** {@link StoreTx#scheduleRuns} in a transaction of its own. */
   default List<ScheduleRun> scheduleRuns(String schedule, int limit) {

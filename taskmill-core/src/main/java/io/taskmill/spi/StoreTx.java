@@ -36,6 +36,34 @@ public interface StoreTx {
   /** Whether {@code leader} still holds its term at {@code now}; a leader-only duty asks first. */
   boolean leaderHolds(LeaderTerm leader, Instant now);
 
+  /**
+   * Extends the leases {@code node} still holds to {@code expiresAt}; reports which it still holds
+   * and which of those have a pending cancel request.
+   */
+  LeaseRenewal jobRenewLeases(String node, List<LeaseRef> leases, Instant expiresAt);
+
+  /**
+   * Records a node's heartbeat: inserts or updates its row as {@code ALIVE} with the figures in
+   * {@code node}. Returns false when the row had been declared {@code DEAD} (the node was presumed
+   * gone and its jobs taken back), so the node knows its leases are lost.
+   */
+  boolean nodeHeartbeat(Node node);
+
+  /**
+   * Tries to lead: renews {@code node}'s leadership, or takes it over with the next term when the
+   * current one lapsed before {@code now}; otherwise leaves it alone. Returns the leadership as it
+   * is afterwards, whoever holds it.
+   */
+  Leadership leaderTry(String node, Instant now, Duration ttl);
+
+  /**
+   * Extends each lock to {@code now + ttl} if it is still held by its holder under its token and
+   * has not expired before {@code now}; a lock that lapsed stays lost even if nobody took it.
+   *
+   * @return for each lock in order, whether it is still held (and was extended)
+   */
+  List<Boolean> lockRenew(List<LockRef> locks, Instant now);
+
   /** The ids of the nodes declared dead. */
   Set<String> nodeDeadIds();
 
@@ -270,6 +298,22 @@ public interface StoreTx {
 
   /** The latest {@code limit} runs of a schedule, newest first, each with its job's state now. */
   List<ScheduleRun> scheduleRuns(String schedule, int limit);
+
+  /** Locks the schedule's row against change for the transaction; false if it does not exist. */
+  boolean scheduleLock(String name);
+
+  /**
+   * Records a firing on the schedule if its version is still {@code expectedVersion}, and moves
+   * the version on; null {@code lastFireAt} or {@code lastJobId} keep the stored ones.
+   */
+  boolean scheduleAdvance(String name, long expectedVersion, Instant nextFireAt,
+      Instant lastFireAt, JobId lastJobId);
+
+  /**
+   * Inserts run rows in one batch; false when any of them has a key recorded before, and then the
+   * caller rolls the transaction back (on PostgreSQL the others were inserted).
+   */
+  boolean scheduleRunsInsert(String schedule, List<RunRecord> runs, Instant recordedAt);
 
   /**
    * Stores a new key; false (and nothing written) when its id or its secret's hash is taken, as

@@ -9,6 +9,7 @@ import io.taskmill.schedule.OverlapPolicy;
 import io.taskmill.schedule.Schedule;
 import io.taskmill.schedule.ScheduleRun;
 import io.taskmill.schedule.Trigger;
+import io.taskmill.spi.RunRecord;
 import io.taskmill.spi.ScheduleDue;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
@@ -26,8 +27,6 @@ import java.util.UUID;
  */
 final class JdbcSchedules {
   /** One run row to write. */
-  record RunRow(Instant fireAt, ScheduleRun.Outcome outcome, JobId jobId, String note) {}
-
   private final NamedSql getSchedule;
   private final NamedSql listSchedules;
   private final NamedSql insertSchedule;
@@ -121,10 +120,16 @@ final class JdbcSchedules {
         .set("lastJobId", lastJobId)) == 1;
   }
 
-  /** Inserts run rows in one batch; false when any of them was a run recorded before. */
-  boolean insertRuns(Connection c, String schedule, List<RunRow> runs, Instant recordedAt)
+  /**
+   * Inserts run rows in one batch; false when any of them has a key recorded before. On H2 a
+   * single row's conflict fails only its statement, so the caller may go on in the transaction.
+   */
+  boolean insertRuns(Connection c, String schedule, List<RunRecord> runs, Instant recordedAt)
       throws SQLException {
     try {
+      if (runs.size() == 1) {
+        return insertRun.update(c, runParams(schedule, runs.getFirst(), recordedAt)) == 1;
+      }
       int[] counts = insertRun.batch(c, runs.stream()
           .map(r -> runParams(schedule, r, recordedAt))
           .toList());
@@ -142,20 +147,6 @@ final class JdbcSchedules {
     }
   }
 
-  /** Inserts one run row; false when a run with its key was recorded before. */
-  boolean insertRun(Connection c, String schedule, RunRow run, Instant recordedAt)
-      throws SQLException {
-    try {
-      return insertRun.update(c, runParams(schedule, run, recordedAt)) == 1;
-    } catch (SQLException e) {
-      // H2 fails the statement but keeps the transaction, so the caller may go on.
-      if (dialect != Dialect.H2 || !dialect.isUniqueViolation(e)) {
-        throw e;
-      }
-      return false;
-    }
-  }
-
   List<ScheduleRun> runs(Connection c, String schedule, int limit) throws SQLException {
     return listRuns.query(c, Params.of("schedule", schedule).set("limit", limit),
         rs -> new ScheduleRun(rs.getString("schedule_name"), JobRows.instant(rs, "fire_at"),
@@ -167,7 +158,7 @@ final class JdbcSchedules {
     return pruneRuns.update(c, Params.of("before", before).set("limit", limit));
   }
 
-  private static Params runParams(String schedule, RunRow run, Instant recordedAt) {
+  private static Params runParams(String schedule, RunRecord run, Instant recordedAt) {
     return Params.of("schedule", schedule)
         .set("fireAt", run.fireAt())
         .set("kind", run.outcome() == ScheduleRun.Outcome.MANUAL ? "MANUAL" : "TICK")

@@ -1,35 +1,20 @@
 package io.taskmill.jdbc;
 
 import io.taskmill.JobId;
-import io.taskmill.jdbc.TickWriter.Written;
-import io.taskmill.node.Leadership;
-import io.taskmill.node.Node;
-import io.taskmill.spi.LeaderTerm;
-import io.taskmill.spi.LeaseRef;
-import io.taskmill.spi.LeaseRenewal;
-import io.taskmill.spi.LockRef;
-import io.taskmill.spi.ScheduleFiring;
-import io.taskmill.spi.ScheduleTick;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreInfo;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.TxWork;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The {@link Store} on JDBC: every method is one transaction on a pooled connection; the SQL lives
@@ -50,7 +35,6 @@ public final class JdbcStore implements Store {
   private final JdbcAudit audit;
   private final JdbcFeed feed;
   private final JobInserter inserter;
-  private final TickWriter ticks;
   private final JdbcTx.Tables tables;
   private final ReentrantLock claimLock = new ReentrantLock();
   /** Opens a push subscription ({@link #jobSubscribe}), or null where the database has none. */
@@ -90,7 +74,6 @@ public final class JdbcStore implements Store {
     this.audit = new JdbcAudit(SqlFile.load(dialect, "audit"));
     this.feed = new JdbcFeed(SqlFile.load(dialect, "feed"));
     this.inserter = new JobInserter(jobs, feed, dialect);
-    this.ticks = new TickWriter(schedules, inserter);
     this.tables = new JdbcTx.Tables(jobs, history, cluster, limits, schedules, feed, audit,
         queues, locks, apiKeys, inserter);
   }
@@ -102,13 +85,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public <T> T read(StoreOp op, TxWork<T> work) {
-    return db.read(op.name(), c -> {
-      try {
-        return work.run(new JdbcTx(c, tables, notifier));
-      } catch (JdbcTx.Failure f) {
-        throw f.getCause();
-      }
-    });
+    return db.read(op.name(), bound(work));
   }
 
   @Override
@@ -119,13 +96,7 @@ public final class JdbcStore implements Store {
       claimLock.lock();
     }
     try {
-      return db.write(op.name(), c -> {
-        try {
-          return work.run(new JdbcTx(c, tables, notifier));
-        } catch (JdbcTx.Failure f) {
-          throw f.getCause(); // to the retry and translation of Database
-        }
-      });
+      return db.write(op.name(), bound(work));
     } finally {
       if (serialize) {
         claimLock.unlock();
@@ -134,16 +105,8 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public LeaseRenewal jobRenewLeases(String node, List<LeaseRef> leases, Instant expiresAt) {
-    if (leases.isEmpty()) {
-      return new LeaseRenewal(Set.of(), Set.of());
-    }
-    return db.reservedWrite("jobRenewLeases", c -> {
-      List<LeaseRef> sorted = byId(leases);
-      List<LeaseRef> held = applied(sorted, jobs.renew(c, node, sorted, expiresAt));
-      var heldIds = held.stream().map(LeaseRef::id).collect(Collectors.toSet());
-      return new LeaseRenewal(heldIds, jobs.cancelRequestedAmong(c, heldIds));
-    });
+  public <T> T keepAlive(StoreOp op, TxWork<T> work) {
+    return db.reservedWrite(op.name(), bound(work));
   }
 
   @Override
@@ -151,47 +114,18 @@ public final class JdbcStore implements Store {
     return db.reservedRead("storeTime", cluster::storeTime);
   }
 
-  @Override
-  public boolean nodeHeartbeat(Node node) {
-    return db.reservedWrite("nodeHeartbeat", c -> cluster.heartbeat(c, node));
-  }
-
-  @Override
-  public Leadership leaderTry(String node, Instant now, Duration ttl) {
-    return db.reservedWrite("leaderTry", c -> cluster.tryLead(c, node, now, now.plus(ttl)));
-  }
-
-  @Override
-  public List<Boolean> lockRenew(List<LockRef> refs, Instant now) {
-    if (refs.isEmpty()) {
-      return List.of();
-    }
-    return db.reservedWrite("lockRenew", c -> {
-      List<LockRef> sorted = byName(refs);
-      var held = new HashSet<>(applied(sorted, locks.renew(c, sorted, now)));
-      return refs.stream().map(held::contains).toList();
-    });
-  }
-
-  @Override
-  public boolean scheduleFire(LeaderTerm leader, Instant now, ScheduleFiring firing) {
-    return db.write("scheduleFire", c -> {
-      if (!cluster.holdsTerm(c, leader, now)) {
-        return false;
+  /**
+   * The engine's work on a transaction of this store's tables; a statement's failure leaves it as
+   * the SQLException that the retry and translation of {@link Database} judge.
+   */
+  private <T> Database.Work<T> bound(TxWork<T> work) {
+    return c -> {
+      try {
+        return work.run(new JdbcTx(c, tables, notifier));
+      } catch (JdbcTx.Failure f) {
+        throw f.getCause();
       }
-      Written written = ticks.fire(c, firing, leader.node(), now);
-      notifyReadyQueues(c, written.readyQueues());
-      return written.applied();
-    });
-  }
-
-  @Override
-  public boolean scheduleTriggerNow(String schedule, ScheduleTick tick, Instant now) {
-    return db.write("scheduleTriggerNow", c -> {
-      Written written = ticks.trigger(c, schedule, tick, now);
-      notifyReadyQueues(c, written.readyQueues());
-      return written.applied();
-    });
+    };
   }
 
   /**
@@ -260,27 +194,5 @@ public final class JdbcStore implements Store {
   @Override
   public String toString() {
     return "JdbcStore[" + info.name() + " " + info.description() + "]";
-  }
-
-  /** The entries whose batch row count was 1: the guarded writes that applied. */
-  private static <T> List<T> applied(List<T> entries, int[] counts) {
-    var result = new ArrayList<T>(entries.size());
-    for (int i = 0; i < entries.size(); i++) {
-      if (counts[i] == 1) {
-        result.add(entries.get(i));
-      }
-    }
-    return result;
-  }
-
-  /** Leases in id order, so concurrent multi-row writers lock rows in one order. */
-  private static List<LeaseRef> byId(List<LeaseRef> leases) {
-    return leases.stream().sorted(Comparator.comparing(LeaseRef::id)).toList();
-  }
-
-  /** Locks in name order, so concurrent multi-row writers lock rows in one order. */
-  private static List<LockRef> byName(List<LockRef> refs) {
-    return refs.stream().sorted(Comparator.comparing(LockRef::name)
-        .thenComparingLong(LockRef::token)).toList();
   }
 }

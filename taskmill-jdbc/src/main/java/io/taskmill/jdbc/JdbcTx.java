@@ -22,6 +22,7 @@ import io.taskmill.spi.JobQuery;
 import io.taskmill.spi.JobTally;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LeaseRef;
+import io.taskmill.spi.LeaseRenewal;
 import io.taskmill.spi.LimitUsage;
 import io.taskmill.spi.LockHolder;
 import io.taskmill.spi.LockRef;
@@ -30,6 +31,7 @@ import io.taskmill.spi.NewJob;
 import io.taskmill.spi.OutcomeWrite;
 import io.taskmill.spi.QueueStat;
 import io.taskmill.spi.Retained;
+import io.taskmill.spi.RunRecord;
 import io.taskmill.spi.ScheduleDue;
 import io.taskmill.spi.StoreTx;
 import io.taskmill.spi.Transition;
@@ -39,6 +41,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,6 +118,47 @@ final class JdbcTx implements StoreTx {
   @Override
   public boolean leaderHolds(LeaderTerm leader, Instant now) {
     return run(() -> cluster.holdsTerm(c, leader, now));
+  }
+
+  @Override
+  public LeaseRenewal jobRenewLeases(String node, List<LeaseRef> leases, Instant expiresAt) {
+    // In id order, so concurrent multi-row writers lock rows in one order.
+    List<LeaseRef> sorted = leases.stream().sorted(Comparator.comparing(LeaseRef::id)).toList();
+    return run(() -> {
+      int[] counts = jobs.renew(c, node, sorted, expiresAt);
+      var held = new HashSet<JobId>();
+      for (int i = 0; i < sorted.size(); i++) {
+        if (counts[i] == 1) {
+          held.add(sorted.get(i).id());
+        }
+      }
+      return new LeaseRenewal(held, jobs.cancelRequestedAmong(c, held));
+    });
+  }
+
+  @Override
+  public boolean nodeHeartbeat(Node node) {
+    return run(() -> cluster.heartbeat(c, node));
+  }
+
+  @Override
+  public Leadership leaderTry(String node, Instant now, Duration ttl) {
+    return run(() -> cluster.tryLead(c, node, now, now.plus(ttl)));
+  }
+
+  @Override
+  public List<Boolean> lockRenew(List<LockRef> refs, Instant now) {
+    // In name order, so concurrent multi-row writers lock rows in one order.
+    List<LockRef> sorted = refs.stream().sorted(Comparator.comparing(LockRef::name)
+        .thenComparingLong(LockRef::token)).toList();
+    int[] counts = run(() -> locks.renew(c, sorted, now));
+    var held = new HashSet<LockRef>();
+    for (int i = 0; i < sorted.size(); i++) {
+      if (counts[i] == 1) {
+        held.add(sorted.get(i));
+      }
+    }
+    return refs.stream().map(held::contains).toList();
   }
 
   @Override
@@ -387,6 +432,23 @@ final class JdbcTx implements StoreTx {
   @Override
   public List<ScheduleRun> scheduleRuns(String schedule, int limit) {
     return run(() -> schedules.runs(c, schedule, limit));
+  }
+
+  @Override
+  public boolean scheduleLock(String name) {
+    return run(() -> schedules.lock(c, name));
+  }
+
+  @Override
+  public boolean scheduleAdvance(String name, long expectedVersion, Instant nextFireAt,
+      Instant lastFireAt, JobId lastJobId) {
+    return run(() -> schedules.fire(c, name, expectedVersion, nextFireAt, lastFireAt,
+        lastJobId));
+  }
+
+  @Override
+  public boolean scheduleRunsInsert(String schedule, List<RunRecord> runs, Instant recordedAt) {
+    return !runs.isEmpty() && run(() -> schedules.insertRuns(c, schedule, runs, recordedAt));
   }
 
   @Override

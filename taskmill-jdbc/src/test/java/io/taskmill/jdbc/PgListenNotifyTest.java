@@ -13,6 +13,7 @@ import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
 import io.taskmill.internal.control.JobCommands;
 import io.taskmill.internal.dispatch.Promotion;
+import io.taskmill.internal.schedule.TickWrites;
 import io.taskmill.job.JobState;
 import io.taskmill.node.Leadership;
 import io.taskmill.schedule.JobTemplate;
@@ -146,14 +147,14 @@ class PgListenNotifyTest {
     Leadership l = writer.leaderTry(TEST_NODE, T0, Duration.ofSeconds(30));
     var leader = new LeaderTerm(l.node(), l.term());
 
-    assertThat(writer.scheduleFire(leader, T0, new ScheduleFiring("reports", 0, List.of(
+    assertThat(TickWrites.fire(writer, leader, T0, new ScheduleFiring("reports", 0, List.of(
         tick(T0, "sched-fired", T0), tick(T0.plusSeconds(60), "sched-later", T0)),
         T0.plusSeconds(120)))).isTrue();
     // Refused: the version moved on, so nothing is written and nothing notified.
-    assertThat(writer.scheduleFire(leader, T0, new ScheduleFiring("reports", 0, List.of(
+    assertThat(TickWrites.fire(writer, leader, T0, new ScheduleFiring("reports", 0, List.of(
         tick(T0.plusSeconds(120), "sched-refused", T0)), T0.plusSeconds(180)))).isFalse();
     ScheduleTick manual = tick(T0, "sched-manual", T0);
-    assertThat(writer.scheduleTriggerNow("reports", new ScheduleTick(T0, Outcome.MANUAL,
+    assertThat(TickWrites.trigger(writer, "reports", new ScheduleTick(T0, Outcome.MANUAL,
         manual.job(), null), T0)).isTrue();
     writer.jobInsertMany(List.of(aJob().queue("marker-2").build()), TEST_NODE);
 

@@ -1,13 +1,5 @@
 package io.taskmill.testkit.fault;
 
-import io.taskmill.node.Leadership;
-import io.taskmill.node.Node;
-import io.taskmill.spi.LeaderTerm;
-import io.taskmill.spi.LeaseRef;
-import io.taskmill.spi.LeaseRenewal;
-import io.taskmill.spi.LockRef;
-import io.taskmill.spi.ScheduleFiring;
-import io.taskmill.spi.ScheduleTick;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreInfo;
 import io.taskmill.spi.StoreOp;
@@ -16,7 +8,6 @@ import io.taskmill.spi.TxWork;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
@@ -267,38 +258,14 @@ public final class FaultInjectingStore implements Store {
   }
 
   @Override
-  public LeaseRenewal jobRenewLeases(String node, List<LeaseRef> leases, Instant expiresAt) {
-    return call(StoreOp.RENEW, () -> delegate.jobRenewLeases(node, leases, expiresAt));
+  public <T> T keepAlive(StoreOp op, TxWork<T> work) {
+    return call(op, () -> delegate.keepAlive(op, work));
   }
 
+  /** The store's clock, disturbed as the heartbeat it is part of. */
   @Override
   public Instant storeTime() {
     return call(StoreOp.HEARTBEAT, delegate::storeTime);
-  }
-
-  @Override
-  public boolean nodeHeartbeat(Node node) {
-    return call(StoreOp.HEARTBEAT, () -> delegate.nodeHeartbeat(node));
-  }
-
-  @Override
-  public Leadership leaderTry(String node, Instant now, Duration ttl) {
-    return call(StoreOp.LEADER, () -> delegate.leaderTry(node, now, ttl));
-  }
-
-  @Override
-  public List<Boolean> lockRenew(List<LockRef> locks, Instant now) {
-    return call(StoreOp.LOCK, () -> delegate.lockRenew(locks, now));
-  }
-
-  @Override
-  public boolean scheduleFire(LeaderTerm leader, Instant now, ScheduleFiring firing) {
-    return call(StoreOp.SCHEDULE, () -> delegate.scheduleFire(leader, now, firing));
-  }
-
-  @Override
-  public boolean scheduleTriggerNow(String schedule, ScheduleTick tick, Instant now) {
-    return call(StoreOp.SCHEDULE, () -> delegate.scheduleTriggerNow(schedule, tick, now));
   }
 
   /** Not disturbed: push wake-ups are best effort already, and polling covers them. */

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.JobId;
 import io.taskmill.internal.leader.Retention;
+import io.taskmill.internal.schedule.TickWrites;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
 import io.taskmill.job.Outcome;
@@ -106,7 +107,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
   private boolean fire(LeaderTerm leader, Instant now, Schedule s, Instant next,
       ScheduleTick... ticks) {
-    return store.scheduleFire(leader, now, new ScheduleFiring(s.name(), s.version(),
+    return TickWrites.fire(store, leader, now, new ScheduleFiring(s.name(), s.version(),
         List.of(ticks), next));
   }
 
@@ -460,8 +461,8 @@ public abstract class ScheduleContract extends StoreContractSupport {
     ScheduleTick first = manual(NAME, TICK_1);
     ScheduleTick second = manual(NAME, TICK_1);
 
-    assertThat(store.scheduleTriggerNow(NAME, first, TICK_1)).isTrue();
-    assertThat(store.scheduleTriggerNow(NAME, second, TICK_1)).isTrue();
+    assertThat(TickWrites.trigger(store, NAME, first, TICK_1)).isTrue();
+    assertThat(TickWrites.trigger(store, NAME, second, TICK_1)).isTrue();
 
     assertThat(jobsOf(NAME)).extracting(Job::id)
         .containsExactlyInAnyOrder(jobId(first), jobId(second));
@@ -490,7 +491,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
         triggers.add(tick);
         Callable<Boolean> task = () -> {
           start.await();
-          return store.scheduleTriggerNow(NAME, tick, TICK_1);
+          return TickWrites.trigger(store, NAME, tick, TICK_1);
         };
         results.add(pool.submit(task));
       }
@@ -513,7 +514,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
   void aTriggerAtATickDoesNotTakeTheTicksKey() {
     Schedule s = saved(NAME, TICK_1);
     ScheduleTick byHand = manual(NAME, TICK_1);
-    assertThat(store.scheduleTriggerNow(NAME, byHand, TICK_1)).isTrue();
+    assertThat(TickWrites.trigger(store, NAME, byHand, TICK_1)).isTrue();
 
     ScheduleTick tick = fired(NAME, TICK_1, TICK_1);
     assertThat(fire(lead(NODE, TICK_1), TICK_1, s, TICK_2, tick)).isTrue();
@@ -527,7 +528,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
   void aTriggerOfAMissingScheduleWritesNothing() {
     ScheduleTick tick = manual("missing", TICK_1);
 
-    assertThat(store.scheduleTriggerNow("missing", tick, TICK_1)).isFalse();
+    assertThat(TickWrites.trigger(store, "missing", tick, TICK_1)).isFalse();
 
     assertThat(store.jobGet(jobId(tick))).isEmpty();
   }
