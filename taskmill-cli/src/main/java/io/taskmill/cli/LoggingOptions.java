@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --verbose}, mixed into every command: Taskmill logs at WARN by default (see {@code
+ * {@code --verbose}, mixed into the top-level command and {@code demo}: Taskmill logs at WARN by default (see {@code
  * logback.xml}) and at INFO with this flag. Applied as soon as it is parsed, before the command
  * starts an engine.
  */

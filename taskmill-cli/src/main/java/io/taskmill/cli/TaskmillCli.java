@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code taskmill} command. Each subcommand is its own class, registered in {@link
- * #SUBCOMMANDS}; later ones ({@code server}, {@code jobs}, …) are added the same way.
+ * #SUBCOMMANDS} ({@code server} and {@code demo} today); a new one is added the same way.
  */
 @Command(
     name = "taskmill",

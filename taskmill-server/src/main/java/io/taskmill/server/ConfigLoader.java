@@ -16,7 +16,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /**
  * Merges the server's settings: defaults &lt; {@code taskmill.yaml} &lt; {@code TASKMILL_*}
  * environment variables &lt; command-line flags. Every setting has one name, written
- * {@code db-url} in YAML and flags and {@code TASKMILL_DB_URL} in the environment. All problems
+ * {@code db-url} in YAML and flags and {@code TASKMILL_DB_URL} in the environment; secrets and
+ * the rate limit ({@code db-password}, {@code auth}, {@code requests-per-second}) have no flag. All problems
  * are reported together, each naming the setting, where it came from, the bad value and what is
  * allowed.
  */
