@@ -1,19 +1,31 @@
 package io.taskmill;
 
+import io.taskmill.internal.Engine;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
 import java.util.List;
 import java.util.Optional;
 
 /** The nodes sharing this engine's store and who leads them. */
-public interface Cluster {
+public final class Cluster {
+  private final Engine engine;
+
+  Cluster(Engine engine) {
+    this.engine = engine;
+  }
 
   /** Every node that has registered with the store and not yet been pruned, by id. */
-  List<Node> nodes();
+  public List<Node> nodes() {
+    return engine.store().nodeList();
+  }
 
   /** The current leadership; it may have lapsed if the leader died moments ago. */
-  Optional<Leadership> leader();
+  public Optional<Leadership> leader() {
+    return engine.store().leaderGet();
+  }
 
   /** Whether this node leads now, by its own account of its term. */
-  boolean isLeader();
+  public boolean isLeader() {
+    return engine.isLeader();
+  }
 }

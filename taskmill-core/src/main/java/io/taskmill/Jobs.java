@@ -1,30 +1,60 @@
 package io.taskmill;
 
+import io.taskmill.internal.Engine;
+import io.taskmill.internal.JobControl;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobCount;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobLogLine;
-import io.taskmill.spi.JobCount;
-import io.taskmill.spi.JobQuery;
-import io.taskmill.spi.JobTally;
+import io.taskmill.job.JobQuery;
+import io.taskmill.job.JobTally;
+import io.taskmill.spi.Store;
+import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Looks up and controls jobs. */
-public interface Jobs {
+public final class Jobs {
+  /** Most jobs {@link #getAll} reads at once, so one call stays one bounded query. */
+  public static final int MAX_GET_ALL = 1000;
+
+  private final Engine engine;
+  private final Store store;
+  private final JobControl control;
+
+  Jobs(Engine engine) {
+    this.engine = engine;
+    this.store = engine.store();
+    this.control = engine.control();
+  }
+
   /** The job, if it exists. */
-  Optional<Job> get(JobId id);
+  public Optional<Job> get(JobId id) {
+    return store.jobGet(Objects.requireNonNull(id, "id"));
+  }
 
   /** The jobs among {@code ids} that exist, in no particular order, read at once. */
-  List<Job> getAll(java.util.Collection<JobId> ids);
+  public List<Job> getAll(Collection<JobId> ids) {
+    if (ids.size() > MAX_GET_ALL) {
+      throw new IllegalArgumentException("getAll reads at most " + MAX_GET_ALL + " jobs at once, "
+          + "was asked for " + ids.size() + "; split the ids");
+    }
+    return store.jobGetAll(List.copyOf(ids));
+  }
 
   /** The job's result decoded as {@code type}, when it succeeded with a result. */
-  <R> Optional<R> result(JobId id, Class<R> type);
+  public <R> Optional<R> result(JobId id, Class<R> type) {
+    return get(id).filter(j -> j.resultJson() != null).map(j -> engine.json().read(j.resultJson(), type));
+  }
 
   /**
    * Cancels a job: a waiting one at once; a running one cooperatively (its thread is interrupted
    * and {@link JobContext#isCancelled()} turns true).
    */
-  CancelResult cancel(JobId id);
+  public CancelResult cancel(JobId id) {
+    return control.cancel(id);
+  }
 
   /**
    * Runs a {@code DEAD} or {@code CANCELLED} job again: it becomes {@code ENQUEUED}, due now, with a
@@ -32,7 +62,9 @@ public interface Jobs {
    * last error is kept until the next outcome, and one job event records the retry. Any other
    * state is {@link RetryResult#NOT_RETRYABLE} and changes nothing.
    */
-  RetryResult retry(JobId id);
+  public RetryResult retry(JobId id) {
+    return control.retry(id);
+  }
 
   /**
    * Cancels, as {@link #cancel} does one by one, the jobs of one page of {@code query}: at most its
@@ -46,7 +78,9 @@ public interface Jobs {
    * for (BulkResult r = jobs.cancelAll(q); r.hasNext(); r = jobs.cancelAll(q = q.before(r.next()))) {}
    * }</pre>
    */
-  BulkResult cancelAll(JobQuery query);
+  public BulkResult cancelAll(JobQuery query) {
+    return control.cancelAll(query);
+  }
 
   /**
    * Retries, as {@link #retry} does one by one, the {@code DEAD} and {@code CANCELLED} jobs of one
@@ -54,23 +88,35 @@ public interface Jobs {
    * with the cursor as for {@link #cancelAll}; calling again without it could retry a job that
    * failed again meanwhile.
    */
-  BulkResult retryAll(JobQuery query);
+  public BulkResult retryAll(JobQuery query) {
+    return control.retryAll(query);
+  }
 
   /** The job's history, oldest first. */
-  List<JobEvent> events(JobId id);
+  public List<JobEvent> events(JobId id) {
+    return store.jobEvents(Objects.requireNonNull(id, "id"));
+  }
 
   /** Log lines the job's handler wrote, oldest first. */
-  List<JobLogLine> logs(JobId id);
+  public List<JobLogLine> logs(JobId id) {
+    return store.jobLogs(Objects.requireNonNull(id, "id"));
+  }
 
   /** Jobs matching a query, newest first, at most its limit after its cursor. */
-  List<Job> list(JobQuery query);
+  public List<Job> list(JobQuery query) {
+    return store.jobList(Objects.requireNonNull(query, "query"));
+  }
 
   /** Counts by type and state. */
-  List<JobCount> counts();
+  public List<JobCount> counts() {
+    return store.jobCounts();
+  }
 
   /**
    * Counts by queue, type and state, each with how many of its jobs finished within each of the
    * recent {@link JobTally#WINDOWS}, as of the engine's clock: throughput and failure rates.
    */
-  List<JobTally> tallies();
+  public List<JobTally> tallies() {
+    return store.jobTallies(engine.now());
+  }
 }

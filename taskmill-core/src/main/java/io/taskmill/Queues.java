@@ -1,29 +1,40 @@
 package io.taskmill;
 
+import io.taskmill.internal.Engine;
+import io.taskmill.queue.QueueInfo;
+import io.taskmill.queue.QueueStat;
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /** Pauses, resumes and describes the queues this engine serves. */
-public interface Queues {
+public final class Queues {
+  private final Engine engine;
+
+  Queues(Engine engine) {
+    this.engine = engine;
+  }
+
   /** Stops claiming jobs from {@code queue} (running jobs finish); persisted in the store. */
-  void pause(String queue);
+  public void pause(String queue) {
+    engine.setPaused(Objects.requireNonNull(queue, "queue"), true);
+  }
 
   /** Claims from {@code queue} again. */
-  void resume(String queue);
+  public void resume(String queue) {
+    engine.setPaused(Objects.requireNonNull(queue, "queue"), false);
+  }
 
   /**
    * Every queue that holds jobs, across the cluster: jobs by state, the due time of its oldest
    * ready job (its lag), and how many finished since {@code finishedSince}.
    */
-  List<io.taskmill.spi.QueueStat> stats(java.time.Instant finishedSince);
+  public List<QueueStat> stats(Instant finishedSince) {
+    return engine.store().queueStats(Objects.requireNonNull(finishedSince, "finishedSince"));
+  }
 
   /** Every configured queue with its settings and current load on this node. */
-  List<QueueInfo> list();
-
-  /**
-   * One queue as this node sees it.
-   *
-   * @param concurrency most jobs of this queue running at once on this node
-   * @param running jobs of this queue running now on this node
-   */
-  record QueueInfo(String name, int concurrency, boolean paused, int running) {}
+  public List<QueueInfo> list() {
+    return engine.queueLoads();
+  }
 }

@@ -353,14 +353,20 @@ public final class TaskmillBuilder {
 
   /** Validates everything, opens the store and starts the engine's threads. */
   public Taskmill start() {
-    return Engine.start(validate());
+    return new RunningTaskmill(Engine.start(validate()));
   }
 
   /**
-   * Validates everything and opens the store without starting threads; for {@code
-   * taskmill-testkit}'s manual engine. Not for application code.
+   * Validates everything and opens the store, as {@link #start} does, but starts no background
+   * threads: the caller runs the engine's duties (see {@link DrivenTaskmill}), typically on a
+   * fake {@link #clock}. For tests, not for production.
    */
-  public EngineConfig validate() {
+  public DrivenTaskmill startDriven() {
+    return new RunningTaskmill(Engine.startManual(validate()));
+  }
+
+  /** Checks every setting and opens the store; every problem is reported at once. */
+  private EngineConfig validate() {
     var problems = new ArrayList<String>(earlyProblems);
     var json = new JsonCodec();
     var queueMap = new LinkedHashMap<String, Integer>();

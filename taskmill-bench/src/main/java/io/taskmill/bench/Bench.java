@@ -7,13 +7,13 @@ import io.taskmill.JobRequest;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
 import io.taskmill.bench.peers.PeerOptions;
-import io.taskmill.demo.DemoHandlers;
 import io.taskmill.demo.DemoHandlers.Noop;
+import io.taskmill.demo.DemoHandlers;
+import io.taskmill.job.JobCount;
 import io.taskmill.job.JobState;
 import io.taskmill.server.ServerConfig;
 import io.taskmill.server.TaskmillServer;
 import io.taskmill.server.api.JobsApi;
-import io.taskmill.spi.JobCount;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreProvider;
 import io.taskmill.spi.StoreSettings;
@@ -38,13 +38,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * Measures the engine on the embedded H2 store in file mode, or on PostgreSQL with one or more

@@ -1,7 +1,7 @@
 package io.taskmill.cli;
 
+import io.taskmill.job.JobCount;
 import io.taskmill.job.JobState;
-import io.taskmill.spi.JobCount;
 import java.io.PrintWriter;
 import java.util.EnumMap;
 import java.util.List;

@@ -1,41 +1,24 @@
 package io.taskmill.internal;
 
-import io.taskmill.BulkResult;
-import io.taskmill.CancelResult;
-import io.taskmill.Cluster;
 import io.taskmill.Enqueued;
-import io.taskmill.Events;
-import io.taskmill.HandlerRegistry;
 import io.taskmill.JobId;
-import io.taskmill.JobOptions;
 import io.taskmill.JobRequest;
-import io.taskmill.Jobs;
 import io.taskmill.Names;
-import io.taskmill.Queues;
-import io.taskmill.RetryResult;
 import io.taskmill.Schedules;
 import io.taskmill.Taskmill;
 import io.taskmill.internal.lease.Release;
 import io.taskmill.job.Job;
-import io.taskmill.job.JobEvent;
-import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobState;
 import io.taskmill.job.Outcome;
-import io.taskmill.node.Leadership;
-import io.taskmill.node.Node;
+import io.taskmill.queue.QueueInfo;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobCompletion;
-import io.taskmill.spi.JobCount;
-import io.taskmill.spi.JobQuery;
-import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -47,10 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine behind {@link Taskmill}: wires the dispatcher, workers, completer and lease keeper
- * around one store, and implements the public facade.
+ * The engine behind {@code Taskmill}: wires the dispatcher, workers, completer, lease keeper and
+ * membership around one store. The public facade of {@code io.taskmill} stands on it.
  */
-public final class Engine implements Taskmill, Jobs, Queues, Cluster {
+public final class Engine {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
   private final EngineConfig cfg;
@@ -255,14 +238,9 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     settle(c);
   }
 
-  // --- Taskmill ---
+  // --- enqueue ---
 
-  @Override
-  public JobId enqueue(String type, Object payload, JobOptions options) {
-    return enqueueAll(List.of(JobRequest.of(type, payload, options))).get(0);
-  }
-
-  @Override
+  /** Validates, stores and wakes the dispatcher for the jobs of {@code requests}, in one batch. */
   public List<Enqueued> submitAll(List<JobRequest> requests) {
     checkOpen();
     var jobs = enqueuer.prepare(requests);
@@ -284,52 +262,32 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     return result;
   }
 
-  @Override
-  public Jobs jobs() {
-    return this;
-  }
 
-  @Override
-  public Events events() {
+  /** The cluster-wide event feed. */
+  public EventFeed events() {
     return feed;
   }
 
-  @Override
-  public Queues queues() {
-    return this;
-  }
 
-  @Override
+  /** Recurring jobs. */
   public Schedules schedules() {
     return schedules;
   }
 
-  @Override
-  public HandlerRegistry handlers() {
+  /** The registered handlers. */
+  public Registry handlers() {
     return registry;
   }
 
-  @Override
-  public Cluster cluster() {
-    return this;
-  }
 
-  @Override
-  public List<Node> nodes() {
-    return store.nodeList();
-  }
 
-  @Override
-  public Optional<Leadership> leader() {
-    return store.leaderGet();
-  }
 
-  @Override
+  /** Whether this node leads now, by its own account of its term. */
   public boolean isLeader() {
     return membership.term().isPresent();
   }
 
-  @Override
+  /** This engine's node id. */
   public String nodeId() {
     return cfg.nodeId();
   }
@@ -340,85 +298,13 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     }
   }
 
-  // --- Jobs ---
+  // --- queues ---
 
-  @Override
-  public Optional<Job> get(JobId id) {
-    return store.jobGet(Objects.requireNonNull(id, "id"));
-  }
-
-  @Override
-  public List<Job> getAll(java.util.Collection<JobId> ids) {
-    if (ids.size() > 1000) {
-      throw new IllegalArgumentException("getAll reads at most 1000 jobs at once, was asked for "
-          + ids.size() + "; split the ids");
-    }
-    return store.jobGetAll(List.copyOf(ids));
-  }
-
-  @Override
-  public <R> Optional<R> result(JobId id, Class<R> type) {
-    return get(id).filter(j -> j.resultJson() != null).map(j -> cfg.json().read(j.resultJson(), type));
-  }
-
-  @Override
-  public CancelResult cancel(JobId id) {
-    return control.cancel(id);
-  }
-
-  @Override
-  public RetryResult retry(JobId id) {
-    return control.retry(id);
-  }
-
-  @Override
-  public BulkResult cancelAll(JobQuery query) {
-    return control.cancelAll(query);
-  }
-
-  @Override
-  public BulkResult retryAll(JobQuery query) {
-    return control.retryAll(query);
-  }
-
-  @Override
-  public List<JobEvent> events(JobId id) {
-    return store.jobEvents(Objects.requireNonNull(id, "id"));
-  }
-
-  @Override
-  public List<JobLogLine> logs(JobId id) {
-    return store.jobLogs(Objects.requireNonNull(id, "id"));
-  }
-
-  @Override
-  public List<Job> list(JobQuery query) {
-    return store.jobList(Objects.requireNonNull(query, "query"));
-  }
-
-  @Override
-  public List<JobCount> counts() {
-    return store.jobCounts();
-  }
-
-  @Override
-  public List<io.taskmill.spi.JobTally> tallies() {
-    return store.jobTallies(cfg.clock().instant());
-  }
-
-  // --- Queues ---
-
-  @Override
-  public void pause(String queue) {
-    setPaused(queue, true);
-  }
-
-  @Override
-  public void resume(String queue) {
-    setPaused(queue, false);
-  }
-
-  private void setPaused(String queue, boolean paused) {
+  /**
+   * Pauses or resumes claiming from {@code queue} on every node: persisted in the store, and
+   * applied here at once.
+   */
+  public void setPaused(String queue, boolean paused) {
     if (!cfg.queues().containsKey(queue)) {
       throw new IllegalArgumentException("unknown queue '" + queue + "'; this engine serves "
           + cfg.queues().keySet() + (Names.isQueueName(queue) ? "" : " (" + Names.QUEUE_RULE + ")"));
@@ -427,13 +313,8 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     dispatcher.setPaused(queue, paused);
   }
 
-  @Override
-  public List<io.taskmill.spi.QueueStat> stats(Instant finishedSince) {
-    return store.queueStats(finishedSince);
-  }
-
-  @Override
-  public List<QueueInfo> list() {
+  /** Every configured queue with its settings and current load on this node. */
+  public List<QueueInfo> queueLoads() {
     return dispatcher.lanes().values().stream()
         .map(l -> new QueueInfo(l.name, l.concurrency, l.paused, l.running.get()))
         .toList();
@@ -494,15 +375,6 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     return membership.term().map(scheduler::fireDue).orElse(0);
   }
 
-  /**
-   * Test hook (R9 of docs/testing.md, dual leadership): this node acts as leader under {@code
-   * forged} for {@code d} whatever the store says: it fires schedules and runs leader duties with
-   * that token. The store must refuse whatever a second leader would get wrong.
-   */
-  public void believeLeader(LeaderTerm forged, Duration d) {
-    membership.believeLeader(forged, d);
-    scheduler.wake();
-  }
 
   /** Renews the leases this node holds. */
   public void renewLeases() {
@@ -511,7 +383,10 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
 
   // --- shutdown ---
 
-  @Override
+  /**
+   * Stops gracefully: stops claiming, waits up to the shutdown grace period for running jobs, then
+   * releases the leases of jobs still running so another start picks them up.
+   */
   public void close() {
     if (closed) {
       return;
@@ -608,13 +483,28 @@ public final class Engine implements Taskmill, Jobs, Queues, Cluster {
     }
   }
 
-  /** For tests: the store this engine uses. */
+  /** The store this engine uses. */
   public Store store() {
     return store;
   }
 
-  /** For tests: the instant the engine's clock shows. */
+  /** The instant the engine's clock shows (the store's clock where it follows one). */
   public Instant now() {
     return cfg.clock().instant();
+  }
+
+  /** Users' cancel and retry commands. */
+  public JobControl control() {
+    return control;
+  }
+
+  /** How payloads and results are bound to their types. */
+  public JsonCodec json() {
+    return cfg.json();
+  }
+
+  /** Whether this engine runs without background threads, driven by its caller. */
+  public boolean isManual() {
+    return manual;
   }
 }

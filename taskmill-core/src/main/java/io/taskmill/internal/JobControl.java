@@ -6,8 +6,8 @@ import io.taskmill.JobId;
 import io.taskmill.RetryResult;
 import io.taskmill.internal.control.JobCommands;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
-import io.taskmill.spi.JobQuery;
 import io.taskmill.spi.Store;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ import java.util.Optional;
  * through {@link JobCommands}, where the one transition table ({@link JobState#canMoveTo}) decides
  * each job; this class only tells the local engine what changed.
  */
-final class JobControl {
+public final class JobControl {
   private final EngineConfig cfg;
   private final Store store;
   private final Dispatcher dispatcher;
@@ -33,7 +33,7 @@ final class JobControl {
     this.active = active;
   }
 
-  CancelResult cancel(JobId id) {
+  public CancelResult cancel(JobId id) {
     Objects.requireNonNull(id, "id");
     CancelResult result =
         JobCommands.cancel(store, id, cfg.clock().instant(), cfg.nodeId(), "cancelled by user");
@@ -46,7 +46,7 @@ final class JobControl {
     return result;
   }
 
-  RetryResult retry(JobId id) {
+  public RetryResult retry(JobId id) {
     Objects.requireNonNull(id, "id");
     // The queue never changes, so reading it first is safe; it names the lane to wake.
     Optional<Job> job = store.jobGet(id);
@@ -61,7 +61,7 @@ final class JobControl {
     return result;
   }
 
-  BulkResult cancelAll(JobQuery query) {
+  public BulkResult cancelAll(JobQuery query) {
     List<Job> page = store.jobList(Objects.requireNonNull(query, "query"));
     int changed = 0;
     for (Job job : page) {
@@ -77,7 +77,7 @@ final class JobControl {
     return result(query, page, changed);
   }
 
-  BulkResult retryAll(JobQuery query) {
+  public BulkResult retryAll(JobQuery query) {
     List<Job> page = store.jobList(Objects.requireNonNull(query, "query"));
     int changed = 0;
     for (Job job : page) {

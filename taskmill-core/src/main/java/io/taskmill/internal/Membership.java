@@ -52,9 +52,6 @@ final class Membership {
   private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
 
   private volatile LeaderTerm term;
-  /** See {@link #believeLeader}; null in production. */
-  private volatile LeaderTerm forcedTerm;
-  private volatile long forcedUntilNanos;
   private long termTrustedUntilNanos;
   private long lastBeatNanos = System.nanoTime();
   private boolean beatFailing;
@@ -206,22 +203,9 @@ final class Membership {
     }
   }
 
-  /**
-   * Test hook (R9 of docs/testing.md, dual leadership): makes this node believe it leads under
-   * {@code forged} for {@code d}, whatever the store says, so tests can show that the store's
-   * fencing and its unique keys, not the nodes' beliefs, keep leader duties single.
-   */
-  void believeLeader(LeaderTerm forged, Duration d) {
-    forcedUntilNanos = System.nanoTime() + d.toNanos();
-    forcedTerm = forged;
-  }
 
   /** The term under which this node leads now, if it does. */
   Optional<LeaderTerm> term() {
-    LeaderTerm f = forcedTerm;
-    if (f != null && System.nanoTime() - forcedUntilNanos < 0) {
-      return Optional.of(f);
-    }
     LeaderTerm t = term;
     if (t != null && System.nanoTime() - termTrustedUntilNanos > 0) {
       return Optional.empty();

@@ -2,13 +2,13 @@ package io.taskmill.jdbc;
 
 import io.taskmill.JobId;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobCount;
+import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
+import io.taskmill.job.JobTally;
 import io.taskmill.spi.CompletionTarget;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobAttempt;
-import io.taskmill.spi.JobCount;
-import io.taskmill.spi.JobQuery;
-import io.taskmill.spi.JobTally;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.NewJob;
 import io.taskmill.spi.OutcomeWrite;

@@ -1,7 +1,7 @@
 package io.taskmill.jdbc;
 
 import io.taskmill.job.JobState;
-import io.taskmill.spi.QueueStat;
+import io.taskmill.queue.QueueStat;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -11,8 +11,8 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** The {@code tm_queue} table: binds, runs and maps the queries of {@code queues.sql}. */
 final class JdbcQueues {

@@ -12,19 +12,22 @@ import io.taskmill.RetryResult;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
 import io.taskmill.engine.Payloads.Step;
-import io.taskmill.internal.Engine;
 import io.taskmill.internal.dispatch.Claim;
+import io.taskmill.jdbc.JdbcStoreProvider;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.JobClaim;
-import io.taskmill.spi.JobQuery;
+import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreSettings;
 import io.taskmill.testkit.ManualEngine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +40,11 @@ class JobControlTest {
   private final AtomicInteger runs = new AtomicInteger();
 
   private TaskmillBuilder builder() {
-    return Taskmill.builder().inMemory()
+    return handlers(Taskmill.builder().inMemory());
+  }
+
+  private TaskmillBuilder handlers(TaskmillBuilder builder) {
+    return builder
         .leaseDuration(Duration.ofSeconds(30))
         .handler("test.flaky", Step.class, (p, ctx) -> {
           runs.incrementAndGet();
@@ -82,11 +89,11 @@ class JobControlTest {
 
   @Test
   void retryOfARunningJobIsRefused() {
-    try (var engine = ManualEngine.start(builder())) {
+    try (Store store = openInMemory();
+        var engine = ManualEngine.start(handlers(Taskmill.builder().store(store)))) {
       Taskmill tm = engine.taskmill();
       JobId id = engine.enqueue("test.flaky", new Step("a"), ONE_ATTEMPT);
       // Another node claims it and is still running it.
-      var store = ((Engine) tm).store();
       assertThat(Claim.run(store, new JobClaim("default", 1, "other-node", engine.clock().instant(),
           Duration.ofSeconds(30), Set.of("test.flaky"), Map.of())).jobs()).hasSize(1);
       Job running = tm.jobs().get(id).orElseThrow();
@@ -172,5 +179,11 @@ class JobControlTest {
 
       assertThat(Await.state(tm, id, JobState.SUCCEEDED).attempt()).isEqualTo(1);
     }
+  }
+
+  /** A store of the test's own, for writing as another node would. */
+  static Store openInMemory() {
+    return new JdbcStoreProvider().open(
+        new StoreSettings(null, "test-" + UUID.randomUUID(), null, null, null, 4));
   }
 }

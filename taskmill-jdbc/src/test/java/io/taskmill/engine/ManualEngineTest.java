@@ -6,10 +6,10 @@ import io.taskmill.JobId;
 import io.taskmill.JobOptions;
 import io.taskmill.Taskmill;
 import io.taskmill.engine.Payloads.Step;
-import io.taskmill.internal.Engine;
 import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.JobClaim;
+import io.taskmill.spi.Store;
 import io.taskmill.testkit.ManualEngine;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,10 +75,12 @@ class ManualEngineTest {
 
   @Test
   void jobWhoseNodeDiedIsRescuedAfterItsLeaseExpiresAndRunsAgain() {
-    try (var engine = start()) {
+    try (Store store = JobControlTest.openInMemory();
+        var engine = ManualEngine.start(Taskmill.builder().store(store)
+            .leaseDuration(Duration.ofSeconds(30))
+            .handler("test.step", Step.class, (p, ctx) -> runs.incrementAndGet()))) {
       JobId id = engine.enqueue("test.step", new Step("x"), JobOptions.defaults());
       // Another node claims it and dies without renewing.
-      var store = ((Engine) engine.taskmill()).store();
       var claimed = Claim.run(store, new JobClaim("default", 1, "dead-node", engine.clock().instant(),
           Duration.ofSeconds(30), Set.of("test.step"), Map.of())).jobs();
       assertThat(claimed).hasSize(1);

@@ -71,7 +71,7 @@ class H2FileStoreTest {
           .hasMessage("the data dir " + dataDir.toAbsolutePath().normalize() + " is in use by "
               + "another Taskmill store in this process; close that store first or choose "
               + "another --data-dir");
-      assertThat(first.jobList(io.taskmill.spi.JobQuery.all(1))).isEmpty();
+      assertThat(first.jobList(io.taskmill.job.JobQuery.all(1))).isEmpty();
     }
     try (Store again = H2Stores.file(dataDir)) {
       assertThat(again.info().name()).isEqualTo("h2-file");

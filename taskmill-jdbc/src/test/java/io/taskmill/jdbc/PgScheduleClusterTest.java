@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.taskmill.Taskmill;
-import io.taskmill.internal.Engine;
 import io.taskmill.node.Leadership;
-import io.taskmill.schedule.Trigger;
 import io.taskmill.schedule.MisfirePolicy;
 import io.taskmill.schedule.ScheduleDefinition;
+import io.taskmill.schedule.Trigger;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreSettings;
 import io.taskmill.testkit.fault.FaultInjectingStore;
-import io.taskmill.spi.StoreOp;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -77,11 +76,11 @@ class PgScheduleClusterTest {
     return store;
   }
 
-  private Engine node(String id, Store store) {
+  private Taskmill node(String id, Store store) {
     return node(id, store, SCHEDULES, Duration.ofMinutes(1));
   }
 
-  private Engine node(String id, Store store, List<ScheduleDefinition> schedules,
+  private Taskmill node(String id, Store store, List<ScheduleDefinition> schedules,
       Duration misfireThreshold) {
     var builder = Taskmill.builder().store(store).nodeId(id).leaseDuration(LEASE)
         .misfireThreshold(misfireThreshold)
@@ -90,27 +89,27 @@ class PgScheduleClusterTest {
     schedules.forEach(builder::schedule);
     Taskmill tm = builder.start();
     engines.add(tm);
-    return (Engine) tm;
+    return tm;
   }
 
   @Test
   void twoNodesBelievingTheyLeadStillFireEachTickExactlyOnce() throws Exception {
-    Engine a = node("a", store());
+    Taskmill a = node("a", store());
     await().atMost(Duration.ofSeconds(10)).until(a.cluster()::isLeader);
     // Counting b's schedule writes shows the impostor really tried.
     var bStore = FaultInjectingStore.around(store()).build();
-    Engine b = node("b", bStore);
+    Taskmill b = node("b", bStore);
     Leadership leader = a.cluster().leader().orElseThrow();
     await("ticks fire under one leader").atMost(Duration.ofSeconds(10))
         .until(() -> count("SELECT count(*) FROM tm_job WHERE schedule_name = 'cron-utc'") >= 2);
 
     long before = bStore.calls(StoreOp.SCHEDULE);
-    b.believeLeader(new LeaderTerm("b", leader.term()), PHASE);
+    bStore.impersonate(new LeaderTerm("b", leader.term()), PHASE);
     awaitPhase();
     long ownNameCalls = bStore.calls(StoreOp.SCHEDULE) - before;
 
     before = bStore.calls(StoreOp.SCHEDULE);
-    b.believeLeader(new LeaderTerm(leader.node(), leader.term()), PHASE);
+    bStore.impersonate(new LeaderTerm(leader.node(), leader.term()), PHASE);
     awaitPhase();
     long forgedCalls = bStore.calls(StoreOp.SCHEDULE) - before;
     // One more tick of every schedule under the true leader alone, so the last ticks of the
@@ -153,7 +152,7 @@ class PgScheduleClusterTest {
         .cron(e.getKey(), "* * * * * *").job("r9.tick", new Tick(e.getKey()))
         .misfire(e.getValue())).toList();
     Store store = store();
-    Engine first = node("a", store, schedules, threshold);
+    Taskmill first = node("a", store, schedules, threshold);
     await("ticks fire").atMost(Duration.ofSeconds(10))
         .until(() -> count("SELECT count(*) FROM tm_job WHERE schedule_name = 'skip'") >= 2);
     first.close();
@@ -162,7 +161,7 @@ class PgScheduleClusterTest {
     Instant stoppedAt = Instant.now();
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
         .until(() -> Duration.between(stoppedAt, Instant.now()).toSeconds() >= 6);
-    Engine second = node("b", store, schedules, threshold);
+    Taskmill second = node("b", store, schedules, threshold);
     await("ticks fire again").atMost(Duration.ofSeconds(15)).until(() -> count(
         "SELECT count(*) FROM tm_job WHERE schedule_name = 'skip' AND created_at > '"
             + stoppedAt.plusSeconds(6) + "'") >= 2);

@@ -1,10 +1,10 @@
 package io.taskmill.testkit;
 
+import io.taskmill.DrivenTaskmill;
 import io.taskmill.JobId;
 import io.taskmill.JobOptions;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
-import io.taskmill.internal.Engine;
 import java.time.Duration;
 
 /**
@@ -24,17 +24,17 @@ import java.time.Duration;
  * <p>Handlers run on real (virtual) threads, and per-attempt timeouts are real time.
  */
 public final class ManualEngine implements AutoCloseable {
-  private final Engine engine;
+  private final DrivenTaskmill engine;
   private final FakeClock clock;
 
-  private ManualEngine(Engine engine, FakeClock clock) {
+  private ManualEngine(DrivenTaskmill engine, FakeClock clock) {
     this.engine = engine;
     this.clock = clock;
   }
 
   /** Starts a manual engine from a builder, replacing its clock with {@code clock}. */
   public static ManualEngine start(TaskmillBuilder builder, FakeClock clock) {
-    return new ManualEngine(Engine.startManual(builder.clock(clock).validate()), clock);
+    return new ManualEngine(builder.clock(clock).startDriven(), clock);
   }
 
   /** Starts a manual engine on a new {@link FakeClock}. */

@@ -1,25 +1,25 @@
 package io.taskmill.server.api;
 
-import io.taskmill.Queues.QueueInfo;
 import io.taskmill.Taskmill;
 import io.taskmill.access.Role;
 import io.taskmill.job.JobState;
+import io.taskmill.job.JobTally;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
+import io.taskmill.queue.QueueInfo;
+import io.taskmill.queue.QueueStat;
 import io.taskmill.server.http.Exchange;
 import io.taskmill.server.http.Json;
 import io.taskmill.server.http.Problem;
 import io.taskmill.server.http.Route;
-import io.taskmill.spi.JobTally;
-import io.taskmill.spi.QueueStat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import tools.jackson.databind.node.ObjectNode;
 
 /**

@@ -1,10 +1,15 @@
 package io.taskmill.testkit.fault;
 
+import io.taskmill.node.Leadership;
+import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreInfo;
 import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import io.taskmill.spi.StoreUnavailableException;
 import io.taskmill.spi.TxWork;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -43,6 +48,9 @@ public final class FaultInjectingStore implements Store {
   private final long seed;
   private final Map<StoreOp, OpFaults> faults;
   private volatile boolean down;
+  /** The term an impostor claims, and until when by {@link System#nanoTime}: {@link #impersonate}. */
+  private volatile LeaderTerm forged;
+  private volatile long forgedUntilNanos;
 
   /** How one operation is disturbed, and what was injected so far. */
   private static final class OpFaults {
@@ -182,6 +190,18 @@ public final class FaultInjectingStore implements Store {
   }
 
   /**
+   * Makes the node on this store an impostor for {@code d} (R9, dual leadership): each of its
+   * attempts to lead is answered as though it led under {@code forged}'s term, and every leader
+   * token it sends is {@code forged}, whatever the store holds. With the real leader's term and
+   * name this is a forged token; the store's fencing, version guards and unique keys, not the
+   * nodes' beliefs, must keep leader duties single.
+   */
+  public void impersonate(LeaderTerm forged, Duration d) {
+    forgedUntilNanos = System.nanoTime() + d.toNanos();
+    this.forged = forged;
+  }
+
+  /**
    * Starts or ends a simulated outage: while it lasts, every call fails before it reaches the
    * store, as when the database is down, on top of the configured rates.
    */
@@ -249,17 +269,17 @@ public final class FaultInjectingStore implements Store {
    */
   @Override
   public <T> T inTransaction(StoreOp op, TxWork<T> work) {
-    return call(op, () -> delegate.inTransaction(op, work));
+    return call(op, () -> delegate.inTransaction(op, impostor(work)));
   }
 
   @Override
   public <T> T read(StoreOp op, TxWork<T> work) {
-    return call(op, () -> delegate.read(op, work));
+    return call(op, () -> delegate.read(op, impostor(work)));
   }
 
   @Override
   public <T> T keepAlive(StoreOp op, TxWork<T> work) {
-    return call(op, () -> delegate.keepAlive(op, work));
+    return call(op, () -> delegate.keepAlive(op, impostor(work)));
   }
 
   /** The store's clock, disturbed as the heartbeat it is part of. */
@@ -282,5 +302,33 @@ public final class FaultInjectingStore implements Store {
   @Override
   public String toString() {
     return "FaultInjectingStore[" + delegate + ", seed " + seed + "]";
+  }
+
+  /** {@code work} on a transaction that lies as {@link #impersonate} says, while that lasts. */
+  private <T> TxWork<T> impostor(TxWork<T> work) {
+    LeaderTerm term = forged;
+    if (term == null || System.nanoTime() - forgedUntilNanos > 0) {
+      return work;
+    }
+    return tx -> work.run((StoreTx) Proxy.newProxyInstance(StoreTx.class.getClassLoader(),
+        new Class<?>[] {StoreTx.class}, (proxy, method, args) -> {
+          Object[] sent = args == null ? null : args.clone();
+          for (int i = 0; sent != null && i < sent.length; i++) {
+            if (sent[i] instanceof LeaderTerm) {
+              sent[i] = term;
+            }
+          }
+          Object answer;
+          try {
+            answer = method.invoke(tx, sent);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (answer instanceof Leadership l && method.getName().equals("leaderTry")) {
+            return new Leadership((String) sent[0], term.term(),
+                ((Instant) sent[1]).plus((Duration) sent[2]));
+          }
+          return answer;
+        }));
   }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
 import io.taskmill.job.Outcome;
-import io.taskmill.spi.QueueStat;
+import io.taskmill.queue.QueueStat;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.taskmill.spi;
+package io.taskmill.queue;
 
 import io.taskmill.job.JobState;
 import java.time.Instant;

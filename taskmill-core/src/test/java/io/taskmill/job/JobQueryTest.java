@@ -1,10 +1,9 @@
-package io.taskmill.spi;
+package io.taskmill.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskmill.JobId;
-import io.taskmill.job.JobState;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

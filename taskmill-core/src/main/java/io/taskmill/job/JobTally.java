@@ -1,4 +1,4 @@
-package io.taskmill.spi;
+package io.taskmill.job;
 
 import io.taskmill.job.JobState;
 import java.time.Duration;

@@ -1,0 +1,2 @@
+/** What the engine reports of its queues. */
+package io.taskmill.queue;
