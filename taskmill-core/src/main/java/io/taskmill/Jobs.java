@@ -1,14 +1,12 @@
 package io.taskmill;
 
 import io.taskmill.internal.Engine;
-import io.taskmill.internal.JobControl;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobCount;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobTally;
-import io.taskmill.spi.Store;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -20,18 +18,14 @@ public final class Jobs {
   public static final int MAX_GET_ALL = 1000;
 
   private final Engine engine;
-  private final Store store;
-  private final JobControl control;
 
   Jobs(Engine engine) {
     this.engine = engine;
-    this.store = engine.store();
-    this.control = engine.control();
   }
 
   /** The job, if it exists. */
   public Optional<Job> get(JobId id) {
-    return store.jobGet(Objects.requireNonNull(id, "id"));
+    return engine.store().jobGet(Objects.requireNonNull(id, "id"));
   }
 
   /** The jobs among {@code ids} that exist, in no particular order, read at once. */
@@ -40,12 +34,13 @@ public final class Jobs {
       throw new IllegalArgumentException("getAll reads at most " + MAX_GET_ALL + " jobs at once, "
           + "was asked for " + ids.size() + "; split the ids");
     }
-    return store.jobGetAll(List.copyOf(ids));
+    return engine.store().jobGetAll(List.copyOf(ids));
   }
 
   /** The job's result decoded as {@code type}, when it succeeded with a result. */
   public <R> Optional<R> result(JobId id, Class<R> type) {
-    return get(id).filter(j -> j.resultJson() != null).map(j -> engine.json().read(j.resultJson(), type));
+    return get(id).filter(j -> j.resultJson() != null)
+        .map(j -> engine.json().read(j.resultJson(), type));
   }
 
   /**
@@ -53,7 +48,7 @@ public final class Jobs {
    * and {@link JobContext#isCancelled()} turns true).
    */
   public CancelResult cancel(JobId id) {
-    return control.cancel(id);
+    return engine.control().cancel(id);
   }
 
   /**
@@ -63,7 +58,7 @@ public final class Jobs {
    * state is {@link RetryResult#NOT_RETRYABLE} and changes nothing.
    */
   public RetryResult retry(JobId id) {
-    return control.retry(id);
+    return engine.control().retry(id);
   }
 
   /**
@@ -79,7 +74,7 @@ public final class Jobs {
    * }</pre>
    */
   public BulkResult cancelAll(JobQuery query) {
-    return control.cancelAll(query);
+    return engine.control().cancelAll(query);
   }
 
   /**
@@ -89,27 +84,27 @@ public final class Jobs {
    * failed again meanwhile.
    */
   public BulkResult retryAll(JobQuery query) {
-    return control.retryAll(query);
+    return engine.control().retryAll(query);
   }
 
   /** The job's history, oldest first. */
   public List<JobEvent> events(JobId id) {
-    return store.jobEvents(Objects.requireNonNull(id, "id"));
+    return engine.store().jobEvents(Objects.requireNonNull(id, "id"));
   }
 
   /** Log lines the job's handler wrote, oldest first. */
   public List<JobLogLine> logs(JobId id) {
-    return store.jobLogs(Objects.requireNonNull(id, "id"));
+    return engine.store().jobLogs(Objects.requireNonNull(id, "id"));
   }
 
   /** Jobs matching a query, newest first, at most its limit after its cursor. */
   public List<Job> list(JobQuery query) {
-    return store.jobList(Objects.requireNonNull(query, "query"));
+    return engine.store().jobList(Objects.requireNonNull(query, "query"));
   }
 
   /** Counts by type and state. */
   public List<JobCount> counts() {
-    return store.jobCounts();
+    return engine.store().jobCounts();
   }
 
   /**
@@ -117,6 +112,6 @@ public final class Jobs {
    * recent {@link JobTally#WINDOWS}, as of the engine's clock: throughput and failure rates.
    */
   public List<JobTally> tallies() {
-    return store.jobTallies(engine.now());
+    return engine.store().jobTallies(engine.now());
   }
 }

@@ -125,12 +125,9 @@ final class JdbcTx implements StoreTx {
     // In id order, so concurrent multi-row writers lock rows in one order.
     List<LeaseRef> sorted = leases.stream().sorted(Comparator.comparing(LeaseRef::id)).toList();
     return run(() -> {
-      int[] counts = jobs.renew(c, node, sorted, expiresAt);
       var held = new HashSet<JobId>();
-      for (int i = 0; i < sorted.size(); i++) {
-        if (counts[i] == 1) {
-          held.add(sorted.get(i).id());
-        }
+      for (LeaseRef lease : held(sorted, jobs.renew(c, node, sorted, expiresAt))) {
+        held.add(lease.id());
       }
       return new LeaseRenewal(held, jobs.cancelRequestedAmong(c, held));
     });
@@ -151,13 +148,7 @@ final class JdbcTx implements StoreTx {
     // In name order, so concurrent multi-row writers lock rows in one order.
     List<LockRef> sorted = refs.stream().sorted(Comparator.comparing(LockRef::name)
         .thenComparingLong(LockRef::token)).toList();
-    int[] counts = run(() -> locks.renew(c, sorted, now));
-    var held = new HashSet<LockRef>();
-    for (int i = 0; i < sorted.size(); i++) {
-      if (counts[i] == 1) {
-        held.add(sorted.get(i));
-      }
-    }
+    var held = new HashSet<>(held(sorted, run(() -> locks.renew(c, sorted, now))));
     return refs.stream().map(held::contains).toList();
   }
 
@@ -544,6 +535,17 @@ final class JdbcTx implements StoreTx {
     } catch (SQLException e) {
       throw new Failure(e);
     }
+  }
+
+  /** The entries whose guarded single-row update in a batch applied (row count 1). */
+  private static <T> List<T> held(List<T> entries, int[] counts) {
+    var applied = new ArrayList<T>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      if (counts[i] == 1) {
+        applied.add(entries.get(i));
+      }
+    }
+    return applied;
   }
 
   /** A batch's row counts as applied or not: every write is a guarded single-row update. */
