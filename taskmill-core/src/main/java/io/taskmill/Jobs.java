@@ -7,6 +7,7 @@ import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobTally;
+import io.taskmill.spi.StoreOp;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -25,7 +26,7 @@ public final class Jobs {
 
   /** The job, if it exists. */
   public Optional<Job> get(JobId id) {
-    return engine.store().jobGet(Objects.requireNonNull(id, "id"));
+    return engine.store().read(StoreOp.READ, tx -> tx.jobGet(Objects.requireNonNull(id, "id")));
   }
 
   /** The jobs among {@code ids} that exist, in no particular order, read at once. */
@@ -34,7 +35,7 @@ public final class Jobs {
       throw new IllegalArgumentException("getAll reads at most " + MAX_GET_ALL + " jobs at once, "
           + "was asked for " + ids.size() + "; split the ids");
     }
-    return engine.store().jobGetAll(List.copyOf(ids));
+    return engine.store().read(StoreOp.READ, tx -> tx.jobGetAll(List.copyOf(ids)));
   }
 
   /** The job's result decoded as {@code type}, when it succeeded with a result. */
@@ -89,22 +90,22 @@ public final class Jobs {
 
   /** The job's history, oldest first. */
   public List<JobEvent> events(JobId id) {
-    return engine.store().jobEvents(Objects.requireNonNull(id, "id"));
+    return engine.store().read(StoreOp.READ, tx -> tx.jobEvents(Objects.requireNonNull(id, "id")));
   }
 
   /** Log lines the job's handler wrote, oldest first. */
   public List<JobLogLine> logs(JobId id) {
-    return engine.store().jobLogs(Objects.requireNonNull(id, "id"));
+    return engine.store().read(StoreOp.READ, tx -> tx.jobLogs(Objects.requireNonNull(id, "id")));
   }
 
   /** Jobs matching a query, newest first, at most its limit after its cursor. */
   public List<Job> list(JobQuery query) {
-    return engine.store().jobList(Objects.requireNonNull(query, "query"));
+    return engine.store().read(StoreOp.READ, tx -> tx.jobList(Objects.requireNonNull(query, "query")));
   }
 
   /** Counts by type and state. */
   public List<JobCount> counts() {
-    return engine.store().jobCounts();
+    return engine.store().read(StoreOp.READ, tx -> tx.jobCounts());
   }
 
   /**
@@ -112,6 +113,6 @@ public final class Jobs {
    * recent {@link JobTally#WINDOWS}, as of the engine's clock: throughput and failure rates.
    */
   public List<JobTally> tallies() {
-    return engine.store().jobTallies(engine.now());
+    return engine.store().read(StoreOp.READ, tx -> tx.jobTallies(engine.now()));
   }
 }

@@ -3,6 +3,7 @@ package io.taskmill;
 import io.taskmill.internal.Engine;
 import io.taskmill.queue.QueueInfo;
 import io.taskmill.queue.QueueStat;
+import io.taskmill.spi.StoreOp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -30,7 +31,7 @@ public final class Queues {
    * ready job (its lag), and how many finished since {@code finishedSince}.
    */
   public List<QueueStat> stats(Instant finishedSince) {
-    return engine.store().queueStats(Objects.requireNonNull(finishedSince, "finishedSince"));
+    return engine.store().read(StoreOp.QUEUE, tx -> tx.queueStats(Objects.requireNonNull(finishedSince, "finishedSince")));
   }
 
   /** Every configured queue with its settings and current load on this node. */

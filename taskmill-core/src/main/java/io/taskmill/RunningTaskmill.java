@@ -9,12 +9,14 @@ final class RunningTaskmill implements DrivenTaskmill {
   private final Jobs jobs;
   private final Queues queues;
   private final Cluster cluster;
+  private final Access access;
 
   RunningTaskmill(Engine engine) {
     this.engine = engine;
     this.jobs = new Jobs(engine);
     this.queues = new Queues(engine);
     this.cluster = new Cluster(engine);
+    this.access = new Access(engine);
   }
 
   @Override
@@ -45,6 +47,11 @@ final class RunningTaskmill implements DrivenTaskmill {
   @Override
   public Cluster cluster() {
     return cluster;
+  }
+
+  @Override
+  public Access access() {
+    return access;
   }
 
   @Override

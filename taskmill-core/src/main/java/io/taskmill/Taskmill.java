@@ -74,6 +74,9 @@ public interface Taskmill extends AutoCloseable {
   /** The nodes sharing this engine's store, and their leader. */
   Cluster cluster();
 
+  /** API keys and the audit trail, shared by every node of the store. */
+  Access access();
+
   /** Recurring jobs, shared by every node of the store and fired by the leader. */
   Schedules schedules();
 

@@ -19,10 +19,10 @@ import java.util.Optional;
  *
  * <pre>{@code
  * NewApiKey created = ApiKeys.generate("ci deploys", Role.OPERATOR, clock.instant(), "first start");
- * store.apiKeyInsert(created.key());          // only the hash is stored
+ * taskmill.access().addKey(created.key());    // only the hash is stored
  * System.out.println(created.secret());       // shown once
  * ...
- * Optional<ApiKey> caller = store.apiKeyByHash(ApiKeys.hash(presented));
+ * Optional<ApiKey> caller = taskmill.access().keyBySecret(presented);
  * }</pre>
  */
 public final class ApiKeys {

@@ -7,6 +7,7 @@ import io.taskmill.spi.ClaimedJobs;
 import io.taskmill.spi.ClusterLimit;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
@@ -291,12 +292,12 @@ final class Dispatcher {
       }
     } while (moved == PROMOTE_BATCH);
     // Re-read rather than guess: other writers (and this pass) change the earliest due time.
-    nextDue.set(store.jobNextScheduledAt().orElse(null));
+    nextDue.set(store.read(StoreOp.NEXT_SCHEDULED, tx -> tx.jobNextScheduledAt()).orElse(null));
   }
 
   private void refreshPaused() {
     long seen = localPauseChanges.get();
-    Set<String> paused = store.queuePausedNames();
+    Set<String> paused = store.read(StoreOp.QUEUE, tx -> tx.queuePausedNames());
     synchronized (localPauseChanges) {
       // A pause or resume made here while we read is newer than what we read: keep it.
       if (localPauseChanges.get() == seen) {

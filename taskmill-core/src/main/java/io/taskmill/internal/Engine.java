@@ -6,6 +6,7 @@ import io.taskmill.JobRequest;
 import io.taskmill.Names;
 import io.taskmill.Schedules;
 import io.taskmill.Taskmill;
+import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.internal.lease.Release;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
@@ -77,7 +78,7 @@ public final class Engine {
     this.scheduler = new Scheduler(cfg, membership::term, dispatcher::onReady);
     this.schedules = new ScheduleService(cfg, enqueuer, scheduler::wake, dispatcher::onReady);
     this.control = new JobControl(cfg, store, dispatcher, active);
-    this.feed = new EventFeed(store::eventFeed);
+    this.feed = new EventFeed(FeedSource.of(store));
     // Timeouts are real time even in manual mode: they interrupt real threads.
     this.timers = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("taskmill-timeouts").daemon().factory());
@@ -244,7 +245,7 @@ public final class Engine {
   public List<Enqueued> submitAll(List<JobRequest> requests) {
     checkOpen();
     var jobs = enqueuer.prepare(requests);
-    List<InsertedJob> inserted = store.jobInsertMany(jobs, cfg.nodeId());
+    List<InsertedJob> inserted = ReadyWrites.insert(store, jobs, cfg.nodeId());
     var result = new ArrayList<Enqueued>(inserted.size());
     feed.wake();
     for (int i = 0; i < inserted.size(); i++) {
@@ -309,7 +310,7 @@ public final class Engine {
       throw new IllegalArgumentException("unknown queue '" + queue + "'; this engine serves "
           + cfg.queues().keySet() + (Names.isQueueName(queue) ? "" : " (" + Names.QUEUE_RULE + ")"));
     }
-    store.queueSetPaused(queue, paused);
+    ReadyWrites.setPaused(store, queue, paused);
     dispatcher.setPaused(queue, paused);
   }
 

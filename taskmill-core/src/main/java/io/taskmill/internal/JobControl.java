@@ -9,6 +9,7 @@ import io.taskmill.job.Job;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,7 +50,7 @@ public final class JobControl {
   public RetryResult retry(JobId id) {
     Objects.requireNonNull(id, "id");
     // The queue never changes, so reading it first is safe; it names the lane to wake.
-    Optional<Job> job = store.jobGet(id);
+    Optional<Job> job = store.read(StoreOp.READ, tx -> tx.jobGet(id));
     return job.isEmpty() ? RetryResult.NOT_FOUND : retry(job.get());
   }
 
@@ -62,7 +63,7 @@ public final class JobControl {
   }
 
   public BulkResult cancelAll(JobQuery query) {
-    List<Job> page = store.jobList(Objects.requireNonNull(query, "query"));
+    List<Job> page = store.read(StoreOp.READ, tx -> tx.jobList(Objects.requireNonNull(query, "query")));
     int changed = 0;
     for (Job job : page) {
       // Skipping what cannot change saves a transaction each; the store still decides the rest.
@@ -78,7 +79,7 @@ public final class JobControl {
   }
 
   public BulkResult retryAll(JobQuery query) {
-    List<Job> page = store.jobList(Objects.requireNonNull(query, "query"));
+    List<Job> page = store.read(StoreOp.READ, tx -> tx.jobList(Objects.requireNonNull(query, "query")));
     int changed = 0;
     for (Job job : page) {
       if (job.state().isRetryable() && retry(job) == RetryResult.RETRIED) {

@@ -7,6 +7,7 @@ import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.LeaseRenewal;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +70,7 @@ final class Leases {
     Instant expiresAt = now.plus(cfg.leaseDuration());
     LeaseRenewal renewal;
     try {
-      renewal = store.jobRenewLeases(cfg.nodeId(), refs, expiresAt);
+      renewal = store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases(cfg.nodeId(), refs, expiresAt));
     } catch (RuntimeException e) {
       if (now.isAfter(lastRenewal.plus(cfg.leaseDuration()))) {
         // Our leases have lapsed by now; another node may be running these jobs.
@@ -120,7 +121,7 @@ final class Leases {
     Instant now = cfg.clock().instant();
     List<Boolean> renewed;
     try {
-      renewed = store.lockRenew(held.stream().map(HeldLock::ref).toList(), now);
+      renewed = store.keepAlive(StoreOp.LOCK, tx -> tx.lockRenew(held.stream().map(HeldLock::ref).toList(), now));
     } catch (RuntimeException e) {
       // Each lock stops reporting itself held once its expiry passes (HeldLock.isHeld).
       log.warn("lock renewal failed, retrying: {}", e.getMessage());

@@ -9,6 +9,7 @@ import io.taskmill.node.NodeState;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.Retained;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.net.InetAddress;
@@ -116,7 +117,7 @@ final class Membership {
       }
       Instant now = cfg.clock().instant();
       var heap = Runtime.getRuntime();
-      boolean alive = store.nodeHeartbeat(self.beat(now, running.getAsInt(), cpuLoad(), heap.totalMemory() - heap.freeMemory(), heap.maxMemory()));
+      boolean alive = store.keepAlive(StoreOp.HEARTBEAT, tx -> tx.nodeHeartbeat(self.beat(now, running.getAsInt(), cpuLoad(), heap.totalMemory() - heap.freeMemory(), heap.maxMemory())));
       if (!alive) {
         log.error("node {} was declared dead by the cluster (it missed its heartbeats); its running"
             + " jobs were taken back and their outcomes will be refused", cfg.nodeId());
@@ -181,7 +182,7 @@ final class Membership {
     long sent = System.nanoTime();
     Leadership l;
     try {
-      l = store.leaderTry(cfg.nodeId(), cfg.clock().instant(), cfg.leaseDuration());
+      l = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(cfg.nodeId(), cfg.clock().instant(), cfg.leaseDuration()));
     } catch (RuntimeException e) {
       if (term != null && System.nanoTime() - termTrustedUntilNanos > 0) {
         log.warn("leadership of term {} lapsed: renewing it failed: {}", term.term(), e.getMessage());
@@ -301,9 +302,15 @@ final class Membership {
     term = null;
     try {
       if (t != null) {
-        store.leaderResign(t, cfg.clock().instant());
+        store.inTransaction(StoreOp.LEADER, tx -> {
+      tx.leaderResign(t, cfg.clock().instant());
+      return null;
+    });
       }
-      store.nodeLeave(cfg.nodeId(), cfg.clock().instant());
+      store.inTransaction(StoreOp.NODE, tx -> {
+      tx.nodeLeave(cfg.nodeId(), cfg.clock().instant());
+      return null;
+    });
     } catch (RuntimeException e) {
       log.warn("could not record that node {} left: {}", cfg.nodeId(), e.getMessage());
     }

@@ -1,8 +1,10 @@
 package io.taskmill.internal;
 
+import io.taskmill.internal.lease.LockWrites;
 import io.taskmill.spi.LockHolder;
 import io.taskmill.spi.LockRef;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -62,12 +64,12 @@ final class NodeLocks implements AutoCloseable {
   }
 
   OptionalLong acquire(String name, LockHolder holder, Instant now, Duration ttl) {
-    return call(() -> store.lockAcquire(name, holder, now, ttl));
+    return call(() -> store.inTransaction(StoreOp.LOCK, tx -> tx.lockAcquire(name, holder, now, ttl)));
   }
 
   void release(List<LockRef> locks) {
     if (!locks.isEmpty()) {
-      call(() -> store.lockRelease(locks));
+      call(() -> LockWrites.release(store, locks));
     }
   }
 

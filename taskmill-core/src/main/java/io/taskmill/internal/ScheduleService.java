@@ -7,19 +7,20 @@ import io.taskmill.JobRequest;
 import io.taskmill.Names;
 import io.taskmill.Schedules;
 import io.taskmill.TaskmillConfigException;
+import io.taskmill.internal.schedule.TickWrites;
 import io.taskmill.job.JobState;
-import io.taskmill.schedule.InvalidScheduleException;
 import io.taskmill.schedule.IntervalTrigger;
+import io.taskmill.schedule.InvalidScheduleException;
 import io.taskmill.schedule.JobTemplate;
 import io.taskmill.schedule.Schedule;
 import io.taskmill.schedule.ScheduleDefinition;
 import io.taskmill.schedule.ScheduleRun;
 import io.taskmill.schedule.Trigger;
 import io.taskmill.schedule.UnknownScheduleException;
-import io.taskmill.internal.schedule.TickWrites;
 import io.taskmill.spi.NewJob;
 import io.taskmill.spi.ScheduleTick;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -80,14 +81,14 @@ final class ScheduleService implements Schedules {
     JobTemplate template = template(d);
     for (int tries = 0; tries < MAX_TRIES; tries++) {
       Instant now = now();
-      Optional<Schedule> existing = store.scheduleGet(name);
+      Optional<Schedule> existing = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name));
       Trigger trigger = trigger(d, existing, now);
       if (existing.isEmpty()) {
         var created = new Schedule(name, trigger, template, d.misfire(), d.overlap(), false,
             firstTick(trigger, now), null, null, now, now, 0);
-        if (store.scheduleInsert(created)) {
+        if (store.inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleInsert(created))) {
           changed.run();
-          return store.scheduleGet(name).orElse(created);
+          return store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name)).orElse(created);
         }
         continue; // created meanwhile by another node: compare with that one
       }
@@ -98,9 +99,9 @@ final class ScheduleService implements Schedules {
       if (wanted.sameDefinition(old)) {
         return old;
       }
-      if (store.scheduleUpdate(wanted, old.version())) {
+      if (store.inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleUpdate(wanted, old.version()))) {
         changed.run();
-        return store.scheduleGet(name).orElse(wanted);
+        return store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name)).orElse(wanted);
       }
     }
     throw busy(name);
@@ -108,18 +109,18 @@ final class ScheduleService implements Schedules {
 
   @Override
   public Optional<Schedule> get(String name) {
-    return store.scheduleGet(checkName(name));
+    return store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(checkName(name)));
   }
 
   @Override
   public List<Schedule> list(String afterName, int limit) {
     checkLimit(limit);
-    return store.scheduleList(afterName, limit);
+    return store.read(StoreOp.SCHEDULE, tx -> tx.scheduleList(afterName, limit));
   }
 
   @Override
   public boolean delete(String name) {
-    boolean deleted = store.scheduleDelete(checkName(name));
+    boolean deleted = store.inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleDelete(checkName(name)));
     if (deleted) {
       changed.run();
     }
@@ -139,7 +140,7 @@ final class ScheduleService implements Schedules {
   @Override
   public JobId trigger(String name) {
     checkName(name);
-    Schedule s = store.scheduleGet(name).orElseThrow(() -> new UnknownScheduleException(name));
+    Schedule s = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name)).orElseThrow(() -> new UnknownScheduleException(name));
     Instant now = now();
     NewJob job = job(s, now, now);
     var tick = new ScheduleTick(now, ScheduleRun.Outcome.MANUAL, job,
@@ -155,10 +156,10 @@ final class ScheduleService implements Schedules {
   public List<ScheduleRun> history(String name, int limit) {
     checkName(name);
     checkLimit(limit);
-    if (store.scheduleGet(name).isEmpty()) {
+    if (store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name)).isEmpty()) {
       throw new UnknownScheduleException(name);
     }
-    return store.scheduleRuns(name, limit);
+    return store.read(StoreOp.SCHEDULE, tx -> tx.scheduleRuns(name, limit));
   }
 
   /** The job a tick (or a manual trigger) at {@code fireAt} creates: due at the tick. */
@@ -174,14 +175,14 @@ final class ScheduleService implements Schedules {
   private Schedule change(String name, UnaryOperator<Schedule> edit) {
     checkName(name);
     for (int tries = 0; tries < MAX_TRIES; tries++) {
-      Schedule old = store.scheduleGet(name).orElseThrow(() -> new UnknownScheduleException(name));
+      Schedule old = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name)).orElseThrow(() -> new UnknownScheduleException(name));
       Schedule updated = edit.apply(old);
       if (updated == null) {
         return old;
       }
-      if (store.scheduleUpdate(updated, old.version())) {
+      if (store.inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleUpdate(updated, old.version()))) {
         changed.run();
-        return store.scheduleGet(name).orElse(updated);
+        return store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name)).orElse(updated);
       }
     }
     throw busy(name);

@@ -1,14 +1,15 @@
 package io.taskmill.internal;
 
+import io.taskmill.internal.schedule.TickWrites;
 import io.taskmill.schedule.Schedule;
 import io.taskmill.schedule.ScheduleRun.Outcome;
-import io.taskmill.internal.schedule.TickWrites;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.NewJob;
 import io.taskmill.spi.ScheduleDue;
 import io.taskmill.spi.ScheduleFiring;
 import io.taskmill.spi.ScheduleTick;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -104,7 +105,7 @@ final class Scheduler {
   /** One round under {@code leader}: fires what is due, returns how long to sleep. */
   private Duration round(LeaderTerm leader) {
     Instant now = cfg.clock().instant();
-    List<ScheduleDue> due = store.scheduleDue(now, DUE_BATCH);
+    List<ScheduleDue> due = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleDue(now, DUE_BATCH));
     boolean waiting = false;
     boolean refused = false;
     boolean fired = false;
@@ -119,7 +120,7 @@ final class Scheduler {
       // would come back unchanged, so that one waits a little instead of spinning.
       return fired ? Duration.ZERO : WAITING_POLL;
     }
-    Optional<Instant> next = store.scheduleNextFireAt();
+    Optional<Instant> next = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleNextFireAt());
     if (next.isEmpty()) {
       return IDLE_POLL;
     }
@@ -142,7 +143,7 @@ final class Scheduler {
     List<ScheduleDue> due;
     boolean fired;
     do {
-      due = store.scheduleDue(now, DUE_BATCH);
+      due = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleDue(now, DUE_BATCH));
       fired = false;
       for (ScheduleDue d : due) {
         int r = fire(leader, d, now);

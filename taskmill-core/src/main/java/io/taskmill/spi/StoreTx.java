@@ -347,8 +347,11 @@ public interface StoreTx {
   int apiKeyCount();
 
   /**
-   * Appends entries in one transaction, in list order, and returns their seqs; otherwise as {@link
-   * #auditAppend}. A server groups concurrent requests' entries so they share one commit.
+   * Appends entries to the audit trail, in list order, and returns their seqs, each greater than
+   * the seq of every entry appended before this transaction began; the entries' own seqs are
+   * ignored. Entries are never changed afterwards, and deleted only by retention ({@link #prune};
+   * on PostgreSQL the table refuses the rest). A server groups concurrent requests' entries so they
+   * share one commit.
    */
   List<Long> auditAppendAll(List<AuditEntry> entries);
 
@@ -374,8 +377,13 @@ public interface StoreTx {
   List<Boolean> lockRelease(List<LockRef> locks);
 
   /**
-   * Up to {@code limit} feed rows with {@code seq > afterSeq}, in seq order, with the store's
-   * clock at the read ({@link Store#eventFeed}).
+   * Up to {@code limit} feed rows with {@code seq > afterSeq}, in seq order: every job transition
+   * and every outbox row (a batch's created jobs), numbered by one sequence and each written in the
+   * transaction of its change, as committed when read, with the store's clock at the read. Numbers
+   * are taken before commit, so a row may appear later with a seq below one already read, and a
+   * rolled-back transaction leaves a seq that never appears; readers settle that (EventFeed).
+   * With {@code limit} 0 it reads only the clock and the head seq; a negative argument is refused
+   * with {@link IllegalArgumentException}.
    */
   FeedPage eventFeed(long afterSeq, int limit);
 

@@ -122,6 +122,9 @@ final class JdbcTx implements StoreTx {
 
   @Override
   public LeaseRenewal jobRenewLeases(String node, List<LeaseRef> leases, Instant expiresAt) {
+    if (leases.isEmpty()) {
+      return new LeaseRenewal(Set.of(), Set.of());
+    }
     // In id order, so concurrent multi-row writers lock rows in one order.
     List<LeaseRef> sorted = leases.stream().sorted(Comparator.comparing(LeaseRef::id)).toList();
     return run(() -> {
@@ -145,6 +148,9 @@ final class JdbcTx implements StoreTx {
 
   @Override
   public List<Boolean> lockRenew(List<LockRef> refs, Instant now) {
+    if (refs.isEmpty()) {
+      return List.of();
+    }
     // In name order, so concurrent multi-row writers lock rows in one order.
     List<LockRef> sorted = refs.stream().sorted(Comparator.comparing(LockRef::name)
         .thenComparingLong(LockRef::token)).toList();
@@ -502,6 +508,10 @@ final class JdbcTx implements StoreTx {
 
   @Override
   public FeedPage eventFeed(long afterSeq, int limit) {
+    if (afterSeq < 0 || limit < 0) {
+      throw new IllegalArgumentException("eventFeed needs afterSeq >= 0 and limit >= 0, not "
+          + afterSeq + " and " + limit);
+    }
     return run(() -> feed.page(c, afterSeq, limit));
   }
 

@@ -15,6 +15,8 @@ import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.LockHolder;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import io.taskmill.spi.StoreSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -50,7 +52,7 @@ class LocksTest {
   }
 
   private boolean free(String name) {
-    return store.lockAcquire(name, elsewhere(), Instant.now(), Duration.ofSeconds(1)).isPresent();
+    return store.inTransaction(StoreOp.LOCK, tx -> tx.lockAcquire(name, elsewhere(), Instant.now(), Duration.ofSeconds(1))).isPresent();
   }
 
   @Test
@@ -64,7 +66,7 @@ class LocksTest {
       Await.state(tm, id, JobState.SUCCEEDED);
       assertThat(token.get()).isEqualTo(1L);
       // Released before the outcome was written, so no waiting here.
-      assertThat(store.lockAcquire(NAME, elsewhere(), Instant.now(), TTL)).hasValue(2);
+      assertThat(store.inTransaction(StoreOp.LOCK, (StoreTx tx) -> tx.lockAcquire(NAME, elsewhere(), Instant.now(), TTL))).hasValue(2);
     }
   }
 
@@ -163,7 +165,7 @@ class LocksTest {
 
   @Test
   void acquireGivesUpAfterItsWaitTimeoutWithLockTimeoutException() {
-    store.lockAcquire(NAME, elsewhere(), Instant.now(), Duration.ofHours(1)).orElseThrow();
+    store.inTransaction(StoreOp.LOCK, tx -> tx.lockAcquire(NAME, elsewhere(), Instant.now(), Duration.ofHours(1))).orElseThrow();
     try (Taskmill tm = Taskmill.builder().store(store)
         .handler("test.wait", Step.class, (p, ctx) ->
             ctx.locks().acquire(NAME, TTL, Duration.ofMillis(300)))
@@ -177,7 +179,7 @@ class LocksTest {
 
   @Test
   void cancellingAJobInterruptsItsWaitForALock() throws Exception {
-    store.lockAcquire(NAME, elsewhere(), Instant.now(), Duration.ofHours(1)).orElseThrow();
+    store.inTransaction(StoreOp.LOCK, tx -> tx.lockAcquire(NAME, elsewhere(), Instant.now(), Duration.ofHours(1))).orElseThrow();
     var waiting = new CountDownLatch(1);
     var thrown = new AtomicReference<Throwable>();
     try (Taskmill tm = Taskmill.builder().store(store)

@@ -14,6 +14,7 @@ import io.taskmill.node.Node;
 import io.taskmill.node.NodeState;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.LeaseRef;
+import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreSettings;
 import io.taskmill.testkit.ManualEngine;
 import io.taskmill.testkit.fault.FaultInjectingStore;
@@ -74,8 +75,8 @@ class OutageGraceTest {
       // The live peer beats and renews within the grace; the dead one does not.
       Instant back = engine.clock().instant();
       beat("alive-peer", back);
-      var renewal = store.jobRenewLeases("alive-peer",
-          List.of(new LeaseRef(lives.id(), lives.leaseEpoch())), back.plus(LEASE));
+      var renewal = store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases("alive-peer",
+          List.of(new LeaseRef(lives.id(), lives.leaseEpoch())), back.plus(LEASE)));
       assertThat(renewal.held()).containsExactly(livesId);
 
       engine.tick(LEASE.minusSeconds(1));
@@ -87,8 +88,8 @@ class OutageGraceTest {
       assertThat(engine.runRescuer()).isEqualTo(1);
       assertThat(states()).containsEntry("alive-peer", NodeState.ALIVE)
           .containsEntry("dead-peer", NodeState.DEAD);
-      assertThat(store.jobGet(diedId).orElseThrow().state()).isEqualTo(JobState.ENQUEUED);
-      assertThat(store.jobGet(livesId).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+      assertThat(store.read(StoreOp.READ, tx -> tx.jobGet(diedId)).orElseThrow().state()).isEqualTo(JobState.ENQUEUED);
+      assertThat(store.read(StoreOp.READ, tx -> tx.jobGet(livesId)).orElseThrow().state()).isEqualTo(JobState.RUNNING);
     }
   }
 
@@ -117,11 +118,11 @@ class OutageGraceTest {
   }
 
   private void beat(String node, Instant at) {
-    store.nodeHeartbeat(new Node(node, "host", 1, "test", Map.of("q1", 1), Set.of(TYPE), 1, at, at,
-        1, 0, 0, 0, NodeState.ALIVE));
+    store.keepAlive(StoreOp.HEARTBEAT, tx -> tx.nodeHeartbeat(new Node(node, "host", 1, "test", Map.of("q1", 1), Set.of(TYPE), 1, at, at,
+        1, 0, 0, 0, NodeState.ALIVE)));
   }
 
   private Map<String, NodeState> states() {
-    return store.nodeList().stream().collect(Collectors.toMap(Node::id, Node::state));
+    return store.read(StoreOp.NODE, tx -> tx.nodeList()).stream().collect(Collectors.toMap(Node::id, Node::state));
   }
 }

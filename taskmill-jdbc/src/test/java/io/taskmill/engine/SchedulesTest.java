@@ -27,6 +27,7 @@ import io.taskmill.schedule.UnknownScheduleException;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.JobCompletion;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreSettings;
 import io.taskmill.testkit.FakeClock;
 import io.taskmill.testkit.ManualEngine;
@@ -341,7 +342,7 @@ class SchedulesTest {
 
   /** Completes a job {@link #holdRunning} holds, as the other node would. */
   private void finish(JobId id, Instant at) {
-    Job job = store.jobGet(id).orElseThrow();
+    Job job = store.read(StoreOp.READ, tx -> tx.jobGet(id)).orElseThrow();
     assertThat(Completion.apply(store, List.of(new JobCompletion(id, job.leaseEpoch(),
         job.attempt(), new Outcome.Succeeded(null), "other-node", at, List.of(), 100))))
         .containsExactly(true);

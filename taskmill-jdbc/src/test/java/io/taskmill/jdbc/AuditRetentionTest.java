@@ -6,6 +6,7 @@ import io.taskmill.Taskmill;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreSettings;
 import io.taskmill.testkit.FakeClock;
 import io.taskmill.testkit.ManualEngine;
@@ -42,14 +43,14 @@ class AuditRetentionTest {
   private static void prunesOnlyWhatIsOlderThanTheRetention(Store store) {
     FakeClock clock = FakeClock.create();
     Instant now = clock.instant();
-    long old = store.auditAppend(entry(now.minus(RETAIN).minusSeconds(1)));
-    long kept = store.auditAppend(entry(now.minus(RETAIN).plusSeconds(60)));
+    long old = store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(entry(now.minus(RETAIN).minusSeconds(1))))).getFirst();
+    long kept = store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(entry(now.minus(RETAIN).plusSeconds(60))))).getFirst();
     try (var engine = ManualEngine.start(Taskmill.builder().store(store).retainAudit(RETAIN),
         clock)) {
       engine.heartbeat();
       engine.runRescuer(); // the leader's duties, the first prune among them
 
-      List<Long> left = store.auditList(AuditQuery.latest(10)).stream().map(AuditEntry::seq)
+      List<Long> left = store.read(StoreOp.AUDIT, tx -> tx.auditList(AuditQuery.latest(10))).stream().map(AuditEntry::seq)
           .toList();
       assertThat(left).contains(kept).doesNotContain(old);
     }

@@ -9,8 +9,10 @@ import io.taskmill.access.ApiKeys;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.Role;
 import io.taskmill.internal.control.JobCommands;
+import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import io.taskmill.spi.StoreUnavailableException;
 import io.taskmill.testkit.fault.FaultInjectingStore;
 import io.taskmill.testkit.store.TestJobs;
@@ -28,10 +30,10 @@ class FaultInjectingStoreTest {
     try (var store = FaultInjectingStore.around(H2Stores.inMemory()).seed(1)
         .failBefore(StoreOp.INSERT, 1.0).build()) {
       JobId id = TestJobs.nextId(TestJobs.T0);
-      assertThatThrownBy(() -> store.jobInsertMany(List.of(TestJobs.aJob().id(id).build()), "n"))
+      assertThatThrownBy(() -> ReadyWrites.insert(store, List.of(TestJobs.aJob().id(id).build()), "n"))
           .isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("before call 1 of INSERT (seed 1)");
-      assertThat(store.jobGet(id)).isEmpty();
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(id))).isEmpty();
       assertThat(store.injected(StoreOp.INSERT)).isEqualTo(1);
       assertThat(store.injected(StoreOp.READ)).isZero();
     }
@@ -42,9 +44,9 @@ class FaultInjectingStoreTest {
     try (var store = FaultInjectingStore.around(H2Stores.inMemory()).seed(2)
         .failAfter(StoreOp.INSERT, 1.0).build()) {
       JobId id = TestJobs.nextId(TestJobs.T0);
-      assertThatThrownBy(() -> store.jobInsertMany(List.of(TestJobs.aJob().id(id).build()), "n"))
+      assertThatThrownBy(() -> ReadyWrites.insert(store, List.of(TestJobs.aJob().id(id).build()), "n"))
           .isInstanceOf(StoreUnavailableException.class);
-      assertThat(store.jobGet(id)).get().extracting(j -> j.state()).isEqualTo(JobState.ENQUEUED);
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(id))).get().extracting(j -> j.state()).isEqualTo(JobState.ENQUEUED);
       assertThat(store.injectedAfter(StoreOp.INSERT)).isEqualTo(1);
     }
   }
@@ -57,16 +59,16 @@ class FaultInjectingStoreTest {
   void aTransactionIsDisturbedByItsOpWithoutAnOverridePerOperation() {
     try (var store = FaultInjectingStore.around(H2Stores.inMemory()).seed(5)
         .failAfter(StoreOp.CANCEL, 1.0).failBefore(StoreOp.RETRY, 1.0).build()) {
-      JobId id = store.jobInsertMany(List.of(TestJobs.aJob().build()), "n").getFirst().id();
+      JobId id = ReadyWrites.insert(store, List.of(TestJobs.aJob().build()), "n").getFirst().id();
       assertThatThrownBy(() -> JobCommands.cancel(store, id, TestJobs.T0, "n", "lost reply"))
           .isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("after call 1 of CANCEL (seed 5)");
-      assertThat(store.jobGet(id)).get().extracting(j -> j.state())
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(id))).get().extracting(j -> j.state())
           .isEqualTo(JobState.CANCELLED);
-      assertThat(store.jobEvents(id)).filteredOn(e -> e.to() == JobState.CANCELLED).hasSize(1);
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(id))).filteredOn(e -> e.to() == JobState.CANCELLED).hasSize(1);
       assertThatThrownBy(() -> JobCommands.retry(store, id, TestJobs.T0, "n"))
           .isInstanceOf(StoreUnavailableException.class);
-      assertThat(store.jobGet(id)).get().extracting(j -> j.state())
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(id))).get().extracting(j -> j.state())
           .isEqualTo(JobState.CANCELLED);
       assertThat(store.injectedAfter(StoreOp.CANCEL)).isEqualTo(1);
       assertThat(store.injected(StoreOp.RETRY)).isEqualTo(1);
@@ -78,12 +80,12 @@ class FaultInjectingStoreTest {
     try (var store = FaultInjectingStore.around(H2Stores.inMemory()).seed(3)
         .failBefore(StoreOp.SCHEDULE, 1.0).build()) {
       List<Supplier<?>> calls = List.of(
-          () -> store.scheduleGet("s"),
-          () -> store.scheduleList(null, 10),
-          () -> store.scheduleDue(TestJobs.T0, 10),
-          () -> store.scheduleNextFireAt(),
-          () -> store.scheduleRuns("s", 10),
-          () -> store.scheduleDelete("s"));
+          () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet("s")),
+          () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleList(null, 10)),
+          () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleDue(TestJobs.T0, 10)),
+          () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleNextFireAt()),
+          () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleRuns("s", 10)),
+          () -> store.inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleDelete("s")));
       calls.forEach(call -> assertThat(throwsUnavailable(call)).isTrue());
       assertThat(store.injected(StoreOp.SCHEDULE)).isEqualTo(calls.size());
       assertThat(store.injected(StoreOp.READ)).isZero();
@@ -96,18 +98,18 @@ class FaultInjectingStoreTest {
         .failBefore(StoreOp.API_KEY, 1.0).failAfter(StoreOp.AUDIT, 1.0).build()) {
       ApiKey key = ApiKeys.generate("ops", Role.OPERATOR, TestJobs.T0, "test").key();
       List<Supplier<?>> keyCalls = List.of(
-          () -> store.apiKeyInsert(key),
-          () -> store.apiKeyGet(key.id()),
-          () -> store.apiKeyByHash(key.secretHash()),
-          () -> store.apiKeyList(),
-          () -> store.apiKeyRevoke(key.id(), TestJobs.T0),
-          () -> store.apiKeyCount());
+          () -> store.inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyInsert(key)),
+          () -> store.read(StoreOp.API_KEY, tx -> tx.apiKeyGet(key.id())),
+          () -> store.read(StoreOp.API_KEY, tx -> tx.apiKeyByHash(key.secretHash())),
+          () -> store.read(StoreOp.API_KEY, tx -> tx.apiKeyList()),
+          () -> store.inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyRevoke(key.id(), TestJobs.T0)),
+          () -> store.read(StoreOp.API_KEY, tx -> tx.apiKeyCount()));
       keyCalls.forEach(call -> assertThat(throwsUnavailable(call)).isTrue());
       assertThat(store.injected(StoreOp.API_KEY)).isEqualTo(keyCalls.size());
 
       var entry = new AuditEntry(0, TestJobs.T0, null, null, "auth", null, "denied", null, null,
           null);
-      assertThat(throwsUnavailable(() -> store.auditAppend(entry))).isTrue();
+      assertThat(throwsUnavailable(() -> store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(entry))).getFirst())).isTrue();
       assertThat(store.injectedAfter(StoreOp.AUDIT)).isEqualTo(1);
       assertThat(store.injected(StoreOp.READ)).isZero();
     }
@@ -124,7 +126,7 @@ class FaultInjectingStoreTest {
     try (var store = FaultInjectingStore.around(H2Stores.inMemory()).seed(seed)
         .failBefore(StoreOp.READ, 0.5).build()) {
       for (int i = 0; i < 64; i++) {
-        failed.add(throwsUnavailable(() -> store.jobCounts()));
+        failed.add(throwsUnavailable(() -> store.read(StoreOp.READ, tx -> tx.jobCounts())));
       }
       assertThat(store.calls(StoreOp.READ)).isEqualTo(64);
       assertThat(store.injected(StoreOp.READ)).isEqualTo(failed.stream().filter(b -> b).count());
@@ -137,7 +139,7 @@ class FaultInjectingStoreTest {
   void delaysAreCountedAndTheCallStillRuns() {
     try (var store = FaultInjectingStore.around(H2Stores.inMemory())
         .delay(StoreOp.READ, 1.0, Duration.ofMillis(1)).build()) {
-      assertThat(store.jobCounts()).isEmpty();
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobCounts())).isEmpty();
       assertThat(store.delayed(StoreOp.READ)).isEqualTo(1);
       assertThat(store.injected(StoreOp.READ)).isZero();
     }

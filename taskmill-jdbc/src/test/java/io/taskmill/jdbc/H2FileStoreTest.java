@@ -9,6 +9,8 @@ import io.taskmill.access.Role;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import io.taskmill.testkit.store.TestJobs;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,8 +33,8 @@ class H2FileStoreTest {
     }
 
     try (Store reopened = H2Stores.file(dataDir)) {
-      assertThat(reopened.jobGet(inserted.id())).isPresent();
-      assertThat(reopened.jobEvents(inserted.id())).hasSize(1);
+      assertThat(reopened.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(inserted.id()))).isPresent();
+      assertThat(reopened.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(inserted.id()))).hasSize(1);
     }
   }
 
@@ -45,7 +47,7 @@ class H2FileStoreTest {
     }
 
     try (Store store = H2Stores.file(dataDir)) {
-      assertThat(store.jobGet(JobId.parse(id))).get()
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(JobId.parse(id)))).get()
           .extracting(j -> j.state()).isEqualTo(JobState.ENQUEUED);
     }
   }
@@ -58,8 +60,8 @@ class H2FileStoreTest {
 
       InsertedJob after = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
           .ignoreExceptions().until(() -> TestJobs.aJob().insert(store), j -> true);
-      assertThat(store.jobGet(before.id())).isPresent();
-      assertThat(store.jobGet(after.id())).isPresent();
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(before.id()))).isPresent();
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(after.id()))).isPresent();
     }
   }
 
@@ -71,7 +73,7 @@ class H2FileStoreTest {
           .hasMessage("the data dir " + dataDir.toAbsolutePath().normalize() + " is in use by "
               + "another Taskmill store in this process; close that store first or choose "
               + "another --data-dir");
-      assertThat(first.jobList(io.taskmill.job.JobQuery.all(1))).isEmpty();
+      assertThat(first.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(io.taskmill.job.JobQuery.all(1)))).isEmpty();
     }
     try (Store again = H2Stores.file(dataDir)) {
       assertThat(again.info().name()).isEqualTo("h2-file");

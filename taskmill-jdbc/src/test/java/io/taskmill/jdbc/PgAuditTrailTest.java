@@ -8,6 +8,8 @@ import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
 import io.taskmill.access.Role;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import io.taskmill.spi.StoreSettings;
 import io.taskmill.testkit.store.TestJobs;
 import java.sql.Connection;
@@ -35,11 +37,11 @@ class PgAuditTrailTest {
     schema = PgStores.newSchema();
     store = new JdbcStoreProvider().open(new StoreSettings(null, null, PgStores.url(schema),
         PgStores.USER, PgStores.PASSWORD, 2));
-    seq = store.auditAppend(new AuditEntry(0, TestJobs.T0, "aaaaaaaaaaaa", Role.ADMIN,
-        "apikey.revoke", "apikeys/bbbbbbbbbbbb", "ok", "10.0.0.1", "req-1", null));
-    recentSeq = store.auditAppend(new AuditEntry(0, java.time.Instant.now().minus(
+    seq = store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(new AuditEntry(0, TestJobs.T0, "aaaaaaaaaaaa", Role.ADMIN,
+        "apikey.revoke", "apikeys/bbbbbbbbbbbb", "ok", "10.0.0.1", "req-1", null)))).getFirst();
+    recentSeq = store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(new AuditEntry(0, java.time.Instant.now().minus(
         java.time.Duration.ofDays(29)), "aaaaaaaaaaaa", Role.ADMIN, "job.cancel", "job x", "ok",
-        "10.0.0.1", "req-2", null));
+        "10.0.0.1", "req-2", null)))).getFirst();
   }
 
   @AfterEach
@@ -81,7 +83,7 @@ class PgAuditTrailTest {
   void deletesAnEntryOlderThan30Days() throws SQLException {
     execute("DELETE FROM tm_audit WHERE seq = " + seq);
 
-    assertThat(store.auditList(AuditQuery.latest(10))).extracting(AuditEntry::seq)
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(10)))).extracting(AuditEntry::seq)
         .containsExactly(recentSeq);
   }
 
@@ -105,16 +107,16 @@ class PgAuditTrailTest {
 
   /** A refused statement fails with the trigger's message and leaves every entry as it was. */
   private void assertRefused(String sql, String message) {
-    List<AuditEntry> before = store.auditList(AuditQuery.latest(10));
+    List<AuditEntry> before = store.read(StoreOp.AUDIT, tx -> tx.auditList(AuditQuery.latest(10)));
     assertThatThrownBy(() -> execute(sql))
         .isInstanceOf(SQLException.class)
         .hasMessageContaining(message)
         .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42501");
-    assertThat(store.auditList(AuditQuery.latest(10))).isEqualTo(before)
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(10)))).isEqualTo(before)
         .extracting(AuditEntry::seq).contains(recentSeq, seq);
     // Appending still works after a refusal.
-    assertThat(store.auditAppend(new AuditEntry(0, TestJobs.T0, null, null, "auth", null,
-        "denied", null, null, null))).isGreaterThan(recentSeq);
+    assertThat(store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(new AuditEntry(0, TestJobs.T0, null, null, "auth", null,
+        "denied", null, null, null)))).getFirst()).isGreaterThan(recentSeq);
   }
 
   private void execute(String sql) throws SQLException {

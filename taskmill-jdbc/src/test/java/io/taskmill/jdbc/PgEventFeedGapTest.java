@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.taskmill.EventFilter;
 import io.taskmill.FeedEvent;
 import io.taskmill.internal.EventFeed;
+import io.taskmill.internal.FeedSource;
+import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
 import io.taskmill.testkit.store.TestJobs;
 import java.time.Duration;
 import java.util.List;
@@ -35,14 +38,14 @@ class PgEventFeedGapTest {
   }
 
   private List<FeedEvent> subscribe(Duration settle) {
-    feed = new EventFeed(store::eventFeed, settle, Duration.ofMillis(20), 100, 1000);
+    feed = new EventFeed(FeedSource.of(store), settle, Duration.ofMillis(20), 100, 1000);
     var got = new CopyOnWriteArrayList<FeedEvent>();
     feed.subscribe(feed.latestSeq(), EventFilter.all(), got::add);
     return got;
   }
 
   private void enqueueOne() {
-    store.jobInsertMany(List.of(TestJobs.aJob().type("test.noop").build()), "node-a");
+    ReadyWrites.insert(store, List.of(TestJobs.aJob().type("test.noop").build()), "node-a");
   }
 
   @Test
@@ -50,7 +53,7 @@ class PgEventFeedGapTest {
     List<FeedEvent> got = subscribe(Duration.ofMinutes(10));
     try (OpenFeedSeq held = new OpenFeedSeq(PgStores.connect(PgStores.url(schema)))) {
       enqueueOne();
-      assertThat(store.eventFeed(0, 10).rows()).as("committed, visible to a reader").hasSize(1);
+      assertThat(store.read(StoreOp.FEED, tx -> tx.eventFeed(0, 10)).rows()).as("committed, visible to a reader").hasSize(1);
       await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
           .until(got::isEmpty);
 

@@ -13,6 +13,7 @@ import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
 import io.taskmill.internal.control.JobCommands;
 import io.taskmill.internal.dispatch.Promotion;
+import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.internal.schedule.TickWrites;
 import io.taskmill.job.JobState;
 import io.taskmill.node.Leadership;
@@ -26,6 +27,8 @@ import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.ScheduleFiring;
 import io.taskmill.spi.ScheduleTick;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import io.taskmill.spi.StoreSettings;
 import io.taskmill.testkit.FakeClock;
 import io.taskmill.testkit.ManualEngine;
@@ -86,13 +89,13 @@ class PgListenNotifyTest {
     List<String> received = new CopyOnWriteArrayList<>();
     closing(reader.jobSubscribe(received::add));
 
-    writer.jobInsertMany(List.of(
+    ReadyWrites.insert(writer, List.of(
         aJob().queue("mail").build(),
         aJob().queue("mail").build(),
         aJob().queue("reports").build(),
         aJob().queue("later").runAt(T0.plusSeconds(60)).build()), TEST_NODE);
     // Notifications arrive in commit order, so once the marker is in, everything before it is.
-    writer.jobInsertMany(List.of(aJob().queue("marker-1").build()), TEST_NODE);
+    ReadyWrites.insert(writer, List.of(aJob().queue("marker-1").build()), TEST_NODE);
     await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("marker-1"));
     // The channel is database-wide: leave out what other schemas' tests may have sent.
     assertThat(received).filteredOn(Set.of("mail", "reports", "later", "marker-1")::contains)
@@ -115,8 +118,8 @@ class PgListenNotifyTest {
     closing(writer.jobSubscribe(own::add));
     closing(reader.jobSubscribe(other::add));
 
-    writer.jobInsertMany(List.of(aJob().queue("self-1").build()), TEST_NODE);
-    reader.jobInsertMany(List.of(aJob().queue("self-2").build()), TEST_NODE);
+    ReadyWrites.insert(writer, List.of(aJob().queue("self-1").build()), TEST_NODE);
+    ReadyWrites.insert(reader, List.of(aJob().queue("self-2").build()), TEST_NODE);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> other.contains("self-1") && own.contains("self-2"));
     assertThat(own).filteredOn(q -> q.startsWith("self-")).containsExactly("self-2");
@@ -143,8 +146,8 @@ class PgListenNotifyTest {
     var template = new JobTemplate("test.work", "sched-fired", 0, "{}", 1, null, null, List.of());
     var schedule = new Schedule("reports", Trigger.every(Duration.ofMinutes(1), T0), template,
         MisfirePolicy.fireOnce(), OverlapPolicy.ALLOW, false, T0, null, null, T0, T0, 0);
-    assertThat(writer.scheduleInsert(schedule)).isTrue();
-    Leadership l = writer.leaderTry(TEST_NODE, T0, Duration.ofSeconds(30));
+    assertThat(writer.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleInsert(schedule))).isTrue();
+    Leadership l = writer.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(TEST_NODE, T0, Duration.ofSeconds(30)));
     var leader = new LeaderTerm(l.node(), l.term());
 
     assertThat(TickWrites.fire(writer, leader, T0, new ScheduleFiring("reports", 0, List.of(
@@ -156,7 +159,7 @@ class PgListenNotifyTest {
     ScheduleTick manual = tick(T0, "sched-manual", T0);
     assertThat(TickWrites.trigger(writer, "reports", new ScheduleTick(T0, Outcome.MANUAL,
         manual.job(), null), T0)).isTrue();
-    writer.jobInsertMany(List.of(aJob().queue("marker-2").build()), TEST_NODE);
+    ReadyWrites.insert(writer, List.of(aJob().queue("marker-2").build()), TEST_NODE);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("marker-2"));
     assertThat(received).filteredOn(q -> q.startsWith("sched-") || q.equals("marker-2"))
@@ -176,7 +179,7 @@ class PgListenNotifyTest {
     // Refused (already ENQUEUED): nothing is notified.
     assertThat(JobCommands.retry(writer, id, T0.plusSeconds(2), TEST_NODE))
         .isEqualTo(RetryResult.NOT_RETRYABLE);
-    writer.jobInsertMany(List.of(aJob().queue("marker-3").build()), TEST_NODE);
+    ReadyWrites.insert(writer, List.of(aJob().queue("marker-3").build()), TEST_NODE);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("marker-3"));
     assertThat(received).filteredOn(Set.of("retried", "marker-3")::contains)
@@ -195,7 +198,7 @@ class PgListenNotifyTest {
         new StoreSettings(null, null, "jdbc:h2:mem:notify-" + schema, "sa", "", 2)));
     List<String> received = new CopyOnWriteArrayList<>();
     try (AutoCloseable sub = h2.jobSubscribe(received::add)) {
-      h2.jobInsertMany(List.of(aJob().build()), TEST_NODE);
+      ReadyWrites.insert(h2, List.of(aJob().build()), TEST_NODE);
     }
     assertThat(received).isEmpty();
   }

@@ -12,6 +12,8 @@ import io.taskmill.job.JobCount;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.LockHolder;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import io.taskmill.spi.StoreSettings;
 import java.time.Duration;
 import java.time.Instant;
@@ -127,7 +129,7 @@ class PgLocksTest {
       JobId id = a.enqueue("media.compress", new Folder(1));
       await().atMost(Duration.ofSeconds(20)).until(() ->
           a.jobs().get(id).orElseThrow().state() == JobState.SUCCEEDED);
-      assertThat(other.lockAcquire(FOLDER, elsewhere(), Instant.now(), Duration.ofSeconds(1)))
+      assertThat(other.inTransaction(StoreOp.LOCK, (StoreTx tx) -> tx.lockAcquire(FOLDER, elsewhere(), Instant.now(), Duration.ofSeconds(1))))
           .as("another node takes it at once").hasValue(token.get() + 1);
     }
   }
@@ -155,21 +157,21 @@ class PgLocksTest {
       await().during(ttl.multipliedBy(5).dividedBy(2)).atMost(ttl.multipliedBy(5))
           .pollInterval(Duration.ofMillis(100))
           .until(() -> lock.get().isHeld()
-              && other.lockAcquire(FOLDER, elsewhere(), Instant.now(), ttl).isEmpty());
+              && other.inTransaction(StoreOp.LOCK, tx -> tx.lockAcquire(FOLDER, elsewhere(), Instant.now(), ttl)).isEmpty());
 
       finish.countDown();
       await().atMost(Duration.ofSeconds(20)).until(() ->
           a.jobs().get(id).orElseThrow().state() == JobState.SUCCEEDED);
       assertThat(heldAtTheEnd).isTrue();
       assertThat(lock.get().isHeld()).as("after close").isFalse();
-      assertThat(other.lockAcquire(FOLDER, elsewhere(), Instant.now(), ttl)).hasValue(2);
+      assertThat(other.inTransaction(StoreOp.LOCK, (StoreTx tx) -> tx.lockAcquire(FOLDER, elsewhere(), Instant.now(), ttl))).hasValue(2);
     }
   }
 
   @Test
   void aLockWhoseHolderStoppedRenewingLapsesAfterItsTtlAndIsTaken() {
     // A node took the lock and died: nobody renews it.
-    assertThat(other.lockAcquire(FOLDER, elsewhere(), Instant.now(), Duration.ofSeconds(1)))
+    assertThat(other.inTransaction(StoreOp.LOCK, (StoreTx tx) -> tx.lockAcquire(FOLDER, elsewhere(), Instant.now(), Duration.ofSeconds(1))))
         .hasValue(1);
     var token = new AtomicReference<Long>();
     try (Taskmill a = node("node-a").handler("media.compress", Folder.class, (p, ctx) -> {

@@ -14,6 +14,7 @@ import io.taskmill.node.Node;
 import io.taskmill.node.NodeState;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreSettings;
 import io.taskmill.testkit.store.TestJobs;
 import java.time.Duration;
@@ -124,8 +125,8 @@ class PgMembershipTest {
     try (Store ghost = openStore()) {
       // The ghost registers, claims a job with an hour-long lease, and is never heard of again.
       lastBeat = ghost.storeTime();
-      ghost.nodeHeartbeat(new Node("node-ghost", "h", 1, "v", Map.of("default", 1),
-          Set.of("test.work"), 1, lastBeat, lastBeat, 0, -1, 0, -1, NodeState.ALIVE));
+      ghost.keepAlive(StoreOp.HEARTBEAT, tx -> tx.nodeHeartbeat(new Node("node-ghost", "h", 1, "v", Map.of("default", 1),
+          Set.of("test.work"), 1, lastBeat, lastBeat, 0, -1, 0, -1, NodeState.ALIVE)));
       id = TestJobs.aJob().type("test.work").queue("ghost-only").payload("{\"n\":1}")
           .runAt(lastBeat).createdAt(lastBeat).insert(ghost).id();
       List<Job> claimed = Claim.run(ghost, new JobClaim("ghost-only", 1, "node-ghost", lastBeat,

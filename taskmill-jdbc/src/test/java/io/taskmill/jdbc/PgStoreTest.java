@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.taskmill.JobId;
 import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.internal.dispatch.Promotion;
+import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
@@ -12,7 +13,9 @@ import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.NewJob;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreSettings;
+import io.taskmill.spi.StoreTx;
 import io.taskmill.testkit.store.TestJobs;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -88,10 +91,11 @@ class PgStoreTest {
     }
 
     for (int i = 0; i < inserted.size(); i++) {
-      Job job = store.jobGet(inserted.get(i).id()).orElseThrow();
+      JobId id = inserted.get(i).id();
+      Job job = store.read(StoreOp.READ, tx -> tx.jobGet(id)).orElseThrow();
       assertThat(job.runAt()).isEqualTo(inserted.get(i).runAt());
       assertThat(job.createdAt()).isEqualTo(inserted.get(i).runAt());
-      assertThat(store.jobEvents(job.id()).getFirst().at()).isEqualTo(inserted.get(i).runAt());
+      assertThat(store.read(StoreOp.READ, tx -> tx.jobEvents(job.id())).getFirst().at()).isEqualTo(inserted.get(i).runAt());
     }
   }
 
@@ -106,7 +110,7 @@ class PgStoreTest {
 
     assertThat(claim(store, "node-a", FIRST_0145)).isEmpty();
     assertThat(Promotion.due(store, FIRST_0145, 10, "node-a")).isZero();
-    assertThat(store.jobNextScheduledAt()).contains(SECOND_0130);
+    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt())).contains(SECOND_0130);
     assertThat(Promotion.due(store, SECOND_0130, 10, "node-a")).isEqualTo(1);
     assertThat(claim(store, "node-a", SECOND_0130)).extracting(Job::id)
         .containsExactlyInAnyOrder(later.id(), scheduled.id());
@@ -117,7 +121,7 @@ class PgStoreTest {
     TestJobs.aJob().insert(open());
     Store again = open();
 
-    assertThat(again.jobList(JobQuery.all(10))).hasSize(1);
+    assertThat(again.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(10)))).hasSize(1);
     assertThat(again.info().exclusive()).isFalse();
     assertThat(again.info().name()).isEqualTo("postgres");
     try (Connection c = PgStores.connect(PgStores.BASE_URL);
@@ -155,7 +159,7 @@ class PgStoreTest {
     for (int i = 0; i < total; i++) {
       batch.add(TestJobs.aJob().priority(i % 3).build());
     }
-    nodes.getFirst().jobInsertMany(batch, "loader");
+    ReadyWrites.insert(nodes.getFirst(), batch, "loader");
 
     ExecutorService pool = Executors.newFixedThreadPool(6);
     try {
@@ -182,7 +186,7 @@ class PgStoreTest {
 
       assertThat(claimed).hasSize(total);
       assertThat(new HashSet<>(claimed)).hasSize(total);
-      assertThat(nodes.get(1).jobList(JobQuery.all(1000).withState(JobState.RUNNING)))
+      assertThat(nodes.get(1).read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(1000).withState(JobState.RUNNING))))
           .hasSize(total)
           .allSatisfy(j -> assertThat(j.attempt()).isEqualTo(1));
     } finally {

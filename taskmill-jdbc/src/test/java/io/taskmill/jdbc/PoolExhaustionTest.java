@@ -8,6 +8,7 @@ import io.taskmill.JobOptions;
 import io.taskmill.JobRequest;
 import io.taskmill.Retry;
 import io.taskmill.Taskmill;
+import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.node.Leadership;
 import io.taskmill.spi.NewJob;
 import io.taskmill.spi.StoreSettings;
@@ -141,7 +142,7 @@ class PoolExhaustionTest {
       waiting.add(TestJobs.aJob().type("r6.quick").queue("work").payload("{\"n\":" + i + "}")
           .runAt(starvedAt).createdAt(starvedAt).build());
     }
-    observerStore.jobInsertMany(waiting, "observer");
+    ReadyWrites.insert(observerStore, waiting, "observer");
     var checks = new AtomicInteger();
     // Three leases without a main-pool connection: a node that renewed through that pool would
     // lose its leases twice over and its leadership, and be declared dead by the observer.

@@ -1,5 +1,6 @@
 package io.taskmill.jdbc;
 
+import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.Store;
 import io.taskmill.testkit.store.TestJobs;
@@ -63,7 +64,7 @@ final class StoreProcess implements AutoCloseable {
     try (Store store = H2Stores.file(Path.of(args[0]))) {
       String ready = "ready";
       if (args[1].equals("insert")) {
-        InsertedJob job = store.jobInsertMany(List.of(TestJobs.aJob().build()), "child")
+        InsertedJob job = ReadyWrites.insert(store, List.of(TestJobs.aJob().build()), "child")
             .getFirst();
         ready = job.id().toString();
       }

@@ -107,11 +107,12 @@ public final class TaskmillServer implements AutoCloseable {
       handlers.accept(builder);
       taskmill = builder.start();
       var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      var access = new AccessApi(store, Clock.systemUTC());
+      var access = new AccessApi(taskmill.access(), Clock.systemUTC());
       Optional<String> secret = config.insecureDev() ? Optional.empty()
           : access.bootstrap(config.bootstrapAdminKey());
+      Taskmill started = taskmill;
       health = new HealthApi(taskmill, Metrics.version(), () -> {
-        store.storeTime();
+        started.cluster().storeTime();
         return true;
       });
       Runnable beforeScrape = Metrics.bind(meters, taskmill, health);
@@ -219,11 +220,6 @@ public final class TaskmillServer implements AutoCloseable {
 
   public Taskmill taskmill() {
     return taskmill;
-  }
-
-  /** The store the engine, the keys and the audit trail share. */
-  public Store store() {
-    return store;
   }
 
   /** Every route, for tests that check the OpenAPI document and sweep authentication. */

@@ -58,7 +58,7 @@ class AccessMatrixTest {
     assertThat(deviations).isEmpty();
     assertThat(auditCount() - auditBefore).as("one audit row per changing request")
         .isEqualTo(changes);
-    var rows = fx.server.store().auditList(AuditQuery.latest(AuditQuery.MAX_LIMIT));
+    var rows = fx.server.taskmill().access().audit(AuditQuery.latest(AuditQuery.MAX_LIMIT));
     assertThat(rows).allSatisfy(r -> {
       assertThat(r.keyId()).isNotNull();
       assertThat(r.action()).isNotBlank();
@@ -73,7 +73,7 @@ class AccessMatrixTest {
     long n = 0;
     Long before = null;
     while (true) {
-      List<io.taskmill.access.AuditEntry> page = fx.server.store().auditList(
+      List<io.taskmill.access.AuditEntry> page = fx.server.taskmill().access().audit(
           new AuditQuery(null, null, null, null, before, AuditQuery.MAX_LIMIT));
       n += page.size();
       if (page.size() < AuditQuery.MAX_LIMIT) {

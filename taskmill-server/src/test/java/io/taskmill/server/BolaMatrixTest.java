@@ -178,7 +178,7 @@ class BolaMatrixTest {
     assertThat(deviations).isEmpty();
     assertThat(auditCount() - auditBefore).as("one audit row per changing request")
         .isEqualTo(changes);
-    List<AuditEntry> rows = fx.server.store().auditList(AuditQuery.latest(AuditQuery.MAX_LIMIT));
+    List<AuditEntry> rows = fx.server.taskmill().access().audit(AuditQuery.latest(AuditQuery.MAX_LIMIT));
     assertThat(rows).allSatisfy(r -> {
       assertThat(r.keyId()).isNotNull();
       assertThat(r.action()).isNotBlank();
@@ -293,7 +293,7 @@ class BolaMatrixTest {
     assertThat(reply.json().get("detail").asString())
         .contains("may only use the queues " + OWN).contains("queue 'default'");
     assertThat(reply.json().get("field").asString()).isEqualTo("jobs[1].queue");
-    assertThat(fx.server.store().jobList(JobQuery.all(10).withTag(tag))).isEmpty();
+    assertThat(fx.server.taskmill().jobs().list(JobQuery.all(10).withTag(tag))).isEmpty();
   }
 
   @Test
@@ -402,7 +402,7 @@ class BolaMatrixTest {
     long n = 0;
     Long before = null;
     while (true) {
-      List<AuditEntry> page = fx.server.store().auditList(
+      List<AuditEntry> page = fx.server.taskmill().access().audit(
           new AuditQuery(null, null, null, null, before, AuditQuery.MAX_LIMIT));
       n += page.size();
       if (page.size() < AuditQuery.MAX_LIMIT) {

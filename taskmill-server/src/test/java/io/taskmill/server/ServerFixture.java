@@ -43,7 +43,7 @@ final class ServerFixture implements AutoCloseable {
     for (Role role : Role.values()) {
       if (role != Role.ADMIN) {
         var made = ApiKeys.generate("test " + role.text(), role, Instant.now(), "test");
-        server.store().apiKeyInsert(made.key());
+        server.taskmill().access().addKey(made.key());
         keys.put(role, made.secret());
       }
     }
@@ -80,7 +80,7 @@ final class ServerFixture implements AutoCloseable {
   /** Creates a key of {@code role} limited to {@code queues}, and returns its secret. */
   String scopedKey(Role role, java.util.List<String> queues) {
     var made = ApiKeys.generate("scoped " + role.text(), role, Instant.now(), "test", queues);
-    server.store().apiKeyInsert(made.key());
+    server.taskmill().access().addKey(made.key());
     return made.secret();
   }
 

@@ -1,5 +1,6 @@
 package io.taskmill.server.api;
 
+import io.taskmill.Access;
 import io.taskmill.access.ApiKey;
 import io.taskmill.access.ApiKeys;
 import io.taskmill.access.AuditEntry;
@@ -14,7 +15,6 @@ import io.taskmill.server.http.Json;
 import io.taskmill.server.http.Principal;
 import io.taskmill.server.http.Problem;
 import io.taskmill.server.http.Route;
-import io.taskmill.spi.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +38,7 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
   /** How long a key lookup is trusted; a revocation takes at most this long to apply everywhere. */
   public static final Duration CACHE_TTL = Duration.ofSeconds(2);
 
-  private final Store store;
+  private final Access access;
   private final Clock clock;
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
@@ -47,11 +47,11 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
   /** Concurrent requests' audit rows share a commit. */
   private final GroupCommit<AuditEntry, Long> auditWriter;
 
-  public AccessApi(Store store, Clock clock) {
-    this.store = store;
+  public AccessApi(Access access, Clock clock) {
+    this.access = access;
     this.clock = clock;
     this.auditWriter = new GroupCommit<>("taskmill-audit", 500, (entries, done) -> {
-      List<Long> seqs = store.auditAppendAll(entries);
+      List<Long> seqs = access.record(entries);
       for (int i = 0; i < seqs.size(); i++) {
         done.get(i).complete(seqs.get(i));
       }
@@ -78,7 +78,7 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
    * @return the new key's secret, to show once, or empty when keys exist already
    */
   public Optional<String> bootstrap(String given) {
-    if (store.apiKeyCount() > 0) {
+    if (access.activeKeyCount() > 0) {
       return Optional.empty();
     }
     Instant now = clock.instant();
@@ -97,7 +97,7 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
       secret = given;
     }
     // Two servers starting on one empty database: the key id is unique, so one insert wins.
-    return store.apiKeyInsert(key) && given == null ? Optional.of(secret) : Optional.empty();
+    return access.addKey(key) && given == null ? Optional.of(secret) : Optional.empty();
   }
 
   @Override
@@ -111,7 +111,7 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
     if (hit != null && hit.expiresAtNanos - now > 0) {
       return hit.who;
     }
-    Optional<Principal> who = store.apiKeyByHash(hash)
+    Optional<Principal> who = access.keyBySecret(secret)
         .filter(ApiKey::active)
         .map(k -> new Principal(k.id(), k.name(), k.role(), k.queues()));
     if (cache.size() > 10_000) {
@@ -176,7 +176,7 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
     requireNotBroader(ex.principal(), role, queues);
     NewApiKey made = ApiKeys.generate(name, role, clock.instant(),
         ex.principal().keyId() == null ? ex.principal().name() : ex.principal().keyId(), queues);
-    if (!store.apiKeyInsert(made.key())) {
+    if (!access.addKey(made.key())) {
       throw Problem.conflict("a key with id " + made.key().id() + " exists; try again");
     }
     ex.resource("key " + made.key().id());
@@ -209,7 +209,7 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
     requireUnscoped(ex);
     var json = Json.object();
     var items = json.putArray("items");
-    store.apiKeyList().forEach(k -> items.add(key(k)));
+    access.keys().forEach(k -> items.add(key(k)));
     Fields.page(json, null);
     ex.reply(200, json);
   }
@@ -222,12 +222,12 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
       throw Problem.badRequest("key id '" + Fields.clip(id) + "' is malformed; ids are the 12 "
           + "characters shown by GET /api/v1/keys", "id");
     }
-    ApiKey key = store.apiKeyGet(id).orElseThrow(() -> Problem.notFound("no key " + id));
-    if (!store.apiKeyRevoke(id, clock.instant())) {
+    ApiKey key = access.key(id).orElseThrow(() -> Problem.notFound("no key " + id));
+    if (!access.revokeKey(id)) {
       throw Problem.conflict("key " + id + " is already revoked");
     }
     cache.clear();
-    ex.reply(200, key(store.apiKeyGet(id).orElse(key)));
+    ex.reply(200, key(access.key(id).orElse(key)));
   }
 
   private void audit(Exchange ex) {
@@ -257,7 +257,7 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
     } catch (IllegalArgumentException e) {
       throw Problem.badRequest(Fields.clip(e.getMessage()), "from");
     }
-    List<AuditEntry> entries = store.auditList(query);
+    List<AuditEntry> entries = access.audit(query);
     var json = Json.object();
     var items = json.putArray("items");
     entries.stream().limit(limit).forEach(e -> {

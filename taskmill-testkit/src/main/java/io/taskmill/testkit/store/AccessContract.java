@@ -12,6 +12,8 @@ import io.taskmill.access.Role;
 import io.taskmill.internal.leader.Retention;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.Retained;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,12 +48,12 @@ public abstract class AccessContract extends StoreContractSupport {
   /** Generates a key created at {@code at} and stores it. */
   private ApiKey saved(String name, Role role, Instant at) {
     ApiKey key = generated(name, role, at).key();
-    assertThat(store.apiKeyInsert(key)).as("insert key " + name).isTrue();
+    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyInsert(key))).as("insert key " + name).isTrue();
     return key;
   }
 
   private ApiKey stored(String id) {
-    return store.apiKeyGet(id).orElseThrow(() -> new AssertionError("no API key " + id));
+    return store.read(StoreOp.API_KEY, tx -> tx.apiKeyGet(id)).orElseThrow(() -> new AssertionError("no API key " + id));
   }
 
   private static ApiKey with(ApiKey k, String id, String secretHash) {
@@ -66,7 +68,7 @@ public abstract class AccessContract extends StoreContractSupport {
   }
 
   private long append(AuditEntry e) {
-    return store.auditAppend(e);
+    return store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(e))).getFirst();
   }
 
   private static List<Long> seqs(List<AuditEntry> entries) {
@@ -80,10 +82,10 @@ public abstract class AccessContract extends StoreContractSupport {
     Instant created = T0.plusNanos(123_456_000);
     NewApiKey created1 = ApiKeys.generate("ci deploys", Role.ADMIN, created, "first start");
 
-    assertThat(store.apiKeyInsert(created1.key())).isTrue();
+    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyInsert(created1.key()))).isTrue();
 
-    assertThat(store.apiKeyGet(created1.key().id())).contains(created1.key());
-    assertThat(store.apiKeyByHash(ApiKeys.hash(created1.secret()))).contains(created1.key());
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyGet(created1.key().id()))).contains(created1.key());
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyByHash(ApiKeys.hash(created1.secret())))).contains(created1.key());
     assertThat(stored(created1.key().id()).active()).isTrue();
   }
 
@@ -91,8 +93,8 @@ public abstract class AccessContract extends StoreContractSupport {
   void unknownIdsAndHashesFindNothing() {
     saved("ops", Role.OPERATOR, T0);
 
-    assertThat(store.apiKeyGet("aaaaaaaaaaaa")).isEmpty();
-    assertThat(store.apiKeyByHash(ApiKeys.hash("tm_not_a_stored_secret"))).isEmpty();
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyGet("aaaaaaaaaaaa"))).isEmpty();
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyByHash(ApiKeys.hash("tm_not_a_stored_secret")))).isEmpty();
   }
 
   @Test
@@ -101,11 +103,11 @@ public abstract class AccessContract extends StoreContractSupport {
     ApiKey sameId = with(generated("other", Role.ADMIN, T0).key(), first.id(),
         ApiKeys.hash("another secret"));
 
-    assertThat(store.apiKeyInsert(sameId)).isFalse();
+    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyInsert(sameId))).isFalse();
 
     assertThat(stored(first.id())).isEqualTo(first);
-    assertThat(store.apiKeyByHash(sameId.secretHash())).isEmpty();
-    assertThat(store.apiKeyList()).containsExactly(first);
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyByHash(sameId.secretHash()))).isEmpty();
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyList())).containsExactly(first);
   }
 
   @Test
@@ -113,10 +115,10 @@ public abstract class AccessContract extends StoreContractSupport {
     ApiKey first = saved("first", Role.VIEWER, T0);
     ApiKey sameHash = with(first, "bbbbbbbbbbbb", first.secretHash());
 
-    assertThat(store.apiKeyInsert(sameHash)).isFalse();
+    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyInsert(sameHash))).isFalse();
 
-    assertThat(store.apiKeyGet(sameHash.id())).isEmpty();
-    assertThat(store.apiKeyByHash(first.secretHash())).contains(first);
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyGet(sameHash.id()))).isEmpty();
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyByHash(first.secretHash()))).contains(first);
   }
 
   @Test
@@ -124,9 +126,9 @@ public abstract class AccessContract extends StoreContractSupport {
     ApiKey oldest = saved("oldest", Role.VIEWER, T0);
     ApiKey middle = saved("middle", Role.WORKER, T0.plusSeconds(1));
     ApiKey newest = saved("newest", Role.ADMIN, T0.plusSeconds(2));
-    assertThat(store.apiKeyRevoke(middle.id(), T0.plusSeconds(3))).isTrue();
+    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyRevoke(middle.id(), T0.plusSeconds(3)))).isTrue();
 
-    List<ApiKey> keys = store.apiKeyList();
+    List<ApiKey> keys = store.read(StoreOp.API_KEY, tx -> tx.apiKeyList());
 
     assertThat(keys).extracting(ApiKey::id)
         .containsExactly(newest.id(), middle.id(), oldest.id());
@@ -137,8 +139,8 @@ public abstract class AccessContract extends StoreContractSupport {
 
   @Test
   void anEmptyStoreListsNoKeys() {
-    assertThat(store.apiKeyList()).isEmpty();
-    assertThat(store.apiKeyCount()).isZero();
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyList())).isEmpty();
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyCount())).isZero();
   }
 
   @Test
@@ -146,8 +148,8 @@ public abstract class AccessContract extends StoreContractSupport {
     ApiKey key = saved("ops", Role.OPERATOR, T0);
     Instant revoked = T0.plus(Duration.ofMinutes(5)).plusNanos(7_000);
 
-    assertThat(store.apiKeyRevoke(key.id(), revoked)).isTrue();
-    assertThat(store.apiKeyRevoke(key.id(), revoked.plusSeconds(60)))
+    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyRevoke(key.id(), revoked))).isTrue();
+    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyRevoke(key.id(), revoked.plusSeconds(60))))
         .as("a second revocation").isFalse();
 
     ApiKey after = stored(key.id());
@@ -162,24 +164,24 @@ public abstract class AccessContract extends StoreContractSupport {
   void aScopedKeyKeepsItsQueuesAndAnUnscopedOneHasNone() {
     NewApiKey scoped = ApiKeys.generate("mailer", Role.OPERATOR, T0, "contract test",
         List.of("render", "mail"));
-    assertThat(store.apiKeyInsert(scoped.key())).isTrue();
+    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyInsert(scoped.key()))).isTrue();
     ApiKey unscoped = saved("ops", Role.OPERATOR, T0);
 
-    ApiKey found = store.apiKeyByHash(ApiKeys.hash(scoped.secret())).orElseThrow();
+    ApiKey found = store.read(StoreOp.API_KEY, tx -> tx.apiKeyByHash(ApiKeys.hash(scoped.secret()))).orElseThrow();
     assertThat(found).isEqualTo(scoped.key());
     assertThat(found.queues()).containsExactly("mail", "render");
     assertThat(found.mayUse("mail")).isTrue();
     assertThat(found.mayUse("default")).isFalse();
     assertThat(stored(unscoped.id()).queues()).isNull();
     assertThat(stored(unscoped.id()).mayUse("anything")).isTrue();
-    assertThat(store.apiKeyList()).contains(scoped.key(), unscoped);
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyList())).contains(scoped.key(), unscoped);
   }
 
   @Test
   void revokingAnUnknownKeyChangesNothing() {
     ApiKey key = saved("ops", Role.OPERATOR, T0);
 
-    assertThat(store.apiKeyRevoke("cccccccccccc", T0)).isFalse();
+    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyRevoke("cccccccccccc", T0))).isFalse();
 
     assertThat(stored(key.id()).active()).isTrue();
   }
@@ -187,10 +189,10 @@ public abstract class AccessContract extends StoreContractSupport {
   @Test
   void aRevokedKeyIsStillFoundByHashWithItsRevocationTime() {
     NewApiKey created = generated("leaked", Role.ADMIN, T0);
-    store.apiKeyInsert(created.key());
-    store.apiKeyRevoke(created.key().id(), T0.plusSeconds(10));
+    store.inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyInsert(created.key()));
+    store.inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyRevoke(created.key().id(), T0.plusSeconds(10)));
 
-    ApiKey found = store.apiKeyByHash(ApiKeys.hash(created.secret())).orElseThrow();
+    ApiKey found = store.read(StoreOp.API_KEY, tx -> tx.apiKeyByHash(ApiKeys.hash(created.secret()))).orElseThrow();
 
     assertThat(found.id()).isEqualTo(created.key().id());
     assertThat(found.revokedAt()).isEqualTo(T0.plusSeconds(10));
@@ -201,12 +203,12 @@ public abstract class AccessContract extends StoreContractSupport {
     ApiKey a = saved("a", Role.ADMIN, T0);
     saved("b", Role.VIEWER, T0);
     saved("c", Role.WORKER, T0);
-    assertThat(store.apiKeyCount()).isEqualTo(3);
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyCount())).isEqualTo(3);
 
-    store.apiKeyRevoke(a.id(), T0.plusSeconds(1));
+    store.inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyRevoke(a.id(), T0.plusSeconds(1)));
 
-    assertThat(store.apiKeyCount()).isEqualTo(2);
-    assertThat(store.apiKeyList()).hasSize(3);
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyCount())).isEqualTo(2);
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyList())).hasSize(3);
   }
 
   // --- audit trail ---
@@ -224,20 +226,20 @@ public abstract class AccessContract extends StoreContractSupport {
     assertThat(s1).isPositive();
     assertThat(s2).isGreaterThan(s1);
     assertThat(s3).isGreaterThan(s2);
-    assertThat(store.auditList(AuditQuery.latest(10)))
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(10))))
         .containsExactly(third.withSeq(s3), second.withSeq(s2), first.withSeq(s1));
   }
 
   @Test
   void appendsAGroupInOneCallInListOrder() {
     long before = append(entry(T0, "aaaaaaaaaaaa", "job.submit"));
-    List<Long> seqs = store.auditAppendAll(List.of(
+    List<Long> seqs = store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(
         entry(T0.plusSeconds(1), "aaaaaaaaaaaa", "a"),
         entry(T0.plusSeconds(2), "bbbbbbbbbbbb", "b"),
-        entry(T0.plusSeconds(3), null, "c")));
+        entry(T0.plusSeconds(3), null, "c"))));
     assertThat(seqs).hasSize(3).isSorted().doesNotHaveDuplicates();
     assertThat(seqs.getFirst()).isGreaterThan(before);
-    assertThat(store.auditList(AuditQuery.latest(10))).extracting(AuditEntry::action)
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(10)))).extracting(AuditEntry::action)
         .containsExactly("c", "b", "a", "job.submit");
   }
 
@@ -246,7 +248,7 @@ public abstract class AccessContract extends StoreContractSupport {
     long seq = append(entry(T0, null, "auth").withSeq(999_999));
 
     assertThat(seq).isNotEqualTo(999_999);
-    assertThat(store.auditList(AuditQuery.latest(1))).extracting(AuditEntry::seq)
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(1)))).extracting(AuditEntry::seq)
         .containsExactly(seq);
   }
 
@@ -260,7 +262,7 @@ public abstract class AccessContract extends StoreContractSupport {
     long fullSeq = append(full);
     long anonymousSeq = append(anonymous);
 
-    assertThat(store.auditList(AuditQuery.latest(10)))
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(10))))
         .containsExactly(anonymous.withSeq(anonymousSeq), full.withSeq(fullSeq));
   }
 
@@ -272,7 +274,7 @@ public abstract class AccessContract extends StoreContractSupport {
 
     append(e);
 
-    AuditEntry read = store.auditList(AuditQuery.latest(1)).getFirst();
+    AuditEntry read = store.read(StoreOp.AUDIT, tx -> tx.auditList(AuditQuery.latest(1))).getFirst();
     assertThat(read.detail()).hasSize(AuditEntry.MAX_DETAIL_LENGTH).endsWith("…");
     assertThat(read.resource()).hasSize(AuditEntry.MAX_RESOURCE_LENGTH).doesNotContain("\0");
     assertThat(read.requestId()).isEqualTo("r\uFFFDq");
@@ -302,7 +304,11 @@ public abstract class AccessContract extends StoreContractSupport {
   }
 
   private List<AuditEntry> list(String keyId, String action, Instant from, Instant to) {
-    return store.auditList(new AuditQuery(keyId, action, from, to, null, 100));
+    return audit(new AuditQuery(keyId, action, from, to, null, 100));
+  }
+
+  private List<AuditEntry> audit(AuditQuery query) {
+    return store.read(StoreOp.AUDIT, tx -> tx.auditList(query));
   }
 
   @Test
@@ -315,7 +321,7 @@ public abstract class AccessContract extends StoreContractSupport {
     var pages = new ArrayList<List<Long>>();
     AuditQuery query = AuditQuery.latest(3);
     while (true) {
-      List<AuditEntry> page = store.auditList(query);
+      List<AuditEntry> page = audit(query);
       if (page.isEmpty()) {
         break;
       }
@@ -327,8 +333,8 @@ public abstract class AccessContract extends StoreContractSupport {
     assertThat(pages.get(0)).hasSize(3);
     assertThat(pages.stream().flatMap(List::stream).toList())
         .containsExactlyElementsOf(appended.reversed());
-    assertThat(seqs(store.auditList(new AuditQuery("aaaaaaaaaaaa", null, null, null,
-        appended.get(4), 10)))).as("a cursor combined with a filter")
+    assertThat(seqs(store.read(StoreOp.AUDIT, tx -> tx.auditList(new AuditQuery("aaaaaaaaaaaa", null, null, null,
+        appended.get(4), 10))))).as("a cursor combined with a filter")
         .containsExactly(appended.get(2), appended.get(0));
   }
 
@@ -338,9 +344,9 @@ public abstract class AccessContract extends StoreContractSupport {
       append(entry(T0.plusSeconds(i), null, "auth"));
     }
 
-    assertThat(store.auditList(AuditQuery.latest(2))).hasSize(2);
-    assertThat(store.auditList(AuditQuery.latest(1))).hasSize(1);
-    assertThat(store.auditList(AuditQuery.latest(AuditQuery.MAX_LIMIT))).hasSize(5);
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(2)))).hasSize(2);
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(1)))).hasSize(1);
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(AuditQuery.MAX_LIMIT)))).hasSize(5);
   }
 
   @Test
@@ -383,14 +389,14 @@ public abstract class AccessContract extends StoreContractSupport {
 
     var listed = new ArrayList<Long>();
     AuditQuery query = AuditQuery.latest(AuditQuery.MAX_LIMIT);
-    for (List<AuditEntry> page = store.auditList(query); !page.isEmpty();
-        page = store.auditList(query)) {
+    for (List<AuditEntry> page = audit(query); !page.isEmpty();
+        page = audit(query)) {
       listed.addAll(seqs(page));
       query = query.before(page.getLast().seq());
     }
     assertThat(listed).hasSize(APPENDERS * APPENDS_EACH).doesNotHaveDuplicates();
     assertThat(listed).isSortedAccordingTo((x, y) -> Long.compare(y, x));
-    assertThat(store.auditList(new AuditQuery(null, "thread.3", null, null, null, 500)))
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(new AuditQuery(null, "thread.3", null, null, null, 500))))
         .hasSize(APPENDS_EACH);
   }
 
@@ -410,11 +416,11 @@ public abstract class AccessContract extends StoreContractSupport {
     assertThat(Retention.rows(store, new LeaderTerm("node-b", leader.term()), T0,
         Retained.AUDIT, cutoff, 100))
         .as("another node's term prunes nothing").isZero();
-    assertThat(seqs(store.auditList(AuditQuery.latest(10)))).containsExactly(young, old2, old1);
+    assertThat(seqs(store.read(StoreOp.AUDIT, tx -> tx.auditList(AuditQuery.latest(10))))).containsExactly(young, old2, old1);
 
     assertThat(Retention.rows(store, leader, T0, Retained.AUDIT, cutoff, 100)).isEqualTo(2);
 
-    assertThat(seqs(store.auditList(AuditQuery.latest(10)))).containsExactly(young);
+    assertThat(seqs(store.read(StoreOp.AUDIT, tx -> tx.auditList(AuditQuery.latest(10))))).containsExactly(young);
     assertThat(Retention.rows(store, leader, T0, Retained.AUDIT, cutoff, 100))
         .as("nothing left to prune").isZero();
   }
@@ -429,10 +435,10 @@ public abstract class AccessContract extends StoreContractSupport {
     Instant cutoff = T0.plus(Duration.ofDays(1));
 
     assertThat(Retention.rows(store, leader, T0, Retained.AUDIT, cutoff, 2)).isEqualTo(2);
-    assertThat(seqs(store.auditList(AuditQuery.latest(10)))).as("the two oldest went first")
+    assertThat(seqs(store.read(StoreOp.AUDIT, tx -> tx.auditList(AuditQuery.latest(10))))).as("the two oldest went first")
         .containsExactly(appended.get(4), appended.get(3), appended.get(2));
     assertThat(Retention.rows(store, leader, T0, Retained.AUDIT, cutoff, 2)).isEqualTo(2);
     assertThat(Retention.rows(store, leader, T0, Retained.AUDIT, cutoff, 2)).isEqualTo(1);
-    assertThat(store.auditList(AuditQuery.latest(10))).isEmpty();
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(10)))).isEmpty();
   }
 }

@@ -16,6 +16,8 @@ import io.taskmill.node.Node;
 import io.taskmill.node.NodeState;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.Retained;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,18 +54,18 @@ public abstract class ClusterContract extends StoreContractSupport {
 
   @Test
   void aHeartbeatRegistersTheNodeAndLaterOnesUpdateIt() {
-    assertThat(store.nodeHeartbeat(node(NODE, T0))).isTrue();
+    assertThat(store.keepAlive(StoreOp.HEARTBEAT, (StoreTx tx) -> tx.nodeHeartbeat(node(NODE, T0)))).isTrue();
     Node later = node(NODE, T0).beat(T0.plusSeconds(5), 7, 0.5, 2_000_000, 8_000_000);
 
-    assertThat(store.nodeHeartbeat(later)).isTrue();
+    assertThat(store.keepAlive(StoreOp.HEARTBEAT, (StoreTx tx) -> tx.nodeHeartbeat(later))).isTrue();
 
-    assertThat(store.nodeList()).containsExactly(later);
+    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList())).containsExactly(later);
   }
 
   @Test
   void theLeaderDeclaresSilentNodesDeadAndTheirJobsAreRescuedAtOnce() {
-    store.nodeHeartbeat(node(NODE, T0));
-    store.nodeHeartbeat(node(OTHER_NODE, T0.plusSeconds(20)));
+    store.keepAlive(StoreOp.HEARTBEAT, tx -> tx.nodeHeartbeat(node(NODE, T0)));
+    store.keepAlive(StoreOp.HEARTBEAT, tx -> tx.nodeHeartbeat(node(OTHER_NODE, T0.plusSeconds(20))));
     Job running = running(); // leased by NODE until T0 + LEASE
     Instant now = T0.plusSeconds(20);
     LeaderTerm leader = lead(OTHER_NODE, now);
@@ -71,7 +73,7 @@ public abstract class ClusterContract extends StoreContractSupport {
     List<String> dead = NodeDeaths.declare(store, leader, now, now.minus(TTL));
 
     assertThat(dead).containsExactly(NODE);
-    assertThat(store.nodeList()).extracting(Node::id, Node::state)
+    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList())).extracting(Node::id, Node::state)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(NODE, NodeState.DEAD),
             org.assertj.core.groups.Tuple.tuple(OTHER_NODE, NodeState.ALIVE));
     // The lease would run to T0 + 30 s, but a dead node's leases end with it.
@@ -84,51 +86,54 @@ public abstract class ClusterContract extends StoreContractSupport {
 
   @Test
   void aNodeDeclaredDeadLearnsItFromItsNextHeartbeatAndComesBack() {
-    store.nodeHeartbeat(node(NODE, T0));
+    store.keepAlive(StoreOp.HEARTBEAT, tx -> tx.nodeHeartbeat(node(NODE, T0)));
     Instant now = T0.plusSeconds(20);
     NodeDeaths.declare(store, lead(OTHER_NODE, now), now, now.minus(TTL));
 
-    assertThat(store.nodeHeartbeat(node(NODE, now.plusSeconds(1)))).isFalse();
-    assertThat(store.nodeList()).extracting(Node::state).containsExactly(NodeState.ALIVE);
-    assertThat(store.nodeHeartbeat(node(NODE, now.plusSeconds(2)))).isTrue();
+    assertThat(store.keepAlive(StoreOp.HEARTBEAT, (StoreTx tx) -> tx.nodeHeartbeat(node(NODE, now.plusSeconds(1))))).isFalse();
+    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList())).extracting(Node::state).containsExactly(NodeState.ALIVE);
+    assertThat(store.keepAlive(StoreOp.HEARTBEAT, (StoreTx tx) -> tx.nodeHeartbeat(node(NODE, now.plusSeconds(2))))).isTrue();
   }
 
   @Test
   void aNodeThatLeftIsNotDeclaredDeadAndIsPrunedLater() {
-    store.nodeHeartbeat(node(NODE, T0));
-    store.nodeLeave(NODE, T0.plusSeconds(1));
+    store.keepAlive(StoreOp.HEARTBEAT, tx -> tx.nodeHeartbeat(node(NODE, T0)));
+    store.inTransaction(StoreOp.NODE, tx -> {
+      tx.nodeLeave(NODE, T0.plusSeconds(1));
+      return null;
+    });
     Instant now = T0.plusSeconds(60);
     LeaderTerm leader = lead(OTHER_NODE, now);
 
     assertThat(NodeDeaths.declare(store, leader, now, now.minus(TTL))).isEmpty();
-    assertThat(store.nodeList()).extracting(Node::state).containsExactly(NodeState.LEFT);
+    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList())).extracting(Node::state).containsExactly(NodeState.LEFT);
     assertThat(Retention.rows(store, leader, now, Retained.NODES, T0, Integer.MAX_VALUE)).isZero();
     assertThat(Retention.rows(store, leader, now, Retained.NODES, now, Integer.MAX_VALUE))
         .isEqualTo(1);
-    assertThat(store.nodeList()).isEmpty();
+    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList())).isEmpty();
   }
 
   @Test
   void theFirstNodeToTryLeadsUnderTermOneAndRenewsItsTerm() {
-    assertThat(store.leaderGet()).isEmpty();
+    assertThat(store.read(StoreOp.LEADER, (StoreTx tx) -> tx.leaderGet())).isEmpty();
 
-    Leadership first = store.leaderTry(NODE, T0, TTL);
-    Leadership renewed = store.leaderTry(NODE, T0.plusSeconds(5), TTL);
-    Leadership other = store.leaderTry(OTHER_NODE, T0.plusSeconds(6), TTL);
+    Leadership first = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, T0, TTL));
+    Leadership renewed = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, T0.plusSeconds(5), TTL));
+    Leadership other = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(OTHER_NODE, T0.plusSeconds(6), TTL));
 
     assertThat(first).isEqualTo(new Leadership(NODE, 1, T0.plus(TTL)));
     assertThat(renewed).isEqualTo(new Leadership(NODE, 1, T0.plusSeconds(5).plus(TTL)));
     assertThat(other).isEqualTo(renewed);
-    assertThat(store.leaderGet()).contains(renewed);
+    assertThat(store.read(StoreOp.LEADER, (StoreTx tx) -> tx.leaderGet())).contains(renewed);
   }
 
   @Test
   void aLapsedLeadershipGoesToTheNextNodeUnderTheNextTerm() {
-    store.leaderTry(NODE, T0, TTL);
+    store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, T0, TTL));
     Instant lapsed = T0.plus(TTL).plusMillis(1);
 
-    Leadership taken = store.leaderTry(OTHER_NODE, lapsed, TTL);
-    Leadership formerTries = store.leaderTry(NODE, lapsed.plusSeconds(1), TTL);
+    Leadership taken = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(OTHER_NODE, lapsed, TTL));
+    Leadership formerTries = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, lapsed.plusSeconds(1), TTL));
 
     assertThat(taken).isEqualTo(new Leadership(OTHER_NODE, 2, lapsed.plus(TTL)));
     assertThat(formerTries).isEqualTo(taken);
@@ -136,32 +141,38 @@ public abstract class ClusterContract extends StoreContractSupport {
 
   @Test
   void aLeaderWhoseOwnTermLapsedGetsANewTermWhenItLeadsAgain() {
-    store.leaderTry(NODE, T0, TTL);
+    store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, T0, TTL));
 
-    Leadership again = store.leaderTry(NODE, T0.plus(TTL).plusSeconds(1), TTL);
+    Leadership again = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, T0.plus(TTL).plusSeconds(1), TTL));
 
     assertThat(again.term()).isEqualTo(2);
   }
 
   @Test
   void resigningHandsLeadershipOnAtOnce() {
-    Leadership l = store.leaderTry(NODE, T0, TTL);
+    Leadership l = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, T0, TTL));
 
-    store.leaderResign(new LeaderTerm(NODE, l.term()), T0.plusSeconds(1));
-    Leadership next = store.leaderTry(OTHER_NODE, T0.plusSeconds(2), TTL);
+    store.inTransaction(StoreOp.LEADER, tx -> {
+      tx.leaderResign(new LeaderTerm(NODE, l.term()), T0.plusSeconds(1));
+      return null;
+    });
+    Leadership next = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(OTHER_NODE, T0.plusSeconds(2), TTL));
 
     assertThat(next).isEqualTo(new Leadership(OTHER_NODE, 2, T0.plusSeconds(2).plus(TTL)));
   }
 
   @Test
   void aFormerLeaderCannotResignForItsSuccessor() {
-    store.leaderTry(NODE, T0, TTL);
+    store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, T0, TTL));
     Instant lapsed = T0.plus(TTL).plusSeconds(1);
-    Leadership successor = store.leaderTry(OTHER_NODE, lapsed, TTL);
+    Leadership successor = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(OTHER_NODE, lapsed, TTL));
 
-    store.leaderResign(new LeaderTerm(NODE, 1), lapsed.plusSeconds(1));
+    store.inTransaction(StoreOp.LEADER, tx -> {
+      tx.leaderResign(new LeaderTerm(NODE, 1), lapsed.plusSeconds(1));
+      return null;
+    });
 
-    assertThat(store.leaderGet()).contains(successor);
+    assertThat(store.read(StoreOp.LEADER, (StoreTx tx) -> tx.leaderGet())).contains(successor);
   }
 
   @Test
@@ -175,7 +186,7 @@ public abstract class ClusterContract extends StoreContractSupport {
         String id = "node-" + i;
         Callable<Leadership> task = () -> {
           start.await();
-          return store.leaderTry(id, T0, TTL);
+          return store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(id, T0, TTL));
         };
         results.add(pool.submit(task));
       }
@@ -193,10 +204,10 @@ public abstract class ClusterContract extends StoreContractSupport {
 
   @Test
   void aStaleTermChangesNothing() {
-    store.nodeHeartbeat(node(NODE, T0));
+    store.keepAlive(StoreOp.HEARTBEAT, tx -> tx.nodeHeartbeat(node(NODE, T0)));
     Job running = running();
     Instant later = T0.plus(LEASE).plusSeconds(1);
-    store.leaderTry(OTHER_NODE, T0, TTL);
+    store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(OTHER_NODE, T0, TTL));
     LeaderTerm current = lead("node-c", later);
     LeaderTerm stale = new LeaderTerm(OTHER_NODE, current.term() - 1);
     Job done = finishedJob(T0);
@@ -208,8 +219,8 @@ public abstract class ClusterContract extends StoreContractSupport {
         .isZero();
 
     assertThat(get(running.id()).state()).isEqualTo(RUNNING);
-    assertThat(store.jobGet(done.id())).isPresent();
-    assertThat(store.nodeList()).extracting(Node::state).containsExactly(NodeState.ALIVE);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(done.id()))).isPresent();
+    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList())).extracting(Node::state).containsExactly(NodeState.ALIVE);
   }
 
   @Test
@@ -238,10 +249,10 @@ public abstract class ClusterContract extends StoreContractSupport {
     assertThat(Retention.jobs(store, leader, now, SUCCEEDED, cutoff, 2)).isZero();
 
     for (Job j : List.of(old1, old2, old3)) {
-      assertThat(store.jobGet(j.id())).isEmpty();
-      assertThat(store.jobEvents(j.id())).isEmpty();
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(j.id()))).isEmpty();
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(j.id()))).isEmpty();
     }
-    assertThat(store.jobGet(recent.id())).isPresent();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(recent.id()))).isPresent();
     assertThat(get(waiting.id()).state()).isEqualTo(ENQUEUED);
   }
 
@@ -252,7 +263,7 @@ public abstract class ClusterContract extends StoreContractSupport {
     LeaderTerm leader = lead(NODE, now);
 
     assertThat(Retention.jobs(store, leader, now, SUCCEEDED, T0.plusSeconds(50), 10)).isZero();
-    assertThat(store.jobGet(dueLongAgo.id())).isPresent();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(dueLongAgo.id()))).isPresent();
     assertThat(Retention.jobs(store, leader, now, SUCCEEDED, T0.plusSeconds(101), 10)).isEqualTo(1);
   }
 

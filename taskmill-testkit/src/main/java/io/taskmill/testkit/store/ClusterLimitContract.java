@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.RateLimit;
 import io.taskmill.internal.dispatch.Claim;
+import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.Outcome;
@@ -14,6 +15,8 @@ import io.taskmill.spi.ClusterLimit;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.NewJob;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,7 +57,7 @@ public abstract class ClusterLimitContract extends StoreContractSupport {
     for (int i = 0; i < n; i++) {
       batch.add(TestJobs.aJob().type(type).queue(queue).priority(priority).build());
     }
-    store.jobInsertMany(batch, NODE);
+    ReadyWrites.insert(store, batch, NODE);
   }
 
   private ClaimedJobs claimLimited(String node, int limit, Instant now, ClusterLimit limit1) {
@@ -249,8 +252,8 @@ public abstract class ClusterLimitContract extends StoreContractSupport {
 
       assertThat(claimed).as("5 a window for three windows, and never more than 7 running")
           .hasSize(7);
-      assertThat(store.jobList(JobQuery.all(100).withState(RUNNING).withType(LIMITED))).hasSize(7);
-      assertThat(store.jobList(JobQuery.all(100).withState(ENQUEUED).withType(LIMITED))).hasSize(53);
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(100).withState(RUNNING).withType(LIMITED)))).hasSize(7);
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(100).withState(ENQUEUED).withType(LIMITED)))).hasSize(53);
     } finally {
       pool.shutdownNow();
     }

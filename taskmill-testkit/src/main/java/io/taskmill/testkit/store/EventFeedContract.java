@@ -3,6 +3,7 @@ package io.taskmill.testkit.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.internal.leader.Retention;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
@@ -13,6 +14,7 @@ import io.taskmill.spi.FeedRow;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.NewJob;
 import io.taskmill.spi.Retained;
+import io.taskmill.spi.StoreOp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +48,7 @@ public abstract class EventFeedContract extends StoreContractSupport {
   }
 
   private List<FeedRow> all() {
-    return store.eventFeed(0, 10_000).rows();
+    return store.read(StoreOp.FEED, tx -> tx.eventFeed(0, 10_000)).rows();
   }
 
   private static List<Long> seqs(List<FeedRow> rows) {
@@ -55,7 +57,7 @@ public abstract class EventFeedContract extends StoreContractSupport {
 
   @Test
   void anEmptyStoreHasAnEmptyFeed() {
-    FeedPage page = store.eventFeed(0, 100);
+    FeedPage page = store.read(StoreOp.FEED, tx -> tx.eventFeed(0, 100));
 
     assertThat(page.rows()).isEmpty();
     assertThat(page.headSeq()).isZero();
@@ -116,7 +118,7 @@ public abstract class EventFeedContract extends StoreContractSupport {
     var succeeded = (FeedRow.Transition) rows.get(2);
     assertThat(succeeded.to()).isEqualTo(JobState.SUCCEEDED);
     assertThat(succeeded.at()).isEqualTo(T0.plusSeconds(1));
-    assertThat(store.eventFeed(0, 0).headSeq()).isEqualTo(rows.getLast().seq());
+    assertThat(store.read(StoreOp.FEED, tx -> tx.eventFeed(0, 0)).headSeq()).isEqualTo(rows.getLast().seq());
   }
 
   @Test
@@ -128,12 +130,12 @@ public abstract class EventFeedContract extends StoreContractSupport {
     List<Long> seqs = seqs(all());
     assertThat(seqs).hasSize(15);
 
-    assertThat(seqs(store.eventFeed(0, 4).rows())).isEqualTo(seqs.subList(0, 4));
-    assertThat(seqs(store.eventFeed(seqs.get(3), 4).rows())).isEqualTo(seqs.subList(4, 8));
-    assertThat(seqs(store.eventFeed(seqs.get(12), 100).rows())).isEqualTo(seqs.subList(13, 15));
-    assertThat(store.eventFeed(seqs.getLast(), 100).rows()).isEmpty();
+    assertThat(seqs(store.read(StoreOp.FEED, tx -> tx.eventFeed(0, 4)).rows())).isEqualTo(seqs.subList(0, 4));
+    assertThat(seqs(store.read(StoreOp.FEED, tx -> tx.eventFeed(seqs.get(3), 4)).rows())).isEqualTo(seqs.subList(4, 8));
+    assertThat(seqs(store.read(StoreOp.FEED, tx -> tx.eventFeed(seqs.get(12), 100)).rows())).isEqualTo(seqs.subList(13, 15));
+    assertThat(store.read(StoreOp.FEED, tx -> tx.eventFeed(seqs.getLast(), 100)).rows()).isEmpty();
     // Between two rows, as a resume from a seq someone else took reads.
-    assertThat(seqs(store.eventFeed(seqs.get(6) - 1, 1).rows())).containsExactly(seqs.get(6));
+    assertThat(seqs(store.read(StoreOp.FEED, tx -> tx.eventFeed(seqs.get(6) - 1, 1)).rows())).containsExactly(seqs.get(6));
   }
 
   @Test
@@ -142,7 +144,7 @@ public abstract class EventFeedContract extends StoreContractSupport {
     for (int i = 0; i < CreatedJobs.MAX_JOBS + 1; i++) {
       jobs.add(TestJobs.aJob().type(TYPE).createdAt(T0).build());
     }
-    store.jobInsertMany(jobs, NODE);
+    ReadyWrites.insert(store, jobs, NODE);
 
     List<FeedRow> rows = all();
     assertThat(rows).hasSize(2);
@@ -152,8 +154,8 @@ public abstract class EventFeedContract extends StoreContractSupport {
 
   @Test
   void rejectsANegativeCursorOrLimit() {
-    assertThatThrownBy(() -> store.eventFeed(-1, 10)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> store.eventFeed(0, -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.read(StoreOp.FEED, tx -> tx.eventFeed(-1, 10))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.read(StoreOp.FEED, tx -> tx.eventFeed(0, -1))).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.JobId;
 import io.taskmill.internal.dispatch.Claim;
+import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobQuery;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.NewJob;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -183,7 +186,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
 
     claim(1, T0.plusSeconds(2), TYPE);
 
-    List<JobEvent> events = store.jobEvents(inserted.id());
+    List<JobEvent> events = store.read(StoreOp.READ, tx -> tx.jobEvents(inserted.id()));
     assertThat(events).hasSize(2);
     assertEvent(events.get(1), inserted.id(), T0.plusSeconds(2), ENQUEUED, RUNNING, NODE, 1);
   }
@@ -203,7 +206,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
     for (int i = 0; i < total; i++) {
       batch.add(TestJobs.aJob().build());
     }
-    store.jobInsertMany(batch, NODE);
+    ReadyWrites.insert(store, batch, NODE);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       var start = new CountDownLatch(1);
@@ -229,7 +232,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
 
       assertThat(claimed).hasSize(total);
       assertThat(new HashSet<>(claimed)).hasSize(total);
-      assertThat(store.jobList(JobQuery.all(100).withState(ENQUEUED))).isEmpty();
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(100).withState(ENQUEUED)))).isEmpty();
     } finally {
       pool.shutdownNow();
     }

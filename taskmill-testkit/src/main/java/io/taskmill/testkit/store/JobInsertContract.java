@@ -7,11 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskmill.JobId;
+import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobQuery;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.NewJob;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,7 +102,7 @@ public abstract class JobInsertContract extends StoreContractSupport {
       jobs.add(TestJobs.aJob().runAt(T0.plusSeconds(i)).build());
     }
 
-    List<InsertedJob> results = store.jobInsertMany(jobs, NODE);
+    List<InsertedJob> results = ReadyWrites.insert(store, jobs, NODE);
 
     assertThat(results).extracting(InsertedJob::id)
         .containsExactlyElementsOf(jobs.stream().map(NewJob::id).toList());
@@ -115,18 +118,18 @@ public abstract class JobInsertContract extends StoreContractSupport {
 
     insertAll(now, later);
 
-    List<JobEvent> nowEvents = store.jobEvents(now.id());
+    List<JobEvent> nowEvents = store.read(StoreOp.READ, tx -> tx.jobEvents(now.id()));
     assertThat(nowEvents).hasSize(1);
     assertEvent(nowEvents.getFirst(), now.id(), T0, null, ENQUEUED, NODE, 0);
-    List<JobEvent> laterEvents = store.jobEvents(later.id());
+    List<JobEvent> laterEvents = store.read(StoreOp.READ, tx -> tx.jobEvents(later.id()));
     assertThat(laterEvents).hasSize(1);
     assertEvent(laterEvents.getFirst(), later.id(), T0, null, SCHEDULED, NODE, 0);
   }
 
   @Test
   void insertsNothingFromAnEmptyBatch() {
-    assertThat(store.jobInsertMany(List.of(), NODE)).isEmpty();
-    assertThat(store.jobList(JobQuery.all(10))).isEmpty();
+    assertThat(ReadyWrites.insert(store, List.of(), NODE)).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(10)))).isEmpty();
   }
 
   @Test
@@ -138,8 +141,8 @@ public abstract class JobInsertContract extends StoreContractSupport {
 
     assertThatThrownBy(() -> insertAll(fresh, sameIdAgain)).isInstanceOf(RuntimeException.class);
 
-    assertThat(store.jobGet(fresh.id())).isEmpty();
-    assertThat(store.jobEvents(fresh.id())).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(fresh.id()))).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(fresh.id()))).isEmpty();
   }
 
   @Test
@@ -147,7 +150,7 @@ public abstract class JobInsertContract extends StoreContractSupport {
     List<InsertedJob> results = insertAll(TestJobs.aJob().build(), TestJobs.aJob().build());
 
     assertThat(results).allMatch(InsertedJob::created);
-    assertThat(store.jobList(JobQuery.all(10))).hasSize(2);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(10)))).hasSize(2);
   }
 
   @Test
@@ -161,9 +164,9 @@ public abstract class JobInsertContract extends StoreContractSupport {
     assertThat(results.get(0)).isEqualTo(new InsertedJob(first.id(), true, ENQUEUED, T0));
     assertThat(results.get(1).created()).isTrue();
     assertThat(results.get(2)).isEqualTo(new InsertedJob(first.id(), false, ENQUEUED, T0));
-    assertThat(store.jobGet(second.id())).isEmpty();
-    assertThat(store.jobList(JobQuery.all(10))).hasSize(2);
-    assertThat(store.jobEvents(first.id())).hasSize(1);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(second.id()))).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(10)))).hasSize(2);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(first.id()))).hasSize(1);
   }
 
   @Test
@@ -175,7 +178,7 @@ public abstract class JobInsertContract extends StoreContractSupport {
     InsertedJob again = insert(TestJobs.aJob().type(TYPE).idempotencyKey("k").build());
 
     assertThat(again).isEqualTo(new InsertedJob(first.id(), false, RUNNING, T0));
-    assertThat(store.jobList(JobQuery.all(10))).hasSize(1);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(10)))).hasSize(1);
   }
 
   @Test
@@ -189,7 +192,7 @@ public abstract class JobInsertContract extends StoreContractSupport {
         NewJob job = TestJobs.aJob().idempotencyKey("same-key").build();
         futures.add(pool.submit(() -> {
           start.await();
-          return store.jobInsertMany(List.of(job), NODE).getFirst();
+          return ReadyWrites.insert(store, List.of(job), NODE).getFirst();
         }));
       }
       start.countDown();
@@ -201,9 +204,9 @@ public abstract class JobInsertContract extends StoreContractSupport {
       List<JobId> distinctIds = results.stream().map(InsertedJob::id).distinct().toList();
       assertThat(distinctIds).hasSize(1);
       assertThat(results).filteredOn(InsertedJob::created).hasSize(1);
-      assertThat(store.jobList(JobQuery.all(100))).extracting(Job::id)
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(100)))).extracting(Job::id)
           .containsExactlyElementsOf(distinctIds);
-      assertThat(store.jobEvents(distinctIds.getFirst())).hasSize(1);
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(distinctIds.getFirst()))).hasSize(1);
     } finally {
       pool.shutdownNow();
     }

@@ -20,6 +20,8 @@ import io.taskmill.job.JobTally;
 import io.taskmill.job.Outcome;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.LeaseRef;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,9 +35,9 @@ public abstract class JobQueryContract extends StoreContractSupport {
   void getsNothingForAnUnknownId() {
     JobId unknown = TestJobs.nextId(T0);
 
-    assertThat(store.jobGet(unknown)).isEmpty();
-    assertThat(store.jobEvents(unknown)).isEmpty();
-    assertThat(store.jobLogs(unknown)).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(unknown))).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(unknown))).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobLogs(unknown))).isEmpty();
   }
 
   @Test
@@ -44,9 +46,9 @@ public abstract class JobQueryContract extends StoreContractSupport {
     InsertedJob second = insert(TestJobs.aJob().createdAt(T0.plusSeconds(1)).build());
     InsertedJob third = insert(TestJobs.aJob().createdAt(T0.plusSeconds(2)).build());
 
-    assertThat(ids(store.jobList(JobQuery.all(10))))
+    assertThat(ids(list(JobQuery.all(10))))
         .containsExactly(third.id(), second.id(), first.id());
-    assertThat(ids(store.jobList(JobQuery.all(2)))).containsExactly(third.id(), second.id());
+    assertThat(ids(list(JobQuery.all(2)))).containsExactly(third.id(), second.id());
   }
 
   @Test
@@ -57,16 +59,16 @@ public abstract class JobQueryContract extends StoreContractSupport {
     InsertedJob report = insert(TestJobs.aJob().type("report.build").queue("mail").build());
     InsertedJob other = insert(TestJobs.aJob().type("mail.send").queue("bulk").build());
 
-    assertThat(ids(store.jobList(JobQuery.all(10).withState(SCHEDULED))))
+    assertThat(ids(list(JobQuery.all(10).withState(SCHEDULED))))
         .containsExactly(later.id());
-    assertThat(ids(store.jobList(JobQuery.all(10).withType("mail.send"))))
+    assertThat(ids(list(JobQuery.all(10).withType("mail.send"))))
         .containsExactly(other.id(), later.id(), mail.id());
-    assertThat(ids(store.jobList(JobQuery.all(10).withQueue("mail"))))
+    assertThat(ids(list(JobQuery.all(10).withQueue("mail"))))
         .containsExactly(report.id(), later.id(), mail.id());
-    assertThat(ids(store.jobList(
+    assertThat(ids(list(
             JobQuery.all(10).withState(ENQUEUED).withType("mail.send").withQueue("mail"))))
         .containsExactly(mail.id());
-    assertThat(store.jobList(JobQuery.all(10).withState(DEAD))).isEmpty();
+    assertThat(list(JobQuery.all(10).withState(DEAD))).isEmpty();
   }
 
   @Test
@@ -76,12 +78,12 @@ public abstract class JobQueryContract extends StoreContractSupport {
     insert(TestJobs.aJob().type("mail.send").queue("bulk").build());
 
     JobQuery scoped = JobQuery.all(10).withQueues(List.of("mail", "render"));
-    assertThat(ids(store.jobList(scoped))).containsExactly(render.id(), mail.id());
-    assertThat(ids(store.jobList(scoped.withQueue("mail")))).containsExactly(mail.id());
-    assertThat(store.jobList(scoped.withQueue("bulk"))).as("a queue outside the scope").isEmpty();
-    assertThat(store.jobList(JobQuery.all(10).withQueues(List.of()))).as("an empty scope")
+    assertThat(ids(list(scoped))).containsExactly(render.id(), mail.id());
+    assertThat(ids(list(scoped.withQueue("mail")))).containsExactly(mail.id());
+    assertThat(list(scoped.withQueue("bulk"))).as("a queue outside the scope").isEmpty();
+    assertThat(list(JobQuery.all(10).withQueues(List.of()))).as("an empty scope")
         .isEmpty();
-    assertThat(ids(store.jobList(scoped.before(render.id())))).containsExactly(mail.id());
+    assertThat(ids(list(scoped.before(render.id())))).containsExactly(mail.id());
   }
 
   /** Tags that trip a substring search, a regex or the JSON text's quoting and separators. */
@@ -115,7 +117,7 @@ public abstract class JobQueryContract extends StoreContractSupport {
           expected.add(inserted.get(i).id());
         }
       }
-      assertThat(ids(store.jobList(JobQuery.all(100).withTag(tag))))
+      assertThat(ids(list(JobQuery.all(100).withTag(tag))))
           .as("jobs tagged '%s'", tag).containsExactlyElementsOf(expected);
     }
   }
@@ -128,9 +130,9 @@ public abstract class JobQueryContract extends StoreContractSupport {
     InsertedJob later = insert(TestJobs.aJob().type("mail.send").tags("eu")
         .createdAt(T0.plusSeconds(1)).runAt(T0.plusSeconds(60)).build());
 
-    assertThat(ids(store.jobList(JobQuery.all(10).withTag("eu").withType("mail.send"))))
+    assertThat(ids(list(JobQuery.all(10).withTag("eu").withType("mail.send"))))
         .containsExactly(later.id(), mail.id());
-    assertThat(ids(store.jobList(JobQuery.all(10).withTag("eu").withState(SCHEDULED))))
+    assertThat(ids(list(JobQuery.all(10).withTag("eu").withState(SCHEDULED))))
         .containsExactly(later.id());
   }
 
@@ -141,13 +143,13 @@ public abstract class JobQueryContract extends StoreContractSupport {
       created.add(insert(TestJobs.aJob().createdAt(T0.plusSeconds(i)).build()).id());
     }
 
-    assertThat(ids(store.jobList(JobQuery.all(10).withCreated(T0.plusSeconds(1), T0.plusSeconds(3)))))
+    assertThat(ids(list(JobQuery.all(10).withCreated(T0.plusSeconds(1), T0.plusSeconds(3)))))
         .containsExactly(created.get(2), created.get(1));
-    assertThat(ids(store.jobList(JobQuery.all(10).withCreated(T0.plusSeconds(2), null))))
+    assertThat(ids(list(JobQuery.all(10).withCreated(T0.plusSeconds(2), null))))
         .containsExactly(created.get(3), created.get(2));
-    assertThat(ids(store.jobList(JobQuery.all(10).withCreated(null, T0.plusSeconds(1)))))
+    assertThat(ids(list(JobQuery.all(10).withCreated(null, T0.plusSeconds(1)))))
         .containsExactly(created.get(0));
-    assertThat(ids(store.jobList(JobQuery.all(10)
+    assertThat(ids(list(JobQuery.all(10)
         .withCreated(T0.plusSeconds(1).plusNanos(1000), T0.plusSeconds(2)))))
         .as("microseconds count").isEmpty();
   }
@@ -165,10 +167,10 @@ public abstract class JobQueryContract extends StoreContractSupport {
     JobQuery query = JobQuery.all(2).withTag("even").withCreated(T0, T0.plusSeconds(60));
 
     var seen = new ArrayList<JobId>();
-    List<Job> page = store.jobList(query);
+    List<Job> page = list(query);
     while (!page.isEmpty()) {
       seen.addAll(ids(page));
-      page = store.jobList(query.before(page.getLast().id()));
+      page = list(query.before(page.getLast().id()));
     }
 
     assertThat(seen).containsExactlyElementsOf(tagged.reversed());
@@ -185,7 +187,7 @@ public abstract class JobQueryContract extends StoreContractSupport {
     JobId cursor = null;
     List<Job> page;
     do {
-      page = store.jobList(JobQuery.all(3).before(cursor));
+      page = list(JobQuery.all(3).before(cursor));
       seen.addAll(ids(page));
       cursor = page.isEmpty() ? cursor : page.getLast().id();
     } while (!page.isEmpty());
@@ -200,15 +202,15 @@ public abstract class JobQueryContract extends StoreContractSupport {
     insert(TestJobs.aJob().type("a").runAt(T0.plusSeconds(60)).build());
     insert(TestJobs.aJob().type("b").build());
 
-    assertThat(store.jobCounts()).containsExactlyInAnyOrder(
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobCounts())).containsExactlyInAnyOrder(
         new JobCount("a", ENQUEUED, 2), new JobCount("a", SCHEDULED, 1),
         new JobCount("b", ENQUEUED, 1));
   }
 
   @Test
   void countsNothingInAnEmptyStore() {
-    assertThat(store.jobCounts()).isEmpty();
-    assertThat(store.jobTallies(T0)).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobCounts())).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobTallies(T0))).isEmpty();
   }
 
   @Test
@@ -223,7 +225,7 @@ public abstract class JobQueryContract extends StoreContractSupport {
     running();
     insert(TestJobs.aJob().type("b").queue("other").build());
 
-    assertThat(store.jobTallies(now)).containsExactlyInAnyOrder(
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobTallies(now))).containsExactlyInAnyOrder(
         new JobTally(QUEUE, TYPE, SUCCEEDED, 3, List.of(1L, 2L, 2L, 2L)),
         new JobTally(QUEUE, TYPE, DEAD, 1, List.of(0L, 0L, 1L, 1L)),
         new JobTally(QUEUE, TYPE, RUNNING, 1, List.of(0L, 0L, 0L, 0L)),
@@ -237,7 +239,7 @@ public abstract class JobQueryContract extends StoreContractSupport {
         T0.plusSeconds(1));
     Promotion.due(store, T0.plusSeconds(5), 10, NODE);
 
-    List<JobEvent> events = store.jobEvents(running.id());
+    List<JobEvent> events = store.read(StoreOp.READ, tx -> tx.jobEvents(running.id()));
 
     assertThat(events).extracting(JobEvent::to)
         .containsExactly(ENQUEUED, RUNNING, SCHEDULED, ENQUEUED);
@@ -257,7 +259,7 @@ public abstract class JobQueryContract extends StoreContractSupport {
     assertThat(running.version()).isEqualTo(++version);
 
     var lease = new LeaseRef(running.id(), running.leaseEpoch());
-    store.jobRenewLeases(NODE, List.of(lease), T0.plusSeconds(60));
+    store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases(NODE, List.of(lease), T0.plusSeconds(60)));
     assertThat(get(inserted.id()).version()).isEqualTo(++version);
 
     JobCommands.cancel(store, inserted.id(), T0.plusSeconds(2), NODE, null);
@@ -282,8 +284,12 @@ public abstract class JobQueryContract extends StoreContractSupport {
     var a = insert(TestJobs.aJob().type(TYPE).createdAt(T0).build());
     var b = insert(TestJobs.aJob().type(TYPE).createdAt(T0).build());
     JobId unknown = TestJobs.nextId(T0);
-    assertThat(store.jobGetAll(List.of(a.id(), unknown, b.id())))
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(a.id(), unknown, b.id()))))
         .extracting(Job::id).containsExactlyInAnyOrder(a.id(), b.id());
-    assertThat(store.jobGetAll(List.of())).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of()))).isEmpty();
+  }
+
+  private List<Job> list(JobQuery query) {
+    return store.read(StoreOp.READ, tx -> tx.jobList(query));
   }
 }

@@ -16,6 +16,8 @@ import io.taskmill.job.JobState;
 import io.taskmill.job.Outcome;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.LeaseRef;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +68,7 @@ public abstract class JobRetryContract extends StoreContractSupport {
     JobEvent event = lastEvent(before.id());
     assertEvent(event, before.id(), NOW, DEAD, ENQUEUED, "api", 0);
     assertThat(event.message()).isEqualTo("retried by api");
-    assertThat(store.jobEvents(before.id())).hasSize(4);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(before.id()))).hasSize(4);
   }
 
   @Test
@@ -108,13 +110,13 @@ public abstract class JobRetryContract extends StoreContractSupport {
     JobCommands.retry(store, first.id(), T0.plusSeconds(2), "api");
     Job second = claimOne(NODE, T0.plusSeconds(3)); // attempt 1 again, same node
     rescueExpired(OTHER_NODE, T0.plusSeconds(3).plus(LEASE).plusSeconds(1), 10); // -> DEAD
-    int events = store.jobEvents(first.id()).size();
+    int events = store.read(StoreOp.READ, tx -> tx.jobEvents(first.id())).size();
 
     // Its late answer meets DEAD, as the first life's attempt 1 of this node ended; it is still late.
     assertThat(complete(second, new Outcome.Dead(ErrorSummary.of("x.Y", "second life")),
         T0.plusSeconds(60))).isFalse();
 
-    assertThat(store.jobEvents(first.id())).hasSize(events + 1);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(first.id()))).hasSize(events + 1);
     assertThat(lastEvent(first.id()).message()).contains("late completion");
   }
 
@@ -143,8 +145,8 @@ public abstract class JobRetryContract extends StoreContractSupport {
 
     assertThat(get(running.id()).cancelRequested()).isFalse();
     Job again = claimOne(NODE, NOW);
-    var renewal = store.jobRenewLeases(NODE, List.of(new LeaseRef(again.id(), again.leaseEpoch())),
-        NOW.plus(LEASE));
+    var renewal = store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases(NODE, List.of(new LeaseRef(again.id(), again.leaseEpoch())),
+        NOW.plus(LEASE)));
     assertThat(renewal.held()).containsExactly(again.id());
     assertThat(renewal.cancelRequested()).isEmpty();
   }
@@ -159,13 +161,13 @@ public abstract class JobRetryContract extends StoreContractSupport {
 
     for (JobId id : List.of(scheduled.id(), running.id(), succeeded.id(), enqueued.id())) {
       Job before = get(id);
-      int events = store.jobEvents(id).size();
+      int events = store.read(StoreOp.READ, tx -> tx.jobEvents(id)).size();
 
       assertThat(JobCommands.retry(store, id, NOW, "api")).as("%s", before.state())
           .isEqualTo(RetryResult.NOT_RETRYABLE);
 
       assertThat(get(id)).isEqualTo(before);
-      assertThat(store.jobEvents(id)).hasSize(events);
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(id))).hasSize(events);
     }
     assertThat(get(running.id()).state()).isEqualTo(RUNNING);
   }
@@ -199,7 +201,7 @@ public abstract class JobRetryContract extends StoreContractSupport {
       assertThat(outcomes).containsOnlyOnce(RetryResult.RETRIED)
           .containsOnly(RetryResult.RETRIED, RetryResult.NOT_RETRYABLE);
     }
-    assertThat(store.jobEvents(dead.id())).filteredOn(e -> e.from() == DEAD).hasSize(1);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(dead.id()))).filteredOn(e -> e.from() == DEAD).hasSize(1);
     assertThat(get(dead.id()).version()).isEqualTo(dead.version() + 1);
   }
 }

@@ -14,6 +14,8 @@ import io.taskmill.job.JobEvent;
 import io.taskmill.job.Outcome;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.LeaseRenewal;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,13 +34,13 @@ public abstract class LeaseContract extends StoreContractSupport {
     Job b = running();
     Instant later = T0.plusSeconds(100);
 
-    LeaseRenewal renewal = store.jobRenewLeases(NODE, List.of(lease(a), lease(b)), later);
+    LeaseRenewal renewal = store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases(NODE, List.of(lease(a), lease(b)), later));
 
     assertThat(renewal.held()).containsExactlyInAnyOrder(a.id(), b.id());
     assertThat(renewal.cancelRequested()).isEmpty();
     assertThat(get(a.id()).leaseExpiresAt()).isEqualTo(later);
     assertThat(get(a.id()).version()).isEqualTo(a.version() + 1);
-    assertThat(store.jobEvents(a.id())).hasSize(2);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(a.id()))).hasSize(2);
   }
 
   @Test
@@ -50,9 +52,9 @@ public abstract class LeaseContract extends StoreContractSupport {
     Job theirs = claimOne(OTHER_NODE, T0);
     complete(finished, new Outcome.Succeeded(null), T0.plusSeconds(1));
 
-    LeaseRenewal renewal = store.jobRenewLeases(NODE, List.of(lease(mine),
+    LeaseRenewal renewal = store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases(NODE, List.of(lease(mine),
         new LeaseRef(stale.id(), stale.leaseEpoch() + 1), lease(finished), lease(theirs)),
-        T0.plusSeconds(100));
+        T0.plusSeconds(100)));
 
     assertThat(renewal.held()).containsExactly(mine.id());
     assertThat(get(theirs.id()).leaseExpiresAt()).isEqualTo(theirs.leaseExpiresAt());
@@ -65,9 +67,9 @@ public abstract class LeaseContract extends StoreContractSupport {
     Job other = running();
     JobCommands.cancel(store, cancelled.id(), T0.plusSeconds(1), "api", "user asked");
 
-    LeaseRenewal renewal = store.jobRenewLeases(NODE,
+    LeaseRenewal renewal = store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases(NODE,
         List.of(new LeaseRef(cancelled.id(), cancelled.leaseEpoch()), lease(other)),
-        T0.plusSeconds(100));
+        T0.plusSeconds(100)));
 
     assertThat(renewal.held()).containsExactlyInAnyOrder(cancelled.id(), other.id());
     assertThat(renewal.cancelRequested()).containsExactly(cancelled.id());
@@ -156,7 +158,7 @@ public abstract class LeaseContract extends StoreContractSupport {
   @Test
   void aRenewedLeaseIsNotRescued() {
     Job running = running();
-    store.jobRenewLeases(NODE, List.of(lease(running)), EXPIRED.plusSeconds(30));
+    store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases(NODE, List.of(lease(running)), EXPIRED.plusSeconds(30)));
 
     assertThat(rescueExpired(OTHER_NODE, EXPIRED, 10)).isEmpty();
   }

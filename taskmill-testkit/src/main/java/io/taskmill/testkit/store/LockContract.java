@@ -2,8 +2,11 @@ package io.taskmill.testkit.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskmill.internal.lease.LockWrites;
 import io.taskmill.spi.LockHolder;
 import io.taskmill.spi.LockRef;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +35,7 @@ public abstract class LockContract extends StoreContractSupport {
   private final LockHolder theirs = holder(OTHER_NODE);
 
   private OptionalLong acquire(String name, LockHolder holder, Instant now) {
-    return store.lockAcquire(name, holder, now, TTL);
+    return store.inTransaction(StoreOp.LOCK, tx -> tx.lockAcquire(name, holder, now, TTL));
   }
 
   /** Takes {@code name} for {@code holder}, failing the test if it is refused. */
@@ -75,7 +78,7 @@ public abstract class LockContract extends StoreContractSupport {
   void releasingFreesTheLockAtOnce() {
     LockRef lock = take(NAME, mine, T0);
 
-    assertThat(store.lockRelease(List.of(lock))).isEqualTo(1);
+    assertThat(LockWrites.release(store, List.of(lock))).isEqualTo(1);
 
     assertThat(acquire(NAME, theirs, T0)).hasValue(2);
   }
@@ -87,7 +90,7 @@ public abstract class LockContract extends StoreContractSupport {
     for (int i = 0; i < 3; i++) {
       LockRef lock = take(NAME, i % 2 == 0 ? mine : theirs, now);
       tokens.add(lock.token());
-      store.lockRelease(List.of(lock));
+      LockWrites.release(store, List.of(lock));
     }
     tokens.add(take(NAME, mine, now).token());
     now = now.plus(TTL).plusSeconds(1); // the last one lapses instead of being released
@@ -101,7 +104,7 @@ public abstract class LockContract extends StoreContractSupport {
     LockRef lock = take(NAME, mine, T0);
     Instant renewedAt = T0.plusSeconds(8);
 
-    assertThat(store.lockRenew(List.of(lock), renewedAt)).containsExactly(true);
+    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(lock), renewedAt))).containsExactly(true);
 
     Instant afterFirstExpiry = EXPIRED;
     assertThat(acquire(NAME, theirs, afterFirstExpiry)).as("held past its first expiry").isEmpty();
@@ -112,14 +115,14 @@ public abstract class LockContract extends StoreContractSupport {
   void renewingReportsEachLockInOrder() {
     LockRef held = take("a", mine, T0);
     LockRef released = take("b", mine, T0);
-    store.lockRelease(List.of(released));
+    LockWrites.release(store, List.of(released));
     LockRef lapsed = take("c", mine, T0);
     LockRef wrongToken = new LockRef(held.name(), held.token() + 1, mine, TTL);
     Instant now = T0.plusSeconds(5);
     // "c" expires at T0 + 10 s; renewing "a" first at T0 + 5 s keeps only "a" alive at T0 + 11 s.
-    store.lockRenew(List.of(held), now);
+    store.keepAlive(StoreOp.LOCK, tx -> tx.lockRenew(List.of(held), now));
 
-    List<Boolean> renewed = store.lockRenew(List.of(lapsed, held, released, wrongToken), EXPIRED);
+    List<Boolean> renewed = store.keepAlive(StoreOp.LOCK, tx -> tx.lockRenew(List.of(lapsed, held, released, wrongToken), EXPIRED));
 
     assertThat(renewed).containsExactly(false, true, false, false);
   }
@@ -128,8 +131,8 @@ public abstract class LockContract extends StoreContractSupport {
   void aLapsedLockCannotBeRenewedEvenIfNobodyTookIt() {
     LockRef lock = take(NAME, mine, T0);
 
-    assertThat(store.lockRenew(List.of(lock), EXPIRED)).containsExactly(false);
-    assertThat(store.lockRenew(List.of(lock), T0.plus(TTL))).as("at the expiry instant")
+    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(lock), EXPIRED))).containsExactly(false);
+    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(lock), T0.plus(TTL)))).as("at the expiry instant")
         .containsExactly(true);
   }
 
@@ -138,12 +141,12 @@ public abstract class LockContract extends StoreContractSupport {
     LockRef stale = take(NAME, mine, T0);
     LockRef current = take(NAME, theirs, EXPIRED);
 
-    assertThat(store.lockRenew(List.of(stale), EXPIRED)).containsExactly(false);
-    assertThat(store.lockRelease(List.of(stale))).isZero();
+    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(stale), EXPIRED))).containsExactly(false);
+    assertThat(LockWrites.release(store, List.of(stale))).isZero();
 
     assertThat(acquire(NAME, mine, EXPIRED.plusSeconds(1))).as("still held by the new holder")
         .isEmpty();
-    assertThat(store.lockRenew(List.of(current), EXPIRED.plusSeconds(1))).containsExactly(true);
+    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(current), EXPIRED.plusSeconds(1)))).containsExactly(true);
   }
 
   @Test
@@ -155,15 +158,15 @@ public abstract class LockContract extends StoreContractSupport {
 
     assertThat(acquire(NAME, firstAttempt, EXPIRED)).isEmpty();
     var impostor = new LockRef(NAME, current.token(), firstAttempt, TTL);
-    assertThat(store.lockRenew(List.of(impostor), EXPIRED)).containsExactly(false);
-    assertThat(store.lockRelease(List.of(impostor))).isZero();
-    assertThat(store.lockRelease(List.of(current))).isEqualTo(1);
+    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(impostor), EXPIRED))).containsExactly(false);
+    assertThat(LockWrites.release(store, List.of(impostor))).isZero();
+    assertThat(LockWrites.release(store, List.of(current))).isEqualTo(1);
   }
 
   @Test
   void emptyBatchesDoNothing() {
-    assertThat(store.lockRenew(List.of(), T0)).isEmpty();
-    assertThat(store.lockRelease(List.of())).isZero();
+    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(), T0))).isEmpty();
+    assertThat(LockWrites.release(store, List.of())).isZero();
   }
 
   @Test

@@ -2,10 +2,13 @@ package io.taskmill.testkit.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
 import io.taskmill.job.Outcome;
 import io.taskmill.queue.QueueStat;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,52 +18,52 @@ public abstract class QueueContract extends StoreContractSupport {
 
   @Test
   void noQueueIsPausedAtFirst() {
-    assertThat(store.queuePausedNames()).isEmpty();
+    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames())).isEmpty();
   }
 
   @Test
   void pausesAndResumesAQueue() {
-    store.queueSetPaused("mail", true);
-    assertThat(store.queuePausedNames()).containsExactly("mail");
+    ReadyWrites.setPaused(store, "mail", true);
+    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames())).containsExactly("mail");
 
-    store.queueSetPaused("mail", false);
-    assertThat(store.queuePausedNames()).isEmpty();
+    ReadyWrites.setPaused(store, "mail", false);
+    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames())).isEmpty();
   }
 
   @Test
   void aPausedQueueCannotBeClaimedFromWhoeverPausedIt() {
     insert(TestJobs.aJob().type(TYPE).queue(QUEUE).runAt(T0).createdAt(T0).build());
-    store.queueSetPaused(QUEUE, true);
+    ReadyWrites.setPaused(store, QUEUE, true);
 
     assertThat(claim(10, T0, TYPE)).isEmpty();
 
-    store.queueSetPaused(QUEUE, false);
+    ReadyWrites.setPaused(store, QUEUE, false);
     assertThat(claim(10, T0, TYPE)).hasSize(1);
   }
 
   @Test
   void pausingTwiceIsTheSameAsOnce() {
-    store.queueSetPaused("mail", true);
-    store.queueSetPaused("mail", true);
+    ReadyWrites.setPaused(store, "mail", true);
+    ReadyWrites.setPaused(store, "mail", true);
 
-    assertThat(store.queuePausedNames()).containsExactly("mail");
+    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames())).containsExactly("mail");
   }
 
   @Test
   void resumingAQueueNeverPausedIsHarmless() {
-    store.queueSetPaused("never", false);
+    ReadyWrites.setPaused(store, "never", false);
 
-    assertThat(store.queuePausedNames()).isEmpty();
+    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames())).isEmpty();
   }
 
   @Test
   void tracksEachQueueSeparately() {
-    store.queueSetPaused("a", true);
-    store.queueSetPaused("b", true);
-    store.queueSetPaused("c", true);
-    store.queueSetPaused("b", false);
+    ReadyWrites.setPaused(store, "a", true);
+    ReadyWrites.setPaused(store, "b", true);
+    ReadyWrites.setPaused(store, "c", true);
+    ReadyWrites.setPaused(store, "b", false);
 
-    assertThat(store.queuePausedNames()).containsExactlyInAnyOrder("a", "c");
+    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames())).containsExactlyInAnyOrder("a", "c");
   }
 
   @Test
@@ -73,7 +76,7 @@ public abstract class QueueContract extends StoreContractSupport {
     Job done = running(TestJobs.aJob().type(TYPE).queue(QUEUE).runAt(T0).createdAt(T0));
     assertThat(complete(done, new Outcome.Succeeded(null), T0.plusSeconds(10))).isTrue();
 
-    var stats = store.queueStats(T0.plusSeconds(5));
+    var stats = store.read(StoreOp.QUEUE, tx -> tx.queueStats(T0.plusSeconds(5)));
     assertThat(stats).extracting(QueueStat::queue).containsExactly(QUEUE, "mail");
     QueueStat main = stats.get(0);
     assertThat(main.counts()).containsExactlyInAnyOrderEntriesOf(
@@ -84,12 +87,12 @@ public abstract class QueueContract extends StoreContractSupport {
     assertThat(mail.counts().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(3);
     assertThat(mail.finishedSince()).isZero();
 
-    assertThat(store.queueStats(T0.plusSeconds(11)).get(0).finishedSince())
+    assertThat(store.read(StoreOp.QUEUE, tx -> tx.queueStats(T0.plusSeconds(11))).get(0).finishedSince())
         .as("finished before the window").isZero();
   }
 
   @Test
   void statsOfAnEmptyStoreAreEmpty() {
-    assertThat(store.queueStats(T0.minus(Duration.ofDays(1)))).isEmpty();
+    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queueStats(T0.minus(Duration.ofDays(1))))).isEmpty();
   }
 }

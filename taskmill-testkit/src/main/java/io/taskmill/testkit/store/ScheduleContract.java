@@ -29,6 +29,8 @@ import io.taskmill.spi.Retained;
 import io.taskmill.spi.ScheduleDue;
 import io.taskmill.spi.ScheduleFiring;
 import io.taskmill.spi.ScheduleTick;
+import io.taskmill.spi.StoreOp;
+import io.taskmill.spi.StoreTx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,7 +79,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
   /** Inserts a schedule and returns it as stored. */
   private Schedule saved(Schedule s) {
-    assertThat(store.scheduleInsert(s)).as("insert " + s.name()).isTrue();
+    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleInsert(s))).as("insert " + s.name()).isTrue();
     return stored(s.name());
   }
 
@@ -86,7 +88,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
   }
 
   private Schedule stored(String name) {
-    return store.scheduleGet(name).orElseThrow(() -> new AssertionError("no schedule " + name));
+    return store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name)).orElseThrow(() -> new AssertionError("no schedule " + name));
   }
 
   private static ScheduleTick fired(String schedule, Instant fireAt, Instant now) {
@@ -113,7 +115,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
   /** The jobs schedule {@code name} created, oldest tick first. */
   private List<Job> jobsOf(String name) {
-    return store.jobList(JobQuery.all(1000)).stream()
+    return store.read(StoreOp.READ, tx -> tx.jobList(JobQuery.all(1000))).stream()
         .filter(j -> name.equals(j.schedule()))
         .sorted(Comparator.comparing(Job::runAt).thenComparing(Job::id))
         .toList();
@@ -142,7 +144,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
         template, MisfirePolicy.fireAll(5), OverlapPolicy.WAIT, true, precise, T0.minusSeconds(60),
         TestJobs.nextId(T0), T0, T0.plusSeconds(1), 7);
 
-    assertThat(store.scheduleInsert(s)).isTrue();
+    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleInsert(s))).isTrue();
 
     Instant micros = T0.plusNanos(123_456_000);
     assertThat(stored(s.name())).isEqualTo(new Schedule(s.name(), s.trigger(), template,
@@ -156,7 +158,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
     var s = new Schedule(NAME, trigger, TEMPLATE, MisfirePolicy.skip(), OverlapPolicy.SKIP, false,
         TICK_1, null, null, T0, T0, 0);
 
-    store.scheduleInsert(s);
+    store.inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleInsert(s));
 
     assertThat(stored(NAME)).isEqualTo(s);
   }
@@ -165,10 +167,10 @@ public abstract class ScheduleContract extends StoreContractSupport {
   void aTakenNameIsNotInsertedAgain() {
     Schedule first = saved(NAME, TICK_1);
 
-    assertThat(store.scheduleInsert(paused(schedule(NAME, TICK_5)))).isFalse();
+    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleInsert(paused(schedule(NAME, TICK_5))))).isFalse();
 
     assertThat(stored(NAME)).isEqualTo(first);
-    assertThat(store.scheduleGet("other")).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleGet("other"))).isEmpty();
   }
 
   @Test
@@ -180,7 +182,8 @@ public abstract class ScheduleContract extends StoreContractSupport {
     var seen = new ArrayList<String>();
     String after = null;
     for (int page = 0; page < 5; page++) {
-      List<Schedule> got = store.scheduleList(after, 4);
+      String from = after;
+      List<Schedule> got = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleList(from, 4));
       got.forEach(s -> seen.add(s.name()));
       if (got.size() < 4) {
         break;
@@ -189,9 +192,9 @@ public abstract class ScheduleContract extends StoreContractSupport {
     }
 
     assertThat(seen).containsExactlyElementsOf(sorted);
-    assertThat(store.scheduleList(null, 2)).extracting(Schedule::name)
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleList(null, 2))).extracting(Schedule::name)
         .containsExactly(sorted.get(0), sorted.get(1));
-    assertThat(store.scheduleList(sorted.getLast(), 10)).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleList(sorted.getLast(), 10))).isEmpty();
   }
 
   @Test
@@ -206,28 +209,28 @@ public abstract class ScheduleContract extends StoreContractSupport {
         MisfirePolicy.skip(), OverlapPolicy.SKIP, true, TICK_5, null, null,
         T0.plusSeconds(999), TICK_2, fired.version());
 
-    assertThat(store.scheduleUpdate(wanted, fired.version())).isTrue();
+    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(wanted, fired.version()))).isTrue();
 
     // createdAt and what firing wrote (lastFireAt, lastJobId) stay; so does the run history.
     assertThat(stored(NAME)).isEqualTo(new Schedule(NAME, wanted.trigger(), template,
         wanted.misfire(), wanted.overlap(), true, TICK_5, TICK_1, jobId(tick), T0, TICK_2,
         fired.version() + 1));
-    assertThat(store.scheduleRuns(NAME, 10)).extracting(ScheduleRun::fireAt)
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).extracting(ScheduleRun::fireAt)
         .containsExactly(TICK_1);
   }
 
   @Test
   void anUpdateAtAStaleVersionChangesNothing() {
     Schedule old = saved(NAME, TICK_1);
-    assertThat(store.scheduleUpdate(paused(old), 0)).isTrue();
+    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(paused(old), 0))).isTrue();
     Schedule current = stored(NAME);
 
-    assertThat(store.scheduleUpdate(schedule(NAME, TICK_5), 0)).isFalse();
-    assertThat(store.scheduleUpdate(schedule("missing", TICK_5), 0)).isFalse();
+    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(schedule(NAME, TICK_5), 0))).isFalse();
+    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(schedule("missing", TICK_5), 0))).isFalse();
 
     assertThat(stored(NAME)).isEqualTo(current);
     assertThat(current.version()).isEqualTo(1);
-    assertThat(store.scheduleGet("missing")).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleGet("missing"))).isEmpty();
   }
 
   @Test
@@ -236,14 +239,14 @@ public abstract class ScheduleContract extends StoreContractSupport {
     ScheduleTick tick = fired(NAME, TICK_1, TICK_1);
     assertThat(fire(lead(NODE, TICK_1), TICK_1, s, TICK_2, tick)).isTrue();
 
-    assertThat(store.scheduleDelete(NAME)).isTrue();
+    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDelete(NAME))).isTrue();
 
-    assertThat(store.scheduleGet(NAME)).isEmpty();
-    assertThat(store.scheduleDelete(NAME)).isFalse();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleGet(NAME))).isEmpty();
+    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDelete(NAME))).isFalse();
     assertThat(get(jobId(tick)).schedule()).isEqualTo(NAME);
     // A new schedule of the same name starts without the old one's history.
     saved(NAME, TICK_3);
-    assertThat(store.scheduleRuns(NAME, 10)).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).isEmpty();
   }
 
   // --- what is due ---
@@ -256,15 +259,15 @@ public abstract class ScheduleContract extends StoreContractSupport {
     saved(paused(schedule("paused", T0)));
     saved("later", TICK_4);
 
-    List<ScheduleDue> due = store.scheduleDue(TICK_3, 10);
+    List<ScheduleDue> due = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleDue(TICK_3, 10));
 
     assertThat(due).extracting(d -> d.schedule().name()).containsExactly("b", "c", "a");
     assertThat(due).extracting(ScheduleDue::lastJobState).containsOnlyNulls();
-    assertThat(store.scheduleDue(TICK_3, 2)).extracting(d -> d.schedule().name())
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDue(TICK_3, 2))).extracting(d -> d.schedule().name())
         .containsExactly("b", "c");
-    assertThat(store.scheduleDue(TICK_1, 10)).extracting(d -> d.schedule().name())
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDue(TICK_1, 10))).extracting(d -> d.schedule().name())
         .containsExactly("b", "c");
-    assertThat(store.scheduleDue(TICK_1.minusNanos(1000), 10)).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDue(TICK_1.minusNanos(1000), 10))).isEmpty();
   }
 
   @Test
@@ -287,23 +290,23 @@ public abstract class ScheduleContract extends StoreContractSupport {
   }
 
   private JobState lastJobState(Instant now) {
-    List<ScheduleDue> due = store.scheduleDue(now, 10);
+    List<ScheduleDue> due = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleDue(now, 10));
     assertThat(due).hasSize(1);
     return due.getFirst().lastJobState();
   }
 
   @Test
   void theNextFireTimeIsTheEarliestOfUnpausedSchedules() {
-    assertThat(store.scheduleNextFireAt()).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleNextFireAt())).isEmpty();
     saved(paused(schedule("paused", TICK_1)));
-    assertThat(store.scheduleNextFireAt()).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleNextFireAt())).isEmpty();
     saved("later", TICK_3);
     Schedule soon = saved("soon", TICK_2);
 
-    assertThat(store.scheduleNextFireAt()).contains(TICK_2);
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleNextFireAt())).contains(TICK_2);
 
-    assertThat(store.scheduleUpdate(paused(soon), soon.version())).isTrue();
-    assertThat(store.scheduleNextFireAt()).contains(TICK_3);
+    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(paused(soon), soon.version()))).isTrue();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleNextFireAt())).contains(TICK_3);
   }
 
   // --- firing ---
@@ -323,8 +326,8 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(jobs).extracting(Job::id).containsExactly(jobId(second), jobId(third));
     assertThat(jobs).extracting(Job::runAt).containsExactly(TICK_2, TICK_3);
     assertThat(jobs).extracting(Job::state).containsOnly(ENQUEUED);
-    assertThat(store.jobEvents(jobId(second)).getFirst().node()).isEqualTo(NODE);
-    assertThat(store.scheduleRuns(NAME, 10)).containsExactly(
+    assertThat(store.read(StoreOp.READ, tx -> tx.jobEvents(jobId(second))).getFirst().node()).isEqualTo(NODE);
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).containsExactly(
         new ScheduleRun(NAME, TICK_4, SKIPPED, null, null, "SKIPPED at " + TICK_4, now),
         new ScheduleRun(NAME, TICK_3, FIRED, jobId(third), ENQUEUED, null, now),
         new ScheduleRun(NAME, TICK_2, FIRED, jobId(second), ENQUEUED, null, now),
@@ -342,7 +345,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(fire(lead(NODE, TICK_1), TICK_1, s, TICK_3, tick)).isTrue();
 
     assertThat(get(jobId(tick)).state()).isEqualTo(SCHEDULED);
-    assertThat(store.jobNextScheduledAt()).contains(TICK_2);
+    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt())).contains(TICK_2);
   }
 
   @Test
@@ -376,13 +379,13 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
     assertThat(stored(NAME)).isEqualTo(s);
     assertThat(jobsOf(NAME)).isEmpty();
-    assertThat(store.scheduleRuns(NAME, 10)).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).isEmpty();
   }
 
   @Test
   void aStaleVersionFiresNothing() {
     Schedule s = saved(NAME, TICK_1);
-    assertThat(store.scheduleUpdate(paused(s), s.version())).isTrue();
+    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(paused(s), s.version()))).isTrue();
     Schedule changed = stored(NAME);
     LeaderTerm leader = lead(NODE, TICK_1);
 
@@ -393,7 +396,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(stored(NAME)).isEqualTo(changed);
     assertThat(jobsOf(NAME)).isEmpty();
     assertThat(jobsOf("missing")).isEmpty();
-    assertThat(store.scheduleRuns(NAME, 10)).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).isEmpty();
   }
 
   @Test
@@ -412,8 +415,8 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
     assertThat(stored(NAME)).isEqualTo(afterFirst);
     assertThat(jobsOf(NAME)).extracting(Job::id).containsExactly(jobId(first));
-    assertThat(store.jobGet(jobId(again))).isEmpty();
-    assertThat(store.scheduleRuns(NAME, 10)).extracting(ScheduleRun::fireAt)
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(jobId(again)))).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).extracting(ScheduleRun::fireAt)
         .containsExactly(TICK_1);
   }
 
@@ -443,7 +446,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
       assertThat(won).isEqualTo(1);
       List<Job> jobs = jobsOf(NAME);
       assertThat(jobs).hasSize(1);
-      assertThat(store.scheduleRuns(NAME, 10)).extracting(ScheduleRun::jobId)
+      assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).extracting(ScheduleRun::jobId)
           .containsExactly(jobs.getFirst().id());
       Schedule after = stored(NAME);
       assertThat(after.version()).isEqualTo(1);
@@ -467,7 +470,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(jobsOf(NAME)).extracting(Job::id)
         .containsExactlyInAnyOrder(jobId(first), jobId(second));
     assertThat(jobsOf(NAME)).extracting(Job::state).containsOnly(ENQUEUED);
-    List<ScheduleRun> runs = store.scheduleRuns(NAME, 10);
+    List<ScheduleRun> runs = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleRuns(NAME, 10));
     assertThat(runs).extracting(ScheduleRun::outcome).containsExactly(MANUAL, MANUAL);
     assertThat(runs).extracting(ScheduleRun::jobId)
         .containsExactlyInAnyOrder(jobId(first), jobId(second));
@@ -502,7 +505,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
       List<JobId> ids = triggers.stream().map(ScheduleContract::jobId).toList();
       assertThat(jobsOf(NAME)).extracting(Job::id).containsExactlyInAnyOrderElementsOf(ids);
-      List<ScheduleRun> runs = store.scheduleRuns(NAME, 100);
+      List<ScheduleRun> runs = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleRuns(NAME, 100));
       assertThat(runs).extracting(ScheduleRun::jobId).containsExactlyInAnyOrderElementsOf(ids);
       assertThat(runs).extracting(ScheduleRun::fireAt).doesNotHaveDuplicates();
     } finally {
@@ -520,7 +523,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(fire(lead(NODE, TICK_1), TICK_1, s, TICK_2, tick)).isTrue();
 
     assertThat(jobsOf(NAME)).hasSize(2);
-    assertThat(store.scheduleRuns(NAME, 10)).extracting(ScheduleRun::outcome)
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).extracting(ScheduleRun::outcome)
         .containsExactlyInAnyOrder(MANUAL, FIRED);
   }
 
@@ -530,7 +533,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
     assertThat(TickWrites.trigger(store, "missing", tick, TICK_1)).isFalse();
 
-    assertThat(store.jobGet(jobId(tick))).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(jobId(tick)))).isEmpty();
   }
 
   // --- history ---
@@ -546,13 +549,13 @@ public abstract class ScheduleContract extends StoreContractSupport {
         .isTrue();
     claimOne(NODE, TICK_3); // the oldest ready job: the first tick's
 
-    assertThat(store.scheduleRuns(NAME, 10)).containsExactly(
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).containsExactly(
         new ScheduleRun(NAME, TICK_3, FIRED, jobId(third), ENQUEUED, null, TICK_3),
         new ScheduleRun(NAME, TICK_2, MISSED, null, null, "MISSED at " + TICK_2, TICK_3),
         new ScheduleRun(NAME, TICK_1, FIRED, jobId(first), RUNNING, null, TICK_1));
-    assertThat(store.scheduleRuns(NAME, 2)).extracting(ScheduleRun::fireAt)
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 2))).extracting(ScheduleRun::fireAt)
         .containsExactly(TICK_3, TICK_2);
-    assertThat(store.scheduleRuns("missing", 10)).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns("missing", 10))).isEmpty();
   }
 
   @Test
@@ -565,7 +568,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
     assertThat(Retention.jobs(store, lead(NODE, TICK_4), TICK_4, SUCCEEDED, TICK_3, 10)).isEqualTo(1);
 
-    assertThat(store.scheduleRuns(NAME, 10)).containsExactly(
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).containsExactly(
         new ScheduleRun(NAME, TICK_2, SKIPPED, null, null, "SKIPPED at " + TICK_2, TICK_1));
   }
 
@@ -584,7 +587,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(Retention.rows(store, leader, TICK_5, Retained.SCHEDULE_RUNS, TICK_4, 1)).isZero();
 
     // The fired run stays with its job; the skipped one is not old enough.
-    assertThat(store.scheduleRuns(NAME, 10)).extracting(ScheduleRun::fireAt)
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).extracting(ScheduleRun::fireAt)
         .containsExactly(TICK_5, TICK_3);
     assertThat(get(jobId(fired)).schedule()).isEqualTo(NAME);
   }

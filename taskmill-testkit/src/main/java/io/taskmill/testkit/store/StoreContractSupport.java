@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.JobId;
 import io.taskmill.internal.dispatch.Claim;
+import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.internal.lease.Completion;
 import io.taskmill.internal.lease.Rescue;
 import io.taskmill.job.Job;
@@ -17,6 +18,7 @@ import io.taskmill.spi.JobCompletion;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.NewJob;
 import io.taskmill.spi.Store;
+import io.taskmill.spi.StoreOp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -57,19 +59,19 @@ public abstract class StoreContractSupport {
   }
 
   protected InsertedJob insert(NewJob job) {
-    return store.jobInsertMany(List.of(job), NODE).getFirst();
+    return ReadyWrites.insert(store, List.of(job), NODE).getFirst();
   }
 
   protected List<InsertedJob> insertAll(NewJob... jobs) {
-    return store.jobInsertMany(List.of(jobs), NODE);
+    return ReadyWrites.insert(store, List.of(jobs), NODE);
   }
 
   protected Job get(JobId id) {
-    return store.jobGet(id).orElseThrow(() -> new AssertionError("job " + id + " not found"));
+    return store.read(StoreOp.READ, tx -> tx.jobGet(id)).orElseThrow(() -> new AssertionError("job " + id + " not found"));
   }
 
   protected JobEvent lastEvent(JobId id) {
-    return store.jobEvents(id).getLast();
+    return store.read(StoreOp.READ, tx -> tx.jobEvents(id)).getLast();
   }
 
   protected static JobClaim claimRequest(String queue, int limit, Instant now, String... types) {
@@ -110,7 +112,7 @@ public abstract class StoreContractSupport {
 
   /** Makes {@code node} the leader at {@code now}; fails if another node's term is still live. */
   protected LeaderTerm lead(String node, Instant now) {
-    Leadership l = store.leaderTry(node, now, LEASE);
+    Leadership l = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(node, now, LEASE));
     assertThat(l.node()).as("leader after %s tried to lead", node).isEqualTo(node);
     return new LeaderTerm(l.node(), l.term());
   }

@@ -1,6 +1,7 @@
 package io.taskmill.testkit.store;
 
 import io.taskmill.JobId;
+import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.NewJob;
@@ -150,7 +151,7 @@ public final class TestJobs {
 
     /** Builds the job and inserts it alone into {@code store}. */
     public InsertedJob insert(Store store) {
-      return store.jobInsertMany(List.of(build()), TEST_NODE).getFirst();
+      return ReadyWrites.insert(store, List.of(build()), TEST_NODE).getFirst();
     }
   }
 }
