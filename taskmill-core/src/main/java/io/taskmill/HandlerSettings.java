@@ -1,5 +1,7 @@
 package io.taskmill;
 
+import io.taskmill.job.RateLimit;
+import io.taskmill.job.Retry;
 import java.time.Duration;
 
 /**

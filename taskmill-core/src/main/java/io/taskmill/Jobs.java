@@ -1,12 +1,17 @@
 package io.taskmill;
 
+import io.taskmill.handler.JobContext;
 import io.taskmill.internal.Engine;
+import io.taskmill.job.BulkResult;
+import io.taskmill.job.CancelResult;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobCount;
 import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobTally;
+import io.taskmill.job.RetryResult;
 import io.taskmill.spi.StoreOp;
 import java.util.Collection;
 import java.util.List;

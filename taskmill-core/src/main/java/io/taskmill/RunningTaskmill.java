@@ -1,6 +1,13 @@
 package io.taskmill;
 
+import io.taskmill.event.Events;
+import io.taskmill.handler.HandlerRegistry;
 import io.taskmill.internal.Engine;
+import io.taskmill.job.Enqueued;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
+import io.taskmill.job.JobRequest;
+import io.taskmill.schedule.Schedules;
 import java.util.List;
 
 /** The public face of one started engine: the facade classes of this package over it. */

@@ -1,5 +1,12 @@
 package io.taskmill;
 
+import io.taskmill.event.Events;
+import io.taskmill.handler.HandlerRegistry;
+import io.taskmill.job.Enqueued;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
+import io.taskmill.job.JobRequest;
+import io.taskmill.schedule.Schedules;
 import java.util.List;
 
 /**

@@ -1,15 +1,24 @@
 package io.taskmill;
 
+import io.taskmill.config.TaskmillConfigException;
+import io.taskmill.handler.HandlerInfo;
+import io.taskmill.handler.JobHandler;
+import io.taskmill.handler.ResultHandler;
 import io.taskmill.internal.Engine;
 import io.taskmill.internal.EngineConfig;
 import io.taskmill.internal.HandlerDef;
 import io.taskmill.internal.JsonCodec;
+import io.taskmill.job.JobOptions;
 import io.taskmill.job.LogLevel;
+import io.taskmill.job.Names;
+import io.taskmill.job.RateLimit;
+import io.taskmill.job.Retry;
 import io.taskmill.schedule.ScheduleDefinition;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreProvider;
 import io.taskmill.spi.StoreSettings;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -557,7 +566,7 @@ public final class TaskmillBuilder {
   private static String defaultNodeId() {
     String host;
     try {
-      host = java.net.InetAddress.getLocalHost().getHostName();
+      host = InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
       host = "localhost";
     }

@@ -2,6 +2,10 @@ package io.taskmill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
+import io.taskmill.job.Names;
+import io.taskmill.job.Retry;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package io.taskmill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskmill.job.RateLimit;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package io.taskmill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskmill.job.Retry;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

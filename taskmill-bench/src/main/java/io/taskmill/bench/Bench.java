@@ -2,14 +2,14 @@ package io.taskmill.bench;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import io.taskmill.JobOptions;
-import io.taskmill.JobRequest;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
 import io.taskmill.bench.peers.PeerOptions;
 import io.taskmill.demo.DemoHandlers.Noop;
 import io.taskmill.demo.DemoHandlers;
 import io.taskmill.job.JobCount;
+import io.taskmill.job.JobOptions;
+import io.taskmill.job.JobRequest;
 import io.taskmill.job.JobState;
 import io.taskmill.server.ServerConfig;
 import io.taskmill.server.TaskmillServer;
@@ -19,11 +19,14 @@ import io.taskmill.spi.StoreProvider;
 import io.taskmill.spi.StoreSettings;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -544,7 +547,7 @@ public final class Bench implements Callable<Integer> {
     // The store's file is <data dir>/taskmill.mv.db (DatabaseTarget); nothing else has it open now.
     // FILL_RATE is the share of the file's blocks that chunks use, CHUNKS_FILL_RATE the share of
     // those chunks' bytes still live: their product is the live share of the file.
-    try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("taskmill"));
+    try (var c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("taskmill"));
         var st = c.createStatement();
         var rs = st.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
             + " WHERE SETTING_NAME IN ('info.FILL_RATE', 'info.CHUNKS_FILL_RATE')")) {
@@ -555,7 +558,7 @@ public final class Bench implements Callable<Integer> {
         found++;
       }
       return found == 2 ? share : Double.NaN;
-    } catch (java.sql.SQLException | NumberFormatException e) {
+    } catch (SQLException | NumberFormatException e) {
       return Double.NaN;
     }
   }
@@ -568,7 +571,7 @@ public final class Bench implements Callable<Integer> {
         return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
       }
     }
-    try (var c = java.sql.DriverManager.getConnection(dbUrl, dbUser, dbPassword);
+    try (var c = DriverManager.getConnection(dbUrl, dbUser, dbPassword);
         var ps = c.prepareStatement("SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)"
             + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
             + " WHERE n.nspname = ? AND c.relkind IN ('r', 'm')")) {
@@ -577,7 +580,7 @@ public final class Bench implements Callable<Integer> {
         rs.next();
         return rs.getLong(1);
       }
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException("could not read the size of schema " + schema + ": " + e.getMessage(), e);
     }
   }
@@ -849,10 +852,10 @@ public final class Bench implements Callable<Integer> {
   }
 
   private void postgres(String sql) {
-    try (var c = java.sql.DriverManager.getConnection(dbUrl, dbUser, dbPassword);
+    try (var c = DriverManager.getConnection(dbUrl, dbUser, dbPassword);
         var st = c.createStatement()) {
       st.execute(sql);
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException("'" + sql + "' failed on " + withoutPassword(dbUrl) + ": "
           + e.getMessage(), e);
     }
@@ -914,10 +917,10 @@ public final class Bench implements Callable<Integer> {
     c.put("cores", Runtime.getRuntime().availableProcessors());
     c.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
     // The launcher sets -Xmx256m unless TASKMILL_JAVA_OPTS gives a heap; say which this run had.
-    c.put("jvmOptions", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean()
+    c.put("jvmOptions", String.join(" ", ManagementFactory.getRuntimeMXBean()
         .getInputArguments().stream().filter(a -> a.startsWith("-X") && !a.startsWith("-Xlog")).toList()));
     // The machine may be shared: a busy one explains figures that a quiet one would not give.
-    double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     c.put("loadAverageAtStart", load < 0 ? null : Math.round(load * 100) / 100.0);
   }
 

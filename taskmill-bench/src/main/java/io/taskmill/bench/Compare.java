@@ -1,5 +1,6 @@
 package io.taskmill.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -240,7 +241,7 @@ final class Compare {
               && !f.getFileName().toString().matches(".*-(sources|javadoc|tests)\\.jar"))
           .findFirst().orElseThrow(() -> new IllegalStateException("no taskmill-bench jar under " + target));
     }
-    return jar + java.io.File.pathSeparator + target.resolve("lib").resolve("*");
+    return jar + File.pathSeparator + target.resolve("lib").resolve("*");
   }
 
   /**

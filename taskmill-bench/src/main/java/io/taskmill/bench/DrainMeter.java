@@ -3,11 +3,13 @@ package io.taskmill.bench;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
@@ -82,9 +84,9 @@ final class DrainMeter implements AutoCloseable {
   String tenths(long endNanos) {
     var sb = new StringBuilder();
     for (int i = 1; i < nextTenth; i++) {
-      sb.append(String.format(java.util.Locale.ROOT, "%d%%:%.2fs ", i * 10, (tenthNanos[i] - startNanos) / 1e9));
+      sb.append(String.format(Locale.ROOT, "%d%%:%.2fs ", i * 10, (tenthNanos[i] - startNanos) / 1e9));
     }
-    return sb.append(String.format(java.util.Locale.ROOT, "end:%.2fs", (endNanos - startNanos) / 1e9)).toString();
+    return sb.append(String.format(Locale.ROOT, "end:%.2fs", (endNanos - startNanos) / 1e9)).toString();
   }
 
   /** The figures of a drain whose last outcome was committed at {@code endNanos}. */
@@ -171,7 +173,7 @@ final class DrainMeter implements AutoCloseable {
   private static boolean isHeapPool(String pool) {
     for (var p : ManagementFactory.getMemoryPoolMXBeans()) {
       if (p.getName().equals(pool)) {
-        return p.getType() == java.lang.management.MemoryType.HEAP;
+        return p.getType() == MemoryType.HEAP;
       }
     }
     return false;

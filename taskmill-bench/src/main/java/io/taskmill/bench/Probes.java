@@ -1,10 +1,10 @@
 package io.taskmill.bench;
 
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
 import io.taskmill.job.JobState;
 import java.time.Duration;
 import java.time.Instant;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -164,7 +165,7 @@ final class RestBench {
         settings.getRate(), Duration.ofSeconds(settings.getSeconds()));
     var latencies = new long[loop.count()];
     var failures = new Failures("reads");
-    var pending = new ArrayList<java.util.concurrent.Future<?>>(loop.count());
+    var pending = new ArrayList<Future<?>>(loop.count());
     for (int i = 0; i < loop.count(); i++) {
       long wait = loop.dueNanos(i) - System.nanoTime();
       if (wait > 0) {
@@ -206,7 +207,7 @@ final class RestBench {
   /** Runs {@code n} steps from {@code clients} clients, each sending its next as soon as it has an answer. */
   private void closedLoop(int n, int clients, Failures failures, Step step) throws Exception {
     var next = new AtomicInteger();
-    var workers = new ArrayList<java.util.concurrent.Future<?>>(clients);
+    var workers = new ArrayList<Future<?>>(clients);
     for (int c = 0; c < Math.min(clients, n); c++) {
       workers.add(clientThreads.submit(() -> {
         for (int i; (i = next.getAndIncrement()) < n; ) {

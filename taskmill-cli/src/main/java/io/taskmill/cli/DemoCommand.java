@@ -1,10 +1,5 @@
 package io.taskmill.cli;
 
-import io.taskmill.CancelResult;
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
-import io.taskmill.JobRequest;
-import io.taskmill.Retry;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
 import io.taskmill.cli.SampleHandlers.RenderReport;
@@ -15,12 +10,17 @@ import io.taskmill.demo.DemoHandlers.Fail;
 import io.taskmill.demo.DemoHandlers.Noop;
 import io.taskmill.demo.DemoHandlers.Sleep;
 import io.taskmill.demo.DemoHandlers;
+import io.taskmill.job.CancelResult;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobCount;
 import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobLogLine;
+import io.taskmill.job.JobOptions;
 import io.taskmill.job.JobQuery;
+import io.taskmill.job.JobRequest;
 import io.taskmill.job.JobState;
+import io.taskmill.job.Retry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileVisitResult;

@@ -1,7 +1,7 @@
 package io.taskmill.cli;
 
-import io.taskmill.Retry;
 import io.taskmill.TaskmillBuilder;
+import io.taskmill.job.Retry;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 

@@ -1,6 +1,7 @@
 package io.taskmill.cli;
 
-import io.taskmill.JobOptions;
+import io.taskmill.demo.DemoHandlers;
+import io.taskmill.job.JobOptions;
 import io.taskmill.server.ConfigLoader;
 import io.taskmill.server.ServerConfig;
 import io.taskmill.server.TaskmillServer;
@@ -8,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Spec;
     description = {
         "Settings come from defaults < taskmill.yaml < TASKMILL_* variables < these flags.",
         "The first start prints a one-time admin key (or uses TASKMILL_BOOTSTRAP_ADMIN_KEY)."})
-public final class ServerCommand implements java.util.concurrent.Callable<Integer> {
+public final class ServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--config", paramLabel = "FILE",
@@ -99,7 +101,7 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
     TaskmillServer server = TaskmillServer.start(cfg, builder -> {
       if (cfg.demo()) {
         SampleHandlers.registerAll(builder);
-        io.taskmill.demo.DemoHandlers.registerAll(builder);
+        DemoHandlers.registerAll(builder);
       }
     });
     var stopped = new CountDownLatch(1);
@@ -154,8 +156,8 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
           case 1 -> server.taskmill().enqueue(SampleHandlers.SEND_MAIL,
               new SampleHandlers.SendEmail("user" + random.nextInt(100) + "@example.com",
                   "welcome"), JobOptions.queue("mail"));
-          default -> server.taskmill().enqueue(io.taskmill.demo.DemoHandlers.FAIL,
-              new io.taskmill.demo.DemoHandlers.Fail(random.nextInt(3)));
+          default -> server.taskmill().enqueue(DemoHandlers.FAIL,
+              new DemoHandlers.Fail(random.nextInt(3)));
         }
         Thread.sleep(random.nextLong(300, 1200));
       }

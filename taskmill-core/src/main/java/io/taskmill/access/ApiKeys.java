@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Makes API keys and reads presented secrets. A secret reads {@code tm_<id>_<secret>}: {@code tm_}
@@ -42,12 +43,12 @@ public final class ApiKeys {
   private static final int SECRET_CHARS = 43;
   private static final int SECRET_LENGTH = PREFIX.length() + ID_LENGTH + 1 + SECRET_CHARS;
   /**
-   * A queue name, as {@code io.taskmill.Names#isQueueName} has it: this package depends on the JDK
+   * A queue name, as {@code io.taskmill.job.Names#isQueueName} has it: this package depends on the JDK
    * only (DependencyRulesTest), so the rule is repeated here, and ApiKeysTest checks both agree.
    */
-  private static final java.util.regex.Pattern QUEUE = java.util.regex.Pattern.compile(
+  private static final Pattern QUEUE = Pattern.compile(
       "[a-z][a-z0-9_.-]{0,99}");
-  /** What a queue name must look like, as {@code io.taskmill.Names#QUEUE_RULE} says. */
+  /** What a queue name must look like, as {@code io.taskmill.job.Names#QUEUE_RULE} says. */
   static final String QUEUE_RULE =
       "a queue name holds a-z, 0-9, '_', '-' or '.', starts with a letter and is at most 100"
           + " characters, like 'media' or 'mail-bulk'";

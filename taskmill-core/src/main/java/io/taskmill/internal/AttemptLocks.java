@@ -1,9 +1,9 @@
 package io.taskmill.internal;
 
-import io.taskmill.Lock;
-import io.taskmill.LockTimeoutException;
-import io.taskmill.Locks;
-import io.taskmill.Names;
+import io.taskmill.job.Names;
+import io.taskmill.lock.Lock;
+import io.taskmill.lock.LockTimeoutException;
+import io.taskmill.lock.Locks;
 import io.taskmill.spi.LockHolder;
 import io.taskmill.spi.LockRef;
 import java.time.Duration;

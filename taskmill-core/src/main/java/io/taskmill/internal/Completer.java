@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,7 @@ final class Completer {
   private final Store store;
   private final int batchSize;
   private final BiConsumer<JobCompletion, Boolean> afterWrite;
-  private final java.util.function.Consumer<JobCompletion> onUnwritable;
+  private final Consumer<JobCompletion> onUnwritable;
   private final LinkedBlockingQueue<JobCompletion> pending = new LinkedBlockingQueue<>();
   private final Object idle = new Object();
   private volatile boolean stopping;
@@ -48,7 +49,7 @@ final class Completer {
    *     (a data error); its job must be left to run again once its lease lapses
    */
   Completer(Store store, int batchSize, BiConsumer<JobCompletion, Boolean> afterWrite,
-      java.util.function.Consumer<JobCompletion> onUnwritable) {
+      Consumer<JobCompletion> onUnwritable) {
     this.store = store;
     this.batchSize = batchSize;
     this.afterWrite = afterWrite;

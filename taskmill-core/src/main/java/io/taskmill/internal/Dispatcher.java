@@ -89,7 +89,7 @@ final class Dispatcher {
   /** Earliest known due time of a SCHEDULED job; null when none is known. */
   private final AtomicReference<Instant> nextDue = new AtomicReference<>();
   /** Counts pauses and resumes made on this node, so a concurrent refresh cannot undo one. */
-  private final java.util.concurrent.atomic.AtomicLong localPauseChanges = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong localPauseChanges = new AtomicLong();
   private volatile boolean running;
   /** Set while this node's heartbeat fails: its leases may lapse, so it takes on no more work. */
   private volatile boolean claimsHeld;

@@ -1,17 +1,16 @@
 package io.taskmill.internal;
 
-import io.taskmill.Enqueued;
-import io.taskmill.JobId;
-import io.taskmill.JobRequest;
-import io.taskmill.Names;
-import io.taskmill.Schedules;
-import io.taskmill.Taskmill;
 import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.internal.lease.Release;
+import io.taskmill.job.Enqueued;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobRequest;
 import io.taskmill.job.JobState;
+import io.taskmill.job.Names;
 import io.taskmill.job.Outcome;
 import io.taskmill.queue.QueueInfo;
+import io.taskmill.schedule.Schedules;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobCompletion;
 import io.taskmill.spi.LeaseRef;

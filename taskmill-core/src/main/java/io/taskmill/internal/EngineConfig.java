@@ -1,11 +1,13 @@
 package io.taskmill.internal;
 
-import io.taskmill.Retry;
 import io.taskmill.job.LogLevel;
+import io.taskmill.job.Retry;
 import io.taskmill.schedule.ScheduleDefinition;
 import io.taskmill.spi.Store;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,7 +53,7 @@ public record EngineConfig(
   public EngineConfig {
     handlers = List.copyOf(handlers);
     schedules = List.copyOf(schedules);
-    queues = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(queues));
+    queues = Collections.unmodifiableMap(new LinkedHashMap<>(queues));
   }
 
   /** This configuration keeping time by {@code c} instead. */

@@ -1,11 +1,11 @@
 package io.taskmill.internal;
 
-import io.taskmill.InvalidJobException;
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
-import io.taskmill.JobRequest;
-import io.taskmill.Retry;
+import io.taskmill.job.InvalidJobException;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
+import io.taskmill.job.JobRequest;
 import io.taskmill.job.JobState;
+import io.taskmill.job.Retry;
 import io.taskmill.spi.NewJob;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.taskmill.internal;
 
-import io.taskmill.Events;
-import io.taskmill.FeedEvent;
+import io.taskmill.event.Events;
+import io.taskmill.event.FeedEvent;
 import io.taskmill.spi.FeedPage;
 import io.taskmill.spi.FeedRow;
 import java.time.Duration;
@@ -11,6 +11,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -54,7 +56,7 @@ public final class EventFeed implements Events, AutoCloseable {
   private volatile long judgedAfter;
   private volatile long frontier;
   private final List<Sub> live = new ArrayList<>();
-  private final java.util.Set<Sub> all = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<Sub> all = ConcurrentHashMap.newKeySet();
   private int catchingUp;
   private Thread poller;
   private volatile boolean active;

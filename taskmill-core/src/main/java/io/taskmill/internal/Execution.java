@@ -1,16 +1,16 @@
 package io.taskmill.internal;
 
-import io.taskmill.JobContext;
-import io.taskmill.JobId;
-import io.taskmill.JobLogger;
-import io.taskmill.JobTimeoutException;
-import io.taskmill.Locks;
-import io.taskmill.Retry;
+import io.taskmill.handler.JobContext;
+import io.taskmill.handler.JobLogger;
+import io.taskmill.handler.JobTimeoutException;
 import io.taskmill.job.ErrorSummary;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.job.LogLevel;
 import io.taskmill.job.Outcome;
+import io.taskmill.job.Retry;
+import io.taskmill.lock.Locks;
 import io.taskmill.spi.JobCompletion;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.LockHolder;
@@ -20,8 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -53,7 +55,7 @@ final class Execution implements JobContext, Runnable {
    * The slot is held until both the thread has ended and the outcome is settled (written, refused
    * or given back), so the jobs in flight on a node never exceed its concurrency.
    */
-  private final java.util.concurrent.atomic.AtomicInteger slotHolds = new java.util.concurrent.atomic.AtomicInteger(2);
+  private final AtomicInteger slotHolds = new AtomicInteger(2);
   private final List<JobLogLine> lines = new ArrayList<>();
   private final Logger jobLog;
   private final AttemptLocks locks;
@@ -69,7 +71,7 @@ final class Execution implements JobContext, Runnable {
    */
   private volatile Instant leaseExpiresAt;
   /** Timeout watchdogs to cancel when the attempt ends; set by the engine before it starts. */
-  volatile java.util.List<java.util.concurrent.ScheduledFuture<?>> watchdogs = java.util.List.of();
+  volatile List<ScheduledFuture<?>> watchdogs = List.of();
 
   Execution(Job job, HandlerDef def, EngineConfig cfg, Completer completer, NodeLocks nodeLocks,
       Runnable onExit) {

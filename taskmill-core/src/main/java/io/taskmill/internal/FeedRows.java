@@ -1,7 +1,7 @@
 package io.taskmill.internal;
 
-import io.taskmill.EventKind;
-import io.taskmill.FeedEvent;
+import io.taskmill.event.EventKind;
+import io.taskmill.event.FeedEvent;
 import io.taskmill.spi.CreatedJobs;
 import io.taskmill.spi.FeedRow;
 import java.util.ArrayList;

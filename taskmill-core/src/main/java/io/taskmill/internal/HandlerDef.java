@@ -1,8 +1,8 @@
 package io.taskmill.internal;
 
-import io.taskmill.HandlerInfo;
-import io.taskmill.JobContext;
-import io.taskmill.Retry;
+import io.taskmill.handler.HandlerInfo;
+import io.taskmill.handler.JobContext;
+import io.taskmill.job.Retry;
 import tools.jackson.databind.ObjectReader;
 
 /**

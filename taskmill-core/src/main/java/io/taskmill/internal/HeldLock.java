@@ -1,6 +1,6 @@
 package io.taskmill.internal;
 
-import io.taskmill.Lock;
+import io.taskmill.lock.Lock;
 import io.taskmill.spi.LockRef;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;

@@ -1,13 +1,13 @@
 package io.taskmill.internal;
 
-import io.taskmill.BulkResult;
-import io.taskmill.CancelResult;
-import io.taskmill.JobId;
-import io.taskmill.RetryResult;
 import io.taskmill.internal.control.JobCommands;
+import io.taskmill.job.BulkResult;
+import io.taskmill.job.CancelResult;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
+import io.taskmill.job.RetryResult;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import java.util.List;

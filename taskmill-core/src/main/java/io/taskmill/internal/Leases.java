@@ -1,8 +1,8 @@
 package io.taskmill.internal;
 
-import io.taskmill.JobId;
 import io.taskmill.internal.lease.Rescue;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobId;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.LeaseRenewal;

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ final class Membership {
   private final Dispatcher dispatcher;
   private final StoreClock storeClock;
   private final Node self;
-  private final java.util.function.IntSupplier running;
+  private final IntSupplier running;
   private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
 
   private volatile LeaderTerm term;
@@ -74,7 +75,7 @@ final class Membership {
    * @param running how many jobs run on this node now
    */
   Membership(EngineConfig cfg, Leases leases, Dispatcher dispatcher, StoreClock storeClock,
-      java.util.function.IntSupplier running) {
+      IntSupplier running) {
     this.cfg = cfg;
     this.store = cfg.store();
     this.leases = leases;
@@ -281,7 +282,7 @@ final class Membership {
    * Deletes in bounded batches, so no transaction holds many locks, until a batch comes back short
    * or the pass's time is spent (then {@link #pruneBehind}); each kind gets at least one batch.
    */
-  private int inBatches(java.util.function.IntSupplier batch, long deadlineNanos) {
+  private int inBatches(IntSupplier batch, long deadlineNanos) {
     int total = 0;
     while (true) {
       int n = batch.getAsInt();

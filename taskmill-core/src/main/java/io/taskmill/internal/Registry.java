@@ -1,12 +1,14 @@
 package io.taskmill.internal;
 
-import io.taskmill.HandlerInfo;
-import io.taskmill.HandlerRegistry;
+import io.taskmill.handler.HandlerInfo;
+import io.taskmill.handler.HandlerRegistry;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** The immutable handler registry built at start; lookups by type are allocation-free. */
@@ -27,7 +29,7 @@ public final class Registry implements HandlerRegistry {
   }
 
   /** Every registered type. */
-  public java.util.Set<String> types() {
+  public Set<String> types() {
     return byType.keySet();
   }
 
@@ -40,7 +42,7 @@ public final class Registry implements HandlerRegistry {
   public Map<String, List<HandlerInfo>> byNamespace() {
     var out = new TreeMap<String, List<HandlerInfo>>();
     for (HandlerDef d : byType.values()) {
-      out.computeIfAbsent(d.info().namespace(), k -> new java.util.ArrayList<>()).add(d.info());
+      out.computeIfAbsent(d.info().namespace(), k -> new ArrayList<>()).add(d.info());
     }
     var frozen = new LinkedHashMap<String, List<HandlerInfo>>();
     out.forEach((k, v) -> frozen.put(k, List.copyOf(v)));

@@ -1,20 +1,20 @@
 package io.taskmill.internal;
 
-import io.taskmill.InvalidJobException;
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
-import io.taskmill.JobRequest;
-import io.taskmill.Names;
-import io.taskmill.Schedules;
-import io.taskmill.TaskmillConfigException;
+import io.taskmill.config.TaskmillConfigException;
 import io.taskmill.internal.schedule.TickWrites;
+import io.taskmill.job.InvalidJobException;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
+import io.taskmill.job.JobRequest;
 import io.taskmill.job.JobState;
+import io.taskmill.job.Names;
 import io.taskmill.schedule.IntervalTrigger;
 import io.taskmill.schedule.InvalidScheduleException;
 import io.taskmill.schedule.JobTemplate;
 import io.taskmill.schedule.Schedule;
 import io.taskmill.schedule.ScheduleDefinition;
 import io.taskmill.schedule.ScheduleRun;
+import io.taskmill.schedule.Schedules;
 import io.taskmill.schedule.Trigger;
 import io.taskmill.schedule.UnknownScheduleException;
 import io.taskmill.spi.NewJob;

@@ -1,6 +1,5 @@
 package io.taskmill.job;
 
-import io.taskmill.JobId;
 import java.time.Instant;
 
 /**

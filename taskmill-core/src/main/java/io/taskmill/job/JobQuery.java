@@ -1,8 +1,7 @@
 package io.taskmill.job;
 
-import io.taskmill.JobId;
-import io.taskmill.job.JobState;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Set;
 
 /**
@@ -80,7 +79,7 @@ public record JobQuery(
   }
 
   /** This query for jobs in one of {@code queues} only (null: any queue; empty: none). */
-  public JobQuery withQueues(java.util.Collection<String> queues) {
+  public JobQuery withQueues(Collection<String> queues) {
     return new JobQuery(state, type, queue, tag, createdFrom, createdTo, before, limit,
         queues == null ? null : Set.copyOf(queues));
   }

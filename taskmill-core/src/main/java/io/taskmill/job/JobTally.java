@@ -1,6 +1,5 @@
 package io.taskmill.job;
 
-import io.taskmill.job.JobState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package io.taskmill.schedule;
 
-import io.taskmill.JobOptions;
-import io.taskmill.JobRequest;
+import io.taskmill.job.JobOptions;
+import io.taskmill.job.JobRequest;
 import java.time.Duration;
 import java.time.Instant;
 

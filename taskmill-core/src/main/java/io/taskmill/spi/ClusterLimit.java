@@ -1,6 +1,6 @@
 package io.taskmill.spi;
 
-import io.taskmill.RateLimit;
+import io.taskmill.job.RateLimit;
 
 /**
  * The cluster-wide limits of one job type, which a store enforces at claim time across every node

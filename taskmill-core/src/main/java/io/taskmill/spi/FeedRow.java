@@ -1,11 +1,11 @@
 package io.taskmill.spi;
 
-import io.taskmill.JobId;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import java.time.Instant;
 
 /**
- * One row of the event feed ({@link Store#eventFeed}): a job transition or an outbox row, both
+ * One row of the event feed ({@link StoreTx#eventFeed}): a job transition or an outbox row, both
  * numbered by one sequence.
  */
 public sealed interface FeedRow {

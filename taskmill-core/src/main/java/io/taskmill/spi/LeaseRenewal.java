@@ -1,6 +1,6 @@
 package io.taskmill.spi;
 
-import io.taskmill.JobId;
+import io.taskmill.job.JobId;
 import java.util.Set;
 
 /**

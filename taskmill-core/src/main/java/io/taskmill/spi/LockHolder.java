@@ -1,6 +1,6 @@
 package io.taskmill.spi;
 
-import io.taskmill.JobId;
+import io.taskmill.job.JobId;
 
 /**
  * Who holds a lock: one attempt of one job on one node. The lease epoch tells attempts of the same

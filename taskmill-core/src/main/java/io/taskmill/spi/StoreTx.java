@@ -1,12 +1,12 @@
 package io.taskmill.spi;
 
-import io.taskmill.JobId;
 import io.taskmill.access.ApiKey;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobCount;
 import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;

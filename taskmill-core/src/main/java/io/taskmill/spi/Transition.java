@@ -1,6 +1,6 @@
 package io.taskmill.spi;
 
-import io.taskmill.JobId;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import java.time.Instant;
 import java.util.Objects;

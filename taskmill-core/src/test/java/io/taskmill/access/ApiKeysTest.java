@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskmill.job.Names;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -48,7 +49,7 @@ class ApiKeysTest {
     assertThatCode(() -> ApiKeys.requireValidQueues(many.subList(0, 100))).doesNotThrowAnyException();
 
     // The access package repeats the engine's rule (it depends on the JDK only): they must agree.
-    assertThat(ApiKeys.QUEUE_RULE).isEqualTo(io.taskmill.Names.QUEUE_RULE);
+    assertThat(ApiKeys.QUEUE_RULE).isEqualTo(Names.QUEUE_RULE);
     for (String name : List.of("a", "mail-bulk", "m.a_i-l", "9a", "-a", "A", "", "a b", "ä",
         "a".repeat(100), "a".repeat(101))) {
       boolean accepted;
@@ -58,7 +59,7 @@ class ApiKeysTest {
       } catch (IllegalArgumentException e) {
         accepted = false;
       }
-      assertThat(accepted).as(name).isEqualTo(io.taskmill.Names.isQueueName(name));
+      assertThat(accepted).as(name).isEqualTo(Names.isQueueName(name));
     }
   }
 

@@ -2,12 +2,15 @@ package io.taskmill.arch;
 
 import static com.tngtech.archunit.core.domain.JavaModifier.PUBLIC;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import io.taskmill.TaskmillBuilder;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.GenericArrayType;
@@ -15,6 +18,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.lang.reflect.WildcardType;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -100,6 +104,27 @@ class DependencyRulesTest {
     return found;
   }
 
+  /**
+   * Each package of core depends on others one way only: the facades of {@code io.taskmill} on the
+   * engine, the engine on the SPI and the domain packages, and those on nothing above them; so a
+   * package can be understood, tested and moved without the ones that use it.
+   */
+  @Test
+  void corePackagesFormNoCycle() {
+    var byPackage = new SliceAssignment() {
+      @Override
+      public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+        return SliceIdentifier.of(javaClass.getPackageName());
+      }
+
+      @Override
+      public String getDescription() {
+        return "core's packages, each on its own";
+      }
+    };
+    slices().assignedFrom(byPackage).should().beFreeOfCycles().check(CORE);
+  }
+
   @Test
   void publicPackagesDoNotReachIntoEachOthersInternalsExceptTheBuilder() {
     noClasses().that().resideInAnyPackage("io.taskmill.job..", "io.taskmill.spi..",
@@ -138,9 +163,9 @@ class DependencyRulesTest {
   void scheduleLogicDependsOnTheJdkAndJobTypesOnly() {
     noClasses().that().resideInAPackage("io.taskmill.schedule..")
         .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.taskmill.schedule..",
-            "io.taskmill", "io.taskmill.job..")
-        .orShould().callMethod(java.time.Instant.class, "now")
-        .orShould().callMethod(java.lang.System.class, "currentTimeMillis")
+            "io.taskmill.job..")
+        .orShould().callMethod(Instant.class, "now")
+        .orShould().callMethod(System.class, "currentTimeMillis")
         .check(CORE);
   }
 
@@ -152,8 +177,8 @@ class DependencyRulesTest {
   void accessDependsOnTheJdkOnlyAndReadsNoClock() {
     noClasses().that().resideInAPackage("io.taskmill.access..")
         .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.taskmill.access..")
-        .orShould().callMethod(java.time.Instant.class, "now")
-        .orShould().callMethod(java.lang.System.class, "currentTimeMillis")
+        .orShould().callMethod(Instant.class, "now")
+        .orShould().callMethod(System.class, "currentTimeMillis")
         .check(CORE);
   }
 }

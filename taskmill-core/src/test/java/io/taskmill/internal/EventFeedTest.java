@@ -3,11 +3,11 @@ package io.taskmill.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.taskmill.EventFilter;
-import io.taskmill.EventKind;
-import io.taskmill.Events.Subscription;
-import io.taskmill.FeedEvent;
-import io.taskmill.JobId;
+import io.taskmill.event.EventFilter;
+import io.taskmill.event.EventKind;
+import io.taskmill.event.Events.Subscription;
+import io.taskmill.event.FeedEvent;
+import io.taskmill.job.JobId;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,6 +1,6 @@
 package io.taskmill.internal;
 
-import io.taskmill.JobId;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.CreatedJobs;
 import io.taskmill.spi.FeedPage;

@@ -2,6 +2,7 @@ package io.taskmill.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskmill.job.JobState;
 import io.taskmill.spi.FeedPage;
 import io.taskmill.spi.FeedRow;
 import java.time.Duration;
@@ -73,8 +74,8 @@ class FeedSettlerTest {
     feed.advance(Duration.ofMinutes(5));
     // Row 3's time is that of the read, but say it was an outcome retried through an outage:
     // its event time would be old. Only the reads' clock counts.
-    feed.commit(3, FakeFeed.job(3), io.taskmill.job.JobState.RUNNING,
-        io.taskmill.job.JobState.SUCCEEDED);
+    feed.commit(3, FakeFeed.job(3), JobState.RUNNING,
+        JobState.SUCCEEDED);
     assertThat(settle()).containsExactly(1L);
 
     feed.advance(Duration.ofSeconds(1));

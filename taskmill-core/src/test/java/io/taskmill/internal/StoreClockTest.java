@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -29,8 +30,8 @@ class StoreClockTest {
     var wall = new AtomicReference<>(STORE_NOW);
     Clock steppable = new Clock() {
       @Override public Instant instant() { return wall.get(); }
-      @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
-      @Override public Clock withZone(java.time.ZoneId z) { return this; }
+      @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+      @Override public Clock withZone(ZoneId z) { return this; }
     };
     var clock = new StoreClock(() -> STORE_NOW, steppable);
     Instant before = clock.instant();

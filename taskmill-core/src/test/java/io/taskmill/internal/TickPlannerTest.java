@@ -2,9 +2,9 @@ package io.taskmill.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.JobId;
 import io.taskmill.internal.TickPlanner.Plan;
 import io.taskmill.internal.TickPlanner.PlannedTick;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.schedule.JobTemplate;
 import io.taskmill.schedule.MisfirePolicy;

@@ -3,8 +3,8 @@ package io.taskmill.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.taskmill.JobId;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JobQueryTest {
@@ -25,7 +25,7 @@ class JobQueryTest {
   void carriesAQueueScopeThroughEveryFilterAndPage() {
     JobId cursor = JobId.newId(T.toEpochMilli());
 
-    JobQuery q = JobQuery.all(10).withQueues(java.util.List.of("mail", "render"))
+    JobQuery q = JobQuery.all(10).withQueues(List.of("mail", "render"))
         .withState(JobState.DEAD).withQueue("mail").withTag("eu").before(cursor);
 
     assertThat(q.queues()).containsExactlyInAnyOrder("mail", "render");

@@ -12,7 +12,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -75,9 +77,9 @@ class JobStateTest {
 
   @Test
   void outcomesLeadToStatesRunningMayMoveTo() {
-    var outcomes = java.util.List.of(
+    var outcomes = List.of(
         new Outcome.Succeeded(null),
-        new Outcome.Retrying(ErrorSummary.of("E", "m"), java.time.Instant.EPOCH),
+        new Outcome.Retrying(ErrorSummary.of("E", "m"), Instant.EPOCH),
         new Outcome.Dead(ErrorSummary.of("E", "m")),
         new Outcome.Cancelled("x"));
     for (Outcome o : outcomes) {

@@ -3,12 +3,14 @@ package io.taskmill.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.taskmill.JobId;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class CreatedJobsTest {
@@ -34,9 +36,9 @@ class CreatedJobsTest {
     assertThat(read.jobs()).extracting(CreatedJobs.Created::state).containsExactly(
         JobState.ENQUEUED, JobState.ENQUEUED, JobState.SCHEDULED, JobState.ENQUEUED);
     // Stored to the microsecond, as the job rows are.
-    var micros = NOW.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    var micros = NOW.truncatedTo(ChronoUnit.MICROS);
     assertThat(read.jobs()).extracting(CreatedJobs.Created::runAt).containsExactly(
-        micros, micros, later.truncatedTo(java.time.temporal.ChronoUnit.MICROS), micros);
+        micros, micros, later.truncatedTo(ChronoUnit.MICROS), micros);
   }
 
   @Test
@@ -66,9 +68,9 @@ class CreatedJobsTest {
 
     assertThat(read.node()).isEqualTo("n1");
     assertThat(read.jobs()).containsExactly(
-        new CreatedJobs.Created(new JobId(java.util.UUID.fromString("01a24d6b-a360-7003-8270-50f546eb2c62")),
+        new CreatedJobs.Created(new JobId(UUID.fromString("01a24d6b-a360-7003-8270-50f546eb2c62")),
             "a", "default", JobState.ENQUEUED, Instant.parse("2026-11-23T10:15:30.123456Z")),
-        new CreatedJobs.Created(new JobId(java.util.UUID.fromString("01a24d6b-a360-7003-8270-50f546eb2c63")),
+        new CreatedJobs.Created(new JobId(UUID.fromString("01a24d6b-a360-7003-8270-50f546eb2c63")),
             "b", "media", JobState.SCHEDULED, Instant.parse("2026-11-23T10:17:00Z")));
   }
 

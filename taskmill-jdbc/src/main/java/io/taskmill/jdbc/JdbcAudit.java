@@ -6,6 +6,8 @@ import io.taskmill.access.Role;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The {@code tm_audit} table: binds, runs and maps the queries of {@code audit.sql}. */
@@ -22,7 +24,7 @@ final class JdbcAudit {
 
   /** Appends entries in order on one prepared statement; returns the seq each was given. */
   List<Long> appendAll(Connection c, List<AuditEntry> entries) throws SQLException {
-    var rows = new java.util.ArrayList<Params>(entries.size());
+    var rows = new ArrayList<Params>(entries.size());
     for (AuditEntry e : entries) {
       rows.add(Params.of("at", e.at())
           .set("keyId", e.keyId())
@@ -48,7 +50,7 @@ final class JdbcAudit {
   }
 
   /** Deletes up to {@code limit} of the oldest entries recorded before {@code before}. */
-  int prune(Connection c, java.time.Instant before, int limit) throws SQLException {
+  int prune(Connection c, Instant before, int limit) throws SQLException {
     return pruneAudit.update(c, Params.of("before", before).set("limit", limit));
   }
 

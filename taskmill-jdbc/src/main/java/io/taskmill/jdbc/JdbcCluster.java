@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -153,11 +154,11 @@ final class JdbcCluster {
   /** Deletes up to {@code limit} jobs of {@code state} finished before {@code before}, oldest first. */
   int pruneJobs(Connection c, JobState state, Instant before, int limit) throws SQLException {
     var ids = prunableJobs.query(c, Params.of("state", state).set("before", before).set("limit", limit),
-        rs -> rs.getObject("id", java.util.UUID.class));
+        rs -> rs.getObject("id", UUID.class));
     if (ids.isEmpty()) {
       return 0;
     }
-    return deleteJobs.update(c, Params.of("ids", ids.toArray(java.util.UUID[]::new)));
+    return deleteJobs.update(c, Params.of("ids", ids.toArray(UUID[]::new)));
   }
 
   private static Node node(ResultSet rs) throws SQLException {

@@ -1,13 +1,14 @@
 package io.taskmill.jdbc;
 
-import io.taskmill.JobId;
 import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.LogEntry;
 import io.taskmill.spi.Transition;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -112,7 +113,7 @@ final class JdbcJobHistory {
       JobEvent first = created;
       created = new JobEvent(0, id, first.at(), null, transitions.get(0).from(), first.node(), 0, null, null);
     }
-    var all = new java.util.ArrayList<JobEvent>(transitions.size() + 1);
+    var all = new ArrayList<JobEvent>(transitions.size() + 1);
     all.add(created);
     all.addAll(transitions);
     return all;

@@ -1,8 +1,8 @@
 package io.taskmill.jdbc;
 
-import io.taskmill.JobId;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobCount;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
 import io.taskmill.job.JobTally;

@@ -1,6 +1,6 @@
 package io.taskmill.jdbc;
 
-import io.taskmill.JobId;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.schedule.CronTrigger;
 import io.taskmill.schedule.JobTemplate;

@@ -1,6 +1,6 @@
 package io.taskmill.jdbc;
 
-import io.taskmill.JobId;
+import io.taskmill.job.JobId;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreInfo;
 import io.taskmill.spi.StoreOp;

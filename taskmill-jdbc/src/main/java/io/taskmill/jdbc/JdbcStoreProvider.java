@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -59,7 +60,7 @@ public final class JdbcStoreProvider implements StoreProvider {
       var db = new Database(dataSource, reserved, target.dialect(), target.description(),
           target.checkpointAfterWrite());
       // Tells this store's own notifications from other stores' (and processes').
-      String origin = java.util.UUID.randomUUID().toString();
+      String origin = UUID.randomUUID().toString();
       Function<Consumer<String>, AutoCloseable> subscriber = target.dialect() == Dialect.POSTGRES
           ? queueReady -> PgListener.start(target.url(), settings.user(), settings.password(),
               target.description(), origin, queueReady)

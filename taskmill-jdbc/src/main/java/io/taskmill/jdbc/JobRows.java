@@ -1,8 +1,8 @@
 package io.taskmill.jdbc;
 
-import io.taskmill.JobId;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobState;
 import io.taskmill.job.LogLevel;

@@ -1,6 +1,6 @@
 package io.taskmill.jdbc;
 
-import io.taskmill.JobId;
+import io.taskmill.job.JobId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -2,17 +2,19 @@ package io.taskmill.cluster;
 
 import static org.awaitility.Awaitility.await;
 
-import io.taskmill.JobId;
-import io.taskmill.JobRequest;
-import io.taskmill.Retry;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobRequest;
+import io.taskmill.job.Retry;
 import io.taskmill.testkit.FakeClock;
 import io.taskmill.testkit.ManualEngine;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -219,11 +221,11 @@ final class Cluster implements AutoCloseable {
         GROUP BY job_id""")) {
       ps.setArray(1, c.createArrayOf("uuid", jobs.toArray()));
       ps.setString(2, notBy);
-      ps.setObject(3, java.time.OffsetDateTime.ofInstant(after, java.time.ZoneOffset.UTC));
+      ps.setObject(3, OffsetDateTime.ofInstant(after, ZoneOffset.UTC));
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
           found.put(rs.getObject(1, UUID.class),
-              rs.getObject(2, java.time.OffsetDateTime.class).toInstant());
+              rs.getObject(2, OffsetDateTime.class).toInstant());
         }
       }
     } catch (SQLException e) {

@@ -2,9 +2,11 @@ package io.taskmill.cluster;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.taskmill.JobId;
+import io.taskmill.job.JobId;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -227,7 +229,7 @@ final class EffectLedger {
         duplicated.add(rs.getObject(1, UUID.class));
       }
     }
-    var stale = new java.util.ArrayList<String>();
+    var stale = new ArrayList<String>();
     try (var st = c.createStatement(); var rs = st.executeQuery(STALE_COMMITS)) {
       while (rs.next()) {
         stale.add(rs.getString("job_id") + ": outcome from " + rs.getString("node")
@@ -250,7 +252,7 @@ final class EffectLedger {
     }
   }
 
-  private static long single(java.sql.PreparedStatement ps) throws SQLException {
+  private static long single(PreparedStatement ps) throws SQLException {
     try (var rs = ps.executeQuery()) {
       rs.next();
       return rs.getLong(1);

@@ -2,8 +2,8 @@ package io.taskmill.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.JobId;
 import io.taskmill.jdbc.PgSessionTimeZone;
+import io.taskmill.job.JobId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -75,7 +76,7 @@ final class PrivatePostgres implements AutoCloseable {
         var hba = new StringBuilder();
         trustedNets.forEach(net -> hba.append("host all all ").append(net).append(" trust\n"));
         Files.writeString(pg.data.resolve("pg_hba.conf"), hba, StandardCharsets.UTF_8,
-            java.nio.file.StandardOpenOption.APPEND);
+            StandardOpenOption.APPEND);
       }
       pg.startServer();
       return pg;

@@ -3,8 +3,8 @@ package io.taskmill.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.taskmill.JobId;
 import io.taskmill.jdbc.PgSessionTimeZone;
+import io.taskmill.job.JobId;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;

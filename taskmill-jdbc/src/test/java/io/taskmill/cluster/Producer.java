@@ -1,8 +1,8 @@
 package io.taskmill.cluster;
 
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
-import io.taskmill.JobRequest;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
+import io.taskmill.job.JobRequest;
 import io.taskmill.spi.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;

@@ -9,6 +9,8 @@ import io.taskmill.schedule.Trigger;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,8 +110,8 @@ class ScheduleFailoverTest {
     try (var c = cluster.connect(); var st = c.prepareStatement("SELECT run_at, count(*) FROM "
         + "tm_job WHERE schedule_name = ? AND run_at > ? AND run_at <= ? GROUP BY run_at")) {
       st.setString(1, name);
-      st.setObject(2, java.time.OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC));
-      st.setObject(3, java.time.OffsetDateTime.ofInstant(to, java.time.ZoneOffset.UTC));
+      st.setObject(2, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+      st.setObject(3, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
       var rs = st.executeQuery();
       while (rs.next()) {
         ticks.put(rs.getTimestamp(1).toInstant(), rs.getLong(2));

@@ -3,15 +3,15 @@ package io.taskmill.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.taskmill.JobId;
-import io.taskmill.JobRequest;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
 import io.taskmill.jdbc.JdbcStoreProvider;
 import io.taskmill.jdbc.PgSessionTimeZone;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobRequest;
+import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreSettings;
 import io.taskmill.testkit.fault.FaultInjectingStore;
-import io.taskmill.spi.StoreOp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Random;

@@ -1,7 +1,7 @@
 package io.taskmill.cluster;
 
-import io.taskmill.JobContext;
-import io.taskmill.JobHandler;
+import io.taskmill.handler.JobContext;
+import io.taskmill.handler.JobHandler;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.LockSupport;
 

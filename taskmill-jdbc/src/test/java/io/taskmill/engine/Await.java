@@ -2,9 +2,9 @@ package io.taskmill.engine;
 
 import static org.awaitility.Awaitility.await;
 
-import io.taskmill.JobId;
 import io.taskmill.Taskmill;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import java.time.Duration;
 

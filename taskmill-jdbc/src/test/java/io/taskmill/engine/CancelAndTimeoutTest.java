@@ -2,15 +2,15 @@ package io.taskmill.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.CancelResult;
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
-import io.taskmill.JobTimeoutException;
-import io.taskmill.Retry;
 import io.taskmill.Taskmill;
 import io.taskmill.engine.Payloads.Step;
+import io.taskmill.handler.JobTimeoutException;
+import io.taskmill.job.CancelResult;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
 import io.taskmill.job.JobState;
+import io.taskmill.job.Retry;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

@@ -2,11 +2,11 @@ package io.taskmill.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.JobId;
-import io.taskmill.JobRequest;
 import io.taskmill.Taskmill;
 import io.taskmill.engine.Payloads.Step;
 import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobRequest;
 import io.taskmill.job.JobState;
 import io.taskmill.testkit.FakeClock;
 import io.taskmill.testkit.ManualEngine;

@@ -3,19 +3,20 @@ package io.taskmill.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.taskmill.HandlerInfo;
-import io.taskmill.RateLimit;
-import io.taskmill.Retry;
 import io.taskmill.Taskmill;
-import io.taskmill.TaskmillConfigException;
+import io.taskmill.config.TaskmillConfigException;
 import io.taskmill.demo.DemoHandlers;
 import io.taskmill.engine.Payloads.Step;
+import io.taskmill.handler.HandlerInfo;
+import io.taskmill.job.JobState;
+import io.taskmill.job.RateLimit;
+import io.taskmill.job.Retry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -146,7 +147,7 @@ class ConfigurationTest {
         .handler("test.step", Step.class, (p, ctx) -> {})
         .start()) {
       var id = tm.enqueue("test.step", new Step("x"));
-      Await.state(tm, id, io.taskmill.job.JobState.SUCCEEDED);
+      Await.state(tm, id, JobState.SUCCEEDED);
     }
   }
 

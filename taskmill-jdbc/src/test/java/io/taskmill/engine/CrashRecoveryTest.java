@@ -3,22 +3,26 @@ package io.taskmill.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.taskmill.JobId;
 import io.taskmill.Taskmill;
 import io.taskmill.engine.Payloads.Step;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobCount;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +51,7 @@ class CrashRecoveryTest {
             System.out.println("child: " + line);
           }
         }
-      } catch (java.io.IOException ignored) {
+      } catch (IOException ignored) {
         // the child was killed
       }
     });
@@ -80,7 +84,7 @@ class CrashRecoveryTest {
       // A job runs twice only if its outcome was not committed when the process died: it was still
       // RUNNING under the dead process's lease, and the restart rescued it (with an event saying
       // so).
-      var rescued = new java.util.HashSet<JobId>();
+      var rescued = new HashSet<JobId>();
       for (Job j : all) {
         if (tm.jobs().events(j.id()).stream().anyMatch(e -> e.message() != null && e.message().contains("rescued"))) {
           rescued.add(j.id());
@@ -97,7 +101,7 @@ class CrashRecoveryTest {
 
   @Test
   void gracefulCloseReleasesUnfinishedJobsForTheNextStart(@TempDir Path dataDir) throws Exception {
-    var started = new java.util.concurrent.CountDownLatch(1);
+    var started = new CountDownLatch(1);
     JobId longJob;
     JobId shortJob;
     try (Taskmill tm = Taskmill.builder().dataDir(dataDir)
@@ -110,7 +114,7 @@ class CrashRecoveryTest {
         .start()) {
       longJob = tm.enqueue("test.long", new Step("long"));
       shortJob = tm.enqueue("test.short", new Step("short"));
-      assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
       Await.state(tm, shortJob, JobState.SUCCEEDED);
     }
     var ran = new AtomicInteger();

@@ -3,16 +3,17 @@ package io.taskmill.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
-import io.taskmill.JobRequest;
 import io.taskmill.Taskmill;
 import io.taskmill.engine.Payloads.Step;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
+import io.taskmill.job.JobRequest;
 import io.taskmill.job.JobState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -153,7 +154,7 @@ class DispatchTest {
 
   @Test
   void manyJobsAllSucceedExactlyOnce() {
-    var runs = new java.util.concurrent.ConcurrentHashMap<String, AtomicInteger>();
+    var runs = new ConcurrentHashMap<String, AtomicInteger>();
     try (Taskmill tm = Taskmill.builder().inMemory()
         .handler("test.step", Step.class, (p, ctx) -> runs.computeIfAbsent(p.name(), k -> new AtomicInteger()).incrementAndGet())
         .queue("default", q -> q.concurrency(32))

@@ -3,10 +3,10 @@ package io.taskmill.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.taskmill.JobId;
 import io.taskmill.Taskmill;
 import io.taskmill.engine.Payloads.Step;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -3,21 +3,23 @@ package io.taskmill.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.taskmill.InvalidJobException;
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
-import io.taskmill.JobRequest;
-import io.taskmill.Retry;
 import io.taskmill.Taskmill;
 import io.taskmill.engine.Payloads.ResizeImage;
+import io.taskmill.job.InvalidJobException;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
 import io.taskmill.job.JobQuery;
+import io.taskmill.job.JobRequest;
 import io.taskmill.job.JobState;
+import io.taskmill.job.Retry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,7 +120,7 @@ class EnqueueValidationTest {
     int threads = 16;
     Set<JobId> ids = ConcurrentHashMap.newKeySet();
     var go = new CountDownLatch(1);
-    var futures = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+    var futures = new ArrayList<Future<?>>();
     try (var pool = Executors.newFixedThreadPool(threads)) {
       for (int i = 0; i < threads; i++) {
         int n = i;

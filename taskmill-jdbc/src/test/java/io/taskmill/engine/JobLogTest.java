@@ -2,14 +2,14 @@ package io.taskmill.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
-import io.taskmill.Retry;
 import io.taskmill.Taskmill;
 import io.taskmill.engine.Payloads.Step;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobLogLine;
+import io.taskmill.job.JobOptions;
 import io.taskmill.job.JobState;
 import io.taskmill.job.LogLevel;
+import io.taskmill.job.Retry;
 import io.taskmill.testkit.ManualEngine;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,10 @@
 package io.taskmill.engine;
 
-import io.taskmill.JobRequest;
 import io.taskmill.Taskmill;
 import io.taskmill.engine.Payloads.Step;
+import io.taskmill.job.JobRequest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 
 /**
@@ -22,7 +23,7 @@ public final class KillTarget {
             System.out.println("started " + ctx.jobId());
             System.out.flush();
           }
-          Payloads.work(java.time.Duration.ofMillis(20));
+          Payloads.work(Duration.ofMillis(20));
         })
         .queue("default", q -> q.concurrency(8))
         .start();

@@ -2,11 +2,11 @@ package io.taskmill.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
 import io.taskmill.Taskmill;
 import io.taskmill.engine.Payloads.Step;
 import io.taskmill.internal.dispatch.Claim;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.Store;

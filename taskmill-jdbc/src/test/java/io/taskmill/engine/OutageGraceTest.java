@@ -2,13 +2,13 @@ package io.taskmill.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
 import io.taskmill.Taskmill;
 import io.taskmill.engine.Payloads.Step;
 import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.jdbc.JdbcStoreProvider;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
 import io.taskmill.job.JobState;
 import io.taskmill.node.Node;
 import io.taskmill.node.NodeState;

@@ -2,11 +2,11 @@ package io.taskmill.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.JobOptions;
-import io.taskmill.JobRequest;
 import io.taskmill.Taskmill;
 import io.taskmill.jdbc.JdbcStoreProvider;
 import io.taskmill.job.JobCount;
+import io.taskmill.job.JobOptions;
+import io.taskmill.job.JobRequest;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreSettings;

@@ -3,17 +3,17 @@ package io.taskmill.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.taskmill.InvalidJobException;
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
-import io.taskmill.TaskmillConfigException;
+import io.taskmill.config.TaskmillConfigException;
 import io.taskmill.engine.Payloads.Step;
 import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.internal.lease.Completion;
 import io.taskmill.jdbc.JdbcStoreProvider;
+import io.taskmill.job.InvalidJobException;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
 import io.taskmill.job.Outcome;
@@ -33,6 +33,7 @@ import io.taskmill.testkit.FakeClock;
 import io.taskmill.testkit.ManualEngine;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,7 +79,7 @@ class SchedulesTest {
 
   private static List<Job> jobsOf(ManualEngine e, String schedule) {
     return e.taskmill().jobs().list(JobQuery.all(1000)).stream()
-        .filter(j -> schedule.equals(j.schedule())).sorted(java.util.Comparator.comparing(Job::runAt))
+        .filter(j -> schedule.equals(j.schedule())).sorted(Comparator.comparing(Job::runAt))
         .toList();
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.taskmill.Taskmill;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
+import io.taskmill.access.Role;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreSettings;
@@ -57,7 +58,7 @@ class AuditRetentionTest {
   }
 
   private static AuditEntry entry(Instant at) {
-    return new AuditEntry(0, at, "aaaaaaaaaaaa", io.taskmill.access.Role.ADMIN, "job.cancel",
+    return new AuditEntry(0, at, "aaaaaaaaaaaa", Role.ADMIN, "job.cancel",
         "job x", "ok", null, null, null);
   }
 }

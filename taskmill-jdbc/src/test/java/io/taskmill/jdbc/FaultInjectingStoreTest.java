@@ -3,13 +3,13 @@ package io.taskmill.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.taskmill.JobId;
 import io.taskmill.access.ApiKey;
 import io.taskmill.access.ApiKeys;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.Role;
 import io.taskmill.internal.control.JobCommands;
 import io.taskmill.internal.dispatch.ReadyWrites;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;

@@ -3,9 +3,10 @@ package io.taskmill.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.taskmill.JobId;
 import io.taskmill.access.ApiKeys;
 import io.taskmill.access.Role;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.Store;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -58,7 +60,7 @@ class H2FileStoreTest {
       InsertedJob before = TestJobs.aJob().insert(store);
       shutDownImmediately(store);
 
-      InsertedJob after = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+      InsertedJob after = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
           .ignoreExceptions().until(() -> TestJobs.aJob().insert(store), j -> true);
       assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(before.id()))).isPresent();
       assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(after.id()))).isPresent();
@@ -73,7 +75,7 @@ class H2FileStoreTest {
           .hasMessage("the data dir " + dataDir.toAbsolutePath().normalize() + " is in use by "
               + "another Taskmill store in this process; close that store first or choose "
               + "another --data-dir");
-      assertThat(first.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(io.taskmill.job.JobQuery.all(1)))).isEmpty();
+      assertThat(first.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(1)))).isEmpty();
     }
     try (Store again = H2Stores.file(dataDir)) {
       assertThat(again.info().name()).isEqualTo("h2-file");

@@ -9,6 +9,7 @@ import io.taskmill.spi.StoreInfo;
 import io.taskmill.spi.StoreProvider;
 import io.taskmill.spi.StoreSettings;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Instant;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class JdbcStoreProviderTest {
   void anOpenedDataDirKeepsEveryStatementOfTheEngineParsed() throws Exception {
     DatabaseTarget target = DatabaseTarget.of(new StoreSettings(tmp, null, null, null, null, 2));
 
-    try (var c = java.sql.DriverManager.getConnection(target.url());
+    try (var c = DriverManager.getConnection(target.url());
         var rs = c.createStatement().executeQuery("SELECT SETTING_VALUE FROM "
             + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'QUERY_CACHE_SIZE'")) {
       assertThat(rs.next()).isTrue();

@@ -3,7 +3,7 @@ package io.taskmill.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.taskmill.JobId;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import java.sql.DriverManager;
 import java.time.Instant;

@@ -9,11 +9,13 @@ import io.taskmill.access.AuditQuery;
 import io.taskmill.access.Role;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
-import io.taskmill.spi.StoreTx;
 import io.taskmill.spi.StoreSettings;
+import io.taskmill.spi.StoreTx;
 import io.taskmill.testkit.store.TestJobs;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,8 +41,8 @@ class PgAuditTrailTest {
         PgStores.USER, PgStores.PASSWORD, 2));
     seq = store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(new AuditEntry(0, TestJobs.T0, "aaaaaaaaaaaa", Role.ADMIN,
         "apikey.revoke", "apikeys/bbbbbbbbbbbb", "ok", "10.0.0.1", "req-1", null)))).getFirst();
-    recentSeq = store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(new AuditEntry(0, java.time.Instant.now().minus(
-        java.time.Duration.ofDays(29)), "aaaaaaaaaaaa", Role.ADMIN, "job.cancel", "job x", "ok",
+    recentSeq = store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(new AuditEntry(0, Instant.now().minus(
+        Duration.ofDays(29)), "aaaaaaaaaaaa", Role.ADMIN, "job.cancel", "job x", "ok",
         "10.0.0.1", "req-2", null)))).getFirst();
   }
 

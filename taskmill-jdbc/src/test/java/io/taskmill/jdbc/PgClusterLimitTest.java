@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.taskmill.HandlerSettings;
-import io.taskmill.JobId;
-import io.taskmill.JobRequest;
 import io.taskmill.Taskmill;
 import io.taskmill.job.JobCount;
 import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobRequest;
 import io.taskmill.job.JobState;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -3,11 +3,11 @@ package io.taskmill.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
-import io.taskmill.JobRequest;
 import io.taskmill.Taskmill;
 import io.taskmill.job.JobCount;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
+import io.taskmill.job.JobRequest;
 import io.taskmill.job.JobState;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package io.taskmill.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.taskmill.EventFilter;
-import io.taskmill.FeedEvent;
+import io.taskmill.event.EventFilter;
+import io.taskmill.event.FeedEvent;
 import io.taskmill.internal.EventFeed;
 import io.taskmill.internal.FeedSource;
 import io.taskmill.internal.dispatch.ReadyWrites;

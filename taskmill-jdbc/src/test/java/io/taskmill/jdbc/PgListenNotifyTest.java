@@ -6,16 +6,16 @@ import static io.taskmill.testkit.store.TestJobs.aJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
-import io.taskmill.RetryResult;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
 import io.taskmill.internal.control.JobCommands;
 import io.taskmill.internal.dispatch.Promotion;
 import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.internal.schedule.TickWrites;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
 import io.taskmill.job.JobState;
+import io.taskmill.job.RetryResult;
 import io.taskmill.node.Leadership;
 import io.taskmill.schedule.JobTemplate;
 import io.taskmill.schedule.MisfirePolicy;
@@ -28,8 +28,8 @@ import io.taskmill.spi.ScheduleFiring;
 import io.taskmill.spi.ScheduleTick;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
-import io.taskmill.spi.StoreTx;
 import io.taskmill.spi.StoreSettings;
+import io.taskmill.spi.StoreTx;
 import io.taskmill.testkit.FakeClock;
 import io.taskmill.testkit.ManualEngine;
 import java.sql.Connection;
@@ -37,6 +37,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -271,7 +272,7 @@ class PgListenNotifyTest {
 
   /** Backends of listener connections that have finished their LISTEN. */
   private static Set<Integer> listenerPids() throws SQLException {
-    var pids = new java.util.HashSet<Integer>();
+    var pids = new HashSet<Integer>();
     try (Connection c = PgStores.connect(PgStores.BASE_URL); var st = c.createStatement();
         var rs = st.executeQuery("SELECT pid FROM pg_stat_activity WHERE application_name = '"
             + PgListener.APPLICATION_NAME + "' AND state = 'idle' AND query LIKE 'LISTEN%'")) {

@@ -3,11 +3,11 @@ package io.taskmill.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.taskmill.JobId;
 import io.taskmill.Taskmill;
 import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;

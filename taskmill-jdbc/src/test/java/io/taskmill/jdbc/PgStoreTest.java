@@ -2,11 +2,11 @@ package io.taskmill.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.JobId;
 import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.internal.dispatch.Promotion;
 import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.InsertedJob;

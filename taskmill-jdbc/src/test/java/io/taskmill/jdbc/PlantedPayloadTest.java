@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
-import io.taskmill.Retry;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
 import io.taskmill.job.JobState;
+import io.taskmill.job.Retry;
 import io.taskmill.testkit.store.PlantedRows;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -3,12 +3,12 @@ package io.taskmill.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
-import io.taskmill.JobRequest;
-import io.taskmill.Retry;
 import io.taskmill.Taskmill;
 import io.taskmill.internal.dispatch.ReadyWrites;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
+import io.taskmill.job.JobRequest;
+import io.taskmill.job.Retry;
 import io.taskmill.node.Leadership;
 import io.taskmill.spi.NewJob;
 import io.taskmill.spi.StoreSettings;

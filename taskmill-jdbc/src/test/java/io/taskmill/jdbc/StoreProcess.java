@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A store in a separate JVM, for what one process cannot show: file locks between processes and
@@ -55,7 +56,7 @@ final class StoreProcess implements AutoCloseable {
   @Override
   public void close() throws Exception {
     process.getOutputStream().close();
-    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly();
     }
   }

@@ -1,5 +1,6 @@
 package io.taskmill.server;
 
+import io.taskmill.TaskmillBuilder;
 import java.nio.file.Path;
 
 /**
@@ -36,10 +37,10 @@ public record ServerConfig(
 
   /** Audit entries are kept a year unless configured otherwise. */
   public static final int DEFAULT_AUDIT_RETENTION_DAYS =
-      (int) io.taskmill.TaskmillBuilder.DEFAULT_RETAIN_AUDIT.toDays();
+      (int) TaskmillBuilder.DEFAULT_RETAIN_AUDIT.toDays();
   /** The shortest audit retention: PostgreSQL refuses to delete younger entries. */
   public static final int MIN_AUDIT_RETENTION_DAYS =
-      (int) io.taskmill.TaskmillBuilder.MIN_RETAIN_AUDIT.toDays();
+      (int) TaskmillBuilder.MIN_RETAIN_AUDIT.toDays();
 
   /** Defaults: port 8080 on every address, the embedded store in ./taskmill-data. */
   public static ServerConfig defaults() {

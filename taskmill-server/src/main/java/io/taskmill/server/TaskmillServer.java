@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
+import io.taskmill.access.Role;
 import io.taskmill.jdbc.JdbcStoreProvider;
 import io.taskmill.server.api.AccessApi;
 import io.taskmill.server.api.ClusterApi;
@@ -14,7 +15,9 @@ import io.taskmill.server.api.JobsApi;
 import io.taskmill.server.api.OpenApiDocs;
 import io.taskmill.server.api.SchedulesApi;
 import io.taskmill.server.http.ApiHandler;
+import io.taskmill.server.http.LogText;
 import io.taskmill.server.http.Problem;
+import io.taskmill.server.http.Route;
 import io.taskmill.server.http.Router;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreSettings;
@@ -22,11 +25,12 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import java.util.EnumSet;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -100,7 +104,7 @@ public final class TaskmillServer implements AutoCloseable {
     AccessApi accessApi = null;
     try {
       TaskmillBuilder builder = Taskmill.builder().store(store)
-          .retainAudit(java.time.Duration.ofDays(config.auditRetentionDays()));
+          .retainAudit(Duration.ofDays(config.auditRetentionDays()));
       if (config.nodeName() != null) {
         builder.nodeId(config.nodeName());
       }
@@ -129,11 +133,11 @@ public final class TaskmillServer implements AutoCloseable {
           .addAll(access.routes())
           .addAll(events.routes())
           .addAll(OpenApiDocs.routes())
-          .add(io.taskmill.server.http.Route.read("GET", "/metrics", io.taskmill.access.Role.VIEWER,
+          .add(Route.read("GET", "/metrics", Role.VIEWER,
               ex -> {
                 if (ex.principal().scoped()) {
                   // Every queue's and type's job counts: not for a key limited to some queues.
-                  throw new io.taskmill.server.http.Problem(403, "Forbidden", "metrics cover every "
+                  throw new Problem(403, "Forbidden", "metrics cover every "
                       + "queue; scrape them with a key that is not limited to some queues", null);
                 }
                 beforeScrape.run();
@@ -264,7 +268,7 @@ public final class TaskmillServer implements AutoCloseable {
       }
       Object message = request.getAttribute(ERROR_MESSAGE);
       String detail = message == null ? "the request could not be handled"
-          : io.taskmill.server.http.LogText.clean(message.toString());
+          : LogText.clean(message.toString());
       // Jetty closes the connection after a request it could not parse; saying so keeps a client
       // from sending its next request down a connection that is about to close.
       ApiHandler.writeProblem(response, callback, new Problem(status,

@@ -2,6 +2,7 @@ package io.taskmill.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
 import io.taskmill.access.Role;
 import io.taskmill.server.http.Route;
@@ -73,7 +74,7 @@ class AccessMatrixTest {
     long n = 0;
     Long before = null;
     while (true) {
-      List<io.taskmill.access.AuditEntry> page = fx.server.taskmill().access().audit(
+      List<AuditEntry> page = fx.server.taskmill().access().audit(
           new AuditQuery(null, null, null, null, before, AuditQuery.MAX_LIMIT));
       n += page.size();
       if (page.size() < AuditQuery.MAX_LIMIT) {

@@ -2,16 +2,18 @@ package io.taskmill.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
 import io.taskmill.access.Role;
 import io.taskmill.demo.DemoHandlers;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
 import io.taskmill.job.JobQuery;
+import io.taskmill.job.Retry;
 import io.taskmill.schedule.ScheduleDefinition;
 import io.taskmill.server.http.Route;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -64,7 +66,7 @@ class BolaMatrixTest {
   /** A fresh job in the scope's queue, failing for good so it ends DEAD (retryable). */
   private static JobId job(Scope scope) {
     return fx.server.taskmill().enqueue(DemoHandlers.FAIL, new DemoHandlers.Fail(-1),
-        JobOptions.queue(queueOf(scope)).retry(io.taskmill.Retry.fixed(Duration.ofMillis(1))
+        JobOptions.queue(queueOf(scope)).retry(Retry.fixed(Duration.ofMillis(1))
             .maxAttempts(1)));
   }
 
@@ -240,7 +242,7 @@ class BolaMatrixTest {
       }
     }
     if (t.equals("/api/v1/stats")) {
-      long own = fx.server.taskmill().queues().stats(java.time.Instant.now()).stream()
+      long own = fx.server.taskmill().queues().stats(Instant.now()).stream()
           .filter(q -> q.queue().equals(OWN))
           .mapToLong(q -> q.counts().values().stream().mapToLong(Long::longValue).sum()).sum();
       long shown = 0;

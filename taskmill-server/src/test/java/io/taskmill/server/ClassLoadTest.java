@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -122,7 +123,7 @@ class ClassLoadTest {
     assertThat(lines).as(mode + " output").contains("done");
     checkOutcomes(mode, lines);
     try (var logLines = Files.lines(log)) {
-      return logLines.map(LOADED::matcher).filter(java.util.regex.Matcher::find)
+      return logLines.map(LOADED::matcher).filter(Matcher::find)
           .map(m -> m.group(1)).collect(Collectors.toCollection(TreeSet::new));
     }
   }

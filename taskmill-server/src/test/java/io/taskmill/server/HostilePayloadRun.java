@@ -2,8 +2,8 @@ package io.taskmill.server;
 
 import static org.awaitility.Awaitility.await;
 
-import io.taskmill.Retry;
 import io.taskmill.demo.DemoHandlers;
+import io.taskmill.job.Retry;
 import io.taskmill.testkit.store.PlantedRows;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -159,12 +160,12 @@ final class HostilePayloadRun {
   private static UUID plant(Connection c, String type, String payload) {
     try {
       return PlantedRows.plant(c, type, payload, 3, RETRY).value();
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException("could not plant a " + type + " row: " + e, e);
     }
   }
 
-  private static String state(Connection c, UUID id) throws java.sql.SQLException {
+  private static String state(Connection c, UUID id) throws SQLException {
     try (var ps = c.prepareStatement("SELECT state FROM tm_job WHERE id = ?")) {
       ps.setObject(1, id);
       try (var rs = ps.executeQuery()) {
@@ -178,7 +179,7 @@ final class HostilePayloadRun {
     String s;
     try {
       s = state(c, id);
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
     return s.equals("SUCCEEDED") || s.equals("DEAD") || s.equals("CANCELLED");

@@ -3,14 +3,15 @@ package io.taskmill.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.access.Role;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -117,7 +118,7 @@ class MalformedRequestTest {
       HttpResponse<String> r;
       try {
         r = fx.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         failures.add(bad.what() + ": " + bad.method() + " " + bad.path() + " -> " + e
             + " after " + previous);
         previous = bad.what() + " " + bad.method() + " " + bad.path() + " (no answer)";

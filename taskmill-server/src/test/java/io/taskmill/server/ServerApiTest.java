@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.taskmill.access.Role;
 import java.time.Duration;
+import java.util.ArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -145,7 +146,7 @@ class ServerApiTest {
 
   @Test
   void statsShowThroughputAndFailureRateOfRecentWindowsByType() {
-    var ok = new java.util.ArrayList<String>();
+    var ok = new ArrayList<String>();
     for (int i = 0; i < 3; i++) {
       ok.add(fx.post("/api/v1/jobs", Role.OPERATOR, "{\"type\":\"demo.echo\",\"payload\":{}}")
           .json().get("id").asString());

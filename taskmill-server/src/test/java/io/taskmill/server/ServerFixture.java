@@ -1,28 +1,33 @@
 package io.taskmill.server;
 
-import io.taskmill.Retry;
+import io.taskmill.TaskmillBuilder;
 import io.taskmill.access.ApiKeys;
 import io.taskmill.access.Role;
 import io.taskmill.demo.DemoHandlers;
+import io.taskmill.job.Retry;
 import io.taskmill.server.http.Json;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
 /** A real server on a free loopback port over a private in-memory store, with a key per role. */
 final class ServerFixture implements AutoCloseable {
   /** A payload record for handler discovery tests. */
-  record Thumbnail(String image, int width, java.util.List<String> formats) {}
+  record Thumbnail(String image, int width, List<String> formats) {}
 
   final TaskmillServer server;
   final String admin;
-  final Map<Role, String> keys = new java.util.EnumMap<>(Role.class);
+  final Map<Role, String> keys = new EnumMap<>(Role.class);
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   ServerFixture() {
@@ -34,7 +39,7 @@ final class ServerFixture implements AutoCloseable {
   }
 
   /** With {@code more} added to the engine's configuration (queues, say). */
-  ServerFixture(ServerConfig config, java.util.function.Consumer<io.taskmill.TaskmillBuilder> more) {
+  ServerFixture(ServerConfig config, Consumer<TaskmillBuilder> more) {
     server = TaskmillServer.start(config, b -> more.accept(DemoHandlers.registerAll(b)
         .handler("media.thumbnail", Thumbnail.class, (p, ctx) -> {}, h -> h
             .retry(Retry.fixed(Duration.ofMillis(10)).maxAttempts(2)))));
@@ -70,7 +75,7 @@ final class ServerFixture implements AutoCloseable {
       return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),
           r.body());
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -78,7 +83,7 @@ final class ServerFixture implements AutoCloseable {
   }
 
   /** Creates a key of {@code role} limited to {@code queues}, and returns its secret. */
-  String scopedKey(Role role, java.util.List<String> queues) {
+  String scopedKey(Role role, List<String> queues) {
     var made = ApiKeys.generate("scoped " + role.text(), role, Instant.now(), "test", queues);
     server.taskmill().access().addKey(made.key());
     return made.secret();

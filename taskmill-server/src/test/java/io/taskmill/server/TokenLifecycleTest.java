@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.taskmill.server.http.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -76,7 +77,7 @@ class TokenLifecycleTest {
         .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"ci\",\"role\":\"viewer\"}"))
         .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(created.statusCode()).isEqualTo(201);
-    var json = io.taskmill.server.http.Json.MAPPER.readTree(created.body());
+    var json = Json.MAPPER.readTree(created.body());
     String secret = json.get("secret").asString();
     String id = json.get("id").asString();
     for (TaskmillServer s : servers) {

@@ -1,10 +1,10 @@
 package io.taskmill.testkit;
 
 import io.taskmill.DrivenTaskmill;
-import io.taskmill.JobId;
-import io.taskmill.JobOptions;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
+import io.taskmill.job.JobId;
+import io.taskmill.job.JobOptions;
 import java.time.Duration;
 
 /**

@@ -1,10 +1,10 @@
 package io.taskmill.internal.control;
 
-import io.taskmill.CancelResult;
-import io.taskmill.JobId;
-import io.taskmill.RetryResult;
+import io.taskmill.job.CancelResult;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
+import io.taskmill.job.RetryResult;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.Transition;

@@ -1,9 +1,9 @@
 package io.taskmill.internal.dispatch;
 
-import io.taskmill.JobId;
-import io.taskmill.RateLimit;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
+import io.taskmill.job.RateLimit;
 import io.taskmill.spi.ClaimedJobs;
 import io.taskmill.spi.ClusterLimit;
 import io.taskmill.spi.JobClaim;

@@ -1,6 +1,6 @@
 package io.taskmill.internal.dispatch;
 
-import io.taskmill.JobId;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.JobAttempt;
 import io.taskmill.spi.Store;

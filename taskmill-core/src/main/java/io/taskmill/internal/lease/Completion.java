@@ -1,7 +1,7 @@
 package io.taskmill.internal.lease;
 
-import io.taskmill.JobId;
 import io.taskmill.job.ErrorSummary;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobState;
 import io.taskmill.job.LogLevel;

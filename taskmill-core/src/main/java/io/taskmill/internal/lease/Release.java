@@ -1,7 +1,7 @@
 package io.taskmill.internal.lease;
 
-import io.taskmill.JobId;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.Store;

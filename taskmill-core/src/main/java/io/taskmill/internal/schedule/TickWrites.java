@@ -1,6 +1,6 @@
 package io.taskmill.internal.schedule;
 
-import io.taskmill.JobId;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.schedule.ScheduleRun;
 import io.taskmill.spi.LeaderTerm;

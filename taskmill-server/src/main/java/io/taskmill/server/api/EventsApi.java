@@ -1,11 +1,11 @@
 package io.taskmill.server.api;
 
-import io.taskmill.EventFilter;
-import io.taskmill.EventKind;
-import io.taskmill.Events;
-import io.taskmill.FeedEvent;
 import io.taskmill.Taskmill;
 import io.taskmill.access.Role;
+import io.taskmill.event.EventFilter;
+import io.taskmill.event.EventKind;
+import io.taskmill.event.Events;
+import io.taskmill.event.FeedEvent;
 import io.taskmill.server.http.Exchange;
 import io.taskmill.server.http.Json;
 import io.taskmill.server.http.Principal;

@@ -1,12 +1,14 @@
 package io.taskmill.server.api;
 
-import io.taskmill.JobId;
+import io.taskmill.job.JobId;
+import io.taskmill.server.http.LogText;
 import io.taskmill.server.http.Problem;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -43,7 +45,7 @@ final class Fields {
       case NUMBER -> "a number";
       case BOOLEAN -> "a boolean";
       case NULL -> "null";
-      default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+      default -> node.getNodeType().name().toLowerCase(Locale.ROOT);
     };
   }
 
@@ -168,6 +170,6 @@ final class Fields {
   }
 
   static String clip(String text) {
-    return io.taskmill.server.http.LogText.clean(text);
+    return LogText.clean(text);
   }
 }

@@ -1,14 +1,15 @@
 package io.taskmill.server.api;
 
-import io.taskmill.HandlerInfo;
 import io.taskmill.Taskmill;
 import io.taskmill.access.Role;
+import io.taskmill.handler.HandlerInfo;
 import io.taskmill.node.Node;
 import io.taskmill.server.http.Exchange;
 import io.taskmill.server.http.Json;
 import io.taskmill.server.http.Problem;
 import io.taskmill.server.http.Route;
 import java.util.List;
+import java.util.Locale;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -74,7 +75,7 @@ public final class HandlersApi {
         .put("returnsResult", h.returnsResult());
     json.set("payloadSchema", PayloadSchema.of(h.payloadType()));
     var retry = json.putObject("retry")
-        .put("backoff", h.retry().backoff().name().toLowerCase(java.util.Locale.ROOT))
+        .put("backoff", h.retry().backoff().name().toLowerCase(Locale.ROOT))
         .put("delay", h.retry().initialDelay().toString())
         .put("maxDelay", h.retry().maxDelay().toString())
         .put("jitter", h.retry().jitter())

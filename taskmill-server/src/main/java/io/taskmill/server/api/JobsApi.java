@@ -1,27 +1,32 @@
 package io.taskmill.server.api;
 
-import io.taskmill.BulkResult;
-import io.taskmill.CancelResult;
-import io.taskmill.Enqueued;
-import io.taskmill.InvalidJobException;
-import io.taskmill.JobId;
-import io.taskmill.JobRequest;
-import io.taskmill.RetryResult;
 import io.taskmill.Taskmill;
 import io.taskmill.access.Role;
+import io.taskmill.job.BulkResult;
+import io.taskmill.job.CancelResult;
+import io.taskmill.job.Enqueued;
+import io.taskmill.job.InvalidJobException;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobQuery;
+import io.taskmill.job.JobRequest;
 import io.taskmill.job.JobState;
+import io.taskmill.job.RetryResult;
 import io.taskmill.server.http.Exchange;
 import io.taskmill.server.http.GroupCommit;
 import io.taskmill.server.http.Json;
+import io.taskmill.server.http.LogText;
 import io.taskmill.server.http.Principal;
 import io.taskmill.server.http.Problem;
 import io.taskmill.server.http.Route;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
@@ -70,8 +75,8 @@ public final class JobsApi implements AutoCloseable {
           }
         }
       }
-      var jobs = new java.util.HashMap<JobId, Job>();
-      taskmill.jobs().getAll(made.stream().filter(java.util.Objects::nonNull)
+      var jobs = new HashMap<JobId, Job>();
+      taskmill.jobs().getAll(made.stream().filter(Objects::nonNull)
           .map(Enqueued::id).toList()).forEach(j -> jobs.put(j.id(), j));
       for (int i = 0; i < made.size(); i++) {
         if (made.get(i) != null) {
@@ -116,7 +121,7 @@ public final class JobsApi implements AutoCloseable {
     try {
       submitted = singles.submit(request);
     } catch (InvalidJobException e) {
-      throw Problem.unprocessable(io.taskmill.server.http.LogText.clean(e.getMessage()), "body");
+      throw Problem.unprocessable(LogText.clean(e.getMessage()), "body");
     }
     Enqueued done = submitted.enqueued();
     // Pruned in the instant since it was written (a tiny retention): read it on its own.
@@ -153,7 +158,7 @@ public final class JobsApi implements AutoCloseable {
       requireOwnQueue(ex.principal(), requests.get(i), "jobs[" + i + "].queue");
     }
     List<Enqueued> done = enqueue(requests, "jobs");
-    var foreign = new java.util.HashSet<JobId>();
+    var foreign = new HashSet<JobId>();
     if (ex.principal().scoped()) {
       // A taken idempotency key answers with the job that has it; one in another queue stays hidden.
       taskmill.jobs().getAll(done.stream().filter(e -> !e.created()).map(Enqueued::id).toList())
@@ -184,7 +189,7 @@ public final class JobsApi implements AutoCloseable {
     try {
       return taskmill.submitAll(requests);
     } catch (InvalidJobException e) {
-      throw Problem.unprocessable(io.taskmill.server.http.LogText.clean(e.getMessage()), field);
+      throw Problem.unprocessable(LogText.clean(e.getMessage()), field);
     }
   }
 
@@ -257,7 +262,7 @@ public final class JobsApi implements AutoCloseable {
     try {
       return JobState.valueOf(text.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw Problem.badRequest("state must be one of " + java.util.Arrays.toString(
+      throw Problem.badRequest("state must be one of " + Arrays.toString(
           JobState.values()) + ", was '" + Fields.clip(text) + "'", "state");
     }
   }

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -59,7 +60,7 @@ public final class OpenApiDocs {
         + "<p>The full description is <a href=\"/openapi.json\">openapi.json</a>.</p><table>");
     for (var path : tree.get("paths").properties()) {
       for (var op : path.getValue().properties()) {
-        html.append("<tr><td><code>").append(escape(op.getKey().toUpperCase(java.util.Locale.ROOT)))
+        html.append("<tr><td><code>").append(escape(op.getKey().toUpperCase(Locale.ROOT)))
             .append("</code></td><td><code>").append(escape(path.getKey()))
             .append("</code></td><td>")
             .append(escape(op.getValue().path("summary").asString("")))

@@ -4,10 +4,15 @@ import io.taskmill.server.http.Json;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.Temporal;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -45,21 +50,21 @@ final class PayloadSchema {
       return json;
     }
     if (c == String.class || c == char.class || c == Character.class
-        || c == java.util.UUID.class || java.time.temporal.Temporal.class.isAssignableFrom(c)
-        || c == java.time.Duration.class) {
+        || c == UUID.class || Temporal.class.isAssignableFrom(c)
+        || c == Duration.class) {
       json.put("type", "string");
-      if (c == java.time.Instant.class) {
+      if (c == Instant.class) {
         json.put("format", "date-time");
-      } else if (c == java.time.Duration.class) {
+      } else if (c == Duration.class) {
         json.put("format", "duration");
-      } else if (c == java.util.UUID.class) {
+      } else if (c == UUID.class) {
         json.put("format", "uuid");
       }
     } else if (c == boolean.class || c == Boolean.class) {
       json.put("type", "boolean");
     } else if (c == int.class || c == long.class || c == short.class || c == byte.class
         || c == Integer.class || c == Long.class || c == Short.class || c == Byte.class
-        || c == java.math.BigInteger.class) {
+        || c == BigInteger.class) {
       json.put("type", "integer");
     } else if (Number.class.isAssignableFrom(c) || c == double.class || c == float.class) {
       json.put("type", "number");

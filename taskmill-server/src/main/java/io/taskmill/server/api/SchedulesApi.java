@@ -1,10 +1,10 @@
 package io.taskmill.server.api;
 
-import io.taskmill.InvalidJobException;
-import io.taskmill.JobId;
-import io.taskmill.Names;
 import io.taskmill.Taskmill;
 import io.taskmill.access.Role;
+import io.taskmill.job.InvalidJobException;
+import io.taskmill.job.JobId;
+import io.taskmill.job.Names;
 import io.taskmill.schedule.CronExpression;
 import io.taskmill.schedule.CronTrigger;
 import io.taskmill.schedule.IntervalTrigger;
@@ -26,9 +26,11 @@ import io.taskmill.server.http.Route;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -223,7 +225,7 @@ public final class SchedulesApi {
     if (!who.scoped()) {
       return taskmill.schedules().list(cursor, size);
     }
-    var out = new java.util.ArrayList<Schedule>();
+    var out = new ArrayList<Schedule>();
     String after = cursor;
     while (out.size() < size) {
       List<Schedule> page = taskmill.schedules().list(after, size);
@@ -248,7 +250,7 @@ public final class SchedulesApi {
     ex.replyEmpty(204);
   }
 
-  private void change(Exchange ex, java.util.function.Function<String, Schedule> action) {
+  private void change(Exchange ex, Function<String, Schedule> action) {
     ex.onlyQuery(Set.of());
     String name = name(ex);
     ex.resource("schedule " + name);

@@ -1,10 +1,10 @@
 package io.taskmill.server.api;
 
-import io.taskmill.HandlerInfo;
-import io.taskmill.JobOptions;
-import io.taskmill.JobRequest;
-import io.taskmill.Retry;
 import io.taskmill.Taskmill;
+import io.taskmill.handler.HandlerInfo;
+import io.taskmill.job.JobOptions;
+import io.taskmill.job.JobRequest;
+import io.taskmill.job.Retry;
 import io.taskmill.server.http.Json;
 import io.taskmill.server.http.Problem;
 import java.time.Duration;

@@ -2,12 +2,17 @@ package io.taskmill.server.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -143,8 +148,8 @@ public final class ApiHandler extends Handler.Abstract {
     }
     if (!p.role().allows(route.role())) {
       throw new Problem(403, "Forbidden", "this needs the role '"
-          + route.role().name().toLowerCase(java.util.Locale.ROOT) + "'; key " + p.keyId()
-          + " has '" + p.role().name().toLowerCase(java.util.Locale.ROOT) + "'", null);
+          + route.role().name().toLowerCase(Locale.ROOT) + "'; key " + p.keyId()
+          + " has '" + p.role().name().toLowerCase(Locale.ROOT) + "'", null);
     }
     if (!admit(p.keyId())) {
       throw new Problem(429, "Too Many Requests", "more than " + requestsPerSecond
@@ -167,7 +172,7 @@ public final class ApiHandler extends Handler.Abstract {
 
   private static final class Window {
     final long second;
-    final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger count = new AtomicInteger();
 
     Window(long second) {
       this.second = second;
@@ -199,7 +204,7 @@ public final class ApiHandler extends Handler.Abstract {
         .tag("status", Integer.toString(status))
         .publishPercentileHistogram()
         .register(meters)
-        .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        .record(nanos, TimeUnit.NANOSECONDS);
     MDC.put("requestId", requestId);
     try {
       // The path is logged as received minus its query: a query may carry secrets by mistake.
@@ -230,7 +235,7 @@ public final class ApiHandler extends Handler.Abstract {
       }
       String part;
       try {
-        part = java.net.URLDecoder.decode(parts[i].replace("+", "%2B"), StandardCharsets.UTF_8);
+        part = URLDecoder.decode(parts[i].replace("+", "%2B"), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
         throw Problem.badRequest("the request path has a malformed %-escape", "path");
       }
@@ -257,7 +262,7 @@ public final class ApiHandler extends Handler.Abstract {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType.startsWith("text/")
         || contentType.endsWith("json") ? contentType + "; charset=utf-8" : contentType);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, (long) body.length);
-    response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+    response.write(true, ByteBuffer.wrap(body), callback);
   }
 
   /** Writes a problem; also used by the server's error handler for what Jetty itself refuses. */
@@ -279,6 +284,6 @@ public final class ApiHandler extends Handler.Abstract {
     response.setStatus(p.status());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, (long) body.length);
-    response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+    response.write(true, ByteBuffer.wrap(body), callback);
   }
 }

@@ -4,9 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -80,11 +86,11 @@ public final class Exchange {
   }
 
   /** Refuses query parameters the route does not know, so a typo is not silently ignored. */
-  public void onlyQuery(java.util.Set<String> known) {
+  public void onlyQuery(Set<String> known) {
     for (String name : queryFields().getNames()) {
       if (!known.contains(name)) {
         throw Problem.badRequest("unknown query parameter '" + LogText.clean(name) + "'; known: "
-            + String.join(", ", new java.util.TreeSet<>(known)), name);
+            + String.join(", ", new TreeSet<>(known)), name);
       }
     }
   }
@@ -111,7 +117,7 @@ public final class Exchange {
    */
   public JsonNode json() throws IOException {
     String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).split(";")[0].trim()
+    if (type == null || !type.toLowerCase(Locale.ROOT).split(";")[0].trim()
         .equals("application/json")) {
       throw new Problem(415, "Unsupported Media Type", "send the body as application/json (was "
           + (type == null ? "no Content-Type" : "'" + type + "'") + ")", "Content-Type");
@@ -123,10 +129,10 @@ public final class Exchange {
     try {
       // Jackson decodes UTF-8 leniently in places; a body must be valid UTF-8 to be taken.
       StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes));
-    } catch (java.nio.charset.CharacterCodingException e) {
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+    } catch (CharacterCodingException e) {
       throw Problem.badRequest("the body is not valid UTF-8; send JSON encoded as UTF-8", "body");
     }
     try {

@@ -6,6 +6,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -68,7 +69,7 @@ public final class GroupCommit<T, R> implements AutoCloseable {
       Pending<T, R> first;
       try {
         // Polled, not interrupted at close: H2 closes its file when a thread in I/O is interrupted.
-        first = queue.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        first = queue.poll(100, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         break;
       }

@@ -4,12 +4,12 @@ import static io.taskmill.job.JobState.ENQUEUED;
 import static io.taskmill.job.JobState.RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.RateLimit;
 import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.Outcome;
+import io.taskmill.job.RateLimit;
 import io.taskmill.spi.ClaimedJobs;
 import io.taskmill.spi.ClusterLimit;
 import io.taskmill.spi.InsertedJob;

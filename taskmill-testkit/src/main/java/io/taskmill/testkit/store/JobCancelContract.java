@@ -6,12 +6,12 @@ import static io.taskmill.job.JobState.RUNNING;
 import static io.taskmill.job.JobState.SCHEDULED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.CancelResult;
-import io.taskmill.JobId;
 import io.taskmill.internal.control.JobCommands;
+import io.taskmill.job.CancelResult;
 import io.taskmill.job.ErrorSummary;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.job.Outcome;
 import io.taskmill.spi.InsertedJob;

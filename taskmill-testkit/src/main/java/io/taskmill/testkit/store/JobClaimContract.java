@@ -4,11 +4,11 @@ import static io.taskmill.job.JobState.ENQUEUED;
 import static io.taskmill.job.JobState.RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.JobId;
 import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobQuery;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobClaim;

@@ -8,12 +8,12 @@ import static io.taskmill.job.JobState.SCHEDULED;
 import static io.taskmill.job.JobState.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.JobId;
 import io.taskmill.internal.dispatch.Promotion;
 import io.taskmill.internal.lease.Completion;
 import io.taskmill.job.ErrorSummary;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.job.LogLevel;
 import io.taskmill.job.Outcome;

@@ -6,10 +6,10 @@ import static io.taskmill.job.JobState.SCHEDULED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.taskmill.JobId;
 import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobQuery;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.NewJob;

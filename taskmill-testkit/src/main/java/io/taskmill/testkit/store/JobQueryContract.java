@@ -7,7 +7,6 @@ import static io.taskmill.job.JobState.SCHEDULED;
 import static io.taskmill.job.JobState.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.JobId;
 import io.taskmill.internal.control.JobCommands;
 import io.taskmill.internal.dispatch.Promotion;
 import io.taskmill.internal.lease.Release;
@@ -15,6 +14,7 @@ import io.taskmill.job.ErrorSummary;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobCount;
 import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobTally;
 import io.taskmill.job.Outcome;

@@ -6,14 +6,14 @@ import static io.taskmill.job.JobState.ENQUEUED;
 import static io.taskmill.job.JobState.RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.JobId;
-import io.taskmill.RetryResult;
 import io.taskmill.internal.control.JobCommands;
 import io.taskmill.job.ErrorSummary;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.job.Outcome;
+import io.taskmill.job.RetryResult;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.StoreOp;

@@ -1,6 +1,6 @@
 package io.taskmill.testkit.store;
 
-import io.taskmill.JobId;
+import io.taskmill.job.JobId;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;

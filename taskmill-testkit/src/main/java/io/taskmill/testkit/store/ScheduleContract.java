@@ -10,10 +10,10 @@ import static io.taskmill.schedule.ScheduleRun.Outcome.MISSED;
 import static io.taskmill.schedule.ScheduleRun.Outcome.SKIPPED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.JobId;
 import io.taskmill.internal.leader.Retention;
 import io.taskmill.internal.schedule.TickWrites;
 import io.taskmill.job.Job;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
 import io.taskmill.job.Outcome;

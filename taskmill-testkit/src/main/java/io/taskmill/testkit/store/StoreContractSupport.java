@@ -2,13 +2,13 @@ package io.taskmill.testkit.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.JobId;
 import io.taskmill.internal.dispatch.Claim;
 import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.internal.lease.Completion;
 import io.taskmill.internal.lease.Rescue;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.job.Outcome;
 import io.taskmill.node.Leadership;

@@ -1,7 +1,7 @@
 package io.taskmill.testkit.store;
 
-import io.taskmill.JobId;
 import io.taskmill.internal.dispatch.ReadyWrites;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.NewJob;

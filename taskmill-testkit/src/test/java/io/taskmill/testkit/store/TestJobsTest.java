@@ -2,7 +2,7 @@ package io.taskmill.testkit.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskmill.JobId;
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.NewJob;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.taskmill;
+package io.taskmill.lock;
 
 /**
  * A named lock held by one attempt of one job, taken with {@link Locks}; closing it releases it.

@@ -1,4 +1,4 @@
-package io.taskmill;
+package io.taskmill.job;
 
 /** What a manual retry request did. */
 public enum RetryResult {

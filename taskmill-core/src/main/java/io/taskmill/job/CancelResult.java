@@ -1,4 +1,4 @@
-package io.taskmill;
+package io.taskmill.job;
 
 /** What a cancel request did. */
 public enum CancelResult {

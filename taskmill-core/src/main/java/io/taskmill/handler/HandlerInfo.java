@@ -1,5 +1,7 @@
-package io.taskmill;
+package io.taskmill.handler;
 
+import io.taskmill.job.RateLimit;
+import io.taskmill.job.Retry;
 import java.time.Duration;
 
 /**

@@ -1,4 +1,4 @@
-package io.taskmill;
+package io.taskmill.handler;
 
 /**
  * A {@link JobHandler} that returns a result, stored as JSON with the job when it succeeds.

@@ -1,4 +1,4 @@
-package io.taskmill;
+package io.taskmill.event;
 
 import java.util.Optional;
 import java.util.function.Consumer;

@@ -1,9 +1,9 @@
-package io.taskmill;
+package io.taskmill.job;
 
 import java.util.Objects;
 
 /**
- * One job to enqueue, for {@link Taskmill#enqueueAll}.
+ * One job to enqueue, for {@code Taskmill.enqueueAll}.
  *
  * @param payload an instance of the handler's payload type, or a {@link JsonPayload}
  */

@@ -1,4 +1,4 @@
-package io.taskmill;
+package io.taskmill.job;
 
 import java.util.regex.Pattern;
 

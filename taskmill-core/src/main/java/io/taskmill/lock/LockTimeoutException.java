@@ -1,4 +1,4 @@
-package io.taskmill;
+package io.taskmill.lock;
 
 import java.time.Duration;
 

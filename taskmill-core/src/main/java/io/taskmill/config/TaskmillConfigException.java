@@ -1,4 +1,4 @@
-package io.taskmill;
+package io.taskmill.config;
 
 import java.util.List;
 

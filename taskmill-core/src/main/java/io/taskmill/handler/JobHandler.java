@@ -1,4 +1,4 @@
-package io.taskmill;
+package io.taskmill.handler;
 
 /**
  * Code that runs one job type; its payload is a record (or other JSON-bindable type) decoded from

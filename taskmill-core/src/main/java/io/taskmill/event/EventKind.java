@@ -1,4 +1,4 @@
-package io.taskmill;
+package io.taskmill.event;
 
 import io.taskmill.job.JobState;
 

@@ -1,8 +1,6 @@
-package io.taskmill;
+package io.taskmill.schedule;
 
-import io.taskmill.schedule.Schedule;
-import io.taskmill.schedule.ScheduleDefinition;
-import io.taskmill.schedule.ScheduleRun;
+import io.taskmill.job.JobId;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package io.taskmill;
+package io.taskmill.handler;
 
 /**
  * Logs for one running job, with SLF4J's {@code {}} placeholders; a trailing {@link Throwable}

@@ -1,4 +1,4 @@
-package io.taskmill;
+package io.taskmill.handler;
 
 import java.util.List;
 import java.util.Map;

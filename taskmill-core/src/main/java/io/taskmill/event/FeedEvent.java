@@ -1,5 +1,6 @@
-package io.taskmill;
+package io.taskmill.event;
 
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import java.time.Instant;
 

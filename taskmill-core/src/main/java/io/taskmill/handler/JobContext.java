@@ -1,5 +1,7 @@
-package io.taskmill;
+package io.taskmill.handler;
 
+import io.taskmill.job.JobId;
+import io.taskmill.lock.Locks;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package io.taskmill;
+package io.taskmill.job;
 
 /**
  * One submitted job: its id, and whether this call created it.

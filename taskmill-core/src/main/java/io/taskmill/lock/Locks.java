@@ -1,11 +1,12 @@
-package io.taskmill;
+package io.taskmill.lock;
 
+import io.taskmill.job.Names;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * Named locks a handler takes to keep other jobs off a shared resource while it works on it, on
- * this node and on every other node sharing the store; from {@link JobContext#locks()}.
+ * this node and on every other node sharing the store; from {@code JobContext.locks()}.
  *
  * <p>Semantics:
  *

@@ -1,7 +1,7 @@
-package io.taskmill;
+package io.taskmill.job;
 
 /**
- * What one {@link Jobs#cancelAll} or {@link Jobs#retryAll} call did to one page of the jobs a query
+ * What one {@code Jobs.cancelAll} or {@code Jobs.retryAll} call did to one page of the jobs a query
  * matches.
  *
  * @param examined how many jobs matched the query in this page (at most its {@code limit})

@@ -1,4 +1,4 @@
-package io.taskmill;
+package io.taskmill.event;
 
 import java.util.Arrays;
 import java.util.EnumSet;
