@@ -148,10 +148,9 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
 
   private void create(Exchange ex) throws Exception {
     requireUnscoped(ex);
-    JsonNode body = ex.json();
-    Fields.onlyKnown(body, "body", Set.of("name", "role", "queues"));
-    String name = Fields.requiredText(body, "name", "name");
-    String roleText = Fields.requiredText(body, "role", "role");
+    Body body = Body.of(ex.json(), "KeyCreation", "body");
+    String name = body.requiredText("name");
+    String roleText = body.requiredText("role");
     Role role;
     try {
       role = Role.parse(roleText);
@@ -160,12 +159,12 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
       throw Problem.unprocessable(Fields.clip(e.getMessage()), name.length() > 100 ? "name"
           : "role");
     }
-    JsonNode queuesNode = body.get("queues");
+    JsonNode queuesNode = body.node("queues");
     if (queuesNode != null && queuesNode.isNull()) {
       throw Problem.badRequest("queues must be an array of queue names; leave it out for a key "
           + "that may use every queue", "queues");
     }
-    List<String> queues = Fields.strings(body, "queues", "queues");
+    List<String> queues = body.strings("queues");
     if (queues != null) {
       try {
         ApiKeys.requireValidQueues(queues);

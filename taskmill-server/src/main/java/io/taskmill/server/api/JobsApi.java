@@ -139,9 +139,7 @@ public final class JobsApi implements AutoCloseable {
   }
 
   private void batch(Exchange ex) throws Exception {
-    JsonNode body = ex.json();
-    Fields.onlyKnown(body, "body", Set.of("jobs"));
-    JsonNode jobs = body.get("jobs");
+    JsonNode jobs = Body.of(ex.json(), "JobBatch", "body").node("jobs");
     if (jobs == null || !jobs.isArray()) {
       throw Problem.badRequest("jobs must be an array of job submissions", "jobs");
     }

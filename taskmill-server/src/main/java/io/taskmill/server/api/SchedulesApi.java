@@ -43,9 +43,6 @@ import tools.jackson.databind.node.ObjectNode;
  * another queue is 403.
  */
 public final class SchedulesApi {
-  private static final Set<String> FIELDS =
-      Set.of("cron", "every", "anchor", "zone", "misfire", "overlap", "paused", "job");
-
   private final Taskmill taskmill;
   private final Submissions submissions;
 
@@ -74,8 +71,7 @@ public final class SchedulesApi {
     ex.onlyQuery(Set.of());
     String name = name(ex);
     ex.resource("schedule " + name);
-    JsonNode body = ex.json();
-    Fields.onlyKnown(body, "body", FIELDS);
+    Body body = Body.of(ex.json(), "ScheduleDefinition", "body");
     ScheduleDefinition definition = definition(name, body);
     Principal who = ex.principal();
     if (who.scoped()) {
@@ -85,7 +81,7 @@ public final class SchedulesApi {
         throw who.foreignQueue(queue, "job.queue");
       }
     }
-    JsonNode pausedNode = body.get("paused");
+    JsonNode pausedNode = body.node("paused");
     if (pausedNode != null && !pausedNode.isNull() && !pausedNode.isBoolean()) {
       throw Problem.badRequest("paused must be true or false, was " + Fields.kind(pausedNode),
           "paused");
@@ -114,16 +110,16 @@ public final class SchedulesApi {
    * The definition the body declares. The trigger's parts are checked here, not left to the
    * engine, so that a problem names the field it is in.
    */
-  private ScheduleDefinition definition(String name, JsonNode body) {
-    String cron = Fields.text(body, "cron", "cron");
-    String every = Fields.text(body, "every", "every");
+  private ScheduleDefinition definition(String name, Body body) {
+    String cron = body.text("cron");
+    String every = body.text("every");
     if ((cron == null) == (every == null)) {
       throw Problem.badRequest("give exactly one of cron (a cron expression such as "
           + "\"0 */5 * * * *\") and every (an ISO-8601 duration such as PT30S), "
           + (cron == null ? "not neither" : "not both"), cron == null ? "cron" : "every");
     }
-    String zone = Fields.text(body, "zone", "zone");
-    Instant anchor = Fields.instant(Fields.text(body, "anchor", "anchor"), "anchor");
+    String zone = body.text("zone");
+    Instant anchor = Fields.instant(body.text("anchor"), "anchor");
     ScheduleDefinition d;
     if (cron != null) {
       if (anchor != null) {
@@ -144,15 +140,15 @@ public final class SchedulesApi {
       invalid(() -> Trigger.every(interval, Instant.EPOCH), "every");
       d = ScheduleDefinition.every(name, interval).anchor(anchor);
     }
-    String misfire = Fields.text(body, "misfire", "misfire");
+    String misfire = body.text("misfire");
     if (misfire != null) {
       d = d.misfire(invalid(() -> MisfirePolicy.parse(misfire), "misfire"));
     }
-    String overlap = Fields.text(body, "overlap", "overlap");
+    String overlap = body.text("overlap");
     if (overlap != null) {
       d = d.overlap(overlap(overlap));
     }
-    var job = submissions.template(body.get("job"), "job");
+    var job = submissions.template(body.node("job"), "job");
     return d.jobJson(job.type(), job.payloadJson(), job.options());
   }
 

@@ -9,10 +9,8 @@ import io.taskmill.server.http.Json;
 import io.taskmill.server.http.Problem;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -20,14 +18,6 @@ import tools.jackson.databind.JsonNode;
  * and for the job a schedule creates on each tick, so both accept the same fields the same way.
  */
 final class Submissions {
-  /** What every submission may say about its job. */
-  static final Set<String> JOB_FIELDS = Set.of("type", "payload", "queue", "priority",
-      "maxAttempts", "timeout", "tags", "retry");
-  /** A job submitted now may also say when it runs and how to deduplicate it. */
-  static final Set<String> ONE_OFF_FIELDS = union(JOB_FIELDS,
-      Set.of("runAt", "delay", "idempotencyKey"));
-  private static final Set<String> RETRY_FIELDS = Set.of("backoff", "delay", "maxDelay", "jitter");
-
   /** A submission's job: its type, payload as JSON text, and options. */
   record Submission(String type, String payloadJson, JobOptions options) {}
 
@@ -42,15 +32,14 @@ final class Submissions {
    *
    * @param headerKey the Idempotency-Key header, or null
    */
-  JobRequest request(JsonNode s, String where, String headerKey, String requestId) {
-    Fields.onlyKnown(s, where, ONE_OFF_FIELDS);
-    String p = Fields.prefix(where);
-    Submission job = job(s, p);
+  JobRequest request(JsonNode json, String where, String headerKey, String requestId) {
+    Body s = Body.of(json, "JobSubmission", where);
+    Submission job = job(s);
     JobOptions options = job.options();
-    Instant runAt = Fields.instant(Fields.text(s, "runAt", p + "runAt"), p + "runAt");
-    Duration delay = Fields.duration(Fields.text(s, "delay", p + "delay"), p + "delay");
+    Instant runAt = Fields.instant(s.text("runAt"), s.field("runAt"));
+    Duration delay = Fields.duration(s.text("delay"), s.field("delay"));
     if (runAt != null && delay != null) {
-      throw Problem.badRequest("give runAt or delay, not both", p + "delay");
+      throw Problem.badRequest("give runAt or delay, not both", s.field("delay"));
     }
     if (runAt != null) {
       options = options.runAt(runAt);
@@ -58,7 +47,7 @@ final class Submissions {
     if (delay != null) {
       options = options.delay(delay);
     }
-    String key = Fields.text(s, "idempotencyKey", p + "idempotencyKey");
+    String key = s.text("idempotencyKey");
     if (key != null && headerKey != null && !key.equals(headerKey)) {
       throw Problem.badRequest("the Idempotency-Key header and idempotencyKey differ; give one",
           "Idempotency-Key");
@@ -91,44 +80,43 @@ final class Submissions {
    * The job a schedule creates on each tick: no runAt, delay or idempotency key, since each tick
    * sets its job's due time and makes a new job.
    */
-  Submission template(JsonNode s, String where) {
-    if (s == null) {
+  Submission template(JsonNode json, String where) {
+    if (json == null) {
       throw Problem.badRequest(where + " is required: the job each tick creates, as in POST "
           + "/api/v1/jobs", where);
     }
-    Fields.onlyKnown(s, where, JOB_FIELDS);
-    return job(s, Fields.prefix(where));
+    return job(Body.of(json, "ScheduleJob", where));
   }
 
-  private Submission job(JsonNode s, String p) {
-    String type = Fields.requiredText(s, "type", p + "type");
+  private Submission job(Body s) {
+    String type = s.requiredText("type");
     HandlerInfo handler = taskmill.handlers().find(type).orElseThrow(() -> Problem.unprocessable(
         "unknown job type '" + Fields.clip(type) + "'; GET /api/v1/handlers lists the types",
-        p + "type"));
-    JsonNode payload = s.get("payload");
+        s.field("type")));
+    JsonNode payload = s.node("payload");
     if (payload == null) {
-      throw Problem.badRequest(p + "payload is required (a JSON object for " + type + ")",
-          p + "payload");
+      throw Problem.badRequest(s.field("payload") + " is required (a JSON object for " + type
+          + ")", s.field("payload"));
     }
     var options = JobOptions.defaults();
-    String queue = Fields.text(s, "queue", p + "queue");
+    String queue = s.text("queue");
     if (queue != null) {
       options = options.inQueue(queue);
     }
-    Integer priority = Fields.integer(s, "priority", p + "priority");
+    Integer priority = s.integer("priority");
     if (priority != null) {
       options = options.priority(priority);
     }
-    Duration timeout = Fields.duration(Fields.text(s, "timeout", p + "timeout"), p + "timeout");
+    Duration timeout = Fields.duration(s.text("timeout"), s.field("timeout"));
     if (timeout != null) {
       options = options.timeout(timeout);
     }
-    List<String> tags = Fields.strings(s, "tags", p + "tags");
+    List<String> tags = s.strings("tags");
     if (tags != null) {
       options = options.tags(tags.toArray(String[]::new));
     }
-    Retry retry = retry(s, p, handler);
-    Integer maxAttempts = Fields.integer(s, "maxAttempts", p + "maxAttempts");
+    Retry retry = retry(s.body("retry"), handler);
+    Integer maxAttempts = s.integer("maxAttempts");
     if (maxAttempts != null) {
       retry = (retry != null ? retry : handler.retry()).maxAttempts(maxAttempts);
     }
@@ -138,39 +126,29 @@ final class Submissions {
     return new Submission(type, Json.write(payload), options);
   }
 
-  private static Retry retry(JsonNode s, String p, HandlerInfo handler) {
-    JsonNode r = s.get("retry");
-    if (r == null || r.isNull()) {
+  private static Retry retry(Body r, HandlerInfo handler) {
+    if (r == null) {
       return null;
     }
-    Fields.onlyKnown(r, p + "retry", RETRY_FIELDS);
-    String backoff = Fields.text(r, "backoff", p + "retry.backoff");
-    Duration delay = Fields.duration(Fields.text(r, "delay", p + "retry.delay"),
-        p + "retry.delay");
+    String backoff = r.text("backoff");
+    Duration delay = Fields.duration(r.text("delay"), r.field("delay"));
     Duration initial = delay != null ? delay : handler.retry().initialDelay();
     Retry retry = switch (backoff == null ? "exponential" : backoff.toLowerCase(Locale.ROOT)) {
       case "fixed" -> Retry.fixed(initial);
       case "linear" -> Retry.linear(initial);
       case "exponential" -> Retry.exponential(initial);
-      default -> throw Problem.badRequest(p + "retry.backoff must be fixed, linear or "
-          + "exponential, was '" + Fields.clip(backoff) + "'", p + "retry.backoff");
+      default -> throw Problem.badRequest(r.field("backoff") + " must be fixed, linear or "
+          + "exponential, was '" + Fields.clip(backoff) + "'", r.field("backoff"));
     };
     retry = retry.maxAttempts(handler.retry().maxAttempts());
-    Duration maxDelay = Fields.duration(Fields.text(r, "maxDelay", p + "retry.maxDelay"),
-        p + "retry.maxDelay");
+    Duration maxDelay = Fields.duration(r.text("maxDelay"), r.field("maxDelay"));
     if (maxDelay != null) {
       retry = retry.maxDelay(maxDelay);
     }
-    Double jitter = Fields.decimal(r, "jitter", p + "retry.jitter");
+    Double jitter = r.decimal("jitter");
     if (jitter != null) {
       retry = retry.jitter(jitter);
     }
     return retry;
-  }
-
-  private static Set<String> union(Set<String> a, Set<String> b) {
-    var all = new HashSet<>(a);
-    all.addAll(b);
-    return Set.copyOf(all);
   }
 }
