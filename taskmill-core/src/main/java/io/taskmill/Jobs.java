@@ -10,13 +10,16 @@ import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobId;
 import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobQuery;
+import io.taskmill.job.JobState;
 import io.taskmill.job.JobTally;
 import io.taskmill.job.RetryResult;
 import io.taskmill.spi.StoreOp;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Looks up and controls jobs. */
 public final class Jobs {
@@ -31,7 +34,7 @@ public final class Jobs {
 
   /** The job, if it exists. */
   public Optional<Job> get(JobId id) {
-    return engine.store().read(StoreOp.READ, tx -> tx.jobGet(Objects.requireNonNull(id, "id")));
+    return engine.store().read(StoreOp.READ, tx -> tx.jobGetAll(List.of(Objects.requireNonNull(id, "id"))).stream().findFirst());
   }
 
   /** The jobs among {@code ids} that exist, in no particular order, read at once. */
@@ -110,7 +113,16 @@ public final class Jobs {
 
   /** Counts by type and state. */
   public List<JobCount> counts() {
-    return engine.store().read(StoreOp.READ, tx -> tx.jobCounts());
+    // Summed from the tallies by type and state, in the order the store lists them.
+    var counts = new TreeMap<String, TreeMap<String, Long>>();
+    for (JobTally t : engine.store().read(StoreOp.READ, tx -> tx.jobTallies(engine.now()))) {
+      counts.computeIfAbsent(t.type(), k -> new TreeMap<>())
+          .merge(t.state().name(), t.count(), Long::sum);
+    }
+    var list = new ArrayList<JobCount>();
+    counts.forEach((type, byState) -> byState.forEach(
+        (state, n) -> list.add(new JobCount(type, JobState.valueOf(state), n))));
+    return list;
   }
 
   /**

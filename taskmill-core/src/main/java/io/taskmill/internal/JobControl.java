@@ -50,7 +50,7 @@ public final class JobControl {
   public RetryResult retry(JobId id) {
     Objects.requireNonNull(id, "id");
     // The queue never changes, so reading it first is safe; it names the lane to wake.
-    Optional<Job> job = store.read(StoreOp.READ, tx -> tx.jobGet(id));
+    Optional<Job> job = store.read(StoreOp.READ, tx -> tx.jobGetAll(List.of(id)).stream().findFirst());
     return job.isEmpty() ? RetryResult.NOT_FOUND : retry(job.get());
   }
 

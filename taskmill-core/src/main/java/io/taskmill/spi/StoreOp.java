@@ -7,7 +7,7 @@ package io.taskmill.spi;
  * operation needs no change there.
  */
 public enum StoreOp {
-  /** {@code jobInsertMany}: enqueue. */
+  /** Enqueue ({@code ReadyWrites.insert}). */
   INSERT,
   /** Scheduled jobs become ready ({@code Promotion}). */
   PROMOTE,
@@ -25,7 +25,7 @@ public enum StoreOp {
   RESCUE,
   /** A user's cancel ({@code JobCommands.cancel}). */
   CANCEL,
-  /** {@code jobGet}, {@code jobEvents}, {@code jobLogs}, {@code jobList}, {@code jobCounts}, {@code jobTallies}. */
+  /** A caller reading jobs: {@code jobGetAll}, {@code jobEvents}, {@code jobLogs}, {@code jobList}, {@code jobTallies}. */
   READ,
   /** {@code queueSetPaused} and {@code queuePausedNames}. */
   QUEUE,
@@ -46,7 +46,7 @@ public enum StoreOp {
   SCHEDULE,
   /** Every {@code apiKey…} method: a server authenticating requests and managing keys. */
   API_KEY,
-  /** {@code auditAppend} and {@code auditList}: the audit trail. */
+  /** {@code auditAppendAll} and {@code auditList}: the audit trail. */
   AUDIT,
   /** A user's manual retry ({@code JobCommands.retry}). */
   RETRY,

@@ -4,7 +4,6 @@ import io.taskmill.access.ApiKey;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
 import io.taskmill.job.Job;
-import io.taskmill.job.JobCount;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobId;
 import io.taskmill.job.JobLogLine;
@@ -68,9 +67,6 @@ public interface StoreTx {
    */
   List<Boolean> lockRenew(List<LockRef> locks, Instant now);
 
-  /** The ids of the nodes declared dead. */
-  Set<String> nodeDeadIds();
-
   /** The ids of {@code ALIVE} nodes whose last heartbeat is before {@code before}, locked. */
   List<String> nodeOverdue(Instant before);
 
@@ -92,14 +88,11 @@ public interface StoreTx {
   /** Deletes up to {@code limit} rows of {@code what} older than {@code before}; returns how many. */
   int prune(Retained what, Instant before, int limit);
 
-  /** One job, if it exists. */
-  Optional<Job> jobGet(JobId id);
-
   /** The jobs among {@code ids} that exist, in no particular order. */
   List<Job> jobGetAll(Collection<JobId> ids);
 
   /**
-   * Up to {@code limit} scheduled jobs due at {@code now}, earliest first; where several processes
+   * Up to {@code limit} scheduled jobs due at {@code now} (with their queues), earliest first; where several processes
    * share the store, rows another transaction is promoting are skipped.
    */
   List<JobAttempt> jobDueScheduled(Instant now, int limit);
@@ -225,9 +218,6 @@ public interface StoreTx {
    */
   List<Job> jobList(JobQuery query);
 
-  /** Job counts grouped by type and state. */
-  List<JobCount> jobCounts();
-
   /**
    * Jobs counted by queue, type and state in one pass, each count with how many of its jobs
    * finished within each of {@link JobTally#WINDOWS} before {@code now}.
@@ -331,9 +321,6 @@ public interface StoreTx {
    */
   Optional<ApiKey> apiKeyByHash(String secretHash);
 
-  /** The key with this id, revoked or not. */
-  Optional<ApiKey> apiKeyGet(String id);
-
   /** Every key, revoked ones included, newest first (then by id). */
   List<ApiKey> apiKeyList();
 
@@ -342,9 +329,6 @@ public interface StoreTx {
    * already (the first revocation time stays).
    */
   boolean apiKeyRevoke(String id, Instant now);
-
-  /** How many keys are active (not revoked); 0 tells a server it must create the first one. */
-  int apiKeyCount();
 
   /**
    * Appends entries to the audit trail, in list order, and returns their seqs, each greater than
@@ -395,7 +379,4 @@ public interface StoreTx {
    * have ready jobs; a store without push does nothing.
    */
   void notifyReady(Collection<String> queues);
-
-  /** As {@link #notifyReady}, for the queues of these jobs. */
-  void notifyReadyJobs(Collection<JobId> ids);
 }

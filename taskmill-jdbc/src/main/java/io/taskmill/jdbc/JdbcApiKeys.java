@@ -12,21 +12,17 @@ import java.util.Optional;
 /** The {@code tm_api_key} table: binds, runs and maps the queries of {@code api_keys.sql}. */
 final class JdbcApiKeys {
   private final NamedSql insertApiKey;
-  private final NamedSql getApiKey;
   private final NamedSql apiKeyByHash;
   private final NamedSql listApiKeys;
   private final NamedSql revokeApiKey;
-  private final NamedSql countActiveApiKeys;
   private final Dialect dialect;
 
   JdbcApiKeys(SqlFile sql, Dialect dialect) {
     this.dialect = dialect;
     insertApiKey = sql.get("insertApiKey");
-    getApiKey = sql.get("getApiKey");
     apiKeyByHash = sql.get("apiKeyByHash");
     listApiKeys = sql.get("listApiKeys");
     revokeApiKey = sql.get("revokeApiKey");
-    countActiveApiKeys = sql.get("countActiveApiKeys");
   }
 
   /** Inserts a key; false when its id or hash is taken. */
@@ -50,10 +46,6 @@ final class JdbcApiKeys {
     }
   }
 
-  Optional<ApiKey> get(Connection c, String id) throws SQLException {
-    return first(getApiKey.query(c, Params.of("id", id), JdbcApiKeys::apiKey));
-  }
-
   Optional<ApiKey> byHash(Connection c, String secretHash) throws SQLException {
     return first(
         apiKeyByHash.query(c, Params.of("secretHash", secretHash), JdbcApiKeys::apiKey));
@@ -66,10 +58,6 @@ final class JdbcApiKeys {
   /** Revokes an active key; false when unknown or revoked already. */
   boolean revoke(Connection c, String id, Instant now) throws SQLException {
     return revokeApiKey.update(c, Params.of("id", id).set("now", now)) == 1;
-  }
-
-  int countActive(Connection c) throws SQLException {
-    return countActiveApiKeys.query(c, Params.of(), rs -> rs.getInt("active")).getFirst();
   }
 
   private static Optional<ApiKey> first(List<ApiKey> rows) {

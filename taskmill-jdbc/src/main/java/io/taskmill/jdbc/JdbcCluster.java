@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -120,17 +119,6 @@ final class JdbcCluster {
 
   List<Node> list(Connection c) throws SQLException {
     return listNodes.query(c, Params.of(), JdbcCluster::node);
-  }
-
-  /** Ids of nodes declared dead, whose jobs' rescue events say so. */
-  Set<String> deadIds(Connection c) throws SQLException {
-    var dead = new LinkedHashSet<String>();
-    for (Node n : list(c)) {
-      if (n.state() == NodeState.DEAD) {
-        dead.add(n.id());
-      }
-    }
-    return dead;
   }
 
   Leadership tryLead(Connection c, String node, Instant now, Instant expiresAt)

@@ -1,7 +1,6 @@
 package io.taskmill.jdbc;
 
 import io.taskmill.job.Job;
-import io.taskmill.job.JobCount;
 import io.taskmill.job.JobId;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
@@ -27,10 +26,8 @@ import java.util.UUID;
 final class JdbcJobs {
   private final NamedSql insertJob;
   private final NamedSql findByIdempotencyKey;
-  private final NamedSql getJob;
   private final NamedSql getJobs;
   private final NamedSql listJobs;
-  private final NamedSql countJobs;
   private final NamedSql tallyJobs;
   private final NamedSql nextScheduledAt;
   private final NamedSql dueScheduledJobs;
@@ -55,10 +52,8 @@ final class JdbcJobs {
     this.dialect = dialect;
     insertJob = sql.get("insertJob");
     findByIdempotencyKey = sql.get("findByIdempotencyKey");
-    getJob = sql.get("getJob");
     getJobs = sql.get("getJobs");
     listJobs = sql.get("listJobs");
-    countJobs = sql.get("countJobs");
     tallyJobs = sql.get("tallyJobs");
     nextScheduledAt = sql.get("nextScheduledAt");
     dueScheduledJobs = sql.get("dueScheduledJobs");
@@ -176,10 +171,6 @@ final class JdbcJobs {
         .stream().findFirst();
   }
 
-  Optional<Job> get(Connection c, JobId id) throws SQLException {
-    return getJob.query(c, Params.of("id", id), JobRows::job).stream().findFirst();
-  }
-
   List<Job> getAll(Connection c, Collection<JobId> ids) throws SQLException {
     return getJobs.query(c, Params.of("ids", uuids(ids)), JobRows::job);
   }
@@ -195,11 +186,6 @@ final class JdbcJobs {
         .set("before", q.before() == null ? null : q.before().value())
         .set("limit", q.limit());
     return listJobs.query(c, params, JobRows::job);
-  }
-
-  List<JobCount> counts(Connection c) throws SQLException {
-    return countJobs.query(c, Params.of(), rs -> new JobCount(
-        rs.getString("type"), JobState.valueOf(rs.getString("state")), rs.getLong("job_count")));
   }
 
   List<JobTally> tallies(Connection c, Instant now) throws SQLException {
@@ -224,7 +210,7 @@ final class JdbcJobs {
 
   List<JobAttempt> dueScheduled(Connection c, Instant now, int limit) throws SQLException {
     return dueScheduledJobs.query(c, Params.of("now", now).set("limit", limit),
-        rs -> new JobAttempt(JobRows.id(rs, "id"), rs.getInt("attempt")));
+        rs -> new JobAttempt(JobRows.id(rs, "id"), rs.getInt("attempt"), rs.getString("queue")));
   }
 
   int[] promote(Connection c, List<JobAttempt> due, JobState from, JobState to, Instant now)

@@ -1,6 +1,5 @@
 package io.taskmill.jdbc;
 
-import io.taskmill.job.JobId;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreInfo;
 import io.taskmill.spi.StoreOp;
@@ -10,7 +9,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -43,17 +41,7 @@ public final class JdbcStore implements Store {
   private final String notifyPrefix;
   /** Subscriptions still open, closed with the store if their owner did not close them. */
   private final Set<AutoCloseable> subscriptions = ConcurrentHashMap.newKeySet();
-  private final JdbcTx.ReadyNotifier notifier = new JdbcTx.ReadyNotifier() {
-    @Override
-    public void notify(Connection c, Collection<String> queues) throws SQLException {
-      notifyReadyQueues(c, queues);
-    }
-
-    @Override
-    public void notifyJobs(Connection c, Collection<JobId> ids) throws SQLException {
-      notifyReadyJobs(c, ids);
-    }
-  };
+  private final JdbcTx.ReadyNotifier notifier = this::notifyReadyQueues;
 
   JdbcStore(Database db, StoreInfo info, Runnable onClose,
       Function<Consumer<String>, AutoCloseable> subscriber, String origin) {
@@ -139,18 +127,6 @@ public final class JdbcStore implements Store {
     try (var ps = c.prepareStatement(PgListener.NOTIFY_QUEUES)) {
       ps.setString(1, notifyPrefix);
       ps.setArray(2, c.createArrayOf("text", queues.toArray(String[]::new)));
-      ps.executeQuery().close();
-    }
-  }
-
-  /** {@link #notifyReadyQueues} for the queues of these jobs, read inside the transaction. */
-  private void notifyReadyJobs(Connection c, Collection<JobId> ids) throws SQLException {
-    if (subscriber == null || ids.isEmpty()) {
-      return;
-    }
-    try (var ps = c.prepareStatement(PgListener.NOTIFY_JOBS)) {
-      ps.setString(1, notifyPrefix);
-      ps.setArray(2, c.createArrayOf("uuid", ids.stream().map(JobId::value).toArray(UUID[]::new)));
       ps.executeQuery().close();
     }
   }

@@ -4,7 +4,6 @@ import io.taskmill.access.ApiKey;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
 import io.taskmill.job.Job;
-import io.taskmill.job.JobCount;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobId;
 import io.taskmill.job.JobLogLine;
@@ -73,11 +72,9 @@ final class JdbcTx implements StoreTx {
   }
 
   /** Tells listening processes, on commit, that queues have ready jobs. */
+  @FunctionalInterface
   interface ReadyNotifier {
     void notify(Connection c, Collection<String> queues) throws SQLException;
-
-    /** For the queues of these jobs, read inside the transaction. */
-    void notifyJobs(Connection c, Collection<JobId> ids) throws SQLException;
   }
 
   private final Connection c;
@@ -159,11 +156,6 @@ final class JdbcTx implements StoreTx {
   }
 
   @Override
-  public Set<String> nodeDeadIds() {
-    return run(() -> cluster.deadIds(c));
-  }
-
-  @Override
   public List<String> nodeOverdue(Instant before) {
     return run(() -> cluster.overdue(c, before));
   }
@@ -194,11 +186,6 @@ final class JdbcTx implements StoreTx {
       case OUTBOX -> feed.prune(c, before, limit);
       case AUDIT -> audit.prune(c, before, limit);
     });
-  }
-
-  @Override
-  public Optional<Job> jobGet(JobId id) {
-    return run(() -> jobs.get(c, id));
   }
 
   @Override
@@ -341,11 +328,6 @@ final class JdbcTx implements StoreTx {
   }
 
   @Override
-  public List<JobCount> jobCounts() {
-    return run(() -> jobs.counts(c));
-  }
-
-  @Override
   public List<JobTally> jobTallies(Instant now) {
     return run(() -> jobs.tallies(c, now));
   }
@@ -459,11 +441,6 @@ final class JdbcTx implements StoreTx {
   }
 
   @Override
-  public Optional<ApiKey> apiKeyGet(String id) {
-    return run(() -> apiKeys.get(c, id));
-  }
-
-  @Override
   public List<ApiKey> apiKeyList() {
     return run(() -> apiKeys.list(c));
   }
@@ -471,11 +448,6 @@ final class JdbcTx implements StoreTx {
   @Override
   public boolean apiKeyRevoke(String id, Instant now) {
     return run(() -> apiKeys.revoke(c, id, now));
-  }
-
-  @Override
-  public int apiKeyCount() {
-    return run(() -> apiKeys.countActive(c));
   }
 
   @Override
@@ -527,14 +499,6 @@ final class JdbcTx implements StoreTx {
   public void notifyReady(Collection<String> queues) {
     run(() -> {
       notifier.notify(c, queues);
-      return null;
-    });
-  }
-
-  @Override
-  public void notifyReadyJobs(Collection<JobId> ids) {
-    run(() -> {
-      notifier.notifyJobs(c, ids);
       return null;
     });
   }

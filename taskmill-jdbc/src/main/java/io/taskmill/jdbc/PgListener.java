@@ -29,9 +29,6 @@ final class PgListener implements AutoCloseable {
    */
   static final String NOTIFY_QUEUES =
       "SELECT pg_notify('" + CHANNEL + "', ? || q) FROM unnest(CAST(? AS text[])) AS q";
-  /** {@link #NOTIFY_QUEUES} for the distinct queues of the jobs in the {@code uuid[]} parameter. */
-  static final String NOTIFY_JOBS = "SELECT pg_notify('" + CHANNEL + "', ? || queue) FROM "
-      + "(SELECT DISTINCT queue FROM tm_job WHERE id = ANY(?)) AS ready";
   /** An origin is a UUID's 36 characters; then this, then the queue. */
   private static final char ORIGIN_END = ':';
 

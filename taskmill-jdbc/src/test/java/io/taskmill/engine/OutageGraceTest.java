@@ -88,8 +88,8 @@ class OutageGraceTest {
       assertThat(engine.runRescuer()).isEqualTo(1);
       assertThat(states()).containsEntry("alive-peer", NodeState.ALIVE)
           .containsEntry("dead-peer", NodeState.DEAD);
-      assertThat(store.read(StoreOp.READ, tx -> tx.jobGet(diedId)).orElseThrow().state()).isEqualTo(JobState.ENQUEUED);
-      assertThat(store.read(StoreOp.READ, tx -> tx.jobGet(livesId)).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+      assertThat(store.read(StoreOp.READ, tx -> tx.jobGetAll(List.of(diedId)).stream().findFirst()).orElseThrow().state()).isEqualTo(JobState.ENQUEUED);
+      assertThat(store.read(StoreOp.READ, tx -> tx.jobGetAll(List.of(livesId)).stream().findFirst()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
     }
   }
 

@@ -343,7 +343,7 @@ class SchedulesTest {
 
   /** Completes a job {@link #holdRunning} holds, as the other node would. */
   private void finish(JobId id, Instant at) {
-    Job job = store.read(StoreOp.READ, tx -> tx.jobGet(id)).orElseThrow();
+    Job job = store.read(StoreOp.READ, tx -> tx.jobGetAll(List.of(id)).stream().findFirst()).orElseThrow();
     assertThat(Completion.apply(store, List.of(new JobCompletion(id, job.leaseEpoch(),
         job.attempt(), new Outcome.Succeeded(null), "other-node", at, List.of(), 100))))
         .containsExactly(true);

@@ -35,7 +35,7 @@ class H2FileStoreTest {
     }
 
     try (Store reopened = H2Stores.file(dataDir)) {
-      assertThat(reopened.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(inserted.id()))).isPresent();
+      assertThat(reopened.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(inserted.id())).stream().findFirst())).isPresent();
       assertThat(reopened.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(inserted.id()))).hasSize(1);
     }
   }
@@ -49,7 +49,7 @@ class H2FileStoreTest {
     }
 
     try (Store store = H2Stores.file(dataDir)) {
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(JobId.parse(id)))).get()
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(JobId.parse(id))).stream().findFirst())).get()
           .extracting(j -> j.state()).isEqualTo(JobState.ENQUEUED);
     }
   }
@@ -62,8 +62,8 @@ class H2FileStoreTest {
 
       InsertedJob after = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
           .ignoreExceptions().until(() -> TestJobs.aJob().insert(store), j -> true);
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(before.id()))).isPresent();
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(after.id()))).isPresent();
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(before.id())).stream().findFirst())).isPresent();
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(after.id())).stream().findFirst())).isPresent();
     }
   }
 

@@ -92,7 +92,7 @@ class PgStoreTest {
 
     for (int i = 0; i < inserted.size(); i++) {
       JobId id = inserted.get(i).id();
-      Job job = store.read(StoreOp.READ, tx -> tx.jobGet(id)).orElseThrow();
+      Job job = store.read(StoreOp.READ, tx -> tx.jobGetAll(List.of(id)).stream().findFirst()).orElseThrow();
       assertThat(job.runAt()).isEqualTo(inserted.get(i).runAt());
       assertThat(job.createdAt()).isEqualTo(inserted.get(i).runAt());
       assertThat(store.read(StoreOp.READ, tx -> tx.jobEvents(job.id())).getFirst().at()).isEqualTo(inserted.get(i).runAt());

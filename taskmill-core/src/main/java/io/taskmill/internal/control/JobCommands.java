@@ -33,7 +33,7 @@ public final class JobCommands {
       String reason) {
     return store.inTransaction(StoreOp.CANCEL, tx -> {
       for (int tries = 0; tries < CHANGE_TRIES; tries++) {
-        Optional<Job> found = tx.jobGet(id);
+        Optional<Job> found = tx.jobGetAll(List.of(id)).stream().findFirst();
         if (found.isEmpty()) {
           return CancelResult.NOT_FOUND;
         }
@@ -69,7 +69,7 @@ public final class JobCommands {
   public static RetryResult retry(Store store, JobId id, Instant now, String node) {
     return store.inTransaction(StoreOp.RETRY, tx -> {
       for (int tries = 0; tries < CHANGE_TRIES; tries++) {
-        Optional<Job> found = tx.jobGet(id);
+        Optional<Job> found = tx.jobGetAll(List.of(id)).stream().findFirst();
         if (found.isEmpty()) {
           return RetryResult.NOT_FOUND;
         }

@@ -1,6 +1,5 @@
 package io.taskmill.internal.dispatch;
 
-import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.JobAttempt;
 import io.taskmill.spi.Store;
@@ -9,6 +8,7 @@ import io.taskmill.spi.Transition;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /** Scheduled jobs whose time came become ready to claim, each with its event. */
 public final class Promotion {
@@ -26,18 +26,20 @@ public final class Promotion {
       }
       List<Boolean> applied = tx.jobPromote(due, JobState.SCHEDULED, JobState.ENQUEUED, now);
       var transitions = new ArrayList<Transition>(due.size());
-      var moved = new ArrayList<JobId>(due.size());
+      var ready = new TreeSet<String>();
+      int moved = 0;
       for (int i = 0; i < due.size(); i++) {
         if (applied.get(i)) {
           JobAttempt j = due.get(i);
           transitions.add(new Transition(j.id(), now, JobState.SCHEDULED, JobState.ENQUEUED,
               node, j.attempt(), null, null));
-          moved.add(j.id());
+          ready.add(j.queue());
+          moved++;
         }
       }
       tx.eventInsert(transitions);
-      tx.notifyReadyJobs(moved);
-      return moved.size();
+      tx.notifyReady(ready);
+      return moved;
     });
   }
 }

@@ -48,7 +48,7 @@ public final class Release {
           .map(id -> new Transition(id, now, JobState.RUNNING, JobState.ENQUEUED, node,
               rows.get(id).attempt(), null, reason))
           .toList());
-      tx.notifyReadyJobs(released);
+      tx.notifyReady(rows.values().stream().map(Job::queue).collect(Collectors.toSet()));
       return released.size();
     });
   }

@@ -3,6 +3,8 @@ package io.taskmill.internal.lease;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
+import io.taskmill.node.Node;
+import io.taskmill.node.NodeState;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Takes back jobs whose node is gone: each is queued again with its attempt still counted (it may
@@ -43,7 +46,8 @@ public final class Rescue {
       if (expired.isEmpty()) {
         return expired;
       }
-      Set<String> dead = tx.nodeDeadIds();
+      Set<String> dead = tx.nodeList().stream().filter(n -> n.state() == NodeState.DEAD)
+          .map(Node::id).collect(Collectors.toSet());
       return rescue(tx, expired, now, leader.node(),
           owner -> dead.contains(owner) ? "the node was declared dead (missed its heartbeats)"
               : "its lease expired",

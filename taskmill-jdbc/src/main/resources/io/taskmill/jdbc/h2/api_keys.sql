@@ -6,11 +6,6 @@ INSERT INTO tm_api_key (id, name, role, secret_hash, created_at, revoked_at, cre
     queues)
 VALUES (:id, :name, :role, :secretHash, :createdAt, :revokedAt, :createdBy, :queues)
 
--- name: getApiKey
-SELECT *
-FROM tm_api_key
-WHERE id = :id
-
 -- name: apiKeyByHash
 -- tm_api_key_secret_hash_uq: one index lookup per authenticated request.
 SELECT *
@@ -28,8 +23,3 @@ ORDER BY created_at DESC, id
 UPDATE tm_api_key
 SET revoked_at = :now
 WHERE id = :id AND revoked_at IS NULL
-
--- name: countActiveApiKeys
-SELECT COUNT(*) AS active
-FROM tm_api_key
-WHERE revoked_at IS NULL

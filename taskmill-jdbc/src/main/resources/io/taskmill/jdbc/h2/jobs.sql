@@ -26,11 +26,6 @@ SELECT id, state, run_at
 FROM tm_job
 WHERE idempotency_key = :idempotencyKey
 
--- name: getJob
-SELECT *
-FROM tm_job
-WHERE id = :id
-
 -- name: getJobs
 SELECT *
 FROM tm_job
@@ -55,12 +50,6 @@ WHERE (CAST(:state AS VARCHAR) IS NULL OR state = :state)
 ORDER BY id DESC
 LIMIT :limit
 
--- name: countJobs
-SELECT type, state, COUNT(*) AS job_count
-FROM tm_job
-GROUP BY type, state
-ORDER BY type, state
-
 -- name: tallyJobs
 -- The stats API, in one pass over tm_job: jobs by queue, type and state, and how many of them
 -- finished within each of JobTally.WINDOWS (:since0 is the shortest window's start).
@@ -81,7 +70,7 @@ ORDER BY state, run_at
 LIMIT 1
 
 -- name: dueScheduledJobs
-SELECT id, attempt
+SELECT id, attempt, queue
 FROM tm_job
 WHERE state = 'SCHEDULED' AND run_at <= :now
 ORDER BY state, run_at, id

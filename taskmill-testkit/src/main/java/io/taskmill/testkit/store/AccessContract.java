@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -52,8 +53,19 @@ public abstract class AccessContract extends StoreContractSupport {
     return key;
   }
 
+  /** A key by id, found in the list as core's Access finds it. */
+  private Optional<ApiKey> keyById(String id) {
+    return store.read(StoreOp.API_KEY, tx -> tx.apiKeyList()).stream()
+        .filter(k -> k.id().equals(id)).findFirst();
+  }
+
+  private long activeKeys() {
+    return store.read(StoreOp.API_KEY, tx -> tx.apiKeyList()).stream().filter(ApiKey::active)
+        .count();
+  }
+
   private ApiKey stored(String id) {
-    return store.read(StoreOp.API_KEY, tx -> tx.apiKeyGet(id)).orElseThrow(() -> new AssertionError("no API key " + id));
+    return keyById(id).orElseThrow(() -> new AssertionError("no API key " + id));
   }
 
   private static ApiKey with(ApiKey k, String id, String secretHash) {
@@ -84,7 +96,7 @@ public abstract class AccessContract extends StoreContractSupport {
 
     assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyInsert(created1.key()))).isTrue();
 
-    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyGet(created1.key().id()))).contains(created1.key());
+    assertThat(keyById(created1.key().id())).contains(created1.key());
     assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyByHash(ApiKeys.hash(created1.secret())))).contains(created1.key());
     assertThat(stored(created1.key().id()).active()).isTrue();
   }
@@ -93,7 +105,7 @@ public abstract class AccessContract extends StoreContractSupport {
   void unknownIdsAndHashesFindNothing() {
     saved("ops", Role.OPERATOR, T0);
 
-    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyGet("aaaaaaaaaaaa"))).isEmpty();
+    assertThat(keyById("aaaaaaaaaaaa")).isEmpty();
     assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyByHash(ApiKeys.hash("tm_not_a_stored_secret")))).isEmpty();
   }
 
@@ -117,7 +129,7 @@ public abstract class AccessContract extends StoreContractSupport {
 
     assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyInsert(sameHash))).isFalse();
 
-    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyGet(sameHash.id()))).isEmpty();
+    assertThat(keyById(sameHash.id())).isEmpty();
     assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyByHash(first.secretHash()))).contains(first);
   }
 
@@ -140,7 +152,7 @@ public abstract class AccessContract extends StoreContractSupport {
   @Test
   void anEmptyStoreListsNoKeys() {
     assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyList())).isEmpty();
-    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyCount())).isZero();
+    assertThat(activeKeys()).isZero();
   }
 
   @Test
@@ -203,11 +215,11 @@ public abstract class AccessContract extends StoreContractSupport {
     ApiKey a = saved("a", Role.ADMIN, T0);
     saved("b", Role.VIEWER, T0);
     saved("c", Role.WORKER, T0);
-    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyCount())).isEqualTo(3);
+    assertThat(activeKeys()).isEqualTo(3);
 
     store.inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyRevoke(a.id(), T0.plusSeconds(1)));
 
-    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyCount())).isEqualTo(2);
+    assertThat(activeKeys()).isEqualTo(2);
     assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyList())).hasSize(3);
   }
 

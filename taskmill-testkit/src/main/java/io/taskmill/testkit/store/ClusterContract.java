@@ -219,7 +219,7 @@ public abstract class ClusterContract extends StoreContractSupport {
         .isZero();
 
     assertThat(get(running.id()).state()).isEqualTo(RUNNING);
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(done.id()))).isPresent();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(done.id())).stream().findFirst())).isPresent();
     assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList())).extracting(Node::state).containsExactly(NodeState.ALIVE);
   }
 
@@ -249,10 +249,10 @@ public abstract class ClusterContract extends StoreContractSupport {
     assertThat(Retention.jobs(store, leader, now, SUCCEEDED, cutoff, 2)).isZero();
 
     for (Job j : List.of(old1, old2, old3)) {
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(j.id()))).isEmpty();
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(j.id())).stream().findFirst())).isEmpty();
       assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(j.id()))).isEmpty();
     }
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(recent.id()))).isPresent();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(recent.id())).stream().findFirst())).isPresent();
     assertThat(get(waiting.id()).state()).isEqualTo(ENQUEUED);
   }
 
@@ -263,7 +263,7 @@ public abstract class ClusterContract extends StoreContractSupport {
     LeaderTerm leader = lead(NODE, now);
 
     assertThat(Retention.jobs(store, leader, now, SUCCEEDED, T0.plusSeconds(50), 10)).isZero();
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(dueLongAgo.id()))).isPresent();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(dueLongAgo.id())).stream().findFirst())).isPresent();
     assertThat(Retention.jobs(store, leader, now, SUCCEEDED, T0.plusSeconds(101), 10)).isEqualTo(1);
   }
 

@@ -141,7 +141,7 @@ public abstract class JobInsertContract extends StoreContractSupport {
 
     assertThatThrownBy(() -> insertAll(fresh, sameIdAgain)).isInstanceOf(RuntimeException.class);
 
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(fresh.id()))).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(fresh.id())).stream().findFirst())).isEmpty();
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(fresh.id()))).isEmpty();
   }
 
@@ -164,7 +164,7 @@ public abstract class JobInsertContract extends StoreContractSupport {
     assertThat(results.get(0)).isEqualTo(new InsertedJob(first.id(), true, ENQUEUED, T0));
     assertThat(results.get(1).created()).isTrue();
     assertThat(results.get(2)).isEqualTo(new InsertedJob(first.id(), false, ENQUEUED, T0));
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(second.id()))).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(second.id())).stream().findFirst())).isEmpty();
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(10)))).hasSize(2);
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(first.id()))).hasSize(1);
   }

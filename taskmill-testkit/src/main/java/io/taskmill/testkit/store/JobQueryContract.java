@@ -6,13 +6,13 @@ import static io.taskmill.job.JobState.RUNNING;
 import static io.taskmill.job.JobState.SCHEDULED;
 import static io.taskmill.job.JobState.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.taskmill.internal.control.JobCommands;
 import io.taskmill.internal.dispatch.Promotion;
 import io.taskmill.internal.lease.Release;
 import io.taskmill.job.ErrorSummary;
 import io.taskmill.job.Job;
-import io.taskmill.job.JobCount;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobId;
 import io.taskmill.job.JobQuery;
@@ -35,7 +35,7 @@ public abstract class JobQueryContract extends StoreContractSupport {
   void getsNothingForAnUnknownId() {
     JobId unknown = TestJobs.nextId(T0);
 
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGet(unknown))).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(unknown)).stream().findFirst())).isEmpty();
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(unknown))).isEmpty();
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobLogs(unknown))).isEmpty();
   }
@@ -196,20 +196,20 @@ public abstract class JobQueryContract extends StoreContractSupport {
   }
 
   @Test
-  void countsJobsByTypeAndState() {
+  void talliesJobsByQueueTypeAndState() {
     insert(TestJobs.aJob().type("a").build());
     insert(TestJobs.aJob().type("a").build());
     insert(TestJobs.aJob().type("a").runAt(T0.plusSeconds(60)).build());
     insert(TestJobs.aJob().type("b").build());
 
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobCounts())).containsExactlyInAnyOrder(
-        new JobCount("a", ENQUEUED, 2), new JobCount("a", SCHEDULED, 1),
-        new JobCount("b", ENQUEUED, 1));
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobTallies(T0)))
+        .extracting(JobTally::queue, JobTally::type, JobTally::state, JobTally::count)
+        .containsExactlyInAnyOrder(tuple(QUEUE, "a", ENQUEUED, 2L),
+            tuple(QUEUE, "a", SCHEDULED, 1L), tuple(QUEUE, "b", ENQUEUED, 1L));
   }
 
   @Test
   void countsNothingInAnEmptyStore() {
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobCounts())).isEmpty();
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobTallies(T0))).isEmpty();
   }
 

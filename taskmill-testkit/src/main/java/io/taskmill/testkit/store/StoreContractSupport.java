@@ -67,7 +67,7 @@ public abstract class StoreContractSupport {
   }
 
   protected Job get(JobId id) {
-    return store.read(StoreOp.READ, tx -> tx.jobGet(id)).orElseThrow(() -> new AssertionError("job " + id + " not found"));
+    return store.read(StoreOp.READ, tx -> tx.jobGetAll(List.of(id)).stream().findFirst()).orElseThrow(() -> new AssertionError("job " + id + " not found"));
   }
 
   protected JobEvent lastEvent(JobId id) {
