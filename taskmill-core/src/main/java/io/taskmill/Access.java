@@ -11,8 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * API keys and the audit trail, kept in the engine's store so every server sharing it agrees on
- * who may call and what they did.
+ * API keys and the audit trail, kept in the engine's store so every server sharing it agrees on who
+ * may call and what they did.
  */
 public final class Access {
   private final Engine engine;
@@ -60,8 +60,8 @@ public final class Access {
   }
 
   /**
-   * Revokes a key now, for good; false when no key has this id or it was revoked already (the
-   * first revocation time stays).
+   * Revokes a key now, for good; false when no key has this id or it was revoked already (the first
+   * revocation time stays).
    */
   public boolean revokeKey(String id) {
     Objects.requireNonNull(id, "id");

@@ -5,8 +5,8 @@ import io.taskmill.job.Retry;
 import java.time.Duration;
 
 /**
- * Defaults for one handler's jobs, set when it is registered:
- * {@code .handler("render.thumbnails", Thumbs.class, h, o -> o.queue("media").maxConcurrency(2))}.
+ * Defaults for one handler's jobs, set when it is registered: {@code .handler("render.thumbnails",
+ * Thumbs.class, h, o -> o.queue("media").maxConcurrency(2))}.
  *
  * <p>Checked at {@code start()}.
  */
@@ -58,8 +58,8 @@ public final class HandlerSettings {
    * (1 to 100,000). The database enforces it at claim time, under races between nodes.
    *
    * <p>Configure the same value on every node: each claim is held to the limit its own node passes,
-   * so a node without it, or with a higher one, can start more. A slot freed by a job on this
-   * node is used at once; one freed on another node at this node's next poll.
+   * so a node without it, or with a higher one, can start more. A slot freed by a job on this node
+   * is used at once; one freed on another node at this node's next poll.
    */
   public HandlerSettings clusterMaxConcurrency(int n) {
     this.clusterMaxConcurrency = n;
@@ -73,8 +73,8 @@ public final class HandlerSettings {
    * 1,000,000 and {@code per} a whole number of milliseconds from 10 ms to 1 day.
    *
    * <p>The database counts starts by the claiming node's clock and enforces the limit each claim
-   * passes, so configure the same values on every node and keep the nodes' clocks in sync.
-   * Retries count as starts.
+   * passes, so configure the same values on every node and keep the nodes' clocks in sync. Retries
+   * count as starts.
    */
   public HandlerSettings rateLimit(int starts, Duration per) {
     this.rateStarts = starts;

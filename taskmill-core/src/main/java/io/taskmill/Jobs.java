@@ -34,21 +34,31 @@ public final class Jobs {
 
   /** The job, if it exists. */
   public Optional<Job> get(JobId id) {
-    return engine.store().read(StoreOp.READ, tx -> tx.jobGetAll(List.of(Objects.requireNonNull(id, "id"))).stream().findFirst());
+    return engine
+        .store()
+        .read(
+            StoreOp.READ,
+            tx -> tx.jobGetAll(List.of(Objects.requireNonNull(id, "id"))).stream().findFirst());
   }
 
   /** The jobs among {@code ids} that exist, in no particular order, read at once. */
   public List<Job> getAll(Collection<JobId> ids) {
     if (ids.size() > MAX_GET_ALL) {
-      throw new IllegalArgumentException("getAll reads at most " + MAX_GET_ALL + " jobs at once, "
-          + "was asked for " + ids.size() + "; split the ids");
+      throw new IllegalArgumentException(
+          "getAll reads at most "
+              + MAX_GET_ALL
+              + " jobs at once, "
+              + "was asked for "
+              + ids.size()
+              + "; split the ids");
     }
     return engine.store().read(StoreOp.READ, tx -> tx.jobGetAll(List.copyOf(ids)));
   }
 
   /** The job's result decoded as {@code type}, when it succeeded with a result. */
   public <R> Optional<R> result(JobId id, Class<R> type) {
-    return get(id).filter(j -> j.resultJson() != null)
+    return get(id)
+        .filter(j -> j.resultJson() != null)
         .map(j -> engine.json().read(j.resultJson(), type));
   }
 
@@ -61,10 +71,10 @@ public final class Jobs {
   }
 
   /**
-   * Runs a {@code DEAD} or {@code CANCELLED} job again: it becomes {@code ENQUEUED}, due now, with a
-   * fresh attempt budget (attempt back to 0); its result, start and finish times are cleared, its
-   * last error is kept until the next outcome, and one job event records the retry. Any other
-   * state is {@link RetryResult#NOT_RETRYABLE} and changes nothing.
+   * Runs a {@code DEAD} or {@code CANCELLED} job again: it becomes {@code ENQUEUED}, due now, with
+   * a fresh attempt budget (attempt back to 0); its result, start and finish times are cleared, its
+   * last error is kept until the next outcome, and one job event records the retry. Any other state
+   * is {@link RetryResult#NOT_RETRYABLE} and changes nothing.
    */
   public RetryResult retry(JobId id) {
     return engine.control().retry(id);
@@ -72,8 +82,8 @@ public final class Jobs {
 
   /**
    * Cancels, as {@link #cancel} does one by one, the jobs of one page of {@code query}: at most its
-   * {@code limit}, newest first, after its cursor. Waiting jobs are cancelled; running ones asked to
-   * stop (counted as changed once, when asked); finished ones left alone. To cover every match,
+   * {@code limit}, newest first, after its cursor. Waiting jobs are cancelled; running ones asked
+   * to stop (counted as changed once, when asked); finished ones left alone. To cover every match,
    * call again with {@link JobQuery#before} set to the result's {@link BulkResult#next()} until it
    * is null:
    *
@@ -108,7 +118,9 @@ public final class Jobs {
 
   /** Jobs matching a query, newest first, at most its limit after its cursor. */
   public List<Job> list(JobQuery query) {
-    return engine.store().read(StoreOp.READ, tx -> tx.jobList(Objects.requireNonNull(query, "query")));
+    return engine
+        .store()
+        .read(StoreOp.READ, tx -> tx.jobList(Objects.requireNonNull(query, "query")));
   }
 
   /** Counts by type and state. */
@@ -116,12 +128,15 @@ public final class Jobs {
     // Summed from the tallies by type and state, in the order the store lists them.
     var counts = new TreeMap<String, TreeMap<String, Long>>();
     for (JobTally t : engine.store().read(StoreOp.READ, tx -> tx.jobTallies(engine.now()))) {
-      counts.computeIfAbsent(t.type(), k -> new TreeMap<>())
+      counts
+          .computeIfAbsent(t.type(), k -> new TreeMap<>())
           .merge(t.state().name(), t.count(), Long::sum);
     }
     var list = new ArrayList<JobCount>();
-    counts.forEach((type, byState) -> byState.forEach(
-        (state, n) -> list.add(new JobCount(type, JobState.valueOf(state), n))));
+    counts.forEach(
+        (type, byState) ->
+            byState.forEach(
+                (state, n) -> list.add(new JobCount(type, JobState.valueOf(state), n))));
     return list;
   }
 

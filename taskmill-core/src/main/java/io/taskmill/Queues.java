@@ -31,7 +31,11 @@ public final class Queues {
    * ready job (its lag), and how many finished since {@code finishedSince}.
    */
   public List<QueueStat> stats(Instant finishedSince) {
-    return engine.store().read(StoreOp.QUEUE, tx -> tx.queueStats(Objects.requireNonNull(finishedSince, "finishedSince")));
+    return engine
+        .store()
+        .read(
+            StoreOp.QUEUE,
+            tx -> tx.queueStats(Objects.requireNonNull(finishedSince, "finishedSince")));
   }
 
   /** Every configured queue with its settings and current load on this node. */

@@ -114,8 +114,9 @@ final class RunningTaskmill implements DrivenTaskmill {
   /** The engine, when its caller drives it; its own threads would race a caller's passes. */
   private Engine driven() {
     if (!engine.isManual()) {
-      throw new IllegalStateException("this engine runs its own background threads; start it with "
-          + "TaskmillBuilder.startDriven() to run its duties by hand");
+      throw new IllegalStateException(
+          "this engine runs its own background threads; start it with "
+              + "TaskmillBuilder.startDriven() to run its duties by hand");
     }
     return engine;
   }

@@ -42,10 +42,13 @@ import java.util.regex.Pattern;
 public final class TaskmillBuilder {
   /** The queue jobs go to when neither the handler nor the enqueue names one. */
   public static final String DEFAULT_QUEUE = "default";
+
   /** The data directory used when none is set. */
   public static final Path DEFAULT_DATA_DIR = Path.of("taskmill-data");
+
   /** How long audit trail entries are kept when {@link #retainAudit} is not set. */
   public static final Duration DEFAULT_RETAIN_AUDIT = Duration.ofDays(365);
+
   /**
    * The shortest audit retention allowed: PostgreSQL's tm_audit refuses to delete younger entries
    * (migration V13), and this must say the same.
@@ -55,7 +58,10 @@ public final class TaskmillBuilder {
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.:@-]{1,100}");
 
   private record Registration(
-      String type, Class<?> payloadType, HandlerDef.Invoker invoker, boolean returnsResult,
+      String type,
+      Class<?> payloadType,
+      HandlerDef.Invoker invoker,
+      boolean returnsResult,
       HandlerSettings settings) {}
 
   private Path dataDir;
@@ -89,7 +95,9 @@ public final class TaskmillBuilder {
 
   TaskmillBuilder() {}
 
-  /** Keeps the embedded database (H2 file) in {@code dir}; the default is {@code ./taskmill-data}. */
+  /**
+   * Keeps the embedded database (H2 file) in {@code dir}; the default is {@code ./taskmill-data}.
+   */
   public TaskmillBuilder dataDir(Path dir) {
     this.dataDir = dir;
     return this;
@@ -128,28 +136,42 @@ public final class TaskmillBuilder {
 
   /** Registers a handler for {@code type} with its default settings adjusted. */
   public <P> TaskmillBuilder handler(
-      String type, Class<P> payloadType, JobHandler<P> handler, Consumer<HandlerSettings> settings) {
-    HandlerDef.Invoker invoker = handler == null ? null : (p, ctx) -> {
-      handler.run(payloadType.cast(p), ctx);
-      return null;
-    };
+      String type,
+      Class<P> payloadType,
+      JobHandler<P> handler,
+      Consumer<HandlerSettings> settings) {
+    HandlerDef.Invoker invoker =
+        handler == null
+            ? null
+            : (p, ctx) -> {
+              handler.run(payloadType.cast(p), ctx);
+              return null;
+            };
     return register(type, payloadType, invoker, false, settings);
   }
 
   /** Registers a handler whose return value is stored as the job's result. */
-  public <P, R> TaskmillBuilder resultHandler(String type, Class<P> payloadType, ResultHandler<P, R> handler) {
+  public <P, R> TaskmillBuilder resultHandler(
+      String type, Class<P> payloadType, ResultHandler<P, R> handler) {
     return resultHandler(type, payloadType, handler, s -> {});
   }
 
   /** Registers a result-returning handler with its default settings adjusted. */
   public <P, R> TaskmillBuilder resultHandler(
-      String type, Class<P> payloadType, ResultHandler<P, R> handler, Consumer<HandlerSettings> settings) {
-    HandlerDef.Invoker invoker = handler == null ? null : (p, ctx) -> handler.run(payloadType.cast(p), ctx);
+      String type,
+      Class<P> payloadType,
+      ResultHandler<P, R> handler,
+      Consumer<HandlerSettings> settings) {
+    HandlerDef.Invoker invoker =
+        handler == null ? null : (p, ctx) -> handler.run(payloadType.cast(p), ctx);
     return register(type, payloadType, invoker, true, settings);
   }
 
   private TaskmillBuilder register(
-      String type, Class<?> payloadType, HandlerDef.Invoker invoker, boolean returnsResult,
+      String type,
+      Class<?> payloadType,
+      HandlerDef.Invoker invoker,
+      boolean returnsResult,
       Consumer<HandlerSettings> configure) {
     var settings = new HandlerSettings();
     if (configure != null) {
@@ -283,10 +305,10 @@ public final class TaskmillBuilder {
   }
 
   /**
-   * How long audit trail entries (a server's record of who changed what) are kept before the
-   * leader deletes them (default {@link #DEFAULT_RETAIN_AUDIT}, at least {@link
-   * #MIN_RETAIN_AUDIT}). The minimum is the database's: on PostgreSQL the audit table refuses to
-   * delete younger entries, so no setting, bug or stolen login can erase recent history.
+   * How long audit trail entries (a server's record of who changed what) are kept before the leader
+   * deletes them (default {@link #DEFAULT_RETAIN_AUDIT}, at least {@link #MIN_RETAIN_AUDIT}). The
+   * minimum is the database's: on PostgreSQL the audit table refuses to delete younger entries, so
+   * no setting, bug or stolen login can erase recent history.
    */
   public TaskmillBuilder retainAudit(Duration d) {
     this.retainAudit = d;
@@ -294,9 +316,9 @@ public final class TaskmillBuilder {
   }
 
   /**
-   * How late a schedule's tick may fire and still count as on time (default 1 minute). Ticks
-   * later than this (the cluster was down, or the schedule paused) are handled by the schedule's
-   * misfire policy; ticks within it always fire, so a leader failover loses none.
+   * How late a schedule's tick may fire and still count as on time (default 1 minute). Ticks later
+   * than this (the cluster was down, or the schedule paused) are handled by the schedule's misfire
+   * policy; ticks within it always fire, so a leader failover loses none.
    */
   public TaskmillBuilder misfireThreshold(Duration d) {
     this.misfireThreshold = d;
@@ -310,7 +332,8 @@ public final class TaskmillBuilder {
   public TaskmillBuilder schedule(ScheduleDefinition definition) {
     if (definition == null) {
       earlyProblems.add("schedule definition must not be null");
-    } else if (schedules.stream().anyMatch(d -> d.name() != null && d.name().equals(definition.name()))) {
+    } else if (schedules.stream()
+        .anyMatch(d -> d.name() != null && d.name().equals(definition.name()))) {
       earlyProblems.add("schedule '" + definition.name() + "' is declared twice");
     } else {
       schedules.add(definition);
@@ -319,8 +342,8 @@ public final class TaskmillBuilder {
   }
 
   /**
-   * Applies settings from {@code TASKMILL_*} environment variables: {@code TASKMILL_DB_URL},
-   * {@code TASKMILL_DB_USER}, {@code TASKMILL_DB_PASSWORD}, {@code TASKMILL_DATA_DIR}, {@code
+   * Applies settings from {@code TASKMILL_*} environment variables: {@code TASKMILL_DB_URL}, {@code
+   * TASKMILL_DB_USER}, {@code TASKMILL_DB_PASSWORD}, {@code TASKMILL_DATA_DIR}, {@code
    * TASKMILL_NODE_ID} and {@code TASKMILL_POOL_SIZE}. Unset variables change nothing; call it
    * before settings that should win over the environment.
    */
@@ -334,8 +357,9 @@ public final class TaskmillBuilder {
     if (url != null) {
       jdbcUrl(url, blankToNull(env.get("TASKMILL_DB_USER")), env.get("TASKMILL_DB_PASSWORD"));
     } else if (env.containsKey("TASKMILL_DB_USER") || env.containsKey("TASKMILL_DB_PASSWORD")) {
-      earlyProblems.add("TASKMILL_DB_USER/TASKMILL_DB_PASSWORD are set but TASKMILL_DB_URL is not;"
-          + " set TASKMILL_DB_URL=jdbc:postgresql://host:5432/db");
+      earlyProblems.add(
+          "TASKMILL_DB_USER/TASKMILL_DB_PASSWORD are set but TASKMILL_DB_URL is not;"
+              + " set TASKMILL_DB_URL=jdbc:postgresql://host:5432/db");
     }
     String dir = blankToNull(env.get("TASKMILL_DATA_DIR"));
     if (dir != null) {
@@ -367,8 +391,8 @@ public final class TaskmillBuilder {
 
   /**
    * Validates everything and opens the store, as {@link #start} does, but starts no background
-   * threads: the caller runs the engine's duties (see {@link DrivenTaskmill}), typically on a
-   * fake {@link #clock}. For tests, not for production.
+   * threads: the caller runs the engine's duties (see {@link DrivenTaskmill}), typically on a fake
+   * {@link #clock}. For tests, not for production.
    */
   public DrivenTaskmill startDriven() {
     return new RunningTaskmill(Engine.startManual(validate()));
@@ -380,13 +404,14 @@ public final class TaskmillBuilder {
     var json = new JsonCodec();
     var queueMap = new LinkedHashMap<String, Integer>();
     queueMap.put(DEFAULT_QUEUE, QueueSettings.DEFAULT_CONCURRENCY);
-    queues.forEach((name, s) -> {
-      if (!Names.isQueueName(name)) {
-        problems.add("queue name '" + name + "' is invalid: " + Names.QUEUE_RULE);
-      }
-      range(problems, "queue '" + name + "' concurrency", s.concurrency, 1, 10_000);
-      queueMap.put(name, s.concurrency);
-    });
+    queues.forEach(
+        (name, s) -> {
+          if (!Names.isQueueName(name)) {
+            problems.add("queue name '" + name + "' is invalid: " + Names.QUEUE_RULE);
+          }
+          range(problems, "queue '" + name + "' concurrency", s.concurrency, 1, 10_000);
+          queueMap.put(name, s.concurrency);
+        });
     var defs = handlerDefs(problems, json, queueMap);
     if (defaultRetry == null) {
       problems.add("defaultRetry must be set (Retry.defaultPolicy() is the default)");
@@ -394,11 +419,13 @@ public final class TaskmillBuilder {
       problems.addAll(defaultRetry.problems("defaultRetry"));
     }
     if (defaultTimeout != null) {
-      duration(problems, "defaultTimeout", defaultTimeout, Duration.ofMillis(1), Duration.ofDays(7));
+      duration(
+          problems, "defaultTimeout", defaultTimeout, Duration.ofMillis(1), Duration.ofDays(7));
     }
     duration(problems, "leaseDuration", leaseDuration, Duration.ofSeconds(1), Duration.ofHours(24));
     duration(problems, "pollInterval", pollInterval, Duration.ofMillis(10), Duration.ofHours(1));
-    duration(problems, "rescueInterval", rescueInterval, Duration.ofMillis(100), Duration.ofHours(1));
+    duration(
+        problems, "rescueInterval", rescueInterval, Duration.ofMillis(100), Duration.ofHours(1));
     duration(problems, "shutdownGrace", shutdownGrace, Duration.ZERO, Duration.ofHours(1));
     duration(problems, "timeoutGrace", timeoutGrace, Duration.ZERO, Duration.ofHours(1));
     range(problems, "claimBatchSize", claimBatchSize, 1, 10_000);
@@ -408,17 +435,31 @@ public final class TaskmillBuilder {
     if (jobLogLevel == null) {
       problems.add("jobLogLevel must be one of DEBUG, INFO, WARN, ERROR, was null");
     }
-    duration(problems, "retainSucceeded", retainSucceeded, Duration.ofMinutes(1), Duration.ofDays(3650));
-    duration(problems, "retainFinished", retainFinished, Duration.ofMinutes(1), Duration.ofDays(3650));
+    duration(
+        problems, "retainSucceeded", retainSucceeded, Duration.ofMinutes(1), Duration.ofDays(3650));
+    duration(
+        problems, "retainFinished", retainFinished, Duration.ofMinutes(1), Duration.ofDays(3650));
     if (retainAudit != null && retainAudit.compareTo(MIN_RETAIN_AUDIT) < 0) {
-      problems.add("retainAudit must be at least " + MIN_RETAIN_AUDIT.toDays() + " days ("
-          + MIN_RETAIN_AUDIT + "), was " + retainAudit + ": the audit trail keeps the last "
-          + MIN_RETAIN_AUDIT.toDays() + " days whatever is configured (PostgreSQL refuses to "
-          + "delete them); set 30 days or more");
+      problems.add(
+          "retainAudit must be at least "
+              + MIN_RETAIN_AUDIT.toDays()
+              + " days ("
+              + MIN_RETAIN_AUDIT
+              + "), was "
+              + retainAudit
+              + ": the audit trail keeps the last "
+              + MIN_RETAIN_AUDIT.toDays()
+              + " days whatever is configured (PostgreSQL refuses to "
+              + "delete them); set 30 days or more");
     } else {
       duration(problems, "retainAudit", retainAudit, MIN_RETAIN_AUDIT, Duration.ofDays(36500));
     }
-    duration(problems, "misfireThreshold", misfireThreshold, Duration.ofSeconds(1), Duration.ofDays(366));
+    duration(
+        problems,
+        "misfireThreshold",
+        misfireThreshold,
+        Duration.ofSeconds(1),
+        Duration.ofDays(366));
     String node = nodeId != null ? nodeId : defaultNodeId();
     if (!NODE_ID.matcher(node).matches()) {
       problems.add("nodeId '" + node + "' is invalid: 1 to 100 of A-Z a-z 0-9 _ . : @ -");
@@ -434,15 +475,35 @@ public final class TaskmillBuilder {
         throw new TaskmillConfigException(problems);
       }
     }
-    return new EngineConfig(opened, store == null, clock != null ? clock : Clock.systemUTC(), node,
-        defs, queueMap, defaultRetry, defaultTimeout, leaseDuration, pollInterval, rescueInterval,
-        shutdownGrace, timeoutGrace, claimBatchSize, completionBatchSize, maxLogLinesPerJob,
-        jobLogLevel, json, clock == null, retainSucceeded, retainFinished, retainAudit,
+    return new EngineConfig(
+        opened,
+        store == null,
+        clock != null ? clock : Clock.systemUTC(),
+        node,
+        defs,
+        queueMap,
+        defaultRetry,
+        defaultTimeout,
+        leaseDuration,
+        pollInterval,
+        rescueInterval,
+        shutdownGrace,
+        timeoutGrace,
+        claimBatchSize,
+        completionBatchSize,
+        maxLogLinesPerJob,
+        jobLogLevel,
+        json,
+        clock == null,
+        retainSucceeded,
+        retainFinished,
+        retainAudit,
         misfireThreshold,
         schedules);
   }
 
-  private List<HandlerDef> handlerDefs(List<String> problems, JsonCodec json, Map<String, Integer> queueMap) {
+  private List<HandlerDef> handlerDefs(
+      List<String> problems, JsonCodec json, Map<String, Integer> queueMap) {
     var defs = new ArrayList<HandlerDef>();
     var seen = new HashSet<String>();
     for (Registration r : handlers) {
@@ -466,10 +527,22 @@ public final class TaskmillBuilder {
       }
       HandlerSettings s = r.settings();
       if (s.queue == null || !queueMap.containsKey(s.queue)) {
-        problems.add(what + ": queue '" + s.queue + "' is not declared; declare it with"
-            + " .queue(\"" + s.queue + "\", q -> q.concurrency(n)) or use one of " + queueMap.keySet());
+        problems.add(
+            what
+                + ": queue '"
+                + s.queue
+                + "' is not declared; declare it with"
+                + " .queue(\""
+                + s.queue
+                + "\", q -> q.concurrency(n)) or use one of "
+                + queueMap.keySet());
       }
-      range(problems, what + " priority", s.priority, JobOptions.MIN_PRIORITY, JobOptions.MAX_PRIORITY);
+      range(
+          problems,
+          what + " priority",
+          s.priority,
+          JobOptions.MIN_PRIORITY,
+          JobOptions.MAX_PRIORITY);
       if (s.retry != null) {
         problems.addAll(s.retry.problems(what + " retry"));
       }
@@ -488,12 +561,25 @@ public final class TaskmillBuilder {
       if (problems.size() == before) {
         Retry retry = s.retry != null ? s.retry : defaultRetry;
         Duration timeout = s.timeout != null ? s.timeout : defaultTimeout;
-        var info = new HandlerInfo(r.type(), Names.namespaceOf(r.type()), r.payloadType(), s.queue,
-            s.priority, retry, timeout, s.maxConcurrency, r.returnsResult(),
-            s.clusterMaxConcurrency,
-            s.rateStarts == null ? null : new RateLimit(s.rateStarts, s.ratePer));
-        defs.add(new HandlerDef(info, r.invoker(), json.readerFor(r.payloadType(), s.ignoreUnknownProperties),
-            json.write(retry.toSpec())));
+        var info =
+            new HandlerInfo(
+                r.type(),
+                Names.namespaceOf(r.type()),
+                r.payloadType(),
+                s.queue,
+                s.priority,
+                retry,
+                timeout,
+                s.maxConcurrency,
+                r.returnsResult(),
+                s.clusterMaxConcurrency,
+                s.rateStarts == null ? null : new RateLimit(s.rateStarts, s.ratePer));
+        defs.add(
+            new HandlerDef(
+                info,
+                r.invoker(),
+                json.readerFor(r.payloadType(), s.ignoreUnknownProperties),
+                json.write(retry.toSpec())));
       }
     }
     return defs;
@@ -503,7 +589,8 @@ public final class TaskmillBuilder {
     if (store != null) {
       return null;
     }
-    int given = (dataDir != null ? 1 : 0) + (inMemoryName != null ? 1 : 0) + (jdbcUrl != null ? 1 : 0);
+    int given =
+        (dataDir != null ? 1 : 0) + (inMemoryName != null ? 1 : 0) + (jdbcUrl != null ? 1 : 0);
     if (given > 1) {
       problems.add("dataDir, inMemory and jdbcUrl are alternatives; set at most one");
       return null;
@@ -521,10 +608,12 @@ public final class TaskmillBuilder {
     try {
       Files.createDirectories(dir);
       if (!Files.isWritable(dir)) {
-        problems.add("dataDir '" + dir + "' is not writable; choose a directory this user can write");
+        problems.add(
+            "dataDir '" + dir + "' is not writable; choose a directory this user can write");
       }
     } catch (IOException | SecurityException e) {
-      problems.add("dataDir '" + dir + "' cannot be created (" + e + "); choose a writable directory");
+      problems.add(
+          "dataDir '" + dir + "' cannot be created (" + e + "); choose a writable directory");
     }
     return new StoreSettings(dir, null, null, null, null, poolSize);
   }
@@ -532,8 +621,9 @@ public final class TaskmillBuilder {
   private static Store openStore(StoreSettings settings, List<String> problems) {
     var providers = ServiceLoader.load(StoreProvider.class).iterator();
     if (!providers.hasNext()) {
-      problems.add("no store on the classpath: add io.taskmill:taskmill-jdbc (embedded H2) or pass"
-          + " .store(...)");
+      problems.add(
+          "no store on the classpath: add io.taskmill:taskmill-jdbc (embedded H2) or pass"
+              + " .store(...)");
       return null;
     }
     try {
@@ -557,7 +647,8 @@ public final class TaskmillBuilder {
     }
   }
 
-  private static void duration(List<String> problems, String setting, Duration value, Duration min, Duration max) {
+  private static void duration(
+      List<String> problems, String setting, Duration value, Duration min, Duration max) {
     if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
       problems.add(setting + " must be between " + min + " and " + max + ", was " + value);
     }
@@ -574,7 +665,10 @@ public final class TaskmillBuilder {
     if (host.length() > 60) {
       host = host.substring(0, 60);
     }
-    return host + "-" + ProcessHandle.current().pid() + "-"
+    return host
+        + "-"
+        + ProcessHandle.current().pid()
+        + "-"
         + Objects.toString(UUID.randomUUID()).substring(0, 6);
   }
 }

@@ -13,23 +13,38 @@ import org.junit.jupiter.api.Test;
 class JobOptionsTest {
   @Test
   void validOptionsHaveNoProblems() {
-    var o = JobOptions.queue("media").priority(5).delay(Duration.ofSeconds(10))
-        .retry(Retry.exponential(Duration.ofSeconds(1)).maxAttempts(5).jitter(0.2))
-        .timeout(Duration.ofMinutes(2)).idempotencyKey("a.png@640").tags("a", "b").correlationId("req-1");
+    var o =
+        JobOptions.queue("media")
+            .priority(5)
+            .delay(Duration.ofSeconds(10))
+            .retry(Retry.exponential(Duration.ofSeconds(1)).maxAttempts(5).jitter(0.2))
+            .timeout(Duration.ofMinutes(2))
+            .idempotencyKey("a.png@640")
+            .tags("a", "b")
+            .correlationId("req-1");
     assertThat(o.problems()).isEmpty();
   }
 
   @Test
   void everyProblemIsReportedNamingItsField() {
-    var o = JobOptions.queue(" ").priority(5000).delay(Duration.ofSeconds(-1)).runAt(Instant.EPOCH)
-        .timeout(Duration.ZERO).idempotencyKey("").retry(Retry.fixed(Duration.ZERO).maxAttempts(0));
-    assertThat(o.problems()).hasSize(7).anySatisfy(p -> assertThat(p).startsWith("queue ' ' is invalid"))
+    var o =
+        JobOptions.queue(" ")
+            .priority(5000)
+            .delay(Duration.ofSeconds(-1))
+            .runAt(Instant.EPOCH)
+            .timeout(Duration.ZERO)
+            .idempotencyKey("")
+            .retry(Retry.fixed(Duration.ZERO).maxAttempts(0));
+    assertThat(o.problems())
+        .hasSize(7)
+        .anySatisfy(p -> assertThat(p).startsWith("queue ' ' is invalid"))
         .anySatisfy(p -> assertThat(p).startsWith("priority must be between -1000 and 1000"))
         .anySatisfy(p -> assertThat(p).isEqualTo("runAt and delay are both set; give one of them"))
         .anySatisfy(p -> assertThat(p).isEqualTo("delay must be zero or positive, was PT-1S"))
         .anySatisfy(p -> assertThat(p).isEqualTo("timeout must be positive, was PT0S"))
         .anySatisfy(p -> assertThat(p).startsWith("idempotencyKey must be 1 to 255 characters"))
-        .anySatisfy(p -> assertThat(p).isEqualTo("retry.maxAttempts must be between 1 and 1000, was 0"));
+        .anySatisfy(
+            p -> assertThat(p).isEqualTo("retry.maxAttempts must be between 1 and 1000, was 0"));
   }
 
   @Test

@@ -39,10 +39,10 @@ class RateLimitTest {
         .containsExactly(
             "handler 'mail.send' rateLimit.starts must be between 1 and 1000000, was 0",
             "handler 'mail.send' rateLimit.per must be between PT0.01S and PT24H, was PT0.005S");
-    assertThat(RateLimit.problems("rateLimit", 10, Duration.ofNanos(1_500_000_000L)))
-        .isEmpty();
+    assertThat(RateLimit.problems("rateLimit", 10, Duration.ofNanos(1_500_000_000L))).isEmpty();
     assertThat(RateLimit.problems("rateLimit", 10, Duration.ofNanos(1_000_000_001L)))
-        .containsExactly("rateLimit.per must be a whole number of milliseconds, was PT1.000000001S");
+        .containsExactly(
+            "rateLimit.per must be a whole number of milliseconds, was PT1.000000001S");
     assertThat(RateLimit.problems("rateLimit", 1, null))
         .containsExactly("rateLimit.per must be between PT0.01S and PT24H, was null");
   }

@@ -30,18 +30,18 @@ class RetryTest {
     Duration cap = Duration.ofMillis(r.nextLong(1, 3_600_000));
     double jitter = r.nextDouble();
     double multiplier = 1 + r.nextDouble() * 4;
-    Retry policy = switch (kind) {
-      case FIXED -> Retry.fixed(initial);
-      case LINEAR -> Retry.linear(initial);
-      case EXPONENTIAL -> Retry.exponential(initial).multiplier(multiplier);
-    };
+    Retry policy =
+        switch (kind) {
+          case FIXED -> Retry.fixed(initial);
+          case LINEAR -> Retry.linear(initial);
+          case EXPONENTIAL -> Retry.exponential(initial).multiplier(multiplier);
+        };
     policy = policy.maxDelay(cap).jitter(jitter);
     int attempt = r.nextInt(1, 200);
     Duration noJitter = policy.jitter(0).delayAfter(attempt, RandomGenerator.getDefault());
     Duration d = policy.delayAfter(attempt, new SplittableRandom(seed ^ 0x5DEECE66DL));
 
-    assertThat(d).as("seed %d: %s attempt %d", seed, policy, attempt)
-        .isBetween(Duration.ZERO, cap);
+    assertThat(d).as("seed %d: %s attempt %d", seed, policy, attempt).isBetween(Duration.ZERO, cap);
     double lo = noJitter.toNanos() * (1 - jitter) - 1;
     double hi = Math.min(cap.toNanos(), noJitter.toNanos() * (1 + jitter)) + 1;
     assertThat((double) d.toNanos()).as("seed %d", seed).isBetween(lo, hi);
@@ -51,8 +51,10 @@ class RetryTest {
   @MethodSource("seeds")
   void exponentialDelaysNeverShrinkWithoutJitter(long seed) {
     var r = new SplittableRandom(seed);
-    Retry policy = Retry.exponential(Duration.ofMillis(r.nextLong(1, 5000)))
-        .multiplier(1.5 + r.nextDouble() * 2.5).maxDelay(Duration.ofMinutes(r.nextLong(1, 120)));
+    Retry policy =
+        Retry.exponential(Duration.ofMillis(r.nextLong(1, 5000)))
+            .multiplier(1.5 + r.nextDouble() * 2.5)
+            .maxDelay(Duration.ofMinutes(r.nextLong(1, 120)));
     Duration previous = Duration.ZERO;
     for (int attempt = 1; attempt < 100; attempt++) {
       Duration d = policy.delayAfter(attempt, RandomGenerator.getDefault());
@@ -65,24 +67,36 @@ class RetryTest {
   @Test
   void shapesOfTheThreeBackoffs() {
     var rnd = RandomGenerator.getDefault();
-    assertThat(Retry.fixed(Duration.ofSeconds(3)).delayAfter(7, rnd)).isEqualTo(Duration.ofSeconds(3));
-    assertThat(Retry.linear(Duration.ofSeconds(2)).delayAfter(4, rnd)).isEqualTo(Duration.ofSeconds(8));
-    assertThat(Retry.exponential(Duration.ofSeconds(1)).delayAfter(5, rnd)).isEqualTo(Duration.ofSeconds(16));
-    assertThat(Retry.exponential(Duration.ofSeconds(1)).maxDelay(Duration.ofSeconds(10)).delayAfter(50, rnd))
+    assertThat(Retry.fixed(Duration.ofSeconds(3)).delayAfter(7, rnd))
+        .isEqualTo(Duration.ofSeconds(3));
+    assertThat(Retry.linear(Duration.ofSeconds(2)).delayAfter(4, rnd))
+        .isEqualTo(Duration.ofSeconds(8));
+    assertThat(Retry.exponential(Duration.ofSeconds(1)).delayAfter(5, rnd))
+        .isEqualTo(Duration.ofSeconds(16));
+    assertThat(
+            Retry.exponential(Duration.ofSeconds(1))
+                .maxDelay(Duration.ofSeconds(10))
+                .delayAfter(50, rnd))
         .isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
   void abortOnWinsOverRetryOnAndMatchesSubtypes() {
-    Retry p = Retry.fixed(Duration.ZERO).retryOn(IOException.class).abortOn(FileNotFoundException.class);
+    Retry p =
+        Retry.fixed(Duration.ZERO).retryOn(IOException.class).abortOn(FileNotFoundException.class);
     assertThat(p.nonRetryableReason(new IOException("x"))).isNull();
-    assertThat(p.nonRetryableReason(new FileNotFoundException("x"))).contains("abortOn java.io.FileNotFoundException");
-    assertThat(p.nonRetryableReason(new IllegalStateException("x"))).contains("matches none of retryOn");
+    assertThat(p.nonRetryableReason(new FileNotFoundException("x")))
+        .contains("abortOn java.io.FileNotFoundException");
+    assertThat(p.nonRetryableReason(new IllegalStateException("x")))
+        .contains("matches none of retryOn");
   }
 
   @Test
   void noFiltersRetryEverything() {
-    assertThat(Retry.fixed(Duration.ZERO).nonRetryableReason(new UncheckedIOException(new IOException()))).isNull();
+    assertThat(
+            Retry.fixed(Duration.ZERO)
+                .nonRetryableReason(new UncheckedIOException(new IOException())))
+        .isNull();
   }
 
   @Test
@@ -96,8 +110,14 @@ class RetryTest {
 
   @Test
   void specRoundTripKeepsTheData() {
-    Retry p = Retry.exponential(Duration.ofMillis(250)).maxAttempts(7).jitter(0.3).multiplier(3)
-        .maxDelay(Duration.ofMinutes(2)).retryOn(IOException.class).abortOn(IllegalArgumentException.class);
+    Retry p =
+        Retry.exponential(Duration.ofMillis(250))
+            .maxAttempts(7)
+            .jitter(0.3)
+            .multiplier(3)
+            .maxDelay(Duration.ofMinutes(2))
+            .retryOn(IOException.class)
+            .abortOn(IllegalArgumentException.class);
     assertThat(Retry.fromSpec(p.toSpec()).toSpec()).isEqualTo(p.toSpec());
   }
 

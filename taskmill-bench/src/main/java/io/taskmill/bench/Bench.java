@@ -5,8 +5,8 @@ import ch.qos.logback.classic.Logger;
 import io.taskmill.Taskmill;
 import io.taskmill.TaskmillBuilder;
 import io.taskmill.bench.peers.PeerOptions;
-import io.taskmill.demo.DemoHandlers.Noop;
 import io.taskmill.demo.DemoHandlers;
+import io.taskmill.demo.DemoHandlers.Noop;
 import io.taskmill.job.JobCount;
 import io.taskmill.job.JobOptions;
 import io.taskmill.job.JobRequest;
@@ -41,13 +41,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * Measures the engine on the embedded H2 store in file mode, or on PostgreSQL with one or more
@@ -91,161 +91,271 @@ import picocli.CommandLine;
     })
 public final class Bench implements Callable<Integer> {
   private static final String BENCH_QUEUE = "bench";
+
   /** Sample numbers of the warm-up probes, far from the measured ones (which start at 0). */
   private static final int WARM_UP_SAMPLES = -1_000_000;
+
   private final LongAdder noopRuns = new LongAdder();
+
   /** Handler runs when the last enqueue into the paused queue began; the drain checks it. */
   private long runsAtEnqueue;
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--jobs", paramLabel = "N", defaultValue = "50000",
+  @Option(
+      names = "--jobs",
+      paramLabel = "N",
+      defaultValue = "50000",
       description = "Jobs for the drain and enqueue measurements (default: ${DEFAULT-VALUE}).")
   int jobs;
 
-  @Option(names = "--batch", paramLabel = "B", defaultValue = "1000",
+  @Option(
+      names = "--batch",
+      paramLabel = "B",
+      defaultValue = "1000",
       description = "Jobs per enqueueAll call (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--samples", paramLabel = "S", defaultValue = "1000",
+  @Option(
+      names = "--samples",
+      paramLabel = "S",
+      defaultValue = "1000",
       description = "Pickup latency samples (default: ${DEFAULT-VALUE}).")
   int samples;
 
-  @Option(names = "--delayed-samples", paramLabel = "D", defaultValue = "300",
-      description = "Delayed jobs measured, one enqueued every " + Probes.DELAYED_EVERY_MS + " ms, each due "
-          + Probes.DELAYED_MIN_MS + "-" + Probes.DELAYED_MAX_MS + " ms later (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--delayed-samples",
+      paramLabel = "D",
+      defaultValue = "300",
+      description =
+          "Delayed jobs measured, one enqueued every "
+              + Probes.DELAYED_EVERY_MS
+              + " ms, each due "
+              + Probes.DELAYED_MIN_MS
+              + "-"
+              + Probes.DELAYED_MAX_MS
+              + " ms later (default: ${DEFAULT-VALUE}).")
   int delayedSamples;
 
-  @Option(names = "--prefill", paramLabel = "F", defaultValue = "0",
-      description = "Before the warm-up, run F jobs to SUCCEEDED, unmeasured (enqueued and drained"
-          + " as the measured ones are), so the run meets a table that already holds F finished"
-          + " jobs, as a long-lived store's does (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--prefill",
+      paramLabel = "F",
+      defaultValue = "0",
+      description =
+          "Before the warm-up, run F jobs to SUCCEEDED, unmeasured (enqueued and drained"
+              + " as the measured ones are), so the run meets a table that already holds F finished"
+              + " jobs, as a long-lived store's does (default: ${DEFAULT-VALUE}).")
   int prefill;
 
-  @Option(names = "--prune-cycle", description = "After the measurements, wait a minute, prune every"
-      + " finished job (a node that keeps them a minute), then run as many jobs to their end again, and"
-      + " report the store's size on disk after each step and the pruner's rate: pruning keeps it flat.")
+  @Option(
+      names = "--prune-cycle",
+      description =
+          "After the measurements, wait a minute, prune every"
+              + " finished job (a node that keeps them a minute), then run as many jobs to their end again, and"
+              + " report the store's size on disk after each step and the pruner's rate: pruning keeps it flat.")
   boolean pruneCycle;
 
-  @Option(names = "--warmup", paramLabel = "W", defaultValue = "50000",
-      description = "Warm-up jobs enqueued and drained before measuring (default: ${DEFAULT-VALUE});"
-          + " their own rates are printed as the cold JVM's;"
-          + " a tenth as many pickup samples (at most 200) warm up each latency path.")
+  @Option(
+      names = "--warmup",
+      paramLabel = "W",
+      defaultValue = "50000",
+      description =
+          "Warm-up jobs enqueued and drained before measuring (default: ${DEFAULT-VALUE});"
+              + " their own rates are printed as the cold JVM's;"
+              + " a tenth as many pickup samples (at most 200) warm up each latency path.")
   int warmup;
 
   // A slot stays taken until its job's outcome is committed, so for no-op jobs the queue needs
   // enough slots for the next claim to overlap the previous batch's completion write: 256 gave
   // 8,400 jobs/s, 1,024 gave 11,000 (virtual threads make a slot cheap).
-  @Option(names = "--concurrency", paramLabel = "C", defaultValue = "1024",
+  @Option(
+      names = "--concurrency",
+      paramLabel = "C",
+      defaultValue = "1024",
       description = "Concurrency of the drained queue (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
-  @Option(names = "--claim-batch", paramLabel = "K", defaultValue = "300",
+  @Option(
+      names = "--claim-batch",
+      paramLabel = "K",
+      defaultValue = "300",
       description = "Engine claimBatchSize (default: ${DEFAULT-VALUE}).")
   int claimBatch;
 
-  @Option(names = "--completion-batch", paramLabel = "K", defaultValue = "1000",
+  @Option(
+      names = "--completion-batch",
+      paramLabel = "K",
+      defaultValue = "1000",
       description = "Engine completionBatchSize (default: ${DEFAULT-VALUE}).")
   int completionBatch;
 
-  @Option(names = "--pool-size", paramLabel = "P", defaultValue = "8",
+  @Option(
+      names = "--pool-size",
+      paramLabel = "P",
+      defaultValue = "8",
       description = "Database connection pool size (default: ${DEFAULT-VALUE}).")
   int poolSize;
 
-  @Option(names = "--drain-poll-ms", paramLabel = "MS", defaultValue = "20",
+  @Option(
+      names = "--drain-poll-ms",
+      paramLabel = "MS",
+      defaultValue = "20",
       description = "How often the drain checks its progress (default: ${DEFAULT-VALUE}).")
   int drainPollMs;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Keep the database in DIR (kept afterwards). Default: a fresh temporary"
-          + " directory, deleted at the end.")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Keep the database in DIR (kept afterwards). Default: a fresh temporary"
+              + " directory, deleted at the end.")
   Path dataDir;
 
-  @Option(names = "--db-url", paramLabel = "URL",
-      description = "Measure on this PostgreSQL database (jdbc:postgresql://…) instead of the"
-          + " embedded H2 file store; the run uses a fresh schema, dropped at the end. A password in"
-          + " the URL is never printed.")
+  @Option(
+      names = "--db-url",
+      paramLabel = "URL",
+      description =
+          "Measure on this PostgreSQL database (jdbc:postgresql://…) instead of the"
+              + " embedded H2 file store; the run uses a fresh schema, dropped at the end. A password in"
+              + " the URL is never printed.")
   String dbUrl;
 
-  @Option(names = "--db-user", paramLabel = "USER", defaultValue = "postgres",
+  @Option(
+      names = "--db-user",
+      paramLabel = "USER",
+      defaultValue = "postgres",
       description = "User for --db-url (default: ${DEFAULT-VALUE}).")
   String dbUser;
 
-  @Option(names = "--db-password", paramLabel = "PASSWORD",
+  @Option(
+      names = "--db-password",
+      paramLabel = "PASSWORD",
       description = "Password for --db-url (default: none).")
   String dbPassword;
 
-  @Option(names = "--nodes", paramLabel = "N", defaultValue = "1",
-      description = "Engines (nodes) sharing the database, in this process (default: ${DEFAULT-VALUE};"
-          + " more than 1 needs --db-url).")
+  @Option(
+      names = "--nodes",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Engines (nodes) sharing the database, in this process (default: ${DEFAULT-VALUE};"
+              + " more than 1 needs --db-url).")
   int nodes;
 
-  @Option(names = "--phase-timeout", paramLabel = "SECONDS", defaultValue = "600",
+  @Option(
+      names = "--phase-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "600",
       description = "Give up on a phase after this long (default: ${DEFAULT-VALUE}).")
   int phaseTimeoutSeconds;
 
-  @Option(names = "--rest", description = "Measure the REST API of a server started in this process"
-      + " (see above) instead of the engine.")
+  @Option(
+      names = "--rest",
+      description =
+          "Measure the REST API of a server started in this process"
+              + " (see above) instead of the engine.")
   boolean rest;
 
-  @Option(names = "--rest-jobs", paramLabel = "N", defaultValue = "20000",
+  @Option(
+      names = "--rest-jobs",
+      paramLabel = "N",
+      defaultValue = "20000",
       description = "With --rest: jobs submitted one per request (default: ${DEFAULT-VALUE}).")
   int restJobs;
 
-  @Option(names = "--rest-clients", paramLabel = "C", defaultValue = "64",
-      description = "With --rest: concurrent clients submitting one job per request (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rest-clients",
+      paramLabel = "C",
+      defaultValue = "64",
+      description =
+          "With --rest: concurrent clients submitting one job per request (default: ${DEFAULT-VALUE}).")
   int restClients;
 
-  @Option(names = "--rest-batch-jobs", paramLabel = "N", defaultValue = "50000",
+  @Option(
+      names = "--rest-batch-jobs",
+      paramLabel = "N",
+      defaultValue = "50000",
       description = "With --rest: jobs submitted in batches (default: ${DEFAULT-VALUE}).")
   int restBatchJobs;
 
-  @Option(names = "--rest-batch-size", paramLabel = "B", defaultValue = "1000",
-      description = "With --rest: jobs per batch request, at most 1000 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rest-batch-size",
+      paramLabel = "B",
+      defaultValue = "1000",
+      description =
+          "With --rest: jobs per batch request, at most 1000 (default: ${DEFAULT-VALUE}).")
   int restBatchSize;
 
-  @Option(names = "--rest-batch-clients", paramLabel = "C", defaultValue = "4",
-      description = "With --rest: concurrent clients submitting batches (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rest-batch-clients",
+      paramLabel = "C",
+      defaultValue = "4",
+      description =
+          "With --rest: concurrent clients submitting batches (default: ${DEFAULT-VALUE}).")
   int restBatchClients;
 
-  @Option(names = "--rest-get-rate", paramLabel = "R", defaultValue = "500",
-      description = "With --rest: job reads per second, sent on schedule whether or not earlier"
-          + " ones were answered (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rest-get-rate",
+      paramLabel = "R",
+      defaultValue = "500",
+      description =
+          "With --rest: job reads per second, sent on schedule whether or not earlier"
+              + " ones were answered (default: ${DEFAULT-VALUE}).")
   int restGetRate;
 
-  @Option(names = "--rest-get-seconds", paramLabel = "S", defaultValue = "20",
+  @Option(
+      names = "--rest-get-seconds",
+      paramLabel = "S",
+      defaultValue = "20",
       description = "With --rest: how long reads are measured (default: ${DEFAULT-VALUE}).")
   int restGetSeconds;
 
-  @Option(names = "--rest-warmup", paramLabel = "W", defaultValue = "3000",
-      description = "With --rest: warm-up submissions and reads, plus a tenth as many jobs in"
-          + " batches (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rest-warmup",
+      paramLabel = "W",
+      defaultValue = "3000",
+      description =
+          "With --rest: warm-up submissions and reads, plus a tenth as many jobs in"
+              + " batches (default: ${DEFAULT-VALUE}).")
   int restWarmup;
 
-  @Option(names = "--peers", description = "Also measure db-scheduler and JobRunr on the same PostgreSQL"
-      + " (--db-url), each in its best documented throughput configuration and a fresh schema, the same way"
-      + " (drain of N no-op jobs, idle pickup), and print their figures beside Taskmill's with ratios; see"
-      + " docs/benchmarks.md, Peers.")
+  @Option(
+      names = "--peers",
+      description =
+          "Also measure db-scheduler and JobRunr on the same PostgreSQL"
+              + " (--db-url), each in its best documented throughput configuration and a fresh schema, the same way"
+              + " (drain of N no-op jobs, idle pickup), and print their figures beside Taskmill's with ratios; see"
+              + " docs/benchmarks.md, Peers.")
   boolean peers;
 
   /** {@code --peer-jobs} and {@code --peer-samples}, which only {@code --peers} reads. */
   @Mixin PeerOptions peerOptions = new PeerOptions();
 
-  @Option(names = "--compare", paramLabel = "REV",
-      description = "Build git revision REV (a sha, tag, branch or HEAD~N) in a scratch worktree under"
-          + " the temporary directory (taskmill-bench-compare) and run its bench and this build's alternately, --runs times each,"
-          + " each run a fresh process with the other options given here; then print every figure's"
-          + " runs, medians and the ratio current/base.")
+  @Option(
+      names = "--compare",
+      paramLabel = "REV",
+      description =
+          "Build git revision REV (a sha, tag, branch or HEAD~N) in a scratch worktree under"
+              + " the temporary directory (taskmill-bench-compare) and run its bench and this build's alternately, --runs times each,"
+              + " each run a fresh process with the other options given here; then print every figure's"
+              + " runs, medians and the ratio current/base.")
   String compare;
 
-  @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
+  @Option(
+      names = "--runs",
+      paramLabel = "N",
+      defaultValue = "3",
       description = "With --compare: runs of each build (default: ${DEFAULT-VALUE}).")
   int runs;
 
-  @Option(names = "--json", description = "Print only one JSON object with the figures and configuration.")
+  @Option(
+      names = "--json",
+      description = "Print only one JSON object with the figures and configuration.")
   boolean json;
 
-  @Option(names = {"-v", "--verbose"}, description = "Log what Taskmill does (INFO) to stderr.")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Log what Taskmill does (INFO) to stderr.")
   boolean verbose;
 
   /** {@code --version}: the jar's version and the JVM. */
@@ -253,12 +363,15 @@ public final class Bench implements Callable<Integer> {
     @Override
     public String[] getVersion() {
       String v = Bench.class.getPackage().getImplementationVersion();
-      return new String[] {"taskmill bench " + (v == null ? "(development build)" : v),
-          "JVM: " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+      return new String[] {
+        "taskmill bench " + (v == null ? "(development build)" : v),
+        "JVM: " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"
+      };
     }
   }
 
   private PrintStream err = System.err;
+
   /** Times the measured drain's claims on every node's store. */
   private final ClaimTimer claimTimer = new ClaimTimer();
 
@@ -269,16 +382,19 @@ public final class Bench implements Callable<Integer> {
   /** The command line with a one-line error report (stack trace with {@code --verbose}). */
   static CommandLine newCommandLine() {
     var cli = new CommandLine(new Bench());
-    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      var err = commandLine.getErr();
-      // A driver's message may quote the URL, with the password a user put in it.
-      err.println("bench failed: " + withoutPassword(ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-      if (parseResult.hasMatchedOption("--verbose")) {
-        ex.printStackTrace(err);
-      }
-      err.flush();
-      return 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          var err = commandLine.getErr();
+          // A driver's message may quote the URL, with the password a user put in it.
+          err.println(
+              "bench failed: "
+                  + withoutPassword(ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+          if (parseResult.hasMatchedOption("--verbose")) {
+            ex.printStackTrace(err);
+          }
+          err.flush();
+          return 1;
+        });
     return cli;
   }
 
@@ -287,12 +403,31 @@ public final class Bench implements Callable<Integer> {
    *
    * @param crossNodePickup null when not measured (the H2 file store has one process)
    */
-  record Results(DrainMeter.Drain drain, double enqueueJobsPerSec, double enqueueSteadyJobsPerSec,
-      Latencies pickup, Latencies crossNodePickup, Latencies delayedLateness, Latencies claims,
-      StoreSize store, Cold cold) {
-    Results(DrainMeter.Drain drain, double enqueueJobsPerSec, Latencies pickup,
-        Latencies crossNodePickup, Latencies delayedLateness) {
-      this(drain, enqueueJobsPerSec, Double.NaN, pickup, crossNodePickup, delayedLateness, null, null,
+  record Results(
+      DrainMeter.Drain drain,
+      double enqueueJobsPerSec,
+      double enqueueSteadyJobsPerSec,
+      Latencies pickup,
+      Latencies crossNodePickup,
+      Latencies delayedLateness,
+      Latencies claims,
+      StoreSize store,
+      Cold cold) {
+    Results(
+        DrainMeter.Drain drain,
+        double enqueueJobsPerSec,
+        Latencies pickup,
+        Latencies crossNodePickup,
+        Latencies delayedLateness) {
+      this(
+          drain,
+          enqueueJobsPerSec,
+          Double.NaN,
+          pickup,
+          crossNodePickup,
+          delayedLateness,
+          null,
+          null,
           Cold.NONE);
     }
 
@@ -316,11 +451,11 @@ public final class Bench implements Callable<Integer> {
    * @param finishedJobs jobs in a final state then
    * @param mibAfterPrune with {@code --prune-cycle}: the size once every finished job was pruned,
    *     else NaN
-   * @param mibAfterRefill with {@code --prune-cycle}: the size once as many jobs again were run
-   *     to their end after the prune, else NaN
+   * @param mibAfterRefill with {@code --prune-cycle}: the size once as many jobs again were run to
+   *     their end after the prune, else NaN
    */
-  record StoreSize(double mib, long finishedJobs, double mibAfterPrune, double mibAfterRefill,
-      double liveMib) {
+  record StoreSize(
+      double mib, long finishedJobs, double mibAfterPrune, double mibAfterRefill, double liveMib) {
     /** MiB per million finished jobs; NaN when none finished. */
     double mibPerMillionFinished() {
       return finishedJobs == 0 ? Double.NaN : mib / (finishedJobs / 1e6);
@@ -389,7 +524,10 @@ public final class Bench implements Callable<Integer> {
         sender = new Sender(onStore(dir, schema).poolSize(2), sampleTimeout);
       }
       Taskmill delayedOn = sender != null ? sender.engine() : tm;
-      progress("started %d engine(s)%s on %s", nodes, sender != null ? " and " + Sender.NODE_ID : "",
+      progress(
+          "started %d engine(s)%s on %s",
+          nodes,
+          sender != null ? " and " + Sender.NODE_ID : "",
           config.get("store") + " " + config.get("location"));
       setPaused(engines, true);
 
@@ -405,8 +543,9 @@ public final class Bench implements Callable<Integer> {
         DrainMeter.Drain warmDrain = drain(engines, warmup);
         if (prefill == 0) {
           cold = new Cold(warmup, warmup / warmEnqueue.seconds(), warmDrain.jobsPerSec());
-          progress("  cold JVM: enqueue %,.0f jobs/s, drain %,.0f jobs/s", cold.enqueueJobsPerSec(),
-              cold.drainJobsPerSec());
+          progress(
+              "  cold JVM: enqueue %,.0f jobs/s, drain %,.0f jobs/s",
+              cold.enqueueJobsPerSec(), cold.drainJobsPerSec());
         }
       }
       int warmSamples = Math.min(200, Math.max(samples / 10, 20));
@@ -419,36 +558,54 @@ public final class Bench implements Callable<Integer> {
       progress("enqueueing %,d jobs in batches of %,d into the paused queue", jobs, batch);
       Enqueue enqueue = enqueuePaused(tm, jobs);
       double enqueueRate = jobs / enqueue.seconds();
-      progress("  %,.0f jobs/s (%.2f s); steady (10-90%% of the jobs) %,.0f jobs/s", enqueueRate,
-          enqueue.seconds(), enqueue.steadyJobsPerSec());
+      progress(
+          "  %,.0f jobs/s (%.2f s); steady (10-90%% of the jobs) %,.0f jobs/s",
+          enqueueRate, enqueue.seconds(), enqueue.steadyJobsPerSec());
 
       progress("draining %,d jobs with concurrency %d", jobs, concurrency);
       claimTimer.start();
       DrainMeter.Drain drain = drain(engines, jobs);
       Latencies claims = claimTimer.stop();
-      progress("  %,.0f jobs/s (%.2f s); steady (%.0f-%.0f%% of the jobs) %,.0f jobs/s; %.1f µs CPU per job",
-          drain.jobsPerSec(), drain.seconds(), DrainMeter.STEADY_FROM * 100, DrainMeter.STEADY_TO * 100,
-          drain.steadyJobsPerSec(), drain.cpuUsPerJob());
+      progress(
+          "  %,.0f jobs/s (%.2f s); steady (%.0f-%.0f%% of the jobs) %,.0f jobs/s; %.1f µs CPU per job",
+          drain.jobsPerSec(),
+          drain.seconds(),
+          DrainMeter.STEADY_FROM * 100,
+          DrainMeter.STEADY_TO * 100,
+          drain.steadyJobsPerSec(),
+          drain.cpuUsPerJob());
 
       progress("measuring pickup latency: %,d jobs, one at a time", samples);
       Latencies pickup = Latencies.ofNanos(probes.pickup(tm, Probes.MARK, samples, 0));
       progress("  p50 %.2f ms, p99 %.2f ms", pickup.p50Ms(), pickup.p99Ms());
       Latencies crossNode = null;
       if (sender != null) {
-        progress("measuring cross-node pickup latency: %,d jobs enqueued on %s, one at a time",
+        progress(
+            "measuring cross-node pickup latency: %,d jobs enqueued on %s, one at a time",
             samples, Sender.NODE_ID);
         crossNode = Latencies.ofNanos(probes.pickup(sender.engine(), Probes.REMOTE, samples, 0));
         progress("  p50 %.2f ms, p99 %.2f ms", crossNode.p50Ms(), crossNode.p99Ms());
       }
-      progress("measuring delayed-job lateness: %,d jobs enqueued on %s", delayedSamples, delayedOn.nodeId());
+      progress(
+          "measuring delayed-job lateness: %,d jobs enqueued on %s",
+          delayedSamples, delayedOn.nodeId());
       Latencies delayed = Latencies.ofNanos(probes.delayed(delayedOn, delayedSamples, 0));
       progress("  p50 %.2f ms, p99 %.2f ms", delayed.p50Ms(), delayed.p99Ms());
       if (sender != null) {
         sender.checkRanNone();
       }
       long finished = finishedJobs(tm);
-      results = new Results(drain, enqueueRate, enqueue.steadyJobsPerSec(), pickup, crossNode, delayed, claims,
-          new StoreSize(Double.NaN, finished, Double.NaN, Double.NaN, Double.NaN), cold);
+      results =
+          new Results(
+              drain,
+              enqueueRate,
+              enqueue.steadyJobsPerSec(),
+              pickup,
+              crossNode,
+              delayed,
+              claims,
+              new StoreSize(Double.NaN, finished, Double.NaN, Double.NaN, Double.NaN),
+              cold);
     } finally {
       if (!engines.isEmpty()) {
         try {
@@ -470,7 +627,9 @@ public final class Bench implements Callable<Integer> {
     if (Double.isNaN(live)) {
       progress("store: %,.1f MiB on disk with %,d finished jobs", mib, finished);
     } else {
-      progress("store: %,.1f MiB on disk (%,.1f MiB of it live) with %,d finished jobs", mib, live, finished);
+      progress(
+          "store: %,.1f MiB on disk (%,.1f MiB of it live) with %,d finished jobs",
+          mib, live, finished);
     }
     StoreSize size = new StoreSize(mib, finished, Double.NaN, Double.NaN, live);
     if (pruneCycle) {
@@ -481,14 +640,24 @@ public final class Bench implements Callable<Integer> {
         progress("prune cycle gave up: %s", e.getMessage());
       }
     }
-    return new Results(results.drain(), results.enqueueJobsPerSec(),
-        results.enqueueSteadyJobsPerSec(), results.pickup(),
-        results.crossNodePickup(), results.delayedLateness(), results.claims(), size, results.cold());
+    return new Results(
+        results.drain(),
+        results.enqueueJobsPerSec(),
+        results.enqueueSteadyJobsPerSec(),
+        results.pickup(),
+        results.crossNodePickup(),
+        results.delayedLateness(),
+        results.claims(),
+        size,
+        results.cold());
   }
 
   /** Jobs in a final state, of every type. */
   private static long finishedJobs(Taskmill tm) {
-    return tm.jobs().counts().stream().filter(c -> c.state().isTerminal()).mapToLong(JobCount::count).sum();
+    return tm.jobs().counts().stream()
+        .filter(c -> c.state().isTerminal())
+        .mapToLong(JobCount::count)
+        .sum();
   }
 
   /**
@@ -499,27 +668,40 @@ public final class Bench implements Callable<Integer> {
   private StoreSize pruneCycle(Path dir, String schema, StoreSize before) throws Exception {
     // The shortest retention a node accepts is a minute: wait until the last job is that old.
     Duration retain = Duration.ofMinutes(1);
-    progress("waiting %d s until every finished job is older than the pruner's retention of %s",
+    progress(
+        "waiting %d s until every finished job is older than the pruner's retention of %s",
         retain.toSeconds() + 1, retain);
     LockSupport.parkNanos(retain.plusSeconds(1).toNanos());
-    progress("pruning %,d finished jobs (retainSucceeded and retainFinished %s)", before.finishedJobs(), retain);
+    progress(
+        "pruning %,d finished jobs (retainSucceeded and retainFinished %s)",
+        before.finishedJobs(), retain);
     long start = System.nanoTime();
-    try (Taskmill pruner = onStore(dir, schema).nodeId("bench-pruner")
-        .retainSucceeded(retain).retainFinished(retain).start()) {
+    try (Taskmill pruner =
+        onStore(dir, schema)
+            .nodeId("bench-pruner")
+            .retainSucceeded(retain)
+            .retainFinished(retain)
+            .start()) {
       long deadline = start + TimeUnit.SECONDS.toNanos(phaseTimeoutSeconds);
       long left;
       while ((left = finishedJobs(pruner)) > 0) {
         if (System.nanoTime() > deadline) {
-          throw new TimeoutException(String.format(Locale.ROOT, "the pruner left %,d of %,d finished"
-              + " jobs after %d s", left, before.finishedJobs(), phaseTimeoutSeconds));
+          throw new TimeoutException(
+              String.format(
+                  Locale.ROOT,
+                  "the pruner left %,d of %,d finished" + " jobs after %d s",
+                  left,
+                  before.finishedJobs(),
+                  phaseTimeoutSeconds));
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     double afterPrune = storeBytes(dir, schema) / (1024.0 * 1024.0);
-    progress("  pruned in %.1f s (%,.0f jobs/s); store %,.1f MiB", seconds, before.finishedJobs() / seconds,
-        afterPrune);
+    progress(
+        "  pruned in %.1f s (%,.0f jobs/s); store %,.1f MiB",
+        seconds, before.finishedJobs() / seconds, afterPrune);
     int refill = (int) Math.min(Integer.MAX_VALUE, before.finishedJobs());
     progress("refilling: %,d jobs run to SUCCEEDED again", refill);
     var engines = new ArrayList<Taskmill>();
@@ -535,13 +717,15 @@ public final class Bench implements Callable<Integer> {
     }
     double afterRefill = storeBytes(dir, schema) / (1024.0 * 1024.0);
     progress("  store %,.1f MiB (%,.1f MiB before the prune)", afterRefill, before.mib());
-    return new StoreSize(before.mib(), before.finishedJobs(), afterPrune, afterRefill, before.liveMib());
+    return new StoreSize(
+        before.mib(), before.finishedJobs(), afterPrune, afterRefill, before.liveMib());
   }
 
   /**
    * The share of the H2 file its live pages fill ({@code info.FILL_RATE} times {@code
-   * info.CHUNKS_FILL_RATE}), read with the store closed: the rest is chunks H2 keeps for 45 s after they died, so a power cut finds an
-   * older consistent state, and space it has not yet compacted or reused.
+   * info.CHUNKS_FILL_RATE}), read with the store closed: the rest is chunks H2 keeps for 45 s after
+   * they died, so a power cut finds an older consistent state, and space it has not yet compacted
+   * or reused.
    */
   private static double h2LiveShare(Path dir) {
     // The store's file is <data dir>/taskmill.mv.db (DatabaseTarget); nothing else has it open now.
@@ -549,8 +733,10 @@ public final class Bench implements Callable<Integer> {
     // those chunks' bytes still live: their product is the live share of the file.
     try (var c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("taskmill"));
         var st = c.createStatement();
-        var rs = st.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
-            + " WHERE SETTING_NAME IN ('info.FILL_RATE', 'info.CHUNKS_FILL_RATE')")) {
+        var rs =
+            st.executeQuery(
+                "SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                    + " WHERE SETTING_NAME IN ('info.FILL_RATE', 'info.CHUNKS_FILL_RATE')")) {
       double share = 1;
       int found = 0;
       while (rs.next()) {
@@ -563,7 +749,6 @@ public final class Bench implements Callable<Integer> {
     }
   }
 
-
   /** The store's size on disk: the H2 data dir's files, or the PostgreSQL schema's relations. */
   private long storeBytes(Path dir, String schema) throws IOException {
     if (schema == null) {
@@ -572,16 +757,19 @@ public final class Bench implements Callable<Integer> {
       }
     }
     try (var c = DriverManager.getConnection(dbUrl, dbUser, dbPassword);
-        var ps = c.prepareStatement("SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)"
-            + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            + " WHERE n.nspname = ? AND c.relkind IN ('r', 'm')")) {
+        var ps =
+            c.prepareStatement(
+                "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)"
+                    + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE n.nspname = ? AND c.relkind IN ('r', 'm')")) {
       ps.setString(1, schema);
       try (var rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("could not read the size of schema " + schema + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not read the size of schema " + schema + ": " + e.getMessage(), e);
     }
   }
 
@@ -596,19 +784,40 @@ public final class Bench implements Callable<Integer> {
 
   /** {@code --rest}: one server on the run's store, measured over HTTP by {@link RestBench}. */
   private int runRest(Path dir, boolean temporary, String schema) throws Exception {
-    var serverConfig = ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
-        // The per-key limit (1,000/s by default) would answer 429 and measure itself.
-        .withRequestsPerSecond(Integer.MAX_VALUE);
-    serverConfig = schema == null ? serverConfig.withDataDir(dir)
-        : serverConfig.withDb(schemaUrl(schema), dbUser, dbPassword);
-    var settings = new RestBench.Settings(restJobs, restClients, restBatchJobs, restBatchSize,
-        restBatchClients, restGetRate, restGetSeconds, restWarmup, Duration.ofSeconds(phaseTimeoutSeconds));
+    var serverConfig =
+        ServerConfig.defaults()
+            .withHost("127.0.0.1")
+            .withPort(0)
+            // The per-key limit (1,000/s by default) would answer 429 and measure itself.
+            .withRequestsPerSecond(Integer.MAX_VALUE);
+    serverConfig =
+        schema == null
+            ? serverConfig.withDataDir(dir)
+            : serverConfig.withDb(schemaUrl(schema), dbUser, dbPassword);
+    var settings =
+        new RestBench.Settings(
+            restJobs,
+            restClients,
+            restBatchJobs,
+            restBatchSize,
+            restBatchClients,
+            restGetRate,
+            restGetSeconds,
+            restWarmup,
+            Duration.ofSeconds(phaseTimeoutSeconds));
     Map<String, Object> config = restConfig(dir, temporary, schema, settings);
     RestBench.Results results;
     try (var server = TaskmillServer.start(serverConfig, DemoHandlers::registerAll)) {
-      String key = server.bootstrapSecret().orElseThrow(() -> new IllegalStateException(
-          "the server found API keys in a store that should be new; use a fresh --data-dir"));
-      progress("server listening on %s on %s", server.uri(), config.get("store") + " " + config.get("location"));
+      String key =
+          server
+              .bootstrapSecret()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "the server found API keys in a store that should be new; use a fresh --data-dir"));
+      progress(
+          "server listening on %s on %s",
+          server.uri(), config.get("store") + " " + config.get("location"));
       results = new RestBench(server.uri(), key, settings, line -> progress("%s", line)).run();
       checkNoneRan(server.taskmill());
     } finally {
@@ -623,60 +832,132 @@ public final class Bench implements Callable<Integer> {
   /** The pause held: every demo.noop job submitted is still waiting, none ran. */
   private static void checkNoneRan(Taskmill tm) {
     List<JobCount> counts = tm.jobs().counts();
-    long ran = counts.stream().filter(c -> c.type().equals(DemoHandlers.NOOP)
-        && c.state() != JobState.ENQUEUED && c.state() != JobState.SCHEDULED).mapToLong(JobCount::count).sum();
+    long ran =
+        counts.stream()
+            .filter(
+                c ->
+                    c.type().equals(DemoHandlers.NOOP)
+                        && c.state() != JobState.ENQUEUED
+                        && c.state() != JobState.SCHEDULED)
+            .mapToLong(JobCount::count)
+            .sum();
     if (ran > 0) {
-      throw new IllegalStateException(ran + " demo.noop jobs left the queue while it was paused"
-          + " (states " + describe(counts, DemoHandlers.NOOP) + "); the submit figures include their work");
+      throw new IllegalStateException(
+          ran
+              + " demo.noop jobs left the queue while it was paused"
+              + " (states "
+              + describe(counts, DemoHandlers.NOOP)
+              + "); the submit figures include their work");
     }
   }
 
   private void validate() {
     var cl = spec.commandLine();
-    check(cl, jobs >= 1 && jobs <= 10_000_000, "--jobs must be between 1 and 10000000, was " + jobs);
+    check(
+        cl, jobs >= 1 && jobs <= 10_000_000, "--jobs must be between 1 and 10000000, was " + jobs);
     check(cl, batch >= 1 && batch <= 10_000, "--batch must be between 1 and 10000, was " + batch);
-    check(cl, samples >= 1 && samples <= 1_000_000, "--samples must be between 1 and 1000000, was " + samples);
-    check(cl, delayedSamples >= 1 && delayedSamples <= 100_000,
+    check(
+        cl,
+        samples >= 1 && samples <= 1_000_000,
+        "--samples must be between 1 and 1000000, was " + samples);
+    check(
+        cl,
+        delayedSamples >= 1 && delayedSamples <= 100_000,
         "--delayed-samples must be between 1 and 100000, was " + delayedSamples);
     check(cl, warmup >= 0, "--warmup must be 0 or more, was " + warmup);
-    check(cl, prefill >= 0 && prefill <= 10_000_000, "--prefill must be between 0 and 10000000, was " + prefill);
-    check(cl, drainPollMs >= 1 && drainPollMs <= 10_000, "--drain-poll-ms must be between 1 and 10000, was " + drainPollMs);
+    check(
+        cl,
+        prefill >= 0 && prefill <= 10_000_000,
+        "--prefill must be between 0 and 10000000, was " + prefill);
+    check(
+        cl,
+        drainPollMs >= 1 && drainPollMs <= 10_000,
+        "--drain-poll-ms must be between 1 and 10000, was " + drainPollMs);
     check(cl, nodes >= 1 && nodes <= 8, "--nodes must be between 1 and 8, was " + nodes);
-    check(cl, nodes == 1 || dbUrl != null, "--nodes " + nodes + " needs a shared database: add"
-        + " --db-url jdbc:postgresql://host:5432/db (the embedded H2 file is one process's)");
-    check(cl, dbUrl == null || dbUrl.startsWith("jdbc:postgresql:"),
+    check(
+        cl,
+        nodes == 1 || dbUrl != null,
+        "--nodes "
+            + nodes
+            + " needs a shared database: add"
+            + " --db-url jdbc:postgresql://host:5432/db (the embedded H2 file is one process's)");
+    check(
+        cl,
+        dbUrl == null || dbUrl.startsWith("jdbc:postgresql:"),
         "--db-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), was "
             + withoutPassword(dbUrl));
-    check(cl, dbUrl == null || dataDir == null, "--db-url and --data-dir are alternatives; give one");
-    String peersApply = " With --peers these apply: --db-url (required), --db-user, --db-password, --jobs,"
-        + " --peer-jobs, --samples, --peer-samples, --warmup, --batch, --drain-poll-ms, --phase-timeout, --json,"
-        + " -v, --compare/--runs, and Taskmill's --concurrency, --claim-batch, --completion-batch, --pool-size,"
-        + " --delayed-samples.";
-    check(cl, !peers || dbUrl != null, "--peers runs db-scheduler and JobRunr on the PostgreSQL database Taskmill"
-        + " is measured on: add --db-url jdbc:postgresql://host:5432/db (they have no embedded store)." + peersApply);
-    check(cl, !peers || !rest && nodes == 1, "--peers compares one instance of each system on the engine"
-        + " benchmark: leave out " + (rest ? "--rest" : "--nodes " + nodes) + "." + peersApply);
+    check(
+        cl, dbUrl == null || dataDir == null, "--db-url and --data-dir are alternatives; give one");
+    String peersApply =
+        " With --peers these apply: --db-url (required), --db-user, --db-password, --jobs,"
+            + " --peer-jobs, --samples, --peer-samples, --warmup, --batch, --drain-poll-ms, --phase-timeout, --json,"
+            + " -v, --compare/--runs, and Taskmill's --concurrency, --claim-batch, --completion-batch, --pool-size,"
+            + " --delayed-samples.";
+    check(
+        cl,
+        !peers || dbUrl != null,
+        "--peers runs db-scheduler and JobRunr on the PostgreSQL database Taskmill"
+            + " is measured on: add --db-url jdbc:postgresql://host:5432/db (they have no embedded store)."
+            + peersApply);
+    check(
+        cl,
+        !peers || !rest && nodes == 1,
+        "--peers compares one instance of each system on the engine"
+            + " benchmark: leave out "
+            + (rest ? "--rest" : "--nodes " + nodes)
+            + "."
+            + peersApply);
     if (peers) {
       peerOptions.validate(cl);
     }
-    check(cl, restJobs >= 1 && restJobs <= 10_000_000, "--rest-jobs must be between 1 and 10000000, was " + restJobs);
-    check(cl, restClients >= 1 && restClients <= 10_000, "--rest-clients must be between 1 and 10000, was " + restClients);
-    check(cl, restBatchJobs >= 1 && restBatchJobs <= 100_000_000,
+    check(
+        cl,
+        restJobs >= 1 && restJobs <= 10_000_000,
+        "--rest-jobs must be between 1 and 10000000, was " + restJobs);
+    check(
+        cl,
+        restClients >= 1 && restClients <= 10_000,
+        "--rest-clients must be between 1 and 10000, was " + restClients);
+    check(
+        cl,
+        restBatchJobs >= 1 && restBatchJobs <= 100_000_000,
         "--rest-batch-jobs must be between 1 and 100000000, was " + restBatchJobs);
-    check(cl, restBatchSize >= 1 && restBatchSize <= JobsApi.MAX_BATCH, "--rest-batch-size must be between 1 and "
-        + JobsApi.MAX_BATCH + " (the API's limit per request), was " + restBatchSize);
-    check(cl, restBatchClients >= 1 && restBatchClients <= 1_000,
+    check(
+        cl,
+        restBatchSize >= 1 && restBatchSize <= JobsApi.MAX_BATCH,
+        "--rest-batch-size must be between 1 and "
+            + JobsApi.MAX_BATCH
+            + " (the API's limit per request), was "
+            + restBatchSize);
+    check(
+        cl,
+        restBatchClients >= 1 && restBatchClients <= 1_000,
         "--rest-batch-clients must be between 1 and 1000, was " + restBatchClients);
-    check(cl, restGetRate >= 1 && restGetRate <= 100_000, "--rest-get-rate must be between 1 and 100000, was " + restGetRate);
-    check(cl, restGetSeconds >= 1 && restGetSeconds <= 3_600,
+    check(
+        cl,
+        restGetRate >= 1 && restGetRate <= 100_000,
+        "--rest-get-rate must be between 1 and 100000, was " + restGetRate);
+    check(
+        cl,
+        restGetSeconds >= 1 && restGetSeconds <= 3_600,
         "--rest-get-seconds must be between 1 and 3600, was " + restGetSeconds);
-    check(cl, restWarmup >= 0 && restWarmup <= 1_000_000, "--rest-warmup must be between 0 and 1000000, was " + restWarmup);
+    check(
+        cl,
+        restWarmup >= 0 && restWarmup <= 1_000_000,
+        "--rest-warmup must be between 0 and 1000000, was " + restWarmup);
     check(cl, runs >= 1 && runs <= 50, "--runs must be between 1 and 50, was " + runs);
-    check(cl, compare == null || dataDir == null, "--compare runs each build in a fresh temporary"
-        + " data dir; leave out --data-dir");
-    check(cl, compare == null || !compare.isBlank() && !compare.startsWith("-"),
+    check(
+        cl,
+        compare == null || dataDir == null,
+        "--compare runs each build in a fresh temporary" + " data dir; leave out --data-dir");
+    check(
+        cl,
+        compare == null || !compare.isBlank() && !compare.startsWith("-"),
         "--compare needs a git revision (a sha, tag, branch or HEAD~N), was '" + compare + "'");
-    check(cl, phaseTimeoutSeconds >= 1, "--phase-timeout must be at least 1, was " + phaseTimeoutSeconds);
+    check(
+        cl,
+        phaseTimeoutSeconds >= 1,
+        "--phase-timeout must be at least 1, was " + phaseTimeoutSeconds);
     // concurrency, claim and completion batch and pool size are checked by the engine's builder.
   }
 
@@ -686,7 +967,9 @@ public final class Bench implements Callable<Integer> {
     }
   }
 
-  /** Enqueues {@code n} no-op jobs into the paused queue in batches; returns the seconds it took. */
+  /**
+   * Enqueues {@code n} no-op jobs into the paused queue in batches; returns the seconds it took.
+   */
   private Enqueue enqueuePaused(Taskmill tm, int n) {
     runsAtEnqueue = noopRuns.sum();
     var options = JobOptions.queue(BENCH_QUEUE);
@@ -716,21 +999,22 @@ public final class Bench implements Callable<Integer> {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    double steady = steadyToJobs > steadyFromJobs
-        ? (steadyToJobs - steadyFromJobs) / ((steadyToNanos - steadyFromNanos) / 1e9) : Double.NaN;
+    double steady =
+        steadyToJobs > steadyFromJobs
+            ? (steadyToJobs - steadyFromJobs) / ((steadyToNanos - steadyFromNanos) / 1e9)
+            : Double.NaN;
     return new Enqueue(seconds, steady);
   }
 
   /**
-   * A batch enqueue's whole time and its rate between the 10% and 90% marks (NaN when no batch
-   * lies between them).
+   * A batch enqueue's whole time and its rate between the 10% and 90% marks (NaN when no batch lies
+   * between them).
    */
   private record Enqueue(double seconds, double steadyJobsPerSec) {}
 
-
   /**
-   * Resumes the bench queue and waits until {@code n} more no-op jobs have run and every outcome
-   * is committed; pauses it again. The time runs from the resume to that last commit.
+   * Resumes the bench queue and waits until {@code n} more no-op jobs have run and every outcome is
+   * committed; pauses it again. The time runs from the resume to that last commit.
    *
    * <p>Progress is followed through an in-memory count of handler runs, and the end through each
    * node's slots, which a job holds until its outcome is committed, rather than by polling {@code
@@ -741,8 +1025,10 @@ public final class Bench implements Callable<Integer> {
     Taskmill tm = engines.get(0);
     long early = noopRuns.sum() - runsAtEnqueue;
     if (early > 0) {
-      throw new IllegalStateException(early + " demo.noop jobs ran while the bench queue was paused;"
-          + " the drain would not measure them");
+      throw new IllegalStateException(
+          early
+              + " demo.noop jobs ran while the bench queue was paused;"
+              + " the drain would not measure them");
     }
     long before = count(tm.jobs().counts(), DemoHandlers.NOOP, JobState.SUCCEEDED);
     long runsBefore = noopRuns.sum();
@@ -764,9 +1050,14 @@ public final class Bench implements Callable<Integer> {
             break;
           }
           if (now >= deadline) {
-            throw new TimeoutException(String.format(Locale.ROOT,
-                "drain did not finish in %d s: %,d of %,d ran; states now %s", phaseTimeoutSeconds,
-                ran, n, describe(tm.jobs().counts(), DemoHandlers.NOOP)));
+            throw new TimeoutException(
+                String.format(
+                    Locale.ROOT,
+                    "drain did not finish in %d s: %,d of %,d ran; states now %s",
+                    phaseTimeoutSeconds,
+                    ran,
+                    n,
+                    describe(tm.jobs().counts(), DemoHandlers.NOOP)));
           }
           if (now >= nextReport) {
             progress("  %,d/%,d ran after %.1f s", ran, n, (now - start) / 1e9);
@@ -782,14 +1073,22 @@ public final class Bench implements Callable<Integer> {
     long dead = count(counts, DemoHandlers.NOOP, JobState.DEAD);
     long succeeded = count(counts, DemoHandlers.NOOP, JobState.SUCCEEDED) - before;
     if (dead > 0 || succeeded != n) {
-      throw new IllegalStateException(String.format(Locale.ROOT, "the drain of %,d jobs ended with %,d"
-          + " more SUCCEEDED and %,d DEAD (states now %s)", n, succeeded, dead,
-          describe(counts, DemoHandlers.NOOP)));
+      throw new IllegalStateException(
+          String.format(
+              Locale.ROOT,
+              "the drain of %,d jobs ended with %,d"
+                  + " more SUCCEEDED and %,d DEAD (states now %s)",
+              n,
+              succeeded,
+              dead,
+              describe(counts, DemoHandlers.NOOP)));
     }
     return drain;
   }
 
-  /** Slots taken on the bench queue across the nodes: jobs claimed whose outcome is not committed. */
+  /**
+   * Slots taken on the bench queue across the nodes: jobs claimed whose outcome is not committed.
+   */
   private static int slotsHeld(List<Taskmill> engines) {
     int held = 0;
     for (Taskmill engine : engines) {
@@ -804,8 +1103,8 @@ public final class Bench implements Callable<Integer> {
 
   /**
    * Pauses or resumes the bench queue on every node, not just in the store: a node learns of a
-   * switch flipped elsewhere only at its next poll (up to a second), and until then it claims
-   * from a paused queue when a notification wakes it, or sits out a resumed one.
+   * switch flipped elsewhere only at its next poll (up to a second), and until then it claims from
+   * a paused queue when a notification wakes it, or sits out a resumed one.
    */
   private static void setPaused(List<Taskmill> engines, boolean paused) {
     for (Taskmill engine : engines) {
@@ -818,33 +1117,44 @@ public final class Bench implements Callable<Integer> {
   }
 
   /** One engine (node) of the run, on the H2 data dir or the PostgreSQL schema. */
-  private Taskmill engine(Probes probes, Path dir, String schema, String nodeId, List<Store> stores) {
+  private Taskmill engine(
+      Probes probes, Path dir, String schema, String nodeId, List<Store> stores) {
     // The bench opens the store itself to time the engine's claims; it closes it after the engine.
     Store store = openStore(dir, schema);
     stores.add(store);
-    TaskmillBuilder builder = Taskmill.builder().store(claimTimer.wrap(store))
-        .nodeId(nodeId)
-        .claimBatchSize(claimBatch)
-        .completionBatchSize(completionBatch)
-        .queue(BENCH_QUEUE, q -> q.concurrency(concurrency))
-        // demo.noop, counted: the same empty handler, so the drain can follow progress in memory.
-        .handler(DemoHandlers.NOOP, Noop.class, (p, ctx) -> noopRuns.increment());
+    TaskmillBuilder builder =
+        Taskmill.builder()
+            .store(claimTimer.wrap(store))
+            .nodeId(nodeId)
+            .claimBatchSize(claimBatch)
+            .completionBatchSize(completionBatch)
+            .queue(BENCH_QUEUE, q -> q.concurrency(concurrency))
+            // demo.noop, counted: the same empty handler, so the drain can follow progress in
+            // memory.
+            .handler(DemoHandlers.NOOP, Noop.class, (p, ctx) -> noopRuns.increment());
     return probes.serve(builder).start();
   }
 
   /** The run's store, opened as the builder would: the H2 data dir or the PostgreSQL schema. */
   private Store openStore(Path dir, String schema) {
-    var settings = schema == null ? new StoreSettings(dir, null, null, null, null, poolSize)
-        : new StoreSettings(null, null, schemaUrl(schema), dbUser, dbPassword, poolSize);
-    StoreProvider provider = ServiceLoader.load(StoreProvider.class).findFirst().orElseThrow(
-        () -> new IllegalStateException("no store on the class path (taskmill-jdbc)"));
+    var settings =
+        schema == null
+            ? new StoreSettings(dir, null, null, null, null, poolSize)
+            : new StoreSettings(null, null, schemaUrl(schema), dbUser, dbPassword, poolSize);
+    StoreProvider provider =
+        ServiceLoader.load(StoreProvider.class)
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalStateException("no store on the class path (taskmill-jdbc)"));
     return provider.open(settings);
   }
 
   /** A builder on the run's store: the H2 data dir or the PostgreSQL schema. */
   private TaskmillBuilder onStore(Path dir, String schema) {
     TaskmillBuilder builder = Taskmill.builder();
-    return schema == null ? builder.dataDir(dir) : builder.jdbcUrl(schemaUrl(schema), dbUser, dbPassword);
+    return schema == null
+        ? builder.dataDir(dir)
+        : builder.jdbcUrl(schemaUrl(schema), dbUser, dbPassword);
   }
 
   private String schemaUrl(String schema) {
@@ -856,8 +1166,8 @@ public final class Bench implements Callable<Integer> {
         var st = c.createStatement()) {
       st.execute(sql);
     } catch (SQLException e) {
-      throw new IllegalStateException("'" + sql + "' failed on " + withoutPassword(dbUrl) + ": "
-          + e.getMessage(), e);
+      throw new IllegalStateException(
+          "'" + sql + "' failed on " + withoutPassword(dbUrl) + ": " + e.getMessage(), e);
     }
   }
 
@@ -885,13 +1195,23 @@ public final class Bench implements Callable<Integer> {
     return c;
   }
 
-  private Map<String, Object> restConfig(Path dir, boolean temporary, String schema, RestBench.Settings s) {
+  private Map<String, Object> restConfig(
+      Path dir, boolean temporary, String schema, RestBench.Settings s) {
     var c = new LinkedHashMap<String, Object>();
     machine(c, dir, temporary, schema);
-    c.put("server", "TaskmillServer in this process on 127.0.0.1, demo handlers, per-key rate limit off");
-    c.put("client", "blocking HTTP/1.1 keep-alive sockets (KeepAliveClient), one virtual thread per client");
-    c.put("paused", "queue '" + RestBench.QUEUE + "' (POST /api/v1/queues/" + RestBench.QUEUE
-        + "/pause) for the whole run: no job runs, the engine only polls");
+    c.put(
+        "server",
+        "TaskmillServer in this process on 127.0.0.1, demo handlers, per-key rate limit off");
+    c.put(
+        "client",
+        "blocking HTTP/1.1 keep-alive sockets (KeepAliveClient), one virtual thread per client");
+    c.put(
+        "paused",
+        "queue '"
+            + RestBench.QUEUE
+            + "' (POST /api/v1/queues/"
+            + RestBench.QUEUE
+            + "/pause) for the whole run: no job runs, the engine only polls");
     c.put("warmupRequests", s.warmup());
     c.put("submitJobs", s.jobs());
     c.put("submitClients", s.clients());
@@ -917,21 +1237,30 @@ public final class Bench implements Callable<Integer> {
     c.put("cores", Runtime.getRuntime().availableProcessors());
     c.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
     // The launcher sets -Xmx256m unless TASKMILL_JAVA_OPTS gives a heap; say which this run had.
-    c.put("jvmOptions", String.join(" ", ManagementFactory.getRuntimeMXBean()
-        .getInputArguments().stream().filter(a -> a.startsWith("-X") && !a.startsWith("-Xlog")).toList()));
+    c.put(
+        "jvmOptions",
+        String.join(
+            " ",
+            ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-X") && !a.startsWith("-Xlog"))
+                .toList()));
     // The machine may be shared: a busy one explains figures that a quiet one would not give.
     double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     c.put("loadAverageAtStart", load < 0 ? null : Math.round(load * 100) / 100.0);
   }
 
   private static long count(List<JobCount> counts, String type, JobState state) {
-    return counts.stream().filter(c -> c.type().equals(type) && c.state() == state)
-        .mapToLong(JobCount::count).sum();
+    return counts.stream()
+        .filter(c -> c.type().equals(type) && c.state() == state)
+        .mapToLong(JobCount::count)
+        .sum();
   }
 
   private static String describe(List<JobCount> counts, String type) {
     var m = new LinkedHashMap<JobState, Long>();
-    counts.stream().filter(c -> c.type().equals(type)).forEach(c -> m.merge(c.state(), c.count(), Long::sum));
+    counts.stream()
+        .filter(c -> c.type().equals(type))
+        .forEach(c -> m.merge(c.state(), c.count(), Long::sum));
     return m.toString();
   }
 
@@ -956,21 +1285,24 @@ public final class Bench implements Callable<Integer> {
     if (!Files.exists(dir)) {
       return;
     }
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        if (e != null) {
-          throw e;
-        }
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            if (e != null) {
+              throw e;
+            }
+            Files.delete(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 }

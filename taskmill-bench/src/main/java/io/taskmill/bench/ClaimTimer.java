@@ -10,10 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Times the engine's claims: a store that passes every call through and, while recording, notes
- * how long each claim took (the {@link StoreOp#CLAIM} transaction that finds and takes up to a
- * claim batch of ready jobs). The figure a backlog or a large finished-jobs table would raise
- * first.
+ * Times the engine's claims: a store that passes every call through and, while recording, notes how
+ * long each claim took (the {@link StoreOp#CLAIM} transaction that finds and takes up to a claim
+ * batch of ready jobs). The figure a backlog or a large finished-jobs table would raise first.
  */
 final class ClaimTimer {
   /** At most this many claims are kept; a drain of a million jobs makes about 3,400. */
@@ -25,24 +24,28 @@ final class ClaimTimer {
 
   /** {@code store} with its claims timed by this timer. */
   Store wrap(Store store) {
-    InvocationHandler handler = (proxy, method, args) -> {
-      boolean timed = method.getName().equals("inTransaction") && args[0] == StoreOp.CLAIM
-          && recording.get();
-      long start = timed ? System.nanoTime() : 0;
-      try {
-        return method.invoke(store, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      } finally {
-        if (timed) {
-          int i = count.getAndIncrement();
-          if (i < MAX_SAMPLES) {
-            nanos.set(i, System.nanoTime() - start);
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          boolean timed =
+              method.getName().equals("inTransaction")
+                  && args[0] == StoreOp.CLAIM
+                  && recording.get();
+          long start = timed ? System.nanoTime() : 0;
+          try {
+            return method.invoke(store, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          } finally {
+            if (timed) {
+              int i = count.getAndIncrement();
+              if (i < MAX_SAMPLES) {
+                nanos.set(i, System.nanoTime() - start);
+              }
+            }
           }
-        }
-      }
-    };
-    return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class}, handler);
+        };
+    return (Store)
+        Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class}, handler);
   }
 
   /** Forgets earlier claims and times the ones from now on. */

@@ -22,8 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code --compare REV}: builds REV in a scratch worktree and runs its bench and this build's
  * alternately, each run a fresh process with {@code --json}, then prints every figure's runs and
- * medians side by side with their ratio. On a noisy machine a ratio taken in one alternating run
- * is the only honest comparison: both builds see the same noise, spread over the same minutes.
+ * medians side by side with their ratio. On a noisy machine a ratio taken in one alternating run is
+ * the only honest comparison: both builds see the same noise, spread over the same minutes.
  */
 final class Compare {
   /** Options of the parent that make no sense for a child run, with whether they take a value. */
@@ -43,8 +43,14 @@ final class Compare {
    * @param currentClasspath this build's class path
    * @param jvmArgs JVM options both builds' processes get
    */
-  record Plan(Path root, String rev, int runs, List<String> benchArgs, String currentJava,
-      String currentClasspath, List<String> jvmArgs) {}
+  record Plan(
+      Path root,
+      String rev,
+      int runs,
+      List<String> benchArgs,
+      String currentJava,
+      String currentClasspath,
+      List<String> jvmArgs) {}
 
   /** One build's figures over its runs, in run order. */
   record Side(String label, String describe, List<Map<String, Double>> runs) {
@@ -58,6 +64,7 @@ final class Compare {
 
   private final Plan plan;
   private final PrintStream progress;
+
   /** The configuration the first run printed (store, JDK, cores): the same for every run. */
   private Map<String, Object> configOf;
 
@@ -72,16 +79,34 @@ final class Compare {
    */
   static Plan planFor(String rev, int runs, List<String> originalArgs) {
     String rootProperty = System.getProperty("taskmill.root");
-    Path root = rootProperty != null ? Path.of(rootProperty)
-        : Path.of(git(Path.of("").toAbsolutePath(), "rev-parse", "--show-toplevel").trim());
-    String java = ProcessHandle.current().info().command().orElse(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    Path root =
+        rootProperty != null
+            ? Path.of(rootProperty)
+            : Path.of(git(Path.of("").toAbsolutePath(), "rev-parse", "--show-toplevel").trim());
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // The same heap and GC flags for both builds; an agent or a recording is this process's own.
-    List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> (a.startsWith("-X") || a.startsWith("-XX:") || a.startsWith("--sun-misc")
-            || a.startsWith("--enable-native-access")) && !a.contains("FlightRecord")).toList();
-    return new Plan(root, rev, runs, childArgs(originalArgs), java,
-        System.getProperty("java.class.path"), jvmArgs);
+    List<String> jvmArgs =
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(
+                a ->
+                    (a.startsWith("-X")
+                            || a.startsWith("-XX:")
+                            || a.startsWith("--sun-misc")
+                            || a.startsWith("--enable-native-access"))
+                        && !a.contains("FlightRecord"))
+            .toList();
+    return new Plan(
+        root,
+        rev,
+        runs,
+        childArgs(originalArgs),
+        java,
+        System.getProperty("java.class.path"),
+        jvmArgs);
   }
 
   /** {@code args} without the options only the comparing process uses. */
@@ -102,7 +127,8 @@ final class Compare {
 
   /** Builds the base if needed, runs both builds alternately and collects their figures. */
   Outcome run() throws IOException, InterruptedException {
-    String sha = git(plan.root(), "rev-parse", "--verify", "--quiet", plan.rev() + "^{commit}").trim();
+    String sha =
+        git(plan.root(), "rev-parse", "--verify", "--quiet", plan.rev() + "^{commit}").trim();
     String baseClasspath = buildBase(sha);
     String current = currentDescription();
     var base = new Side("base", shortSha(sha) + " (" + plan.rev() + ")", new ArrayList<>());
@@ -117,9 +143,17 @@ final class Compare {
         boolean isBase = (k == 0) == baseFirst;
         Side side = isBase ? base : mine;
         n++;
-        progress.printf(Locale.ROOT, "bench: compare run %d/%d: %s %s%n", n, total, side.label(), side.describe());
+        progress.printf(
+            Locale.ROOT,
+            "bench: compare run %d/%d: %s %s%n",
+            n,
+            total,
+            side.label(),
+            side.describe());
         progress.flush();
-        var figures = runOnce(isBase ? baseClasspath : plan.currentClasspath(), side.label() + "-" + (round + 1));
+        var figures =
+            runOnce(
+                isBase ? baseClasspath : plan.currentClasspath(), side.label() + "-" + (round + 1));
         side.runs().add(figures.figures());
         progress.printf(Locale.ROOT, "bench:   %s%n", summary(figures.figures()));
         progress.flush();
@@ -136,7 +170,8 @@ final class Compare {
     config.put("benchArgs", String.join(" ", plan.benchArgs()));
     config.put("jvmArgs", String.join(" ", plan.jvmArgs()));
     if (configOf != null) {
-      for (String key : List.of("store", "jdk", "cores", "maxHeapMb", "jobs", "warmupJobs", "nodes")) {
+      for (String key :
+          List.of("store", "jdk", "cores", "maxHeapMb", "jobs", "warmupJobs", "nodes")) {
         if (configOf.containsKey(key)) {
           config.put(key, configOf.get(key));
         }
@@ -148,7 +183,8 @@ final class Compare {
   /** One run's figures and its printed configuration. */
   record RunFigures(Map<String, Double> figures, Map<String, Object> config) {}
 
-  private RunFigures runOnce(String classpath, String name) throws IOException, InterruptedException {
+  private RunFigures runOnce(String classpath, String name)
+      throws IOException, InterruptedException {
     var command = new ArrayList<String>();
     command.add(plan.currentJava());
     command.addAll(plan.jvmArgs());
@@ -160,12 +196,23 @@ final class Compare {
     Path logs = Files.createDirectories(scratch().resolve("logs"));
     Path out = logs.resolve(name + ".json");
     Path err = logs.resolve(name + ".log");
-    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     int code = p.waitFor();
     String stdout = Files.readString(out, StandardCharsets.UTF_8).trim();
     if (code != 0 || !stdout.startsWith("{")) {
-      throw new IllegalStateException("the " + name + " run failed (exit " + code + "); its output:\n"
-          + tail(err, 15) + "\nfull log: " + err);
+      throw new IllegalStateException(
+          "the "
+              + name
+              + " run failed (exit "
+              + code
+              + "); its output:\n"
+              + tail(err, 15)
+              + "\nfull log: "
+              + err);
     }
     return parse(stdout);
   }
@@ -203,9 +250,7 @@ final class Compare {
     }
   }
 
-  /**
-   * The class path of REV's bench, built once per commit in a worktree under {@link #scratch}.
-   */
+  /** The class path of REV's bench, built once per commit in a worktree under {@link #scratch}. */
   private String buildBase(String sha) throws IOException, InterruptedException {
     Path tree = scratch().resolve(shortSha(sha));
     Path stamp = tree.resolve(".taskmill-compare-built");
@@ -215,31 +260,53 @@ final class Compare {
       if (Files.exists(tree)) {
         git(plan.root(), "worktree", "remove", "--force", tree.toString());
       }
-      progress.printf(Locale.ROOT, "bench: checking out %s (%s) in %s%n", shortSha(sha), plan.rev(), tree);
+      progress.printf(
+          Locale.ROOT, "bench: checking out %s (%s) in %s%n", shortSha(sha), plan.rev(), tree);
       git(plan.root(), "worktree", "add", "--detach", "--force", tree.toString(), sha);
       progress.printf(Locale.ROOT, "bench: building it (mvn package, tests skipped)…%n");
       progress.flush();
       Path log = scratch().resolve("build-" + shortSha(sha) + ".log");
-      var mvn = new ProcessBuilder("mvn", "-B", "-q", "-Dmaven.test.skip=true", "package")
-          .directory(tree.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+      var mvn =
+          new ProcessBuilder("mvn", "-B", "-q", "-Dmaven.test.skip=true", "package")
+              .directory(tree.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
       mvn.environment().put("JAVA_HOME", System.getProperty("java.home"));
       String opts = mvn.environment().getOrDefault("MAVEN_OPTS", "");
       if (Runtime.version().feature() >= 24 && !opts.contains("sun-misc-unsafe-memory-access")) {
-        mvn.environment().put("MAVEN_OPTS", (opts + " --sun-misc-unsafe-memory-access=allow").trim());
+        mvn.environment()
+            .put("MAVEN_OPTS", (opts + " --sun-misc-unsafe-memory-access=allow").trim());
       }
       int code = mvn.start().waitFor();
       if (code != 0) {
-        throw new IllegalStateException("building " + plan.rev() + " (" + shortSha(sha) + ") failed (mvn exit "
-            + code + "):\n" + tail(log, 20) + "\nfull log: " + log);
+        throw new IllegalStateException(
+            "building "
+                + plan.rev()
+                + " ("
+                + shortSha(sha)
+                + ") failed (mvn exit "
+                + code
+                + "):\n"
+                + tail(log, 20)
+                + "\nfull log: "
+                + log);
       }
       Files.writeString(stamp, sha + "\n");
     }
     Path target = tree.resolve("taskmill-bench").resolve("target");
     Path jar;
     try (Stream<Path> files = Files.list(target)) {
-      jar = files.filter(f -> f.getFileName().toString().matches("taskmill-bench-.*\\.jar")
-              && !f.getFileName().toString().matches(".*-(sources|javadoc|tests)\\.jar"))
-          .findFirst().orElseThrow(() -> new IllegalStateException("no taskmill-bench jar under " + target));
+      jar =
+          files
+              .filter(
+                  f ->
+                      f.getFileName().toString().matches("taskmill-bench-.*\\.jar")
+                          && !f.getFileName()
+                              .toString()
+                              .matches(".*-(sources|javadoc|tests)\\.jar"))
+              .findFirst()
+              .orElseThrow(
+                  () -> new IllegalStateException("no taskmill-bench jar under " + target));
     }
     return jar + File.pathSeparator + target.resolve("lib").resolve("*");
   }
@@ -250,9 +317,10 @@ final class Compare {
    * and tests that walk the checkout would find whole copies of other revisions' sources there.
    */
   Path scratch() throws IOException {
-    String checkout = Integer.toHexString(plan.root().toAbsolutePath().normalize().toString().hashCode());
-    return Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "taskmill-bench-compare",
-        checkout));
+    String checkout =
+        Integer.toHexString(plan.root().toAbsolutePath().normalize().toString().hashCode());
+    return Files.createDirectories(
+        Path.of(System.getProperty("java.io.tmpdir"), "taskmill-bench-compare", checkout));
   }
 
   private String currentDescription() {
@@ -268,14 +336,17 @@ final class Compare {
     command.add("git");
     command.addAll(Arrays.asList(args));
     try {
-      Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(2, TimeUnit.MINUTES)) {
         p.destroyForcibly();
-        throw new IllegalStateException("git " + String.join(" ", args) + " did not finish in 2 minutes");
+        throw new IllegalStateException(
+            "git " + String.join(" ", args) + " did not finish in 2 minutes");
       }
       if (p.exitValue() != 0) {
-        throw new IllegalStateException("git " + String.join(" ", args) + " in " + dir + " failed: " + out.trim());
+        throw new IllegalStateException(
+            "git " + String.join(" ", args) + " in " + dir + " failed: " + out.trim());
       }
       return out;
     } catch (IOException e) {
@@ -316,15 +387,23 @@ final class Compare {
     if (figure.endsWith("PerSec") || figure.endsWith("Ratio") && !figure.contains("Fail")) {
       return true;
     }
-    if (figure.endsWith("Ms") || figure.endsWith("Us") || figure.endsWith("UsPerJob")
-        || figure.endsWith("Mib") || figure.endsWith("Bytes")) {
+    if (figure.endsWith("Ms")
+        || figure.endsWith("Us")
+        || figure.endsWith("UsPerJob")
+        || figure.endsWith("Mib")
+        || figure.endsWith("Bytes")) {
       return false;
     }
     return null;
   }
 
   static double median(List<Double> values) {
-    double[] v = values.stream().mapToDouble(Double::doubleValue).filter(d -> !Double.isNaN(d)).sorted().toArray();
+    double[] v =
+        values.stream()
+            .mapToDouble(Double::doubleValue)
+            .filter(d -> !Double.isNaN(d))
+            .sorted()
+            .toArray();
     if (v.length == 0) {
       return Double.NaN;
     }
@@ -334,26 +413,59 @@ final class Compare {
   /** The side-by-side table: per figure, each build's runs and median, and current/base. */
   static String table(Outcome o) {
     var sb = new StringBuilder();
-    sb.append("Taskmill benchmark, compared (" + o.config().getOrDefault("store", "?") + ", "
-        + o.config().get("runsEach") + " runs each, " + o.config().get("order") + ")\n\n");
+    sb.append(
+        "Taskmill benchmark, compared ("
+            + o.config().getOrDefault("store", "?")
+            + ", "
+            + o.config().get("runsEach")
+            + " runs each, "
+            + o.config().get("order")
+            + ")\n\n");
     sb.append("  base     ").append(o.base().describe()).append('\n');
     sb.append("  current  ").append(o.current().describe()).append("\n\n");
-    sb.append(String.format(Locale.ROOT, "  %-28s %-8s %-40s %12s %9s%n", "FIGURE", "BUILD", "RUNS", "MEDIAN", "RATIO"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  %-28s %-8s %-40s %12s %9s%n",
+            "FIGURE",
+            "BUILD",
+            "RUNS",
+            "MEDIAN",
+            "RATIO"));
     for (String figure : figures(o)) {
       double b = median(o.base().values(figure));
       double c = median(o.current().values(figure));
-      sb.append(String.format(Locale.ROOT, "  %-28s %-8s %-40s %12s%n", figure, "base",
-          runs(o.base().values(figure)), format(b)));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %-28s %-8s %-40s %12s%n",
+              figure,
+              "base",
+              runs(o.base().values(figure)),
+              format(b)));
       double ratio = c / b;
       Boolean higher = higherIsBetter(figure);
-      String verdict = Double.isNaN(ratio) || Double.isInfinite(ratio) || higher == null ? ""
-          : ratio == 1 ? "same" : (ratio > 1) == higher ? "better" : "worse";
-      sb.append(String.format(Locale.ROOT, "  %-28s %-8s %-40s %12s %9s %s", "", "current",
-          runs(o.current().values(figure)), format(c),
-          Double.isNaN(ratio) || Double.isInfinite(ratio) ? "n/a" : String.format(Locale.ROOT, "%.3f", ratio),
-          verdict).stripTrailing()).append('\n');
+      String verdict =
+          Double.isNaN(ratio) || Double.isInfinite(ratio) || higher == null
+              ? ""
+              : ratio == 1 ? "same" : (ratio > 1) == higher ? "better" : "worse";
+      sb.append(
+              String.format(
+                      Locale.ROOT,
+                      "  %-28s %-8s %-40s %12s %9s %s",
+                      "",
+                      "current",
+                      runs(o.current().values(figure)),
+                      format(c),
+                      Double.isNaN(ratio) || Double.isInfinite(ratio)
+                          ? "n/a"
+                          : String.format(Locale.ROOT, "%.3f", ratio),
+                      verdict)
+                  .stripTrailing())
+          .append('\n');
     }
-    sb.append("\n  ratio = current median / base median; 'better' follows the figure's direction\n");
+    sb.append(
+        "\n  ratio = current median / base median; 'better' follows the figure's direction\n");
     sb.append("  (jobs/s: higher; ms, µs of CPU, MiB, bytes: lower).\n");
     sb.append("\nCONFIGURATION\n");
     for (var e : o.config().entrySet()) {
@@ -381,10 +493,18 @@ final class Compare {
       first = false;
       double b = median(o.base().values(figure));
       double c = median(o.current().values(figure));
-      sb.append(Report.quote(figure)).append(":{\"base\":").append(numbers(o.base().values(figure)))
-          .append(",\"current\":").append(numbers(o.current().values(figure)))
-          .append(",\"baseMedian\":").append(number(b)).append(",\"currentMedian\":").append(number(c))
-          .append(",\"ratio\":").append(number(c / b)).append('}');
+      sb.append(Report.quote(figure))
+          .append(":{\"base\":")
+          .append(numbers(o.base().values(figure)))
+          .append(",\"current\":")
+          .append(numbers(o.current().values(figure)))
+          .append(",\"baseMedian\":")
+          .append(number(b))
+          .append(",\"currentMedian\":")
+          .append(number(c))
+          .append(",\"ratio\":")
+          .append(number(c / b))
+          .append('}');
     }
     sb.append("},\"config\":{");
     first = true;
@@ -414,7 +534,9 @@ final class Compare {
     if (Double.isNaN(v)) {
       return "n/a";
     }
-    return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+    return Math.abs(v) >= 100
+        ? String.format(Locale.ROOT, "%,.0f", v)
+        : String.format(Locale.ROOT, "%.2f", v);
   }
 
   /** Prints the outcome, as a table or as JSON. */

@@ -4,7 +4,6 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +25,7 @@ import javax.management.openmbean.CompositeData;
 final class DrainMeter implements AutoCloseable {
   /** The steady rate is taken between these fractions of the jobs having run. */
   static final double STEADY_FROM = 0.1;
+
   static final double STEADY_TO = 0.9;
   private static final Path PROC_STATUS = Path.of("/proc/self/status");
   private static final long MEMORY_EVERY_NANOS = 100_000_000;
@@ -42,12 +42,19 @@ final class DrainMeter implements AutoCloseable {
    * @param heapAfterGcMib most heap in use right after a collection during the drain; NaN when none
    *     ran
    * @param peakRssMib most resident memory at any sample; NaN where /proc is not there
-   * @param liveHeapMib heap in use after a full collection once the drain ended (outside its
-   *     time): what the engine still holds, garbage a young collection leaves in the old
-   *     generation not counted
+   * @param liveHeapMib heap in use after a full collection once the drain ended (outside its time):
+   *     what the engine still holds, garbage a young collection leaves in the old generation not
+   *     counted
    */
-  record Drain(double jobsPerSec, double steadyJobsPerSec, double cpuUsPerJob, double seconds,
-      double peakHeapMib, double heapAfterGcMib, double peakRssMib, double liveHeapMib) {}
+  record Drain(
+      double jobsPerSec,
+      double steadyJobsPerSec,
+      double cpuUsPerJob,
+      double seconds,
+      double peakHeapMib,
+      double heapAfterGcMib,
+      double peakRssMib,
+      double liveHeapMib) {}
 
   private final long jobs;
   private final long startNanos;
@@ -84,9 +91,11 @@ final class DrainMeter implements AutoCloseable {
   String tenths(long endNanos) {
     var sb = new StringBuilder();
     for (int i = 1; i < nextTenth; i++) {
-      sb.append(String.format(Locale.ROOT, "%d%%:%.2fs ", i * 10, (tenthNanos[i] - startNanos) / 1e9));
+      sb.append(
+          String.format(Locale.ROOT, "%d%%:%.2fs ", i * 10, (tenthNanos[i] - startNanos) / 1e9));
     }
-    return sb.append(String.format(Locale.ROOT, "end:%.2fs", (endNanos - startNanos) / 1e9)).toString();
+    return sb.append(String.format(Locale.ROOT, "end:%.2fs", (endNanos - startNanos) / 1e9))
+        .toString();
   }
 
   /** The figures of a drain whose last outcome was committed at {@code endNanos}. */
@@ -98,19 +107,28 @@ final class DrainMeter implements AutoCloseable {
     int to = (int) Math.round(STEADY_TO * 10);
     double steadySeconds = (tenthNanos[to] - tenthNanos[from]) / 1e9;
     // Between two polls of the same instant nothing was measured: no rate to give.
-    double steady = nextTenth > to && steadySeconds > 0 ? (STEADY_TO - STEADY_FROM) * jobs / steadySeconds
-        : Double.NaN;
+    double steady =
+        nextTenth > to && steadySeconds > 0
+            ? (STEADY_TO - STEADY_FROM) * jobs / steadySeconds
+            : Double.NaN;
     long afterGc = heapAfterGc.get();
     System.gc();
     long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    return new Drain(jobs / seconds, steady, cpuUs < 0 ? Double.NaN : cpuUs / jobs, seconds,
-        mib(peakHeap), afterGc < 0 ? Double.NaN : mib(afterGc), peakRss < 0 ? Double.NaN : mib(peakRss),
+    return new Drain(
+        jobs / seconds,
+        steady,
+        cpuUs < 0 ? Double.NaN : cpuUs / jobs,
+        seconds,
+        mib(peakHeap),
+        afterGc < 0 ? Double.NaN : mib(afterGc),
+        peakRss < 0 ? Double.NaN : mib(peakRss),
         mib(live));
   }
 
   private void sampleMemory(long nowNanos) {
     nextMemoryAt = nowNanos + MEMORY_EVERY_NANOS;
-    peakHeap = Math.max(peakHeap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    peakHeap =
+        Math.max(peakHeap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     long rss = residentBytes();
     if (rss >= 0) {
       peakRss = Math.max(peakRss, rss);
@@ -132,7 +150,8 @@ final class DrainMeter implements AutoCloseable {
   }
 
   private static long processCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
     }
     return -1;
@@ -145,13 +164,14 @@ final class DrainMeter implements AutoCloseable {
       }
       NotificationListener listener = (Notification n, Object handback) -> onCollection(n);
       emitter.addNotificationListener(listener, null, null);
-      unsubscribe.add(() -> {
-        try {
-          emitter.removeNotificationListener(listener);
-        } catch (ListenerNotFoundException e) {
-          // gone already
-        }
-      });
+      unsubscribe.add(
+          () -> {
+            try {
+              emitter.removeNotificationListener(listener);
+            } catch (ListenerNotFoundException e) {
+              // gone already
+            }
+          });
     }
   }
 

@@ -33,6 +33,7 @@ final class KeepAliveClient implements AutoCloseable {
   private final String authorization;
   private final int timeoutMillis;
   private final ConcurrentLinkedQueue<Connection> idle = new ConcurrentLinkedQueue<>();
+
   /** Every connection not yet discarded, idle or in use, for {@link #close()}. */
   private final ConcurrentLinkedQueue<Connection> opened = new ConcurrentLinkedQueue<>();
 
@@ -64,9 +65,17 @@ final class KeepAliveClient implements AutoCloseable {
     if (c == null) {
       c = open();
     }
-    var head = new StringBuilder(160).append(method).append(' ').append(path)
-        .append(" HTTP/1.1\r\nHost: ").append(host).append(':').append(port)
-        .append("\r\nAuthorization: ").append(authorization);
+    var head =
+        new StringBuilder(160)
+            .append(method)
+            .append(' ')
+            .append(path)
+            .append(" HTTP/1.1\r\nHost: ")
+            .append(host)
+            .append(':')
+            .append(port)
+            .append("\r\nAuthorization: ")
+            .append(authorization);
     if (body != null) {
       head.append("\r\nContent-Type: application/json\r\nContent-Length: ").append(body.length);
     }
@@ -148,7 +157,7 @@ final class KeepAliveClient implements AutoCloseable {
           case "content-length" -> length = Long.parseLong(value);
           case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
           case "connection" -> reusable &= !value.equalsIgnoreCase("close");
-          default -> { }
+          default -> {}
         }
       }
       byte[] body;
@@ -157,8 +166,8 @@ final class KeepAliveClient implements AutoCloseable {
       } else if (length >= 0) {
         body = in.readNBytes((int) length);
         if (body.length != length) {
-          throw new EOFException("the answer ended after " + body.length + " of " + length
-              + " body bytes");
+          throw new EOFException(
+              "the answer ended after " + body.length + " of " + length + " body bytes");
         }
       } else {
         reusable = false; // the body runs to the end of the connection

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * The summary of one latency measurement: nearest-rank p50 and p99 and the maximum, in
- * milliseconds, over {@code samples} values. Public for the peers mode ({@code io.taskmill.bench.peers}),
- * which summarizes db-scheduler's and JobRunr's pickups the same way.
+ * milliseconds, over {@code samples} values. Public for the peers mode ({@code
+ * io.taskmill.bench.peers}), which summarizes db-scheduler's and JobRunr's pickups the same way.
  */
 public record Latencies(int samples, double p50Ms, double p99Ms, double maxMs) {
 
@@ -15,7 +15,10 @@ public record Latencies(int samples, double p50Ms, double p99Ms, double maxMs) {
       throw new IllegalArgumentException("latencies: at least one sample is needed");
     }
     Arrays.sort(nanos);
-    return new Latencies(nanos.length, ms(percentile(nanos, 0.50)), ms(percentile(nanos, 0.99)),
+    return new Latencies(
+        nanos.length,
+        ms(percentile(nanos, 0.50)),
+        ms(percentile(nanos, 0.99)),
         ms(nanos[nanos.length - 1]));
   }
 

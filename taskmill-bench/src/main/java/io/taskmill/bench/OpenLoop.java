@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * A fixed-rate open-loop schedule: request {@code i} is due at {@code start + i / rate} whatever
  * the earlier ones took, and its latency counts from that due time, not from when it was actually
- * sent. A server that stalls thus shows the wait of every request that should have gone out
- * during the stall (no coordinated omission), as wrk2 and HdrHistogram's corrected mode do.
+ * sent. A server that stalls thus shows the wait of every request that should have gone out during
+ * the stall (no coordinated omission), as wrk2 and HdrHistogram's corrected mode do.
  *
  * @param startNanos the {@link System#nanoTime()} at which request 0 is due
  * @param perSecond requests per second
@@ -16,8 +16,10 @@ record OpenLoop(long startNanos, double perSecond, int count) {
 
   OpenLoop {
     if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
-      throw new IllegalArgumentException("open loop: the rate must be a positive number of requests"
-          + " per second, was " + perSecond);
+      throw new IllegalArgumentException(
+          "open loop: the rate must be a positive number of requests"
+              + " per second, was "
+              + perSecond);
     }
     if (count < 1) {
       throw new IllegalArgumentException("open loop: at least one request is needed, was " + count);

@@ -28,10 +28,13 @@ import java.util.concurrent.locks.LockSupport;
 final class Probes {
   static final String LATENCY_QUEUE = "latency";
   static final String PROBE_QUEUE = "probe";
+
   /** Same-node pickup. */
   static final String MARK = "bench.mark";
+
   /** Cross-node pickup. */
   static final String REMOTE = "bench.remote";
+
   /** Delayed-job lateness. */
   static final String DELAYED = "bench.delayed";
 
@@ -40,6 +43,7 @@ final class Probes {
    * at any time and each becomes due on an otherwise idle node.
    */
   static final int DELAYED_EVERY_MS = 20;
+
   static final int DELAYED_MIN_MS = 200;
   static final int DELAYED_MAX_MS = 500;
 
@@ -47,11 +51,15 @@ final class Probes {
   public record Mark(int sample) {}
 
   private final long sampleTimeoutNanos;
+
   /** Handler start (nanoTime) of the pickup sample in flight; one runs at a time. */
   private volatile CompletableFuture<Long> currentStart = new CompletableFuture<>();
+
   private volatile int currentSample = Integer.MIN_VALUE;
+
   /** Handler start (wall clock, the engines' clock) of each delayed sample. */
   private final Map<Integer, Instant> delayedStarts = new ConcurrentHashMap<>();
+
   // Fixed seed: every run draws the same delays.
   private final Random random = new Random(42);
 
@@ -66,7 +74,10 @@ final class Probes {
         .queue(PROBE_QUEUE, q -> q.concurrency(4))
         .handler(MARK, Mark.class, (p, ctx) -> started(p.sample()), h -> h.queue(LATENCY_QUEUE))
         .handler(REMOTE, Mark.class, (p, ctx) -> started(p.sample()), h -> h.queue(PROBE_QUEUE))
-        .handler(DELAYED, Mark.class, (p, ctx) -> delayedStarts.putIfAbsent(p.sample(), Instant.now()),
+        .handler(
+            DELAYED,
+            Mark.class,
+            (p, ctx) -> delayedStarts.putIfAbsent(p.sample(), Instant.now()),
             h -> h.queue(PROBE_QUEUE));
   }
 
@@ -98,8 +109,16 @@ final class Probes {
       try {
         handlerStart = started.get(sampleTimeoutNanos, TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
-        throw new TimeoutException(type + " sample " + i + " (job " + id + ") did not start within "
-            + seconds(sampleTimeoutNanos) + " s; job is " + state(enqueuer, id));
+        throw new TimeoutException(
+            type
+                + " sample "
+                + i
+                + " (job "
+                + id
+                + ") did not start within "
+                + seconds(sampleTimeoutNanos)
+                + " s; job is "
+                + state(enqueuer, id));
       }
       out[i] = handlerStart - t0;
       awaitTerminal(enqueuer, id);
@@ -119,17 +138,32 @@ final class Probes {
     long next = System.nanoTime();
     for (int i = 0; i < count; i++) {
       parkUntil(next);
-      var delay = Duration.ofMillis(DELAYED_MIN_MS + random.nextInt(DELAYED_MAX_MS - DELAYED_MIN_MS + 1));
-      ids[i] = enqueuer.enqueue(DELAYED, new Mark(firstSample + i), JobOptions.defaults().delay(delay));
+      var delay =
+          Duration.ofMillis(DELAYED_MIN_MS + random.nextInt(DELAYED_MAX_MS - DELAYED_MIN_MS + 1));
+      ids[i] =
+          enqueuer.enqueue(DELAYED, new Mark(firstSample + i), JobOptions.defaults().delay(delay));
       next += TimeUnit.MILLISECONDS.toNanos(DELAYED_EVERY_MS);
     }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DELAYED_MAX_MS) + sampleTimeoutNanos;
+    long deadline =
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DELAYED_MAX_MS) + sampleTimeoutNanos;
     for (int i = 0; i < count; i++) {
       while (!delayedStarts.containsKey(firstSample + i)) {
         if (System.nanoTime() >= deadline) {
-          throw new TimeoutException("delayed sample " + i + " (job " + ids[i] + ") did not start"
-              + " within " + seconds(sampleTimeoutNanos) + " s of its due time; job is "
-              + state(enqueuer, ids[i]) + "; " + delayedStarts.size() + " of " + count + " started");
+          throw new TimeoutException(
+              "delayed sample "
+                  + i
+                  + " (job "
+                  + ids[i]
+                  + ") did not start"
+                  + " within "
+                  + seconds(sampleTimeoutNanos)
+                  + " s of its due time; job is "
+                  + state(enqueuer, ids[i])
+                  + "; "
+                  + delayedStarts.size()
+                  + " of "
+                  + count
+                  + " started");
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
       }
@@ -140,7 +174,8 @@ final class Probes {
       Job job = enqueuer.jobs().get(ids[i]).orElseThrow();
       if (job.attempt() != 1) {
         // A retry moves runAt; the lateness of a second attempt means nothing here.
-        throw new IllegalStateException("delayed job " + job.id() + " ran " + job.attempt() + " times");
+        throw new IllegalStateException(
+            "delayed job " + job.id() + " ran " + job.attempt() + " times");
       }
       out[i] = Duration.between(job.runAt(), delayedStarts.get(firstSample + i)).toNanos();
     }

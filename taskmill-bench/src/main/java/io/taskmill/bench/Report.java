@@ -3,11 +3,10 @@ package io.taskmill.bench;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
- * Renders the benchmark's results as a table or as one JSON object, each figure that has a goal
- * for the store judged against it.
+ * Renders the benchmark's results as a table or as one JSON object, each figure that has a goal for
+ * the store judged against it.
  */
 final class Report {
   private Report() {}
@@ -48,31 +47,62 @@ final class Report {
             new Check("drainJobsPerSec", r.drainJobsPerSec(), goals.drainJobsPerSec(), true),
             new Check("enqueueJobsPerSec", r.enqueueJobsPerSec(), goals.enqueueJobsPerSec(), true),
             new Check("pickupP99Ms", r.pickup().p99Ms(), goals.pickupP99Ms(), false),
-            new Check("crossNodePickupP99Ms",
+            new Check(
+                "crossNodePickupP99Ms",
                 r.crossNodePickup() == null ? Double.NaN : r.crossNodePickup().p99Ms(),
-                goals.crossNodePickupP99Ms(), false),
-            new Check("delayedLatenessP99Ms", r.delayedLateness().p99Ms(),
-                goals.delayedLatenessP99Ms(), false))
-        .stream().filter(Check::hasGoal).toList();
+                goals.crossNodePickupP99Ms(),
+                false),
+            new Check(
+                "delayedLatenessP99Ms",
+                r.delayedLateness().p99Ms(),
+                goals.delayedLatenessP99Ms(),
+                false))
+        .stream()
+        .filter(Check::hasGoal)
+        .toList();
   }
 
   static String table(Bench.Results r, Map<String, Object> config) {
     boolean postgres = "PostgreSQL".equals(config.get("store"));
     var checks = checks(r, Goals.forStore(config.get("store")));
     var sb = new StringBuilder();
-    sb.append("Taskmill benchmark (" + (postgres ? "PostgreSQL, " + config.get("nodes") + " node(s)"
-        : "embedded H2 store, file mode") + ")\n\n");
+    sb.append(
+        "Taskmill benchmark ("
+            + (postgres
+                ? "PostgreSQL, " + config.get("nodes") + " node(s)"
+                : "embedded H2 store, file mode")
+            + ")\n\n");
     row(sb, "MEASUREMENT", "RESULT", "GOAL", "");
     row(sb, checks, "drain throughput", "drainJobsPerSec", rate(r.drainJobsPerSec()));
-    row(sb, checks, "  steady, 10-90% run", "drainSteadyJobsPerSec", rate(r.drain().steadyJobsPerSec()));
+    row(
+        sb,
+        checks,
+        "  steady, 10-90% run",
+        "drainSteadyJobsPerSec",
+        rate(r.drain().steadyJobsPerSec()));
     coldRow(sb, checks, "drainColdJobsPerSec", r.cold(), r.cold().drainJobsPerSec());
-    row(sb, checks, "  CPU per job", "drainCpuUsPerJob", String.format(Locale.ROOT, "%.1f µs", r.drain().cpuUsPerJob()));
+    row(
+        sb,
+        checks,
+        "  CPU per job",
+        "drainCpuUsPerJob",
+        String.format(Locale.ROOT, "%.1f µs", r.drain().cpuUsPerJob()));
     row(sb, checks, "  peak heap in use", "drainPeakHeapMib", mib(r.drain().peakHeapMib()));
-    row(sb, checks, "  heap after GC, most", "drainHeapAfterGcMib", mib(r.drain().heapAfterGcMib()));
+    row(
+        sb,
+        checks,
+        "  heap after GC, most",
+        "drainHeapAfterGcMib",
+        mib(r.drain().heapAfterGcMib()));
     row(sb, checks, "  peak resident (RSS)", "drainPeakRssMib", mib(r.drain().peakRssMib()));
     row(sb, checks, "  live heap after it", "drainLiveHeapMib", mib(r.drain().liveHeapMib()));
     row(sb, checks, "batch enqueue", "enqueueJobsPerSec", rate(r.enqueueJobsPerSec()));
-    row(sb, checks, "  steady, 10-90% run", "enqueueSteadyJobsPerSec", rate(r.enqueueSteadyJobsPerSec()));
+    row(
+        sb,
+        checks,
+        "  steady, 10-90% run",
+        "enqueueSteadyJobsPerSec",
+        rate(r.enqueueSteadyJobsPerSec()));
     coldRow(sb, checks, "enqueueColdJobsPerSec", r.cold(), r.cold().enqueueJobsPerSec());
     latencyRows(sb, checks, "pickup latency", "pickup", r.pickup());
     if (r.crossNodePickup() != null) {
@@ -88,8 +118,18 @@ final class Report {
       Bench.StoreSize s = r.store();
       row(sb, checks, "store on disk", "storeMib", mib1(s.mib()));
       row(sb, checks, "  of it live (H2)", "storeLiveMib", mib1(s.liveMib()));
-      row(sb, checks, "  finished jobs in it", "finishedJobs", String.format(Locale.ROOT, "%,d", s.finishedJobs()));
-      row(sb, checks, "  per million finished", "storeMibPerMillionFinished", mib1(s.mibPerMillionFinished()));
+      row(
+          sb,
+          checks,
+          "  finished jobs in it",
+          "finishedJobs",
+          String.format(Locale.ROOT, "%,d", s.finishedJobs()));
+      row(
+          sb,
+          checks,
+          "  per million finished",
+          "storeMibPerMillionFinished",
+          mib1(s.mibPerMillionFinished()));
       if (!Double.isNaN(s.mibAfterPrune())) {
         row(sb, checks, "  after pruning them", "storeMibAfterPrune", mib1(s.mibAfterPrune()));
         row(sb, checks, "  after as many again", "storeMibAfterRefill", mib1(s.mibAfterRefill()));
@@ -97,44 +137,121 @@ final class Report {
     }
     long met = checks.stream().filter(c -> Boolean.TRUE.equals(c.met())).count();
     long judged = checks.stream().filter(c -> c.met() != null).count();
-    sb.append(String.format(Locale.ROOT, "%n  goals met: %d of %d (%s goals)%n", met, judged,
-        postgres ? "PostgreSQL" : "H2 file"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%n  goals met: %d of %d (%s goals)%n",
+            met,
+            judged,
+            postgres ? "PostgreSQL" : "H2 file"));
 
     sb.append("\nCONFIGURATION\n");
     String cfg = "  %-20s %s%n";
-    sb.append(String.format(Locale.ROOT, cfg, "store", config.get("store") + ": " + config.get("location")));
-    sb.append(String.format(Locale.ROOT, cfg, "nodes", config.get("nodes") + " engine(s) in this process"
-        + (postgres ? ", plus " + config.get("crossNodeEnqueuedOn") + " for the cross-node figures" : "")));
+    sb.append(
+        String.format(
+            Locale.ROOT, cfg, "store", config.get("store") + ": " + config.get("location")));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            cfg,
+            "nodes",
+            config.get("nodes")
+                + " engine(s) in this process"
+                + (postgres
+                    ? ", plus " + config.get("crossNodeEnqueuedOn") + " for the cross-node figures"
+                    : "")));
     sb.append(String.format(Locale.ROOT, cfg, "jdk", config.get("jdk")));
-    sb.append(String.format(Locale.ROOT, cfg, "cores / max heap", config.get("cores") + " / "
-        + config.get("maxHeapMb") + " MB; load average " + config.get("loadAverageAtStart") + " at start"));
-    sb.append(String.format(Locale.ROOT, cfg, "jvm options", config.getOrDefault("jvmOptions", "")));
-    sb.append(String.format(Locale.ROOT, cfg, "jobs (N)", String.format(Locale.ROOT,
-        "%,d demo.noop (after %,d warm-up jobs)", config.get("jobs"), config.get("warmupJobs"))));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            cfg,
+            "cores / max heap",
+            config.get("cores")
+                + " / "
+                + config.get("maxHeapMb")
+                + " MB; load average "
+                + config.get("loadAverageAtStart")
+                + " at start"));
+    sb.append(
+        String.format(Locale.ROOT, cfg, "jvm options", config.getOrDefault("jvmOptions", "")));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            cfg,
+            "jobs (N)",
+            String.format(
+                Locale.ROOT,
+                "%,d demo.noop (after %,d warm-up jobs)",
+                config.get("jobs"),
+                config.get("warmupJobs"))));
     if (config.get("prefilledJobs") instanceof Integer p && p > 0) {
-      sb.append(String.format(Locale.ROOT, cfg, "prefilled", String.format(Locale.ROOT,
-          "%,d jobs run to SUCCEEDED before the warm-up, so the table already held them", p)));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              cfg,
+              "prefilled",
+              String.format(
+                  Locale.ROOT,
+                  "%,d jobs run to SUCCEEDED before the warm-up, so the table already held them",
+                  p)));
     }
-    sb.append(String.format(Locale.ROOT, cfg, "enqueue batch", config.get("enqueueBatch") + " jobs per enqueueAll"));
-    sb.append(String.format(Locale.ROOT, cfg, "queue concurrency", config.get("concurrency") + " per node"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            cfg,
+            "enqueue batch",
+            config.get("enqueueBatch") + " jobs per enqueueAll"));
+    sb.append(
+        String.format(
+            Locale.ROOT, cfg, "queue concurrency", config.get("concurrency") + " per node"));
     sb.append(String.format(Locale.ROOT, cfg, "claimBatchSize", config.get("claimBatchSize")));
-    sb.append(String.format(Locale.ROOT, cfg, "completionBatchSize", config.get("completionBatchSize")));
+    sb.append(
+        String.format(Locale.ROOT, cfg, "completionBatchSize", config.get("completionBatchSize")));
     sb.append(String.format(Locale.ROOT, cfg, "poolSize", config.get("poolSize")));
-    sb.append(String.format(Locale.ROOT, cfg, "pickup samples", config.get("pickupSamples")
-        + ", one at a time on an idle engine, from the enqueue call to handler start"));
-    sb.append(String.format(Locale.ROOT, cfg, "cross-node samples", postgres
-        ? config.get("crossNodeSamples") + ", the same, enqueued on " + config.get("crossNodeEnqueuedOn")
-            + " (which runs none), run by a node woken by NOTIFY"
-        : "not measured: the H2 file store belongs to one process"));
-    sb.append(String.format(Locale.ROOT, cfg, "delayed samples", config.get("delayedSamples")
-        + ", one every " + config.get("delayedEveryMs") + " ms, due " + config.get("delayedDueAfterMs")
-        + " ms later, enqueued on " + config.get("delayedEnqueuedOn") + "; handler start - runAt"));
-    sb.append(String.format(Locale.ROOT, cfg, "drain progress", "handler runs counted in memory every "
-        + config.get("drainPollMs") + " ms; counts() confirms the end"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            cfg,
+            "pickup samples",
+            config.get("pickupSamples")
+                + ", one at a time on an idle engine, from the enqueue call to handler start"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            cfg,
+            "cross-node samples",
+            postgres
+                ? config.get("crossNodeSamples")
+                    + ", the same, enqueued on "
+                    + config.get("crossNodeEnqueuedOn")
+                    + " (which runs none), run by a node woken by NOTIFY"
+                : "not measured: the H2 file store belongs to one process"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            cfg,
+            "delayed samples",
+            config.get("delayedSamples")
+                + ", one every "
+                + config.get("delayedEveryMs")
+                + " ms, due "
+                + config.get("delayedDueAfterMs")
+                + " ms later, enqueued on "
+                + config.get("delayedEnqueuedOn")
+                + "; handler start - runAt"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            cfg,
+            "drain progress",
+            "handler runs counted in memory every "
+                + config.get("drainPollMs")
+                + " ms; counts() confirms the end"));
     return sb.toString();
   }
 
-  static void latencyRows(StringBuilder sb, List<Check> checks, String label, String figure, Latencies l) {
+  static void latencyRows(
+      StringBuilder sb, List<Check> checks, String label, String figure, Latencies l) {
     row(sb, checks, label + " p50", figure + "P50Ms", millis(l.p50Ms()));
     row(sb, checks, label + " p99", figure + "P99Ms", millis(l.p99Ms()));
     row(sb, checks, label + " max", figure + "MaxMs", millis(l.maxMs()));
@@ -142,22 +259,29 @@ final class Report {
 
   static void row(StringBuilder sb, List<Check> checks, String label, String figure, String shown) {
     var check = checks.stream().filter(c -> c.figure().equals(figure)).findFirst();
-    String goal = check.map(c -> (c.higherIsBetter() ? ">= " : "<= ")
-        + (c.higherIsBetter() ? rate(c.goal()) : millis(c.goal()))).orElse("");
+    String goal =
+        check
+            .map(
+                c ->
+                    (c.higherIsBetter() ? ">= " : "<= ")
+                        + (c.higherIsBetter() ? rate(c.goal()) : millis(c.goal())))
+            .orElse("");
     row(sb, label, shown, goal, check.map(Check::verdict).orElse(""));
   }
 
   /** The warm-up's rate of a figure, when the run had a warm-up in a fresh JVM. */
-  private static void coldRow(StringBuilder sb, List<Check> checks, String figure, Bench.Cold cold,
-      double perSec) {
+  private static void coldRow(
+      StringBuilder sb, List<Check> checks, String figure, Bench.Cold cold, double perSec) {
     if (cold.jobs() > 0) {
       row(sb, checks, "  cold JVM (warm-up)", figure, rate(perSec));
     }
   }
 
   static void row(StringBuilder sb, String label, String shown, String goal, String verdict) {
-    sb.append(String.format(Locale.ROOT, "  %-22s %18s   %-18s %s", label, shown, goal, verdict)
-        .stripTrailing()).append('\n');
+    sb.append(
+            String.format(Locale.ROOT, "  %-22s %18s   %-18s %s", label, shown, goal, verdict)
+                .stripTrailing())
+        .append('\n');
   }
 
   static String json(Bench.Results r, Map<String, Object> config) {
@@ -192,7 +316,8 @@ final class Report {
   }
 
   /** Appends the judged goals and the configuration and closes the object begun in {@code sb}. */
-  static String closeWithGoalsAndConfig(StringBuilder sb, List<Check> checks, Map<String, Object> config) {
+  static String closeWithGoalsAndConfig(
+      StringBuilder sb, List<Check> checks, Map<String, Object> config) {
     sb.append("\"goals\":{");
     boolean first = true;
     for (Check c : checks) {

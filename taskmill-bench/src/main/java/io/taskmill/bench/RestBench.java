@@ -1,7 +1,6 @@
 package io.taskmill.bench;
 
 import io.taskmill.bench.KeepAliveClient.Answer;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,21 +17,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Measures a running server's REST API from this process over HTTP/1.1 keep-alive connections
- * ({@link KeepAliveClient}):
- * single submissions from many concurrent clients, batch submissions, and job reads at a fixed
- * open-loop rate. Every answer's status is checked; a phase with any non-2xx answer (or I/O
- * error) fails the run.
+ * ({@link KeepAliveClient}): single submissions from many concurrent clients, batch submissions,
+ * and job reads at a fixed open-loop rate. Every answer's status is checked; a phase with any
+ * non-2xx answer (or I/O error) fails the run.
  */
 final class RestBench {
   /** The queue demo.noop runs on; paused for the whole run so no job runs. */
   static final String QUEUE = "default";
+
   private static final String NOOP = "{\"type\":\"demo.noop\",\"payload\":{}}";
   private static final JsonMapper JSON = JsonMapper.builder().build();
+
   /** Failed requests described in the error, at most. */
   private static final int FAILURES_SHOWN = 3;
 
@@ -46,11 +45,20 @@ final class RestBench {
    * @param batchClients concurrent clients for batch submissions
    * @param getRate reads per second, open loop
    * @param getSeconds how long reads are measured
-   * @param warmup single submissions and reads before measuring, plus a tenth as many jobs in batches
+   * @param warmup single submissions and reads before measuring, plus a tenth as many jobs in
+   *     batches
    * @param phaseTimeout give up on a phase after this long
    */
-  record Settings(int jobs, int clients, int batchJobs, int batchSize, int batchClients,
-      int getRate, int getSeconds, int warmup, Duration phaseTimeout) {}
+  record Settings(
+      int jobs,
+      int clients,
+      int batchJobs,
+      int batchSize,
+      int batchClients,
+      int getRate,
+      int getSeconds,
+      int warmup,
+      Duration phaseTimeout) {}
 
   /** The measured figures: jobs/s of each submit phase and the reads' latencies. */
   record Results(double submitJobsPerSec, double batchJobsPerSec, Latencies get) {}
@@ -72,8 +80,9 @@ final class RestBench {
       expectOk(http.post("/api/v1/queues/" + QUEUE + "/pause", ""), "pausing queue " + QUEUE);
       var s = settings;
       if (s.warmup() > 0) {
-        progress("warming up: %,d submissions, %,d jobs in batches, %,d reads", s.warmup(),
-            Math.max(1, s.warmup() / 10), s.warmup());
+        progress(
+            "warming up: %,d submissions, %,d jobs in batches, %,d reads",
+            s.warmup(), Math.max(1, s.warmup() / 10), s.warmup());
         String[] warmIds = submitSingles(s.warmup(), s.clients(), "warm-up submissions");
         submitBatches(Math.max(1, s.warmup() / 10), s.batchClients(), "warm-up batches");
         readClosedLoop(warmIds, s.warmup(), s.clients());
@@ -85,14 +94,16 @@ final class RestBench {
       double submitRate = s.jobs() / seconds(start);
       progress("  %,.0f jobs/s", submitRate);
 
-      progress("batch submissions: %,d jobs, %,d per request, from %d clients", s.batchJobs(),
-          s.batchSize(), s.batchClients());
+      progress(
+          "batch submissions: %,d jobs, %,d per request, from %d clients",
+          s.batchJobs(), s.batchSize(), s.batchClients());
       start = System.nanoTime();
       submitBatches(s.batchJobs(), s.batchClients(), "batch submissions");
       double batchRate = s.batchJobs() / seconds(start);
       progress("  %,.0f jobs/s", batchRate);
 
-      progress("reads: GET /api/v1/jobs/{id} at %,d/s open loop for %d s", s.getRate(), s.getSeconds());
+      progress(
+          "reads: GET /api/v1/jobs/{id} at %,d/s open loop for %d s", s.getRate(), s.getSeconds());
       Latencies get = Latencies.ofNanos(readOpenLoop(ids));
       progress("  p50 %.2f ms, p99 %.2f ms, max %.2f ms", get.p50Ms(), get.p99Ms(), get.maxMs());
       return new Results(submitRate, batchRate, get);
@@ -106,14 +117,18 @@ final class RestBench {
   private String[] submitSingles(int n, int clients, String phase) throws Exception {
     var ids = new String[n];
     var failures = new Failures(phase);
-    closedLoop(n, clients, failures, i -> {
-      var r = http.post("/api/v1/jobs", NOOP);
-      if (r.status() != 201) {
-        failures.add(r);
-        return;
-      }
-      ids[i] = JSON.readTree(r.body()).get("id").asString();
-    });
+    closedLoop(
+        n,
+        clients,
+        failures,
+        i -> {
+          var r = http.post("/api/v1/jobs", NOOP);
+          if (r.status() != 201) {
+            failures.add(r);
+            return;
+          }
+          ids[i] = JSON.readTree(r.body()).get("id").asString();
+        });
     failures.check(n);
     return ids;
   }
@@ -124,18 +139,22 @@ final class RestBench {
     int requests = (n + size - 1) / size;
     String full = batchBody(size);
     var failures = new Failures(phase);
-    closedLoop(requests, clients, failures, i -> {
-      int jobs = Math.min(size, n - i * size);
-      var r = http.post("/api/v1/jobs/batch", jobs == size ? full : batchBody(jobs));
-      if (r.status() != 201) {
-        failures.add(r);
-        return;
-      }
-      int items = JSON.readTree(r.body()).get("items").size();
-      if (items != jobs) {
-        failures.add("201 with " + items + " items for a batch of " + jobs);
-      }
-    });
+    closedLoop(
+        requests,
+        clients,
+        failures,
+        i -> {
+          int jobs = Math.min(size, n - i * size);
+          var r = http.post("/api/v1/jobs/batch", jobs == size ? full : batchBody(jobs));
+          if (r.status() != 201) {
+            failures.add(r);
+            return;
+          }
+          int items = JSON.readTree(r.body()).get("items").size();
+          if (items != jobs) {
+            failures.add("201 with " + items + " items for a batch of " + jobs);
+          }
+        });
     failures.check(requests);
   }
 
@@ -146,12 +165,16 @@ final class RestBench {
   /** Reads {@code n} jobs back to back from {@code clients} clients (the warm-up). */
   private void readClosedLoop(String[] ids, int n, int clients) throws Exception {
     var failures = new Failures("warm-up reads");
-    closedLoop(n, clients, failures, i -> {
-      var r = http.get(jobPath(ids[i % ids.length]));
-      if (r.status() != 200) {
-        failures.add(r);
-      }
-    });
+    closedLoop(
+        n,
+        clients,
+        failures,
+        i -> {
+          var r = http.get(jobPath(ids[i % ids.length]));
+          if (r.status() != 200) {
+            failures.add(r);
+          }
+        });
     failures.check(n);
   }
 
@@ -161,8 +184,11 @@ final class RestBench {
    * request's due time to its answer.
    */
   private long[] readOpenLoop(String[] ids) throws Exception {
-    var loop = OpenLoop.of(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50),
-        settings.getRate(), Duration.ofSeconds(settings.getSeconds()));
+    var loop =
+        OpenLoop.of(
+            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50),
+            settings.getRate(),
+            Duration.ofSeconds(settings.getSeconds()));
     var latencies = new long[loop.count()];
     var failures = new Failures("reads");
     var pending = new ArrayList<Future<?>>(loop.count());
@@ -173,26 +199,30 @@ final class RestBench {
       }
       int n = i;
       String id = ids[ThreadLocalRandom.current().nextInt(ids.length)];
-      pending.add(clientThreads.submit(() -> {
-        try {
-          var r = http.get(jobPath(id));
-          latencies[n] = loop.latencyNanos(n, System.nanoTime());
-          if (r.status() != 200) {
-            failures.add(r);
-          }
-        } catch (Exception e) {
-          latencies[n] = loop.latencyNanos(n, System.nanoTime());
-          failures.add(e);
-        }
-      }));
+      pending.add(
+          clientThreads.submit(
+              () -> {
+                try {
+                  var r = http.get(jobPath(id));
+                  latencies[n] = loop.latencyNanos(n, System.nanoTime());
+                  if (r.status() != 200) {
+                    failures.add(r);
+                  }
+                } catch (Exception e) {
+                  latencies[n] = loop.latencyNanos(n, System.nanoTime());
+                  failures.add(e);
+                }
+              }));
     }
     long deadline = System.nanoTime() + settings.phaseTimeout().toNanos();
     for (var f : pending) {
       try {
         f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
-        throw new TimeoutException("reads: answers still missing " + settings.phaseTimeout().toSeconds()
-            + " s after the last was sent");
+        throw new TimeoutException(
+            "reads: answers still missing "
+                + settings.phaseTimeout().toSeconds()
+                + " s after the last was sent");
       }
     }
     failures.check(loop.count());
@@ -204,21 +234,26 @@ final class RestBench {
     void run(int i) throws Exception;
   }
 
-  /** Runs {@code n} steps from {@code clients} clients, each sending its next as soon as it has an answer. */
+  /**
+   * Runs {@code n} steps from {@code clients} clients, each sending its next as soon as it has an
+   * answer.
+   */
   private void closedLoop(int n, int clients, Failures failures, Step step) throws Exception {
     var next = new AtomicInteger();
     var workers = new ArrayList<Future<?>>(clients);
     for (int c = 0; c < Math.min(clients, n); c++) {
-      workers.add(clientThreads.submit(() -> {
-        for (int i; (i = next.getAndIncrement()) < n; ) {
-          try {
-            step.run(i);
-          } catch (Exception e) {
-            failures.add(e);
-          }
-        }
-        return null;
-      }));
+      workers.add(
+          clientThreads.submit(
+              () -> {
+                for (int i; (i = next.getAndIncrement()) < n; ) {
+                  try {
+                    step.run(i);
+                  } catch (Exception e) {
+                    failures.add(e);
+                  }
+                }
+                return null;
+              }));
     }
     long deadline = System.nanoTime() + settings.phaseTimeout().toNanos();
     for (var w : workers) {
@@ -226,9 +261,15 @@ final class RestBench {
         w.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         next.set(n);
-        throw new TimeoutException(failures.phase + ": not done after "
-            + settings.phaseTimeout().toSeconds() + " s (" + Math.min(next.get(), n) + " of " + n
-            + " requests started)");
+        throw new TimeoutException(
+            failures.phase
+                + ": not done after "
+                + settings.phaseTimeout().toSeconds()
+                + " s ("
+                + Math.min(next.get(), n)
+                + " of "
+                + n
+                + " requests started)");
       }
     }
   }
@@ -263,8 +304,14 @@ final class RestBench {
 
     void add(Answer r) {
       String body = r.body();
-      add(r.status() + " " + r.method() + " " + r.path() + ": "
-          + (body.length() > 300 ? body.substring(0, 300) + "…" : body));
+      add(
+          r.status()
+              + " "
+              + r.method()
+              + " "
+              + r.path()
+              + ": "
+              + (body.length() > 300 ? body.substring(0, 300) + "…" : body));
     }
 
     void add(Exception e) {
@@ -282,9 +329,15 @@ final class RestBench {
     void check(int requests) {
       long n = count.sum();
       if (n > 0) {
-        throw new IllegalStateException(String.format(Locale.ROOT,
-            "%s: %,d of %,d requests failed (not 2xx or no answer), so the figures would not be"
-                + " the API's; first: %s", phase, n, requests, String.join(" | ", shown)));
+        throw new IllegalStateException(
+            String.format(
+                Locale.ROOT,
+                "%s: %,d of %,d requests failed (not 2xx or no answer), so the figures would not be"
+                    + " the API's; first: %s",
+                phase,
+                n,
+                requests,
+                String.join(" | ", shown)));
       }
     }
   }

@@ -35,18 +35,29 @@ final class Sender implements AutoCloseable {
   /** Starts the sender on {@code builder}'s store and waits until its probe slot is held. */
   Sender(TaskmillBuilder builder, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
-    engine = builder
-        .nodeId(NODE_ID)
-        .queue(Probes.PROBE_QUEUE, q -> q.concurrency(1))
-        .handler(HOLD, Hold.class, (p, ctx) -> {
-          holding.complete(null);
-          release.await();
-        }, h -> h.queue(Probes.PROBE_QUEUE))
-        .handler(Probes.REMOTE, Probes.Mark.class, (p, ctx) -> ranHere.incrementAndGet(),
-            h -> h.queue(Probes.PROBE_QUEUE))
-        .handler(Probes.DELAYED, Probes.Mark.class, (p, ctx) -> ranHere.incrementAndGet(),
-            h -> h.queue(Probes.PROBE_QUEUE))
-        .start();
+    engine =
+        builder
+            .nodeId(NODE_ID)
+            .queue(Probes.PROBE_QUEUE, q -> q.concurrency(1))
+            .handler(
+                HOLD,
+                Hold.class,
+                (p, ctx) -> {
+                  holding.complete(null);
+                  release.await();
+                },
+                h -> h.queue(Probes.PROBE_QUEUE))
+            .handler(
+                Probes.REMOTE,
+                Probes.Mark.class,
+                (p, ctx) -> ranHere.incrementAndGet(),
+                h -> h.queue(Probes.PROBE_QUEUE))
+            .handler(
+                Probes.DELAYED,
+                Probes.Mark.class,
+                (p, ctx) -> ranHere.incrementAndGet(),
+                h -> h.queue(Probes.PROBE_QUEUE))
+            .start();
     try {
       engine.enqueue(HOLD, new Hold());
       holding.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -64,8 +75,12 @@ final class Sender implements AutoCloseable {
   /** Fails if the sender ran a probe job itself, which would make its figure a same-node one. */
   void checkRanNone() {
     if (ranHere.get() > 0) {
-      throw new IllegalStateException(NODE_ID + " ran " + ranHere.get() + " probe job(s) it was"
-          + " only meant to enqueue; the cross-node figures are not cross-node");
+      throw new IllegalStateException(
+          NODE_ID
+              + " ran "
+              + ranHere.get()
+              + " probe job(s) it was"
+              + " only meant to enqueue; the cross-node figures are not cross-node");
     }
   }
 

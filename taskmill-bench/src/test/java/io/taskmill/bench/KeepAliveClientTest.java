@@ -16,33 +16,46 @@ import org.junit.jupiter.api.Test;
 
 class KeepAliveClientTest {
   private HttpServer server;
+
   /** The client port of each request the stand-in server answered: one per connection used. */
   private final List<Integer> clientPorts = new CopyOnWriteArrayList<>();
+
   private final List<String> seen = new CopyOnWriteArrayList<>();
   private KeepAliveClient client;
 
   @BeforeEach
   void start() throws Exception {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", ex -> {
-      clientPorts.add(ex.getRemoteAddress().getPort());
-      String sent = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      seen.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " "
-          + ex.getRequestHeaders().getFirst("Authorization") + " " + sent);
-      String path = ex.getRequestURI().getPath();
-      byte[] body = ("{\"path\":\"" + path + "\"}").getBytes(StandardCharsets.UTF_8);
-      if (path.equals("/close")) {
-        ex.getResponseHeaders().add("Connection", "close");
-      }
-      // 0 makes the stand-in server send its answer in chunks.
-      ex.sendResponseHeaders(path.equals("/missing") ? 404 : 200,
-          path.equals("/chunked") ? 0 : body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
+    server.createContext(
+        "/",
+        ex -> {
+          clientPorts.add(ex.getRemoteAddress().getPort());
+          String sent = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          seen.add(
+              ex.getRequestMethod()
+                  + " "
+                  + ex.getRequestURI()
+                  + " "
+                  + ex.getRequestHeaders().getFirst("Authorization")
+                  + " "
+                  + sent);
+          String path = ex.getRequestURI().getPath();
+          byte[] body = ("{\"path\":\"" + path + "\"}").getBytes(StandardCharsets.UTF_8);
+          if (path.equals("/close")) {
+            ex.getResponseHeaders().add("Connection", "close");
+          }
+          // 0 makes the stand-in server send its answer in chunks.
+          ex.sendResponseHeaders(
+              path.equals("/missing") ? 404 : 200, path.equals("/chunked") ? 0 : body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
     server.start();
-    client = new KeepAliveClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
-        "Bearer k", Duration.ofSeconds(10));
+    client =
+        new KeepAliveClient(
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+            "Bearer k",
+            Duration.ofSeconds(10));
   }
 
   @AfterEach
@@ -63,8 +76,9 @@ class KeepAliveClientTest {
     assertThat(third.status()).isEqualTo(404);
     assertThat(third.method()).isEqualTo("GET");
     assertThat(third.path()).isEqualTo("/missing");
-    assertThat(seen).containsExactly("POST /a Bearer k {\"x\":1}", "GET /b Bearer k ",
-        "GET /missing Bearer k ");
+    assertThat(seen)
+        .containsExactly(
+            "POST /a Bearer k {\"x\":1}", "GET /b Bearer k ", "GET /missing Bearer k ");
     assertThat(clientPorts).hasSize(3).containsOnly(clientPorts.getFirst());
   }
 

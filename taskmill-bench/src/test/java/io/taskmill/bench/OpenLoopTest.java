@@ -20,7 +20,8 @@ class OpenLoopTest {
 
   @Test
   void aRateWithoutAnExactPeriodDoesNotDrift() {
-    // 1e9 / 3 ns rounded and added 3,000 times would end 1 µs early; computed per request it ends on time.
+    // 1e9 / 3 ns rounded and added 3,000 times would end 1 µs early; computed per request it ends
+    // on time.
     var loop = OpenLoop.of(0, 3, Duration.ofSeconds(1_001));
 
     assertThat(loop.dueNanos(3_000)).isEqualTo(1_000_000_000_000L);

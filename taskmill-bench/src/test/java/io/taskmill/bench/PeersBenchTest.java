@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@code --peers} on the machine's PostgreSQL, tiny: every system measured, every schema dropped. */
+/**
+ * {@code --peers} on the machine's PostgreSQL, tiny: every system measured, every schema dropped.
+ */
 class PeersBenchTest {
   private static final String PG_URL =
       System.getProperty("taskmill.test.pg.url", "jdbc:postgresql://127.0.0.1:5432/postgres");
@@ -31,10 +33,30 @@ class PeersBenchTest {
 
   @Test
   void tinyRunMeasuresAllThreeSystemsAndDropsEverySchemaItMade() throws Exception {
-    // JobRunr's 5 s poll (the least it allows) dominates: 3 pickup samples, each after a random pause.
-    Run run = bench("--peers", "--json", "--db-url", PG_URL, "--db-user", PG_USER, "--jobs", "200",
-        "--warmup", "50", "--samples", "10", "--peer-samples", "3", "--delayed-samples", "10",
-        "--concurrency", "16", "--pool-size", "2");
+    // JobRunr's 5 s poll (the least it allows) dominates: 3 pickup samples, each after a random
+    // pause.
+    Run run =
+        bench(
+            "--peers",
+            "--json",
+            "--db-url",
+            PG_URL,
+            "--db-user",
+            PG_USER,
+            "--jobs",
+            "200",
+            "--warmup",
+            "50",
+            "--samples",
+            "10",
+            "--peer-samples",
+            "3",
+            "--delayed-samples",
+            "10",
+            "--concurrency",
+            "16",
+            "--pool-size",
+            "2");
 
     assertThat(run.code()).as("stderr: %s", run.err()).isZero();
     String json = run.out().trim();
@@ -46,7 +68,8 @@ class PeersBenchTest {
       assertThat(f.get("drainJobsPerSec").doubleValue()).as(system + " drain").isPositive();
       assertThat(f.get("enqueueJobsPerSec").doubleValue()).as(system + " enqueue").isPositive();
       assertThat(f.get("pickupP50Ms").doubleValue()).as(system + " pickup p50").isPositive();
-      assertThat(f.get("pickupP99Ms").doubleValue()).as(system + " pickup p99")
+      assertThat(f.get("pickupP99Ms").doubleValue())
+          .as(system + " pickup p99")
           .isGreaterThanOrEqualTo(f.get("pickupP50Ms").doubleValue());
     }
     for (String peer : List.of("dbScheduler", "jobrunr")) {
@@ -70,9 +93,13 @@ class PeersBenchTest {
     assertThat(schemas).hasSize(3).allMatch(s -> s.startsWith("taskmill_bench_"));
     assertThat(existing(schemas)).as("schemas left behind").isEmpty();
     // Compare (--compare) reads the same object: every system's figures and the ratios as numbers.
-    assertThat(Compare.parse(json).figures()).containsKeys("taskmill.drainJobsPerSec",
-        "dbScheduler.drainJobsPerSec", "jobrunr.pickupP99Ms", "ratios.dbScheduler.drainRatio",
-        "ratios.jobrunr.pickupP99Ratio");
+    assertThat(Compare.parse(json).figures())
+        .containsKeys(
+            "taskmill.drainJobsPerSec",
+            "dbScheduler.drainJobsPerSec",
+            "jobrunr.pickupP99Ms",
+            "ratios.dbScheduler.drainRatio",
+            "ratios.jobrunr.pickupP99Ratio");
   }
 
   @Test
@@ -80,8 +107,13 @@ class PeersBenchTest {
     Run run = bench("--peers", "--jobs", "10");
 
     assertThat(run.code()).isEqualTo(2);
-    assertThat(run.err()).contains("--peers", "--db-url jdbc:postgresql://", "With --peers these apply:",
-        "--peer-jobs", "--peer-samples");
+    assertThat(run.err())
+        .contains(
+            "--peers",
+            "--db-url jdbc:postgresql://",
+            "With --peers these apply:",
+            "--peer-jobs",
+            "--peer-samples");
   }
 
   @Test

@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,10 +27,28 @@ class RestBenchTest {
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
 
-    int code = cli.execute("--rest", "--json", "--data-dir", dataDir.toString(), "--rest-jobs", "200",
-        "--rest-clients", "8", "--rest-batch-jobs", "250", "--rest-batch-size", "100",
-        "--rest-batch-clients", "2", "--rest-get-rate", "100", "--rest-get-seconds", "1",
-        "--rest-warmup", "50");
+    int code =
+        cli.execute(
+            "--rest",
+            "--json",
+            "--data-dir",
+            dataDir.toString(),
+            "--rest-jobs",
+            "200",
+            "--rest-clients",
+            "8",
+            "--rest-batch-jobs",
+            "250",
+            "--rest-batch-size",
+            "100",
+            "--rest-batch-clients",
+            "2",
+            "--rest-get-rate",
+            "100",
+            "--rest-get-seconds",
+            "1",
+            "--rest-warmup",
+            "50");
 
     assertThat(code).as("stderr: %s", err).isZero();
     String json = out.toString().trim();
@@ -52,20 +69,25 @@ class RestBenchTest {
   void anyNon2xxAnswerFailsTheRunWithWhatWasAnswered() throws Exception {
     // A stand-in server: pausing works, every submission is refused.
     var fake = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    fake.createContext("/", ex -> {
-      boolean pause = ex.getRequestURI().getPath().endsWith("/pause");
-      byte[] body = (pause ? "{}" : "{\"title\":\"Service Unavailable\"}").getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(pause ? 200 : 503, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
+    fake.createContext(
+        "/",
+        ex -> {
+          boolean pause = ex.getRequestURI().getPath().endsWith("/pause");
+          byte[] body =
+              (pause ? "{}" : "{\"title\":\"Service Unavailable\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(pause ? 200 : 503, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
     fake.start();
     try {
       var base = URI.create("http://127.0.0.1:" + fake.getAddress().getPort());
       var settings = new RestBench.Settings(10, 2, 10, 5, 1, 10, 1, 0, Duration.ofSeconds(30));
       var bench = new RestBench(base, "key", settings, line -> {});
 
-      assertThatThrownBy(bench::run).isInstanceOf(IllegalStateException.class)
+      assertThatThrownBy(bench::run)
+          .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("single submissions: 10 of 10 requests failed")
           .hasMessageContaining("503 POST /api/v1/jobs: {\"title\":\"Service Unavailable\"}");
     } finally {
@@ -87,7 +109,8 @@ class RestBenchTest {
 
     String table = RestReport.table(results, config);
 
-    assertThat(table).containsPattern("single submit +2,500 jobs/s +>= 2,000 jobs/s +ok\n")
+    assertThat(table)
+        .containsPattern("single submit +2,500 jobs/s +>= 2,000 jobs/s +ok\n")
         .containsPattern("batch submit +18,000 jobs/s +>= 20,000 jobs/s +MISSED\n")
         .containsPattern("get latency p99 +12.00 ms +<= 10.00 ms +MISSED\n")
         .contains("goals met: 1 of 3 (REST goals)");

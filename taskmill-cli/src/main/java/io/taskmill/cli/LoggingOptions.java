@@ -6,16 +6,18 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --verbose}, mixed into the top-level command and {@code demo}: Taskmill logs at WARN by default (see {@code
- * logback.xml}) and at INFO with this flag. Applied as soon as it is parsed, before the command
- * starts an engine.
+ * {@code --verbose}, mixed into the top-level command and {@code demo}: Taskmill logs at WARN by
+ * default (see {@code logback.xml}) and at INFO with this flag. Applied as soon as it is parsed,
+ * before the command starts an engine.
  */
 public final class LoggingOptions {
   private static volatile boolean verbose;
   private static Level configured;
   private static boolean remembered;
 
-  @Option(names = {"-v", "--verbose"}, description = "Log what Taskmill does (INFO) to stderr.")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Log what Taskmill does (INFO) to stderr.")
   void setVerbose(boolean on) {
     apply(on);
   }
@@ -42,8 +44,8 @@ public final class LoggingOptions {
 
   /**
    * Unless {@code --verbose}, silences the job loggers ({@code io.taskmill.job.*}: lines handlers
-   * write through {@code ctx.log()} and the engine's notes on failed attempts) below ERROR until the
-   * returned handle is closed. For commands that show those lines themselves, like the demo.
+   * write through {@code ctx.log()} and the engine's notes on failed attempts) below ERROR until
+   * the returned handle is closed. For commands that show those lines themselves, like the demo.
    */
   public static AutoCloseable quietJobLogs() {
     if (verbose) {

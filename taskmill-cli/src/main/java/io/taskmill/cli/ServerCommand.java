@@ -27,12 +27,15 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     header = "Runs the Taskmill server: REST API, health and metrics.",
     description = {
-        "Settings come from defaults < taskmill.yaml < TASKMILL_* variables < these flags.",
-        "The first start prints a one-time admin key (or uses TASKMILL_BOOTSTRAP_ADMIN_KEY)."})
+      "Settings come from defaults < taskmill.yaml < TASKMILL_* variables < these flags.",
+      "The first start prints a one-time admin key (or uses TASKMILL_BOOTSTRAP_ADMIN_KEY)."
+    })
 public final class ServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE",
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
       description = "YAML settings file (default: ./taskmill.yaml when it exists)")
   Path config;
 
@@ -42,11 +45,15 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--host", description = "address to bind (default 0.0.0.0)")
   String host;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
       description = "embedded database directory (default ./taskmill-data)")
   String dataDir;
 
-  @Option(names = "--db-url", paramLabel = "URL",
+  @Option(
+      names = "--db-url",
+      paramLabel = "URL",
       description = "jdbc:postgresql://host:5432/db to share one database between servers")
   String dbUrl;
 
@@ -56,19 +63,25 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--node-name", paramLabel = "NAME", description = "this node's name")
   String nodeName;
 
-  @Option(names = "--audit-retention-days", paramLabel = "DAYS",
-      description = "days audit entries are kept before the leader prunes them (default 365, "
-          + "at least 30)")
+  @Option(
+      names = "--audit-retention-days",
+      paramLabel = "DAYS",
+      description =
+          "days audit entries are kept before the leader prunes them (default 365, "
+              + "at least 30)")
   String auditRetentionDays;
 
   @Option(names = "--demo", description = "add sample handlers and a trickle of demo jobs")
   boolean demo;
 
-  @Option(names = "--insecure-dev",
+  @Option(
+      names = "--insecure-dev",
       description = "no API keys, for local development; binds to 127.0.0.1 only")
   boolean insecureDev;
 
-  @Option(names = "--log-format", paramLabel = "FORMAT",
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
       description = "json (one object per line, the default) or text")
   String logFormat = "json";
 
@@ -77,9 +90,10 @@ public final class ServerCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     switch (logFormat) {
       case "json" -> jsonLogs();
-      case "text" -> { }
-      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--log-format must be json or text, was '" + logFormat + "'");
+      case "text" -> {}
+      default ->
+          throw new picocli.CommandLine.ParameterException(
+              spec.commandLine(), "--log-format must be json or text, was '" + logFormat + "'");
     }
     var flags = new LinkedHashMap<String, String>();
     put(flags, "port", port);
@@ -95,36 +109,65 @@ public final class ServerCommand implements Callable<Integer> {
     if (insecureDev) {
       flags.put("insecure-dev", "true");
     }
-    Path file = config != null ? config
-        : Files.exists(Path.of("taskmill.yaml")) ? Path.of("taskmill.yaml") : null;
+    Path file =
+        config != null
+            ? config
+            : Files.exists(Path.of("taskmill.yaml")) ? Path.of("taskmill.yaml") : null;
     ServerConfig cfg = ConfigLoader.load(file, System.getenv(), flags);
-    TaskmillServer server = TaskmillServer.start(cfg, builder -> {
-      if (cfg.demo()) {
-        SampleHandlers.registerAll(builder);
-        DemoHandlers.registerAll(builder);
-      }
-    });
+    TaskmillServer server =
+        TaskmillServer.start(
+            cfg,
+            builder -> {
+              if (cfg.demo()) {
+                SampleHandlers.registerAll(builder);
+                DemoHandlers.registerAll(builder);
+              }
+            });
     var stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "taskmill-shutdown"));
-    out.println("Taskmill server on " + server.uri() + " (node " + server.taskmill().nodeId()
-        + ", " + (cfg.dbUrl() != null ? "database " + cfg.dbUrl()
-            : "embedded database in " + cfg.dataDir().toAbsolutePath()) + ")");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "taskmill-shutdown"));
+    out.println(
+        "Taskmill server on "
+            + server.uri()
+            + " (node "
+            + server.taskmill().nodeId()
+            + ", "
+            + (cfg.dbUrl() != null
+                ? "database " + cfg.dbUrl()
+                : "embedded database in " + cfg.dataDir().toAbsolutePath())
+            + ")");
     if (cfg.insecureDev()) {
       out.println("INSECURE DEV MODE: no API keys are checked; listening on loopback only.");
     }
-    server.bootstrapSecret().ifPresent(secret -> {
-      out.println();
-      out.println("First start: created an admin API key. It is shown only now; store it:");
-      out.println("  " + secret);
-      out.println("Use it as:  curl -H 'Authorization: Bearer " + secret + "' " + server.uri()
-          + "/api/v1/jobs");
-      out.println();
-    });
-    out.println("API: " + server.uri() + "/api/v1   docs: " + server.uri() + "/docs   health: "
-        + server.uri() + "/health/ready");
+    server
+        .bootstrapSecret()
+        .ifPresent(
+            secret -> {
+              out.println();
+              out.println("First start: created an admin API key. It is shown only now; store it:");
+              out.println("  " + secret);
+              out.println(
+                  "Use it as:  curl -H 'Authorization: Bearer "
+                      + secret
+                      + "' "
+                      + server.uri()
+                      + "/api/v1/jobs");
+              out.println();
+            });
+    out.println(
+        "API: "
+            + server.uri()
+            + "/api/v1   docs: "
+            + server.uri()
+            + "/docs   health: "
+            + server.uri()
+            + "/health/ready");
     out.flush();
     if (cfg.demo()) {
       Thread.ofVirtual().name("taskmill-demo-trickle").start(() -> trickle(server, stopped));
@@ -135,8 +178,8 @@ public final class ServerCommand implements Callable<Integer> {
 
   /** Switches Logback to the server's JSON configuration (the CLI's default is quiet text). */
   private static void jsonLogs() throws Exception {
-    var context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory
-        .getILoggerFactory();
+    var context =
+        (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
     var configurator = new ch.qos.logback.classic.joran.JoranConfigurator();
     configurator.setContext(context);
     context.reset();
@@ -150,14 +193,26 @@ public final class ServerCommand implements Callable<Integer> {
       while (stopped.getCount() > 0) {
         int pick = random.nextInt(3);
         switch (pick) {
-          case 0 -> server.taskmill().enqueue(SampleHandlers.RESIZE,
-              new SampleHandlers.ResizeImage("photos/img-" + random.nextInt(1000) + ".png",
-                  640), JobOptions.queue("media"));
-          case 1 -> server.taskmill().enqueue(SampleHandlers.SEND_MAIL,
-              new SampleHandlers.SendEmail("user" + random.nextInt(100) + "@example.com",
-                  "welcome"), JobOptions.queue("mail"));
-          default -> server.taskmill().enqueue(DemoHandlers.FAIL,
-              new DemoHandlers.Fail(random.nextInt(3)));
+          case 0 ->
+              server
+                  .taskmill()
+                  .enqueue(
+                      SampleHandlers.RESIZE,
+                      new SampleHandlers.ResizeImage(
+                          "photos/img-" + random.nextInt(1000) + ".png", 640),
+                      JobOptions.queue("media"));
+          case 1 ->
+              server
+                  .taskmill()
+                  .enqueue(
+                      SampleHandlers.SEND_MAIL,
+                      new SampleHandlers.SendEmail(
+                          "user" + random.nextInt(100) + "@example.com", "welcome"),
+                      JobOptions.queue("mail"));
+          default ->
+              server
+                  .taskmill()
+                  .enqueue(DemoHandlers.FAIL, new DemoHandlers.Fail(random.nextInt(3)));
         }
         Thread.sleep(random.nextLong(300, 1200));
       }

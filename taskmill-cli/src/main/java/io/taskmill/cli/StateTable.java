@@ -44,16 +44,23 @@ final class StateTable {
 
   /** One compact line: {@code 162/262 done | sched 12 enq 40 run 8 | ok 150 cancel 1 dead 1}. */
   String progress(int expectedTotal) {
-    return String.format("%d/%d done | sched %d enq %d run %d | ok %d cancel %d dead %d",
-        terminal(), expectedTotal, total(JobState.SCHEDULED), total(JobState.ENQUEUED),
-        total(JobState.RUNNING), total(JobState.SUCCEEDED), total(JobState.CANCELLED),
+    return String.format(
+        "%d/%d done | sched %d enq %d run %d | ok %d cancel %d dead %d",
+        terminal(),
+        expectedTotal,
+        total(JobState.SCHEDULED),
+        total(JobState.ENQUEUED),
+        total(JobState.RUNNING),
+        total(JobState.SUCCEEDED),
+        total(JobState.CANCELLED),
         total(JobState.DEAD));
   }
 
   /** The table: one row per type, a column per state, totals right and below. */
   void print(PrintWriter out) {
-    int typeWidth = Math.max("TOTAL".length(),
-        byType.keySet().stream().mapToInt(String::length).max().orElse(4));
+    int typeWidth =
+        Math.max(
+            "TOTAL".length(), byType.keySet().stream().mapToInt(String::length).max().orElse(4));
     var header = new StringBuilder(String.format("  %-" + typeWidth + "s", "TYPE"));
     for (JobState s : JobState.values()) {
       header.append(String.format("  %9s", s.name()));

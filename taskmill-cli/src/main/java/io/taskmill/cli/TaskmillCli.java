@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 public final class TaskmillCli implements Runnable {
   /** Exit code when a command ran but its outcome was not what was expected. */
   public static final int EXIT_FAILED = 1;
+
   /** Exit code for bad usage (picocli's default). */
   public static final int EXIT_USAGE = 2;
 
@@ -36,18 +37,19 @@ public final class TaskmillCli implements Runnable {
   /** A fresh command line with Taskmill's error handling; tests set its out and err writers. */
   public static CommandLine newCommandLine() {
     var cli = new CommandLine(new TaskmillCli());
-    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      PrintWriter err = commandLine.getErr();
-      String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-      err.println(commandLine.getColorScheme().errorText("taskmill: " + message));
-      if (LoggingOptions.isVerbose()) {
-        ex.printStackTrace(err);
-      } else {
-        err.println("(run with --verbose for the stack trace)");
-      }
-      err.flush();
-      return EXIT_FAILED;
-    });
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+          err.println(commandLine.getColorScheme().errorText("taskmill: " + message));
+          if (LoggingOptions.isVerbose()) {
+            ex.printStackTrace(err);
+          } else {
+            err.println("(run with --verbose for the stack trace)");
+          }
+          err.flush();
+          return EXIT_FAILED;
+        });
     return cli;
   }
 

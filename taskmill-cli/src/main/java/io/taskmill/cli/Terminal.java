@@ -9,9 +9,9 @@ final class Terminal {
 
   /**
    * True when standard output is an interactive terminal, so a progress line may be rewritten in
-   * place. {@code System.console()} alone is not enough on JDK 22+, where it exists even when output
-   * is piped; there {@code Console.isTerminal()} (looked up reflectively, as we compile for 21)
-   * answers.
+   * place. {@code System.console()} alone is not enough on JDK 22+, where it exists even when
+   * output is piped; there {@code Console.isTerminal()} (looked up reflectively, as we compile for
+   * 21) answers.
    */
   static boolean isInteractive() {
     Console console = System.console();

@@ -26,9 +26,18 @@ public final class VersionProvider implements IVersionProvider {
   public String[] getVersion() {
     return new String[] {
       "taskmill " + version(),
-      "JVM: " + System.getProperty("java.vm.name") + " " + Runtime.version() + " ("
-          + System.getProperty("java.vendor") + ")",
-      "OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+      "JVM: "
+          + System.getProperty("java.vm.name")
+          + " "
+          + Runtime.version()
+          + " ("
+          + System.getProperty("java.vendor")
+          + ")",
+      "OS: "
+          + System.getProperty("os.name")
+          + " "
+          + System.getProperty("os.version")
+          + " "
           + System.getProperty("os.arch")
     };
   }

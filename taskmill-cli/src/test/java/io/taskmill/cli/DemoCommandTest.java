@@ -42,8 +42,12 @@ class DemoCommandTest {
       assertThat(table.get(type).get("SUCCEEDED")).as(type).isPositive();
     }
     Map<String, Long> total = table.get("TOTAL");
-    assertThat(total).containsEntry("SCHEDULED", 0L).containsEntry("ENQUEUED", 0L)
-        .containsEntry("RUNNING", 0L).containsEntry("CANCELLED", 2L).containsEntry("DEAD", 2L);
+    assertThat(total)
+        .containsEntry("SCHEDULED", 0L)
+        .containsEntry("ENQUEUED", 0L)
+        .containsEntry("RUNNING", 0L)
+        .containsEntry("CANCELLED", 2L)
+        .containsEntry("DEAD", 2L);
     assertThat(text)
         .contains("all " + total.get("TOTAL") + " jobs ended as planned")
         .contains("JobTimeoutException")

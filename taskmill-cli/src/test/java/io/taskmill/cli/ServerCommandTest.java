@@ -28,18 +28,36 @@ class ServerCommandTest {
   @Test
   void refusesToStartWithAuthenticationTurnedOff() throws Exception {
     Path yaml = Files.writeString(dir.resolve("taskmill.yaml"), "auth: false\n");
-    int code = run("server", "--config", yaml.toString(), "--log-format", "text",
-        "--data-dir", dir.resolve("data").toString());
+    int code =
+        run(
+            "server",
+            "--config",
+            yaml.toString(),
+            "--log-format",
+            "text",
+            "--data-dir",
+            dir.resolve("data").toString());
     assertThat(code).isNotZero();
-    assertThat(err.toString()).contains("authentication cannot be turned off")
+    assertThat(err.toString())
+        .contains("authentication cannot be turned off")
         .contains("--insecure-dev");
     assertThat(dir.resolve("data")).doesNotExist();
   }
 
   @Test
   void refusesInsecureDevModeOnAnAddressOthersCanReach() {
-    int code = run("server", "--insecure-dev", "--host", "0.0.0.0", "--port", "0",
-        "--log-format", "text", "--data-dir", dir.resolve("data").toString());
+    int code =
+        run(
+            "server",
+            "--insecure-dev",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--log-format",
+            "text",
+            "--data-dir",
+            dir.resolve("data").toString());
     assertThat(code).isNotZero();
     assertThat(err.toString()).contains("binds only to a loopback address");
   }

@@ -8,8 +8,8 @@ import java.util.List;
  * and the SHA-256 of its secret (never the secret itself). A revoked key is kept, so the audit
  * trail's key ids still resolve.
  *
- * @param id the public id, {@value ApiKeys#ID_LENGTH} characters of lower-case base32; also part
- *     of the secret, so a presented secret names its key
+ * @param id the public id, {@value ApiKeys#ID_LENGTH} characters of lower-case base32; also part of
+ *     the secret, so a presented secret names its key
  * @param name what the key is for, 1 to {@value ApiKeys#MAX_NAME_LENGTH} printable characters
  * @param role what the key may do
  * @param secretHash {@link ApiKeys#hash(String)} of the secret: 64 lower-case hex digits
@@ -36,35 +36,53 @@ public record ApiKey(
   /** Checks every field, so a key that reaches a store is well formed. */
   public ApiKey {
     if (!ApiKeys.isWellFormedId(id)) {
-      throw new IllegalArgumentException("API key id " + quoted(id) + " is not "
-          + ApiKeys.ID_LENGTH + " characters of lower-case base32 (a-z, 2-7); "
-          + "create keys with ApiKeys.generate");
+      throw new IllegalArgumentException(
+          "API key id "
+              + quoted(id)
+              + " is not "
+              + ApiKeys.ID_LENGTH
+              + " characters of lower-case base32 (a-z, 2-7); "
+              + "create keys with ApiKeys.generate");
     }
     ApiKeys.requireValidName(name);
     if (role == null) {
-      throw new IllegalArgumentException("API key " + id + " has no role: use one of "
-          + Role.allowedText());
+      throw new IllegalArgumentException(
+          "API key " + id + " has no role: use one of " + Role.allowedText());
     }
     if (!ApiKeys.isWellFormedHash(secretHash)) {
-      throw new IllegalArgumentException("API key " + id + ": secretHash must be the SHA-256 of "
-          + "the secret as 64 lower-case hex digits (ApiKeys.hash), never the secret itself");
+      throw new IllegalArgumentException(
+          "API key "
+              + id
+              + ": secretHash must be the SHA-256 of "
+              + "the secret as 64 lower-case hex digits (ApiKeys.hash), never the secret itself");
     }
     if (createdAt == null) {
       throw new IllegalArgumentException("API key " + id + " has no createdAt");
     }
     if (createdBy == null || createdBy.isBlank() || createdBy.length() > MAX_CREATED_BY_LENGTH) {
-      throw new IllegalArgumentException("API key " + id + ": createdBy " + quoted(createdBy)
-          + " must be 1 to " + MAX_CREATED_BY_LENGTH + " characters, not blank (the creating "
-          + "key's id, or e.g. \"first start\")");
+      throw new IllegalArgumentException(
+          "API key "
+              + id
+              + ": createdBy "
+              + quoted(createdBy)
+              + " must be 1 to "
+              + MAX_CREATED_BY_LENGTH
+              + " characters, not blank (the creating "
+              + "key's id, or e.g. \"first start\")");
     }
     // Sorted, so a key reads back from a store equal to the one written, whatever the order given.
-    queues = queues == null ? null
-        : ApiKeys.requireValidQueues(queues).stream().sorted().toList();
+    queues = queues == null ? null : ApiKeys.requireValidQueues(queues).stream().sorted().toList();
   }
 
   /** An unscoped key: it may use every queue. */
-  public ApiKey(String id, String name, Role role, String secretHash, Instant createdAt,
-      Instant revokedAt, String createdBy) {
+  public ApiKey(
+      String id,
+      String name,
+      Role role,
+      String secretHash,
+      Instant createdAt,
+      Instant revokedAt,
+      String createdBy) {
     this(id, name, role, secretHash, createdAt, revokedAt, createdBy, null);
   }
 

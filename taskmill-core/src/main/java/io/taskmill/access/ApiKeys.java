@@ -29,29 +29,38 @@ import java.util.regex.Pattern;
 public final class ApiKeys {
   /** Every secret starts with this. */
   public static final String PREFIX = "tm_";
+
   /** Characters in a key id. */
   public static final int ID_LENGTH = 12;
+
   /** The longest key name accepted, in UTF-16 characters (as both databases store it). */
   public static final int MAX_NAME_LENGTH = 100;
+
   /** Most queues one scoped key may name; a key for more is clearer unscoped. */
   public static final int MAX_QUEUES = 100;
 
   /** RFC 4648 base32 in lower case: no 0/1/8/9, so an id never has an O-0 or I-1 mix-up. */
   private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
+
   private static final int SECRET_BYTES = 32;
+
   /** 32 bytes as unpadded base64: ceil(32 * 8 / 6). */
   private static final int SECRET_CHARS = 43;
+
   private static final int SECRET_LENGTH = PREFIX.length() + ID_LENGTH + 1 + SECRET_CHARS;
+
   /**
-   * A queue name, as {@code io.taskmill.job.Names#isQueueName} has it: this package depends on the JDK
-   * only (DependencyRulesTest), so the rule is repeated here, and ApiKeysTest checks both agree.
+   * A queue name, as {@code io.taskmill.job.Names#isQueueName} has it: this package depends on the
+   * JDK only (DependencyRulesTest), so the rule is repeated here, and ApiKeysTest checks both
+   * agree.
    */
-  private static final Pattern QUEUE = Pattern.compile(
-      "[a-z][a-z0-9_.-]{0,99}");
+  private static final Pattern QUEUE = Pattern.compile("[a-z][a-z0-9_.-]{0,99}");
+
   /** What a queue name must look like, as {@code io.taskmill.job.Names#QUEUE_RULE} says. */
   static final String QUEUE_RULE =
       "a queue name holds a-z, 0-9, '_', '-' or '.', starts with a letter and is at most 100"
           + " characters, like 'media' or 'mail-bulk'";
+
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -74,8 +83,8 @@ public final class ApiKeys {
    *
    * @throws IllegalArgumentException when the name, role, createdBy or queues is not valid
    */
-  public static NewApiKey generate(String name, Role role, Instant now, String createdBy,
-      List<String> queues) {
+  public static NewApiKey generate(
+      String name, Role role, Instant now, String createdBy, List<String> queues) {
     var id = new StringBuilder(ID_LENGTH);
     for (int i = 0; i < ID_LENGTH; i++) {
       id.append(ID_ALPHABET.charAt(RANDOM.nextInt(ID_ALPHABET.length())));
@@ -92,19 +101,19 @@ public final class ApiKeys {
    *
    * <p>A fast, unsalted hash is the right choice here, unlike for passwords. Slow salted hashes
    * (bcrypt, Argon2) exist because passwords are guessable, so each guess must be made expensive;
-   * our secrets are 256 random bits, which no amount of fast guessing finds, so slowness would
-   * buy nothing and cost milliseconds of CPU on every request. Being unsalted also lets the store
-   * find a key by its hash through a unique index, in one lookup, without ever comparing secrets
-   * in Java (so there is no comparison whose timing could leak). A stolen table of hashes gives
-   * no usable secret.
+   * our secrets are 256 random bits, which no amount of fast guessing finds, so slowness would buy
+   * nothing and cost milliseconds of CPU on every request. Being unsalted also lets the store find
+   * a key by its hash through a unique index, in one lookup, without ever comparing secrets in Java
+   * (so there is no comparison whose timing could leak). A stolen table of hashes gives no usable
+   * secret.
    */
   public static String hash(String secret) {
     if (secret == null) {
       throw new IllegalArgumentException("cannot hash a null secret");
     }
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(secret.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime must provide SHA-256", e);
@@ -114,11 +123,12 @@ public final class ApiKeys {
   /**
    * The key id inside a presented secret, if it is well formed ({@code tm_}, a {@value #ID_LENGTH}
    * character id, {@code _}, 43 characters of base64url); empty for anything else, including null.
-   * Never throws: its input comes straight from a request header. A well-formed secret is not yet
-   * a valid one; only a stored hash says that.
+   * Never throws: its input comes straight from a request header. A well-formed secret is not yet a
+   * valid one; only a stored hash says that.
    */
   public static Optional<String> idOf(String presentedSecret) {
-    if (presentedSecret == null || presentedSecret.length() != SECRET_LENGTH
+    if (presentedSecret == null
+        || presentedSecret.length() != SECRET_LENGTH
         || !presentedSecret.startsWith(PREFIX)
         || presentedSecret.charAt(PREFIX.length() + ID_LENGTH) != '_') {
       return Optional.empty();
@@ -157,24 +167,32 @@ public final class ApiKeys {
    */
   public static String requireValidName(String name) {
     if (name == null || name.isEmpty()) {
-      throw new IllegalArgumentException("API key name is empty: give it 1 to "
-          + MAX_NAME_LENGTH + " characters saying what the key is for, e.g. \"ci deploys\"");
+      throw new IllegalArgumentException(
+          "API key name is empty: give it 1 to "
+              + MAX_NAME_LENGTH
+              + " characters saying what the key is for, e.g. \"ci deploys\"");
     }
     if (name.length() > MAX_NAME_LENGTH) {
-      throw new IllegalArgumentException("API key name is " + name.length()
-          + " characters long: shorten it to at most " + MAX_NAME_LENGTH);
+      throw new IllegalArgumentException(
+          "API key name is "
+              + name.length()
+              + " characters long: shorten it to at most "
+              + MAX_NAME_LENGTH);
     }
     if (Character.isWhitespace(name.codePointAt(0))
         || Character.isWhitespace(name.codePointBefore(name.length()))) {
-      throw new IllegalArgumentException("API key name '" + name
-          + "' starts or ends with whitespace: trim it");
+      throw new IllegalArgumentException(
+          "API key name '" + name + "' starts or ends with whitespace: trim it");
     }
     for (int i = 0; i < name.length(); ) {
       int cp = name.codePointAt(i);
       if (!isPrintable(cp)) {
-        throw new IllegalArgumentException("API key name has an unprintable character U+"
-            + String.format("%04X", cp) + " at index " + i
-            + ": use printable characters only (no control characters or line breaks)");
+        throw new IllegalArgumentException(
+            "API key name has an unprintable character U+"
+                + String.format("%04X", cp)
+                + " at index "
+                + i
+                + ": use printable characters only (no control characters or line breaks)");
       }
       i += Character.charCount(cp);
     }
@@ -182,32 +200,43 @@ public final class ApiKeys {
   }
 
   /**
-   * Checks a key's queue scope: 1 to {@value #MAX_QUEUES} distinct valid queue names. An empty list is refused rather than read as "no queue", since a key that
-   * may use nothing is a mistake, and "every queue" is written as no list at all.
+   * Checks a key's queue scope: 1 to {@value #MAX_QUEUES} distinct valid queue names. An empty list
+   * is refused rather than read as "no queue", since a key that may use nothing is a mistake, and
+   * "every queue" is written as no list at all.
    *
    * @return the list, unchanged
    * @throws IllegalArgumentException saying what is wrong with it
    */
   public static List<String> requireValidQueues(List<String> queues) {
     if (queues == null || queues.isEmpty()) {
-      throw new IllegalArgumentException("API key queues is empty: name 1 to " + MAX_QUEUES
-          + " queues the key may use, e.g. [\"mail\"], or leave queues out for every queue");
+      throw new IllegalArgumentException(
+          "API key queues is empty: name 1 to "
+              + MAX_QUEUES
+              + " queues the key may use, e.g. [\"mail\"], or leave queues out for every queue");
     }
     if (queues.size() > MAX_QUEUES) {
-      throw new IllegalArgumentException("API key queues names " + queues.size()
-          + " queues: at most " + MAX_QUEUES + " are allowed; leave queues out for every queue");
+      throw new IllegalArgumentException(
+          "API key queues names "
+              + queues.size()
+              + " queues: at most "
+              + MAX_QUEUES
+              + " are allowed; leave queues out for every queue");
     }
     var seen = new HashSet<String>();
     for (int i = 0; i < queues.size(); i++) {
       String q = queues.get(i);
       if (q == null || !QUEUE.matcher(q).matches()) {
-        throw new IllegalArgumentException("API key queues[" + i + "] "
-            + (q == null ? "null" : "'" + clip(q) + "'") + " is not a queue name: "
-            + QUEUE_RULE);
+        throw new IllegalArgumentException(
+            "API key queues["
+                + i
+                + "] "
+                + (q == null ? "null" : "'" + clip(q) + "'")
+                + " is not a queue name: "
+                + QUEUE_RULE);
       }
       if (!seen.add(q)) {
-        throw new IllegalArgumentException("API key queues names '" + q + "' twice: name each "
-            + "queue once");
+        throw new IllegalArgumentException(
+            "API key queues names '" + q + "' twice: name each " + "queue once");
       }
     }
     return queues;
@@ -233,14 +262,22 @@ public final class ApiKeys {
 
   private static boolean isPrintable(int cp) {
     return switch (Character.getType(cp)) {
-      case Character.CONTROL, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
-          Character.SURROGATE, Character.UNASSIGNED, Character.PRIVATE_USE -> false;
+      case Character.CONTROL,
+          Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR,
+          Character.SURROGATE,
+          Character.UNASSIGNED,
+          Character.PRIVATE_USE ->
+          false;
       default -> true;
     };
   }
 
   private static boolean isBase64Url(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-        || c == '-' || c == '_';
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '_';
   }
 }

@@ -7,13 +7,13 @@ import java.time.Instant;
  * ever appended; the store numbers them.
  *
  * <p>The free-text fields ({@code resource}, {@code remoteAddress}, {@code requestId}, {@code
- * detail}) often carry what a caller sent, and a request must be audited whatever it sent, so
- * they are cut to their column's length (ending in {@code …}) and NUL characters (which
- * PostgreSQL cannot store) become U+FFFD, instead of being refused. The fields the server itself
- * chooses ({@code action}, {@code outcome}, the key) are checked strictly.
+ * detail}) often carry what a caller sent, and a request must be audited whatever it sent, so they
+ * are cut to their column's length (ending in {@code …}) and NUL characters (which PostgreSQL
+ * cannot store) become U+FFFD, instead of being refused. The fields the server itself chooses
+ * ({@code action}, {@code outcome}, the key) are checked strictly.
  *
- * @param seq the store's number for the entry, increasing in append order; 0 before it is
- *     appended (a store ignores the value it is given)
+ * @param seq the store's number for the entry, increasing in append order; 0 before it is appended
+ *     (a store ignores the value it is given)
  * @param at when it happened, by the engine's clock
  * @param keyId the calling key's id, or null when no well-formed key was presented
  * @param role the calling key's role, or null when no key was authenticated
@@ -40,33 +40,43 @@ public record AuditEntry(
 
   /** The longest action accepted. */
   public static final int MAX_ACTION_LENGTH = 100;
+
   /** The longest outcome accepted. */
   public static final int MAX_OUTCOME_LENGTH = 50;
+
   /** Resources longer than this are cut. */
   public static final int MAX_RESOURCE_LENGTH = 1000;
+
   /** Remote addresses (a forwarded-for chain, say) longer than this are cut. */
   public static final int MAX_REMOTE_ADDRESS_LENGTH = 200;
+
   /** Request ids longer than this are cut. */
   public static final int MAX_REQUEST_ID_LENGTH = 100;
+
   /** Details longer than this are cut. */
   public static final int MAX_DETAIL_LENGTH = 4000;
 
   /** Checks what the server chooses, and fits what callers send into the columns. */
   public AuditEntry {
     if (seq < 0) {
-      throw new IllegalArgumentException("audit seq " + seq + " is negative: pass 0 for an entry "
-          + "not yet appended");
+      throw new IllegalArgumentException(
+          "audit seq " + seq + " is negative: pass 0 for an entry " + "not yet appended");
     }
     if (at == null) {
       throw new IllegalArgumentException("audit entry has no time (at)");
     }
     if (keyId != null && !ApiKeys.isWellFormedId(keyId)) {
-      throw new IllegalArgumentException("audit keyId '" + keyId + "' is not a key id: pass the "
-          + "id of ApiKeys.idOf(presented secret), or null when none was presented");
+      throw new IllegalArgumentException(
+          "audit keyId '"
+              + keyId
+              + "' is not a key id: pass the "
+              + "id of ApiKeys.idOf(presented secret), or null when none was presented");
     }
     if (role != null && keyId == null) {
-      throw new IllegalArgumentException("audit entry has role " + role.text()
-          + " but no keyId: a role comes from an authenticated key");
+      throw new IllegalArgumentException(
+          "audit entry has role "
+              + role.text()
+              + " but no keyId: a role comes from an authenticated key");
     }
     requireText("action", action, MAX_ACTION_LENGTH);
     requireText("outcome", outcome, MAX_OUTCOME_LENGTH);
@@ -78,16 +88,23 @@ public record AuditEntry(
 
   /** This entry numbered {@code seq}, as a store returns it. */
   public AuditEntry withSeq(long seq) {
-    return new AuditEntry(seq, at, keyId, role, action, resource, outcome, remoteAddress,
-        requestId, detail);
+    return new AuditEntry(
+        seq, at, keyId, role, action, resource, outcome, remoteAddress, requestId, detail);
   }
 
   private static void requireText(String field, String value, int max) {
-    if (value == null || value.isBlank() || value.length() > max
+    if (value == null
+        || value.isBlank()
+        || value.length() > max
         || value.chars().anyMatch(Character::isISOControl)) {
-      throw new IllegalArgumentException("audit " + field + " "
-          + (value == null ? "null" : "'" + value + "'") + " must be 1 to " + max
-          + " printable characters, not blank");
+      throw new IllegalArgumentException(
+          "audit "
+              + field
+              + " "
+              + (value == null ? "null" : "'" + value + "'")
+              + " must be 1 to "
+              + max
+              + " printable characters, not blank");
     }
   }
 

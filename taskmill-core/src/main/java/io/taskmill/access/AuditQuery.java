@@ -22,16 +22,26 @@ public record AuditQuery(
   /** Checks the page size, the cursor and the time range. */
   public AuditQuery {
     if (limit < 1 || limit > MAX_LIMIT) {
-      throw new IllegalArgumentException("audit query limit " + limit + " is out of range: use 1 to "
-          + MAX_LIMIT + " and page on with beforeSeq");
+      throw new IllegalArgumentException(
+          "audit query limit "
+              + limit
+              + " is out of range: use 1 to "
+              + MAX_LIMIT
+              + " and page on with beforeSeq");
     }
     if (beforeSeq != null && beforeSeq < 1) {
-      throw new IllegalArgumentException("audit query beforeSeq " + beforeSeq
-          + " is not a seq: use the last seq of the previous page, or null for the newest");
+      throw new IllegalArgumentException(
+          "audit query beforeSeq "
+              + beforeSeq
+              + " is not a seq: use the last seq of the previous page, or null for the newest");
     }
     if (from != null && to != null && from.isAfter(to)) {
-      throw new IllegalArgumentException("audit query from " + from + " is after to " + to
-          + ": swap them (from is inclusive, to exclusive)");
+      throw new IllegalArgumentException(
+          "audit query from "
+              + from
+              + " is after to "
+              + to
+              + ": swap them (from is inclusive, to exclusive)");
     }
   }
 

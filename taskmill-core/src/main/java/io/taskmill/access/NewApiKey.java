@@ -16,8 +16,10 @@ public record NewApiKey(ApiKey key, String secret) {
     }
     if (!ApiKeys.idOf(secret).map(key.id()::equals).orElse(false)
         || !ApiKeys.hash(secret).equals(key.secretHash())) {
-      throw new IllegalArgumentException("the secret does not belong to API key " + key.id()
-          + ": its id or hash differs (create both with ApiKeys.generate)");
+      throw new IllegalArgumentException(
+          "the secret does not belong to API key "
+              + key.id()
+              + ": its id or hash differs (create both with ApiKeys.generate)");
     }
   }
 

@@ -30,8 +30,8 @@ public enum Role {
   VIEWER,
   /**
    * What {@link #VIEWER} may, and also submits jobs ({@code POST /api/v1/jobs} and {@code
-   * /api/v1/jobs/batch}), cancels and retries them one at a time or in bulk, and pauses and
-   * resumes queues; it cannot change schedules.
+   * /api/v1/jobs/batch}), cancels and retries them one at a time or in bulk, and pauses and resumes
+   * queues; it cannot change schedules.
    */
   OPERATOR,
   /**
@@ -41,9 +41,9 @@ public enum Role {
    */
   ADMIN,
   /**
-   * Reserved for remote nodes: no server route needs it yet, so a worker key is refused with 403
-   * on every route that needs a key and reaches only {@code /health/live} and {@code
-   * /health/ready}, which need none.
+   * Reserved for remote nodes: no server route needs it yet, so a worker key is refused with 403 on
+   * every route that needs a key and reaches only {@code /health/live} and {@code /health/ready},
+   * which need none.
    */
   WORKER;
 
@@ -84,8 +84,12 @@ public enum Role {
         hint = " (did you mean '" + role.text() + "'?)";
       }
     }
-    throw new IllegalArgumentException("unknown role " + (text == null ? "null" : "'" + text + "'")
-        + hint + ": use one of " + allowedText());
+    throw new IllegalArgumentException(
+        "unknown role "
+            + (text == null ? "null" : "'" + text + "'")
+            + hint
+            + ": use one of "
+            + allowedText());
   }
 
   /** The allowed role names, comma-separated, for messages. */

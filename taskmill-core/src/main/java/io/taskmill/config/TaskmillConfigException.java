@@ -7,8 +7,13 @@ public class TaskmillConfigException extends IllegalStateException {
   private final List<String> problems;
 
   public TaskmillConfigException(List<String> problems) {
-    super("Taskmill cannot start, " + problems.size() + " configuration problem"
-        + (problems.size() == 1 ? "" : "s") + ":\n  - " + String.join("\n  - ", problems));
+    super(
+        "Taskmill cannot start, "
+            + problems.size()
+            + " configuration problem"
+            + (problems.size() == 1 ? "" : "s")
+            + ":\n  - "
+            + String.join("\n  - ", problems));
     this.problems = List.copyOf(problems);
   }
 

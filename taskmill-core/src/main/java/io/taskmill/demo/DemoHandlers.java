@@ -15,10 +15,13 @@ import java.time.Duration;
 public final class DemoHandlers {
   /** Does nothing; payload {@code {}}. */
   public static final String NOOP = "demo.noop";
+
   /** Sleeps; payload {@code {"ms": n}}. Responds to interruption, so timeouts and cancels work. */
   public static final String SLEEP = "demo.sleep";
+
   /** Fails its first {@code times} attempts, then succeeds; {@code -1} always fails. */
   public static final String FAIL = "demo.fail";
+
   /** Returns its payload as the result. */
   public static final String ECHO = "demo.echo";
 
@@ -59,17 +62,25 @@ public final class DemoHandlers {
   public static TaskmillBuilder registerAll(TaskmillBuilder builder) {
     return builder
         .handler(NOOP, Noop.class, (p, ctx) -> {})
-        .handler(SLEEP, Sleep.class, (p, ctx) -> {
-          ctx.log().info("sleeping {} ms", p.ms());
-          Thread.sleep(p.ms());
-        })
-        .handler(FAIL, Fail.class, (p, ctx) -> {
-          if (p.times() < 0 || ctx.attempt() <= p.times()) {
-            throw new DemoFailure("planned failure on attempt " + ctx.attempt()
-                + (p.times() < 0 ? " (always fails)" : " of the first " + p.times()));
-          }
-          ctx.log().info("succeeded on attempt {}", ctx.attempt());
-        })
+        .handler(
+            SLEEP,
+            Sleep.class,
+            (p, ctx) -> {
+              ctx.log().info("sleeping {} ms", p.ms());
+              Thread.sleep(p.ms());
+            })
+        .handler(
+            FAIL,
+            Fail.class,
+            (p, ctx) -> {
+              if (p.times() < 0 || ctx.attempt() <= p.times()) {
+                throw new DemoFailure(
+                    "planned failure on attempt "
+                        + ctx.attempt()
+                        + (p.times() < 0 ? " (always fails)" : " of the first " + p.times()));
+              }
+              ctx.log().info("succeeded on attempt {}", ctx.attempt());
+            })
         .resultHandler(ECHO, Echo.class, (p, ctx) -> p);
   }
 }

@@ -58,8 +58,8 @@ public record EventFilter(Set<EventKind> kinds, Set<String> types, Set<String> q
   @SafeVarargs
   private static <T> T[] nonNull(String what, T... values) {
     if (Arrays.stream(values).anyMatch(Objects::isNull)) {
-      throw new IllegalArgumentException("EventFilter " + what + " must not contain null: "
-          + Arrays.toString(values));
+      throw new IllegalArgumentException(
+          "EventFilter " + what + " must not contain null: " + Arrays.toString(values));
     }
     return values;
   }

@@ -47,13 +47,17 @@ public enum EventKind {
     }
     if (from == to) {
       return message != null && message.startsWith("cancel requested")
-          ? JOB_CANCEL_REQUESTED : JOB_SUPERSEDED;
+          ? JOB_CANCEL_REQUESTED
+          : JOB_SUPERSEDED;
     }
     return switch (to) {
       case SCHEDULED -> JOB_RETRYING;
-      case ENQUEUED -> from == JobState.SCHEDULED ? JOB_ENQUEUED
-          : from == JobState.DEAD || from == JobState.CANCELLED ? JOB_RETRIED
-          : message != null && message.startsWith("rescued") ? JOB_RESCUED : JOB_RELEASED;
+      case ENQUEUED ->
+          from == JobState.SCHEDULED
+              ? JOB_ENQUEUED
+              : from == JobState.DEAD || from == JobState.CANCELLED
+                  ? JOB_RETRIED
+                  : message != null && message.startsWith("rescued") ? JOB_RESCUED : JOB_RELEASED;
       case RUNNING -> JOB_RUNNING;
       case SUCCEEDED -> JOB_SUCCEEDED;
       case DEAD -> JOB_DEAD;

@@ -14,12 +14,12 @@ import java.util.function.Predicate;
  * }</pre>
  *
  * <p>The feed reads what the store committed, so an event appears once its transaction commits
- * (within about 100 ms on another node). Sequence numbers are taken before commit, so a change
- * may commit after one with a higher number; the feed holds later events back until every lower
- * number has committed or is given up on (a rolled-back transaction never commits: after a settle
- * window of 2 s by default). A subscriber that resumes after the last seq it received therefore
- * misses nothing that committed since, except a transaction open longer than the settle window.
- * Events older than the retention of their jobs (or of the outbox) are gone.
+ * (within about 100 ms on another node). Sequence numbers are taken before commit, so a change may
+ * commit after one with a higher number; the feed holds later events back until every lower number
+ * has committed or is given up on (a rolled-back transaction never commits: after a settle window
+ * of 2 s by default). A subscriber that resumes after the last seq it received therefore misses
+ * nothing that committed since, except a transaction open longer than the settle window. Events
+ * older than the retention of their jobs (or of the outbox) are gone.
  */
 public interface Events {
 
@@ -45,8 +45,8 @@ public interface Events {
   interface Subscription extends AutoCloseable {
 
     /**
-     * The seq after which this subscription would resume: that of the last event it delivered
-     * with {@link FeedEvent#lastInSeq()}, or the seq it started after.
+     * The seq after which this subscription would resume: that of the last event it delivered with
+     * {@link FeedEvent#lastInSeq()}, or the seq it started after.
      */
     long lastSeq();
 

@@ -5,13 +5,13 @@ import io.taskmill.job.JobState;
 import java.time.Instant;
 
 /**
- * One event of the cluster-wide feed ({@link Events}): what happened to one job, in one order
- * every node agrees on.
+ * One event of the cluster-wide feed ({@link Events}): what happened to one job, in one order every
+ * node agrees on.
  *
- * <p>Events come in {@code seq} order. Several events may share a {@code seq}: the jobs one
- * enqueue created are one stored row. {@code lastInSeq} marks the last event of a seq that a
- * subscription receives, so a consumer that records {@code seq} as its position only then (the
- * SSE {@code id} of the HTTP API) resumes after a reconnect without losing or repeating any.
+ * <p>Events come in {@code seq} order. Several events may share a {@code seq}: the jobs one enqueue
+ * created are one stored row. {@code lastInSeq} marks the last event of a seq that a subscription
+ * receives, so a consumer that records {@code seq} as its position only then (the SSE {@code id} of
+ * the HTTP API) resumes after a reconnect without losing or repeating any.
  *
  * @param seq the position in the feed, to resume after ({@link Events#subscribe})
  * @param lastInSeq whether no further event of this seq follows in this subscription
@@ -45,7 +45,10 @@ public record FeedEvent(
 
   /** This event with {@code lastInSeq} set as given. */
   public FeedEvent withLastInSeq(boolean last) {
-    return last == lastInSeq ? this : new FeedEvent(seq, last, at, kind, jobId, type, queue, from,
-        to, node, attempt, error, message, runAt);
+    return last == lastInSeq
+        ? this
+        : new FeedEvent(
+            seq, last, at, kind, jobId, type, queue, from, to, node, attempt, error, message,
+            runAt);
   }
 }

@@ -21,12 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Locks} of one attempt: takes locks for it, remembers which it holds, and releases
- * them all when the attempt ends ({@link #releaseAll()}), whether or not the handler closed them.
+ * The {@link Locks} of one attempt: takes locks for it, remembers which it holds, and releases them
+ * all when the attempt ends ({@link #releaseAll()}), whether or not the handler closed them.
  */
 final class AttemptLocks implements Locks {
   private static final Logger log = LoggerFactory.getLogger(AttemptLocks.class);
   private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
   /** Waiters poll at least this often, so a released lock is taken soon after. */
   private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
@@ -34,8 +35,10 @@ final class AttemptLocks implements Locks {
   private final LockHolder holder;
   private final Runnable checkStopped;
   private final Consumer<String> warn;
+
   /** Locks this attempt holds by name; guarded by {@code this}. */
   private final Map<String, HeldLock> mine = new HashMap<>();
+
   /** Set when the attempt ended; guarded by {@code this}. */
   private boolean ended;
 
@@ -56,8 +59,13 @@ final class AttemptLocks implements Locks {
   public Lock acquire(String name, Duration ttl, Duration waitTimeout) throws InterruptedException {
     validate(name, ttl);
     if (waitTimeout == null || waitTimeout.isNegative() || waitTimeout.compareTo(MAX_WAIT) > 0) {
-      throw new IllegalArgumentException("waitTimeout must be between " + Duration.ZERO + " and "
-          + MAX_WAIT + ", was " + waitTimeout);
+      throw new IllegalArgumentException(
+          "waitTimeout must be between "
+              + Duration.ZERO
+              + " and "
+              + MAX_WAIT
+              + ", was "
+              + waitTimeout);
     }
     long deadline = System.nanoTime() + waitTimeout.toNanos();
     long backoff = FIRST_BACKOFF_NANOS;
@@ -75,7 +83,8 @@ final class AttemptLocks implements Locks {
         throw new LockTimeoutException(name, waitTimeout);
       }
       // Jitter keeps the waiters of one lock from polling in step.
-      long sleep = Math.min(left, backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+      long sleep =
+          Math.min(left, backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
       TimeUnit.NANOSECONDS.sleep(sleep);
       backoff = Math.min(MAX_BACKOFF_NANOS, backoff * 2);
     }
@@ -83,12 +92,14 @@ final class AttemptLocks implements Locks {
 
   private static void validate(String name, Duration ttl) {
     if (!Names.isLockName(name)) {
-      throw new IllegalArgumentException(name == null ? "name must not be null: " + Names.LOCK_RULE
-          : "name '" + name + "' is invalid: " + Names.LOCK_RULE);
+      throw new IllegalArgumentException(
+          name == null
+              ? "name must not be null: " + Names.LOCK_RULE
+              : "name '" + name + "' is invalid: " + Names.LOCK_RULE);
     }
     if (ttl == null || ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
-      throw new IllegalArgumentException("ttl must be between " + MIN_TTL + " and " + MAX_TTL
-          + ", was " + ttl);
+      throw new IllegalArgumentException(
+          "ttl must be between " + MIN_TTL + " and " + MAX_TTL + ", was " + ttl);
     }
   }
 
@@ -99,9 +110,14 @@ final class AttemptLocks implements Locks {
       checkNotEnded();
       previous = mine.get(name);
       if (previous != null && previous.isHeld()) {
-        throw new IllegalStateException("lock '" + name + "' is already held by this attempt"
-            + " (fencing token " + previous.fencingToken() + "); locks are not reentrant, so close"
-            + " it before taking it again");
+        throw new IllegalStateException(
+            "lock '"
+                + name
+                + "' is already held by this attempt"
+                + " (fencing token "
+                + previous.fencingToken()
+                + "); locks are not reentrant, so close"
+                + " it before taking it again");
       }
     }
     if (previous != null) {
@@ -113,8 +129,9 @@ final class AttemptLocks implements Locks {
     if (token.isEmpty()) {
       return null;
     }
-    var lock = new HeldLock(this, new LockRef(name, token.getAsLong(), holder, effective),
-        now.plus(effective));
+    var lock =
+        new HeldLock(
+            this, new LockRef(name, token.getAsLong(), holder, effective), now.plus(effective));
     synchronized (this) {
       if (!ended) {
         mine.put(name, lock);
@@ -124,14 +141,20 @@ final class AttemptLocks implements Locks {
     }
     // The attempt ended while the store was granting it (a thread the handler left behind).
     release(lock);
-    throw new IllegalStateException("the attempt of job " + holder.jobId() + " has ended; its"
-        + " locks can no longer be taken");
+    throw new IllegalStateException(
+        "the attempt of job "
+            + holder.jobId()
+            + " has ended; its"
+            + " locks can no longer be taken");
   }
 
   private void checkNotEnded() {
     if (ended) {
-      throw new IllegalStateException("the attempt of job " + holder.jobId() + " has ended; its"
-          + " locks can no longer be taken");
+      throw new IllegalStateException(
+          "the attempt of job "
+              + holder.jobId()
+              + " has ended; its"
+              + " locks can no longer be taken");
     }
   }
 
@@ -151,8 +174,14 @@ final class AttemptLocks implements Locks {
     try {
       node.release(List.of(lock.ref()));
     } catch (RuntimeException e) {
-      warn.accept("could not release lock '" + lock.name() + "' (" + e.getMessage()
-          + "); it lapses " + lock.ref().ttl() + " after its last renewal");
+      warn.accept(
+          "could not release lock '"
+              + lock.name()
+              + "' ("
+              + e.getMessage()
+              + "); it lapses "
+              + lock.ref().ttl()
+              + " after its last renewal");
     }
   }
 
@@ -164,8 +193,12 @@ final class AttemptLocks implements Locks {
       }
       // Written before the state changes, so a handler that sees the lock lost and returns finds
       // the line in its job's log.
-      warn.accept("lost lock '" + lock.name() + "' (fencing token " + lock.fencingToken()
-          + "): it lapsed or was taken; another job may hold it now");
+      warn.accept(
+          "lost lock '"
+              + lock.name()
+              + "' (fencing token "
+              + lock.fencingToken()
+              + "): it lapsed or was taken; another job may hold it now");
       lock.markLost();
       mine.remove(lock.name(), lock);
     }
@@ -191,8 +224,12 @@ final class AttemptLocks implements Locks {
     try {
       node.release(refs);
     } catch (RuntimeException e) {
-      log.warn("could not release {} locks of job {} at the end of its attempt ({}); they lapse"
-          + " after their ttl", refs.size(), holder.jobId(), e.getMessage());
+      log.warn(
+          "could not release {} locks of job {} at the end of its attempt ({}); they lapse"
+              + " after their ttl",
+          refs.size(),
+          holder.jobId(),
+          e.getMessage());
     }
   }
 }

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Completer {
   private static final Logger log = LoggerFactory.getLogger(Completer.class);
+
   /**
    * Short, so outcomes held through an outage are written within about a second of the store's
    * return (before the leader's grace runs out and it takes back their leases); each failed try
@@ -48,7 +49,10 @@ final class Completer {
    * @param onUnwritable called for a completion the store refuses for a reason retrying cannot fix
    *     (a data error); its job must be left to run again once its lease lapses
    */
-  Completer(Store store, int batchSize, BiConsumer<JobCompletion, Boolean> afterWrite,
+  Completer(
+      Store store,
+      int batchSize,
+      BiConsumer<JobCompletion, Boolean> afterWrite,
       Consumer<JobCompletion> onUnwritable) {
     this.store = store;
     this.batchSize = batchSize;
@@ -104,17 +108,27 @@ final class Completer {
         long now = System.nanoTime();
         // Rate-limited: an outage must not flood the log.
         if (now - lastLog > TimeUnit.SECONDS.toNanos(10)) {
-          log.warn("cannot write {} job outcomes ({}); retrying every {} until the store answers",
-              batch.size(), e.getMessage(), MAX_BACKOFF);
+          log.warn(
+              "cannot write {} job outcomes ({}); retrying every {} until the store answers",
+              batch.size(),
+              e.getMessage(),
+              MAX_BACKOFF);
           lastLog = now;
         }
         Thread.sleep(backoff.toMillis());
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
       } catch (RuntimeException e) {
         if (batch.size() == 1) {
           // Retrying the same data cannot help; never let one outcome block all the others.
-          log.error("the store refused the outcome of job {} attempt {}; the job will run again"
-              + " once its lease lapses", batch.get(0).id(), batch.get(0).attempt(), e);
+          log.error(
+              "the store refused the outcome of job {} attempt {}; the job will run again"
+                  + " once its lease lapses",
+              batch.get(0).id(),
+              batch.get(0).attempt(),
+              e);
           onUnwritable.accept(batch.get(0));
           return;
         }
@@ -158,8 +172,10 @@ final class Completer {
     thread.join(max.toMillis() + 1);
     if (thread.isAlive()) {
       thread.interrupt();
-      log.error("{} job outcomes could not be written before shutdown; their jobs will run again"
-          + " once their leases expire", pending.size() + inFlight);
+      log.error(
+          "{} job outcomes could not be written before shutdown; their jobs will run again"
+              + " once their leases expire",
+          pending.size() + inFlight);
     }
   }
 }

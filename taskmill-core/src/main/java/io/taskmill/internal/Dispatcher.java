@@ -37,6 +37,7 @@ final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final int PROMOTE_BATCH = 1000;
   private static final Duration MAX_FAILURE_BACKOFF = Duration.ofSeconds(2);
+
   /** One warning per node per few seconds, however long the store stays away. */
   private static final Duration FAILURE_LOG_EVERY = Duration.ofSeconds(5);
 
@@ -45,11 +46,15 @@ final class Dispatcher {
     final String name;
     final int concurrency;
     final AtomicInteger running = new AtomicInteger();
+
     /** False once a claim came back short: the queue is drained until something new arrives. */
     volatile boolean maybeReady = true;
+
     /** Counts {@link #markReady} calls, so a signal during a claim is not erased by its result. */
     final AtomicLong readySignals = new AtomicLong();
+
     volatile boolean paused;
+
     /** When a rate limit that held back this lane's jobs opens its next window; null if none. */
     Instant retryAt;
 
@@ -83,16 +88,23 @@ final class Dispatcher {
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
   private final Map<String, Integer> typeLimits = new HashMap<>();
   private final Map<String, AtomicInteger> typeRunning = new ConcurrentHashMap<>();
+
   /** Cluster-wide limits by type, passed with every claim; the store enforces them. */
   private final Map<String, ClusterLimit> clusterLimits;
+
   private final Wakeup wakeup = new Wakeup();
+
   /** Earliest known due time of a SCHEDULED job; null when none is known. */
   private final AtomicReference<Instant> nextDue = new AtomicReference<>();
+
   /** Counts pauses and resumes made on this node, so a concurrent refresh cannot undo one. */
   private final AtomicLong localPauseChanges = new AtomicLong();
+
   private volatile boolean running;
+
   /** Set while this node's heartbeat fails: its leases may lapse, so it takes on no more work. */
   private volatile boolean claimsHeld;
+
   private Instant nextPoll = Instant.MIN;
   private Thread thread;
 
@@ -109,8 +121,8 @@ final class Dispatcher {
         typeRunning.put(d.type(), new AtomicInteger());
       }
       if (d.info().clusterMaxConcurrency() != null || d.info().rateLimit() != null) {
-        limits.put(d.type(),
-            new ClusterLimit(d.info().clusterMaxConcurrency(), d.info().rateLimit()));
+        limits.put(
+            d.type(), new ClusterLimit(d.info().clusterMaxConcurrency(), d.info().rateLimit()));
       }
     }
     this.clusterLimits = Map.copyOf(limits);
@@ -162,14 +174,19 @@ final class Dispatcher {
         failuresSinceLog++;
         long now = System.nanoTime();
         if (now - lastFailureLog >= FAILURE_LOG_EVERY.toNanos()) {
-          log.warn("store unavailable, claiming paused ({} failed passes in the last {} s): {}",
-              failuresSinceLog, FAILURE_LOG_EVERY.toSeconds(), e.getMessage());
+          log.warn(
+              "store unavailable, claiming paused ({} failed passes in the last {} s): {}",
+              failuresSinceLog,
+              FAILURE_LOG_EVERY.toSeconds(),
+              e.getMessage());
           lastFailureLog = now;
           failuresSinceLog = 0;
         }
         // Capped well under the 5 s in which processing must resume once the store is back.
-        failureBackoff = failureBackoff.multipliedBy(2).compareTo(MAX_FAILURE_BACKOFF) > 0
-            ? MAX_FAILURE_BACKOFF : failureBackoff.multipliedBy(2);
+        failureBackoff =
+            failureBackoff.multipliedBy(2).compareTo(MAX_FAILURE_BACKOFF) > 0
+                ? MAX_FAILURE_BACKOFF
+                : failureBackoff.multipliedBy(2);
       } catch (RuntimeException e) {
         log.error("dispatch pass failed; retrying in 1s", e);
         wait = Duration.ofSeconds(1);
@@ -222,8 +239,18 @@ final class Dispatcher {
       int limit = Math.min(free, cfg.claimBatchSize());
       long seen = lane.readySignals.get();
       // A fresh instant per claim: a job enqueued while this pass ran is due for this claim.
-      ClaimedJobs result = Claim.run(store, new JobClaim(lane.name, limit, cfg.nodeId(),
-          cfg.clock().instant(), cfg.leaseDuration(), registry.types(), typeRoom(), clusterLimits));
+      ClaimedJobs result =
+          Claim.run(
+              store,
+              new JobClaim(
+                  lane.name,
+                  limit,
+                  cfg.nodeId(),
+                  cfg.clock().instant(),
+                  cfg.leaseDuration(),
+                  registry.types(),
+                  typeRoom(),
+                  clusterLimits));
       List<Job> claimed = result.jobs();
       Instant retryAt = result.retryAt();
       if (retryAt != null && (lane.retryAt == null || retryAt.isBefore(lane.retryAt))) {
@@ -279,7 +306,8 @@ final class Dispatcher {
       return Map.of();
     }
     var room = new HashMap<String, Integer>();
-    typeLimits.forEach((type, limit) -> room.put(type, Math.max(0, limit - typeRunning.get(type).get())));
+    typeLimits.forEach(
+        (type, limit) -> room.put(type, Math.max(0, limit - typeRunning.get(type).get())));
     return room;
   }
 
@@ -323,7 +351,9 @@ final class Dispatcher {
     }
   }
 
-  /** A worker of {@code queue} running {@code type} finished; claim again if work may be waiting. */
+  /**
+   * A worker of {@code queue} running {@code type} finished; claim again if work may be waiting.
+   */
   void onSlotFreed(String queue, String type) {
     Lane lane = lanes.get(queue);
     lane.running.decrementAndGet();

@@ -46,8 +46,10 @@ public final class Engine {
   private final Membership membership;
   private final NodeLocks locks;
   private final boolean manual;
+
   /** Executions holding a lease, from claim until their outcome is written or released. */
   private final ConcurrentHashMap<JobId, Execution> active = new ConcurrentHashMap<>();
+
   private final ThreadFactory workers = Thread.ofVirtual().name("taskmill-job-", 0).factory();
   private final List<Thread> manualThreads = new ArrayList<>();
   private final Object exits = new Object();
@@ -56,21 +58,24 @@ public final class Engine {
   private final JobControl control;
   private final EventFeed feed;
   private ScheduledExecutorService maintenance;
+
   /** Wake-ups pushed by the store when other processes make jobs ready; none in manual mode. */
   private AutoCloseable subscription;
+
   private final ScheduledExecutorService timers;
   private volatile boolean closed;
 
   private Engine(EngineConfig given, boolean manual) {
     this.store = given.store();
-    StoreClock storeClock = given.clockFollowsStore()
-        ? new StoreClock(store::storeTime, given.clock()) : null;
+    StoreClock storeClock =
+        given.clockFollowsStore() ? new StoreClock(store::storeTime, given.clock()) : null;
     this.cfg = storeClock == null ? given : given.withClock(storeClock);
     this.manual = manual;
     this.registry = new Registry(cfg.handlers());
     this.enqueuer = new Enqueuer(cfg, registry);
     this.dispatcher = new Dispatcher(cfg, registry, this::launch);
-    this.completer = new Completer(store, cfg.completionBatchSize(), this::afterWrite, this::unwritable);
+    this.completer =
+        new Completer(store, cfg.completionBatchSize(), this::afterWrite, this::unwritable);
     this.locks = new NodeLocks(cfg);
     this.leases = new Leases(cfg, active, locks, dispatcher::onReady);
     this.membership = new Membership(cfg, leases, dispatcher, storeClock, dispatcher::runningCount);
@@ -79,8 +84,9 @@ public final class Engine {
     this.control = new JobControl(cfg, store, dispatcher, active);
     this.feed = new EventFeed(FeedSource.of(store));
     // Timeouts are real time even in manual mode: they interrupt real threads.
-    this.timers = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().name("taskmill-timeouts").daemon().factory());
+    this.timers =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("taskmill-timeouts").daemon().factory());
   }
 
   /** Starts an engine with its background threads. */
@@ -92,8 +98,8 @@ public final class Engine {
   }
 
   /**
-   * Starts an engine with no background threads: the caller drives it with {@link
-   * #runDueJobs()}, {@link #runRescuer()} and {@link #renewLeases()} (the testkit's manual engine).
+   * Starts an engine with no background threads: the caller drives it with {@link #runDueJobs()},
+   * {@link #runRescuer()} and {@link #renewLeases()} (the testkit's manual engine).
    */
   public static Engine startManual(EngineConfig cfg) {
     var engine = new Engine(cfg, true);
@@ -104,24 +110,31 @@ public final class Engine {
 
   private void startThreads() {
     rescueAtStart();
-    maintenance = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().name("taskmill-leases").daemon().factory());
+    maintenance =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("taskmill-leases").daemon().factory());
     // Register and try to lead before claiming, so the node row exists before its first lease.
     beatAndScheduleNext();
     long rescueMs = cfg.rescueInterval().toMillis();
-    maintenance.scheduleWithFixedDelay(guarded("leader duties", membership::duties), 0, rescueMs,
-        TimeUnit.MILLISECONDS);
+    maintenance.scheduleWithFixedDelay(
+        guarded("leader duties", membership::duties), 0, rescueMs, TimeUnit.MILLISECONDS);
     completer.start();
     scheduler.start();
     // Before the dispatcher's first poll, so no job made ready elsewhere falls between the two.
     // Another node made jobs ready: their creation or transition is in the feed too.
-    subscription = store.jobSubscribe(queue -> {
-      dispatcher.onReady(queue);
-      feed.wake();
-    });
+    subscription =
+        store.jobSubscribe(
+            queue -> {
+              dispatcher.onReady(queue);
+              feed.wake();
+            });
     dispatcher.start();
-    log.info("Taskmill node {} started on {} with queues {} and {} handler types", cfg.nodeId(),
-        store.info().description(), cfg.queues(), registry.types().size());
+    log.info(
+        "Taskmill node {} started on {} with queues {} and {} handler types",
+        cfg.nodeId(),
+        store.info().description(),
+        cfg.queues(),
+        registry.types().size());
   }
 
   /** Saves the schedules declared in code; on failure, closes what the engine opened. */
@@ -187,9 +200,13 @@ public final class Engine {
     List<ScheduledFuture<?>> watchdogs = List.of();
     if (job.timeout() != null) {
       long ms = job.timeout().toMillis();
-      watchdogs = List.of(
-          timers.schedule(exec::timeout, ms, TimeUnit.MILLISECONDS),
-          timers.schedule(exec::abandonAfterTimeout, ms + cfg.timeoutGrace().toMillis(), TimeUnit.MILLISECONDS));
+      watchdogs =
+          List.of(
+              timers.schedule(exec::timeout, ms, TimeUnit.MILLISECONDS),
+              timers.schedule(
+                  exec::abandonAfterTimeout,
+                  ms + cfg.timeoutGrace().toMillis(),
+                  TimeUnit.MILLISECONDS));
     }
     exec.watchdogs = watchdogs;
     Thread t = workers.newThread(exec);
@@ -227,7 +244,10 @@ public final class Engine {
     feed.wake();
     settle(c);
     if (!applied) {
-      log.warn("outcome of attempt {} of job {} was superseded: this node lost its lease", c.attempt(), c.id());
+      log.warn(
+          "outcome of attempt {} of job {} was superseded: this node lost its lease",
+          c.attempt(),
+          c.id());
     } else if (c.outcome() instanceof Outcome.Retrying r) {
       dispatcher.onScheduled(r.retryAt());
     }
@@ -262,12 +282,10 @@ public final class Engine {
     return result;
   }
 
-
   /** The cluster-wide event feed. */
   public EventFeed events() {
     return feed;
   }
-
 
   /** Recurring jobs. */
   public Schedules schedules() {
@@ -278,9 +296,6 @@ public final class Engine {
   public Registry handlers() {
     return registry;
   }
-
-
-
 
   /** Whether this node leads now, by its own account of its term. */
   public boolean isLeader() {
@@ -306,8 +321,12 @@ public final class Engine {
    */
   public void setPaused(String queue, boolean paused) {
     if (!cfg.queues().containsKey(queue)) {
-      throw new IllegalArgumentException("unknown queue '" + queue + "'; this engine serves "
-          + cfg.queues().keySet() + (Names.isQueueName(queue) ? "" : " (" + Names.QUEUE_RULE + ")"));
+      throw new IllegalArgumentException(
+          "unknown queue '"
+              + queue
+              + "'; this engine serves "
+              + cfg.queues().keySet()
+              + (Names.isQueueName(queue) ? "" : " (" + Names.QUEUE_RULE + ")"));
     }
     ReadyWrites.setPaused(store, queue, paused);
     dispatcher.setPaused(queue, paused);
@@ -374,7 +393,6 @@ public final class Engine {
     membership.tryLead();
     return membership.term().map(scheduler::fireDue).orElse(0);
   }
-
 
   /** Renews the leases this node holds. */
   public void renewLeases() {
@@ -468,12 +486,22 @@ public final class Engine {
       return;
     }
     try {
-      int n = Release.leases(store, cfg.nodeId(), released, cfg.clock().instant(),
-          "released at shutdown of node " + cfg.nodeId() + " before the attempt finished");
-      log.warn("released {} jobs still running after the {} shutdown grace period", n, cfg.shutdownGrace());
+      int n =
+          Release.leases(
+              store,
+              cfg.nodeId(),
+              released,
+              cfg.clock().instant(),
+              "released at shutdown of node " + cfg.nodeId() + " before the attempt finished");
+      log.warn(
+          "released {} jobs still running after the {} shutdown grace period",
+          n,
+          cfg.shutdownGrace());
     } catch (RuntimeException ex) {
-      log.error("could not release {} running jobs ({}); they run again once their leases expire",
-          released.size(), ex.getMessage());
+      log.error(
+          "could not release {} running jobs ({}); they run again once their leases expire",
+          released.size(),
+          ex.getMessage());
     }
     for (LeaseRef r : released) {
       Execution e = active.remove(r.id());

@@ -58,10 +58,30 @@ public record EngineConfig(
 
   /** This configuration keeping time by {@code c} instead. */
   EngineConfig withClock(Clock c) {
-    return new EngineConfig(store, ownsStore, c, nodeId, handlers, queues, defaultRetry,
-        defaultTimeout, leaseDuration, pollInterval, rescueInterval, shutdownGrace, timeoutGrace,
-        claimBatchSize, completionBatchSize, maxLogLinesPerJob, jobLogLevel, json,
-        clockFollowsStore, retainSucceeded, retainFinished, retainAudit, misfireThreshold,
+    return new EngineConfig(
+        store,
+        ownsStore,
+        c,
+        nodeId,
+        handlers,
+        queues,
+        defaultRetry,
+        defaultTimeout,
+        leaseDuration,
+        pollInterval,
+        rescueInterval,
+        shutdownGrace,
+        timeoutGrace,
+        claimBatchSize,
+        completionBatchSize,
+        maxLogLinesPerJob,
+        jobLogLevel,
+        json,
+        clockFollowsStore,
+        retainSucceeded,
+        retainFinished,
+        retainAudit,
+        misfireThreshold,
         schedules);
   }
 }

@@ -48,22 +48,31 @@ final class Enqueuer {
     var problems = new ArrayList<String>();
     HandlerDef def = registry.def(r.type());
     if (def == null) {
-      throw new InvalidJobException(String.valueOf(r.type()), List.of("unknown job type '" + r.type()
-          + "'; registered types: " + abbreviate(registry.types().stream().toList())));
+      throw new InvalidJobException(
+          String.valueOf(r.type()),
+          List.of(
+              "unknown job type '"
+                  + r.type()
+                  + "'; registered types: "
+                  + abbreviate(registry.types().stream().toList())));
     }
     JobOptions o = r.options();
     problems.addAll(o.problems());
     String queue = o.queue() != null ? o.queue() : def.info().queue();
     if (o.queue() != null && problems.isEmpty() && !cfg.queues().containsKey(queue)) {
-      problems.add("queue '" + queue + "' is not served by this engine; declared queues: "
-          + cfg.queues().keySet());
+      problems.add(
+          "queue '"
+              + queue
+              + "' is not served by this engine; declared queues: "
+              + cfg.queues().keySet());
     }
     String payloadJson = payloadJson(def, r.payload(), problems);
     if (!problems.isEmpty()) {
       throw new InvalidJobException(r.type(), problems);
     }
     Retry retry = o.retry() != null ? o.retry() : def.retry();
-    String retryJson = o.retry() != null ? cfg.json().write(retry.toSpec()) : def.defaultRetryJson();
+    String retryJson =
+        o.retry() != null ? cfg.json().write(retry.toSpec()) : def.defaultRetryJson();
     Duration timeout = o.timeout() != null ? o.timeout() : def.info().timeout();
     int priority = o.priority() != null ? o.priority() : def.info().priority();
     Instant runAt = now;
@@ -73,9 +82,22 @@ final class Enqueuer {
       runAt = now.plus(o.delay()).truncatedTo(ChronoUnit.MICROS);
     }
     JobState state = runAt.isAfter(now) ? JobState.SCHEDULED : JobState.ENQUEUED;
-    return new NewJob(JobId.newId(now.toEpochMilli()), r.type(), queue, state, priority, runAt,
-        payloadJson, retry.maxAttempts(), retryJson, timeout,
-        o.idempotencyKey(), o.tags(), o.correlationId(), now, null);
+    return new NewJob(
+        JobId.newId(now.toEpochMilli()),
+        r.type(),
+        queue,
+        state,
+        priority,
+        runAt,
+        payloadJson,
+        retry.maxAttempts(),
+        retryJson,
+        timeout,
+        o.idempotencyKey(),
+        o.tags(),
+        o.correlationId(),
+        now,
+        null);
   }
 
   private String payloadJson(HandlerDef def, Object payload, List<String> problems) {
@@ -83,15 +105,20 @@ final class Enqueuer {
     String json;
     if (payload instanceof JobRequest.JsonPayload(String text)) {
       if (text.length() > JsonCodec.MAX_DOCUMENT_CHARS) {
-        problems.add("payload is " + text.length() + " characters; at most "
-            + JsonCodec.MAX_DOCUMENT_CHARS + " allowed");
+        problems.add(
+            "payload is "
+                + text.length()
+                + " characters; at most "
+                + JsonCodec.MAX_DOCUMENT_CHARS
+                + " allowed");
         return null;
       }
       try {
         // Bind, then write back: what is stored is exactly what the handler's type accepts.
         json = cfg.json().write(def.payloadReader().readValue(text));
       } catch (JacksonException e) {
-        problems.add("payload does not match " + type.getSimpleName() + ": " + JsonCodec.describe(e));
+        problems.add(
+            "payload does not match " + type.getSimpleName() + ": " + JsonCodec.describe(e));
         return null;
       }
     } else if (payload == null) {
@@ -109,13 +136,19 @@ final class Enqueuer {
       }
     }
     if (json.length() > JsonCodec.MAX_DOCUMENT_CHARS) {
-      problems.add("payload is " + json.length() + " characters as JSON; at most "
-          + JsonCodec.MAX_DOCUMENT_CHARS + " allowed");
+      problems.add(
+          "payload is "
+              + json.length()
+              + " characters as JSON; at most "
+              + JsonCodec.MAX_DOCUMENT_CHARS
+              + " allowed");
     }
     return json;
   }
 
   private static String abbreviate(List<String> types) {
-    return types.size() <= 20 ? types.toString() : types.subList(0, 20) + " and " + (types.size() - 20) + " more";
+    return types.size() <= 20
+        ? types.toString()
+        : types.subList(0, 20) + " and " + (types.size() - 20) + " more";
   }
 }

@@ -29,15 +29,17 @@ import org.slf4j.LoggerFactory;
  * after page while it is behind. A subscription from before the poller's frontier first catches up
  * on its own thread, reading the store at its own cursor, then joins the live ones. A live
  * subscription buffers at most {@code bufferSize} events (plus one row's) besides the batch its
- * listener is working through; one whose listener falls further behind is not handed more: once
- * it has worked through its buffer it catches up from the store like a late subscriber. So the
- * poller never waits for a listener, a slow one costs memory for two buffers at most, and it
- * still receives every event once, in order.
+ * listener is working through; one whose listener falls further behind is not handed more: once it
+ * has worked through its buffer it catches up from the store like a late subscriber. So the poller
+ * never waits for a listener, a slow one costs memory for two buffers at most, and it still
+ * receives every event once, in order.
  */
 public final class EventFeed implements Events, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventFeed.class);
+
   /** How long a missing seq is waited for before it is given up on. */
   public static final Duration DEFAULT_SETTLE = Duration.ofSeconds(2);
+
   public static final Duration DEFAULT_POLL = Duration.ofMillis(100);
   public static final int DEFAULT_PAGE = 1000;
   public static final int DEFAULT_BUFFER = 10_000;
@@ -49,11 +51,15 @@ public final class EventFeed implements Events, AutoCloseable {
   private final int pageSize;
   private final int bufferSize;
   private final Wakeup wakeup = new Wakeup();
+
   /** Guards the settler, the live list, {@link #catchingUp} and the poller's start. */
   private final ReentrantLock lock = new ReentrantLock();
+
   private FeedSettler head;
+
   /** The seq the live settler started from: it judged the seqs above it, not those below. */
   private volatile long judgedAfter;
+
   private volatile long frontier;
   private final List<Sub> live = new ArrayList<>();
   private final Set<Sub> all = ConcurrentHashMap.newKeySet();
@@ -62,12 +68,24 @@ public final class EventFeed implements Events, AutoCloseable {
   private volatile boolean active;
   private volatile boolean closed;
 
-  public EventFeed(FeedSource source, Duration settle, Duration poll, int pageSize, int bufferSize) {
+  public EventFeed(
+      FeedSource source, Duration settle, Duration poll, int pageSize, int bufferSize) {
     this.source = Objects.requireNonNull(source, "source");
-    if (settle.isNegative() || poll.isNegative() || poll.isZero() || pageSize < 1
+    if (settle.isNegative()
+        || poll.isNegative()
+        || poll.isZero()
+        || pageSize < 1
         || bufferSize < 1) {
-      throw new IllegalArgumentException("event feed needs settle >= 0, poll > 0, pageSize >= 1 "
-          + "and bufferSize >= 1, not " + settle + ", " + poll + ", " + pageSize + ", " + bufferSize);
+      throw new IllegalArgumentException(
+          "event feed needs settle >= 0, poll > 0, pageSize >= 1 "
+              + "and bufferSize >= 1, not "
+              + settle
+              + ", "
+              + poll
+              + ", "
+              + pageSize
+              + ", "
+              + bufferSize);
     }
     this.settle = settle;
     this.poll = poll;
@@ -81,11 +99,11 @@ public final class EventFeed implements Events, AutoCloseable {
   }
 
   @Override
-  public Subscription subscribe(long afterSeq, Predicate<FeedEvent> filter,
-      Consumer<FeedEvent> listener) {
+  public Subscription subscribe(
+      long afterSeq, Predicate<FeedEvent> filter, Consumer<FeedEvent> listener) {
     if (afterSeq < 0) {
-      throw new IllegalArgumentException("afterSeq must be 0 (from the start) or a seq the feed "
-          + "gave, not " + afterSeq);
+      throw new IllegalArgumentException(
+          "afterSeq must be 0 (from the start) or a seq the feed " + "gave, not " + afterSeq);
     }
     Objects.requireNonNull(filter, "filter (EventFilter.all() for every event)");
     Objects.requireNonNull(listener, "listener");
@@ -246,7 +264,9 @@ public final class EventFeed implements Events, AutoCloseable {
     }
   }
 
-  /** A catching-up subscription at {@code cursor} joins the live ones if it reached the frontier. */
+  /**
+   * A catching-up subscription at {@code cursor} joins the live ones if it reached the frontier.
+   */
   private boolean join(Sub sub, long cursor) {
     lock.lock();
     try {
@@ -282,19 +302,26 @@ public final class EventFeed implements Events, AutoCloseable {
     final Predicate<FeedEvent> filter;
     final Consumer<FeedEvent> listener;
     final long startAfter;
+
     /** The highest seq handed to this subscription by the poller; guarded by the feed's lock. */
     long handedTo;
+
     /** Reading the store on its own thread rather than served by the poller; feed's lock. */
     boolean catching;
+
     Thread thread;
     // Guarded by this:
     private final ArrayDeque<FeedEvent> buffer = new ArrayDeque<>();
     private long delivered;
+
     /** A seq none of whose events passed the filter, delivered once the buffer drains. */
     private long passedOver;
+
     private boolean inFlight;
+
     /** Handed no more by the poller: catch up from the store after {@link #resumeAfter}. */
     private boolean fellBehind;
+
     private long resumeAfter;
     private String reason;
     private boolean finished;
@@ -397,8 +424,8 @@ public final class EventFeed implements Events, AutoCloseable {
 
     /**
      * Delivers what the poller hands over; true when it fell behind and must catch up. Takes the
-     * whole buffer at a time, so the poller, which offers under this subscription's monitor,
-     * meets it held once per batch rather than once per event.
+     * whole buffer at a time, so the poller, which offers under this subscription's monitor, meets
+     * it held once per batch rather than once per event.
      */
     private boolean deliverLive() throws InterruptedException {
       var batch = new ArrayList<FeedEvent>();

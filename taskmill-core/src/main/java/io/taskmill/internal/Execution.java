@@ -40,8 +40,10 @@ import tools.jackson.core.JacksonException;
  */
 final class Execution implements JobContext, Runnable {
   private static final Logger log = LoggerFactory.getLogger(Execution.class);
+
   /** Longest stored log line; SLF4J still gets the whole message. */
   static final int MAX_LINE_CHARS = 4000;
+
   /** The error type recorded when a stored payload cannot become the handler's record. */
   static final String PAYLOAD_BINDING_ERROR = "io.taskmill.PayloadBindingException";
 
@@ -51,11 +53,13 @@ final class Execution implements JobContext, Runnable {
   private final Completer completer;
   private final Runnable onExit;
   private final AtomicBoolean reported = new AtomicBoolean();
+
   /**
    * The slot is held until both the thread has ended and the outcome is settled (written, refused
    * or given back), so the jobs in flight on a node never exceed its concurrency.
    */
   private final AtomicInteger slotHolds = new AtomicInteger(2);
+
   private final List<JobLogLine> lines = new ArrayList<>();
   private final Logger jobLog;
   private final AttemptLocks locks;
@@ -64,16 +68,23 @@ final class Execution implements JobContext, Runnable {
   private volatile boolean cancelRequested;
   private volatile boolean timedOut;
   private volatile boolean leaseValid = true;
+
   /**
    * When the lease runs out unless renewed, by the engine's clock (the store's, advanced by the
    * monotonic timer): a node frozen or cut off past it must not trust the lease even before its
    * next renewal says so, or a handler thawed after a long pause would carry on as the owner.
    */
   private volatile Instant leaseExpiresAt;
+
   /** Timeout watchdogs to cancel when the attempt ends; set by the engine before it starts. */
   volatile List<ScheduledFuture<?>> watchdogs = List.of();
 
-  Execution(Job job, HandlerDef def, EngineConfig cfg, Completer completer, NodeLocks nodeLocks,
+  Execution(
+      Job job,
+      HandlerDef def,
+      EngineConfig cfg,
+      Completer completer,
+      NodeLocks nodeLocks,
       Runnable onExit) {
     this.job = job;
     this.def = def;
@@ -82,8 +93,11 @@ final class Execution implements JobContext, Runnable {
     this.onExit = onExit;
     this.jobLog = LoggerFactory.getLogger("io.taskmill.job." + job.type());
     this.leaseExpiresAt = job.leaseExpiresAt();
-    this.locks = nodeLocks.forAttempt(new LockHolder(cfg.nodeId(), job.id(), job.leaseEpoch()),
-        this::checkCancelled, message -> note(LogLevel.WARN, message));
+    this.locks =
+        nodeLocks.forAttempt(
+            new LockHolder(cfg.nodeId(), job.id(), job.leaseEpoch()),
+            this::checkCancelled,
+            message -> note(LogLevel.WARN, message));
   }
 
   Job job() {
@@ -105,17 +119,26 @@ final class Execution implements JobContext, Runnable {
       } catch (JacksonException e) {
         // Stored data no longer binds (planted row, or the payload type changed since enqueue):
         // retrying cannot help, so the job is dead on its first attempt. The handler never runs.
-        String why = "payload does not bind to " + def.info().payloadType().getName() + ": "
-            + JsonCodec.describe(e);
+        String why =
+            "payload does not bind to "
+                + def.info().payloadType().getName()
+                + ": "
+                + JsonCodec.describe(e);
         report(new Outcome.Dead(ErrorSummary.of(PAYLOAD_BINDING_ERROR, why)));
         return;
       }
       if (payload == null) {
         // A NULL or JSON null payload (only a row written around the engine has one): the
         // handler's record would be null, which no handler expects; as final as a binding error.
-        report(new Outcome.Dead(ErrorSummary.of(PAYLOAD_BINDING_ERROR, "payload is "
-            + (job.payloadJson() == null ? "missing (NULL in the store)" : "JSON null")
-            + "; a " + def.info().payloadType().getName() + " (a JSON object) is required")));
+        report(
+            new Outcome.Dead(
+                ErrorSummary.of(
+                    PAYLOAD_BINDING_ERROR,
+                    "payload is "
+                        + (job.payloadJson() == null ? "missing (NULL in the store)" : "JSON null")
+                        + "; a "
+                        + def.info().payloadType().getName()
+                        + " (a JSON object) is required")));
         return;
       }
       Object result;
@@ -131,8 +154,12 @@ final class Execution implements JobContext, Runnable {
       } else {
         String json = result == null ? null : cfg.json().write(result);
         if (json != null && json.length() > JsonCodec.MAX_DOCUMENT_CHARS) {
-          throw new IllegalStateException("the handler's result is " + json.length()
-              + " characters as JSON; at most " + JsonCodec.MAX_DOCUMENT_CHARS + " are stored");
+          throw new IllegalStateException(
+              "the handler's result is "
+                  + json.length()
+                  + " characters as JSON; at most "
+                  + JsonCodec.MAX_DOCUMENT_CHARS
+                  + " are stored");
         }
         report(new Outcome.Succeeded(json));
       }
@@ -155,10 +182,15 @@ final class Execution implements JobContext, Runnable {
       if (!reported.get()) {
         // Deciding the outcome itself failed (e.g. a stored retry policy that no longer parses).
         // Reporting something is what ends the lease; otherwise it would be renewed forever.
-        log.error("could not decide the outcome of job {} attempt {}; recording it as dead",
-            job.id(), job.attempt());
-        report(new Outcome.Dead(ErrorSummary.of("io.taskmill.EngineError",
-            "the engine could not decide this attempt's outcome; see the node's log")));
+        log.error(
+            "could not decide the outcome of job {} attempt {}; recording it as dead",
+            job.id(),
+            job.attempt());
+        report(
+            new Outcome.Dead(
+                ErrorSummary.of(
+                    "io.taskmill.EngineError",
+                    "the engine could not decide this attempt's outcome; see the node's log")));
       }
       thread = null;
       Thread.interrupted(); // do not leak an interrupt aimed at this attempt
@@ -185,8 +217,9 @@ final class Execution implements JobContext, Runnable {
 
   /** Decides between retry and dead for a failed attempt, per the job's stored policy. */
   private Outcome failure(Throwable error) {
-    Retry policy = Retry.fromSpec(cfg.json().read(job.retryPolicyJson(), Retry.RetrySpec.class))
-        .withCodeOf(def.retry());
+    Retry policy =
+        Retry.fromSpec(cfg.json().read(job.retryPolicyJson(), Retry.RetrySpec.class))
+            .withCodeOf(def.retry());
     ErrorSummary summary = ErrorSummary.of(error);
     String nonRetryable = policy.nonRetryableReason(error);
     if (nonRetryable != null) {
@@ -194,8 +227,14 @@ final class Execution implements JobContext, Runnable {
       return new Outcome.Dead(summary);
     }
     if (job.attempt() >= job.maxAttempts()) {
-      note(LogLevel.WARN, "attempt " + job.attempt() + " of " + job.maxAttempts()
-          + " failed; no attempts left: " + summary.headline());
+      note(
+          LogLevel.WARN,
+          "attempt "
+              + job.attempt()
+              + " of "
+              + job.maxAttempts()
+              + " failed; no attempts left: "
+              + summary.headline());
       return new Outcome.Dead(summary);
     }
     Duration delay = policy.delayAfter(job.attempt(), ThreadLocalRandom.current());
@@ -208,8 +247,16 @@ final class Execution implements JobContext, Runnable {
         log.warn("onRetry callback of {} threw; the retry goes ahead", job.type(), e);
       }
     }
-    note(LogLevel.WARN, "attempt " + job.attempt() + " of " + job.maxAttempts()
-        + " failed; retrying in " + delay + ": " + summary.headline());
+    note(
+        LogLevel.WARN,
+        "attempt "
+            + job.attempt()
+            + " of "
+            + job.maxAttempts()
+            + " failed; retrying in "
+            + delay
+            + ": "
+            + summary.headline());
     return new Outcome.Retrying(summary, retryAt);
   }
 
@@ -219,8 +266,16 @@ final class Execution implements JobContext, Runnable {
       synchronized (lines) {
         snapshot = List.copyOf(lines);
       }
-      completer.submit(new JobCompletion(job.id(), job.leaseEpoch(), job.attempt(), outcome,
-          cfg.nodeId(), cfg.clock().instant(), snapshot, cfg.maxLogLinesPerJob()));
+      completer.submit(
+          new JobCompletion(
+              job.id(),
+              job.leaseEpoch(),
+              job.attempt(),
+              outcome,
+              cfg.nodeId(),
+              cfg.clock().instant(),
+              snapshot,
+              cfg.maxLogLinesPerJob()));
     }
   }
 
@@ -235,8 +290,11 @@ final class Execution implements JobContext, Runnable {
   /** The handler ignored its timeout interrupt for the grace period: record the failure anyway. */
   void abandonAfterTimeout() {
     if (thread != null && !reported.get()) {
-      note(LogLevel.ERROR, "handler ignored its interrupt for " + cfg.timeoutGrace()
-          + " after timing out; attempt recorded as failed while its thread still runs");
+      note(
+          LogLevel.ERROR,
+          "handler ignored its interrupt for "
+              + cfg.timeoutGrace()
+              + " after timing out; attempt recorded as failed while its thread still runs");
       report(failure(new JobTimeoutException(job.timeout())));
     }
   }
@@ -361,27 +419,28 @@ final class Execution implements JobContext, Runnable {
     return locks;
   }
 
-  private final JobLogger logger = new JobLogger() {
-    @Override
-    public void debug(String format, Object... args) {
-      log(LogLevel.DEBUG, format, args);
-    }
+  private final JobLogger logger =
+      new JobLogger() {
+        @Override
+        public void debug(String format, Object... args) {
+          log(LogLevel.DEBUG, format, args);
+        }
 
-    @Override
-    public void info(String format, Object... args) {
-      log(LogLevel.INFO, format, args);
-    }
+        @Override
+        public void info(String format, Object... args) {
+          log(LogLevel.INFO, format, args);
+        }
 
-    @Override
-    public void warn(String format, Object... args) {
-      log(LogLevel.WARN, format, args);
-    }
+        @Override
+        public void warn(String format, Object... args) {
+          log(LogLevel.WARN, format, args);
+        }
 
-    @Override
-    public void error(String format, Object... args) {
-      log(LogLevel.ERROR, format, args);
-    }
-  };
+        @Override
+        public void error(String format, Object... args) {
+          log(LogLevel.ERROR, format, args);
+        }
+      };
 
   private void log(LogLevel level, String format, Object... args) {
     var tuple = MessageFormatter.arrayFormat(format, args);

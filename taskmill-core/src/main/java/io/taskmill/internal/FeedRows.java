@@ -12,18 +12,48 @@ import java.util.function.Predicate;
 final class FeedRows {
   private FeedRows() {}
 
-  /** The events of one row, none marked last; an outbox kind this version does not know gives none. */
+  /**
+   * The events of one row, none marked last; an outbox kind this version does not know gives none.
+   */
   static List<FeedEvent> events(FeedRow row) {
     return switch (row) {
-      case FeedRow.Transition t -> List.of(new FeedEvent(t.seq(), false, t.at(),
-          EventKind.ofTransition(t.from(), t.to(), t.message()), t.jobId(), t.type(), t.queue(),
-          t.from(), t.to(), t.node(), t.attempt(), t.error(), t.message(), null));
+      case FeedRow.Transition t ->
+          List.of(
+              new FeedEvent(
+                  t.seq(),
+                  false,
+                  t.at(),
+                  EventKind.ofTransition(t.from(), t.to(), t.message()),
+                  t.jobId(),
+                  t.type(),
+                  t.queue(),
+                  t.from(),
+                  t.to(),
+                  t.node(),
+                  t.attempt(),
+                  t.error(),
+                  t.message(),
+                  null));
       case FeedRow.Outbox o when CreatedJobs.KIND.equals(o.kind()) -> {
         CreatedJobs created = CreatedJobs.decode(o.body());
         var events = new ArrayList<FeedEvent>(created.jobs().size());
         for (CreatedJobs.Created j : created.jobs()) {
-          events.add(new FeedEvent(o.seq(), false, o.at(), EventKind.JOB_CREATED, j.id(), j.type(),
-              j.queue(), null, j.state(), created.node(), 0, null, null, j.runAt()));
+          events.add(
+              new FeedEvent(
+                  o.seq(),
+                  false,
+                  o.at(),
+                  EventKind.JOB_CREATED,
+                  j.id(),
+                  j.type(),
+                  j.queue(),
+                  null,
+                  j.state(),
+                  created.node(),
+                  0,
+                  null,
+                  null,
+                  j.runAt()));
         }
         yield events;
       }

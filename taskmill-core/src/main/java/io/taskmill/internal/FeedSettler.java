@@ -10,18 +10,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Decides which feed rows are final: the contiguous prefix above the frontier, where a missing
- * seq is waited for until it has been seen missing for the settle window, then given up on.
+ * Decides which feed rows are final: the contiguous prefix above the frontier, where a missing seq
+ * is waited for until it has been seen missing for the settle window, then given up on.
  *
  * <p>Why by first sight and not by the event times: a seq is taken inside its transaction, so the
- * transaction holding a missing seq N took it before the row after it (N+1) took its own, which
- * was before N+1 committed, which was before the read that first showed N+1 without N. So "how
- * long since a read first showed N missing" never overstates how long N's transaction has been
- * open. An event's {@code at} gives no such bound: it is taken before the transaction, and an
- * outcome retried through a database outage carries the time the attempt ended, seconds or
- * minutes before its seq was drawn; judging by it would skip a seq whose transaction just began.
- * Both times here are the store's clock of the reads ({@link FeedPage#readAt()}), one clock for
- * every node.
+ * transaction holding a missing seq N took it before the row after it (N+1) took its own, which was
+ * before N+1 committed, which was before the read that first showed N+1 without N. So "how long
+ * since a read first showed N missing" never overstates how long N's transaction has been open. An
+ * event's {@code at} gives no such bound: it is taken before the transaction, and an outcome
+ * retried through a database outage carries the time the attempt ended, seconds or minutes before
+ * its seq was drawn; judging by it would skip a seq whose transaction just began. Both times here
+ * are the store's clock of the reads ({@link FeedPage#readAt()}), one clock for every node.
  *
  * <p>Not thread-safe; the event feed calls it under its lock.
  */
@@ -31,11 +30,15 @@ final class FeedSettler {
 
   private final Duration settle;
   private long frontier;
+
   /** The highest seq any read has shown; every seq up to it is either read, or in {@link #gaps}. */
   private long observed;
+
   private TreeMap<Long, Gap> gaps = new TreeMap<>();
 
-  /** @param frontier the seq up to which everything counts as settled already */
+  /**
+   * @param frontier the seq up to which everything counts as settled already
+   */
   FeedSettler(long frontier, Duration settle) {
     this.frontier = frontier;
     this.observed = frontier;
@@ -61,9 +64,9 @@ final class FeedSettler {
   }
 
   /**
-   * As {@link #settle(FeedPage)}, except that a missing range lying wholly in {@code
-   * judgedAfter < seq <= judgedUpTo} is given up on at once: another settler (the engine's live
-   * one) has judged that range already.
+   * As {@link #settle(FeedPage)}, except that a missing range lying wholly in {@code judgedAfter <
+   * seq <= judgedUpTo} is given up on at once: another settler (the engine's live one) has judged
+   * that range already.
    */
   List<FeedRow> settle(FeedPage page, long judgedAfter, long judgedUpTo) {
     Instant now = page.readAt();
@@ -78,8 +81,8 @@ final class FeedSettler {
       }
       if (seq > next) {
         boolean judged = next > judgedAfter && seq - 1 <= judgedUpTo;
-        Gap gap = new Gap(next, seq - 1,
-            judged ? now.minus(settle) : firstSeen(next, seq - 1, now));
+        Gap gap =
+            new Gap(next, seq - 1, judged ? now.minus(settle) : firstSeen(next, seq - 1, now));
         if (blocked || Duration.between(gap.firstSeen(), now).compareTo(settle) < 0) {
           blocked = true;
           stillMissing.put(gap.lo(), gap);
@@ -98,8 +101,8 @@ final class FeedSettler {
 
   /**
    * When {@code lo..hi} was first seen missing: now if any of it lies above what earlier reads
-   * showed; else when the gap holding it was first seen. A range that earlier reads showed as
-   * rows and that is missing now was pruned meanwhile, so it is long settled.
+   * showed; else when the gap holding it was first seen. A range that earlier reads showed as rows
+   * and that is missing now was pruned meanwhile, so it is long settled.
    */
   private Instant firstSeen(long lo, long hi, Instant now) {
     if (hi > observed) {

@@ -8,7 +8,8 @@ import tools.jackson.databind.ObjectReader;
 /**
  * A handler as the engine runs it: its declared payload type, how to call it, and its defaults.
  *
- * @param defaultRetryJson the storable part of {@code info.retry()}, written once rather than per job
+ * @param defaultRetryJson the storable part of {@code info.retry()}, written once rather than per
+ *     job
  */
 public record HandlerDef(
     HandlerInfo info, Invoker invoker, ObjectReader payloadReader, String defaultRetryJson) {

@@ -6,15 +6,21 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One acquisition of a lock by one attempt. It leaves {@code HELD} once, to {@code RELEASED} (closed,
- * or its attempt ended) or {@code LOST} (a renewal found it gone); only a held lock is renewed.
+ * One acquisition of a lock by one attempt. It leaves {@code HELD} once, to {@code RELEASED}
+ * (closed, or its attempt ended) or {@code LOST} (a renewal found it gone); only a held lock is
+ * renewed.
  */
 final class HeldLock implements Lock {
-  enum State { HELD, RELEASED, LOST }
+  enum State {
+    HELD,
+    RELEASED,
+    LOST
+  }
 
   private final AttemptLocks owner;
   private final LockRef ref;
   private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
+
   /** Until when the store granted it, by the engine's clock. */
   private volatile Instant expiresAt;
 

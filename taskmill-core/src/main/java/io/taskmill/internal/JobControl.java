@@ -24,6 +24,7 @@ public final class JobControl {
   private final EngineConfig cfg;
   private final Store store;
   private final Dispatcher dispatcher;
+
   /** Executions running on this node, to interrupt one whose job a user cancels. */
   private final Map<JobId, Execution> active;
 
@@ -50,7 +51,8 @@ public final class JobControl {
   public RetryResult retry(JobId id) {
     Objects.requireNonNull(id, "id");
     // The queue never changes, so reading it first is safe; it names the lane to wake.
-    Optional<Job> job = store.read(StoreOp.READ, tx -> tx.jobGetAll(List.of(id)).stream().findFirst());
+    Optional<Job> job =
+        store.read(StoreOp.READ, tx -> tx.jobGetAll(List.of(id)).stream().findFirst());
     return job.isEmpty() ? RetryResult.NOT_FOUND : retry(job.get());
   }
 
@@ -63,7 +65,8 @@ public final class JobControl {
   }
 
   public BulkResult cancelAll(JobQuery query) {
-    List<Job> page = store.read(StoreOp.READ, tx -> tx.jobList(Objects.requireNonNull(query, "query")));
+    List<Job> page =
+        store.read(StoreOp.READ, tx -> tx.jobList(Objects.requireNonNull(query, "query")));
     int changed = 0;
     for (Job job : page) {
       // Skipping what cannot change saves a transaction each; the store still decides the rest.
@@ -79,7 +82,8 @@ public final class JobControl {
   }
 
   public BulkResult retryAll(JobQuery query) {
-    List<Job> page = store.read(StoreOp.READ, tx -> tx.jobList(Objects.requireNonNull(query, "query")));
+    List<Job> page =
+        store.read(StoreOp.READ, tx -> tx.jobList(Objects.requireNonNull(query, "query")));
     int changed = 0;
     for (Job job : page) {
       if (job.state().isRetryable() && retry(job) == RetryResult.RETRIED) {

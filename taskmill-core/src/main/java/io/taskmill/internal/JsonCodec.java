@@ -21,17 +21,19 @@ public final class JsonCodec {
   private final JsonMapper mapper;
 
   public JsonCodec() {
-    var constraints = StreamReadConstraints.builder()
-        .maxNestingDepth(64)
-        .maxStringLength(MAX_DOCUMENT_CHARS)
-        .maxDocumentLength(MAX_DOCUMENT_CHARS)
-        .build();
+    var constraints =
+        StreamReadConstraints.builder()
+            .maxNestingDepth(64)
+            .maxStringLength(MAX_DOCUMENT_CHARS)
+            .maxDocumentLength(MAX_DOCUMENT_CHARS)
+            .build();
     var factory = JsonFactory.builder().streamReadConstraints(constraints).build();
-    this.mapper = JsonMapper.builder(factory)
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .build();
+    this.mapper =
+        JsonMapper.builder(factory)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
   }
 
   /** The mapper, for callers that need a reader or tree. */
@@ -42,7 +44,9 @@ public final class JsonCodec {
   /** A reader binding to {@code type}, strict about unknown properties unless told otherwise. */
   public ObjectReader readerFor(Class<?> type, boolean ignoreUnknown) {
     var reader = mapper.readerFor(type);
-    return ignoreUnknown ? reader.without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) : reader;
+    return ignoreUnknown
+        ? reader.without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        : reader;
   }
 
   /** Serializes {@code value}; throws {@link IllegalArgumentException} naming why it cannot be. */
@@ -62,19 +66,22 @@ public final class JsonCodec {
 
   /**
    * Why {@code type} cannot be a payload, or null if it can: it must be a concrete class Jackson
-   * can construct from a JSON object (a record is ideal), never an interface or abstract type
-   * (that would need type information in the data).
+   * can construct from a JSON object (a record is ideal), never an interface or abstract type (that
+   * would need type information in the data).
    */
   public String unbindableReason(Class<?> type) {
     boolean abstractType = type.isInterface() || Modifier.isAbstract(type.getModifiers());
     // A Map binds to a plain LinkedHashMap; any other abstract type would need type ids in data.
     if (abstractType && type != Map.class && !type.isPrimitive() && !type.isArray()) {
-      return type.getName() + " is an interface or abstract class; use a concrete record so the"
+      return type.getName()
+          + " is an interface or abstract class; use a concrete record so the"
           + " payload never names its own class";
     }
-    if (type.isAnonymousClass() || type.isLocalClass()
+    if (type.isAnonymousClass()
+        || type.isLocalClass()
         || type.isMemberClass() && !Modifier.isStatic(type.getModifiers())) {
-      return type.getName() + " is an anonymous, local or inner (non-static) class; make it a"
+      return type.getName()
+          + " is an anonymous, local or inner (non-static) class; make it a"
           + " top-level or static nested record";
     }
     try {

@@ -43,8 +43,8 @@ final class Leases {
    * @param locks the named locks attempts on this node hold, renewed in the same round
    * @param onRescued told the queue of each rescued job, which is ready again
    */
-  Leases(EngineConfig cfg, Map<JobId, Execution> active, NodeLocks locks,
-      Consumer<String> onRescued) {
+  Leases(
+      EngineConfig cfg, Map<JobId, Execution> active, NodeLocks locks, Consumer<String> onRescued) {
     this.cfg = cfg;
     this.store = cfg.store();
     this.active = active;
@@ -70,13 +70,17 @@ final class Leases {
     Instant expiresAt = now.plus(cfg.leaseDuration());
     LeaseRenewal renewal;
     try {
-      renewal = store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases(cfg.nodeId(), refs, expiresAt));
+      renewal =
+          store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases(cfg.nodeId(), refs, expiresAt));
     } catch (RuntimeException e) {
       if (now.isAfter(lastRenewal.plus(cfg.leaseDuration()))) {
         // Our leases have lapsed by now; another node may be running these jobs.
         executions.forEach(Execution::leaseLost);
-        log.error("lease renewal failing since {}; {} running jobs no longer trust their lease: {}",
-            lastRenewal, executions.size(), e.getMessage());
+        log.error(
+            "lease renewal failing since {}; {} running jobs no longer trust their lease: {}",
+            lastRenewal,
+            executions.size(),
+            e.getMessage());
       } else {
         log.warn("lease renewal failed, retrying: {}", e.getMessage());
       }
@@ -121,7 +125,9 @@ final class Leases {
     Instant now = cfg.clock().instant();
     List<Boolean> renewed;
     try {
-      renewed = store.keepAlive(StoreOp.LOCK, tx -> tx.lockRenew(held.stream().map(HeldLock::ref).toList(), now));
+      renewed =
+          store.keepAlive(
+              StoreOp.LOCK, tx -> tx.lockRenew(held.stream().map(HeldLock::ref).toList(), now));
     } catch (RuntimeException e) {
       // Each lock stops reporting itself held once its expiry passes (HeldLock.isHeld).
       log.warn("lock renewal failed, retrying: {}", e.getMessage());
@@ -162,8 +168,14 @@ final class Leases {
 
   private void report(List<Job> rescued, String why) {
     for (Job j : rescued) {
-      log.warn("rescued job {} ({}, attempt {} of {}) from node {}: {}", j.id(), j.type(),
-          j.attempt(), j.maxAttempts(), j.leaseOwner(), why);
+      log.warn(
+          "rescued job {} ({}, attempt {} of {}) from node {}: {}",
+          j.id(),
+          j.type(),
+          j.attempt(),
+          j.maxAttempts(),
+          j.leaseOwner(),
+          why);
       onRescued.accept(j.queue());
     }
   }

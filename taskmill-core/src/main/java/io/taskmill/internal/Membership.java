@@ -24,24 +24,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This node's part in the cluster: its heartbeat (node row, clock anchoring, lease renewal),
- * leadership under a fenced term, and the leader-only duties (declaring silent nodes dead,
- * rescuing expired leases, pruning old jobs).
+ * leadership under a fenced term, and the leader-only duties (declaring silent nodes dead, rescuing
+ * expired leases, pruning old jobs).
  *
  * <p>All of it runs on the engine's one maintenance thread, so none of it needs locks. A node
- * trusts its leadership only until its last successful renewal's lease would lapse, measured on
- * its own monotonic clock from when the renewal was sent; the store's fence makes a stale term
- * harmless even when that estimate is wrong.
+ * trusts its leadership only until its last successful renewal's lease would lapse, measured on its
+ * own monotonic clock from when the renewal was sent; the store's fence makes a stale term harmless
+ * even when that estimate is wrong.
  */
 final class Membership {
   private static final Logger log = LoggerFactory.getLogger(Membership.class);
   private static final int PRUNE_BATCH = 1_000;
   private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
+
   /**
-   * How long one pass may delete before the maintenance thread gets back to heartbeats and
-   * rescues. A pass cut short goes on at the next duty round instead of a minute later: a cap of
-   * 100 batches a minute let a store finishing more than 1,700 jobs a second outgrow its pruner.
+   * How long one pass may delete before the maintenance thread gets back to heartbeats and rescues.
+   * A pass cut short goes on at the next duty round instead of a minute later: a cap of 100 batches
+   * a minute let a store finishing more than 1,700 jobs a second outgrow its pruner.
    */
   private static final Duration PRUNE_BUDGET = Duration.ofSeconds(1);
+
   private static final Duration SKEW_WARNING = Duration.ofSeconds(2);
 
   private final EngineConfig cfg;
@@ -57,24 +59,33 @@ final class Membership {
   private long termTrustedUntilNanos;
   private long lastBeatNanos = System.nanoTime();
   private boolean beatFailing;
+
   /** When the last heartbeat that succeeded was sent, by the engine's clock. */
   private Instant lastBeatAt;
+
   /**
    * Until when this node, back in touch with the store after its heartbeats failed, declares no
    * node dead and rescues no lease: the others lost touch too and need a moment to beat and renew.
    */
   private volatile Instant judgeOthersFrom = Instant.MIN;
+
   private long lastFailureLogNanos;
   private Instant lastPrune;
+
   /** The last prune pass ran out of time with rows left to delete. */
   private boolean pruneBehind;
+
   private Duration reportedSkew = Duration.ZERO;
 
   /**
    * @param storeClock the engine's clock when it follows the store, else null
    * @param running how many jobs run on this node now
    */
-  Membership(EngineConfig cfg, Leases leases, Dispatcher dispatcher, StoreClock storeClock,
+  Membership(
+      EngineConfig cfg,
+      Leases leases,
+      Dispatcher dispatcher,
+      StoreClock storeClock,
       IntSupplier running) {
     this.cfg = cfg;
     this.store = cfg.store();
@@ -85,9 +96,22 @@ final class Membership {
     var types = new HashSet<String>();
     cfg.handlers().forEach(h -> types.add(h.type()));
     int concurrency = cfg.queues().values().stream().mapToInt(Integer::intValue).sum();
-    this.self = new Node(cfg.nodeId(), hostName(), ProcessHandle.current().pid(), Version.current(),
-        cfg.queues(), types, concurrency, cfg.clock().instant(), cfg.clock().instant(), 0, -1, 0,
-        -1, NodeState.ALIVE);
+    this.self =
+        new Node(
+            cfg.nodeId(),
+            hostName(),
+            ProcessHandle.current().pid(),
+            Version.current(),
+            cfg.queues(),
+            types,
+            concurrency,
+            cfg.clock().instant(),
+            cfg.clock().instant(),
+            0,
+            -1,
+            0,
+            -1,
+            NodeState.ALIVE);
   }
 
   /** How often the heartbeat runs: three beats fit in a lease, so two can fail before it lapses. */
@@ -118,20 +142,32 @@ final class Membership {
       }
       Instant now = cfg.clock().instant();
       var heap = Runtime.getRuntime();
-      boolean alive = store.keepAlive(StoreOp.HEARTBEAT, tx -> tx.nodeHeartbeat(self.beat(now, running.getAsInt(), cpuLoad(), heap.totalMemory() - heap.freeMemory(), heap.maxMemory())));
+      boolean alive =
+          store.keepAlive(
+              StoreOp.HEARTBEAT,
+              tx ->
+                  tx.nodeHeartbeat(
+                      self.beat(
+                          now,
+                          running.getAsInt(),
+                          cpuLoad(),
+                          heap.totalMemory() - heap.freeMemory(),
+                          heap.maxMemory())));
       if (!alive) {
-        log.error("node {} was declared dead by the cluster (it missed its heartbeats); its running"
-            + " jobs were taken back and their outcomes will be refused", cfg.nodeId());
+        log.error(
+            "node {} was declared dead by the cluster (it missed its heartbeats); its running"
+                + " jobs were taken back and their outcomes will be refused",
+            cfg.nodeId());
         leases.allLost();
       }
       if (beatFailing) {
         beatFailing = false;
         // As long as the store was out of reach for us, and at most a lease: long enough for
         // every live node to beat and renew, short enough that a truly dead one is found soon.
-        Duration silent = lastBeatAt == null
-            ? cfg.leaseDuration() : Duration.between(lastBeatAt, sentAt);
-        judgeOthersFrom = sentAt.plus(
-            silent.compareTo(cfg.leaseDuration()) < 0 ? silent : cfg.leaseDuration());
+        Duration silent =
+            lastBeatAt == null ? cfg.leaseDuration() : Duration.between(lastBeatAt, sentAt);
+        judgeOthersFrom =
+            sentAt.plus(silent.compareTo(cfg.leaseDuration()) < 0 ? silent : cfg.leaseDuration());
         log.info("heartbeat restored after {} ms; claiming again", silent.toMillis());
         dispatcher.holdClaims(false);
       }
@@ -156,8 +192,10 @@ final class Membership {
     // One line per node per few seconds, however long the outage: logs must not flood.
     if (now - lastFailureLogNanos > Duration.ofSeconds(5).toNanos()) {
       lastFailureLogNanos = now;
-      log.warn("heartbeat failed, not claiming until it succeeds (last success {} ms ago): {}",
-          Duration.ofNanos(now - lastBeatNanos).toMillis(), e.getMessage());
+      log.warn(
+          "heartbeat failed, not claiming until it succeeds (last success {} ms ago): {}",
+          Duration.ofNanos(now - lastBeatNanos).toMillis(),
+          e.getMessage());
     }
     if (now - lastBeatNanos > cfg.leaseDuration().toNanos()) {
       leases.allLost();
@@ -171,8 +209,10 @@ final class Membership {
   private void checkSkew(Duration offset) {
     Duration abs = offset.abs();
     if (abs.compareTo(SKEW_WARNING) > 0 && abs.minus(reportedSkew.abs()).abs().getSeconds() >= 1) {
-      log.warn("this machine's clock is {} ms {} the store's; Taskmill follows the store's clock,"
-          + " but check the machine's time synchronisation", abs.toMillis(),
+      log.warn(
+          "this machine's clock is {} ms {} the store's; Taskmill follows the store's clock,"
+              + " but check the machine's time synchronisation",
+          abs.toMillis(),
           offset.isNegative() ? "ahead of" : "behind");
       reportedSkew = offset;
     }
@@ -183,10 +223,14 @@ final class Membership {
     long sent = System.nanoTime();
     Leadership l;
     try {
-      l = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(cfg.nodeId(), cfg.clock().instant(), cfg.leaseDuration()));
+      l =
+          store.keepAlive(
+              StoreOp.LEADER,
+              tx -> tx.leaderTry(cfg.nodeId(), cfg.clock().instant(), cfg.leaseDuration()));
     } catch (RuntimeException e) {
       if (term != null && System.nanoTime() - termTrustedUntilNanos > 0) {
-        log.warn("leadership of term {} lapsed: renewing it failed: {}", term.term(), e.getMessage());
+        log.warn(
+            "leadership of term {} lapsed: renewing it failed: {}", term.term(), e.getMessage());
         term = null;
       }
       return;
@@ -199,12 +243,12 @@ final class Membership {
       termTrustedUntilNanos = sent + cfg.leaseDuration().toNanos();
     } else {
       if (term != null) {
-        log.info("node {} no longer leads; {} leads under term {}", cfg.nodeId(), l.node(), l.term());
+        log.info(
+            "node {} no longer leads; {} leads under term {}", cfg.nodeId(), l.node(), l.term());
       }
       term = null;
     }
   }
-
 
   /** The term under which this node leads now, if it does. */
   Optional<LeaderTerm> term() {
@@ -231,8 +275,10 @@ final class Membership {
     if (judgingOthers()) {
       List<String> dead = NodeDeaths.declare(store, leader, now, now.minus(cfg.leaseDuration()));
       for (String node : dead) {
-        log.warn("node {} missed its heartbeats for {} and was declared dead; its jobs are rescued",
-            node, cfg.leaseDuration());
+        log.warn(
+            "node {} missed its heartbeats for {} and was declared dead; its jobs are rescued",
+            node,
+            cfg.leaseDuration());
       }
       rescued = leases.rescueExpired(leader);
     }
@@ -244,9 +290,9 @@ final class Membership {
   }
 
   /**
-   * False for a while after this node's own heartbeats failed (see {@link #judgeOthersFrom}):
-   * after a database outage every node's heartbeat and leases look stale at once, and judging them
-   * before they could renew would re-run the jobs of live nodes.
+   * False for a while after this node's own heartbeats failed (see {@link #judgeOthersFrom}): after
+   * a database outage every node's heartbeat and leases look stale at once, and judging them before
+   * they could renew would re-run the jobs of live nodes.
    */
   private boolean judgingOthers() {
     return !cfg.clock().instant().isBefore(judgeOthersFrom);
@@ -255,25 +301,79 @@ final class Membership {
   private void prune(LeaderTerm leader, Instant now) {
     long deadline = System.nanoTime() + PRUNE_BUDGET.toNanos();
     pruneBehind = false;
-    int deleted = inBatches(() -> Retention.jobs(store, leader, now, JobState.SUCCEEDED,
-            now.minus(cfg.retainSucceeded()), PRUNE_BATCH), deadline)
-        + inBatches(() -> Retention.jobs(store, leader, now, JobState.DEAD, now.minus(cfg.retainFinished()),
-            PRUNE_BATCH), deadline)
-        + inBatches(() -> Retention.jobs(store, leader, now, JobState.CANCELLED,
-            now.minus(cfg.retainFinished()), PRUNE_BATCH), deadline);
-    int nodes = Retention.rows(store, leader, now, Retained.NODES,
-        now.minus(cfg.retainFinished()), Integer.MAX_VALUE);
-    int runs = inBatches(() -> Retention.rows(store, leader, now, Retained.SCHEDULE_RUNS, now.minus(cfg.retainFinished()),
-        PRUNE_BATCH), deadline);
+    int deleted =
+        inBatches(
+                () ->
+                    Retention.jobs(
+                        store,
+                        leader,
+                        now,
+                        JobState.SUCCEEDED,
+                        now.minus(cfg.retainSucceeded()),
+                        PRUNE_BATCH),
+                deadline)
+            + inBatches(
+                () ->
+                    Retention.jobs(
+                        store,
+                        leader,
+                        now,
+                        JobState.DEAD,
+                        now.minus(cfg.retainFinished()),
+                        PRUNE_BATCH),
+                deadline)
+            + inBatches(
+                () ->
+                    Retention.jobs(
+                        store,
+                        leader,
+                        now,
+                        JobState.CANCELLED,
+                        now.minus(cfg.retainFinished()),
+                        PRUNE_BATCH),
+                deadline);
+    int nodes =
+        Retention.rows(
+            store, leader, now, Retained.NODES, now.minus(cfg.retainFinished()), Integer.MAX_VALUE);
+    int runs =
+        inBatches(
+            () ->
+                Retention.rows(
+                    store,
+                    leader,
+                    now,
+                    Retained.SCHEDULE_RUNS,
+                    now.minus(cfg.retainFinished()),
+                    PRUNE_BATCH),
+            deadline);
     // Feed rows of job creations, kept as long as the longest-kept jobs they name.
-    int outbox = inBatches(() -> Retention.rows(store, leader, now, Retained.OUTBOX, now.minus(cfg.retainFinished()),
-        PRUNE_BATCH), deadline);
+    int outbox =
+        inBatches(
+            () ->
+                Retention.rows(
+                    store,
+                    leader,
+                    now,
+                    Retained.OUTBOX,
+                    now.minus(cfg.retainFinished()),
+                    PRUNE_BATCH),
+            deadline);
     // Audit entries: the trail of who changed what, kept far longer than the jobs it names.
-    int audit = inBatches(() -> Retention.rows(store, leader, now, Retained.AUDIT, now.minus(cfg.retainAudit()),
-        PRUNE_BATCH), deadline);
+    int audit =
+        inBatches(
+            () ->
+                Retention.rows(
+                    store, leader, now, Retained.AUDIT, now.minus(cfg.retainAudit()), PRUNE_BATCH),
+            deadline);
     if (deleted > 0 || nodes > 0 || runs > 0 || outbox > 0 || audit > 0) {
-      log.info("pruned {} finished jobs, {} departed nodes, {} skipped or missed schedule ticks,"
-          + " {} event feed rows and {} audit entries{}", deleted, nodes, runs, outbox, audit,
+      log.info(
+          "pruned {} finished jobs, {} departed nodes, {} skipped or missed schedule ticks,"
+              + " {} event feed rows and {} audit entries{}",
+          deleted,
+          nodes,
+          runs,
+          outbox,
+          audit,
           pruneBehind ? "; more next round" : "");
     }
   }
@@ -303,15 +403,19 @@ final class Membership {
     term = null;
     try {
       if (t != null) {
-        store.inTransaction(StoreOp.LEADER, tx -> {
-      tx.leaderResign(t, cfg.clock().instant());
-      return null;
-    });
+        store.inTransaction(
+            StoreOp.LEADER,
+            tx -> {
+              tx.leaderResign(t, cfg.clock().instant());
+              return null;
+            });
       }
-      store.inTransaction(StoreOp.NODE, tx -> {
-      tx.nodeLeave(cfg.nodeId(), cfg.clock().instant());
-      return null;
-    });
+      store.inTransaction(
+          StoreOp.NODE,
+          tx -> {
+            tx.nodeLeave(cfg.nodeId(), cfg.clock().instant());
+            return null;
+          });
     } catch (RuntimeException e) {
       log.warn("could not record that node {} left: {}", cfg.nodeId(), e.getMessage());
     }

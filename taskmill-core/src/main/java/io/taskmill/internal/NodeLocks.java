@@ -56,15 +56,16 @@ final class NodeLocks implements AutoCloseable {
   }
 
   /**
-   * The ttl a lock is taken and renewed with: renewals come every third of the lease duration, so
-   * a shorter ttl would lapse between two of them.
+   * The ttl a lock is taken and renewed with: renewals come every third of the lease duration, so a
+   * shorter ttl would lapse between two of them.
    */
   Duration effectiveTtl(Duration ttl) {
     return ttl.compareTo(cfg.leaseDuration()) < 0 ? cfg.leaseDuration() : ttl;
   }
 
   OptionalLong acquire(String name, LockHolder holder, Instant now, Duration ttl) {
-    return call(() -> store.inTransaction(StoreOp.LOCK, tx -> tx.lockAcquire(name, holder, now, ttl)));
+    return call(
+        () -> store.inTransaction(StoreOp.LOCK, tx -> tx.lockAcquire(name, holder, now, ttl)));
   }
 
   void release(List<LockRef> locks) {
@@ -92,8 +93,10 @@ final class NodeLocks implements AutoCloseable {
     try {
       result = calls.submit(storeCall::get);
     } catch (RejectedExecutionException e) {
-      throw new IllegalStateException("this Taskmill engine is closed; its locks can no longer be"
-          + " taken or released (they lapse after their ttl)", e);
+      throw new IllegalStateException(
+          "this Taskmill engine is closed; its locks can no longer be"
+              + " taken or released (they lapse after their ttl)",
+          e);
     }
     boolean interrupted = false;
     try {

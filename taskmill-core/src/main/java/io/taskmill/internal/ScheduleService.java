@@ -30,8 +30,8 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * The engine's side of {@link Schedules}: validates definitions, resolves the job template once
- * (so any node can fire it), and writes schedules with optimistic concurrency, so saving the same
+ * The engine's side of {@link Schedules}: validates definitions, resolves the job template once (so
+ * any node can fire it), and writes schedules with optimistic concurrency, so saving the same
  * definition from many nodes at once creates one schedule and resets nothing.
  */
 final class ScheduleService implements Schedules {
@@ -48,8 +48,8 @@ final class ScheduleService implements Schedules {
    * @param changed called after a schedule was written, so the local scheduler looks again
    * @param queueReady called with the queue of a job created here
    */
-  ScheduleService(EngineConfig cfg, Enqueuer enqueuer, Runnable changed,
-      Consumer<String> queueReady) {
+  ScheduleService(
+      EngineConfig cfg, Enqueuer enqueuer, Runnable changed, Consumer<String> queueReady) {
     this.cfg = cfg;
     this.store = cfg.store();
     this.enqueuer = enqueuer;
@@ -84,8 +84,20 @@ final class ScheduleService implements Schedules {
       Optional<Schedule> existing = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name));
       Trigger trigger = trigger(d, existing, now);
       if (existing.isEmpty()) {
-        var created = new Schedule(name, trigger, template, d.misfire(), d.overlap(), false,
-            firstTick(trigger, now), null, null, now, now, 0);
+        var created =
+            new Schedule(
+                name,
+                trigger,
+                template,
+                d.misfire(),
+                d.overlap(),
+                false,
+                firstTick(trigger, now),
+                null,
+                null,
+                now,
+                now,
+                0);
         if (store.inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleInsert(created))) {
           changed.run();
           return store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name)).orElse(created);
@@ -93,9 +105,20 @@ final class ScheduleService implements Schedules {
         continue; // created meanwhile by another node: compare with that one
       }
       Schedule old = existing.get();
-      var wanted = new Schedule(name, trigger, template, d.misfire(), d.overlap(), old.paused(),
-          trigger.equals(old.trigger()) ? old.nextFireAt() : firstTick(trigger, now),
-          old.lastFireAt(), old.lastJobId(), old.createdAt(), now, old.version());
+      var wanted =
+          new Schedule(
+              name,
+              trigger,
+              template,
+              d.misfire(),
+              d.overlap(),
+              old.paused(),
+              trigger.equals(old.trigger()) ? old.nextFireAt() : firstTick(trigger, now),
+              old.lastFireAt(),
+              old.lastJobId(),
+              old.createdAt(),
+              now,
+              old.version());
       if (wanted.sameDefinition(old)) {
         return old;
       }
@@ -120,7 +143,8 @@ final class ScheduleService implements Schedules {
 
   @Override
   public boolean delete(String name) {
-    boolean deleted = store.inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleDelete(checkName(name)));
+    boolean deleted =
+        store.inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleDelete(checkName(name)));
     if (deleted) {
       changed.run();
     }
@@ -140,11 +164,15 @@ final class ScheduleService implements Schedules {
   @Override
   public JobId trigger(String name) {
     checkName(name);
-    Schedule s = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name)).orElseThrow(() -> new UnknownScheduleException(name));
+    Schedule s =
+        store
+            .read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name))
+            .orElseThrow(() -> new UnknownScheduleException(name));
     Instant now = now();
     NewJob job = job(s, now, now);
-    var tick = new ScheduleTick(now, ScheduleRun.Outcome.MANUAL, job,
-        "triggered by hand on node " + cfg.nodeId());
+    var tick =
+        new ScheduleTick(
+            now, ScheduleRun.Outcome.MANUAL, job, "triggered by hand on node " + cfg.nodeId());
     if (!TickWrites.trigger(store, name, tick, now)) {
       throw new UnknownScheduleException(name);
     }
@@ -166,16 +194,32 @@ final class ScheduleService implements Schedules {
   static NewJob job(Schedule s, Instant fireAt, Instant now) {
     JobTemplate t = s.job();
     JobState state = fireAt.isAfter(now) ? JobState.SCHEDULED : JobState.ENQUEUED;
-    return new NewJob(JobId.newId(now.toEpochMilli()), t.type(), t.queue(), state, t.priority(),
-        fireAt, t.payloadJson(), t.maxAttempts(), t.retryPolicyJson(), t.timeout(), null, t.tags(),
-        null, now, s.name());
+    return new NewJob(
+        JobId.newId(now.toEpochMilli()),
+        t.type(),
+        t.queue(),
+        state,
+        t.priority(),
+        fireAt,
+        t.payloadJson(),
+        t.maxAttempts(),
+        t.retryPolicyJson(),
+        t.timeout(),
+        null,
+        t.tags(),
+        null,
+        now,
+        s.name());
   }
 
   /** Applies {@code edit} (null: nothing to change) with optimistic concurrency. */
   private Schedule change(String name, UnaryOperator<Schedule> edit) {
     checkName(name);
     for (int tries = 0; tries < MAX_TRIES; tries++) {
-      Schedule old = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name)).orElseThrow(() -> new UnknownScheduleException(name));
+      Schedule old =
+          store
+              .read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name))
+              .orElseThrow(() -> new UnknownScheduleException(name));
       Schedule updated = edit.apply(old);
       if (updated == null) {
         return old;
@@ -189,68 +233,109 @@ final class ScheduleService implements Schedules {
   }
 
   private Schedule withPaused(Schedule s, boolean paused) {
-    return new Schedule(s.name(), s.trigger(), s.job(), s.misfire(), s.overlap(), paused,
-        s.nextFireAt(), s.lastFireAt(), s.lastJobId(), s.createdAt(), now(), s.version());
+    return new Schedule(
+        s.name(),
+        s.trigger(),
+        s.job(),
+        s.misfire(),
+        s.overlap(),
+        paused,
+        s.nextFireAt(),
+        s.lastFireAt(),
+        s.lastJobId(),
+        s.createdAt(),
+        now(),
+        s.version());
   }
 
   private JobTemplate template(ScheduleDefinition d) {
     String name = d.name();
     if (d.type() == null) {
-      throw new InvalidScheduleException("schedule '" + name + "' has no job: give it one with "
-          + ".job(type, payload)");
+      throw new InvalidScheduleException(
+          "schedule '" + name + "' has no job: give it one with " + ".job(type, payload)");
     }
     JobOptions o = d.options();
     if (o.runAt() != null || o.delay() != null) {
-      throw new InvalidScheduleException("schedule '" + name + "': each tick sets its job's due "
-          + "time; remove runAt/delay from the job's options");
+      throw new InvalidScheduleException(
+          "schedule '"
+              + name
+              + "': each tick sets its job's due "
+              + "time; remove runAt/delay from the job's options");
     }
     if (o.idempotencyKey() != null) {
-      throw new InvalidScheduleException("schedule '" + name + "': every tick creates a new job, "
-          + "so one idempotency key cannot fit them all; remove it (a tick never fires twice)");
+      throw new InvalidScheduleException(
+          "schedule '"
+              + name
+              + "': every tick creates a new job, "
+              + "so one idempotency key cannot fit them all; remove it (a tick never fires twice)");
     }
     // Validated and resolved exactly as an enqueue would be, so a tick's job is never refused.
     NewJob j = enqueuer.prepare(List.of(JobRequest.of(d.type(), d.payload(), o))).get(0);
-    return new JobTemplate(j.type(), j.queue(), j.priority(), j.payloadJson(), j.maxAttempts(),
-        j.retryPolicyJson(), j.timeout(), j.tags());
+    return new JobTemplate(
+        j.type(),
+        j.queue(),
+        j.priority(),
+        j.payloadJson(),
+        j.maxAttempts(),
+        j.retryPolicyJson(),
+        j.timeout(),
+        j.tags());
   }
 
   private static Trigger trigger(ScheduleDefinition d, Optional<Schedule> existing, Instant now) {
     String name = d.name();
     if ((d.cron() == null) == (d.every() == null)) {
-      throw new InvalidScheduleException("schedule '" + name + "' needs either a cron expression "
-          + "or an interval (every), " + (d.cron() == null ? "not neither" : "not both"));
+      throw new InvalidScheduleException(
+          "schedule '"
+              + name
+              + "' needs either a cron expression "
+              + "or an interval (every), "
+              + (d.cron() == null ? "not neither" : "not both"));
     }
     if (d.cron() != null) {
       if (d.anchor() != null) {
-        throw new InvalidScheduleException("schedule '" + name + "': an anchor applies to "
-            + "interval schedules only; a cron expression fixes its own times");
+        throw new InvalidScheduleException(
+            "schedule '"
+                + name
+                + "': an anchor applies to "
+                + "interval schedules only; a cron expression fixes its own times");
       }
       return Trigger.cron(d.cron(), d.zone());
     }
     if (d.zone() != null) {
-      throw new InvalidScheduleException("schedule '" + name + "': a time zone applies to cron "
-          + "schedules only; an interval runs in real time");
+      throw new InvalidScheduleException(
+          "schedule '"
+              + name
+              + "': a time zone applies to cron "
+              + "schedules only; an interval runs in real time");
     }
     Instant anchor = d.anchor();
     if (anchor == null) {
       // Keep the stored grid, so declaring the same interval at every start resets nothing.
-      anchor = existing.map(Schedule::trigger)
-          .filter(t -> t instanceof IntervalTrigger i && i.every().equals(d.every()))
-          .map(t -> ((IntervalTrigger) t).anchor())
-          .orElse(now.truncatedTo(ChronoUnit.SECONDS));
+      anchor =
+          existing
+              .map(Schedule::trigger)
+              .filter(t -> t instanceof IntervalTrigger i && i.every().equals(d.every()))
+              .map(t -> ((IntervalTrigger) t).anchor())
+              .orElse(now.truncatedTo(ChronoUnit.SECONDS));
     }
     return Trigger.every(d.every(), anchor.truncatedTo(ChronoUnit.MICROS));
   }
 
   private static Instant firstTick(Trigger trigger, Instant now) {
-    return trigger.next(now).orElseThrow(() -> new InvalidScheduleException(
-        "trigger " + trigger + " never fires after " + now));
+    return trigger
+        .next(now)
+        .orElseThrow(
+            () -> new InvalidScheduleException("trigger " + trigger + " never fires after " + now));
   }
 
   private static String checkName(String name) {
     if (!Names.isScheduleName(name)) {
-      throw new InvalidScheduleException("schedule name " + (name == null ? "is missing"
-          : "'" + name + "' is invalid") + ": " + Names.SCHEDULE_RULE);
+      throw new InvalidScheduleException(
+          "schedule name "
+              + (name == null ? "is missing" : "'" + name + "' is invalid")
+              + ": "
+              + Names.SCHEDULE_RULE);
     }
     return name;
   }
@@ -262,8 +347,8 @@ final class ScheduleService implements Schedules {
   }
 
   private static IllegalStateException busy(String name) {
-    return new IllegalStateException("schedule '" + name + "' kept changing under concurrent "
-        + "updates; try again");
+    return new IllegalStateException(
+        "schedule '" + name + "' kept changing under concurrent " + "updates; try again");
   }
 
   private Instant now() {

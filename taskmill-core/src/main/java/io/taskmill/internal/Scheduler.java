@@ -30,13 +30,18 @@ import org.slf4j.LoggerFactory;
  */
 final class Scheduler {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+
   /** The longest sleep: schedules created or changed on other nodes are seen within this. */
   static final Duration IDLE_POLL = Duration.ofSeconds(1);
+
   /** How soon to look again at a schedule that is due but must wait (overlap WAIT). */
   private static final Duration WAITING_POLL = Duration.ofMillis(250);
+
   private static final int DUE_BATCH = 100;
+
   /** {@link #fire} results other than a job count. */
   private static final int WAITS = -1;
+
   private static final int REFUSED = -2;
 
   private final EngineConfig cfg;
@@ -181,8 +186,11 @@ final class Scheduler {
     }
     var firing = new ScheduleFiring(s.name(), s.version(), ticks, plan.get().nextFireAt());
     if (!TickWrites.fire(store, leader, created, firing)) {
-      log.debug("schedule '{}' was not fired under term {}: it changed, was fired already, or the"
-          + " term is stale", s.name(), leader.term());
+      log.debug(
+          "schedule '{}' was not fired under term {}: it changed, was fired already, or the"
+              + " term is stale",
+          s.name(),
+          leader.term());
       return REFUSED;
     }
     queues.forEach(queueReady);

@@ -10,17 +10,19 @@ import java.util.function.Supplier;
 
 /**
  * The store's clock as seen from this process: the store's time read at the last anchoring, plus
- * the monotonic time elapsed since. So every node sharing a store agrees on the time within a
- * round trip, and neither a node's skewed wall clock nor a step of it (an NTP jump) moves due
- * times, leases or leader terms.
+ * the monotonic time elapsed since. So every node sharing a store agrees on the time within a round
+ * trip, and neither a node's skewed wall clock nor a step of it (an NTP jump) moves due times,
+ * leases or leader terms.
  */
 final class StoreClock extends Clock {
   private final Supplier<Instant> storeTime;
   private final Clock wall;
+
   /** Standing still longer than this would stall the engine; past it the clock steps back. */
   private static final Duration MAX_STALL = Duration.ofSeconds(1);
 
   private volatile Anchor anchor;
+
   /** The latest instant handed out, in nanoseconds since the epoch: time never runs backwards. */
   private final AtomicLong latest = new AtomicLong(Long.MIN_VALUE);
 

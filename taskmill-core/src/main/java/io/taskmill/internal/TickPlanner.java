@@ -27,8 +27,8 @@ import java.util.Optional;
  *       one by one (a leader failover of a few seconds loses none).
  *   <li>The overlap policy then looks at the job of the previous tick: {@code ALLOW} fires every
  *       tick; {@code SKIP} fires the first tick only if the previous job finished and records the
- *       rest as SKIPPED; {@code WAIT} fires nothing while the previous job runs, then the first tick
- *       only, leaving the rest due.
+ *       rest as SKIPPED; {@code WAIT} fires nothing while the previous job runs, then the first
+ *       tick only, leaving the rest due.
  *   <li>The next tick comes from the trigger and the last handled tick's <em>scheduled</em> time,
  *       never from when anything ran, so a schedule does not drift.
  * </ol>
@@ -80,25 +80,40 @@ final class TickPlanner {
   }
 
   /** What the misfire policy makes of the ticks in {@code [first, lateEdge)}. */
-  private static void planMissed(Trigger trigger, MisfirePolicy policy, Instant first,
-      Instant lateEdge, List<PlannedTick> ticks) {
-    int fire = switch (policy.kind()) {
-      case SKIP -> 0;
-      case FIRE_ONCE -> 1;
-      case FIRE_ALL -> policy.max();
-    };
+  private static void planMissed(
+      Trigger trigger,
+      MisfirePolicy policy,
+      Instant first,
+      Instant lateEdge,
+      List<PlannedTick> ticks) {
+    int fire =
+        switch (policy.kind()) {
+          case SKIP -> 0;
+          case FIRE_ONCE -> 1;
+          case FIRE_ALL -> policy.max();
+        };
     List<Instant> fired = fire == 0 ? List.of() : latest(trigger, first, lateEdge, fire);
     if (fired.isEmpty() || !fired.get(0).equals(first)) {
-      String note = "ticks from " + first + " to before " + lateEdge + " were missed by more than "
-          + "the misfire threshold; misfire policy " + policy
-          + (fired.isEmpty() ? " dropped them" : " fired the latest " + fired.size());
+      String note =
+          "ticks from "
+              + first
+              + " to before "
+              + lateEdge
+              + " were missed by more than "
+              + "the misfire threshold; misfire policy "
+              + policy
+              + (fired.isEmpty() ? " dropped them" : " fired the latest " + fired.size());
       ticks.add(new PlannedTick(first, Outcome.MISSED, note));
     }
     fired.forEach(t -> ticks.add(new PlannedTick(t, Outcome.FIRED, null)));
   }
 
-  private static Plan applyOverlap(Schedule s, JobState lastJobState, boolean previousRuns,
-      List<PlannedTick> ticks, Instant next) {
+  private static Plan applyOverlap(
+      Schedule s,
+      JobState lastJobState,
+      boolean previousRuns,
+      List<PlannedTick> ticks,
+      Instant next) {
     if (s.overlap() == OverlapPolicy.ALLOW) {
       return new Plan(ticks, next);
     }
@@ -114,9 +129,10 @@ final class TickPlanner {
         // The rest wait for the run just fired; they are due again once it finishes.
         return new Plan(out, t.fireAt());
       } else {
-        String note = firedNow == null
-            ? "the previous run (job " + s.lastJobId() + ") was still " + lastJobState
-            : "the run of the tick at " + firedNow.fireAt() + " had not finished";
+        String note =
+            firedNow == null
+                ? "the previous run (job " + s.lastJobId() + ") was still " + lastJobState
+                : "the run of the tick at " + firedNow.fireAt() + " had not finished";
         out.add(new PlannedTick(t.fireAt(), Outcome.SKIPPED, note + "; overlap policy SKIP"));
       }
     }
@@ -152,7 +168,9 @@ final class TickPlanner {
   }
 
   private static Instant after(Trigger trigger, Instant t) {
-    return trigger.next(t).orElseThrow(() -> new IllegalStateException(
-        "trigger " + trigger + " has no tick after " + t));
+    return trigger
+        .next(t)
+        .orElseThrow(
+            () -> new IllegalStateException("trigger " + trigger + " has no tick after " + t));
   }
 }

@@ -22,7 +22,8 @@ public record ErrorSummary(String type, String message, String stackTrace) {
     if (stack.length() > MAX_STACK_CHARS) {
       stack = stack.substring(0, MAX_STACK_CHARS) + "\n\t... (truncated)";
     }
-    return new ErrorSummary(t.getClass().getName(), t.getMessage() == null ? "" : t.getMessage(), stack);
+    return new ErrorSummary(
+        t.getClass().getName(), t.getMessage() == null ? "" : t.getMessage(), stack);
   }
 
   /** A summary for failures the engine itself detects (timeouts, lost leases). */

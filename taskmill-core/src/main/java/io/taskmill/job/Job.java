@@ -18,8 +18,8 @@ import java.util.List;
  * @param cancelRequested set when a cancel arrived while the job was running
  * @param lastError the last attempt's error (headline and stack), or null; a manual retry keeps it
  *     until the next outcome replaces it, so a retried job still shows why it had died
- * @param startedAt when the latest attempt started (its claim), or null before the first claim
- *     and after a manual retry
+ * @param startedAt when the latest attempt started (its claim), or null before the first claim and
+ *     after a manual retry
  * @param version optimistic-concurrency counter, incremented by every change to the row
  * @param schedule the schedule that created the job, or null
  */

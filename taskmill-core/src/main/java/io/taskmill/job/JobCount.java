@@ -1,5 +1,4 @@
 package io.taskmill.job;
 
-
 /** How many jobs of one type are in one state. */
 public record JobCount(String type, JobState state, long count) {}

@@ -8,13 +8,16 @@ import java.util.concurrent.atomic.AtomicLong;
 /** A job's identity: a time-ordered UUIDv7, shown as text in APIs and logs. */
 public record JobId(UUID value) implements Comparable<JobId> {
   /** Per thread, so concurrent enqueuers do not queue on one generator's lock. */
-  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
+  private static final ThreadLocal<SecureRandom> RANDOM =
+      ThreadLocal.withInitial(SecureRandom::new);
 
   public JobId {
     Objects.requireNonNull(value, "value");
   }
 
-  /** Last (millisecond << 12 | counter) handed out; keeps ids from one process strictly increasing. */
+  /**
+   * Last (millisecond << 12 | counter) handed out; keeps ids from one process strictly increasing.
+   */
   private static final AtomicLong LAST = new AtomicLong();
 
   /**
@@ -23,10 +26,12 @@ public record JobId(UUID value) implements Comparable<JobId> {
    * enqueued together keep their order when sorted by id.
    */
   public static JobId newId(long epochMillis) {
-    long stamp = LAST.updateAndGet(last -> {
-      long fresh = epochMillis << 12;
-      return fresh > last ? fresh : last + 1; // counter overflow simply borrows the next ms
-    });
+    long stamp =
+        LAST.updateAndGet(
+            last -> {
+              long fresh = epochMillis << 12;
+              return fresh > last ? fresh : last + 1; // counter overflow simply borrows the next ms
+            });
     long msb = ((stamp >>> 12) << 16) | (0x7L << 12) | (stamp & 0xFFF);
     long lsb = (RANDOM.get().nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
     return new JobId(new UUID(msb, lsb));

@@ -32,8 +32,10 @@ public record JobOptions(
 
   /** Lowest allowed priority. */
   public static final int MIN_PRIORITY = -1000;
+
   /** Highest allowed priority. */
   public static final int MAX_PRIORITY = 1000;
+
   /** Most tags per job. */
   public static final int MAX_TAGS = 20;
 
@@ -56,32 +58,38 @@ public record JobOptions(
 
   /** Runs the job in {@code queue} instead of the handler's default queue. */
   public JobOptions inQueue(String queue) {
-    return new JobOptions(queue, priority, runAt, delay, retry, timeout, idempotencyKey, tags, correlationId);
+    return new JobOptions(
+        queue, priority, runAt, delay, retry, timeout, idempotencyKey, tags, correlationId);
   }
 
   /** Higher runs first; jobs of equal priority run in {@code runAt} order. Default 0. */
   public JobOptions priority(int priority) {
-    return new JobOptions(queue, priority, runAt, delay, retry, timeout, idempotencyKey, tags, correlationId);
+    return new JobOptions(
+        queue, priority, runAt, delay, retry, timeout, idempotencyKey, tags, correlationId);
   }
 
   /** Runs no earlier than {@code runAt}. Not combinable with {@link #delay}. */
   public JobOptions runAt(Instant runAt) {
-    return new JobOptions(queue, priority, runAt, delay, retry, timeout, idempotencyKey, tags, correlationId);
+    return new JobOptions(
+        queue, priority, runAt, delay, retry, timeout, idempotencyKey, tags, correlationId);
   }
 
   /** Runs no earlier than {@code delay} after enqueue. Not combinable with {@link #runAt}. */
   public JobOptions delay(Duration delay) {
-    return new JobOptions(queue, priority, runAt, delay, retry, timeout, idempotencyKey, tags, correlationId);
+    return new JobOptions(
+        queue, priority, runAt, delay, retry, timeout, idempotencyKey, tags, correlationId);
   }
 
   /** The retry policy for this job (its data part is stored with the job). */
   public JobOptions retry(Retry retry) {
-    return new JobOptions(queue, priority, runAt, delay, retry, timeout, idempotencyKey, tags, correlationId);
+    return new JobOptions(
+        queue, priority, runAt, delay, retry, timeout, idempotencyKey, tags, correlationId);
   }
 
   /** Each attempt is interrupted and counted as failed after {@code timeout}. */
   public JobOptions timeout(Duration timeout) {
-    return new JobOptions(queue, priority, runAt, delay, retry, timeout, idempotencyKey, tags, correlationId);
+    return new JobOptions(
+        queue, priority, runAt, delay, retry, timeout, idempotencyKey, tags, correlationId);
   }
 
   /** A second enqueue with the same key returns the first job instead of creating another. */
@@ -91,10 +99,21 @@ public record JobOptions(
 
   /** Replaces the job's tags (free-form labels for finding jobs). */
   public JobOptions tags(String... tags) {
-    return new JobOptions(queue, priority, runAt, delay, retry, timeout, idempotencyKey, List.of(tags), correlationId);
+    return new JobOptions(
+        queue,
+        priority,
+        runAt,
+        delay,
+        retry,
+        timeout,
+        idempotencyKey,
+        List.of(tags),
+        correlationId);
   }
 
-  /** An id tying this job to the request or process that created it; put in the MDC while it runs. */
+  /**
+   * An id tying this job to the request or process that created it; put in the MDC while it runs.
+   */
   public JobOptions correlationId(String id) {
     return new JobOptions(queue, priority, runAt, delay, retry, timeout, idempotencyKey, tags, id);
   }
@@ -106,7 +125,13 @@ public record JobOptions(
       out.add("queue '" + queue + "' is invalid: " + Names.QUEUE_RULE);
     }
     if (priority != null && (priority < MIN_PRIORITY || priority > MAX_PRIORITY)) {
-      out.add("priority must be between " + MIN_PRIORITY + " and " + MAX_PRIORITY + ", was " + priority);
+      out.add(
+          "priority must be between "
+              + MIN_PRIORITY
+              + " and "
+              + MAX_PRIORITY
+              + ", was "
+              + priority);
     }
     if (runAt != null && delay != null) {
       out.add("runAt and delay are both set; give one of them");
@@ -118,7 +143,8 @@ public record JobOptions(
       out.add("timeout must be positive, was " + timeout);
     }
     if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
-      out.add("idempotencyKey must be 1 to 255 characters and not blank, was '" + idempotencyKey + "'");
+      out.add(
+          "idempotencyKey must be 1 to 255 characters and not blank, was '" + idempotencyKey + "'");
     }
     if (tags.size() > MAX_TAGS) {
       out.add("tags: at most " + MAX_TAGS + " allowed, got " + tags.size());
@@ -129,13 +155,15 @@ public record JobOptions(
       }
     }
     if (correlationId != null && (correlationId.isBlank() || correlationId.length() > 200)) {
-      out.add("correlationId must be 1 to 200 characters and not blank, was '" + correlationId + "'");
+      out.add(
+          "correlationId must be 1 to 200 characters and not blank, was '" + correlationId + "'");
     }
     if (retry != null) {
       out.addAll(retry.problems("retry"));
       if (retry.hasCode()) {
-        out.add("retry: predicates (retryIf/abortIf) and onRetry callbacks cannot be stored with a"
-            + " job; declare them in the handler's retry policy or the engine's default retry");
+        out.add(
+            "retry: predicates (retryIf/abortIf) and onRetry callbacks cannot be stored with a"
+                + " job; declare them in the handler's retry policy or the engine's default retry");
       }
     }
     return out;

@@ -46,15 +46,26 @@ public record JobQuery(
           "tag must not be blank (no job has a blank tag); pass null to match any tags");
     }
     if (createdFrom != null && createdTo != null && !createdFrom.isBefore(createdTo)) {
-      throw new IllegalArgumentException("createdFrom (" + createdFrom
-          + ") must be before createdTo (" + createdTo + "); the range is [from, to)");
+      throw new IllegalArgumentException(
+          "createdFrom ("
+              + createdFrom
+              + ") must be before createdTo ("
+              + createdTo
+              + "); the range is [from, to)");
     }
     queues = queues == null ? null : Set.copyOf(queues);
   }
 
   /** A query for jobs in any of the queues ({@code queues} null). */
-  public JobQuery(JobState state, String type, String queue, String tag, Instant createdFrom,
-      Instant createdTo, JobId before, int limit) {
+  public JobQuery(
+      JobState state,
+      String type,
+      String queue,
+      String tag,
+      Instant createdFrom,
+      Instant createdTo,
+      JobId before,
+      int limit) {
     this(state, type, queue, tag, createdFrom, createdTo, before, limit, null);
   }
 
@@ -80,7 +91,15 @@ public record JobQuery(
 
   /** This query for jobs in one of {@code queues} only (null: any queue; empty: none). */
   public JobQuery withQueues(Collection<String> queues) {
-    return new JobQuery(state, type, queue, tag, createdFrom, createdTo, before, limit,
+    return new JobQuery(
+        state,
+        type,
+        queue,
+        tag,
+        createdFrom,
+        createdTo,
+        before,
+        limit,
         queues == null ? null : Set.copyOf(queues));
   }
 

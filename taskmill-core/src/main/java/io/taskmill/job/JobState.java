@@ -9,7 +9,9 @@ package io.taskmill.job;
 public enum JobState {
   /** Waiting for its {@code runAt}; the dispatcher promotes it to {@link #ENQUEUED} when due. */
   SCHEDULED,
-  /** Ready to run; a node with a free slot on its queue claims it, moving it to {@link #RUNNING}. */
+  /**
+   * Ready to run; a node with a free slot on its queue claims it, moving it to {@link #RUNNING}.
+   */
   ENQUEUED,
   /**
    * Claimed by a node under a lease; left by the attempt's outcome, by a cancel, by the node

@@ -11,11 +11,15 @@ import java.util.Objects;
  * @param finishedWithin for each of {@link #WINDOWS} in order, the jobs that reached this (final)
  *     state within that long before the tally; zeros for a state that is not final
  */
-public record JobTally(String queue, String type, JobState state, long count,
-    List<Long> finishedWithin) {
+public record JobTally(
+    String queue, String type, JobState state, long count, List<Long> finishedWithin) {
   /** The recent windows tallied, shortest first: 1 minute, 5 minutes, 15 minutes and 1 hour. */
-  public static final List<Duration> WINDOWS = List.of(Duration.ofMinutes(1),
-      Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1));
+  public static final List<Duration> WINDOWS =
+      List.of(
+          Duration.ofMinutes(1),
+          Duration.ofMinutes(5),
+          Duration.ofMinutes(15),
+          Duration.ofHours(1));
 
   public JobTally {
     Objects.requireNonNull(queue, "queue");
@@ -23,8 +27,11 @@ public record JobTally(String queue, String type, JobState state, long count,
     Objects.requireNonNull(state, "state");
     finishedWithin = List.copyOf(finishedWithin);
     if (finishedWithin.size() != WINDOWS.size()) {
-      throw new IllegalArgumentException("finishedWithin needs one count per window ("
-          + WINDOWS.size() + "), got " + finishedWithin.size());
+      throw new IllegalArgumentException(
+          "finishedWithin needs one count per window ("
+              + WINDOWS.size()
+              + "), got "
+              + finishedWithin.size());
     }
   }
 }

@@ -2,7 +2,10 @@ package io.taskmill.job;
 
 import java.util.regex.Pattern;
 
-/** The rules for job type, queue, lock and schedule names, in one place so every entry point says the same. */
+/**
+ * The rules for job type, queue, lock and schedule names, in one place so every entry point says
+ * the same.
+ */
 public final class Names {
   /** What a job type must look like. */
   public static final String TYPE_RULE =

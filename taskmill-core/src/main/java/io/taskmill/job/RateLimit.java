@@ -17,8 +17,10 @@ import java.util.List;
 public record RateLimit(int starts, Duration per) {
   /** Most starts one window may allow. */
   public static final int MAX_STARTS = 1_000_000;
+
   /** Shortest window: shorter ones would have the dispatcher claim more often than it is useful. */
   public static final Duration MIN_PER = Duration.ofMillis(10);
+
   /** Longest window. */
   public static final Duration MAX_PER = Duration.ofDays(1);
 

@@ -55,9 +55,17 @@ public final class Retry {
   private final RetryListener onRetry;
 
   private Retry(
-      Backoff backoff, Duration initial, Duration maxDelay, double multiplier, double jitter,
-      int maxAttempts, List<String> retryOn, List<String> abortOn,
-      List<Predicate<Throwable>> retryIf, List<Predicate<Throwable>> abortIf, RetryListener onRetry) {
+      Backoff backoff,
+      Duration initial,
+      Duration maxDelay,
+      double multiplier,
+      double jitter,
+      int maxAttempts,
+      List<String> retryOn,
+      List<String> abortOn,
+      List<Predicate<Throwable>> retryIf,
+      List<Predicate<Throwable>> abortIf,
+      RetryListener onRetry) {
     this.backoff = backoff;
     this.initial = initial;
     this.maxDelay = maxDelay;
@@ -72,8 +80,18 @@ public final class Retry {
   }
 
   private static Retry of(Backoff backoff, Duration initial, int maxAttempts) {
-    return new Retry(backoff, initial, DEFAULT_MAX_DELAY, 2.0, 0.0, maxAttempts,
-        List.of(), List.of(), List.of(), List.of(), null);
+    return new Retry(
+        backoff,
+        initial,
+        DEFAULT_MAX_DELAY,
+        2.0,
+        0.0,
+        maxAttempts,
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        null);
   }
 
   /** The same {@code delay} between attempts; 3 attempts unless changed. */
@@ -81,7 +99,9 @@ public final class Retry {
     return of(Backoff.FIXED, delay, 3);
   }
 
-  /** Delays of {@code initial}, {@code 2×initial}, {@code 3×initial}…; 5 attempts unless changed. */
+  /**
+   * Delays of {@code initial}, {@code 2×initial}, {@code 3×initial}…; 5 attempts unless changed.
+   */
   public static Retry linear(Duration initial) {
     return of(Backoff.LINEAR, initial, 5);
   }
@@ -102,11 +122,27 @@ public final class Retry {
   }
 
   private Retry copy(
-      Duration maxDelay, double multiplier, double jitter, int maxAttempts, List<String> retryOn,
-      List<String> abortOn, List<Predicate<Throwable>> retryIf, List<Predicate<Throwable>> abortIf,
+      Duration maxDelay,
+      double multiplier,
+      double jitter,
+      int maxAttempts,
+      List<String> retryOn,
+      List<String> abortOn,
+      List<Predicate<Throwable>> retryIf,
+      List<Predicate<Throwable>> abortIf,
       RetryListener onRetry) {
-    return new Retry(backoff, initial, maxDelay, multiplier, jitter, maxAttempts, retryOn, abortOn,
-        retryIf, abortIf, onRetry);
+    return new Retry(
+        backoff,
+        initial,
+        maxDelay,
+        multiplier,
+        jitter,
+        maxAttempts,
+        retryOn,
+        abortOn,
+        retryIf,
+        abortIf,
+        onRetry);
   }
 
   /** Total attempts including the first; at least 1. */
@@ -129,65 +165,134 @@ public final class Retry {
    * together do not all retry in the same instant.
    */
   public Retry jitter(double fraction) {
-    return copy(maxDelay, multiplier, fraction, maxAttempts, retryOn, abortOn, retryIf, abortIf, onRetry);
+    return copy(
+        maxDelay, multiplier, fraction, maxAttempts, retryOn, abortOn, retryIf, abortIf, onRetry);
   }
 
   /** Retry only errors of these types (or subtypes); any other error is final. */
   @SafeVarargs
   public final Retry retryOn(Class<? extends Throwable>... types) {
-    return copy(maxDelay, multiplier, jitter, maxAttempts, plus(retryOn, names(types)), abortOn,
-        retryIf, abortIf, onRetry);
+    return copy(
+        maxDelay,
+        multiplier,
+        jitter,
+        maxAttempts,
+        plus(retryOn, names(types)),
+        abortOn,
+        retryIf,
+        abortIf,
+        onRetry);
   }
 
   /** Never retry errors of these types (or subtypes); takes precedence over {@link #retryOn}. */
   @SafeVarargs
   public final Retry abortOn(Class<? extends Throwable>... types) {
-    return copy(maxDelay, multiplier, jitter, maxAttempts, retryOn, plus(abortOn, names(types)),
-        retryIf, abortIf, onRetry);
+    return copy(
+        maxDelay,
+        multiplier,
+        jitter,
+        maxAttempts,
+        retryOn,
+        plus(abortOn, names(types)),
+        retryIf,
+        abortIf,
+        onRetry);
   }
 
   /** Retry only errors this predicate accepts (combined with {@link #retryOn} by "or"). */
   public Retry retryIf(Predicate<Throwable> p) {
-    return copy(maxDelay, multiplier, jitter, maxAttempts, retryOn, abortOn,
-        plus(retryIf, List.of(Objects.requireNonNull(p, "predicate"))), abortIf, onRetry);
+    return copy(
+        maxDelay,
+        multiplier,
+        jitter,
+        maxAttempts,
+        retryOn,
+        abortOn,
+        plus(retryIf, List.of(Objects.requireNonNull(p, "predicate"))),
+        abortIf,
+        onRetry);
   }
 
   /** Never retry errors this predicate accepts. */
   public Retry abortIf(Predicate<Throwable> p) {
-    return copy(maxDelay, multiplier, jitter, maxAttempts, retryOn, abortOn, retryIf,
-        plus(abortIf, List.of(Objects.requireNonNull(p, "predicate"))), onRetry);
+    return copy(
+        maxDelay,
+        multiplier,
+        jitter,
+        maxAttempts,
+        retryOn,
+        abortOn,
+        retryIf,
+        plus(abortIf, List.of(Objects.requireNonNull(p, "predicate"))),
+        onRetry);
   }
 
   /** Called after each failed attempt that will be retried, before the retry is stored. */
   public Retry onRetry(RetryListener listener) {
-    return copy(maxDelay, multiplier, jitter, maxAttempts, retryOn, abortOn, retryIf, abortIf,
+    return copy(
+        maxDelay,
+        multiplier,
+        jitter,
+        maxAttempts,
+        retryOn,
+        abortOn,
+        retryIf,
+        abortIf,
         Objects.requireNonNull(listener, "listener"));
   }
 
-  public Backoff backoff() { return backoff; }
-  public Duration initialDelay() { return initial; }
-  public Duration maxDelay() { return maxDelay; }
-  public double multiplier() { return multiplier; }
-  public double jitter() { return jitter; }
-  public int maxAttempts() { return maxAttempts; }
-  public List<String> retryOnTypes() { return retryOn; }
-  public List<String> abortOnTypes() { return abortOn; }
-  public RetryListener retryListener() { return onRetry; }
+  public Backoff backoff() {
+    return backoff;
+  }
 
-  /** True when this policy holds code (predicates or a callback) that cannot be stored with a job. */
+  public Duration initialDelay() {
+    return initial;
+  }
+
+  public Duration maxDelay() {
+    return maxDelay;
+  }
+
+  public double multiplier() {
+    return multiplier;
+  }
+
+  public double jitter() {
+    return jitter;
+  }
+
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  public List<String> retryOnTypes() {
+    return retryOn;
+  }
+
+  public List<String> abortOnTypes() {
+    return abortOn;
+  }
+
+  public RetryListener retryListener() {
+    return onRetry;
+  }
+
+  /**
+   * True when this policy holds code (predicates or a callback) that cannot be stored with a job.
+   */
   public boolean hasCode() {
     return !retryIf.isEmpty() || !abortIf.isEmpty() || onRetry != null;
   }
 
-  /**
-   * Problems with this policy, each naming {@code field} and what is allowed; empty when valid.
-   */
+  /** Problems with this policy, each naming {@code field} and what is allowed; empty when valid. */
   public List<String> problems(String field) {
     var out = new ArrayList<String>();
     if (initial == null || initial.isNegative()) {
       out.add(field + ".initialDelay must be zero or positive, was " + initial);
     }
-    if (maxDelay == null || maxDelay.isNegative() || maxDelay.isZero() && backoff != Backoff.FIXED) {
+    if (maxDelay == null
+        || maxDelay.isNegative()
+        || maxDelay.isZero() && backoff != Backoff.FIXED) {
       out.add(field + ".maxDelay must be positive, was " + maxDelay);
     }
     if (!(multiplier >= 1.0) || multiplier > 100) {
@@ -197,8 +302,10 @@ public final class Retry {
       out.add(field + ".jitter must be between 0 and 1, was " + jitter);
     }
     if (retryOn.size() + abortOn.size() > 20) {
-      out.add(field + ": at most 20 exception types in retryOn and abortOn together, got "
-          + (retryOn.size() + abortOn.size()));
+      out.add(
+          field
+              + ": at most 20 exception types in retryOn and abortOn together, got "
+              + (retryOn.size() + abortOn.size()));
     }
     if (maxAttempts < 1 || maxAttempts > 1000) {
       out.add(field + ".maxAttempts must be between 1 and 1000, was " + maxAttempts);
@@ -207,8 +314,8 @@ public final class Retry {
   }
 
   /**
-   * The delay before the attempt after {@code failedAttempt} (1-based), jitter applied from
-   * {@code random}; always between zero and {@link #maxDelay()}.
+   * The delay before the attempt after {@code failedAttempt} (1-based), jitter applied from {@code
+   * random}; always between zero and {@link #maxDelay()}.
    */
   public Duration delayAfter(int failedAttempt, RandomGenerator random) {
     double base = baseDelayNanos(failedAttempt);
@@ -260,14 +367,28 @@ public final class Retry {
         return null;
       }
     }
-    return "not retried: " + error.getClass().getName() + " matches none of retryOn " + retryOn
+    return "not retried: "
+        + error.getClass().getName()
+        + " matches none of retryOn "
+        + retryOn
         + (retryIf.isEmpty() ? "" : " or the retryIf predicates");
   }
 
-  /** Adds another policy's code (predicates, callback) to this one's data, for the handler's code. */
+  /**
+   * Adds another policy's code (predicates, callback) to this one's data, for the handler's code.
+   */
   public Retry withCodeOf(Retry other) {
-    return new Retry(backoff, initial, maxDelay, multiplier, jitter, maxAttempts, retryOn, abortOn,
-        plus(retryIf, other.retryIf), plus(abortIf, other.abortIf),
+    return new Retry(
+        backoff,
+        initial,
+        maxDelay,
+        multiplier,
+        jitter,
+        maxAttempts,
+        retryOn,
+        abortOn,
+        plus(retryIf, other.retryIf),
+        plus(abortIf, other.abortIf),
         onRetry != null ? onRetry : other.onRetry);
   }
 
@@ -307,14 +428,30 @@ public final class Retry {
 
   /** The storable part of this policy (everything but code). */
   public RetrySpec toSpec() {
-    return new RetrySpec(backoff, initial.toMillis(), maxDelay.toMillis(), multiplier, jitter,
-        maxAttempts, retryOn, abortOn);
+    return new RetrySpec(
+        backoff,
+        initial.toMillis(),
+        maxDelay.toMillis(),
+        multiplier,
+        jitter,
+        maxAttempts,
+        retryOn,
+        abortOn);
   }
 
   /** Rebuilds a policy from its stored part. */
   public static Retry fromSpec(RetrySpec s) {
-    return new Retry(s.backoff(), Duration.ofMillis(s.initialMs()), Duration.ofMillis(s.maxDelayMs()),
-        s.multiplier(), s.jitter(), s.maxAttempts(), s.retryOn(), s.abortOn(), List.of(), List.of(),
+    return new Retry(
+        s.backoff(),
+        Duration.ofMillis(s.initialMs()),
+        Duration.ofMillis(s.maxDelayMs()),
+        s.multiplier(),
+        s.jitter(),
+        s.maxAttempts(),
+        s.retryOn(),
+        s.abortOn(),
+        List.of(),
+        List.of(),
         null);
   }
 
@@ -325,8 +462,14 @@ public final class Retry {
    * @param abortOn exception class names never to retry
    */
   public record RetrySpec(
-      Backoff backoff, long initialMs, long maxDelayMs, double multiplier, double jitter,
-      int maxAttempts, List<String> retryOn, List<String> abortOn) {
+      Backoff backoff,
+      long initialMs,
+      long maxDelayMs,
+      double multiplier,
+      double jitter,
+      int maxAttempts,
+      List<String> retryOn,
+      List<String> abortOn) {
     public RetrySpec {
       retryOn = retryOn == null ? List.of() : List.copyOf(retryOn);
       abortOn = abortOn == null ? List.of() : List.copyOf(abortOn);
@@ -335,8 +478,23 @@ public final class Retry {
 
   @Override
   public String toString() {
-    return "Retry[" + backoff + " " + initial + " ×" + multiplier + " max " + maxDelay + ", jitter "
-        + jitter + ", maxAttempts " + maxAttempts + ", retryOn " + retryOn + ", abortOn " + abortOn
-        + (hasCode() ? ", with code" : "") + "]";
+    return "Retry["
+        + backoff
+        + " "
+        + initial
+        + " ×"
+        + multiplier
+        + " max "
+        + maxDelay
+        + ", jitter "
+        + jitter
+        + ", maxAttempts "
+        + maxAttempts
+        + ", retryOn "
+        + retryOn
+        + ", abortOn "
+        + abortOn
+        + (hasCode() ? ", with code" : "")
+        + "]";
   }
 }

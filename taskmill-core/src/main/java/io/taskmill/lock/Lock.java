@@ -14,9 +14,9 @@ public interface Lock extends AutoCloseable {
   String name();
 
   /**
-   * A number that increases with every acquisition of this name, on every node sharing the store.
-   * A resource that remembers the highest token it saw and refuses lower ones cannot be changed by
-   * a holder that lost the lock without noticing (a long pause, a network partition).
+   * A number that increases with every acquisition of this name, on every node sharing the store. A
+   * resource that remembers the highest token it saw and refuses lower ones cannot be changed by a
+   * holder that lost the lock without noticing (a long pause, a network partition).
    */
   long fencingToken();
 

@@ -8,8 +8,12 @@ public class LockTimeoutException extends RuntimeException {
   private final Duration waitTimeout;
 
   public LockTimeoutException(String lockName, Duration waitTimeout) {
-    super("could not acquire lock '" + lockName + "' within " + waitTimeout
-        + ": another job held it the whole time");
+    super(
+        "could not acquire lock '"
+            + lockName
+            + "' within "
+            + waitTimeout
+            + ": another job held it the whole time");
     this.lockName = lockName;
     this.waitTimeout = waitTimeout;
   }

@@ -28,14 +28,15 @@ import java.util.Optional;
  * </ul>
  *
  * <p>Names are validated ({@link Names#LOCK_RULE}), {@code ttl} must be 1 s to 1 h and {@code
- * waitTimeout} 0 to 24 h; a bad value throws {@link IllegalArgumentException} naming the
- * parameter.
+ * waitTimeout} 0 to 24 h; a bad value throws {@link IllegalArgumentException} naming the parameter.
  */
 public interface Locks {
   /** The shortest {@code ttl} accepted. */
   Duration MIN_TTL = Duration.ofSeconds(1);
+
   /** The longest {@code ttl} accepted. */
   Duration MAX_TTL = Duration.ofHours(1);
+
   /** The longest {@code waitTimeout} accepted. */
   Duration MAX_WAIT = Duration.ofHours(24);
 

@@ -44,7 +44,20 @@ public record Node(
 
   /** This node with a new heartbeat time and load figures. */
   public Node beat(Instant at, int runningNow, double cpu, long heapUsedNow, long heapMaxNow) {
-    return new Node(id, host, pid, version, queues, types, concurrency, startedAt, at, runningNow,
-        cpu, heapUsedNow, heapMaxNow, NodeState.ALIVE);
+    return new Node(
+        id,
+        host,
+        pid,
+        version,
+        queues,
+        types,
+        concurrency,
+        startedAt,
+        at,
+        runningNow,
+        cpu,
+        heapUsedNow,
+        heapMaxNow,
+        NodeState.ALIVE);
   }
 }

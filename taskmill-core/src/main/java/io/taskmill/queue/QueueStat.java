@@ -11,8 +11,8 @@ import java.util.Map;
  * @param oldestReadyAt the earliest {@code runAt} among its {@code ENQUEUED} jobs, or null
  * @param finishedSince jobs of the queue that finished at or after the time asked about
  */
-public record QueueStat(String queue, Map<JobState, Long> counts, Instant oldestReadyAt,
-    long finishedSince) {
+public record QueueStat(
+    String queue, Map<JobState, Long> counts, Instant oldestReadyAt, long finishedSince) {
   public QueueStat {
     counts = Map.copyOf(counts);
   }

@@ -82,9 +82,20 @@ public final class CronExpression {
   private final boolean dayOfWeekUnrestricted;
   private final boolean hoursFollowRealTime;
 
-  CronExpression(String text, long seconds, long minutes, long hours, long daysOfMonth,
-      boolean lastDayOfMonth, long months, long weekdays, long nthWeekdays, int lastWeekdays,
-      boolean dayOfMonthUnrestricted, boolean dayOfWeekUnrestricted, boolean hoursFollowRealTime) {
+  CronExpression(
+      String text,
+      long seconds,
+      long minutes,
+      long hours,
+      long daysOfMonth,
+      boolean lastDayOfMonth,
+      long months,
+      long weekdays,
+      long nthWeekdays,
+      int lastWeekdays,
+      boolean dayOfMonthUnrestricted,
+      boolean dayOfWeekUnrestricted,
+      boolean hoursFollowRealTime) {
     this.text = text;
     this.seconds = seconds;
     this.minutes = minutes;
@@ -112,8 +123,19 @@ public final class CronExpression {
 
   /** The same schedule under the macro's name, so {@code @daily} prints as {@code @daily}. */
   CronExpression named(String macro) {
-    return new CronExpression(macro, seconds, minutes, hours, daysOfMonth, lastDayOfMonth, months,
-        weekdays, nthWeekdays, lastWeekdays, dayOfMonthUnrestricted, dayOfWeekUnrestricted,
+    return new CronExpression(
+        macro,
+        seconds,
+        minutes,
+        hours,
+        daysOfMonth,
+        lastDayOfMonth,
+        months,
+        weekdays,
+        nthWeekdays,
+        lastWeekdays,
+        dayOfMonthUnrestricted,
+        dayOfWeekUnrestricted,
         hoursFollowRealTime);
   }
 
@@ -182,9 +204,9 @@ public final class CronExpression {
   }
 
   /**
-   * The first wall time at or after {@code start} (whole seconds) that the fields match, or null
-   * if none within the search bound. Field by field: a month, day, hour or minute that cannot
-   * match is skipped whole, so this takes a handful of steps, not one per second.
+   * The first wall time at or after {@code start} (whole seconds) that the fields match, or null if
+   * none within the search bound. Field by field: a month, day, hour or minute that cannot match is
+   * skipped whole, so this takes a handful of steps, not one per second.
    */
   private LocalDateTime nextWallTime(LocalDateTime start) {
     int year = start.getYear();

@@ -8,7 +8,10 @@ enum CronField {
   MINUTE("minute", 0, 59, List.of()),
   HOUR("hour", 0, 23, List.of()),
   DAY_OF_MONTH("day-of-month", 1, 31, List.of()),
-  MONTH("month", 1, 12,
+  MONTH(
+      "month",
+      1,
+      12,
       List.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")),
   // 7 is Sunday too (Vixie cron); the names start at 0.
   DAY_OF_WEEK("day-of-week", 0, 7, List.of("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"));
@@ -16,6 +19,7 @@ enum CronField {
   final String label;
   final int min;
   final int max;
+
   /** Names for the values from the first value up ({@code JAN} = 1, {@code SUN} = 0). */
   final List<String> names;
 

@@ -52,7 +52,8 @@ final class CronParser {
   private CronExpression expression() {
     List<Word> words = words();
     if (words.isEmpty()) {
-      throw error("it is empty: expected " + FIVE + ", " + SIX + ", or a macro such as @daily",
+      throw error(
+          "it is empty: expected " + FIVE + ", " + SIX + ", or a macro such as @daily",
           span(shown.length(), 1));
     }
     Word first = words.getFirst();
@@ -79,20 +80,21 @@ final class CronParser {
     Word dom = words.get(CronField.DAY_OF_MONTH.ordinal() - skip);
     Word month = words.get(CronField.MONTH.ordinal() - skip);
     Word dow = words.get(CronField.DAY_OF_WEEK.ordinal() - skip);
-    var expression = new CronExpression(
-        String.join(" ", normalized),
-        fields[CronField.SECOND.ordinal()].bits,
-        fields[CronField.MINUTE.ordinal()].bits,
-        fields[CronField.HOUR.ordinal()].bits,
-        fields[CronField.DAY_OF_MONTH.ordinal()].bits,
-        fields[CronField.DAY_OF_MONTH.ordinal()].lastDay,
-        fields[CronField.MONTH.ordinal()].bits,
-        fields[CronField.DAY_OF_WEEK.ordinal()].bits,
-        fields[CronField.DAY_OF_WEEK.ordinal()].nthWeekdays,
-        fields[CronField.DAY_OF_WEEK.ordinal()].lastWeekdays,
-        isUnrestricted(dom.text),
-        isUnrestricted(dow.text),
-        followsRealTime(hour.text));
+    var expression =
+        new CronExpression(
+            String.join(" ", normalized),
+            fields[CronField.SECOND.ordinal()].bits,
+            fields[CronField.MINUTE.ordinal()].bits,
+            fields[CronField.HOUR.ordinal()].bits,
+            fields[CronField.DAY_OF_MONTH.ordinal()].bits,
+            fields[CronField.DAY_OF_MONTH.ordinal()].lastDay,
+            fields[CronField.MONTH.ordinal()].bits,
+            fields[CronField.DAY_OF_WEEK.ordinal()].bits,
+            fields[CronField.DAY_OF_WEEK.ordinal()].nthWeekdays,
+            fields[CronField.DAY_OF_WEEK.ordinal()].lastWeekdays,
+            isUnrestricted(dom.text),
+            isUnrestricted(dow.text),
+            followsRealTime(hour.text));
     mustFireSomeday(expression, skip, dom, month, dow);
     return expression;
   }
@@ -114,21 +116,26 @@ final class CronParser {
     Word word = words.getFirst();
     String name = word.text.toLowerCase(Locale.ROOT);
     if (name.equals("@every")) {
-      throw error("@every is not a cron macro: use Trigger.every(Duration, Instant) for a fixed"
-          + " interval", span(word.at, word.text.length()));
+      throw error(
+          "@every is not a cron macro: use Trigger.every(Duration, Instant) for a fixed"
+              + " interval",
+          span(word.at, word.text.length()));
     }
     if (name.equals("@reboot")) {
-      throw error("@reboot is not supported: a schedule fires at times, not at start-up",
+      throw error(
+          "@reboot is not supported: a schedule fires at times, not at start-up",
           span(word.at, word.text.length()));
     }
     String fields = MACROS.get(name);
     if (fields == null) {
-      throw error("unknown macro \"" + word.text + "\": use " + MACRO_NAMES,
+      throw error(
+          "unknown macro \"" + word.text + "\": use " + MACRO_NAMES,
           span(word.at, word.text.length()));
     }
     if (words.size() > 1) {
       Word extra = words.get(1);
-      throw error("macro " + name + " takes no fields; found \"" + extra.text + "\" after it",
+      throw error(
+          "macro " + name + " takes no fields; found \"" + extra.text + "\" after it",
           span(extra.at, words.getLast().at + words.getLast().text.length() - extra.at));
     }
     return parse(fields).named(name);
@@ -152,10 +159,13 @@ final class CronParser {
   /** The values a field allows, as bits, plus the day fields' special forms. */
   private static final class FieldBits {
     long bits;
+
     /** Day-of-month {@code L}. */
     boolean lastDay;
+
     /** Day-of-week {@code d#n}: bit {@code d * 5 + n - 1}. */
     long nthWeekdays;
+
     /** Day-of-week {@code dL}: bit {@code d}. */
     int lastWeekdays;
 
@@ -180,8 +190,15 @@ final class CronParser {
       char c = text.charAt(i);
       boolean ok = Character.isLetterOrDigit(c) && c < 128 || "*?/,-#".indexOf(c) >= 0;
       if (!ok) {
-        throw error(where.name() + " \"" + word.text + "\" has an unexpected character '" + c
-            + "': use numbers" + (field.names.isEmpty() ? "" : ", names") + " and * , - /",
+        throw error(
+            where.name()
+                + " \""
+                + word.text
+                + "\" has an unexpected character '"
+                + c
+                + "': use numbers"
+                + (field.names.isEmpty() ? "" : ", names")
+                + " and * , - /",
             span(word.at + i, 1));
       }
     }
@@ -192,12 +209,13 @@ final class CronParser {
       int end = comma < 0 ? text.length() : comma;
       String element = text.substring(start, end);
       if (element.isEmpty()) {
-        throw error(where.name() + " \"" + word.text + "\" has an empty element in its list",
+        throw error(
+            where.name() + " \"" + word.text + "\" has an empty element in its list",
             span(word.at + start, 1));
       }
       if (element.equals("?") && text.length() > 1) {
-        throw error(where.name() + " \"" + word.text + "\": ? must stand alone",
-            span(word.at + start, 1));
+        throw error(
+            where.name() + " \"" + word.text + "\": ? must stand alone", span(word.at + start, 1));
       }
       element(where, element, word.at + start, result);
       if (comma < 0) break;
@@ -213,8 +231,8 @@ final class CronParser {
     String upper = element.toUpperCase(Locale.ROOT);
     if (element.equals("?")) {
       if (field != CronField.DAY_OF_MONTH && field != CronField.DAY_OF_WEEK) {
-        throw error(quoted + ": ? is allowed only in day-of-month and day-of-week; use *",
-            span(at, 1));
+        throw error(
+            quoted + ": ? is allowed only in day-of-month and day-of-week; use *", span(at, 1));
       }
       setRange(result, field, field.min, field == CronField.DAY_OF_WEEK ? 6 : field.max, 1);
       return;
@@ -229,8 +247,11 @@ final class CronParser {
     }
     if (field == CronField.DAY_OF_MONTH && (base.contains("L") || base.contains("W"))) {
       if (!base.equals("L")) {
-        throw error(quoted + " is not supported: L alone means the last day of the month;"
-            + " L-n, LW and nW (nearest weekday) are not available", span(at, element.length()));
+        throw error(
+            quoted
+                + " is not supported: L alone means the last day of the month;"
+                + " L-n, LW and nW (nearest weekday) are not available",
+            span(at, element.length()));
       }
       if (slash >= 0) throw error(quoted + ": L takes no step", span(at + slash, 1));
       result.lastDay = true;
@@ -267,8 +288,13 @@ final class CronParser {
         low = value(where, start, at);
         high = value(where, end, at + dash + 1);
         if (low > high) {
-          throw error(quoted + " is a reversed range: write the lower bound first (" + end + "-"
-              + start + "); ranges do not wrap around, so use a list such as 5-6,0-1 instead",
+          throw error(
+              quoted
+                  + " is a reversed range: write the lower bound first ("
+                  + end
+                  + "-"
+                  + start
+                  + "); ranges do not wrap around, so use a list such as 5-6,0-1 instead",
               span(at, written.length()));
         }
       }
@@ -283,27 +309,39 @@ final class CronParser {
       throw error(quoted + " has no step after '/': write e.g. */5", span(at + slash, 1));
     }
     if (!text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw error(quoted + ": step \"" + text + "\" is not a whole number",
+      throw error(
+          quoted + ": step \"" + text + "\" is not a whole number",
           span(at + slash + 1, text.length()));
     }
     CronField field = where.field;
     int span = (field == CronField.DAY_OF_WEEK ? 6 : field.max) - field.min + 1;
     int step = text.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(text);
     if (step < 1 || step > span) {
-      throw error(quoted + ": step " + text + " must be between 1 and " + span
-          + " (the size of the range " + field.min + "-" + (field.min + span - 1) + ")",
+      throw error(
+          quoted
+              + ": step "
+              + text
+              + " must be between 1 and "
+              + span
+              + " (the size of the range "
+              + field.min
+              + "-"
+              + (field.min + span - 1)
+              + ")",
           span(at + slash + 1, text.length()));
     }
     return step;
   }
 
   /** Day-of-week {@code 5L} (last Friday of the month) or {@code MON#2} (second Monday). */
-  private void weekdayInMonth(Where where, String base, String written, int at,
-      FieldBits result) {
+  private void weekdayInMonth(Where where, String base, String written, int at, FieldBits result) {
     String quoted = where.name() + " \"" + written + "\"";
     if (base.equals("L")) {
-      throw error(quoted + ": L alone is ambiguous in day-of-week; write nL for the last weekday n"
-          + " of the month, e.g. 5L or FRIL for the last Friday", span(at, 1));
+      throw error(
+          quoted
+              + ": L alone is ambiguous in day-of-week; write nL for the last weekday n"
+              + " of the month, e.g. 5L or FRIL for the last Friday",
+          span(at, 1));
     }
     if (base.endsWith("L")) {
       String day = base.substring(0, base.length() - 1);
@@ -321,7 +359,8 @@ final class CronParser {
     }
     int weekday = value(where, written.substring(0, hash), at) % 7;
     if (nth.length() != 1 || nth.charAt(0) < '1' || nth.charAt(0) > '5') {
-      throw error(quoted + ": the occurrence after # must be 1-5, as in MON#2 (second Monday)",
+      throw error(
+          quoted + ": the occurrence after # must be 1-5, as in MON#2 (second Monday)",
           span(at + hash + 1, Math.max(1, nth.length())));
     }
     result.nthWeekdays |= 1L << (weekday * 5 + nth.charAt(0) - '1');
@@ -339,17 +378,21 @@ final class CronParser {
       return value;
     }
     String upper = token.toUpperCase(Locale.ROOT);
-    if (!field.names.isEmpty() && !token.isEmpty()
+    if (!field.names.isEmpty()
+        && !token.isEmpty()
         && upper.chars().allMatch(c -> c >= 'A' && c <= 'Z')) {
       int index = field.names.indexOf(upper);
       if (index < 0) {
         String kind = field == CronField.MONTH ? "a month" : "a weekday";
-        throw error(quoted + " is not " + kind + ": use " + field.allowed(),
-            span(at, token.length()));
+        throw error(
+            quoted + " is not " + kind + ": use " + field.allowed(), span(at, token.length()));
       }
       return field == CronField.MONTH ? index + 1 : index;
     }
-    throw error(quoted + " is not a number: use " + field.allowed()
+    throw error(
+        quoted
+            + " is not a number: use "
+            + field.allowed()
             + (field == CronField.DAY_OF_MONTH ? " or L" : ""),
         span(at, Math.max(1, token.length())));
   }
@@ -382,19 +425,42 @@ final class CronParser {
       numbers.add(Integer.toString(m));
       names.add(CronField.MONTH.nameOf(m));
     }
-    String inMonths = (months.size() == 1 ? "month " : "months ") + String.join(",", numbers)
-        + " (" + String.join(",", names) + ")";
+    String inMonths =
+        (months.size() == 1 ? "month " : "months ")
+            + String.join(",", numbers)
+            + " ("
+            + String.join(",", names)
+            + ")";
     int domPosition = CronField.DAY_OF_MONTH.ordinal() - skip + 1;
     int[] domSpan = span(dom.at, dom.text.length());
     int[] monthSpan = span(month.at, month.text.length());
     boolean domAloneNeverFits = e.isDayOfWeekUnrestricted();
     if (domAloneNeverFits) {
-      throw error("field " + domPosition + " (day-of-month) \"" + dom.text + "\" never occurs in "
-          + inMonths + ": this schedule would never fire", domSpan, monthSpan);
+      throw error(
+          "field "
+              + domPosition
+              + " (day-of-month) \""
+              + dom.text
+              + "\" never occurs in "
+              + inMonths
+              + ": this schedule would never fire",
+          domSpan,
+          monthSpan);
     }
-    throw error("no day satisfies both field " + domPosition + " (day-of-month) \"" + dom.text
-        + "\" and field " + (domPosition + 2) + " (day-of-week) \"" + dow.text + "\" in "
-        + inMonths + ": this schedule would never fire", domSpan, monthSpan,
+    throw error(
+        "no day satisfies both field "
+            + domPosition
+            + " (day-of-month) \""
+            + dom.text
+            + "\" and field "
+            + (domPosition + 2)
+            + " (day-of-week) \""
+            + dow.text
+            + "\" in "
+            + inMonths
+            + ": this schedule would never fire",
+        domSpan,
+        monthSpan,
         span(dow.at, dow.text.length()));
   }
 
@@ -418,7 +484,7 @@ final class CronParser {
         if (carets.length() <= s[0] + i) carets.append('^');
       }
     }
-    return new InvalidScheduleException("invalid cron expression \"" + shown + "\": " + problem
-        + "\n  " + shown + "\n  " + carets);
+    return new InvalidScheduleException(
+        "invalid cron expression \"" + shown + "\": " + problem + "\n  " + shown + "\n  " + carets);
   }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 public record IntervalTrigger(Duration every, Instant anchor) implements Trigger {
   /** What {@link #text()} starts with, and what separates its two parts. */
   static final String PREFIX = "every ";
+
   static final String FROM = " from ";
 
   /** Schedules are not for sub-second work; that is a loop in a handler. */
@@ -32,16 +33,21 @@ public record IntervalTrigger(Duration every, Instant anchor) implements Trigger
       throw new InvalidScheduleException("interval is null: give a duration such as PT5M");
     }
     if (every.compareTo(MIN_INTERVAL) < 0) {
-      throw new InvalidScheduleException("interval " + every + " is too short: it must be at"
-          + " least 1 second (PT1S)");
+      throw new InvalidScheduleException(
+          "interval " + every + " is too short: it must be at" + " least 1 second (PT1S)");
     }
     if (every.compareTo(MAX_INTERVAL) > 0) {
-      throw new InvalidScheduleException("interval " + every + " is too long: it must be at most"
-          + " 366 days (P366D); use a cron expression for yearly schedules");
+      throw new InvalidScheduleException(
+          "interval "
+              + every
+              + " is too long: it must be at most"
+              + " 366 days (P366D); use a cron expression for yearly schedules");
     }
   }
 
-  /** The smallest tick strictly after {@code after}; the anchor itself if {@code after} is earlier. */
+  /**
+   * The smallest tick strictly after {@code after}; the anchor itself if {@code after} is earlier.
+   */
   @Override
   public Optional<Instant> next(Instant after) {
     Objects.requireNonNull(after, "after");

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The job each tick of a schedule creates, with every default resolved when the schedule was
- * saved, so any node can fire it, also one that does not run its type.
+ * The job each tick of a schedule creates, with every default resolved when the schedule was saved,
+ * so any node can fire it, also one that does not run its type.
  *
  * @param payloadJson the payload, already bound to the handler's payload type and written back
  * @param timeout per-attempt timeout, or null for none

@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * What a schedule does with ticks it missed by more than the engine's misfire threshold (the
- * cluster was down, or the schedule was paused): skip them, fire once for all of them, or fire
- * each of the latest {@code max} of them.
+ * cluster was down, or the schedule was paused): skip them, fire once for all of them, or fire each
+ * of the latest {@code max} of them.
  *
  * @param max for {@link Kind#FIRE_ALL}, how many of the latest missed ticks fire; 1 otherwise
  */
@@ -29,13 +29,14 @@ public record MisfirePolicy(Kind kind, int max) {
 
   public MisfirePolicy {
     if (kind == null) {
-      throw new InvalidScheduleException("misfire policy is missing; use SKIP, FIRE_ONCE or "
-          + "FIRE_ALL(n)");
+      throw new InvalidScheduleException(
+          "misfire policy is missing; use SKIP, FIRE_ONCE or " + "FIRE_ALL(n)");
     }
     if (kind == Kind.FIRE_ALL ? max < 1 || max > MAX_CATCH_UP : max != 1) {
-      throw new InvalidScheduleException(kind == Kind.FIRE_ALL
-          ? "misfire policy FIRE_ALL(" + max + "): the bound must be 1 to " + MAX_CATCH_UP
-          : "misfire policy " + kind + " takes no bound (got " + max + ")");
+      throw new InvalidScheduleException(
+          kind == Kind.FIRE_ALL
+              ? "misfire policy FIRE_ALL(" + max + "): the bound must be 1 to " + MAX_CATCH_UP
+              : "misfire policy " + kind + " takes no bound (got " + max + ")");
     }
   }
 
@@ -54,11 +55,13 @@ public record MisfirePolicy(Kind kind, int max) {
     return new MisfirePolicy(Kind.FIRE_ALL, max);
   }
 
-  /** Reads {@code SKIP}, {@code FIRE_ONCE} or {@code FIRE_ALL(n)} (any case), as {@link #toString}. */
+  /**
+   * Reads {@code SKIP}, {@code FIRE_ONCE} or {@code FIRE_ALL(n)} (any case), as {@link #toString}.
+   */
   public static MisfirePolicy parse(String text) {
     if (text == null || text.isBlank()) {
-      throw new InvalidScheduleException("misfire policy is missing; use SKIP, FIRE_ONCE or "
-          + "FIRE_ALL(n)");
+      throw new InvalidScheduleException(
+          "misfire policy is missing; use SKIP, FIRE_ONCE or " + "FIRE_ALL(n)");
     }
     String t = text.strip().toUpperCase(Locale.ROOT).replace('-', '_');
     switch (t) {
@@ -73,8 +76,12 @@ public record MisfirePolicy(Kind kind, int max) {
     if (m.matches()) {
       return fireAll(Integer.parseInt(m.group(1)));
     }
-    throw new InvalidScheduleException("unknown misfire policy \"" + text + "\"; use SKIP, "
-        + "FIRE_ONCE or FIRE_ALL(n) with n from 1 to " + MAX_CATCH_UP);
+    throw new InvalidScheduleException(
+        "unknown misfire policy \""
+            + text
+            + "\"; use SKIP, "
+            + "FIRE_ONCE or FIRE_ALL(n) with n from 1 to "
+            + MAX_CATCH_UP);
   }
 
   @Override

@@ -28,7 +28,9 @@ public record Schedule(
 
   /** Whether {@code other} defines the same schedule: trigger, job and policies, not its state. */
   public boolean sameDefinition(Schedule other) {
-    return trigger.equals(other.trigger) && job.equals(other.job)
-        && misfire.equals(other.misfire) && overlap == other.overlap;
+    return trigger.equals(other.trigger)
+        && job.equals(other.job)
+        && misfire.equals(other.misfire)
+        && overlap == other.overlap;
   }
 }

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * What a user declares for a recurring job: a name, a trigger (a cron expression in a time zone,
- * or a fixed interval), the job each tick creates, and the misfire and overlap policies. Saving it
+ * What a user declares for a recurring job: a name, a trigger (a cron expression in a time zone, or
+ * a fixed interval), the job each tick creates, and the misfire and overlap policies. Saving it
  * again unchanged changes nothing, so it can be declared in code at every start.
  *
  * <pre>{@code
@@ -58,26 +58,26 @@ public record ScheduleDefinition(
 
   /** The time zone of the cron expression, an IANA id such as {@code Europe/Berlin}. */
   public ScheduleDefinition zone(String zone) {
-    return new ScheduleDefinition(name, cron, zone, every, anchor, type, payload, options, misfire,
-        overlap);
+    return new ScheduleDefinition(
+        name, cron, zone, every, anchor, type, payload, options, misfire, overlap);
   }
 
   /** The instant an interval schedule's ticks count from. */
   public ScheduleDefinition anchor(Instant anchor) {
-    return new ScheduleDefinition(name, cron, zone, every, anchor, type, payload, options, misfire,
-        overlap);
+    return new ScheduleDefinition(
+        name, cron, zone, every, anchor, type, payload, options, misfire, overlap);
   }
 
   /** The job each tick creates. */
   public ScheduleDefinition job(String type, Object payload) {
-    return new ScheduleDefinition(name, cron, zone, every, anchor, type, payload, options, misfire,
-        overlap);
+    return new ScheduleDefinition(
+        name, cron, zone, every, anchor, type, payload, options, misfire, overlap);
   }
 
   /** The job each tick creates, with options. */
   public ScheduleDefinition job(String type, Object payload, JobOptions options) {
-    return new ScheduleDefinition(name, cron, zone, every, anchor, type, payload, options, misfire,
-        overlap);
+    return new ScheduleDefinition(
+        name, cron, zone, every, anchor, type, payload, options, misfire, overlap);
   }
 
   /** The job each tick creates, its payload given as JSON text. */
@@ -87,13 +87,13 @@ public record ScheduleDefinition(
 
   /** What happens to ticks missed by more than the misfire threshold (default FIRE_ONCE). */
   public ScheduleDefinition misfire(MisfirePolicy misfire) {
-    return new ScheduleDefinition(name, cron, zone, every, anchor, type, payload, options, misfire,
-        overlap);
+    return new ScheduleDefinition(
+        name, cron, zone, every, anchor, type, payload, options, misfire, overlap);
   }
 
   /** What a tick does while the previous run is unfinished (default ALLOW). */
   public ScheduleDefinition overlap(OverlapPolicy overlap) {
-    return new ScheduleDefinition(name, cron, zone, every, anchor, type, payload, options, misfire,
-        overlap);
+    return new ScheduleDefinition(
+        name, cron, zone, every, anchor, type, payload, options, misfire, overlap);
   }
 }

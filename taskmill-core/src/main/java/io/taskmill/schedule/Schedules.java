@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Recurring jobs: create, change, pause, trigger and inspect schedules, shared by every node of
- * the store. The cluster's leader fires each tick exactly once.
+ * Recurring jobs: create, change, pause, trigger and inspect schedules, shared by every node of the
+ * store. The cluster's leader fires each tick exactly once.
  */
 public interface Schedules {
   /** Most schedules one {@link #list(String, int)} call returns, and most runs in a history. */
@@ -26,10 +26,14 @@ public interface Schedules {
   /** The schedule of that name, if it exists. */
   Optional<Schedule> get(String name);
 
-  /** Schedules in name order after {@code afterName} (null: from the first), at most {@code limit}. */
+  /**
+   * Schedules in name order after {@code afterName} (null: from the first), at most {@code limit}.
+   */
   List<Schedule> list(String afterName, int limit);
 
-  /** Deletes the schedule and its run history (not the jobs it created); false if there was none. */
+  /**
+   * Deletes the schedule and its run history (not the jobs it created); false if there was none.
+   */
   boolean delete(String name);
 
   /**

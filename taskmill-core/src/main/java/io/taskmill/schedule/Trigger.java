@@ -61,19 +61,25 @@ public sealed interface Trigger permits CronTrigger, IntervalTrigger {
   /**
    * Reads {@link #text()} back.
    *
-   * @param zone the id of a cron trigger's zone ({@link ZoneId#getId()}, so {@code Z} for
-   *     UTC); null for an interval trigger
+   * @param zone the id of a cron trigger's zone ({@link ZoneId#getId()}, so {@code Z} for UTC);
+   *     null for an interval trigger
    * @throws InvalidScheduleException if the text or zone is not such a form
    */
   static Trigger parse(String text, String zone) {
     if (text != null && text.startsWith(CronTrigger.PREFIX) && zone != null) {
       try {
         ZoneId zoneId = ZoneId.of(zone);
-        return new CronTrigger(CronExpression.parse(text.substring(CronTrigger.PREFIX.length())),
-            zoneId);
+        return new CronTrigger(
+            CronExpression.parse(text.substring(CronTrigger.PREFIX.length())), zoneId);
       } catch (DateTimeException e) {
-        throw new InvalidScheduleException("stored trigger \"" + text + "\" has an unknown time "
-            + "zone \"" + zone + "\": " + e.getMessage());
+        throw new InvalidScheduleException(
+            "stored trigger \""
+                + text
+                + "\" has an unknown time "
+                + "zone \""
+                + zone
+                + "\": "
+                + e.getMessage());
       }
     }
     if (text != null && text.startsWith(IntervalTrigger.PREFIX) && zone == null) {
@@ -81,17 +87,26 @@ public sealed interface Trigger permits CronTrigger, IntervalTrigger {
       int from = spec.indexOf(IntervalTrigger.FROM);
       if (from > 0) {
         try {
-          return new IntervalTrigger(Duration.parse(spec.substring(0, from)),
+          return new IntervalTrigger(
+              Duration.parse(spec.substring(0, from)),
               Instant.parse(spec.substring(from + IntervalTrigger.FROM.length())));
         } catch (DateTimeException e) {
-          throw new InvalidScheduleException("stored trigger \"" + text + "\" is not "
-              + "\"every <duration> from <instant>\": " + e.getMessage());
+          throw new InvalidScheduleException(
+              "stored trigger \""
+                  + text
+                  + "\" is not "
+                  + "\"every <duration> from <instant>\": "
+                  + e.getMessage());
         }
       }
     }
-    throw new InvalidScheduleException("stored trigger \"" + text + "\" with zone " + zone
-        + " is neither \"cron <expression>\" with a zone nor \"every <duration> from <instant>\""
-        + " without one");
+    throw new InvalidScheduleException(
+        "stored trigger \""
+            + text
+            + "\" with zone "
+            + zone
+            + " is neither \"cron <expression>\" with a zone nor \"every <duration> from <instant>\""
+            + " without one");
   }
 
   /** A cron trigger in UTC. */
@@ -120,26 +135,30 @@ public sealed interface Trigger permits CronTrigger, IntervalTrigger {
   }
 
   /**
-   * The time zone with this IANA id ({@code Europe/Berlin}, {@code America/New_York}, {@code
-   * UTC}).
+   * The time zone with this IANA id ({@code Europe/Berlin}, {@code America/New_York}, {@code UTC}).
    *
    * @throws InvalidScheduleException if no such zone is known; the message suggests the closest
    *     known id
    */
   static ZoneId zone(String id) {
     if (id == null || id.isBlank()) {
-      throw new InvalidScheduleException("time zone is " + (id == null ? "null" : "empty")
-          + ": use an IANA id such as Europe/Berlin or UTC");
+      throw new InvalidScheduleException(
+          "time zone is "
+              + (id == null ? "null" : "empty")
+              + ": use an IANA id such as Europe/Berlin or UTC");
     }
     if (ZoneId.getAvailableZoneIds().contains(id)) return ZoneId.of(id);
-    String closest = ZoneId.getAvailableZoneIds().stream()
-        .min(Comparator.comparingInt((String known) -> Zones.distance(id, known))
-            .thenComparing(Comparator.naturalOrder()))
-        .orElseThrow();
-    String hint = Zones.distance(id, closest) <= Math.max(2, id.length() / 4)
-        ? " (did you mean " + closest + "?)"
-        : "";
-    throw new InvalidScheduleException("unknown time zone \"" + id
-        + "\": use an IANA id such as Europe/Berlin or UTC" + hint);
+    String closest =
+        ZoneId.getAvailableZoneIds().stream()
+            .min(
+                Comparator.comparingInt((String known) -> Zones.distance(id, known))
+                    .thenComparing(Comparator.naturalOrder()))
+            .orElseThrow();
+    String hint =
+        Zones.distance(id, closest) <= Math.max(2, id.length() / 4)
+            ? " (did you mean " + closest + "?)"
+            : "";
+    throw new InvalidScheduleException(
+        "unknown time zone \"" + id + "\": use an IANA id such as Europe/Berlin or UTC" + hint);
   }
 }

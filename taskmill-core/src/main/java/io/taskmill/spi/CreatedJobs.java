@@ -28,6 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
 public record CreatedJobs(String node, List<Created> jobs) {
   /** The outbox kind of these rows. */
   public static final String KIND = "jobs.created";
+
   /** Most jobs in one row; a larger insert writes several rows, so a body stays small. */
   public static final int MAX_JOBS = 1000;
 
@@ -53,11 +54,12 @@ public record CreatedJobs(String node, List<Created> jobs) {
     ArrayNode ids = null;
     for (NewJob j : jobs) {
       if (previous == null || !sameRun(previous, j)) {
-        ObjectNode run = runs.addObject()
-            .put("type", j.type())
-            .put("queue", j.queue())
-            .put("state", j.state().name())
-            .put("runAt", j.runAt().truncatedTo(ChronoUnit.MICROS).toString());
+        ObjectNode run =
+            runs.addObject()
+                .put("type", j.type())
+                .put("queue", j.queue())
+                .put("state", j.state().name())
+                .put("runAt", j.runAt().truncatedTo(ChronoUnit.MICROS).toString());
         ids = run.putArray("ids");
       }
       ids.add(j.id().toString());
@@ -67,8 +69,12 @@ public record CreatedJobs(String node, List<Created> jobs) {
   }
 
   private static boolean sameRun(NewJob a, NewJob b) {
-    return a.type().equals(b.type()) && a.queue().equals(b.queue()) && a.state() == b.state()
-        && a.runAt().truncatedTo(ChronoUnit.MICROS).equals(b.runAt().truncatedTo(ChronoUnit.MICROS));
+    return a.type().equals(b.type())
+        && a.queue().equals(b.queue())
+        && a.state() == b.state()
+        && a.runAt()
+            .truncatedTo(ChronoUnit.MICROS)
+            .equals(b.runAt().truncatedTo(ChronoUnit.MICROS));
   }
 
   /** Reads a body written by {@link #encode}, or by this class's first format. */
@@ -94,9 +100,13 @@ public record CreatedJobs(String node, List<Created> jobs) {
         runAt = Instant.parse(text);
         runAtText = text;
       }
-      jobs.add(new Created(new JobId(UUID.fromString(j.path("id").asString())),
-          j.path("type").asString(), j.path("queue").asString(),
-          JobState.valueOf(j.path("state").asString()), runAt));
+      jobs.add(
+          new Created(
+              new JobId(UUID.fromString(j.path("id").asString())),
+              j.path("type").asString(),
+              j.path("queue").asString(),
+              JobState.valueOf(j.path("state").asString()),
+              runAt));
     }
     return new CreatedJobs(root.path("node").asString(), jobs);
   }

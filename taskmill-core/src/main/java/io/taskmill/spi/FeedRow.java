@@ -10,7 +10,9 @@ import java.time.Instant;
  */
 public sealed interface FeedRow {
 
-  /** The row's number; unique across both kinds of row, increasing in the order rows were written. */
+  /**
+   * The row's number; unique across both kinds of row, increasing in the order rows were written.
+   */
   long seq();
 
   /** When the change happened, by the engine's clock of the node that made it. */

@@ -36,8 +36,14 @@ public record JobClaim(
   }
 
   /** A claim without cluster-wide limits. */
-  public JobClaim(String queue, int limit, String node, Instant now, Duration leaseTtl,
-      Set<String> types, Map<String, Integer> typeRoom) {
+  public JobClaim(
+      String queue,
+      int limit,
+      String node,
+      Instant now,
+      Duration leaseTtl,
+      Set<String> types,
+      Map<String, Integer> typeRoom) {
     this(queue, limit, node, now, leaseTtl, types, typeRoom, Map.of());
   }
 }

@@ -16,5 +16,13 @@ import java.time.Instant;
  * @param logCount the job's stored log lines afterwards, or null to keep the row's count
  * @param at when the outcome happened
  */
-public record OutcomeWrite(JobId id, long leaseEpoch, JobState to, String result,
-    String lastError, Instant finishedAt, Instant retryAt, Integer logCount, Instant at) {}
+public record OutcomeWrite(
+    JobId id,
+    long leaseEpoch,
+    JobState to,
+    String result,
+    String lastError,
+    Instant finishedAt,
+    Instant retryAt,
+    Integer logCount,
+    Instant at) {}

@@ -13,8 +13,8 @@ public record ScheduleTick(Instant fireAt, ScheduleRun.Outcome outcome, NewJob j
   public ScheduleTick {
     boolean creates = outcome == ScheduleRun.Outcome.FIRED || outcome == ScheduleRun.Outcome.MANUAL;
     if (creates != (job != null)) {
-      throw new IllegalArgumentException("a " + outcome + " tick " + (creates ? "needs" : "has no")
-          + " job");
+      throw new IllegalArgumentException(
+          "a " + outcome + " tick " + (creates ? "needs" : "has no") + " job");
     }
   }
 }

@@ -25,7 +25,10 @@ public enum StoreOp {
   RESCUE,
   /** A user's cancel ({@code JobCommands.cancel}). */
   CANCEL,
-  /** A caller reading jobs: {@code jobGetAll}, {@code jobEvents}, {@code jobLogs}, {@code jobList}, {@code jobTallies}. */
+  /**
+   * A caller reading jobs: {@code jobGetAll}, {@code jobEvents}, {@code jobLogs}, {@code jobList},
+   * {@code jobTallies}.
+   */
   READ,
   /** {@code queueSetPaused} and {@code queuePausedNames}. */
   QUEUE,
@@ -40,8 +43,8 @@ public enum StoreOp {
   /** {@code lockAcquire}, {@code lockRenew} and {@code lockRelease}. */
   LOCK,
   /**
-   * Every {@code schedule…} method: definitions, the leader's firing, manual triggers, history
-   * and its pruning.
+   * Every {@code schedule…} method: definitions, the leader's firing, manual triggers, history and
+   * its pruning.
    */
   SCHEDULE,
   /** Every {@code apiKey…} method: a server authenticating requests and managing keys. */

@@ -16,7 +16,16 @@ public record StoreSettings(
   @Override
   public String toString() {
     // Never print the password.
-    return "StoreSettings[dataDir=" + dataDir + ", inMemoryName=" + inMemoryName + ", jdbcUrl="
-        + jdbcUrl + ", user=" + user + ", poolSize=" + poolSize + "]";
+    return "StoreSettings[dataDir="
+        + dataDir
+        + ", inMemoryName="
+        + inMemoryName
+        + ", jdbcUrl="
+        + jdbcUrl
+        + ", user="
+        + user
+        + ", poolSize="
+        + poolSize
+        + "]";
   }
 }

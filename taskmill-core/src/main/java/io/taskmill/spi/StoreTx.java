@@ -27,8 +27,8 @@ import java.util.Set;
 /**
  * The table operations of one store transaction ({@link Store#inTransaction}): each binds its
  * arguments, runs one statement (a batch is one statement), and maps the rows; none decides
- * anything. Which jobs move, to which state, and what their events say is the engine's choice;
- * the operations only keep the guards that make a lost race change nothing.
+ * anything. Which jobs move, to which state, and what their events say is the engine's choice; the
+ * operations only keep the guards that make a lost race change nothing.
  *
  * <p>Writes that move a job take the state they leave and the one they write, as chosen by the
  * engine through {@link JobState#canMoveTo}, and are guarded by the version the engine read, so a
@@ -85,15 +85,17 @@ public interface StoreTx {
    */
   int jobPrune(JobState state, Instant finishedBefore, int limit);
 
-  /** Deletes up to {@code limit} rows of {@code what} older than {@code before}; returns how many. */
+  /**
+   * Deletes up to {@code limit} rows of {@code what} older than {@code before}; returns how many.
+   */
   int prune(Retained what, Instant before, int limit);
 
   /** The jobs among {@code ids} that exist, in no particular order. */
   List<Job> jobGetAll(Collection<JobId> ids);
 
   /**
-   * Up to {@code limit} scheduled jobs due at {@code now} (with their queues), earliest first; where several processes
-   * share the store, rows another transaction is promoting are skipped.
+   * Up to {@code limit} scheduled jobs due at {@code now} (with their queues), earliest first;
+   * where several processes share the store, rows another transaction is promoting are skipped.
    */
   List<JobAttempt> jobDueScheduled(Instant now, int limit);
 
@@ -118,26 +120,25 @@ public interface StoreTx {
    * whole rows. Where several processes share the store, rows another claim holds are skipped and
    * those returned stay locked for this transaction.
    */
-  List<Job> jobClaimCandidates(String queue, Instant now, Collection<String> types, int limit,
-      int offset);
+  List<Job> jobClaimCandidates(
+      String queue, Instant now, Collection<String> types, int limit, int offset);
 
   /**
    * Claims candidates read in this transaction for {@code node}: each becomes {@code RUNNING} with
-   * {@code attempt + 1}, a new lease epoch, a lease until {@code leaseExpiresAt} and {@code now}
-   * as its start. One statement. Returns the claimed ones in the order given, as the claim left
-   * their rows; a candidate changed since it was read is left out.
+   * {@code attempt + 1}, a new lease epoch, a lease until {@code leaseExpiresAt} and {@code now} as
+   * its start. One statement. Returns the claimed ones in the order given, as the claim left their
+   * rows; a candidate changed since it was read is left out.
    */
   List<Job> jobClaim(List<Job> candidates, String node, Instant now, Instant leaseExpiresAt);
 
   /**
-   * Locks the types, which have cluster-wide limits, for the rest of the transaction, so
-   * concurrent claims never both count the same room (in one sorted round, so claims wanting
-   * several types cannot deadlock); then reads what each has in use: its running jobs where its
-   * limit has maxRunning, and its starts in the window starting at {@code windowStarts} (absent:
-   * no rate).
+   * Locks the types, which have cluster-wide limits, for the rest of the transaction, so concurrent
+   * claims never both count the same room (in one sorted round, so claims wanting several types
+   * cannot deadlock); then reads what each has in use: its running jobs where its limit has
+   * maxRunning, and its starts in the window starting at {@code windowStarts} (absent: no rate).
    */
-  List<LimitUsage> limitLockAndCount(Map<String, ClusterLimit> limits,
-      Map<String, Instant> windowStarts);
+  List<LimitUsage> limitLockAndCount(
+      Map<String, ClusterLimit> limits, Map<String, Instant> windowStarts);
 
   /** Adds {@code started} starts of each type to its window starting at {@code windowStarts}. */
   void limitRecordStarts(Map<String, Instant> windowStarts, Map<String, Integer> started);
@@ -160,8 +161,8 @@ public interface StoreTx {
   List<Boolean> jobEndLeases(List<Job> jobs, JobState to, Instant now);
 
   /**
-   * Ends the leases of running jobs, as read, moving each to the terminal state {@code to} with
-   * its error ({@code errors}, in the same order) and {@code now} as its finish. One batch.
+   * Ends the leases of running jobs, as read, moving each to the terminal state {@code to} with its
+   * error ({@code errors}, in the same order) and {@code now} as its finish. One batch.
    *
    * @return for each job in order, whether it was applied
    */
@@ -171,8 +172,8 @@ public interface StoreTx {
   boolean jobRequestCancel(JobId id, long version, Instant now);
 
   /**
-   * Moves a waiting job still in {@code from} at {@code version} to the terminal state {@code
-   * to}, finished at {@code now}; false if it changed.
+   * Moves a waiting job still in {@code from} at {@code version} to the terminal state {@code to},
+   * finished at {@code now}; false if it changed.
    */
   boolean jobFinishWaiting(JobId id, long version, JobState from, JobState to, Instant now);
 
@@ -197,7 +198,9 @@ public interface StoreTx {
    */
   List<Boolean> jobCompleteAttempts(List<OutcomeWrite> writes);
 
-  /** Whether {@code node} already recorded attempt {@code attempt} of the job ending in {@code to}. */
+  /**
+   * Whether {@code node} already recorded attempt {@code attempt} of the job ending in {@code to}.
+   */
   boolean eventOutcomeRecorded(JobId id, int attempt, String node, JobState to);
 
   /** Stores log lines, in order, in one statement. */
@@ -213,8 +216,8 @@ public interface StoreTx {
   List<JobLogLine> jobLogs(JobId id);
 
   /**
-   * Jobs matching every filter of a query, newest id first, after the query's cursor. A tag
-   * matches a job that carries exactly that tag among its tags, never a part of one.
+   * Jobs matching every filter of a query, newest id first, after the query's cursor. A tag matches
+   * a job that carries exactly that tag among its tags, never a part of one.
    */
   List<Job> jobList(JobQuery query);
 
@@ -247,10 +250,9 @@ public interface StoreTx {
 
   /**
    * Takes the lock {@code name} for {@code holder} until {@code now + ttl}, if nobody holds it: it
-   * was never taken, was released, or expired before {@code now}. Atomic: of concurrent callers
-   * for a free lock exactly one gets it. Each acquisition of a name gets a fencing token greater
-   * than every earlier one of that name (the first is 1), so a store keeps a released name's last
-   * token.
+   * was never taken, was released, or expired before {@code now}. Atomic: of concurrent callers for
+   * a free lock exactly one gets it. Each acquisition of a name gets a fencing token greater than
+   * every earlier one of that name (the first is 1), so a store keeps a released name's last token.
    *
    * @return the acquisition's fencing token, or empty when another holder's lock has not expired
    */
@@ -260,8 +262,7 @@ public interface StoreTx {
   Optional<Schedule> scheduleGet(String name);
 
   /**
-   * Schedules in name order, after {@code afterName} (null: from the first), at most {@code
-   * limit}.
+   * Schedules in name order, after {@code afterName} (null: from the first), at most {@code limit}.
    */
   List<Schedule> scheduleList(String afterName, int limit);
 
@@ -278,7 +279,9 @@ public interface StoreTx {
    */
   boolean scheduleUpdate(Schedule schedule, long expectedVersion);
 
-  /** Deletes a schedule and its run history (not the jobs it created); false if it did not exist. */
+  /**
+   * Deletes a schedule and its run history (not the jobs it created); false if it did not exist.
+   */
   boolean scheduleDelete(String name);
 
   /**
@@ -297,11 +300,11 @@ public interface StoreTx {
   boolean scheduleLock(String name);
 
   /**
-   * Records a firing on the schedule if its version is still {@code expectedVersion}, and moves
-   * the version on; null {@code lastFireAt} or {@code lastJobId} keep the stored ones.
+   * Records a firing on the schedule if its version is still {@code expectedVersion}, and moves the
+   * version on; null {@code lastFireAt} or {@code lastJobId} keep the stored ones.
    */
-  boolean scheduleAdvance(String name, long expectedVersion, Instant nextFireAt,
-      Instant lastFireAt, JobId lastJobId);
+  boolean scheduleAdvance(
+      String name, long expectedVersion, Instant nextFireAt, Instant lastFireAt, JobId lastJobId);
 
   /**
    * Inserts run rows in one batch; false when any of them has a key recorded before, and then the
@@ -325,8 +328,8 @@ public interface StoreTx {
   List<ApiKey> apiKeyList();
 
   /**
-   * Revokes a key at {@code now}, for good; false when no key has this id or it was revoked
-   * already (the first revocation time stays).
+   * Revokes a key at {@code now}, for good; false when no key has this id or it was revoked already
+   * (the first revocation time stays).
    */
   boolean apiKeyRevoke(String id, Instant now);
 
@@ -343,9 +346,9 @@ public interface StoreTx {
   List<AuditEntry> auditList(AuditQuery query);
 
   /**
-   * Inserts jobs in order. A job whose idempotency key is already taken is not inserted; its
-   * result names the existing job with {@code created = false}. Concurrent callers with the same
-   * key get the same job. One statement where the dialect allows.
+   * Inserts jobs in order. A job whose idempotency key is already taken is not inserted; its result
+   * names the existing job with {@code created = false}. Concurrent callers with the same key get
+   * the same job. One statement where the dialect allows.
    */
   List<InsertedJob> jobInsert(List<NewJob> jobs, String node);
 
@@ -365,9 +368,9 @@ public interface StoreTx {
    * and every outbox row (a batch's created jobs), numbered by one sequence and each written in the
    * transaction of its change, as committed when read, with the store's clock at the read. Numbers
    * are taken before commit, so a row may appear later with a seq below one already read, and a
-   * rolled-back transaction leaves a seq that never appears; readers settle that (EventFeed).
-   * With {@code limit} 0 it reads only the clock and the head seq; a negative argument is refused
-   * with {@link IllegalArgumentException}.
+   * rolled-back transaction leaves a seq that never appears; readers settle that (EventFeed). With
+   * {@code limit} 0 it reads only the clock and the head seq; a negative argument is refused with
+   * {@link IllegalArgumentException}.
    */
   FeedPage eventFeed(long afterSeq, int limit);
 
@@ -375,8 +378,8 @@ public interface StoreTx {
   void eventInsert(List<Transition> transitions);
 
   /**
-   * Tells other processes sharing the store, once this transaction commits, that these queues
-   * have ready jobs; a store without push does nothing.
+   * Tells other processes sharing the store, once this transaction commits, that these queues have
+   * ready jobs; a store without push does nothing.
    */
   void notifyReady(Collection<String> queues);
 }

@@ -17,8 +17,15 @@ import java.util.Objects;
  * @param error the error the change stored on the job, or null
  * @param message what happened, in words, or null
  */
-public record Transition(JobId jobId, Instant at, JobState from, JobState to, String node,
-    int attempt, String error, String message) {
+public record Transition(
+    JobId jobId,
+    Instant at,
+    JobState from,
+    JobState to,
+    String node,
+    int attempt,
+    String error,
+    String message) {
 
   public Transition {
     Objects.requireNonNull(jobId, "jobId");

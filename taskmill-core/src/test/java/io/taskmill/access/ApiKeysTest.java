@@ -25,8 +25,9 @@ class ApiKeysTest {
 
   @Test
   void queueScopesAreCheckedAndSortedAndAgreeWithTheEnginesQueueNames() {
-    var key = ApiKeys.generate("mailer", Role.OPERATOR, Instant.EPOCH, "test",
-        List.of("render", "mail")).key();
+    var key =
+        ApiKeys.generate("mailer", Role.OPERATOR, Instant.EPOCH, "test", List.of("render", "mail"))
+            .key();
     assertThat(key.queues()).containsExactly("mail", "render");
     assertThat(key.scoped()).isTrue();
     assertThat(key.mayUse("mail")).isTrue();
@@ -35,7 +36,8 @@ class ApiKeysTest {
         .isTrue();
 
     assertThatThrownBy(() -> ApiKeys.requireValidQueues(List.of()))
-        .hasMessageContaining("queues is empty").hasMessageContaining("leave queues out");
+        .hasMessageContaining("queues is empty")
+        .hasMessageContaining("leave queues out");
     assertThatThrownBy(() -> ApiKeys.requireValidQueues(List.of("mail", "Mail!")))
         .hasMessageContaining("queues[1] 'Mail!' is not a queue name: a queue name holds");
     assertThatThrownBy(() -> ApiKeys.requireValidQueues(List.of("mail", "mail")))
@@ -46,12 +48,24 @@ class ApiKeysTest {
     }
     assertThatThrownBy(() -> ApiKeys.requireValidQueues(many))
         .hasMessageContaining("names 101 queues: at most 100");
-    assertThatCode(() -> ApiKeys.requireValidQueues(many.subList(0, 100))).doesNotThrowAnyException();
+    assertThatCode(() -> ApiKeys.requireValidQueues(many.subList(0, 100)))
+        .doesNotThrowAnyException();
 
     // The access package repeats the engine's rule (it depends on the JDK only): they must agree.
     assertThat(ApiKeys.QUEUE_RULE).isEqualTo(Names.QUEUE_RULE);
-    for (String name : List.of("a", "mail-bulk", "m.a_i-l", "9a", "-a", "A", "", "a b", "ä",
-        "a".repeat(100), "a".repeat(101))) {
+    for (String name :
+        List.of(
+            "a",
+            "mail-bulk",
+            "m.a_i-l",
+            "9a",
+            "-a",
+            "A",
+            "",
+            "a b",
+            "ä",
+            "a".repeat(100),
+            "a".repeat(101))) {
       boolean accepted;
       try {
         ApiKeys.requireValidQueues(List.of(name));
@@ -119,25 +133,28 @@ class ApiKeysTest {
     NewApiKey created = generate();
     assertThat(ApiKeys.idOf(created.secret())).contains(created.key().id());
     // base64url may put '_' and '-' anywhere in the random part.
-    assertThat(ApiKeys.idOf("tm_abcdefgh2345_" + "_-".repeat(21) + "A"))
-        .contains("abcdefgh2345");
+    assertThat(ApiKeys.idOf("tm_abcdefgh2345_" + "_-".repeat(21) + "A")).contains("abcdefgh2345");
   }
 
   @ParameterizedTest
   @NullAndEmptySource
-  @ValueSource(strings = {
-      "tm_", "tm_abcdefgh2345_", "Bearer tm_abcdefgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-      "xx_abcdefgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-      "tm_ABCDEFGH2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-      "tm_abcdefgh2301_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-      "tm_abcdefgh2345-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-      "tm_abcdefgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-      "tm_abcdefgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-      "tm_abcdefgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-      "tm_abcdefgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+",
-      "tm_abcdefgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAé",
-      "tm_abcdéfgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-      " tm_abcdefgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})
+  @ValueSource(
+      strings = {
+        "tm_",
+        "tm_abcdefgh2345_",
+        "Bearer tm_abcdefgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "xx_abcdefgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "tm_ABCDEFGH2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "tm_abcdefgh2301_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "tm_abcdefgh2345-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "tm_abcdefgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "tm_abcdefgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "tm_abcdefgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        "tm_abcdefgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+",
+        "tm_abcdefgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAé",
+        "tm_abcdéfgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        " tm_abcdefgh2345_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+      })
   void idOfIsEmptyForAnythingMalformed(String presented) {
     assertThat(ApiKeys.idOf(presented)).isEmpty();
   }
@@ -171,19 +188,17 @@ class ApiKeysTest {
     assertThatThrownBy(() -> ApiKeys.requireValidName(null)).hasMessageContaining("empty");
     assertThatThrownBy(() -> ApiKeys.requireValidName("")).hasMessageContaining("empty");
     assertThatThrownBy(() -> ApiKeys.requireValidName("x".repeat(101)))
-        .hasMessageContaining("101 characters").hasMessageContaining("at most 100");
-    assertThatThrownBy(() -> ApiKeys.requireValidName(" ops"))
-        .hasMessageContaining("whitespace");
+        .hasMessageContaining("101 characters")
+        .hasMessageContaining("at most 100");
+    assertThatThrownBy(() -> ApiKeys.requireValidName(" ops")).hasMessageContaining("whitespace");
     assertThatThrownBy(() -> ApiKeys.requireValidName("   ")).hasMessageContaining("whitespace");
     assertThatThrownBy(() -> ApiKeys.requireValidName("ops\nadmin"))
-        .hasMessageContaining("U+000A").hasMessageContaining("index 3");
+        .hasMessageContaining("U+000A")
+        .hasMessageContaining("index 3");
     assertThatThrownBy(() -> ApiKeys.requireValidName("a\tb")).hasMessageContaining("U+0009");
-    assertThatThrownBy(() -> ApiKeys.requireValidName("ops\u0000"))
-        .hasMessageContaining("U+0000");
-    assertThatThrownBy(() -> ApiKeys.requireValidName("ops\u2028x"))
-        .hasMessageContaining("U+2028");
-    assertThatThrownBy(() -> ApiKeys.requireValidName("ops\uD800x"))
-        .hasMessageContaining("U+D800");
+    assertThatThrownBy(() -> ApiKeys.requireValidName("ops\u0000")).hasMessageContaining("U+0000");
+    assertThatThrownBy(() -> ApiKeys.requireValidName("ops\u2028x")).hasMessageContaining("U+2028");
+    assertThatThrownBy(() -> ApiKeys.requireValidName("ops\uD800x")).hasMessageContaining("U+D800");
     assertThatThrownBy(() -> ApiKeys.generate("", Role.ADMIN, NOW, "test"))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -191,16 +206,18 @@ class ApiKeysTest {
   @Test
   void aKeyRefusesFieldsThatCannotBeRight() {
     ApiKey k = generate().key();
-    assertThatThrownBy(() -> new ApiKey("ABC", k.name(), k.role(), k.secretHash(), NOW, null,
-        "t")).hasMessageContaining("lower-case base32");
+    assertThatThrownBy(() -> new ApiKey("ABC", k.name(), k.role(), k.secretHash(), NOW, null, "t"))
+        .hasMessageContaining("lower-case base32");
     assertThatThrownBy(() -> new ApiKey(k.id(), k.name(), null, k.secretHash(), NOW, null, "t"))
         .hasMessageContaining("no role");
-    assertThatThrownBy(() -> new ApiKey(k.id(), k.name(), k.role(), generate().secret(), NOW,
-        null, "t")).hasMessageContaining("never the secret itself");
-    assertThatThrownBy(() -> new ApiKey(k.id(), k.name(), k.role(), k.secretHash(), null, null,
-        "t")).hasMessageContaining("createdAt");
-    assertThatThrownBy(() -> new ApiKey(k.id(), k.name(), k.role(), k.secretHash(), NOW, null,
-        " ")).hasMessageContaining("createdBy");
+    assertThatThrownBy(
+            () -> new ApiKey(k.id(), k.name(), k.role(), generate().secret(), NOW, null, "t"))
+        .hasMessageContaining("never the secret itself");
+    assertThatThrownBy(
+            () -> new ApiKey(k.id(), k.name(), k.role(), k.secretHash(), null, null, "t"))
+        .hasMessageContaining("createdAt");
+    assertThatThrownBy(() -> new ApiKey(k.id(), k.name(), k.role(), k.secretHash(), NOW, null, " "))
+        .hasMessageContaining("createdBy");
   }
 
   @Test

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class AuditRecordsTest {
   private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
 
-  private static AuditEntry entry(String keyId, Role role, String action, String outcome,
-      String detail) {
+  private static AuditEntry entry(
+      String keyId, Role role, String action, String outcome, String detail) {
     return new AuditEntry(0, T, keyId, role, action, null, outcome, null, null, detail);
   }
 

@@ -15,11 +15,12 @@ import org.junit.jupiter.api.Test;
 
 class RoleTest {
   /** For each role, every role it allows: the whole matrix, so a change is a visible diff. */
-  private static final Map<Role, Set<Role>> ALLOWS = Map.of(
-      VIEWER, Set.of(VIEWER),
-      OPERATOR, Set.of(VIEWER, OPERATOR),
-      ADMIN, Set.of(VIEWER, OPERATOR, ADMIN),
-      WORKER, Set.of(WORKER));
+  private static final Map<Role, Set<Role>> ALLOWS =
+      Map.of(
+          VIEWER, Set.of(VIEWER),
+          OPERATOR, Set.of(VIEWER, OPERATOR),
+          ADMIN, Set.of(VIEWER, OPERATOR, ADMIN),
+          WORKER, Set.of(WORKER));
 
   @Test
   void allowsExactlyTheExpectedMatrix() {
@@ -51,7 +52,8 @@ class RoleTest {
     for (Role role : Role.values()) {
       assertThat(Role.parse(role.text())).isEqualTo(role);
     }
-    assertThat(List.of(Role.values())).extracting(Role::text)
+    assertThat(List.of(Role.values()))
+        .extracting(Role::text)
         .containsExactly("viewer", "operator", "admin", "worker");
   }
 

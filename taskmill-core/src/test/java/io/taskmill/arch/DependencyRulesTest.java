@@ -25,25 +25,39 @@ import org.junit.jupiter.api.Test;
 
 /** The core knows nothing of SQL, HTTP or how it is stored; only the SPI faces persistence. */
 class DependencyRulesTest {
-  private static final JavaClasses CORE = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("io.taskmill");
+  private static final JavaClasses CORE =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.taskmill");
 
   @Test
   void coreUsesNoSqlHttpOrJavaSerialization() {
-    noClasses().should().dependOnClassesThat().resideInAnyPackage(
-            "java.sql..", "javax.sql..", "java.net.http..", "org.h2..", "org.postgresql..",
-            "com.zaxxer..", "org.flywaydb..", "org.eclipse.jetty..")
-        .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.ObjectInputStream")
-        .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.ObjectOutputStream")
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "java.sql..",
+            "javax.sql..",
+            "java.net.http..",
+            "org.h2..",
+            "org.postgresql..",
+            "com.zaxxer..",
+            "org.flywaydb..",
+            "org.eclipse.jetty..")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.io.ObjectInputStream")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.io.ObjectOutputStream")
         .check(CORE);
   }
 
   /**
    * What an application calls on {@code io.taskmill} speaks only the public packages: no public
    * member of a public type there takes or returns a type of the SPI or of the engine's insides,
-   * also not as a type argument, so neither can change under an application. The one exception
-   * is the plug: {@code TaskmillBuilder.store(Store)} takes a store someone implemented.
+   * also not as a type argument, so neither can change under an application. The one exception is
+   * the plug: {@code TaskmillBuilder.store(Store)} takes a store someone implemented.
    */
   @Test
   void thePublicApiExposesNoSpiOrInternalType() {
@@ -61,8 +75,11 @@ class DependencyRulesTest {
         var used = new ArrayList<Type>(List.of(m.getGenericParameterTypes()));
         used.add(m.getGenericReturnType());
         used.addAll(List.of(m.getGenericExceptionTypes()));
-        used.forEach(t -> hidden(t).forEach(h -> leaks.add(type.getSimpleName() + "." + m.getName()
-            + " uses " + h)));
+        used.forEach(
+            t ->
+                hidden(t)
+                    .forEach(
+                        h -> leaks.add(type.getSimpleName() + "." + m.getName() + " uses " + h)));
       }
       for (Constructor<?> k : type.getConstructors()) {
         for (Type t : k.getGenericParameterTypes()) {
@@ -99,7 +116,7 @@ class DependencyRulesTest {
         }
       }
       case GenericArrayType g -> found.addAll(hidden(g.getGenericComponentType()));
-      default -> { } // a type variable: its bounds are the declaring member's business
+      default -> {} // a type variable: its bounds are the declaring member's business
     }
     return found;
   }
@@ -111,47 +128,62 @@ class DependencyRulesTest {
    */
   @Test
   void corePackagesFormNoCycle() {
-    var byPackage = new SliceAssignment() {
-      @Override
-      public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
-        return SliceIdentifier.of(javaClass.getPackageName());
-      }
+    var byPackage =
+        new SliceAssignment() {
+          @Override
+          public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+            return SliceIdentifier.of(javaClass.getPackageName());
+          }
 
-      @Override
-      public String getDescription() {
-        return "core's packages, each on its own";
-      }
-    };
+          @Override
+          public String getDescription() {
+            return "core's packages, each on its own";
+          }
+        };
     slices().assignedFrom(byPackage).should().beFreeOfCycles().check(CORE);
   }
 
   @Test
   void publicPackagesDoNotReachIntoEachOthersInternalsExceptTheBuilder() {
-    noClasses().that().resideInAnyPackage("io.taskmill.job..", "io.taskmill.spi..",
-            "io.taskmill.schedule..")
-        .should().dependOnClassesThat().resideInAPackage("io.taskmill.internal..")
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.taskmill.job..", "io.taskmill.spi..", "io.taskmill.schedule..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.taskmill.internal..")
         .check(CORE);
   }
 
   /**
    * The engine's decisions over the store's transactions (claim, completion, rescue, release,
-   * promotion, retention, a user's cancel and retry, tick writing) stand on the SPI and the
-   * domain alone, not on the engine around them, so the contract suite runs them on every store.
+   * promotion, retention, a user's cancel and retry, tick writing) stand on the SPI and the domain
+   * alone, not on the engine around them, so the contract suite runs them on every store.
    */
   @Test
   void storeDecisionsStandOnTheSpiAndTheDomain() {
-    noClasses().that().resideInAnyPackage("io.taskmill.internal.lease..",
-            "io.taskmill.internal.dispatch..", "io.taskmill.internal.control..",
-            "io.taskmill.internal.leader..", "io.taskmill.internal.schedule..")
-        .should().dependOnClassesThat().resideInAPackage("io.taskmill.internal")
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "io.taskmill.internal.lease..",
+            "io.taskmill.internal.dispatch..",
+            "io.taskmill.internal.control..",
+            "io.taskmill.internal.leader..",
+            "io.taskmill.internal.schedule..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.taskmill.internal")
         .check(CORE);
   }
 
-  /** Cron evaluation is ours (docs/schedules.md); cron-utils is a test oracle, never a dependency. */
+  /**
+   * Cron evaluation is ours (docs/schedules.md); cron-utils is a test oracle, never a dependency.
+   */
   @Test
   void cronIsEvaluatedByOurOwnCode() {
-    noClasses().should().dependOnClassesThat().resideInAnyPackage(
-            "com.cronutils..", "org.springframework..", "org.quartz..")
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("com.cronutils..", "org.springframework..", "org.quartz..")
         .check(CORE);
   }
 
@@ -161,11 +193,16 @@ class DependencyRulesTest {
    */
   @Test
   void scheduleLogicDependsOnTheJdkAndJobTypesOnly() {
-    noClasses().that().resideInAPackage("io.taskmill.schedule..")
-        .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.taskmill.schedule..",
-            "io.taskmill.job..")
-        .orShould().callMethod(Instant.class, "now")
-        .orShould().callMethod(System.class, "currentTimeMillis")
+    noClasses()
+        .that()
+        .resideInAPackage("io.taskmill.schedule..")
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages("java..", "io.taskmill.schedule..", "io.taskmill.job..")
+        .orShould()
+        .callMethod(Instant.class, "now")
+        .orShould()
+        .callMethod(System.class, "currentTimeMillis")
         .check(CORE);
   }
 
@@ -175,10 +212,16 @@ class DependencyRulesTest {
    */
   @Test
   void accessDependsOnTheJdkOnlyAndReadsNoClock() {
-    noClasses().that().resideInAPackage("io.taskmill.access..")
-        .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.taskmill.access..")
-        .orShould().callMethod(Instant.class, "now")
-        .orShould().callMethod(System.class, "currentTimeMillis")
+    noClasses()
+        .that()
+        .resideInAPackage("io.taskmill.access..")
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages("java..", "io.taskmill.access..")
+        .orShould()
+        .callMethod(Instant.class, "now")
+        .orShould()
+        .callMethod(System.class, "currentTimeMillis")
         .check(CORE);
   }
 }

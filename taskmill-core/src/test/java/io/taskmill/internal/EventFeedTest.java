@@ -72,10 +72,13 @@ class EventFeedTest {
     Subscription sub = feed.subscribe(0, e -> e.jobId().equals(ids[1]), got::add);
 
     await().atMost(WAIT).until(() -> sub.lastSeq() == 2);
-    assertThat(got).singleElement().satisfies(e -> {
-      assertThat(e.jobId()).isEqualTo(ids[1]);
-      assertThat(e.lastInSeq()).isTrue();
-    });
+    assertThat(got)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.jobId()).isEqualTo(ids[1]);
+              assertThat(e.lastInSeq()).isTrue();
+            });
   }
 
   @Test
@@ -135,14 +138,18 @@ class EventFeedTest {
   void aSlowListenerHoldsNobodyBackAndThenCatchesUpFromTheStore() {
     var release = new CountDownLatch(1);
     var slow = new CopyOnWriteArrayList<FeedEvent>();
-    Subscription slowSub = feed.subscribe(0, EventFilter.all(), e -> {
-      try {
-        release.await();
-      } catch (InterruptedException ex) {
-        Thread.currentThread().interrupt();
-      }
-      slow.add(e);
-    });
+    Subscription slowSub =
+        feed.subscribe(
+            0,
+            EventFilter.all(),
+            e -> {
+              try {
+                release.await();
+              } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+              }
+              slow.add(e);
+            });
     var fast = new CopyOnWriteArrayList<FeedEvent>();
     collect(0, fast);
 
@@ -166,11 +173,15 @@ class EventFeedTest {
   void aListenerThatThrowsIsClosedAtThatEvent() {
     source.commit(1);
     source.commit(2);
-    Subscription sub = feed.subscribe(0, EventFilter.all(), e -> {
-      if (e.seq() == 2) {
-        throw new IllegalStateException("boom");
-      }
-    });
+    Subscription sub =
+        feed.subscribe(
+            0,
+            EventFilter.all(),
+            e -> {
+              if (e.seq() == 2) {
+                throw new IllegalStateException("boom");
+              }
+            });
 
     await().atMost(WAIT).until(() -> !sub.isOpen());
     assertThat(sub.closeReason()).hasValueSatisfying(r -> assertThat(r).contains("boom"));

@@ -52,8 +52,9 @@ final class FakeFeed implements FeedSource {
 
   /** Commits a transition row of job {@code job} with this seq. */
   synchronized FeedRow.Transition commit(long seq, JobId job, JobState from, JobState to) {
-    var row = new FeedRow.Transition(seq, now, job, "test.noop", "default", from, to, "n1", 1,
-        null, null);
+    var row =
+        new FeedRow.Transition(
+            seq, now, job, "test.noop", "default", from, to, "n1", 1, null, null);
     committed.put(seq, row);
     return row;
   }
@@ -66,10 +67,26 @@ final class FakeFeed implements FeedSource {
   synchronized void commitCreated(long seq, JobId... ids) {
     var jobs = new ArrayList<NewJob>();
     for (JobId id : ids) {
-      jobs.add(new NewJob(id, "test.noop", "default", JobState.ENQUEUED, 0, T0, "{}", 1, null,
-          null, null, List.of(), null, T0, null));
+      jobs.add(
+          new NewJob(
+              id,
+              "test.noop",
+              "default",
+              JobState.ENQUEUED,
+              0,
+              T0,
+              "{}",
+              1,
+              null,
+              null,
+              null,
+              List.of(),
+              null,
+              T0,
+              null));
     }
-    committed.put(seq, new FeedRow.Outbox(seq, now, CreatedJobs.KIND, CreatedJobs.encode("n1", jobs)));
+    committed.put(
+        seq, new FeedRow.Outbox(seq, now, CreatedJobs.KIND, CreatedJobs.encode("n1", jobs)));
   }
 
   static JobId job(int n) {

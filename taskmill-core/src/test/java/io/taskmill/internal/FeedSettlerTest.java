@@ -74,8 +74,7 @@ class FeedSettlerTest {
     feed.advance(Duration.ofMinutes(5));
     // Row 3's time is that of the read, but say it was an outcome retried through an outage:
     // its event time would be old. Only the reads' clock counts.
-    feed.commit(3, FakeFeed.job(3), JobState.RUNNING,
-        JobState.SUCCEEDED);
+    feed.commit(3, FakeFeed.job(3), JobState.RUNNING, JobState.SUCCEEDED);
     assertThat(settle()).containsExactly(1L);
 
     feed.advance(Duration.ofSeconds(1));

@@ -28,11 +28,23 @@ class StoreClockTest {
   @Test
   void aWallClockSteppedBackDoesNotMoveIt() {
     var wall = new AtomicReference<>(STORE_NOW);
-    Clock steppable = new Clock() {
-      @Override public Instant instant() { return wall.get(); }
-      @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-      @Override public Clock withZone(ZoneId z) { return this; }
-    };
+    Clock steppable =
+        new Clock() {
+          @Override
+          public Instant instant() {
+            return wall.get();
+          }
+
+          @Override
+          public ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(ZoneId z) {
+            return this;
+          }
+        };
     var clock = new StoreClock(() -> STORE_NOW, steppable);
     Instant before = clock.instant();
 

@@ -25,10 +25,21 @@ class TickPlannerTest {
   private static final Trigger EVERY_SECOND = Trigger.cron("* * * * * *");
   private final TickPlanner planner = new TickPlanner(THRESHOLD);
 
-  private static Schedule schedule(Trigger trigger, Instant next, MisfirePolicy misfire,
-      OverlapPolicy overlap) {
-    return new Schedule("s", trigger, new JobTemplate("test.step", "default", 0, "{}", 3, "{}",
-        null, List.of()), misfire, overlap, false, next, null, JobId.newId(0), T0, T0, 4);
+  private static Schedule schedule(
+      Trigger trigger, Instant next, MisfirePolicy misfire, OverlapPolicy overlap) {
+    return new Schedule(
+        "s",
+        trigger,
+        new JobTemplate("test.step", "default", 0, "{}", 3, "{}", null, List.of()),
+        misfire,
+        overlap,
+        false,
+        next,
+        null,
+        JobId.newId(0),
+        T0,
+        T0,
+        4);
   }
 
   private static Schedule schedule(Trigger trigger, Instant next) {
@@ -36,8 +47,10 @@ class TickPlannerTest {
   }
 
   private static List<Instant> fired(Plan plan) {
-    return plan.ticks().stream().filter(t -> t.outcome() == Outcome.FIRED)
-        .map(PlannedTick::fireAt).toList();
+    return plan.ticks().stream()
+        .filter(t -> t.outcome() == Outcome.FIRED)
+        .map(PlannedTick::fireAt)
+        .toList();
   }
 
   private static List<Outcome> outcomes(Plan plan) {
@@ -71,8 +84,10 @@ class TickPlannerTest {
   @Test
   void afterTenMinutesDownSkipDropsEveryMissedTickAndRecordsItOnce() {
     Instant now = T0.plus(Duration.ofMinutes(10)).plusSeconds(30);
-    Plan plan = planner.plan(schedule(EVERY_MINUTE, T0, MisfirePolicy.skip(), OverlapPolicy.ALLOW),
-        null, now).orElseThrow();
+    Plan plan =
+        planner
+            .plan(schedule(EVERY_MINUTE, T0, MisfirePolicy.skip(), OverlapPolicy.ALLOW), null, now)
+            .orElseThrow();
 
     // 10:00 to 10:09 are late by more than a minute; 10:10 is within it and fires on time.
     assertThat(outcomes(plan)).containsExactly(Outcome.MISSED, Outcome.FIRED);
@@ -88,21 +103,34 @@ class TickPlannerTest {
     Plan plan = planner.plan(schedule(EVERY_MINUTE, T0), null, now).orElseThrow();
 
     assertThat(outcomes(plan)).containsExactly(Outcome.MISSED, Outcome.FIRED, Outcome.FIRED);
-    assertThat(fired(plan)).containsExactly(T0.plus(Duration.ofMinutes(9)),
-        T0.plus(Duration.ofMinutes(10)));
+    assertThat(fired(plan))
+        .containsExactly(T0.plus(Duration.ofMinutes(9)), T0.plus(Duration.ofMinutes(10)));
   }
 
   @Test
   void fireAllFiresExactlyTheLatestNMissedTicks() {
     Instant now = T0.plus(Duration.ofMinutes(10)).plusSeconds(30);
-    Plan three = planner.plan(schedule(EVERY_MINUTE, T0, MisfirePolicy.fireAll(3),
-        OverlapPolicy.ALLOW), null, now).orElseThrow();
-    Plan all = planner.plan(schedule(EVERY_MINUTE, T0, MisfirePolicy.fireAll(100),
-        OverlapPolicy.ALLOW), null, now).orElseThrow();
+    Plan three =
+        planner
+            .plan(
+                schedule(EVERY_MINUTE, T0, MisfirePolicy.fireAll(3), OverlapPolicy.ALLOW),
+                null,
+                now)
+            .orElseThrow();
+    Plan all =
+        planner
+            .plan(
+                schedule(EVERY_MINUTE, T0, MisfirePolicy.fireAll(100), OverlapPolicy.ALLOW),
+                null,
+                now)
+            .orElseThrow();
 
-    assertThat(fired(three)).containsExactly(T0.plus(Duration.ofMinutes(7)),
-        T0.plus(Duration.ofMinutes(8)), T0.plus(Duration.ofMinutes(9)),
-        T0.plus(Duration.ofMinutes(10)));
+    assertThat(fired(three))
+        .containsExactly(
+            T0.plus(Duration.ofMinutes(7)),
+            T0.plus(Duration.ofMinutes(8)),
+            T0.plus(Duration.ofMinutes(9)),
+            T0.plus(Duration.ofMinutes(10)));
     assertThat(outcomes(three).get(0)).isEqualTo(Outcome.MISSED);
     // min(missed, N): all ten missed ticks, and nothing recorded as missed.
     assertThat(fired(all)).hasSize(11).startsWith(T0);
@@ -115,8 +143,9 @@ class TickPlannerTest {
     Instant from = Instant.parse("2004-02-29T00:00:00Z");
     Instant to = Instant.parse("2031-01-01T00:00:00Z");
 
-    assertThat(TickPlanner.latest(leapDays, from, to, 2)).containsExactly(
-        Instant.parse("2024-02-29T00:00:00Z"), Instant.parse("2028-02-29T00:00:00Z"));
+    assertThat(TickPlanner.latest(leapDays, from, to, 2))
+        .containsExactly(
+            Instant.parse("2024-02-29T00:00:00Z"), Instant.parse("2028-02-29T00:00:00Z"));
     assertThat(TickPlanner.latest(leapDays, from, to, 100)).hasSize(7).startsWith(from);
     assertThat(TickPlanner.latest(EVERY_SECOND, T0.minus(Duration.ofDays(3650)), T0, 3))
         .containsExactly(T0.minusSeconds(3), T0.minusSeconds(2), T0.minusSeconds(1));
@@ -150,8 +179,8 @@ class TickPlannerTest {
   @Test
   void aRoundHandlesABoundedNumberOfTicks() {
     var patient = new TickPlanner(Duration.ofHours(2));
-    Plan plan = patient.plan(schedule(EVERY_SECOND, T0), null, T0.plus(Duration.ofHours(1)))
-        .orElseThrow();
+    Plan plan =
+        patient.plan(schedule(EVERY_SECOND, T0), null, T0.plus(Duration.ofHours(1))).orElseThrow();
 
     assertThat(plan.ticks()).hasSize(TickPlanner.MAX_TICKS_PER_ROUND);
     assertThat(plan.nextFireAt()).isEqualTo(T0.plusSeconds(TickPlanner.MAX_TICKS_PER_ROUND));

@@ -14,19 +14,32 @@ class JobQueryTest {
   void buildsAQueryFilterByFilter() {
     JobId cursor = JobId.newId(T.toEpochMilli());
 
-    JobQuery q = JobQuery.all(50).withState(JobState.DEAD).withType("mail.send")
-        .withQueue("mail").withTag("eu").withCreated(T, T.plusSeconds(60)).before(cursor);
+    JobQuery q =
+        JobQuery.all(50)
+            .withState(JobState.DEAD)
+            .withType("mail.send")
+            .withQueue("mail")
+            .withTag("eu")
+            .withCreated(T, T.plusSeconds(60))
+            .before(cursor);
 
-    assertThat(q).isEqualTo(new JobQuery(JobState.DEAD, "mail.send", "mail", "eu", T,
-        T.plusSeconds(60), cursor, 50));
+    assertThat(q)
+        .isEqualTo(
+            new JobQuery(
+                JobState.DEAD, "mail.send", "mail", "eu", T, T.plusSeconds(60), cursor, 50));
   }
 
   @Test
   void carriesAQueueScopeThroughEveryFilterAndPage() {
     JobId cursor = JobId.newId(T.toEpochMilli());
 
-    JobQuery q = JobQuery.all(10).withQueues(List.of("mail", "render"))
-        .withState(JobState.DEAD).withQueue("mail").withTag("eu").before(cursor);
+    JobQuery q =
+        JobQuery.all(10)
+            .withQueues(List.of("mail", "render"))
+            .withState(JobState.DEAD)
+            .withQueue("mail")
+            .withTag("eu")
+            .before(cursor);
 
     assertThat(q.queues()).containsExactlyInAnyOrder("mail", "render");
     assertThat(JobQuery.all(10).queues()).isNull();
@@ -36,7 +49,8 @@ class JobQueryTest {
   void rejectsAnEmptyOrBackwardCreationRange() {
     assertThatThrownBy(() -> JobQuery.all(10).withCreated(T, T))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("createdFrom").hasMessageContaining("[from, to)");
+        .hasMessageContaining("createdFrom")
+        .hasMessageContaining("[from, to)");
     assertThatThrownBy(() -> JobQuery.all(10).withCreated(T.plusSeconds(1), T))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(JobQuery.all(10).withCreated(T, null).createdFrom()).isEqualTo(T);
@@ -45,7 +59,8 @@ class JobQueryTest {
   @Test
   void rejectsABlankTagAndALimitOutOfRange() {
     assertThatThrownBy(() -> JobQuery.all(10).withTag(" "))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pass null");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pass null");
     assertThatThrownBy(() -> JobQuery.all(0)).hasMessageContaining("between 1 and 1000");
     assertThatThrownBy(() -> JobQuery.all(1001)).hasMessageContaining("between 1 and 1000");
   }

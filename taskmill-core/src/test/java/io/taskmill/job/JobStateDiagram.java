@@ -13,8 +13,13 @@ final class JobStateDiagram {
     for (JobState from : JobState.values()) {
       for (JobState to : JobState.values()) {
         if (from.canMoveTo(to)) {
-          out.append("    ").append(from).append(" --> ").append(to).append(": ")
-              .append(label(from, to)).append('\n');
+          out.append("    ")
+              .append(from)
+              .append(" --> ")
+              .append(to)
+              .append(": ")
+              .append(label(from, to))
+              .append('\n');
         }
       }
       if (from.isTerminal()) {
@@ -28,14 +33,15 @@ final class JobStateDiagram {
     return switch (from) {
       case SCHEDULED -> to == JobState.ENQUEUED ? "runAt reached (dispatcher)" : "cancel";
       case ENQUEUED -> to == JobState.RUNNING ? "claimed under a lease" : "cancel";
-      case RUNNING -> switch (to) {
-        case SUCCEEDED -> "handler returned";
-        case SCHEDULED -> "attempt failed, retry at backoff";
-        case DEAD -> "failed, no retry left or not retryable";
-        case CANCELLED -> "cancelled while running";
-        case ENQUEUED -> "released at shutdown / rescued after lease expiry";
-        case RUNNING -> "";
-      };
+      case RUNNING ->
+          switch (to) {
+            case SUCCEEDED -> "handler returned";
+            case SCHEDULED -> "attempt failed, retry at backoff";
+            case DEAD -> "failed, no retry left or not retryable";
+            case CANCELLED -> "cancelled while running";
+            case ENQUEUED -> "released at shutdown / rescued after lease expiry";
+            case RUNNING -> "";
+          };
       case CANCELLED, DEAD -> to == JobState.ENQUEUED ? "manual retry (Jobs.retry)" : "";
       case SUCCEEDED -> "";
     };

@@ -21,13 +21,14 @@ import org.junit.jupiter.api.Test;
 
 class JobStateTest {
   /** The rules, written out a second time on purpose: a change to them is a visible diff here. */
-  private static final Map<JobState, Set<JobState>> EXPECTED = Map.of(
-      SCHEDULED, EnumSet.of(ENQUEUED, CANCELLED),
-      ENQUEUED, EnumSet.of(RUNNING, CANCELLED),
-      RUNNING, EnumSet.of(SUCCEEDED, SCHEDULED, DEAD, CANCELLED, ENQUEUED),
-      SUCCEEDED, EnumSet.noneOf(JobState.class),
-      CANCELLED, EnumSet.of(ENQUEUED),
-      DEAD, EnumSet.of(ENQUEUED));
+  private static final Map<JobState, Set<JobState>> EXPECTED =
+      Map.of(
+          SCHEDULED, EnumSet.of(ENQUEUED, CANCELLED),
+          ENQUEUED, EnumSet.of(RUNNING, CANCELLED),
+          RUNNING, EnumSet.of(SUCCEEDED, SCHEDULED, DEAD, CANCELLED, ENQUEUED),
+          SUCCEEDED, EnumSet.noneOf(JobState.class),
+          CANCELLED, EnumSet.of(ENQUEUED),
+          DEAD, EnumSet.of(ENQUEUED));
 
   /** Finished states: the engine never leaves them; a manual retry may. */
   private static final Set<JobState> TERMINAL = EnumSet.of(SUCCEEDED, CANCELLED, DEAD);
@@ -77,11 +78,12 @@ class JobStateTest {
 
   @Test
   void outcomesLeadToStatesRunningMayMoveTo() {
-    var outcomes = List.of(
-        new Outcome.Succeeded(null),
-        new Outcome.Retrying(ErrorSummary.of("E", "m"), Instant.EPOCH),
-        new Outcome.Dead(ErrorSummary.of("E", "m")),
-        new Outcome.Cancelled("x"));
+    var outcomes =
+        List.of(
+            new Outcome.Succeeded(null),
+            new Outcome.Retrying(ErrorSummary.of("E", "m"), Instant.EPOCH),
+            new Outcome.Dead(ErrorSummary.of("E", "m")),
+            new Outcome.Cancelled("x"));
     for (Outcome o : outcomes) {
       assertThat(RUNNING.canMoveTo(o.nextState())).as("%s", o).isTrue();
     }
@@ -113,6 +115,7 @@ class JobStateTest {
       to = doc.indexOf(END);
     }
     assertThat(doc.substring(from + BEGIN.length(), to))
-        .as("run mvn test -Dtaskmill.updateDocs=true to regenerate").isEqualTo(block);
+        .as("run mvn test -Dtaskmill.updateDocs=true to regenerate")
+        .isEqualTo(block);
   }
 }

@@ -39,74 +39,92 @@ class CronDaylightSavingTest {
         .isEqualTo(Instant.parse("2026-03-29T01:00:00Z"));
     assertThat(BERLIN.getRules().nextTransition(Instant.parse("2026-04-01T00:00:00Z")).getInstant())
         .isEqualTo(Instant.parse("2026-10-25T01:00:00Z"));
-    assertThat(NEW_YORK.getRules().nextTransition(Instant.parse("2026-03-01T00:00:00Z"))
-        .getInstant()).isEqualTo(Instant.parse("2026-03-08T07:00:00Z"));
-    assertThat(NEW_YORK.getRules().nextTransition(Instant.parse("2026-04-01T00:00:00Z"))
-        .getInstant()).isEqualTo(Instant.parse("2026-11-01T06:00:00Z"));
-    assertThat(NEW_YORK.getRules().nextTransition(Instant.parse("2027-10-01T00:00:00Z"))
-        .getInstant()).isEqualTo(Instant.parse("2027-11-07T06:00:00Z"));
+    assertThat(
+            NEW_YORK.getRules().nextTransition(Instant.parse("2026-03-01T00:00:00Z")).getInstant())
+        .isEqualTo(Instant.parse("2026-03-08T07:00:00Z"));
+    assertThat(
+            NEW_YORK.getRules().nextTransition(Instant.parse("2026-04-01T00:00:00Z")).getInstant())
+        .isEqualTo(Instant.parse("2026-11-01T06:00:00Z"));
+    assertThat(
+            NEW_YORK.getRules().nextTransition(Instant.parse("2027-10-01T00:00:00Z")).getInstant())
+        .isEqualTo(Instant.parse("2027-11-07T06:00:00Z"));
   }
 
   // A wall time in a spring-forward gap fires once, when the gap ends.
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({
-      "Europe/Berlin,    2026-03-28, 2026-03-28T02:30+01:00, 2026-03-29T03:00+02:00, 2026-03-30T02:30+02:00",
-      "Europe/Berlin,    2027-03-27, 2027-03-27T02:30+01:00, 2027-03-28T03:00+02:00, 2027-03-29T02:30+02:00",
-      "America/New_York, 2026-03-07, 2026-03-07T02:30-05:00, 2026-03-08T03:00-04:00, 2026-03-09T02:30-04:00",
-      "America/New_York, 2027-03-13, 2027-03-13T02:30-05:00, 2027-03-14T03:00-04:00, 2027-03-15T02:30-04:00"})
+    "Europe/Berlin,    2026-03-28, 2026-03-28T02:30+01:00, 2026-03-29T03:00+02:00, 2026-03-30T02:30+02:00",
+    "Europe/Berlin,    2027-03-27, 2027-03-27T02:30+01:00, 2027-03-28T03:00+02:00, 2027-03-29T02:30+02:00",
+    "America/New_York, 2026-03-07, 2026-03-07T02:30-05:00, 2026-03-08T03:00-04:00, 2026-03-09T02:30-04:00",
+    "America/New_York, 2027-03-13, 2027-03-13T02:30-05:00, 2027-03-14T03:00-04:00, 2027-03-15T02:30-04:00"
+  })
   void dailyAtTwoThirtyFiresWhenTheGapEnds(
       String zone, String dayBefore, String first, String onTheDay, String dayAfter) {
-    assertThat(firesBetween("30 2 * * *", ZoneId.of(zone), dayBefore + "T00:00:00Z",
-        dayBefore.substring(0, 8) + "31T00:00:00Z").subList(0, 3))
+    assertThat(
+            firesBetween(
+                    "30 2 * * *",
+                    ZoneId.of(zone),
+                    dayBefore + "T00:00:00Z",
+                    dayBefore.substring(0, 8) + "31T00:00:00Z")
+                .subList(0, 3))
         .containsExactly(first, onTheDay, dayAfter);
   }
 
   @Test
   void theWholeGapFiresOnceForAFixedHour() {
     assertThat(firesBetween("*/15 2 * * *", BERLIN, "2026-03-28T00:00:00Z", "2026-03-29T23:00:00Z"))
-        .containsExactly("2026-03-28T02:00+01:00", "2026-03-28T02:15+01:00",
-            "2026-03-28T02:30+01:00", "2026-03-28T02:45+01:00", "2026-03-29T03:00+02:00");
-    assertThat(firesBetween("0 30 2 * * *", NEW_YORK, "2026-03-08T00:00:00Z",
-        "2026-03-09T00:00:00Z")).containsExactly("2026-03-08T03:00-04:00");
+        .containsExactly(
+            "2026-03-28T02:00+01:00",
+            "2026-03-28T02:15+01:00",
+            "2026-03-28T02:30+01:00",
+            "2026-03-28T02:45+01:00",
+            "2026-03-29T03:00+02:00");
+    assertThat(
+            firesBetween("0 30 2 * * *", NEW_YORK, "2026-03-08T00:00:00Z", "2026-03-09T00:00:00Z"))
+        .containsExactly("2026-03-08T03:00-04:00");
   }
 
   @Test
   void aFireJustAfterTheGapIsNotDoubledByTheGapsOwn() {
     // 02:30 maps to 03:00, where 03:00 fires anyway: one fire.
-    assertThat(firesBetween("0,30 2,3 * * *", BERLIN, "2026-03-29T00:00:00Z",
-        "2026-03-29T02:00:00Z")).containsExactly("2026-03-29T03:00+02:00", "2026-03-29T03:30+02:00");
+    assertThat(
+            firesBetween("0,30 2,3 * * *", BERLIN, "2026-03-29T00:00:00Z", "2026-03-29T02:00:00Z"))
+        .containsExactly("2026-03-29T03:00+02:00", "2026-03-29T03:30+02:00");
   }
 
   // A fixed wall time in a fall-back overlap fires once, in the first pass.
 
   @ParameterizedTest(name = "{0} {1} {2}")
   @CsvSource({
-      "Europe/Berlin,    30 2 * * *, 2026-10-24, 2026-10-25T02:30+02:00, 2026-10-26T02:30+01:00",
-      "Europe/Berlin,    30 2 * * *, 2027-10-30, 2027-10-31T02:30+02:00, 2027-11-01T02:30+01:00",
-      "America/New_York, 30 1 * * *, 2026-10-31, 2026-11-01T01:30-04:00, 2026-11-02T01:30-05:00",
-      "America/New_York, 30 1 * * *, 2027-11-06, 2027-11-07T01:30-04:00, 2027-11-08T01:30-05:00"})
+    "Europe/Berlin,    30 2 * * *, 2026-10-24, 2026-10-25T02:30+02:00, 2026-10-26T02:30+01:00",
+    "Europe/Berlin,    30 2 * * *, 2027-10-30, 2027-10-31T02:30+02:00, 2027-11-01T02:30+01:00",
+    "America/New_York, 30 1 * * *, 2026-10-31, 2026-11-01T01:30-04:00, 2026-11-02T01:30-05:00",
+    "America/New_York, 30 1 * * *, 2027-11-06, 2027-11-07T01:30-04:00, 2027-11-08T01:30-05:00"
+  })
   void fixedTimeInTheRepeatedHourFiresOnceAtItsFirstOccurrence(
       String zone, String expression, String dayBefore, String onTheDay, String dayAfter) {
     Instant from = Instant.parse(dayBefore + "T12:00:00Z");
-    List<String> fires = firesBetween(expression, ZoneId.of(zone), from.toString(),
-        from.plus(Duration.ofDays(3)).toString());
+    List<String> fires =
+        firesBetween(
+            expression, ZoneId.of(zone), from.toString(), from.plus(Duration.ofDays(3)).toString());
     assertThat(fires.subList(0, 2)).containsExactly(onTheDay, dayAfter);
   }
 
   @Test
   void fixedTimesOutsideTheOverlapAreUntouched() {
-    assertThat(firesBetween("30 2 * * *", NEW_YORK, "2026-10-31T12:00:00Z",
-        "2026-11-02T12:00:00Z")).containsExactly("2026-11-01T02:30-05:00", "2026-11-02T02:30-05:00");
-    assertThat(firesBetween("30 1 * * *", BERLIN, "2026-10-24T12:00:00Z",
-        "2026-10-26T12:00:00Z")).containsExactly("2026-10-25T01:30+02:00", "2026-10-26T01:30+01:00");
+    assertThat(firesBetween("30 2 * * *", NEW_YORK, "2026-10-31T12:00:00Z", "2026-11-02T12:00:00Z"))
+        .containsExactly("2026-11-01T02:30-05:00", "2026-11-02T02:30-05:00");
+    assertThat(firesBetween("30 1 * * *", BERLIN, "2026-10-24T12:00:00Z", "2026-10-26T12:00:00Z"))
+        .containsExactly("2026-10-25T01:30+02:00", "2026-10-26T01:30+01:00");
   }
 
   @Test
   void aFixedHourWithMinuteStepsRunsThroughTheFirstPassOnly() {
-    assertThat(firesBetween("*/20 1 * * *", NEW_YORK, "2026-11-01T04:00:00Z",
-        "2026-11-01T12:00:00Z")).containsExactly(
-        "2026-11-01T01:00-04:00", "2026-11-01T01:20-04:00", "2026-11-01T01:40-04:00");
+    assertThat(
+            firesBetween("*/20 1 * * *", NEW_YORK, "2026-11-01T04:00:00Z", "2026-11-01T12:00:00Z"))
+        .containsExactly(
+            "2026-11-01T01:00-04:00", "2026-11-01T01:20-04:00", "2026-11-01T01:40-04:00");
   }
 
   @Test
@@ -124,10 +142,11 @@ class CronDaylightSavingTest {
 
   @ParameterizedTest(name = "{0} at {1}")
   @CsvSource({
-      "Europe/Berlin,    2026-03-29T01:00:00Z", "Europe/Berlin,    2026-10-25T01:00:00Z",
-      "Europe/Berlin,    2027-03-28T01:00:00Z", "Europe/Berlin,    2027-10-31T01:00:00Z",
-      "America/New_York, 2026-03-08T07:00:00Z", "America/New_York, 2026-11-01T06:00:00Z",
-      "America/New_York, 2027-03-14T07:00:00Z", "America/New_York, 2027-11-07T06:00:00Z"})
+    "Europe/Berlin,    2026-03-29T01:00:00Z", "Europe/Berlin,    2026-10-25T01:00:00Z",
+    "Europe/Berlin,    2027-03-28T01:00:00Z", "Europe/Berlin,    2027-10-31T01:00:00Z",
+    "America/New_York, 2026-03-08T07:00:00Z", "America/New_York, 2026-11-01T06:00:00Z",
+    "America/New_York, 2027-03-14T07:00:00Z", "America/New_York, 2027-11-07T06:00:00Z"
+  })
   void wildcardHoursRunEveryRealIntervalAcrossTheTransition(String zone, String transition) {
     Instant t = Instant.parse(transition);
     assertRealTimeSteps("0 * * * *", zone, t, Duration.ofHours(1));
@@ -137,8 +156,8 @@ class CronDaylightSavingTest {
   }
 
   /** From 3 h before to 3 h after {@code transition}, fires come exactly {@code step} apart. */
-  static void assertRealTimeSteps(String expression, String zone, Instant transition,
-      Duration step) {
+  static void assertRealTimeSteps(
+      String expression, String zone, Instant transition, Duration step) {
     var trigger = new CronTrigger(CronExpression.parse(expression), ZoneId.of(zone));
     Instant from = transition.minus(Duration.ofHours(3));
     Instant to = transition.plus(Duration.ofHours(3));
@@ -147,7 +166,8 @@ class CronDaylightSavingTest {
     assertThat(fires.getFirst()).isEqualTo(from.plus(step));
     for (int i = 1; i < fires.size(); i++) {
       assertThat(Duration.between(fires.get(i - 1), fires.get(i)))
-          .as("%s: %s then %s", expression, fires.get(i - 1), fires.get(i)).isEqualTo(step);
+          .as("%s: %s then %s", expression, fires.get(i - 1), fires.get(i))
+          .isEqualTo(step);
     }
     assertThat(fires).contains(transition);
   }
@@ -155,21 +175,29 @@ class CronDaylightSavingTest {
   @Test
   void hourlyInNewYorkFallBackReadsAsLocalTimes() {
     assertThat(firesBetween("0 * * * *", NEW_YORK, "2026-11-01T03:30:00Z", "2026-11-01T08:00:00Z"))
-        .containsExactly("2026-11-01T00:00-04:00", "2026-11-01T01:00-04:00",
-            "2026-11-01T01:00-05:00", "2026-11-01T02:00-05:00", "2026-11-01T03:00-05:00");
+        .containsExactly(
+            "2026-11-01T00:00-04:00",
+            "2026-11-01T01:00-04:00",
+            "2026-11-01T01:00-05:00",
+            "2026-11-01T02:00-05:00",
+            "2026-11-01T03:00-05:00");
   }
 
   @Test
   void halfHourlyInBerlinSpringForwardReadsAsLocalTimes() {
-    assertThat(firesBetween("*/30 * * * *", BERLIN, "2026-03-29T00:00:00Z",
-        "2026-03-29T02:00:00Z")).containsExactly("2026-03-29T01:30+01:00",
-        "2026-03-29T03:00+02:00", "2026-03-29T03:30+02:00", "2026-03-29T04:00+02:00");
+    assertThat(firesBetween("*/30 * * * *", BERLIN, "2026-03-29T00:00:00Z", "2026-03-29T02:00:00Z"))
+        .containsExactly(
+            "2026-03-29T01:30+01:00",
+            "2026-03-29T03:00+02:00",
+            "2026-03-29T03:30+02:00",
+            "2026-03-29T04:00+02:00");
   }
 
   @Test
   void aSteppedHourFiresInBothPasses() {
-    assertThat(firesBetween("0 1/12 * * *", NEW_YORK, "2026-11-01T00:00:00Z",
-        "2026-11-01T12:00:00Z")).containsExactly("2026-11-01T01:00-04:00", "2026-11-01T01:00-05:00");
+    assertThat(
+            firesBetween("0 1/12 * * *", NEW_YORK, "2026-11-01T00:00:00Z", "2026-11-01T12:00:00Z"))
+        .containsExactly("2026-11-01T01:00-04:00", "2026-11-01T01:00-05:00");
   }
 
   @Test
@@ -187,8 +215,8 @@ class CronDaylightSavingTest {
   void aWildcardHourWithMinutesOutsideThePassStillSeesTheSecondPass() {
     // Only minute 50 of each hour: 01:50 EDT, then 01:50 EST, then 02:50 EST.
     assertThat(firesBetween("50 * * * *", NEW_YORK, "2026-11-01T05:10:00Z", "2026-11-01T08:00:00Z"))
-        .containsExactly("2026-11-01T01:50-04:00", "2026-11-01T01:50-05:00",
-            "2026-11-01T02:50-05:00");
+        .containsExactly(
+            "2026-11-01T01:50-04:00", "2026-11-01T01:50-05:00", "2026-11-01T02:50-05:00");
   }
 
   @Test
@@ -204,8 +232,8 @@ class CronDaylightSavingTest {
   void aDayWithAGapOrAnOverlapStillFiresADailyJobExactlyOnce() {
     for (ZoneId zone : List.of(BERLIN, NEW_YORK)) {
       for (String time : List.of("0 0", "30 1", "0 2", "30 2", "59 2", "0 3")) {
-        List<String> fires = firesBetween(time + " * * *", zone, "2026-01-01T00:00:00Z",
-            "2027-01-01T00:00:00Z");
+        List<String> fires =
+            firesBetween(time + " * * *", zone, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
         assertThat(fires).as("%s %s", zone, time).hasSize(365);
         assertThat(fires.stream().map(s -> s.substring(0, 10)).distinct()).hasSize(365);
       }

@@ -48,27 +48,40 @@ class CronExpressionTest {
 
     @Test
     void listsRangesAndSteps() {
-      assertThat(fires("0,30 9-10 * * *", "2026-05-01T00:00:00Z", 5)).containsExactly(
-          "2026-05-01T09:00:00Z", "2026-05-01T09:30:00Z", "2026-05-01T10:00:00Z",
-          "2026-05-01T10:30:00Z", "2026-05-02T09:00:00Z");
-      assertThat(fires("5/20 * * * *", "2026-05-01T00:00:00Z", 4)).containsExactly(
-          "2026-05-01T00:05:00Z", "2026-05-01T00:25:00Z", "2026-05-01T00:45:00Z",
-          "2026-05-01T01:05:00Z");
-      assertThat(fires("10-40/15 8 * * *", "2026-05-01T00:00:00Z", 4)).containsExactly(
-          "2026-05-01T08:10:00Z", "2026-05-01T08:25:00Z", "2026-05-01T08:40:00Z",
-          "2026-05-02T08:10:00Z");
-      assertThat(fires("0 0 */10 * *", "2026-01-25T00:00:00Z", 4)).containsExactly(
-          "2026-01-31T00:00:00Z", "2026-02-01T00:00:00Z", "2026-02-11T00:00:00Z",
-          "2026-02-21T00:00:00Z");
+      assertThat(fires("0,30 9-10 * * *", "2026-05-01T00:00:00Z", 5))
+          .containsExactly(
+              "2026-05-01T09:00:00Z",
+              "2026-05-01T09:30:00Z",
+              "2026-05-01T10:00:00Z",
+              "2026-05-01T10:30:00Z",
+              "2026-05-02T09:00:00Z");
+      assertThat(fires("5/20 * * * *", "2026-05-01T00:00:00Z", 4))
+          .containsExactly(
+              "2026-05-01T00:05:00Z",
+              "2026-05-01T00:25:00Z",
+              "2026-05-01T00:45:00Z",
+              "2026-05-01T01:05:00Z");
+      assertThat(fires("10-40/15 8 * * *", "2026-05-01T00:00:00Z", 4))
+          .containsExactly(
+              "2026-05-01T08:10:00Z",
+              "2026-05-01T08:25:00Z",
+              "2026-05-01T08:40:00Z",
+              "2026-05-02T08:10:00Z");
+      assertThat(fires("0 0 */10 * *", "2026-01-25T00:00:00Z", 4))
+          .containsExactly(
+              "2026-01-31T00:00:00Z",
+              "2026-02-01T00:00:00Z",
+              "2026-02-11T00:00:00Z",
+              "2026-02-21T00:00:00Z");
     }
 
     @Test
     void monthAndWeekdayNamesInAnyCase() {
       // 2026-01-01 is a Thursday.
-      assertThat(fires("0 12 * jan,Mar mon-WED", "2026-01-01T00:00:00Z", 3)).containsExactly(
-          "2026-01-05T12:00:00Z", "2026-01-06T12:00:00Z", "2026-01-07T12:00:00Z");
-      assertThat(fires("0 12 1 FEB-MAR *", "2026-01-01T00:00:00Z", 3)).containsExactly(
-          "2026-02-01T12:00:00Z", "2026-03-01T12:00:00Z", "2027-02-01T12:00:00Z");
+      assertThat(fires("0 12 * jan,Mar mon-WED", "2026-01-01T00:00:00Z", 3))
+          .containsExactly("2026-01-05T12:00:00Z", "2026-01-06T12:00:00Z", "2026-01-07T12:00:00Z");
+      assertThat(fires("0 12 1 FEB-MAR *", "2026-01-01T00:00:00Z", 3))
+          .containsExactly("2026-02-01T12:00:00Z", "2026-03-01T12:00:00Z", "2027-02-01T12:00:00Z");
     }
 
     @ParameterizedTest
@@ -80,9 +93,12 @@ class CronExpressionTest {
 
     @Test
     void aWeekdayRangeMayEndAtSevenForSunday() {
-      assertThat(fires("0 0 * * 5-7", "2026-01-01T00:00:00Z", 4)).containsExactly(
-          "2026-01-02T00:00:00Z", "2026-01-03T00:00:00Z", "2026-01-04T00:00:00Z",
-          "2026-01-09T00:00:00Z");
+      assertThat(fires("0 0 * * 5-7", "2026-01-01T00:00:00Z", 4))
+          .containsExactly(
+              "2026-01-02T00:00:00Z",
+              "2026-01-03T00:00:00Z",
+              "2026-01-04T00:00:00Z",
+              "2026-01-09T00:00:00Z");
     }
 
     @Test
@@ -95,13 +111,14 @@ class CronExpressionTest {
 
     @ParameterizedTest
     @CsvSource({
-        "@yearly,   0 0 1 1 *",
-        "@annually, 0 0 1 1 *",
-        "@monthly,  0 0 1 * *",
-        "@weekly,   0 0 * * 0",
-        "@daily,    0 0 * * *",
-        "@midnight, 0 0 * * *",
-        "@hourly,   0 * * * *"})
+      "@yearly,   0 0 1 1 *",
+      "@annually, 0 0 1 1 *",
+      "@monthly,  0 0 1 * *",
+      "@weekly,   0 0 * * 0",
+      "@daily,    0 0 * * *",
+      "@midnight, 0 0 * * *",
+      "@hourly,   0 * * * *"
+    })
     void macrosAreTheirExpressions(String macro, String expression) {
       assertThat(fires(macro, "2026-07-15T10:20:30Z", 3))
           .isEqualTo(fires(expression, "2026-07-15T10:20:30Z", 3));
@@ -113,25 +130,28 @@ class CronExpressionTest {
   class DaysOfTheMonth {
     @Test
     void lastDayOfEachMonthIncludingLeapFebruary() {
-      assertThat(fires("0 0 L * *", "2027-12-15T00:00:00Z", 4)).containsExactly(
-          "2027-12-31T00:00:00Z", "2028-01-31T00:00:00Z", "2028-02-29T00:00:00Z",
-          "2028-03-31T00:00:00Z");
-      assertThat(fires("0 0 L 2 *", "2026-01-01T00:00:00Z", 3)).containsExactly(
-          "2026-02-28T00:00:00Z", "2027-02-28T00:00:00Z", "2028-02-29T00:00:00Z");
-      assertThat(fires("0 0 1,L 4 *", "2026-01-01T00:00:00Z", 3)).containsExactly(
-          "2026-04-01T00:00:00Z", "2026-04-30T00:00:00Z", "2027-04-01T00:00:00Z");
+      assertThat(fires("0 0 L * *", "2027-12-15T00:00:00Z", 4))
+          .containsExactly(
+              "2027-12-31T00:00:00Z",
+              "2028-01-31T00:00:00Z",
+              "2028-02-29T00:00:00Z",
+              "2028-03-31T00:00:00Z");
+      assertThat(fires("0 0 L 2 *", "2026-01-01T00:00:00Z", 3))
+          .containsExactly("2026-02-28T00:00:00Z", "2027-02-28T00:00:00Z", "2028-02-29T00:00:00Z");
+      assertThat(fires("0 0 1,L 4 *", "2026-01-01T00:00:00Z", 3))
+          .containsExactly("2026-04-01T00:00:00Z", "2026-04-30T00:00:00Z", "2027-04-01T00:00:00Z");
     }
 
     @Test
     void theThirtyFirstSkipsShortMonths() {
-      assertThat(fires("0 0 31 * *", "2026-01-31T00:00:00Z", 3)).containsExactly(
-          "2026-03-31T00:00:00Z", "2026-05-31T00:00:00Z", "2026-07-31T00:00:00Z");
+      assertThat(fires("0 0 31 * *", "2026-01-31T00:00:00Z", 3))
+          .containsExactly("2026-03-31T00:00:00Z", "2026-05-31T00:00:00Z", "2026-07-31T00:00:00Z");
     }
 
     @Test
     void februaryTwentyNinthOnlyInLeapYearsAndNotIn2100() {
-      assertThat(fires("0 0 29 2 *", "2026-01-01T00:00:00Z", 3)).containsExactly(
-          "2028-02-29T00:00:00Z", "2032-02-29T00:00:00Z", "2036-02-29T00:00:00Z");
+      assertThat(fires("0 0 29 2 *", "2026-01-01T00:00:00Z", 3))
+          .containsExactly("2028-02-29T00:00:00Z", "2032-02-29T00:00:00Z", "2036-02-29T00:00:00Z");
       assertThat(fires("0 0 29 2 *", "2096-03-01T00:00:00Z", 1))
           .containsExactly("2104-02-29T00:00:00Z");
     }
@@ -139,37 +159,48 @@ class CronExpressionTest {
     @Test
     void lastWeekdayOfTheMonth() {
       // The last Friday of January, February and March 2026.
-      assertThat(fires("0 18 * * 5L", "2026-01-01T00:00:00Z", 3)).containsExactly(
-          "2026-01-30T18:00:00Z", "2026-02-27T18:00:00Z", "2026-03-27T18:00:00Z");
+      assertThat(fires("0 18 * * 5L", "2026-01-01T00:00:00Z", 3))
+          .containsExactly("2026-01-30T18:00:00Z", "2026-02-27T18:00:00Z", "2026-03-27T18:00:00Z");
       assertThat(fires("0 18 * * FRIL", "2026-01-01T00:00:00Z", 3))
           .isEqualTo(fires("0 18 * * 5L", "2026-01-01T00:00:00Z", 3));
     }
 
     @Test
     void nthWeekdayOfTheMonth() {
-      assertThat(fires("0 9 * * MON#2", "2026-01-01T00:00:00Z", 3)).containsExactly(
-          "2026-01-12T09:00:00Z", "2026-02-09T09:00:00Z", "2026-03-09T09:00:00Z");
+      assertThat(fires("0 9 * * MON#2", "2026-01-01T00:00:00Z", 3))
+          .containsExactly("2026-01-12T09:00:00Z", "2026-02-09T09:00:00Z", "2026-03-09T09:00:00Z");
       // Months with a fifth Monday only: March, June and August 2026.
-      assertThat(fires("0 9 * * 1#5", "2026-01-01T00:00:00Z", 3)).containsExactly(
-          "2026-03-30T09:00:00Z", "2026-06-29T09:00:00Z", "2026-08-31T09:00:00Z");
+      assertThat(fires("0 9 * * 1#5", "2026-01-01T00:00:00Z", 3))
+          .containsExactly("2026-03-30T09:00:00Z", "2026-06-29T09:00:00Z", "2026-08-31T09:00:00Z");
     }
   }
 
-  /** Vixie cron: restricted day-of-month and day-of-week are ORed; a field starting with * is not. */
+  /**
+   * Vixie cron: restricted day-of-month and day-of-week are ORed; a field starting with * is not.
+   */
   @Nested
   class DayOfMonthAndDayOfWeek {
     @Test
     void bothRestrictedFireWhenEitherMatches() {
-      assertThat(fires("0 0 1,15 * MON", "2026-01-01T00:00:00Z", 6)).containsExactly(
-          "2026-01-05T00:00:00Z", "2026-01-12T00:00:00Z", "2026-01-15T00:00:00Z",
-          "2026-01-19T00:00:00Z", "2026-01-26T00:00:00Z", "2026-02-01T00:00:00Z");
+      assertThat(fires("0 0 1,15 * MON", "2026-01-01T00:00:00Z", 6))
+          .containsExactly(
+              "2026-01-05T00:00:00Z",
+              "2026-01-12T00:00:00Z",
+              "2026-01-15T00:00:00Z",
+              "2026-01-19T00:00:00Z",
+              "2026-01-26T00:00:00Z",
+              "2026-02-01T00:00:00Z");
     }
 
     @Test
     void februaryTwentyNinthOrMondaysInFebruary() {
-      assertThat(fires("0 0 29 2 MON", "2027-02-10T00:00:00Z", 5)).containsExactly(
-          "2027-02-15T00:00:00Z", "2027-02-22T00:00:00Z", "2028-02-07T00:00:00Z",
-          "2028-02-14T00:00:00Z", "2028-02-21T00:00:00Z");
+      assertThat(fires("0 0 29 2 MON", "2027-02-10T00:00:00Z", 5))
+          .containsExactly(
+              "2027-02-15T00:00:00Z",
+              "2027-02-22T00:00:00Z",
+              "2028-02-07T00:00:00Z",
+              "2028-02-14T00:00:00Z",
+              "2028-02-21T00:00:00Z");
       assertThat(fires("0 0 29 2 MON", "2028-02-22T00:00:00Z", 2))
           .containsExactly("2028-02-28T00:00:00Z", "2028-02-29T00:00:00Z");
     }
@@ -177,15 +208,18 @@ class CronExpressionTest {
     @Test
     void aStarWithAStepStillCountsAsUnrestricted() {
       // Mondays that fall on an odd day, as in Vixie cron (whose rule looks at the leading *).
-      assertThat(fires("0 0 */2 * MON", "2026-01-01T00:00:00Z", 4)).containsExactly(
-          "2026-01-05T00:00:00Z", "2026-01-19T00:00:00Z", "2026-02-09T00:00:00Z",
-          "2026-02-23T00:00:00Z");
+      assertThat(fires("0 0 */2 * MON", "2026-01-01T00:00:00Z", 4))
+          .containsExactly(
+              "2026-01-05T00:00:00Z",
+              "2026-01-19T00:00:00Z",
+              "2026-02-09T00:00:00Z",
+              "2026-02-23T00:00:00Z");
     }
 
     @Test
     void lastDayOrFridays() {
-      assertThat(fires("0 0 L * FRI", "2026-01-27T00:00:00Z", 3)).containsExactly(
-          "2026-01-30T00:00:00Z", "2026-01-31T00:00:00Z", "2026-02-06T00:00:00Z");
+      assertThat(fires("0 0 L * FRI", "2026-01-27T00:00:00Z", 3))
+          .containsExactly("2026-01-30T00:00:00Z", "2026-01-31T00:00:00Z", "2026-02-06T00:00:00Z");
     }
   }
 
@@ -232,9 +266,12 @@ class CronExpressionTest {
     @Test
     void februaryTwentyNinthOnAMondayComesEveryTwentyEightToFortyYears() {
       // The fifth Monday of February exists only when the 29th is a Monday; 2100 is no leap year.
-      assertThat(fires("0 0 * 2 MON#5", "2026-01-01T00:00:00Z", 4)).containsExactly(
-          "2044-02-29T00:00:00Z", "2072-02-29T00:00:00Z", "2112-02-29T00:00:00Z",
-          "2140-02-29T00:00:00Z");
+      assertThat(fires("0 0 * 2 MON#5", "2026-01-01T00:00:00Z", 4))
+          .containsExactly(
+              "2044-02-29T00:00:00Z",
+              "2072-02-29T00:00:00Z",
+              "2112-02-29T00:00:00Z",
+              "2140-02-29T00:00:00Z");
       assertThat(fires("0 0 29 2 1L", "2026-01-01T00:00:00Z", 1))
           .containsExactly("2026-02-23T00:00:00Z");
     }

@@ -39,23 +39,28 @@ class CronReferenceTest {
         cron = CronExpression.parse(random.text());
         break;
       } catch (InvalidScheduleException e) {
-        assertThat(e.getMessage()).as("seed %d: %s", seed, random.text())
+        assertThat(e.getMessage())
+            .as("seed %d: %s", seed, random.text())
             .contains("this schedule would never fire");
         assertNoDayInAGregorianCycle(random, seed);
       }
     }
     for (int i = 0; i < 5; i++) {
-      var after = Instant.ofEpochSecond(
-          r.nextLong(Instant.parse("2020-01-01T00:00:00Z").getEpochSecond(),
-              Instant.parse("2035-01-01T00:00:00Z").getEpochSecond()),
-          r.nextBoolean() ? 0 : r.nextInt(1_000_000_000));
+      var after =
+          Instant.ofEpochSecond(
+              r.nextLong(
+                  Instant.parse("2020-01-01T00:00:00Z").getEpochSecond(),
+                  Instant.parse("2035-01-01T00:00:00Z").getEpochSecond()),
+              r.nextBoolean() ? 0 : r.nextInt(1_000_000_000));
       LocalDateTime expected = scan(random, LocalDateTime.ofInstant(after, ZoneOffset.UTC));
       var actual = cron.next(after, ZoneOffset.UTC);
       if (expected == null) {
-        assertThat(actual.orElseThrow()).as("seed %d: %s after %s", seed, random.text(), after)
+        assertThat(actual.orElseThrow())
+            .as("seed %d: %s after %s", seed, random.text(), after)
             .isAfter(after.plus(HORIZON_YEARS * 365L, ChronoUnit.DAYS));
       } else {
-        assertThat(actual).as("seed %d: %s after %s", seed, random.text(), after)
+        assertThat(actual)
+            .as("seed %d: %s after %s", seed, random.text(), after)
             .contains(expected.toInstant(ZoneOffset.UTC));
       }
     }
@@ -63,8 +68,9 @@ class CronReferenceTest {
 
   private static void assertNoDayInAGregorianCycle(RandomCron random, long seed) {
     for (LocalDate d = LocalDate.of(2000, 1, 1); d.getYear() < 2400; d = d.plusDays(1)) {
-      assertThat(random.firesOn(d)).as("seed %d: %s was refused but fires on %s", seed,
-          random.text(), d).isFalse();
+      assertThat(random.firesOn(d))
+          .as("seed %d: %s was refused but fires on %s", seed, random.text(), d)
+          .isFalse();
     }
   }
 

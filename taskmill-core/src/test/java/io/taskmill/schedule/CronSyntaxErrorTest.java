@@ -31,11 +31,13 @@ class CronSyntaxErrorTest {
 
   @Test
   void outOfRangeNamesFieldPositionTokenAndRange() {
-    assertThat(messageOf("0 25 * * *")).startsWith(
-        "invalid cron expression \"0 25 * * *\": field 2 (hour) \"25\" is out of range 0-23\n");
+    assertThat(messageOf("0 25 * * *"))
+        .startsWith(
+            "invalid cron expression \"0 25 * * *\": field 2 (hour) \"25\" is out of range 0-23\n");
     caretsUnder("0 25 * * *", "25");
     assertThat(messageOf("60 * * * * *")).contains("field 1 (second) \"60\" is out of range 0-59");
-    assertThat(messageOf("0 0 0 * *")).contains("field 3 (day-of-month) \"0\" is out of range 1-31");
+    assertThat(messageOf("0 0 0 * *"))
+        .contains("field 3 (day-of-month) \"0\" is out of range 1-31");
     assertThat(messageOf("0 0 * 13 *")).contains("field 4 (month) \"13\" is out of range 1-12");
     assertThat(messageOf("0 0 * * 8"))
         .contains("field 5 (day-of-week) \"8\" is out of range 0-7 or SUN-SAT");
@@ -55,14 +57,18 @@ class CronSyntaxErrorTest {
     assertThat(messageOf("")).contains("it is empty").contains("5 fields").contains("@daily");
     assertThat(messageOf("   ")).contains("it is empty");
     assertThatThrownBy(() -> CronExpression.parse(null))
-        .isInstanceOf(InvalidScheduleException.class).hasMessageContaining("null");
+        .isInstanceOf(InvalidScheduleException.class)
+        .hasMessageContaining("null");
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "* * *         | found 3",
-      "* * * *       | found 4",
-      "* * * * * * * | found 7 (a year field is not supported)"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "* * *         | found 3",
+        "* * * *       | found 4",
+        "* * * * * * * | found 7 (a year field is not supported)"
+      })
   void wrongNumberOfFields(String expression, String found) {
     assertThat(messageOf(expression))
         .contains("expected 5 fields (minute hour day-of-month month day-of-week) or 6")
@@ -103,7 +109,8 @@ class CronSyntaxErrorTest {
         .contains("field 5 (day-of-week) \"Mondays\" is not a weekday: use 0-7 or SUN-SAT");
     assertThat(messageOf("0 noon * * *"))
         .contains("field 2 (hour) \"noon\" is not a number: use 0-23");
-    assertThat(messageOf("0 0 * * * JAN")).contains("field 6 (day-of-week) \"JAN\" is not a weekday");
+    assertThat(messageOf("0 0 * * * JAN"))
+        .contains("field 6 (day-of-week) \"JAN\" is not a weekday");
   }
 
   @ParameterizedTest
@@ -124,7 +131,8 @@ class CronSyntaxErrorTest {
 
   @Test
   void listsWithHoles() {
-    assertThat(messageOf("1,,2 * * * *")).contains("field 1 (minute) \"1,,2\" has an empty element");
+    assertThat(messageOf("1,,2 * * * *"))
+        .contains("field 1 (minute) \"1,,2\" has an empty element");
     assertThat(messageOf("1, * * * *")).contains("\"1,\" has an empty element");
   }
 
@@ -149,22 +157,32 @@ class CronSyntaxErrorTest {
 
   @Test
   void impossibleDatesAreRefusedAtParseTime() {
-    assertThat(messageOf("0 0 30 2 *")).startsWith("invalid cron expression \"0 0 30 2 *\":"
-        + " field 3 (day-of-month) \"30\" never occurs in month 2 (FEB):"
-        + " this schedule would never fire\n");
+    assertThat(messageOf("0 0 30 2 *"))
+        .startsWith(
+            "invalid cron expression \"0 0 30 2 *\":"
+                + " field 3 (day-of-month) \"30\" never occurs in month 2 (FEB):"
+                + " this schedule would never fire\n");
     assertThat(messageOf("0 0 31 4,6,9,11 *"))
         .contains("\"31\" never occurs in months 4,6,9,11 (APR,JUN,SEP,NOV)");
     assertThat(messageOf("0 0 0 30,31 FEB *")).contains("field 4 (day-of-month) \"30,31\"");
     assertThat(messageOf("0 0 */10 2 MON#5"))
-        .contains("no day satisfies both field 3 (day-of-month) \"*/10\" and field 5"
-            + " (day-of-week) \"MON#5\" in month 2 (FEB)");
+        .contains(
+            "no day satisfies both field 3 (day-of-month) \"*/10\" and field 5"
+                + " (day-of-week) \"MON#5\" in month 2 (FEB)");
     String[] lines = messageOf("0 0 30 2 *").split("\n");
     assertThat(lines[2]).isEqualTo("      ^^ ^");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"0 0 29 2 *", "0 0 30 1-2 *", "0 0 31 2 MON", "0 0 * 2 MON#5",
-      "0 0 L 2 *", "0 0 31 * *"})
+  @ValueSource(
+      strings = {
+        "0 0 29 2 *",
+        "0 0 30 1-2 *",
+        "0 0 31 2 MON",
+        "0 0 * 2 MON#5",
+        "0 0 L 2 *",
+        "0 0 31 * *"
+      })
   void possibleButRareDatesAreAccepted(String expression) {
     assertThat(CronExpression.parse(expression)).isNotNull();
   }

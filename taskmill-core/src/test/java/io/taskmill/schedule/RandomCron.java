@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * A random valid-looking cron expression together with the values each field stands for, worked
- * out here by plain loops, independently of {@link CronParser}, so tests can check what {@link
+ * A random valid-looking cron expression together with the values each field stands for, worked out
+ * here by plain loops, independently of {@link CronParser}, so tests can check what {@link
  * CronExpression} makes of the text.
  *
  * @param text the expression
@@ -18,12 +18,23 @@ import java.util.SplittableRandom;
  * @param nthWeekdays day-of-week {@code d#k} as bit {@code d * 5 + k - 1}
  * @param lastWeekdays day-of-week {@code dL} as bit {@code d}
  */
-record RandomCron(String text, long seconds, long minutes, long hours, long daysOfMonth,
-    boolean lastDay, long months, long weekdays, long nthWeekdays, long lastWeekdays,
-    boolean dayOfMonthStar, boolean dayOfWeekStar) {
+record RandomCron(
+    String text,
+    long seconds,
+    long minutes,
+    long hours,
+    long daysOfMonth,
+    boolean lastDay,
+    long months,
+    long weekdays,
+    long nthWeekdays,
+    long lastWeekdays,
+    boolean dayOfMonthStar,
+    boolean dayOfWeekStar) {
 
-  private static final String[] MONTHS =
-      {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+  private static final String[] MONTHS = {
+    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"
+  };
   private static final String[] DAYS = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
 
   /** Which syntax to draw from. */
@@ -69,16 +80,28 @@ record RandomCron(String text, long seconds, long minutes, long hours, long days
     fields.addAll(List.of(minute.text, hour.text, dom.text, month.text, dow.text));
     String text = String.join(" ", fields);
     if (full && r.nextInt(4) == 0) text = text.toLowerCase(Locale.ROOT);
-    return new RandomCron(text, second.values, minute.values, hour.values, dom.values,
-        dom.lastDay, month.values, dow.values, dow.nth, dow.lastWeekdays,
+    return new RandomCron(
+        text,
+        second.values,
+        minute.values,
+        hour.values,
+        dom.values,
+        dom.lastDay,
+        month.values,
+        dow.values,
+        dow.nth,
+        dow.lastWeekdays,
         dom.text.startsWith("*") || dom.text.equals("?"),
         dow.text.startsWith("*") || dow.text.equals("?"));
   }
 
   /** Does the expression fire at this wall time (whole seconds)? */
   boolean matches(LocalDateTime t) {
-    return has(seconds, t.getSecond()) && has(minutes, t.getMinute()) && has(hours, t.getHour())
-        && has(months, t.getMonthValue()) && firesOn(t.toLocalDate());
+    return has(seconds, t.getSecond())
+        && has(minutes, t.getMinute())
+        && has(hours, t.getHour())
+        && has(months, t.getMonthValue())
+        && firesOn(t.toLocalDate());
   }
 
   boolean firesOn(LocalDate date) {
@@ -88,9 +111,10 @@ record RandomCron(String text, long seconds, long minutes, long hours, long days
     int weekday = date.getDayOfWeek().getValue() % 7;
     boolean byDate = has(daysOfMonth, day) || lastDay && day == length;
     int occurrence = (day - 1) / 7 + 1;
-    boolean byWeekday = has(weekdays, weekday)
-        || has(nthWeekdays, weekday * 5 + occurrence - 1)
-        || has(lastWeekdays, weekday) && day + 7 > length;
+    boolean byWeekday =
+        has(weekdays, weekday)
+            || has(nthWeekdays, weekday * 5 + occurrence - 1)
+            || has(lastWeekdays, weekday) && day + 7 > length;
     return dayOfMonthStar || dayOfWeekStar ? byDate && byWeekday : byDate || byWeekday;
   }
 
@@ -115,8 +139,8 @@ record RandomCron(String text, long seconds, long minutes, long hours, long days
   }
 
   /** A list of 1-3 elements: n, a-b, * /n, a/n, a-b/n; sometimes the whole field is *. */
-  private static Field field(SplittableRandom r, int min, int max, String[] names,
-      boolean weekday, boolean full) {
+  private static Field field(
+      SplittableRandom r, int min, int max, String[] names, boolean weekday, boolean full) {
     int top = weekday ? 6 : max;
     if (r.nextInt(6) == 0) return new Field("*", range(min, top, 1, weekday));
     int count = 1 + (r.nextInt(4) == 0 ? r.nextInt(2) + 1 : 0);
@@ -157,8 +181,8 @@ record RandomCron(String text, long seconds, long minutes, long hours, long days
   }
 
   /** Adds {@code L} (day-of-month) or {@code nL} / {@code d#k} (day-of-week) elements. */
-  private static Field withSpecials(SplittableRandom r, Field field, boolean weekday,
-      boolean full) {
+  private static Field withSpecials(
+      SplittableRandom r, Field field, boolean weekday, boolean full) {
     if (!full || r.nextInt(3) != 0) return field;
     if (!weekday) {
       return r.nextBoolean()
@@ -167,12 +191,18 @@ record RandomCron(String text, long seconds, long minutes, long hours, long days
     }
     int day = r.nextInt(0, 8);
     if (r.nextBoolean()) {
-      return new Field(field.text + "," + name(day, DAYS, r, full) + "L", field.values, false, 0,
+      return new Field(
+          field.text + "," + name(day, DAYS, r, full) + "L",
+          field.values,
+          false,
+          0,
           1L << (day % 7));
     }
     int k = r.nextInt(1, 6);
-    var special = new Field(name(day, DAYS, r, full) + "#" + k, 0, false, 1L << (day % 7 * 5 + k - 1), 0);
-    return r.nextBoolean() ? special
+    var special =
+        new Field(name(day, DAYS, r, full) + "#" + k, 0, false, 1L << (day % 7 * 5 + k - 1), 0);
+    return r.nextBoolean()
+        ? special
         : new Field(field.text + "," + special.text, field.values, false, special.nth, 0);
   }
 

@@ -45,10 +45,13 @@ class TriggerTest {
     @Test
     void followsRealTimeAcrossDaylightSaving() {
       var every = Trigger.every(Duration.ofHours(1), Instant.parse("2026-11-01T00:00:00Z"));
-      assertThat(every.between(Instant.parse("2026-11-01T04:30:00Z"),
-          Instant.parse("2026-11-01T07:30:00Z"), 10)).containsExactly(
-          Instant.parse("2026-11-01T05:00:00Z"), Instant.parse("2026-11-01T06:00:00Z"),
-          Instant.parse("2026-11-01T07:00:00Z"));
+      assertThat(
+              every.between(
+                  Instant.parse("2026-11-01T04:30:00Z"), Instant.parse("2026-11-01T07:30:00Z"), 10))
+          .containsExactly(
+              Instant.parse("2026-11-01T05:00:00Z"),
+              Instant.parse("2026-11-01T06:00:00Z"),
+              Instant.parse("2026-11-01T07:00:00Z"));
     }
 
     @Test
@@ -63,14 +66,17 @@ class TriggerTest {
           .isInstanceOf(InvalidScheduleException.class)
           .hasMessage("interval PT0.999S is too short: it must be at least 1 second (PT1S)");
       assertThatThrownBy(() -> Trigger.every(Duration.ofSeconds(-5), ANCHOR))
-          .isInstanceOf(InvalidScheduleException.class).hasMessageContaining("too short");
+          .isInstanceOf(InvalidScheduleException.class)
+          .hasMessageContaining("too short");
       assertThatThrownBy(() -> Trigger.every(Duration.ofDays(367), ANCHOR))
           .isInstanceOf(InvalidScheduleException.class)
           .hasMessageContaining("interval PT8808H is too long: it must be at most 366 days");
       assertThatThrownBy(() -> Trigger.every(null, ANCHOR))
-          .isInstanceOf(InvalidScheduleException.class).hasMessageContaining("interval is null");
+          .isInstanceOf(InvalidScheduleException.class)
+          .hasMessageContaining("interval is null");
       assertThatThrownBy(() -> Trigger.every(Duration.ofSeconds(1), null))
-          .isInstanceOf(NullPointerException.class).hasMessageContaining("anchor");
+          .isInstanceOf(NullPointerException.class)
+          .hasMessageContaining("anchor");
       assertThat(Trigger.every(Duration.ofSeconds(1), ANCHOR).every()).hasSeconds(1);
       assertThat(Trigger.every(Duration.ofDays(366), ANCHOR).every()).hasDays(366);
     }
@@ -101,17 +107,22 @@ class TriggerTest {
       var trigger = Trigger.cron("0 * * * *");
       Instant from = Instant.parse("2026-05-01T00:00:00Z");
       Instant to = Instant.parse("2026-05-01T05:00:00Z");
-      assertThat(trigger.between(from, to, 100)).containsExactly(
-          Instant.parse("2026-05-01T01:00:00Z"), Instant.parse("2026-05-01T02:00:00Z"),
-          Instant.parse("2026-05-01T03:00:00Z"), Instant.parse("2026-05-01T04:00:00Z"),
-          Instant.parse("2026-05-01T05:00:00Z"));
-      assertThat(trigger.between(from, to, 2)).containsExactly(
-          Instant.parse("2026-05-01T01:00:00Z"), Instant.parse("2026-05-01T02:00:00Z"));
+      assertThat(trigger.between(from, to, 100))
+          .containsExactly(
+              Instant.parse("2026-05-01T01:00:00Z"),
+              Instant.parse("2026-05-01T02:00:00Z"),
+              Instant.parse("2026-05-01T03:00:00Z"),
+              Instant.parse("2026-05-01T04:00:00Z"),
+              Instant.parse("2026-05-01T05:00:00Z"));
+      assertThat(trigger.between(from, to, 2))
+          .containsExactly(
+              Instant.parse("2026-05-01T01:00:00Z"), Instant.parse("2026-05-01T02:00:00Z"));
       assertThat(trigger.between(from, to, 0)).isEmpty();
       assertThat(trigger.between(to, from, 10)).isEmpty();
       assertThat(trigger.between(from, from, 10)).isEmpty();
       assertThatThrownBy(() -> trigger.between(from, to, -1))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("max");
     }
 
     @Test
@@ -123,7 +134,8 @@ class TriggerTest {
 
     @Test
     void equalWhenExpressionAndZoneAre() {
-      assertThat(Trigger.cron("0 9 * * mon", "UTC")).isEqualTo(Trigger.cron("0 9 * * MON", "UTC"))
+      assertThat(Trigger.cron("0 9 * * mon", "UTC"))
+          .isEqualTo(Trigger.cron("0 9 * * MON", "UTC"))
           .isNotEqualTo(Trigger.cron("0 9 * * MON", "Europe/Berlin"));
     }
   }
@@ -132,9 +144,13 @@ class TriggerTest {
   class Text {
     @Test
     void cronTriggersReadBackEqualWithTheirZoneBesideTheText() {
-      for (CronTrigger t : List.of(Trigger.cron("30 2 * * *", "Europe/Berlin"),
-          Trigger.cron("0 9 * * mon-fri"), Trigger.cron("@daily", "UTC"),
-          Trigger.cron("*/15 0 L * 5L", "America/New_York"), Trigger.cron("0 0 9 * * MON#2"))) {
+      for (CronTrigger t :
+          List.of(
+              Trigger.cron("30 2 * * *", "Europe/Berlin"),
+              Trigger.cron("0 9 * * mon-fri"),
+              Trigger.cron("@daily", "UTC"),
+              Trigger.cron("*/15 0 L * 5L", "America/New_York"),
+              Trigger.cron("0 0 9 * * MON#2"))) {
         assertThat(Trigger.parse(t.text(), t.zone().getId())).as(t.text()).isEqualTo(t);
       }
       assertThat(Trigger.cron("30 2 * * *", "Europe/Berlin").text()).isEqualTo("cron 30 2 * * *");
@@ -151,13 +167,17 @@ class TriggerTest {
     @Test
     void unreadableTextIsRefusedNamingIt() {
       assertThatThrownBy(() -> Trigger.parse("cron 30 2 * * *", null))
-          .isInstanceOf(InvalidScheduleException.class).hasMessageContaining("with a zone");
+          .isInstanceOf(InvalidScheduleException.class)
+          .hasMessageContaining("with a zone");
       assertThatThrownBy(() -> Trigger.parse("every PT5M from 2026-01-01T00:00:00Z", "UTC"))
-          .isInstanceOf(InvalidScheduleException.class).hasMessageContaining("without one");
+          .isInstanceOf(InvalidScheduleException.class)
+          .hasMessageContaining("without one");
       assertThatThrownBy(() -> Trigger.parse("every soon from now", null))
-          .isInstanceOf(InvalidScheduleException.class).hasMessageContaining("every soon");
+          .isInstanceOf(InvalidScheduleException.class)
+          .hasMessageContaining("every soon");
       assertThatThrownBy(() -> Trigger.parse("cron 0 0 * * *", "Mars/Olympus_Mons"))
-          .isInstanceOf(InvalidScheduleException.class).hasMessageContaining("Mars/Olympus_Mons");
+          .isInstanceOf(InvalidScheduleException.class)
+          .hasMessageContaining("Mars/Olympus_Mons");
       assertThatThrownBy(() -> Trigger.parse(null, null))
           .isInstanceOf(InvalidScheduleException.class);
     }
@@ -167,8 +187,8 @@ class TriggerTest {
   class Zones {
     @Test
     void acceptsIanaIds() {
-      for (String id : List.of("Europe/Berlin", "America/New_York", "UTC", "Etc/GMT-2",
-          "Asia/Kolkata")) {
+      for (String id :
+          List.of("Europe/Berlin", "America/New_York", "UTC", "Etc/GMT-2", "Asia/Kolkata")) {
         assertThat(Trigger.zone(id)).isEqualTo(ZoneId.of(id));
       }
     }
@@ -177,20 +197,23 @@ class TriggerTest {
     void unknownZoneSuggestsTheClosestId() {
       assertThatThrownBy(() -> Trigger.zone("Europe/Berln"))
           .isInstanceOf(InvalidScheduleException.class)
-          .hasMessage("unknown time zone \"Europe/Berln\": use an IANA id such as Europe/Berlin"
-              + " or UTC (did you mean Europe/Berlin?)");
+          .hasMessage(
+              "unknown time zone \"Europe/Berln\": use an IANA id such as Europe/Berlin"
+                  + " or UTC (did you mean Europe/Berlin?)");
       assertThatThrownBy(() -> Trigger.zone("america/new_york"))
           .hasMessageContaining("(did you mean America/New_York?)");
       assertThatThrownBy(() -> Trigger.cron("0 0 * * *", "Mars/Olympus_Mons"))
           .isInstanceOf(InvalidScheduleException.class)
-          .hasMessage("unknown time zone \"Mars/Olympus_Mons\": use an IANA id such as"
-              + " Europe/Berlin or UTC");
+          .hasMessage(
+              "unknown time zone \"Mars/Olympus_Mons\": use an IANA id such as"
+                  + " Europe/Berlin or UTC");
     }
 
     @Test
     void offsetsAndAbbreviationsAreNotZones() {
       for (String id : List.of("+02:00", "CEST", "PST", "GMT+1")) {
-        assertThatThrownBy(() -> Trigger.zone(id)).as(id)
+        assertThatThrownBy(() -> Trigger.zone(id))
+            .as(id)
             .isInstanceOf(InvalidScheduleException.class)
             .hasMessageContaining("unknown time zone \"" + id + "\"");
       }

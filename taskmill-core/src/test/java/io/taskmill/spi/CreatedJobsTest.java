@@ -17,28 +17,52 @@ class CreatedJobsTest {
   private static final Instant NOW = Instant.parse("2026-11-23T10:15:30.123456789Z");
 
   private static NewJob job(String type, JobState state, Instant runAt) {
-    return new NewJob(JobId.newId(NOW.toEpochMilli()), type, "default", state, 0, runAt, "{}", 3,
-        "{}", Duration.ofMinutes(1), null, List.of(), null, NOW, null);
+    return new NewJob(
+        JobId.newId(NOW.toEpochMilli()),
+        type,
+        "default",
+        state,
+        0,
+        runAt,
+        "{}",
+        3,
+        "{}",
+        Duration.ofMinutes(1),
+        null,
+        List.of(),
+        null,
+        NOW,
+        null);
   }
 
   @Test
   void eachJobKeepsItsOwnDueTimeWhenSomeShareOne() {
     var later = NOW.plusSeconds(90);
-    var jobs = List.of(job("a", JobState.ENQUEUED, NOW), job("b", JobState.ENQUEUED, NOW),
-        job("c", JobState.SCHEDULED, later), job("d", JobState.ENQUEUED, NOW));
+    var jobs =
+        List.of(
+            job("a", JobState.ENQUEUED, NOW),
+            job("b", JobState.ENQUEUED, NOW),
+            job("c", JobState.SCHEDULED, later),
+            job("d", JobState.ENQUEUED, NOW));
 
     CreatedJobs read = CreatedJobs.decode(CreatedJobs.encode("node-1", jobs));
 
     assertThat(read.node()).isEqualTo("node-1");
-    assertThat(read.jobs()).extracting(CreatedJobs.Created::type).containsExactly("a", "b", "c", "d");
-    assertThat(read.jobs()).extracting(CreatedJobs.Created::id)
+    assertThat(read.jobs())
+        .extracting(CreatedJobs.Created::type)
+        .containsExactly("a", "b", "c", "d");
+    assertThat(read.jobs())
+        .extracting(CreatedJobs.Created::id)
         .containsExactlyElementsOf(jobs.stream().map(NewJob::id).toList());
-    assertThat(read.jobs()).extracting(CreatedJobs.Created::state).containsExactly(
-        JobState.ENQUEUED, JobState.ENQUEUED, JobState.SCHEDULED, JobState.ENQUEUED);
+    assertThat(read.jobs())
+        .extracting(CreatedJobs.Created::state)
+        .containsExactly(
+            JobState.ENQUEUED, JobState.ENQUEUED, JobState.SCHEDULED, JobState.ENQUEUED);
     // Stored to the microsecond, as the job rows are.
     var micros = NOW.truncatedTo(ChronoUnit.MICROS);
-    assertThat(read.jobs()).extracting(CreatedJobs.Created::runAt).containsExactly(
-        micros, micros, later.truncatedTo(ChronoUnit.MICROS), micros);
+    assertThat(read.jobs())
+        .extracting(CreatedJobs.Created::runAt)
+        .containsExactly(micros, micros, later.truncatedTo(ChronoUnit.MICROS), micros);
   }
 
   @Test
@@ -53,25 +77,36 @@ class CreatedJobsTest {
     assertThat(body).containsOnlyOnce("\"type\":\"demo.noop\"").containsOnlyOnce("\"runAt\"");
     // 36 characters of id, two quotes and a comma per job, and one run's fields
     assertThat(body.length()).isLessThan(CreatedJobs.MAX_JOBS * 40 + 200);
-    assertThat(CreatedJobs.decode(body).jobs()).extracting(CreatedJobs.Created::id)
+    assertThat(CreatedJobs.decode(body).jobs())
+        .extracting(CreatedJobs.Created::id)
         .containsExactlyElementsOf(jobs.stream().map(NewJob::id).toList());
   }
 
   @Test
   void aBodyOfTheFirstFormatStillReads() {
-    String body = "{\"node\":\"n1\",\"jobs\":[{\"id\":\"01a24d6b-a360-7003-8270-50f546eb2c62\","
-        + "\"type\":\"a\",\"queue\":\"default\",\"state\":\"ENQUEUED\",\"runAt\":\"2026-11-23T10:15:30.123456Z\"},"
-        + "{\"id\":\"01a24d6b-a360-7003-8270-50f546eb2c63\",\"type\":\"b\",\"queue\":\"media\","
-        + "\"state\":\"SCHEDULED\",\"runAt\":\"2026-11-23T10:17:00Z\"}]}";
+    String body =
+        "{\"node\":\"n1\",\"jobs\":[{\"id\":\"01a24d6b-a360-7003-8270-50f546eb2c62\","
+            + "\"type\":\"a\",\"queue\":\"default\",\"state\":\"ENQUEUED\",\"runAt\":\"2026-11-23T10:15:30.123456Z\"},"
+            + "{\"id\":\"01a24d6b-a360-7003-8270-50f546eb2c63\",\"type\":\"b\",\"queue\":\"media\","
+            + "\"state\":\"SCHEDULED\",\"runAt\":\"2026-11-23T10:17:00Z\"}]}";
 
     CreatedJobs read = CreatedJobs.decode(body);
 
     assertThat(read.node()).isEqualTo("n1");
-    assertThat(read.jobs()).containsExactly(
-        new CreatedJobs.Created(new JobId(UUID.fromString("01a24d6b-a360-7003-8270-50f546eb2c62")),
-            "a", "default", JobState.ENQUEUED, Instant.parse("2026-11-23T10:15:30.123456Z")),
-        new CreatedJobs.Created(new JobId(UUID.fromString("01a24d6b-a360-7003-8270-50f546eb2c63")),
-            "b", "media", JobState.SCHEDULED, Instant.parse("2026-11-23T10:17:00Z")));
+    assertThat(read.jobs())
+        .containsExactly(
+            new CreatedJobs.Created(
+                new JobId(UUID.fromString("01a24d6b-a360-7003-8270-50f546eb2c62")),
+                "a",
+                "default",
+                JobState.ENQUEUED,
+                Instant.parse("2026-11-23T10:15:30.123456Z")),
+            new CreatedJobs.Created(
+                new JobId(UUID.fromString("01a24d6b-a360-7003-8270-50f546eb2c63")),
+                "b",
+                "media",
+                JobState.SCHEDULED,
+                Instant.parse("2026-11-23T10:17:00Z")));
   }
 
   @Test

@@ -14,23 +14,26 @@ class TransitionTest {
 
   @Test
   void aMoveTheStateMachineForbidsCannotBeRecorded() {
-    assertThatThrownBy(() -> new Transition(ID, AT, JobState.SUCCEEDED, JobState.ENQUEUED, "n", 1,
-        null, null))
+    assertThatThrownBy(
+            () -> new Transition(ID, AT, JobState.SUCCEEDED, JobState.ENQUEUED, "n", 1, null, null))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("a job cannot move from SUCCEEDED to ENQUEUED");
-    assertThatThrownBy(() -> new Transition(ID, AT, JobState.SCHEDULED, JobState.RUNNING, "n", 0,
-        null, null))
+    assertThatThrownBy(
+            () -> new Transition(ID, AT, JobState.SCHEDULED, JobState.RUNNING, "n", 0, null, null))
         .hasMessage("a job cannot move from SCHEDULED to RUNNING");
   }
 
   @Test
   void allowedMovesCreationsAndNotesAreRecorded() {
-    assertThat(new Transition(ID, AT, JobState.RUNNING, JobState.ENQUEUED, "n", 1, null, "rescued")
-        .to()).isEqualTo(JobState.ENQUEUED);
+    assertThat(
+            new Transition(ID, AT, JobState.RUNNING, JobState.ENQUEUED, "n", 1, null, "rescued")
+                .to())
+        .isEqualTo(JobState.ENQUEUED);
     assertThat(new Transition(ID, AT, null, JobState.SCHEDULED, "n", 0, null, null).from())
         .isNull();
     // A cancel request on a running job is a note: no state changes.
-    assertThat(new Transition(ID, AT, JobState.RUNNING, JobState.RUNNING, "n", 1, null, "cancel")
-        .to()).isEqualTo(JobState.RUNNING);
+    assertThat(
+            new Transition(ID, AT, JobState.RUNNING, JobState.RUNNING, "n", 1, null, "cancel").to())
+        .isEqualTo(JobState.RUNNING);
   }
 }

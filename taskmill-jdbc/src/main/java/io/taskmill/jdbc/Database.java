@@ -13,9 +13,9 @@ import java.sql.SQLTransientConnectionException;
  * which writes it to the file up to WRITE_DELAY (500 ms) later, so a kill -9 inside that window
  * loses acknowledged jobs. WRITE_DELAY=0 closes the window but also stops the MVStore background
  * thread, the only place H2 2.5 compacts its file: with a chunk written per commit the file then
- * grows without bound (measured: 1 GB in two minutes at ~90 small transactions/s, 5 GB in 90 s
- * flat out). So writes run {@code CHECKPOINT} after committing instead: it makes the MVStore write
- * every committed change to the file before the call returns, while the background thread keeps
+ * grows without bound (measured: 1 GB in two minutes at ~90 small transactions/s, 5 GB in 90 s flat
+ * out). So writes run {@code CHECKPOINT} after committing instead: it makes the MVStore write every
+ * committed change to the file before the call returns, while the background thread keeps
  * compacting. Nothing is fsynced, so data survives a killed JVM, not a power cut; H2's 45 s
  * retention of old chunks is kept because Linux may hold dirty pages for 30 s.
  */
@@ -43,8 +43,12 @@ final class Database implements AutoCloseable {
    * @param reserved a small pool only for the operations that keep a node alive ({@link
    *     #reservedWrite})
    */
-  Database(Pool dataSource, Pool reserved, Dialect dialect,
-      String description, boolean checkpointAfterWrite) {
+  Database(
+      Pool dataSource,
+      Pool reserved,
+      Dialect dialect,
+      String description,
+      boolean checkpointAfterWrite) {
     this.dataSource = dataSource;
     this.reserved = reserved;
     this.dialect = dialect;
@@ -87,8 +91,7 @@ final class Database implements AutoCloseable {
     return inTransaction(dataSource, operation, checkpointAfterWrite, work);
   }
 
-  private <T> T inTransaction(Pool pool, String operation, boolean checkpoint,
-      Work<T> work) {
+  private <T> T inTransaction(Pool pool, String operation, boolean checkpoint, Work<T> work) {
     for (int tries = 1; ; tries++) {
       if (closed) {
         throw new StoreUnavailableException(
@@ -157,8 +160,7 @@ final class Database implements AutoCloseable {
       return new StoreUnavailableException(
           operation + ": the database " + description + " " + what + ": " + firstLine(e), e);
     }
-    return new JdbcStoreException(
-        operation + " failed on " + description + ": " + firstLine(e), e);
+    return new JdbcStoreException(operation + " failed on " + description + ": " + firstLine(e), e);
   }
 
   private boolean isUnavailable(SQLException e) {

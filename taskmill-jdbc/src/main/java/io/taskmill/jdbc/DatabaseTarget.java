@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  * Which database a store opens, worked out from {@link StoreSettings} before anything connects.
  *
  * @param url the JDBC URL to connect with
- * @param name short store name for {@code StoreInfo} ({@code h2-file}, {@code h2-mem},
- *     {@code postgres}, …)
+ * @param name short store name for {@code StoreInfo} ({@code h2-file}, {@code h2-mem}, {@code
+ *     postgres}, …)
  * @param exclusive true when no other process can share the database while it is open
  * @param identity what makes two targets the same database in this JVM (file path or memory name)
  * @param dataDir the data directory the user chose, or null; named in error messages
@@ -26,9 +26,9 @@ record DatabaseTarget(
     Path dataDir,
     boolean checkpointAfterWrite) {
   /**
-   * H2 keeps each connection's 8 most recent statements parsed; the engine and server run dozens
-   * in turn on every pooled connection, so with 8 every statement was parsed again (5% of the CPU
-   * of REST submissions). 128 holds them all.
+   * H2 keeps each connection's 8 most recent statements parsed; the engine and server run dozens in
+   * turn on every pooled connection, so with 8 every statement was parsed again (5% of the CPU of
+   * REST submissions). 128 holds them all.
    */
   static final String H2_QUERY_CACHE = ";QUERY_CACHE_SIZE=128";
 
@@ -45,9 +45,12 @@ record DatabaseTarget(
       return fromUrl(settings.jdbcUrl().strip(), null);
     }
     if (settings.dataDir() != null && settings.inMemoryName() != null) {
-      throw new IllegalArgumentException("store settings name both a data dir ("
-          + settings.dataDir() + ") and an in-memory database (" + settings.inMemoryName()
-          + "); choose one");
+      throw new IllegalArgumentException(
+          "store settings name both a data dir ("
+              + settings.dataDir()
+              + ") and an in-memory database ("
+              + settings.inMemoryName()
+              + "); choose one");
     }
     if (settings.dataDir() != null) {
       Path dir = settings.dataDir().toAbsolutePath().normalize();
@@ -57,8 +60,9 @@ record DatabaseTarget(
       }
       // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the database before the
       // engine's graceful close could write its last outcomes and release its leases.
-      return fromUrl("jdbc:h2:file:" + dir.resolve("taskmill") + ";DB_CLOSE_ON_EXIT=FALSE"
-          + H2_QUERY_CACHE, dir);
+      return fromUrl(
+          "jdbc:h2:file:" + dir.resolve("taskmill") + ";DB_CLOSE_ON_EXIT=FALSE" + H2_QUERY_CACHE,
+          dir);
     }
     if (settings.inMemoryName() != null) {
       return fromUrl("jdbc:h2:mem:" + settings.inMemoryName() + H2_QUERY_CACHE, null);
@@ -73,13 +77,14 @@ record DatabaseTarget(
       // Shared by design: other processes may use the same database, so not exclusive; the
       // server makes each commit durable, so no checkpoint after writes.
       String description = PASSWORD.matcher(url).replaceAll("$1***");
-      return new DatabaseTarget(
-          url, Dialect.POSTGRES, "postgres", false, description, null, false);
+      return new DatabaseTarget(url, Dialect.POSTGRES, "postgres", false, description, null, false);
     }
     if (!lower.startsWith("jdbc:h2:")) {
-      throw new IllegalArgumentException("unsupported JDBC URL '" + PASSWORD.matcher(url)
-          .replaceAll("$1***") + "': Taskmill supports H2 (jdbc:h2:...) and PostgreSQL "
-          + "(jdbc:postgresql:...)");
+      throw new IllegalArgumentException(
+          "unsupported JDBC URL '"
+              + PASSWORD.matcher(url).replaceAll("$1***")
+              + "': Taskmill supports H2 (jdbc:h2:...) and PostgreSQL "
+              + "(jdbc:postgresql:...)");
     }
     String location = url.substring("jdbc:h2:".length());
     int semicolon = location.indexOf(';');
@@ -89,13 +94,15 @@ record DatabaseTarget(
     if (path.startsWith("mem:")) {
       String memName = path.substring("mem:".length());
       if (memName.isEmpty()) {
-        throw new IllegalArgumentException("the in-memory H2 URL '" + url + "' needs a name "
-            + "(jdbc:h2:mem:<name>), or every pooled connection gets its own empty database");
+        throw new IllegalArgumentException(
+            "the in-memory H2 URL '"
+                + url
+                + "' needs a name "
+                + "(jdbc:h2:mem:<name>), or every pooled connection gets its own empty database");
       }
       // Without it the database vanishes whenever the pool happens to hold no connection.
       String memUrl = lower.contains(";db_close_delay=") ? url : url + ";DB_CLOSE_DELAY=-1";
-      return new DatabaseTarget(
-          memUrl, Dialect.H2, "h2-mem", true, "mem:" + memName, null, false);
+      return new DatabaseTarget(memUrl, Dialect.H2, "h2-mem", true, "mem:" + memName, null, false);
     }
     if (path.startsWith("tcp:") || path.startsWith("ssl:")) {
       // The server owns durability settings; a remote client cannot make its commits sync.

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * A database dialect: where its queries and migrations live and the few behaviours the Java side
- * must know about. Each dialect has {@code <dir>/*.sql} with the same query names and
- * {@code db/migration/<dir>} with the same migration versions ({@code DialectQueriesTest}).
+ * must know about. Each dialect has {@code <dir>/*.sql} with the same query names and {@code
+ * db/migration/<dir>} with the same migration versions ({@code DialectQueriesTest}).
  */
 enum Dialect {
   H2("h2", true),
@@ -19,8 +19,17 @@ enum Dialect {
 
   /** Query files every dialect provides, one per table family. */
   static final List<String> SQL_FILES =
-      List.of("jobs", "job_history", "queues", "cluster", "locks", "limits", "schedules",
-          "api_keys", "audit", "feed");
+      List.of(
+          "jobs",
+          "job_history",
+          "queues",
+          "cluster",
+          "locks",
+          "limits",
+          "schedules",
+          "api_keys",
+          "audit",
+          "feed");
 
   private final String dir;
   private final boolean serializesClaims;
@@ -60,8 +69,9 @@ enum Dialect {
   String writeCommittedStatement() {
     return switch (this) {
       case H2 -> "CHECKPOINT";
-      case POSTGRES -> throw new UnsupportedOperationException(
-          "PostgreSQL makes a commit durable itself; nothing to run after it");
+      case POSTGRES ->
+          throw new UnsupportedOperationException(
+              "PostgreSQL makes a commit durable itself; nothing to run after it");
     };
   }
 
@@ -74,9 +84,9 @@ enum Dialect {
   }
 
   /**
-   * True when {@code e} means the transaction was rolled back by the database to resolve a
-   * conflict (a deadlock or a serialization failure), so running it again is safe. H2 reports its
-   * deadlocks as 40001; PostgreSQL uses 40P01 for deadlocks and 40001 for serialization failures.
+   * True when {@code e} means the transaction was rolled back by the database to resolve a conflict
+   * (a deadlock or a serialization failure), so running it again is safe. H2 reports its deadlocks
+   * as 40001; PostgreSQL uses 40P01 for deadlocks and 40001 for serialization failures.
    */
   boolean isRetryable(SQLException e) {
     String state = e.getSQLState();
@@ -117,18 +127,20 @@ enum Dialect {
     return switch (this) {
       // 90098 database is closed, 90121 called at shutdown, 90067 connection broken,
       // 90007 object already closed (a connection whose database was shut down).
-      case H2 -> switch (e.getErrorCode()) {
-        case 90098, 90121, 90067, 90007 -> true;
-        default -> false;
-      };
+      case H2 ->
+          switch (e.getErrorCode()) {
+            case 90098, 90121, 90067, 90007 -> true;
+            default -> false;
+          };
       // 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now (starting up or in
       // recovery), 53300 too many connections. A dropped or closed connection is 08xxx.
       case POSTGRES -> {
         String state = e.getSQLState();
-        yield state != null && switch (state) {
-          case "57P01", "57P02", "57P03", "53300" -> true;
-          default -> false;
-        };
+        yield state != null
+            && switch (state) {
+              case "57P01", "57P02", "57P03", "53300" -> true;
+              default -> false;
+            };
       }
     };
   }

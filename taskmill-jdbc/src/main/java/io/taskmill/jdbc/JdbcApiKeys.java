@@ -27,14 +27,15 @@ final class JdbcApiKeys {
 
   /** Inserts a key; false when its id or hash is taken. */
   boolean insert(Connection c, ApiKey key) throws SQLException {
-    Params p = Params.of("id", key.id())
-        .set("name", key.name())
-        .set("role", key.role())
-        .set("secretHash", key.secretHash())
-        .set("createdAt", key.createdAt())
-        .set("revokedAt", key.revokedAt())
-        .set("createdBy", key.createdBy())
-        .set("queues", key.queues() == null ? null : TagsJson.encode(key.queues()));
+    Params p =
+        Params.of("id", key.id())
+            .set("name", key.name())
+            .set("role", key.role())
+            .set("secretHash", key.secretHash())
+            .set("createdAt", key.createdAt())
+            .set("revokedAt", key.revokedAt())
+            .set("createdBy", key.createdBy())
+            .set("queues", key.queues() == null ? null : TagsJson.encode(key.queues()));
     try {
       return insertApiKey.update(c, p) == 1;
     } catch (SQLException e) {
@@ -47,8 +48,7 @@ final class JdbcApiKeys {
   }
 
   Optional<ApiKey> byHash(Connection c, String secretHash) throws SQLException {
-    return first(
-        apiKeyByHash.query(c, Params.of("secretHash", secretHash), JdbcApiKeys::apiKey));
+    return first(apiKeyByHash.query(c, Params.of("secretHash", secretHash), JdbcApiKeys::apiKey));
   }
 
   List<ApiKey> list(Connection c) throws SQLException {

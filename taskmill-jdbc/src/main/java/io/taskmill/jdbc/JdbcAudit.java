@@ -26,26 +26,28 @@ final class JdbcAudit {
   List<Long> appendAll(Connection c, List<AuditEntry> entries) throws SQLException {
     var rows = new ArrayList<Params>(entries.size());
     for (AuditEntry e : entries) {
-      rows.add(Params.of("at", e.at())
-          .set("keyId", e.keyId())
-          .set("role", e.role())
-          .set("action", e.action())
-          .set("resource", e.resource())
-          .set("outcome", e.outcome())
-          .set("remoteAddress", e.remoteAddress())
-          .set("requestId", e.requestId())
-          .set("detail", e.detail()));
+      rows.add(
+          Params.of("at", e.at())
+              .set("keyId", e.keyId())
+              .set("role", e.role())
+              .set("action", e.action())
+              .set("resource", e.resource())
+              .set("outcome", e.outcome())
+              .set("remoteAddress", e.remoteAddress())
+              .set("requestId", e.requestId())
+              .set("detail", e.detail()));
     }
     return appendAudit.queryFirstOfEach(c, rows, rs -> rs.getLong("seq"));
   }
 
   List<AuditEntry> list(Connection c, AuditQuery q) throws SQLException {
-    Params p = Params.of("keyId", q.keyId())
-        .set("action", q.action())
-        .set("from", q.from())
-        .set("to", q.to())
-        .set("beforeSeq", q.beforeSeq())
-        .set("limit", q.limit());
+    Params p =
+        Params.of("keyId", q.keyId())
+            .set("action", q.action())
+            .set("from", q.from())
+            .set("to", q.to())
+            .set("beforeSeq", q.beforeSeq())
+            .set("limit", q.limit());
     return listAudit.query(c, p, JdbcAudit::entry);
   }
 

@@ -74,20 +74,31 @@ final class JdbcCluster {
    * proceeds only when this returns true, in the same transaction.
    */
   boolean holdsTerm(Connection c, LeaderTerm leader, Instant now) throws SQLException {
-    return !lockTerm.query(c, Params.of("node", leader.node()).set("term", leader.term())
-        .set("now", now), rs -> rs.getLong("term")).isEmpty();
+    return !lockTerm
+        .query(
+            c,
+            Params.of("node", leader.node()).set("term", leader.term()).set("now", now),
+            rs -> rs.getLong("term"))
+        .isEmpty();
   }
 
   /** Upserts the node's row as alive; returns false when it had been declared dead. */
   boolean heartbeat(Connection c, Node node) throws SQLException {
     List<String> state = nodeState.query(c, Params.of("id", node.id()), rs -> rs.getString(1));
-    Params p = Params.of("id", node.id()).set("host", node.host()).set("pid", node.pid())
-        .set("version", node.version()).set("queues", JSON.writeValueAsString(node.queues()))
-        .set("types", JSON.writeValueAsString(node.types().stream().sorted().toList()))
-        .set("concurrency", node.concurrency()).set("startedAt", node.startedAt())
-        .set("heartbeatAt", node.heartbeatAt()).set("running", node.running())
-        .set("cpuLoad", node.cpuLoad()).set("heapUsed", node.heapUsed())
-        .set("heapMax", node.heapMax());
+    Params p =
+        Params.of("id", node.id())
+            .set("host", node.host())
+            .set("pid", node.pid())
+            .set("version", node.version())
+            .set("queues", JSON.writeValueAsString(node.queues()))
+            .set("types", JSON.writeValueAsString(node.types().stream().sorted().toList()))
+            .set("concurrency", node.concurrency())
+            .set("startedAt", node.startedAt())
+            .set("heartbeatAt", node.heartbeatAt())
+            .set("running", node.running())
+            .set("cpuLoad", node.cpuLoad())
+            .set("heapUsed", node.heapUsed())
+            .set("heapMax", node.heapMax());
     if (state.isEmpty()) {
       insertNode.update(c, p);
       return true;
@@ -128,21 +139,32 @@ final class JdbcCluster {
   }
 
   Optional<Leadership> leader(Connection c) throws SQLException {
-    return getLeader.query(c, Params.of(), rs -> new Leadership(rs.getString("node"),
-            rs.getLong("term"), JobRows.instant(rs, "expires_at"))).stream()
+    return getLeader
+        .query(
+            c,
+            Params.of(),
+            rs ->
+                new Leadership(
+                    rs.getString("node"), rs.getLong("term"), JobRows.instant(rs, "expires_at")))
+        .stream()
         .filter(l -> l.term() > 0)
         .findFirst();
   }
 
   void resign(Connection c, LeaderTerm leader) throws SQLException {
-    resign.update(c, Params.of("node", leader.node()).set("term", leader.term())
-        .set("lapsed", LAPSED));
+    resign.update(
+        c, Params.of("node", leader.node()).set("term", leader.term()).set("lapsed", LAPSED));
   }
 
-  /** Deletes up to {@code limit} jobs of {@code state} finished before {@code before}, oldest first. */
+  /**
+   * Deletes up to {@code limit} jobs of {@code state} finished before {@code before}, oldest first.
+   */
   int pruneJobs(Connection c, JobState state, Instant before, int limit) throws SQLException {
-    var ids = prunableJobs.query(c, Params.of("state", state).set("before", before).set("limit", limit),
-        rs -> rs.getObject("id", UUID.class));
+    var ids =
+        prunableJobs.query(
+            c,
+            Params.of("state", state).set("before", before).set("limit", limit),
+            rs -> rs.getObject("id", UUID.class));
     if (ids.isEmpty()) {
       return 0;
     }
@@ -150,11 +172,20 @@ final class JdbcCluster {
   }
 
   private static Node node(ResultSet rs) throws SQLException {
-    return new Node(rs.getString("id"), rs.getString("host"), rs.getLong("pid"),
-        rs.getString("version"), JSON.readValue(rs.getString("queues"), QUEUES),
-        Set.copyOf(JSON.readValue(rs.getString("types"), TYPES)), rs.getInt("concurrency"),
-        JobRows.instant(rs, "started_at"), JobRows.instant(rs, "heartbeat_at"),
-        rs.getInt("running"), rs.getDouble("cpu_load"), rs.getLong("heap_used"),
-        rs.getLong("heap_max"), NodeState.valueOf(rs.getString("state")));
+    return new Node(
+        rs.getString("id"),
+        rs.getString("host"),
+        rs.getLong("pid"),
+        rs.getString("version"),
+        JSON.readValue(rs.getString("queues"), QUEUES),
+        Set.copyOf(JSON.readValue(rs.getString("types"), TYPES)),
+        rs.getInt("concurrency"),
+        JobRows.instant(rs, "started_at"),
+        JobRows.instant(rs, "heartbeat_at"),
+        rs.getInt("running"),
+        rs.getDouble("cpu_load"),
+        rs.getLong("heap_used"),
+        rs.getLong("heap_max"),
+        NodeState.valueOf(rs.getString("state")));
   }
 }

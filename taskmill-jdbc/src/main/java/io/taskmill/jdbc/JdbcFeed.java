@@ -33,10 +33,14 @@ final class JdbcFeed {
 
   /** Rows, then the head, then the clock: the clock is read after the rows' snapshot was taken. */
   FeedPage page(Connection c, long afterSeq, int limit) throws SQLException {
-    List<FeedRow> rows = limit == 0 ? List.of()
-        : feedPage.query(c, Params.of("afterSeq", afterSeq).set("limit", limit), JdbcFeed::row);
-    long head = headSeq.query(c, Params.of(),
-        rs -> Math.max(rs.getLong("events"), rs.getLong("outbox"))).getFirst();
+    List<FeedRow> rows =
+        limit == 0
+            ? List.of()
+            : feedPage.query(c, Params.of("afterSeq", afterSeq).set("limit", limit), JdbcFeed::row);
+    long head =
+        headSeq
+            .query(c, Params.of(), rs -> Math.max(rs.getLong("events"), rs.getLong("outbox")))
+            .getFirst();
     Instant at = readTime.query(c, Params.of(), rs -> JobRows.instant(rs, "now")).getFirst();
     return new FeedPage(rows, at, head);
   }
@@ -51,10 +55,12 @@ final class JdbcFeed {
     }
     var rows = new ArrayList<Params>();
     for (int from = 0; from < created.size(); from += CreatedJobs.MAX_JOBS) {
-      List<NewJob> part = created.subList(from, Math.min(created.size(), from + CreatedJobs.MAX_JOBS));
-      rows.add(Params.of("at", part.getFirst().createdAt())
-          .set("kind", CreatedJobs.KIND)
-          .set("body", CreatedJobs.encode(node, part)));
+      List<NewJob> part =
+          created.subList(from, Math.min(created.size(), from + CreatedJobs.MAX_JOBS));
+      rows.add(
+          Params.of("at", part.getFirst().createdAt())
+              .set("kind", CreatedJobs.KIND)
+              .set("body", CreatedJobs.encode(node, part)));
     }
     if (rows.size() == 1) {
       insertOutbox.update(c, rows.getFirst());
@@ -75,10 +81,17 @@ final class JdbcFeed {
       return new FeedRow.Outbox(seq, at, kind, rs.getString("body"));
     }
     String from = rs.getString("from_state");
-    return new FeedRow.Transition(seq, at,
-        JobRows.id(rs, "job_id"), rs.getString("type"),
-        rs.getString("queue"), from == null ? null : JobState.valueOf(from),
-        JobState.valueOf(rs.getString("to_state")), rs.getString("node"), rs.getInt("attempt"),
-        rs.getString("error"), rs.getString("message"));
+    return new FeedRow.Transition(
+        seq,
+        at,
+        JobRows.id(rs, "job_id"),
+        rs.getString("type"),
+        rs.getString("queue"),
+        from == null ? null : JobState.valueOf(from),
+        JobState.valueOf(rs.getString("to_state")),
+        rs.getString("node"),
+        rs.getInt("attempt"),
+        rs.getString("error"),
+        rs.getString("message"));
   }
 }

@@ -19,6 +19,7 @@ import java.util.UUID;
 final class JdbcJobHistory {
   /** Longest event message and error kept; longer text is cut rather than failing the change. */
   static final int MAX_MESSAGE_CHARS = 4000;
+
   static final int MAX_ERROR_CHARS = 1000;
   static final int MAX_LOG_CHARS = 8000;
 
@@ -41,11 +42,18 @@ final class JdbcJobHistory {
     outcomeRecorded = sql.get("outcomeRecorded");
   }
 
-  /** Whether {@code node} already recorded attempt {@code attempt} of the job ending in {@code to}. */
+  /**
+   * Whether {@code node} already recorded attempt {@code attempt} of the job ending in {@code to}.
+   */
   boolean outcomeRecorded(Connection c, JobId id, int attempt, String node, JobState to)
       throws SQLException {
-    return outcomeRecorded.query(c, Params.of("jobId", id).set("attempt", attempt)
-        .set("node", node).set("toState", to), rs -> rs.getLong("n")).getFirst() > 0;
+    return outcomeRecorded
+            .query(
+                c,
+                Params.of("jobId", id).set("attempt", attempt).set("node", node).set("toState", to),
+                rs -> rs.getLong("n"))
+            .getFirst()
+        > 0;
   }
 
   void insertTransitions(Connection c, List<Transition> transitions) throws SQLException {
@@ -74,26 +82,32 @@ final class JdbcJobHistory {
         errors[i] = clip(t.error(), MAX_ERROR_CHARS);
         messages[i] = clip(t.message(), MAX_MESSAGE_CHARS);
       }
-      insertEvent.update(c, Params.of("jobIds", jobIds)
-          .set("ats", ats)
-          .set("fromStates", fromStates)
-          .set("toStates", toStates)
-          .set("nodes", nodes)
-          .set("attempts", attempts)
-          .set("errors", errors)
-          .set("messages", messages));
+      insertEvent.update(
+          c,
+          Params.of("jobIds", jobIds)
+              .set("ats", ats)
+              .set("fromStates", fromStates)
+              .set("toStates", toStates)
+              .set("nodes", nodes)
+              .set("attempts", attempts)
+              .set("errors", errors)
+              .set("messages", messages));
       return;
     }
-    insertEvent.batch(c, transitions.stream()
-        .map(t -> Params.of("jobId", t.jobId())
-            .set("at", t.at())
-            .set("fromState", t.from())
-            .set("toState", t.to())
-            .set("node", t.node())
-            .set("attempt", t.attempt())
-            .set("error", clip(t.error(), MAX_ERROR_CHARS))
-            .set("message", clip(t.message(), MAX_MESSAGE_CHARS)))
-        .toList());
+    insertEvent.batch(
+        c,
+        transitions.stream()
+            .map(
+                t ->
+                    Params.of("jobId", t.jobId())
+                        .set("at", t.at())
+                        .set("fromState", t.from())
+                        .set("toState", t.to())
+                        .set("node", t.node())
+                        .set("attempt", t.attempt())
+                        .set("error", clip(t.error(), MAX_ERROR_CHARS))
+                        .set("message", clip(t.message(), MAX_MESSAGE_CHARS)))
+            .toList());
   }
 
   /**
@@ -101,9 +115,21 @@ final class JdbcJobHistory {
    * started in, which is the first transition's {@code from}), then every stored transition.
    */
   List<JobEvent> events(Connection c, JobId id) throws SQLException {
-    List<JobEvent> creation = jobCreation.query(c, Params.of("jobId", id), rs -> new JobEvent(
-        0, id, JobRows.instant(rs, "created_at"), null, JobState.valueOf(rs.getString("state")),
-        rs.getString("created_by"), 0, null, null));
+    List<JobEvent> creation =
+        jobCreation.query(
+            c,
+            Params.of("jobId", id),
+            rs ->
+                new JobEvent(
+                    0,
+                    id,
+                    JobRows.instant(rs, "created_at"),
+                    null,
+                    JobState.valueOf(rs.getString("state")),
+                    rs.getString("created_by"),
+                    0,
+                    null,
+                    null));
     if (creation.isEmpty()) {
       return List.of();
     }
@@ -111,7 +137,9 @@ final class JdbcJobHistory {
     JobEvent created = creation.get(0);
     if (!transitions.isEmpty()) {
       JobEvent first = created;
-      created = new JobEvent(0, id, first.at(), null, transitions.get(0).from(), first.node(), 0, null, null);
+      created =
+          new JobEvent(
+              0, id, first.at(), null, transitions.get(0).from(), first.node(), 0, null, null);
     }
     var all = new ArrayList<JobEvent>(transitions.size() + 1);
     all.add(created);
@@ -139,20 +167,26 @@ final class JdbcJobHistory {
         levels[i] = r.line().level().name();
         messages[i] = clip(r.line().message(), MAX_LOG_CHARS);
       }
-      insertLog.update(c, Params.of("jobIds", jobIds)
-          .set("attempts", attempts)
-          .set("ats", ats)
-          .set("levels", levels)
-          .set("messages", messages));
+      insertLog.update(
+          c,
+          Params.of("jobIds", jobIds)
+              .set("attempts", attempts)
+              .set("ats", ats)
+              .set("levels", levels)
+              .set("messages", messages));
       return;
     }
-    insertLog.batch(c, rows.stream()
-        .map(r -> Params.of("jobId", r.jobId())
-            .set("attempt", r.line().attempt())
-            .set("at", r.line().at())
-            .set("level", r.line().level())
-            .set("message", clip(r.line().message(), MAX_LOG_CHARS)))
-        .toList());
+    insertLog.batch(
+        c,
+        rows.stream()
+            .map(
+                r ->
+                    Params.of("jobId", r.jobId())
+                        .set("attempt", r.line().attempt())
+                        .set("at", r.line().at())
+                        .set("level", r.line().level())
+                        .set("message", clip(r.line().message(), MAX_LOG_CHARS)))
+            .toList());
   }
 
   List<JobLogLine> logs(Connection c, JobId id) throws SQLException {

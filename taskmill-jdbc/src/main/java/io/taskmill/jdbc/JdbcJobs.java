@@ -85,9 +85,9 @@ final class JdbcJobs {
 
   /** Inserts one job; throws on a duplicate key (or returns 0 where the dialect skips it). */
   int insert(Connection c, NewJob job, String node) throws SQLException {
-    return insertJob.update(c, dialect == Dialect.POSTGRES
-        ? insertArrays(List.of(job), node)
-        : insertParams(job, node));
+    return insertJob.update(
+        c,
+        dialect == Dialect.POSTGRES ? insertArrays(List.of(job), node) : insertParams(job, node));
   }
 
   /** PostgreSQL's set-based insertJob: one element per job in each parallel array. */
@@ -165,10 +165,17 @@ final class JdbcJobs {
 
   Optional<InsertedJob> findByIdempotencyKey(Connection c, String key) throws SQLException {
     return findByIdempotencyKey
-        .query(c, Params.of("idempotencyKey", key), rs -> new InsertedJob(
-            JobRows.id(rs, "id"), false, JobState.valueOf(rs.getString("state")),
-            JobRows.instant(rs, "run_at")))
-        .stream().findFirst();
+        .query(
+            c,
+            Params.of("idempotencyKey", key),
+            rs ->
+                new InsertedJob(
+                    JobRows.id(rs, "id"),
+                    false,
+                    JobState.valueOf(rs.getString("state")),
+                    JobRows.instant(rs, "run_at")))
+        .stream()
+        .findFirst();
   }
 
   List<Job> getAll(Connection c, Collection<JobId> ids) throws SQLException {
@@ -176,15 +183,16 @@ final class JdbcJobs {
   }
 
   List<Job> list(Connection c, JobQuery q) throws SQLException {
-    var params = Params.of("state", q.state())
-        .set("type", q.type())
-        .set("queue", q.queue())
-        .set("queues", q.queues() == null ? null : q.queues().toArray(String[]::new))
-        .set("tagPattern", q.tag() == null ? null : TagsJson.containsPattern(q.tag()))
-        .set("createdFrom", q.createdFrom())
-        .set("createdTo", q.createdTo())
-        .set("before", q.before() == null ? null : q.before().value())
-        .set("limit", q.limit());
+    var params =
+        Params.of("state", q.state())
+            .set("type", q.type())
+            .set("queue", q.queue())
+            .set("queues", q.queues() == null ? null : q.queues().toArray(String[]::new))
+            .set("tagPattern", q.tag() == null ? null : TagsJson.containsPattern(q.tag()))
+            .set("createdFrom", q.createdFrom())
+            .set("createdTo", q.createdTo())
+            .set("before", q.before() == null ? null : q.before().value())
+            .set("limit", q.limit());
     return listJobs.query(c, params, JobRows::job);
   }
 
@@ -193,42 +201,57 @@ final class JdbcJobs {
     for (int i = 0; i < JobTally.WINDOWS.size(); i++) {
       params.set("since" + i, now.minus(JobTally.WINDOWS.get(i)));
     }
-    return tallyJobs.query(c, params, rs -> {
-      var finished = new ArrayList<Long>(JobTally.WINDOWS.size());
-      for (int i = 0; i < JobTally.WINDOWS.size(); i++) {
-        finished.add(rs.getLong("finished" + i));
-      }
-      return new JobTally(rs.getString("queue"), rs.getString("type"),
-          JobState.valueOf(rs.getString("state")), rs.getLong("job_count"), finished);
-    });
+    return tallyJobs.query(
+        c,
+        params,
+        rs -> {
+          var finished = new ArrayList<Long>(JobTally.WINDOWS.size());
+          for (int i = 0; i < JobTally.WINDOWS.size(); i++) {
+            finished.add(rs.getLong("finished" + i));
+          }
+          return new JobTally(
+              rs.getString("queue"),
+              rs.getString("type"),
+              JobState.valueOf(rs.getString("state")),
+              rs.getLong("job_count"),
+              finished);
+        });
   }
 
   Optional<Instant> nextScheduledAt(Connection c) throws SQLException {
-    return nextScheduledAt.query(c, Params.of(), rs -> JobRows.instant(rs, "next_run_at"))
-        .stream().filter(t -> t != null).findFirst();
+    return nextScheduledAt.query(c, Params.of(), rs -> JobRows.instant(rs, "next_run_at")).stream()
+        .filter(t -> t != null)
+        .findFirst();
   }
 
   List<JobAttempt> dueScheduled(Connection c, Instant now, int limit) throws SQLException {
-    return dueScheduledJobs.query(c, Params.of("now", now).set("limit", limit),
+    return dueScheduledJobs.query(
+        c,
+        Params.of("now", now).set("limit", limit),
         rs -> new JobAttempt(JobRows.id(rs, "id"), rs.getInt("attempt"), rs.getString("queue")));
   }
 
   int[] promote(Connection c, List<JobAttempt> due, JobState from, JobState to, Instant now)
       throws SQLException {
-    return promoteJob.batch(c, due.stream()
-        .map(j -> Params.of("id", j.id()).set("from", from).set("to", to).set("now", now))
-        .toList());
+    return promoteJob.batch(
+        c,
+        due.stream()
+            .map(j -> Params.of("id", j.id()).set("from", from).set("to", to).set("now", now))
+            .toList());
   }
 
-  /** Ready jobs in claim order, whole rows: a claim builds its jobs from them, not by reading again. */
+  /**
+   * Ready jobs in claim order, whole rows: a claim builds its jobs from them, not by reading again.
+   */
   List<Job> claimCandidates(
       Connection c, String queue, Instant now, Collection<String> types, int limit, int offset)
       throws SQLException {
-    var params = Params.of("queue", queue)
-        .set("now", now)
-        .set("types", types.toArray(String[]::new))
-        .set("limit", limit)
-        .set("offset", offset);
+    var params =
+        Params.of("queue", queue)
+            .set("now", now)
+            .set("types", types.toArray(String[]::new))
+            .set("limit", limit)
+            .set("offset", offset);
     return claimCandidates.query(c, params, JobRows::job);
   }
 
@@ -238,25 +261,32 @@ final class JdbcJobs {
    * H2 the update is guarded by the version read, so a row it changes is the row that was read; on
    * PostgreSQL the candidates are locked (FOR UPDATE), so nothing changed them meanwhile.
    */
-  List<Job> claim(Connection c, List<Job> candidates, String node, Instant now, Instant leaseExpiresAt)
+  List<Job> claim(
+      Connection c, List<Job> candidates, String node, Instant now, Instant leaseExpiresAt)
       throws SQLException {
     int[] counts;
     if (dialect == Dialect.POSTGRES) {
       // One set-based update of all the ids; its RETURNING ids are the rows it changed.
       var ids = candidates.stream().map(Job::id).toList();
-      var params = Params.of("ids", uuids(ids))
-          .set("node", node)
-          .set("now", now)
-          .set("leaseExpiresAt", leaseExpiresAt);
-      counts = counts(ids, new HashSet<>(claimJob.query(c, params, rs -> JobRows.id(rs, "id"))));
-    } else {
-      counts = claimJob.batch(c, candidates.stream()
-          .map(j -> Params.of("id", j.id())
-              .set("version", j.version())
+      var params =
+          Params.of("ids", uuids(ids))
               .set("node", node)
               .set("now", now)
-              .set("leaseExpiresAt", leaseExpiresAt))
-          .toList());
+              .set("leaseExpiresAt", leaseExpiresAt);
+      counts = counts(ids, new HashSet<>(claimJob.query(c, params, rs -> JobRows.id(rs, "id"))));
+    } else {
+      counts =
+          claimJob.batch(
+              c,
+              candidates.stream()
+                  .map(
+                      j ->
+                          Params.of("id", j.id())
+                              .set("version", j.version())
+                              .set("node", node)
+                              .set("now", now)
+                              .set("leaseExpiresAt", leaseExpiresAt))
+                  .toList());
     }
     var claimed = new ArrayList<Job>(candidates.size());
     Instant at = NamedSql.micros(now);
@@ -271,41 +301,73 @@ final class JdbcJobs {
 
   /** The row claimJob makes of {@code j}: the SET clause of both dialects' claimJob, in Java. */
   private static Job claimedRow(Job j, String node, Instant now, Instant leaseExpiresAt) {
-    return new Job(j.id(), j.type(), j.queue(), JobState.RUNNING, j.priority(), j.runAt(),
-        j.payloadJson(), j.resultJson(), j.attempt() + 1, j.maxAttempts(), j.retryPolicyJson(),
-        j.timeout(), j.idempotencyKey(), j.tags(), j.correlationId(), node, j.leaseEpoch() + 1,
-        leaseExpiresAt, j.cancelRequested(), j.lastError(), j.createdAt(), now, now, j.finishedAt(),
-        j.version() + 1, j.schedule());
+    return new Job(
+        j.id(),
+        j.type(),
+        j.queue(),
+        JobState.RUNNING,
+        j.priority(),
+        j.runAt(),
+        j.payloadJson(),
+        j.resultJson(),
+        j.attempt() + 1,
+        j.maxAttempts(),
+        j.retryPolicyJson(),
+        j.timeout(),
+        j.idempotencyKey(),
+        j.tags(),
+        j.correlationId(),
+        node,
+        j.leaseEpoch() + 1,
+        leaseExpiresAt,
+        j.cancelRequested(),
+        j.lastError(),
+        j.createdAt(),
+        now,
+        now,
+        j.finishedAt(),
+        j.version() + 1,
+        j.schedule());
   }
 
   List<CompletionTarget> lockCompletionTargets(Connection c, Collection<JobId> ids)
       throws SQLException {
-    return lockCompletionTargets.query(c, Params.of("ids", uuids(ids)), rs -> new CompletionTarget(
-        JobRows.id(rs, "id"), JobState.valueOf(rs.getString("state")), rs.getInt("log_count"),
-        rs.getInt("attempt")));
+    return lockCompletionTargets.query(
+        c,
+        Params.of("ids", uuids(ids)),
+        rs ->
+            new CompletionTarget(
+                JobRows.id(rs, "id"),
+                JobState.valueOf(rs.getString("state")),
+                rs.getInt("log_count"),
+                rs.getInt("attempt")));
   }
 
   int[] completeAttempts(Connection c, List<OutcomeWrite> writes) throws SQLException {
     if (dialect == Dialect.POSTGRES) {
       return completeAttemptsSetBased(c, writes);
     }
-    return completeAttempt.batch(c, writes.stream()
-        .map(w -> Params.of("id", w.id())
-            .set("leaseEpoch", w.leaseEpoch())
-            .set("toState", w.to())
-            .set("result", w.result())
-            .set("lastError", w.lastError())
-            .set("finishedAt", w.finishedAt())
-            .set("retryAt", w.retryAt())
-            .set("logCount", w.logCount())
-            .set("at", w.at()))
-        .toList());
+    return completeAttempt.batch(
+        c,
+        writes.stream()
+            .map(
+                w ->
+                    Params.of("id", w.id())
+                        .set("leaseEpoch", w.leaseEpoch())
+                        .set("toState", w.to())
+                        .set("result", w.result())
+                        .set("lastError", w.lastError())
+                        .set("finishedAt", w.finishedAt())
+                        .set("retryAt", w.retryAt())
+                        .set("logCount", w.logCount())
+                        .set("at", w.at()))
+            .toList());
   }
 
   /**
    * PostgreSQL: one guarded {@code UPDATE ... FROM unnest(...)} per round. An update changes a row
-   * at most once, so a job completed twice in one call goes into a later round, which meets the
-   * row as the earlier round left it, as consecutive batch entries would.
+   * at most once, so a job completed twice in one call goes into a later round, which meets the row
+   * as the earlier round left it, as consecutive batch entries would.
    */
   private int[] completeAttemptsSetBased(Connection c, List<OutcomeWrite> writes)
       throws SQLException {
@@ -343,15 +405,16 @@ final class JdbcJobs {
         logCounts[k] = w.logCount();
         ats[k] = NamedSql.isoText(w.at());
       }
-      var params = Params.of("ids", ids)
-          .set("leaseEpochs", epochs)
-          .set("toStates", toStates)
-          .set("results", results)
-          .set("lastErrors", lastErrors)
-          .set("finishedAts", finishedAts)
-          .set("retryAts", retryAts)
-          .set("logCounts", logCounts)
-          .set("ats", ats);
+      var params =
+          Params.of("ids", ids)
+              .set("leaseEpochs", epochs)
+              .set("toStates", toStates)
+              .set("results", results)
+              .set("lastErrors", lastErrors)
+              .set("finishedAts", finishedAts)
+              .set("retryAts", retryAts)
+              .set("logCounts", logCounts)
+              .set("ats", ats);
       var done = new HashSet<>(completeAttempt.query(c, params, rs -> JobRows.id(rs, "id")));
       for (int i : round) {
         counts[i] = done.contains(writes.get(i).id()) ? 1 : 0;
@@ -372,31 +435,39 @@ final class JdbcJobs {
 
   int[] renew(Connection c, String node, List<LeaseRef> leases, Instant leaseExpiresAt)
       throws SQLException {
-    return renewLease.batch(c, leases.stream()
-        .map(l -> Params.of("id", l.id())
-            .set("leaseEpoch", l.leaseEpoch())
-            .set("node", node)
-            .set("leaseExpiresAt", leaseExpiresAt))
-        .toList());
+    return renewLease.batch(
+        c,
+        leases.stream()
+            .map(
+                l ->
+                    Params.of("id", l.id())
+                        .set("leaseEpoch", l.leaseEpoch())
+                        .set("node", node)
+                        .set("leaseExpiresAt", leaseExpiresAt))
+            .toList());
   }
 
   Set<JobId> cancelRequestedAmong(Connection c, Collection<JobId> ids) throws SQLException {
     if (ids.isEmpty()) {
       return Set.of();
     }
-    return new HashSet<>(cancelRequestedAmong.query(
-        c, Params.of("ids", uuids(ids)), rs -> JobRows.id(rs, "id")));
+    return new HashSet<>(
+        cancelRequestedAmong.query(c, Params.of("ids", uuids(ids)), rs -> JobRows.id(rs, "id")));
   }
 
   int[] release(Connection c, String node, List<LeaseRef> leases, JobState to, Instant now)
       throws SQLException {
-    return releaseLease.batch(c, leases.stream()
-        .map(l -> Params.of("id", l.id())
-            .set("leaseEpoch", l.leaseEpoch())
-            .set("node", node)
-            .set("to", to)
-            .set("now", now))
-        .toList());
+    return releaseLease.batch(
+        c,
+        leases.stream()
+            .map(
+                l ->
+                    Params.of("id", l.id())
+                        .set("leaseEpoch", l.leaseEpoch())
+                        .set("node", node)
+                        .set("to", to)
+                        .set("now", now))
+            .toList());
   }
 
   List<Job> expiredLeases(Connection c, Instant now, int limit) throws SQLException {
@@ -408,31 +479,45 @@ final class JdbcJobs {
   }
 
   int[] endLeases(Connection c, List<Job> jobs, JobState to, Instant now) throws SQLException {
-    return endLeases.batch(c, jobs.stream()
-        .map(j -> Params.of("id", j.id()).set("version", j.version()).set("from", j.state())
-            .set("to", to).set("now", now))
-        .toList());
+    return endLeases.batch(
+        c,
+        jobs.stream()
+            .map(
+                j ->
+                    Params.of("id", j.id())
+                        .set("version", j.version())
+                        .set("from", j.state())
+                        .set("to", to)
+                        .set("now", now))
+            .toList());
   }
 
-  int[] finishLeases(Connection c, List<Job> jobs, JobState to, List<String> lastErrors,
-      Instant now) throws SQLException {
+  int[] finishLeases(
+      Connection c, List<Job> jobs, JobState to, List<String> lastErrors, Instant now)
+      throws SQLException {
     var rows = new ArrayList<Params>(jobs.size());
     for (int i = 0; i < jobs.size(); i++) {
       Job j = jobs.get(i);
-      rows.add(Params.of("id", j.id())
-          .set("version", j.version())
-          .set("from", j.state())
-          .set("to", to)
-          .set("lastError", lastErrors.get(i))
-          .set("now", now));
+      rows.add(
+          Params.of("id", j.id())
+              .set("version", j.version())
+              .set("from", j.state())
+              .set("to", to)
+              .set("lastError", lastErrors.get(i))
+              .set("now", now));
     }
     return finishLeases.batch(c, rows);
   }
 
-  int finishWaiting(Connection c, JobId id, long version, JobState from, JobState to,
-      Instant now) throws SQLException {
-    return finishWaiting.update(c, Params.of("id", id).set("version", version).set("from", from)
-        .set("to", to).set("now", now));
+  int finishWaiting(Connection c, JobId id, long version, JobState from, JobState to, Instant now)
+      throws SQLException {
+    return finishWaiting.update(
+        c,
+        Params.of("id", id)
+            .set("version", version)
+            .set("from", from)
+            .set("to", to)
+            .set("now", now));
   }
 
   int requestCancel(Connection c, JobId id, long version, Instant now) throws SQLException {
@@ -441,8 +526,13 @@ final class JdbcJobs {
 
   int restart(Connection c, JobId id, long version, JobState from, JobState to, Instant now)
       throws SQLException {
-    return restartJob.update(c, Params.of("id", id).set("version", version).set("from", from)
-        .set("to", to).set("now", now));
+    return restartJob.update(
+        c,
+        Params.of("id", id)
+            .set("version", version)
+            .set("from", from)
+            .set("to", to)
+            .set("now", now));
   }
 
   private static UUID[] uuids(Collection<JobId> ids) {

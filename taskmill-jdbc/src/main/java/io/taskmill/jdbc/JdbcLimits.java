@@ -30,8 +30,9 @@ final class JdbcLimits {
    * Locks the limited types for the rest of the transaction (where the dialect needs it), then
    * reads what each has in use in the windows starting at {@code windowStarts}.
    */
-  List<LimitUsage> lockAndCount(Connection c, Map<String, ClusterLimit> limits,
-      Map<String, Instant> windowStarts) throws SQLException {
+  List<LimitUsage> lockAndCount(
+      Connection c, Map<String, ClusterLimit> limits, Map<String, Instant> windowStarts)
+      throws SQLException {
     String[] types = limits.keySet().toArray(String[]::new);
     lockTypes.query(c, Params.of("types", types), rs -> rs.getLong("locked"));
     var maxRunning = new Integer[types.length];
@@ -41,19 +42,24 @@ final class JdbcLimits {
       Instant start = windowStarts.get(types[i]);
       windows[i] = start == null ? null : NamedSql.isoText(start);
     }
-    var params = Params.of("types", types)
-        .set("maxRunning", maxRunning)
-        .set("windowStarts", windows);
-    return limitUsage.query(c, params, rs -> new LimitUsage(rs.getString("type"),
-        rs.getInt("running"), rs.getInt("started")));
+    var params =
+        Params.of("types", types).set("maxRunning", maxRunning).set("windowStarts", windows);
+    return limitUsage.query(
+        c,
+        params,
+        rs -> new LimitUsage(rs.getString("type"), rs.getInt("running"), rs.getInt("started")));
   }
 
   /** Adds {@code started} starts of each type to its window starting at {@code windowStarts}. */
   void recordStarts(Connection c, Map<String, Instant> windowStarts, Map<String, Integer> started)
       throws SQLException {
     var adds = new ArrayList<Params>();
-    started.forEach((type, n) -> adds.add(Params.of("type", type)
-        .set("windowStart", windowStarts.get(type)).set("started", n)));
+    started.forEach(
+        (type, n) ->
+            adds.add(
+                Params.of("type", type)
+                    .set("windowStart", windowStarts.get(type))
+                    .set("started", n)));
     addStarts.batch(c, adds);
   }
 

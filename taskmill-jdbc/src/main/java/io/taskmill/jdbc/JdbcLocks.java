@@ -25,9 +25,8 @@ final class JdbcLocks {
   /** The new fencing token, or empty when the lock is held by someone else. */
   OptionalLong take(Connection c, String name, LockHolder holder, Instant now, Instant expiresAt)
       throws SQLException {
-    Params params = holder(Params.of("name", name), holder)
-        .set("now", now)
-        .set("expiresAt", expiresAt);
+    Params params =
+        holder(Params.of("name", name), holder).set("now", now).set("expiresAt", expiresAt);
     try {
       return first(takeLock.query(c, params, rs -> rs.getLong("token")));
     } catch (SQLException e) {
@@ -42,9 +41,11 @@ final class JdbcLocks {
 
   /** Row counts of the guarded renewals, one per lock in order. */
   int[] renew(Connection c, List<LockRef> locks, Instant now) throws SQLException {
-    return renewLock.batch(c, locks.stream()
-        .map(l -> ref(l).set("now", now).set("expiresAt", now.plus(l.ttl())))
-        .toList());
+    return renewLock.batch(
+        c,
+        locks.stream()
+            .map(l -> ref(l).set("now", now).set("expiresAt", now.plus(l.ttl())))
+            .toList());
   }
 
   /** Row counts of the guarded releases, one per lock in order. */
@@ -57,7 +58,8 @@ final class JdbcLocks {
   }
 
   private static Params holder(Params params, LockHolder holder) {
-    return params.set("node", holder.node())
+    return params
+        .set("node", holder.node())
         .set("jobId", holder.jobId())
         .set("leaseEpoch", holder.leaseEpoch());
   }

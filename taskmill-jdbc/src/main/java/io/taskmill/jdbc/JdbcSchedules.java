@@ -28,6 +28,7 @@ import java.util.UUID;
 final class JdbcSchedules {
   /** One run row to write. */
   private final NamedSql getSchedule;
+
   private final NamedSql listSchedules;
   private final NamedSql insertSchedule;
   private final NamedSql updateSchedule;
@@ -63,14 +64,17 @@ final class JdbcSchedules {
   }
 
   List<Schedule> list(Connection c, String afterName, int limit) throws SQLException {
-    return listSchedules.query(c, Params.of("afterName", afterName).set("limit", limit),
-        JdbcSchedules::schedule);
+    return listSchedules.query(
+        c, Params.of("afterName", afterName).set("limit", limit), JdbcSchedules::schedule);
   }
 
   /** Inserts with version 0; false when the name is taken. */
   boolean insert(Connection c, Schedule s) throws SQLException {
-    Params p = definition(s).set("lastFireAt", s.lastFireAt()).set("lastJobId", s.lastJobId())
-        .set("createdAt", s.createdAt());
+    Params p =
+        definition(s)
+            .set("lastFireAt", s.lastFireAt())
+            .set("lastJobId", s.lastJobId())
+            .set("createdAt", s.createdAt());
     try {
       return insertSchedule.update(c, p) == 1;
     } catch (SQLException e) {
@@ -92,7 +96,9 @@ final class JdbcSchedules {
   }
 
   List<ScheduleDue> due(Connection c, Instant now, int limit) throws SQLException {
-    return dueSchedules.query(c, Params.of("now", now).set("limit", limit),
+    return dueSchedules.query(
+        c,
+        Params.of("now", now).set("limit", limit),
         rs -> new ScheduleDue(schedule(rs), state(rs, "last_job_state")));
   }
 
@@ -111,18 +117,27 @@ final class JdbcSchedules {
    * Records a firing if the version is still {@code expectedVersion}; null {@code lastFireAt} or
    * {@code lastJobId} keep the stored ones.
    */
-  boolean fire(Connection c, String name, long expectedVersion, Instant nextFireAt,
-      Instant lastFireAt, JobId lastJobId) throws SQLException {
-    return fireSchedule.update(c, Params.of("name", name)
-        .set("expectedVersion", expectedVersion)
-        .set("nextFireAt", nextFireAt)
-        .set("lastFireAt", lastFireAt)
-        .set("lastJobId", lastJobId)) == 1;
+  boolean fire(
+      Connection c,
+      String name,
+      long expectedVersion,
+      Instant nextFireAt,
+      Instant lastFireAt,
+      JobId lastJobId)
+      throws SQLException {
+    return fireSchedule.update(
+            c,
+            Params.of("name", name)
+                .set("expectedVersion", expectedVersion)
+                .set("nextFireAt", nextFireAt)
+                .set("lastFireAt", lastFireAt)
+                .set("lastJobId", lastJobId))
+        == 1;
   }
 
   /**
-   * Inserts run rows in one batch; false when any of them has a key recorded before. On H2 a
-   * single row's conflict fails only its statement, so the caller may go on in the transaction.
+   * Inserts run rows in one batch; false when any of them has a key recorded before. On H2 a single
+   * row's conflict fails only its statement, so the caller may go on in the transaction.
    */
   boolean insertRuns(Connection c, String schedule, List<RunRecord> runs, Instant recordedAt)
       throws SQLException {
@@ -130,9 +145,8 @@ final class JdbcSchedules {
       if (runs.size() == 1) {
         return insertRun.update(c, runParams(schedule, runs.getFirst(), recordedAt)) == 1;
       }
-      int[] counts = insertRun.batch(c, runs.stream()
-          .map(r -> runParams(schedule, r, recordedAt))
-          .toList());
+      int[] counts =
+          insertRun.batch(c, runs.stream().map(r -> runParams(schedule, r, recordedAt)).toList());
       for (int n : counts) {
         if (n != 1) {
           return false; // PostgreSQL's ON CONFLICT DO NOTHING
@@ -148,10 +162,18 @@ final class JdbcSchedules {
   }
 
   List<ScheduleRun> runs(Connection c, String schedule, int limit) throws SQLException {
-    return listRuns.query(c, Params.of("schedule", schedule).set("limit", limit),
-        rs -> new ScheduleRun(rs.getString("schedule_name"), JobRows.instant(rs, "fire_at"),
-            ScheduleRun.Outcome.valueOf(rs.getString("outcome")), jobId(rs, "job_id"),
-            state(rs, "job_state"), rs.getString("note"), JobRows.instant(rs, "recorded_at")));
+    return listRuns.query(
+        c,
+        Params.of("schedule", schedule).set("limit", limit),
+        rs ->
+            new ScheduleRun(
+                rs.getString("schedule_name"),
+                JobRows.instant(rs, "fire_at"),
+                ScheduleRun.Outcome.valueOf(rs.getString("outcome")),
+                jobId(rs, "job_id"),
+                state(rs, "job_state"),
+                rs.getString("note"),
+                JobRows.instant(rs, "recorded_at")));
   }
 
   int pruneRuns(Connection c, Instant before, int limit) throws SQLException {
@@ -164,9 +186,12 @@ final class JdbcSchedules {
         .set("kind", run.outcome() == ScheduleRun.Outcome.MANUAL ? "MANUAL" : "TICK")
         .set("outcome", run.outcome())
         .set("jobId", run.jobId())
-        .set("note", run.note() == null ? null
-            : run.note().substring(0, Math.min(run.note().length(),
-                JdbcJobHistory.MAX_MESSAGE_CHARS)))
+        .set(
+            "note",
+            run.note() == null
+                ? null
+                : run.note()
+                    .substring(0, Math.min(run.note().length(), JdbcJobHistory.MAX_MESSAGE_CHARS)))
         .set("recordedAt", recordedAt);
   }
 
@@ -194,9 +219,16 @@ final class JdbcSchedules {
   private static Schedule schedule(ResultSet rs) throws SQLException {
     long timeoutMs = rs.getLong("job_timeout_ms");
     Duration timeout = rs.wasNull() ? null : Duration.ofMillis(timeoutMs);
-    var job = new JobTemplate(rs.getString("job_type"), rs.getString("job_queue"),
-        rs.getInt("job_priority"), rs.getString("job_payload"), rs.getInt("job_max_attempts"),
-        rs.getString("job_retry_policy"), timeout, TagsJson.decode(rs.getString("job_tags")));
+    var job =
+        new JobTemplate(
+            rs.getString("job_type"),
+            rs.getString("job_queue"),
+            rs.getInt("job_priority"),
+            rs.getString("job_payload"),
+            rs.getInt("job_max_attempts"),
+            rs.getString("job_retry_policy"),
+            timeout,
+            TagsJson.decode(rs.getString("job_tags")));
     return new Schedule(
         rs.getString("name"),
         Trigger.parse(rs.getString("trigger"), rs.getString("zone")),
@@ -232,7 +264,8 @@ final class JdbcSchedules {
         return true;
       }
     }
-    return e instanceof BatchUpdateException && e.getCause() instanceof SQLException cause
+    return e instanceof BatchUpdateException
+        && e.getCause() instanceof SQLException cause
         && dialect.isUniqueViolation(cause);
   }
 }

@@ -35,16 +35,24 @@ public final class JdbcStore implements Store {
   private final JobInserter inserter;
   private final JdbcTx.Tables tables;
   private final ReentrantLock claimLock = new ReentrantLock();
+
   /** Opens a push subscription ({@link #jobSubscribe}), or null where the database has none. */
   private final Function<Consumer<String>, AutoCloseable> subscriber;
+
   /** What this store's ready-jobs notifications start with, so its own listener skips them. */
   private final String notifyPrefix;
+
   /** Subscriptions still open, closed with the store if their owner did not close them. */
   private final Set<AutoCloseable> subscriptions = ConcurrentHashMap.newKeySet();
+
   private final JdbcTx.ReadyNotifier notifier = this::notifyReadyQueues;
 
-  JdbcStore(Database db, StoreInfo info, Runnable onClose,
-      Function<Consumer<String>, AutoCloseable> subscriber, String origin) {
+  JdbcStore(
+      Database db,
+      StoreInfo info,
+      Runnable onClose,
+      Function<Consumer<String>, AutoCloseable> subscriber,
+      String origin) {
     this.notifyPrefix = PgListener.payloadPrefix(origin);
     this.db = db;
     this.info = info;
@@ -62,8 +70,10 @@ public final class JdbcStore implements Store {
     this.audit = new JdbcAudit(SqlFile.load(dialect, "audit"));
     this.feed = new JdbcFeed(SqlFile.load(dialect, "feed"));
     this.inserter = new JobInserter(jobs, feed, dialect);
-    this.tables = new JdbcTx.Tables(jobs, history, cluster, limits, schedules, feed, audit,
-        queues, locks, apiKeys, inserter);
+    this.tables =
+        new JdbcTx.Tables(
+            jobs, history, cluster, limits, schedules, feed, audit, queues, locks, apiKeys,
+            inserter);
   }
 
   @Override

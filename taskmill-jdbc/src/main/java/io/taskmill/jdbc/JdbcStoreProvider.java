@@ -28,8 +28,8 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 public final class JdbcStoreProvider implements StoreProvider {
   /**
    * Exclusive databases open in this JVM. H2 hands a second embedded connection to the same file
-   * the same database instead of failing, so without this two stores would share one database
-   * while each believed it was alone, and rescue each other's running jobs.
+   * the same database instead of failing, so without this two stores would share one database while
+   * each believed it was alone, and rescue each other's running jobs.
    */
   private static final Set<String> OPEN = ConcurrentHashMap.newKeySet();
 
@@ -44,8 +44,9 @@ public final class JdbcStoreProvider implements StoreProvider {
   public Store open(StoreSettings settings) {
     DatabaseTarget target = DatabaseTarget.of(settings);
     if (target.exclusive() && !OPEN.add(target.identity())) {
-      throw new JdbcStoreException(inUse(target, "by another Taskmill store in this process",
-          "close that store first"), null);
+      throw new JdbcStoreException(
+          inUse(target, "by another Taskmill store in this process", "close that store first"),
+          null);
     }
     Pool dataSource = null;
     Pool reserved = null;
@@ -57,14 +58,26 @@ public final class JdbcStoreProvider implements StoreProvider {
       dataSource = pool(target, settings, "", settings.poolSize());
       reserved = pool(target, settings, "-reserved", RESERVED_POOL);
       var info = new StoreInfo(target.name(), target.description(), target.exclusive());
-      var db = new Database(dataSource, reserved, target.dialect(), target.description(),
-          target.checkpointAfterWrite());
+      var db =
+          new Database(
+              dataSource,
+              reserved,
+              target.dialect(),
+              target.description(),
+              target.checkpointAfterWrite());
       // Tells this store's own notifications from other stores' (and processes').
       String origin = UUID.randomUUID().toString();
-      Function<Consumer<String>, AutoCloseable> subscriber = target.dialect() == Dialect.POSTGRES
-          ? queueReady -> PgListener.start(target.url(), settings.user(), settings.password(),
-              target.description(), origin, queueReady)
-          : null;
+      Function<Consumer<String>, AutoCloseable> subscriber =
+          target.dialect() == Dialect.POSTGRES
+              ? queueReady ->
+                  PgListener.start(
+                      target.url(),
+                      settings.user(),
+                      settings.password(),
+                      target.description(),
+                      origin,
+                      queueReady)
+              : null;
       return new JdbcStore(db, info, () -> OPEN.remove(target.identity()), subscriber, origin);
     } catch (RuntimeException e) {
       if (dataSource != null) {
@@ -84,18 +97,22 @@ public final class JdbcStoreProvider implements StoreProvider {
     try {
       Files.createDirectories(target.dataDir());
     } catch (IOException e) {
-      throw new JdbcStoreException("cannot create the data dir " + target.dataDir() + " ("
-          + e + "); check its permissions or choose another --data-dir", e);
+      throw new JdbcStoreException(
+          "cannot create the data dir "
+              + target.dataDir()
+              + " ("
+              + e
+              + "); check its permissions or choose another --data-dir",
+          e);
     }
   }
 
   /**
-   * A pool of {@code size}; for a database that can go away (not one embedded in this process),
-   * one that is reopened as soon as it is back, and for an embedded file one that is reopened if
-   * its database closes under it (see {@link Pool}).
+   * A pool of {@code size}; for a database that can go away (not one embedded in this process), one
+   * that is reopened as soon as it is back, and for an embedded file one that is reopened if its
+   * database closes under it (see {@link Pool}).
    */
-  private static Pool pool(DatabaseTarget target, StoreSettings settings, String suffix,
-      int size) {
+  private static Pool pool(DatabaseTarget target, StoreSettings settings, String suffix, int size) {
     Supplier<HikariDataSource> open =
         () -> new HikariDataSource(poolConfig(target, settings, suffix, size));
     if (target.exclusive()) {
@@ -112,11 +129,12 @@ public final class JdbcStoreProvider implements StoreProvider {
     if (settings.password() != null) {
       properties.setProperty("password", settings.password());
     }
-    return Pool.reopening(open, () -> DriverManager.getConnection(target.url(), properties).close());
+    return Pool.reopening(
+        open, () -> DriverManager.getConnection(target.url(), properties).close());
   }
 
-  private static HikariConfig poolConfig(DatabaseTarget target, StoreSettings settings,
-      String suffix, int size) {
+  private static HikariConfig poolConfig(
+      DatabaseTarget target, StoreSettings settings, String suffix, int size) {
     var config = new HikariConfig();
     config.setPoolName("taskmill-" + target.name() + suffix);
     config.setJdbcUrl(target.url());
@@ -160,15 +178,22 @@ public final class JdbcStoreProvider implements StoreProvider {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot open " + target.description(), e);
     }
-    try (holder; var st = holder.createStatement()) {
-      var flyway = Flyway.configure(JdbcStoreProvider.class.getClassLoader())
-          .dataSource(target.url(), settings.user(), settings.password());
+    try (holder;
+        var st = holder.createStatement()) {
+      var flyway =
+          Flyway.configure(JdbcStoreProvider.class.getClassLoader())
+              .dataSource(target.url(), settings.user(), settings.password());
       if (migrate(target, flyway) > 0 && target.checkpointAfterWrite()) {
         st.execute("SHUTDOWN");
       }
     } catch (SQLException e) {
-      throw new JdbcStoreException("closing " + target.description() + " after creating its schema"
-          + " failed: " + Database.firstLine(e), e);
+      throw new JdbcStoreException(
+          "closing "
+              + target.description()
+              + " after creating its schema"
+              + " failed: "
+              + Database.firstLine(e),
+          e);
     }
   }
 
@@ -183,9 +208,14 @@ public final class JdbcStoreProvider implements StoreProvider {
           .migrate()
           .migrationsExecuted;
     } catch (RuntimeException e) {
-      throw new JdbcStoreException("migrating the schema of " + target.description()
-          + " failed: " + Database.firstLine(e) + "; the database may be from a newer Taskmill "
-          + "or damaged", e);
+      throw new JdbcStoreException(
+          "migrating the schema of "
+              + target.description()
+              + " failed: "
+              + Database.firstLine(e)
+              + "; the database may be from a newer Taskmill "
+              + "or damaged",
+          e);
     }
   }
 
@@ -196,16 +226,26 @@ public final class JdbcStoreProvider implements StoreProvider {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException s) {
         if (target.dialect().isFileLocked(s)) {
-          return new JdbcStoreException(inUse(target, "by another Taskmill process (H2 file lock)",
-              "stop it"), e);
+          return new JdbcStoreException(
+              inUse(target, "by another Taskmill process (H2 file lock)", "stop it"), e);
         }
         if ("28000".equals(s.getSQLState()) || "28P01".equals(s.getSQLState())) {
-          return new JdbcStoreException("cannot log in to " + target.description()
-              + ": wrong user or password" + (target.dialect() == Dialect.H2
-                  ? " (H2 keeps the ones it was created with)" : ""), e);
+          return new JdbcStoreException(
+              "cannot log in to "
+                  + target.description()
+                  + ": wrong user or password"
+                  + (target.dialect() == Dialect.H2
+                      ? " (H2 keeps the ones it was created with)"
+                      : ""),
+              e);
         }
-        return new JdbcStoreException("cannot open the store at " + target.description() + ": "
-            + Database.firstLine(s) + "; check the URL or data dir and its permissions", e);
+        return new JdbcStoreException(
+            "cannot open the store at "
+                + target.description()
+                + ": "
+                + Database.firstLine(s)
+                + "; check the URL or data dir and its permissions",
+            e);
       }
     }
     return new JdbcStoreException(
@@ -214,10 +254,20 @@ public final class JdbcStoreProvider implements StoreProvider {
 
   private static String inUse(DatabaseTarget target, String byWhom, String whatToDo) {
     if (target.dataDir() != null) {
-      return "the data dir " + target.dataDir() + " is in use " + byWhom + "; " + whatToDo
+      return "the data dir "
+          + target.dataDir()
+          + " is in use "
+          + byWhom
+          + "; "
+          + whatToDo
           + " or choose another --data-dir";
     }
-    return "the database " + target.description() + " is in use " + byWhom + "; " + whatToDo
+    return "the database "
+        + target.description()
+        + " is in use "
+        + byWhom
+        + "; "
+        + whatToDo
         + " or use another database";
   }
 }

@@ -108,9 +108,18 @@ final class JdbcTx implements StoreTx {
   }
 
   /** The table classes of one store, each bound to its dialect's SQL. */
-  record Tables(JdbcJobs jobs, JdbcJobHistory history, JdbcCluster cluster, JdbcLimits limits,
-      JdbcSchedules schedules, JdbcFeed feed, JdbcAudit audit, JdbcQueues queues, JdbcLocks locks,
-      JdbcApiKeys apiKeys, JobInserter inserter) {}
+  record Tables(
+      JdbcJobs jobs,
+      JdbcJobHistory history,
+      JdbcCluster cluster,
+      JdbcLimits limits,
+      JdbcSchedules schedules,
+      JdbcFeed feed,
+      JdbcAudit audit,
+      JdbcQueues queues,
+      JdbcLocks locks,
+      JdbcApiKeys apiKeys,
+      JobInserter inserter) {}
 
   @Override
   public boolean leaderHolds(LeaderTerm leader, Instant now) {
@@ -124,13 +133,14 @@ final class JdbcTx implements StoreTx {
     }
     // In id order, so concurrent multi-row writers lock rows in one order.
     List<LeaseRef> sorted = leases.stream().sorted(Comparator.comparing(LeaseRef::id)).toList();
-    return run(() -> {
-      var held = new HashSet<JobId>();
-      for (LeaseRef lease : held(sorted, jobs.renew(c, node, sorted, expiresAt))) {
-        held.add(lease.id());
-      }
-      return new LeaseRenewal(held, jobs.cancelRequestedAmong(c, held));
-    });
+    return run(
+        () -> {
+          var held = new HashSet<JobId>();
+          for (LeaseRef lease : held(sorted, jobs.renew(c, node, sorted, expiresAt))) {
+            held.add(lease.id());
+          }
+          return new LeaseRenewal(held, jobs.cancelRequestedAmong(c, held));
+        });
   }
 
   @Override
@@ -149,8 +159,10 @@ final class JdbcTx implements StoreTx {
       return List.of();
     }
     // In name order, so concurrent multi-row writers lock rows in one order.
-    List<LockRef> sorted = refs.stream().sorted(Comparator.comparing(LockRef::name)
-        .thenComparingLong(LockRef::token)).toList();
+    List<LockRef> sorted =
+        refs.stream()
+            .sorted(Comparator.comparing(LockRef::name).thenComparingLong(LockRef::token))
+            .toList();
     var held = new HashSet<>(held(sorted, run(() -> locks.renew(c, sorted, now))));
     return refs.stream().map(held::contains).toList();
   }
@@ -167,10 +179,11 @@ final class JdbcTx implements StoreTx {
 
   @Override
   public void jobExpireLeasesOf(String node, Instant now) {
-    run(() -> {
-      cluster.expireLeasesOf(c, node, now);
-      return null;
-    });
+    run(
+        () -> {
+          cluster.expireLeasesOf(c, node, now);
+          return null;
+        });
   }
 
   @Override
@@ -180,12 +193,14 @@ final class JdbcTx implements StoreTx {
 
   @Override
   public int prune(Retained what, Instant before, int limit) {
-    return run(() -> switch (what) {
-      case NODES -> cluster.pruneNodes(c, before);
-      case SCHEDULE_RUNS -> schedules.pruneRuns(c, before, limit);
-      case OUTBOX -> feed.prune(c, before, limit);
-      case AUDIT -> audit.prune(c, before, limit);
-    });
+    return run(
+        () ->
+            switch (what) {
+              case NODES -> cluster.pruneNodes(c, before);
+              case SCHEDULE_RUNS -> schedules.pruneRuns(c, before, limit);
+              case OUTBOX -> feed.prune(c, before, limit);
+              case AUDIT -> audit.prune(c, before, limit);
+            });
   }
 
   @Override
@@ -199,51 +214,54 @@ final class JdbcTx implements StoreTx {
   }
 
   @Override
-  public List<Boolean> jobPromote(List<JobAttempt> due, JobState from, JobState to,
-      Instant now) {
+  public List<Boolean> jobPromote(List<JobAttempt> due, JobState from, JobState to, Instant now) {
     return due.isEmpty() ? List.of() : applied(run(() -> jobs.promote(c, due, from, to, now)));
   }
 
   @Override
-  public List<Boolean> jobReleaseLeases(String node, List<LeaseRef> leases, JobState to,
-      Instant now) {
-    return leases.isEmpty() ? List.of()
+  public List<Boolean> jobReleaseLeases(
+      String node, List<LeaseRef> leases, JobState to, Instant now) {
+    return leases.isEmpty()
+        ? List.of()
         : applied(run(() -> jobs.release(c, node, leases, to, now)));
   }
 
   @Override
-  public List<Job> jobClaimCandidates(String queue, Instant now, Collection<String> types,
-      int limit, int offset) {
+  public List<Job> jobClaimCandidates(
+      String queue, Instant now, Collection<String> types, int limit, int offset) {
     return run(() -> jobs.claimCandidates(c, queue, now, types, limit, offset));
   }
 
   @Override
-  public List<Job> jobClaim(List<Job> candidates, String node, Instant now,
-      Instant leaseExpiresAt) {
-    return candidates.isEmpty() ? List.of()
+  public List<Job> jobClaim(
+      List<Job> candidates, String node, Instant now, Instant leaseExpiresAt) {
+    return candidates.isEmpty()
+        ? List.of()
         : run(() -> jobs.claim(c, candidates, node, now, leaseExpiresAt));
   }
 
   @Override
-  public List<LimitUsage> limitLockAndCount(Map<String, ClusterLimit> limitsByType,
-      Map<String, Instant> windowStarts) {
+  public List<LimitUsage> limitLockAndCount(
+      Map<String, ClusterLimit> limitsByType, Map<String, Instant> windowStarts) {
     return run(() -> limits.lockAndCount(c, limitsByType, windowStarts));
   }
 
   @Override
   public void limitRecordStarts(Map<String, Instant> windowStarts, Map<String, Integer> started) {
-    run(() -> {
-      limits.recordStarts(c, windowStarts, started);
-      return null;
-    });
+    run(
+        () -> {
+          limits.recordStarts(c, windowStarts, started);
+          return null;
+        });
   }
 
   @Override
   public void limitPruneWindows(Map<String, Instant> before) {
-    run(() -> {
-      limits.pruneWindows(c, before);
-      return null;
-    });
+    run(
+        () -> {
+          limits.pruneWindows(c, before);
+          return null;
+        });
   }
 
   @Override
@@ -262,9 +280,10 @@ final class JdbcTx implements StoreTx {
   }
 
   @Override
-  public List<Boolean> jobFinishLeases(List<Job> list, JobState to, List<String> errors,
-      Instant now) {
-    return list.isEmpty() ? List.of()
+  public List<Boolean> jobFinishLeases(
+      List<Job> list, JobState to, List<String> errors, Instant now) {
+    return list.isEmpty()
+        ? List.of()
         : applied(run(() -> jobs.finishLeases(c, list, to, errors, now)));
   }
 
@@ -274,8 +293,7 @@ final class JdbcTx implements StoreTx {
   }
 
   @Override
-  public boolean jobFinishWaiting(JobId id, long version, JobState from, JobState to,
-      Instant now) {
+  public boolean jobFinishWaiting(JobId id, long version, JobState from, JobState to, Instant now) {
     return run(() -> jobs.finishWaiting(c, id, version, from, to, now)) == 1;
   }
 
@@ -301,10 +319,11 @@ final class JdbcTx implements StoreTx {
 
   @Override
   public void logInsert(List<LogEntry> entries) {
-    run(() -> {
-      history.insertLogs(c, entries);
-      return null;
-    });
+    run(
+        () -> {
+          history.insertLogs(c, entries);
+          return null;
+        });
   }
 
   @Override
@@ -334,10 +353,11 @@ final class JdbcTx implements StoreTx {
 
   @Override
   public void nodeLeave(String node, Instant now) {
-    run(() -> {
-      cluster.leave(c, node, now);
-      return null;
-    });
+    run(
+        () -> {
+          cluster.leave(c, node, now);
+          return null;
+        });
   }
 
   @Override
@@ -347,10 +367,11 @@ final class JdbcTx implements StoreTx {
 
   @Override
   public void leaderResign(LeaderTerm leader, Instant now) {
-    run(() -> {
-      cluster.resign(c, leader);
-      return null;
-    });
+    run(
+        () -> {
+          cluster.resign(c, leader);
+          return null;
+        });
   }
 
   @Override
@@ -419,10 +440,9 @@ final class JdbcTx implements StoreTx {
   }
 
   @Override
-  public boolean scheduleAdvance(String name, long expectedVersion, Instant nextFireAt,
-      Instant lastFireAt, JobId lastJobId) {
-    return run(() -> schedules.fire(c, name, expectedVersion, nextFireAt, lastFireAt,
-        lastJobId));
+  public boolean scheduleAdvance(
+      String name, long expectedVersion, Instant nextFireAt, Instant lastFireAt, JobId lastJobId) {
+    return run(() -> schedules.fire(c, name, expectedVersion, nextFireAt, lastFireAt, lastJobId));
   }
 
   @Override
@@ -467,10 +487,11 @@ final class JdbcTx implements StoreTx {
 
   @Override
   public void queueSetPaused(String queue, boolean paused) {
-    run(() -> {
-      queues.setPaused(c, queue, paused);
-      return null;
-    });
+    run(
+        () -> {
+          queues.setPaused(c, queue, paused);
+          return null;
+        });
   }
 
   @Override
@@ -481,26 +502,28 @@ final class JdbcTx implements StoreTx {
   @Override
   public FeedPage eventFeed(long afterSeq, int limit) {
     if (afterSeq < 0 || limit < 0) {
-      throw new IllegalArgumentException("eventFeed needs afterSeq >= 0 and limit >= 0, not "
-          + afterSeq + " and " + limit);
+      throw new IllegalArgumentException(
+          "eventFeed needs afterSeq >= 0 and limit >= 0, not " + afterSeq + " and " + limit);
     }
     return run(() -> feed.page(c, afterSeq, limit));
   }
 
   @Override
   public void eventInsert(List<Transition> transitions) {
-    run(() -> {
-      history.insertTransitions(c, transitions);
-      return null;
-    });
+    run(
+        () -> {
+          history.insertTransitions(c, transitions);
+          return null;
+        });
   }
 
   @Override
   public void notifyReady(Collection<String> queues) {
-    run(() -> {
-      notifier.notify(c, queues);
-      return null;
-    });
+    run(
+        () -> {
+          notifier.notify(c, queues);
+          return null;
+        });
   }
 
   private static <T> T run(Statement<T> statement) {

@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * Inserts jobs inside the caller's transaction: keyless jobs together (the hot path: one JDBC batch
  * on H2, one set-based statement on PostgreSQL), jobs with an idempotency key one at a time so the
- * unique constraint can decide each one. The jobs created are recorded for the event feed in the same transaction, in
- * one outbox row per batch.
+ * unique constraint can decide each one. The jobs created are recorded for the event feed in the
+ * same transaction, in one outbox row per batch.
  */
 final class JobInserter {
   private final JdbcJobs jobs;
@@ -59,11 +59,11 @@ final class JobInserter {
   }
 
   /**
-   * Inserts a keyed job, or returns the job that already holds its key. The constraint decides:
-   * a concurrent inserter of the same key blocks on the unique index until the first commits,
-   * then sees the violation and reads the committed winner; a duplicate earlier in this batch is
-   * found the same way, since the transaction sees its own rows. On PostgreSQL the insert's
-   * {@code ON CONFLICT DO NOTHING} waits the same way and inserts 0 rows instead of failing.
+   * Inserts a keyed job, or returns the job that already holds its key. The constraint decides: a
+   * concurrent inserter of the same key blocks on the unique index until the first commits, then
+   * sees the violation and reads the committed winner; a duplicate earlier in this batch is found
+   * the same way, since the transaction sees its own rows. On PostgreSQL the insert's {@code ON
+   * CONFLICT DO NOTHING} waits the same way and inserts 0 rows instead of failing.
    */
   private InsertedJob insertKeyed(Connection c, NewJob job, String node) throws SQLException {
     try {
@@ -83,8 +83,11 @@ final class JobInserter {
       throw e; // another unique constraint: the job id itself is taken
     }
     // A dialect that skips duplicates silently (ON CONFLICT DO NOTHING) lands here.
-    return jobs.findByIdempotencyKey(c, job.idempotencyKey()).orElseThrow(() -> new SQLException(
-        "job " + job.id() + " was neither inserted nor found by its idempotency key"));
+    return jobs.findByIdempotencyKey(c, job.idempotencyKey())
+        .orElseThrow(
+            () ->
+                new SQLException(
+                    "job " + job.id() + " was neither inserted nor found by its idempotency key"));
   }
 
   private static InsertedJob created(NewJob job) {

@@ -20,15 +20,18 @@ import org.slf4j.LoggerFactory;
 final class PgListener implements AutoCloseable {
   /** The channel {@code JdbcStore} notifies when a transaction makes jobs ready. */
   static final String CHANNEL = "taskmill_ready";
+
   /** The listener connection's application_name, so it can be told apart in pg_stat_activity. */
   static final String APPLICATION_NAME = "taskmill-listen";
+
   /**
    * Notifies once per distinct queue in the {@code text[]} second parameter, each payload the
-   * sending store's origin (the first parameter, {@link #payloadPrefix}) and the queue. Delivered on
-   * commit, and PostgreSQL folds identical notifications of one transaction into one.
+   * sending store's origin (the first parameter, {@link #payloadPrefix}) and the queue. Delivered
+   * on commit, and PostgreSQL folds identical notifications of one transaction into one.
    */
   static final String NOTIFY_QUEUES =
       "SELECT pg_notify('" + CHANNEL + "', ? || q) FROM unnest(CAST(? AS text[])) AS q";
+
   /** An origin is a UUID's 36 characters; then this, then the queue. */
   private static final char ORIGIN_END = ':';
 
@@ -36,6 +39,7 @@ final class PgListener implements AutoCloseable {
   private static final int RECEIVE_TIMEOUT_MS = 500;
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
   /** At most one warning per this period while the connection keeps failing. */
   private static final Duration WARN_EVERY = Duration.ofMinutes(1);
 
@@ -50,7 +54,12 @@ final class PgListener implements AutoCloseable {
   private long lastWarnNanos;
   private boolean warned;
 
-  private PgListener(String url, String user, String password, String description, String origin,
+  private PgListener(
+      String url,
+      String user,
+      String password,
+      String description,
+      String origin,
       Consumer<String> queueReady) {
     this.origin = origin;
     this.url = url;
@@ -71,8 +80,13 @@ final class PgListener implements AutoCloseable {
    * Starts listening. The first connection is opened before this returns, so jobs made ready after
    * it are announced; if it fails, the thread keeps trying.
    */
-  static PgListener start(String url, String user, String password, String description,
-      String origin, Consumer<String> queueReady) {
+  static PgListener start(
+      String url,
+      String user,
+      String password,
+      String description,
+      String origin,
+      Consumer<String> queueReady) {
     var listener = new PgListener(url, user, password, description, origin, queueReady);
     try {
       listener.conn = listener.connect();
@@ -135,8 +149,10 @@ final class PgListener implements AutoCloseable {
         } catch (InterruptedException ie) {
           break; // only close() interrupts
         }
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-            ? MAX_BACKOFF : backoff.multipliedBy(2);
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
       }
     }
     closeQuietly(conn);
@@ -151,8 +167,8 @@ final class PgListener implements AutoCloseable {
   /**
    * The queue a payload names, or null when the store {@code self} sent it: the engine that made
    * those jobs ready woke its own dispatcher already, and a second wake-up cost it an empty claim
-   * (two claims per same-node pickup in the bench). A payload without an origin (a node of an
-   * older version) is all queue name.
+   * (two claims per same-node pickup in the bench). A payload without an origin (a node of an older
+   * version) is all queue name.
    */
   static String queueOf(String payload, String self) {
     if (payload.length() > 37 && payload.charAt(36) == ORIGIN_END) {
@@ -172,8 +188,11 @@ final class PgListener implements AutoCloseable {
   private void warn(SQLException e) {
     long now = System.nanoTime();
     if (!warned || now - lastWarnNanos >= WARN_EVERY.toNanos()) {
-      log.warn("listening for ready jobs on {} failed ({}); reconnecting, other nodes' jobs are "
-          + "found by polling meanwhile", description, Database.firstLine(e));
+      log.warn(
+          "listening for ready jobs on {} failed ({}); reconnecting, other nodes' jobs are "
+              + "found by polling meanwhile",
+          description,
+          Database.firstLine(e));
       lastWarnNanos = now;
     }
     warned = true;

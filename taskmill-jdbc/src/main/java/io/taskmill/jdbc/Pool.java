@@ -14,12 +14,12 @@ import org.slf4j.LoggerFactory;
  * A connection pool that is reopened as soon as its database is back after an outage.
  *
  * <p>HikariCP (7.1) retries a failed connection with a backoff that doubles up to a fixed 5 s and
- * cannot be shortened, so after an outage of more than a few seconds an emptied pool may wait up
- * to 5 s more before it connects, and every caller waits with it. R4/R5 of docs/testing.md ask for
+ * cannot be shortened, so after an outage of more than a few seconds an emptied pool may wait up to
+ * 5 s more before it connects, and every caller waits with it. R4/R5 of docs/testing.md ask for
  * processing to resume within 5 s of the database's return. So once a caller meets the outage, a
- * probe tries a plain connection of its own every {@link #PROBE_EVERY}, and when one succeeds
- * while the pool still holds no connection, the pool is replaced by a fresh one. The old pool is
- * closed in the background: its connections died with the outage anyway.
+ * probe tries a plain connection of its own every {@link #PROBE_EVERY}, and when one succeeds while
+ * the pool still holds no connection, the pool is replaced by a fresh one. The old pool is closed
+ * in the background: its connections died with the outage anyway.
  *
  * <p>An embedded H2 file cannot be away, but it can close under its pool: H2 closes the database
  * when its MVStore meets an internal error (a "panic"; seen with 2.5.252 while pruning a 2 GB
@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Pool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Pool.class);
+
   /** How often the probe knocks while the database is away: cheap, and well inside 5 s. */
   static final Duration PROBE_EVERY = Duration.ofMillis(250);
 
@@ -43,16 +44,24 @@ final class Pool implements AutoCloseable {
   private final String name;
   private final Supplier<HikariDataSource> factory;
   private final Probe probe;
+
   /** For an embedded file: whether a failure says the database itself was closed. */
   private final Predicate<SQLException> databaseClosed;
+
   private final AtomicBoolean probing = new AtomicBoolean();
   private volatile HikariDataSource current;
+
   /** How many times the pool was replaced: tells a failure of an old pool's connection. */
   private volatile long generation;
+
   private volatile boolean closed;
 
-  private Pool(String name, HikariDataSource first, Supplier<HikariDataSource> factory,
-      Probe probe, Predicate<SQLException> databaseClosed) {
+  private Pool(
+      String name,
+      HikariDataSource first,
+      Supplier<HikariDataSource> factory,
+      Probe probe,
+      Predicate<SQLException> databaseClosed) {
     this.name = name;
     this.current = first;
     this.factory = factory;
@@ -78,8 +87,8 @@ final class Pool implements AutoCloseable {
    * A pool of an embedded database file, reopened by {@code factory} when a failure that {@code
    * databaseClosed} recognises shows its database closed under it.
    */
-  static Pool embeddedFile(Supplier<HikariDataSource> factory,
-      Predicate<SQLException> databaseClosed) {
+  static Pool embeddedFile(
+      Supplier<HikariDataSource> factory, Predicate<SQLException> databaseClosed) {
     HikariDataSource first = factory.get();
     return new Pool(first.getPoolName(), first, factory, null, databaseClosed);
   }
@@ -119,24 +128,28 @@ final class Pool implements AutoCloseable {
     if (!probing.compareAndSet(false, true)) {
       return;
     }
-    Thread.ofPlatform().daemon().name(name + (embedded ? "-reopen" : "-probe")).start(() -> {
-      try {
-        if (embedded) {
-          reopenWhileClosed();
-        } else {
-          probeUntilBack();
-        }
-      } finally {
-        probing.set(false);
-      }
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .name(name + (embedded ? "-reopen" : "-probe"))
+        .start(
+            () -> {
+              try {
+                if (embedded) {
+                  reopenWhileClosed();
+                } else {
+                  probeUntilBack();
+                }
+              } finally {
+                probing.set(false);
+              }
+            });
   }
 
   /**
    * Replaces the pool of an embedded file whose database closed, trying again every {@link
    * #PROBE_EVERY} while opening it fails. The whole pool goes, not just the connections that
-   * failed: HikariCP keeps a connection whose database closed (H2's codes are not SQLState 08),
-   * and hands a recently used one out again unchecked.
+   * failed: HikariCP keeps a connection whose database closed (H2's codes are not SQLState 08), and
+   * hands a recently used one out again unchecked.
    */
   private void reopenWhileClosed() {
     while (!closed) {
@@ -181,8 +194,8 @@ final class Pool implements AutoCloseable {
     try {
       fresh = factory.get();
     } catch (RuntimeException e) {
-      log.debug("reopening pool {} failed; the next caller to meet the outage probes again", name,
-          e);
+      log.debug(
+          "reopening pool {} failed; the next caller to meet the outage probes again", name, e);
       return false;
     }
     synchronized (this) {
@@ -194,8 +207,9 @@ final class Pool implements AutoCloseable {
       generation++;
     }
     if (databaseClosed != null) {
-      log.warn("the embedded database closed under connection pool {} (H2 logged why); reopened"
-          + " it", name);
+      log.warn(
+          "the embedded database closed under connection pool {} (H2 logged why); reopened" + " it",
+          name);
     } else {
       log.info("the database is reachable again; reopened connection pool {}", name);
     }

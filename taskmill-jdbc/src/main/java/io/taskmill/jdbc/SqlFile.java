@@ -28,7 +28,8 @@ final class SqlFile {
     String resource = dialect.sqlResource(family);
     try (InputStream in = SqlFile.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("SQL resource " + resource + " is missing from the classpath");
+        throw new IllegalStateException(
+            "SQL resource " + resource + " is missing from the classpath");
       }
       return parse(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
@@ -49,15 +50,15 @@ final class SqlFile {
         add(resource, queries, current, body);
         current = trimmed.substring(NAME_MARKER.length()).strip();
         if (current.isEmpty() || queries.containsKey(current)) {
-          throw new IllegalStateException(resource + ":" + lineNo + ": query name '" + current
-              + "' is empty or defined twice");
+          throw new IllegalStateException(
+              resource + ":" + lineNo + ": query name '" + current + "' is empty or defined twice");
         }
         body.setLength(0);
       } else if (current != null) {
         body.append(line.stripTrailing()).append('\n');
       } else if (!trimmed.isEmpty() && !trimmed.startsWith("--")) {
-        throw new IllegalStateException(resource + ":" + lineNo
-            + ": SQL before the first '-- name:' line belongs to no query");
+        throw new IllegalStateException(
+            resource + ":" + lineNo + ": SQL before the first '-- name:' line belongs to no query");
       }
     }
     add(resource, queries, current, body);

@@ -34,12 +34,14 @@ import java.util.function.IntFunction;
 final class Cluster implements AutoCloseable {
   /** Stored with every job at enqueue: fast retries, so a failed attempt does not stall a test. */
   static final Retry RETRY = Retry.fixed(Duration.ofMillis(200)).maxAttempts(25);
+
   private static final int ENQUEUE_BATCH = 1000;
 
   private final PgTarget db;
   private final String schema;
   private final ManualEngine client;
   private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
+
   /** Every process started, including ones whose id was reused, so close() reaches them all. */
   private final List<NodeProcess> processes = new ArrayList<>();
 
@@ -53,15 +55,19 @@ final class Cluster implements AutoCloseable {
   static Cluster create(PgTarget db, String... types) throws SQLException {
     String schema = db.newSchema();
     try {
-      TaskmillBuilder builder = Taskmill.builder()
-          .jdbcUrl(db.url(schema), db.user(), db.password())
-          .nodeId("client")
-          .poolSize(2)
-          .defaultRetry(RETRY);
+      TaskmillBuilder builder =
+          Taskmill.builder()
+              .jdbcUrl(db.url(schema), db.user(), db.password())
+              .nodeId("client")
+              .poolSize(2)
+              .defaultRetry(RETRY);
       for (String type : types.length == 0 ? new String[] {Work.TYPE} : types) {
-        builder.handler(type, Work.class, (w, ctx) -> {
-          throw new IllegalStateException("the cluster client never runs jobs");
-        });
+        builder.handler(
+            type,
+            Work.class,
+            (w, ctx) -> {
+              throw new IllegalStateException("the cluster client never runs jobs");
+            });
       }
       // A manual engine has no dispatcher, so the client only writes. Its clock is frozen at the
       // real start time: run_at is then now or earlier for every node.
@@ -123,10 +129,14 @@ final class Cluster implements AutoCloseable {
       nodes.get(n).kill9();
     }
     for (String n : nodeIds) {
-      String sessions = "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
-          + NodeSettings.applicationName(n) + "'";
-      await("the sessions of killed node " + n + " ended").atMost(Duration.ofSeconds(30))
-          .pollInterval(Duration.ofMillis(10)).until(() -> count(sessions) == 0);
+      String sessions =
+          "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
+              + NodeSettings.applicationName(n)
+              + "'";
+      await("the sessions of killed node " + n + " ended")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(10))
+          .until(() -> count(sessions) == 0);
     }
   }
 
@@ -161,7 +171,9 @@ final class Cluster implements AutoCloseable {
 
   /** Rows of a query as text, one line per row, for diagnostics printed by tests. */
   List<String> rows(String sql) {
-    try (Connection c = connect(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+    try (Connection c = connect();
+        var st = c.createStatement();
+        var rs = st.executeQuery(sql)) {
       var out = new ArrayList<String>();
       int n = rs.getMetaData().getColumnCount();
       while (rs.next()) {
@@ -179,8 +191,8 @@ final class Cluster implements AutoCloseable {
 
   /** The database's clock now: the time events, leases and effects are written in. */
   Instant dbNow() {
-    return Instant.ofEpochMilli(count(
-        "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint"));
+    return Instant.ofEpochMilli(
+        count("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint"));
   }
 
   long succeeded() {
@@ -188,14 +200,17 @@ final class Cluster implements AutoCloseable {
   }
 
   long nonTerminal() {
-    return count("SELECT count(*) FROM tm_job WHERE state NOT IN ('SUCCEEDED', 'CANCELLED', 'DEAD')");
+    return count(
+        "SELECT count(*) FROM tm_job WHERE state NOT IN ('SUCCEEDED', 'CANCELLED', 'DEAD')");
   }
 
   /** Jobs RUNNING under a lease of {@code node} now. */
   Set<UUID> runningOn(String node) {
     var ids = new HashSet<UUID>();
-    try (Connection c = connect(); var ps = c.prepareStatement(
-        "SELECT id FROM tm_job WHERE state = 'RUNNING' AND lease_owner = ?")) {
+    try (Connection c = connect();
+        var ps =
+            c.prepareStatement(
+                "SELECT id FROM tm_job WHERE state = 'RUNNING' AND lease_owner = ?")) {
       ps.setString(1, node);
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -214,7 +229,10 @@ final class Cluster implements AutoCloseable {
    */
   Map<UUID, Instant> reclaims(Collection<UUID> jobs, String notBy, Instant after) {
     var found = new LinkedHashMap<UUID, Instant>();
-    try (Connection c = connect(); var ps = c.prepareStatement("""
+    try (Connection c = connect();
+        var ps =
+            c.prepareStatement(
+                """
         SELECT job_id, min(at) FROM tm_job_event
         WHERE job_id = ANY(?) AND from_state = 'ENQUEUED' AND to_state = 'RUNNING'
           AND node <> ? AND at >= ?
@@ -224,8 +242,7 @@ final class Cluster implements AutoCloseable {
       ps.setObject(3, OffsetDateTime.ofInstant(after, ZoneOffset.UTC));
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
-          found.put(rs.getObject(1, UUID.class),
-              rs.getObject(2, OffsetDateTime.class).toInstant());
+          found.put(rs.getObject(1, UUID.class), rs.getObject(2, OffsetDateTime.class).toInstant());
         }
       }
     } catch (SQLException e) {
@@ -236,7 +253,9 @@ final class Cluster implements AutoCloseable {
 
   /** Waits until no job is left non-terminal. */
   void awaitAllTerminal(Duration max) {
-    await("every job terminal").atMost(max).pollInterval(Duration.ofMillis(250))
+    await("every job terminal")
+        .atMost(max)
+        .pollInterval(Duration.ofMillis(250))
         .until(() -> nonTerminal() == 0);
   }
 

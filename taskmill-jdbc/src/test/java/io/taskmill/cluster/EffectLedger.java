@@ -15,8 +15,8 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * The effect ledger of docs/testing.md: the test handler's first act is an autocommitted
- * {@code INSERT INTO effects(job_id, attempt, node, lease_epoch, t)} on a pool of its own, so every
+ * The effect ledger of docs/testing.md: the test handler's first act is an autocommitted {@code
+ * INSERT INTO effects(job_id, attempt, node, lease_epoch, t)} on a pool of its own, so every
  * execution that got as far as its side effect is counted whatever later happens to the attempt,
  * its node or the engine's connections. From it and the store's tables, {@link #report} derives
  * lost jobs, executions, duplicates and stale commits.
@@ -25,7 +25,8 @@ import javax.sql.DataSource;
  * was written, read in the same statement; NULL means the lease was already gone.
  */
 final class EffectLedger {
-  static final String DDL = """
+  static final String DDL =
+      """
       CREATE TABLE effects (
           job_id      uuid         NOT NULL,
           attempt     integer      NOT NULL,
@@ -42,7 +43,8 @@ final class EffectLedger {
       );
       """;
 
-  private static final String RECORD = """
+  private static final String RECORD =
+      """
       INSERT INTO effects (job_id, attempt, node, lease_epoch, t)
       SELECT ?, ?, ?, (SELECT lease_epoch FROM tm_job
                        WHERE id = ? AND lease_owner = ? AND attempt = ? AND state = 'RUNNING'),
@@ -57,7 +59,8 @@ final class EffectLedger {
    * outcome under a lease that was no longer current (a stale commit, docs/testing.md). Row locks
    * order one job's events, so {@code seq} is their commit order.
    */
-  private static final String STALE_COMMITS = """
+  private static final String STALE_COMMITS =
+      """
       WITH ev AS (
           SELECT seq, job_id, node, CASE
               WHEN from_state = 'ENQUEUED' AND to_state = 'RUNNING' THEN 'claim'
@@ -78,10 +81,11 @@ final class EffectLedger {
   /**
    * Succeeded jobs whose applied outcome came from an execution that did not hold the current
    * lease: the node named by the outcome event has no effect recorded under the job's final lease
-   * epoch. This uses the epoch the ledger read when the attempt started, so it also catches a
-   * fence failure that the event order alone would not show.
+   * epoch. This uses the epoch the ledger read when the attempt started, so it also catches a fence
+   * failure that the event order alone would not show.
    */
-  private static final String OUTCOMES_WITHOUT_CURRENT_EFFECT = """
+  private static final String OUTCOMES_WITHOUT_CURRENT_EFFECT =
+      """
       SELECT j.id, s.node, j.lease_epoch FROM tm_job j
       JOIN LATERAL (SELECT node FROM tm_job_event e
                     WHERE e.job_id = j.id AND e.from_state = 'RUNNING' AND e.to_state = 'SUCCEEDED'
@@ -102,8 +106,8 @@ final class EffectLedger {
    * syncCommit}, effect commits do not wait for the WAL flush: still visible at once and durable
    * unless the server itself crashes.
    */
-  static HikariDataSource pool(String url, String user, String password, int size,
-      boolean syncCommit) {
+  static HikariDataSource pool(
+      String url, String user, String password, int size, boolean syncCommit) {
     var config = new HikariConfig();
     config.setPoolName("effects");
     config.setJdbcUrl(url);
@@ -128,7 +132,8 @@ final class EffectLedger {
 
   /** Records one execution; throws (failing the attempt) if the database cannot take it. */
   void record(JobId job, int attempt, String node) throws SQLException {
-    try (Connection c = pool.getConnection(); var ps = c.prepareStatement(RECORD)) {
+    try (Connection c = pool.getConnection();
+        var ps = c.prepareStatement(RECORD)) {
       ps.setObject(1, job.value());
       ps.setInt(2, attempt);
       ps.setString(3, node);
@@ -140,14 +145,17 @@ final class EffectLedger {
   }
 
   /**
-   * Records that a running handler was told its lease was lost (best effort). The engine
-   * interrupts a handler whose lease is gone, possibly while this insert runs, and an interrupted
-   * thread's pool wait or socket write fails; so the insert runs on a thread of its own, and the
-   * handler's interrupt is kept for it to see afterwards.
+   * Records that a running handler was told its lease was lost (best effort). The engine interrupts
+   * a handler whose lease is gone, possibly while this insert runs, and an interrupted thread's
+   * pool wait or socket write fails; so the insert runs on a thread of its own, and the handler's
+   * interrupt is kept for it to see afterwards.
    */
   void leaseLost(JobId job, int attempt, String node) {
-    Thread writer = Thread.ofPlatform().daemon().name("ledger-lease-loss")
-        .start(() -> insertLeaseLoss(job, attempt, node));
+    Thread writer =
+        Thread.ofPlatform()
+            .daemon()
+            .name("ledger-lease-loss")
+            .start(() -> insertLeaseLoss(job, attempt, node));
     boolean interrupted = false;
     while (true) {
       try {
@@ -163,8 +171,10 @@ final class EffectLedger {
   }
 
   private void insertLeaseLoss(JobId job, int attempt, String node) {
-    try (Connection c = pool.getConnection(); var ps = c.prepareStatement(
-        "INSERT INTO lease_losses (job_id, attempt, node, t) VALUES (?, ?, ?, clock_timestamp())")) {
+    try (Connection c = pool.getConnection();
+        var ps =
+            c.prepareStatement(
+                "INSERT INTO lease_losses (job_id, attempt, node, t) VALUES (?, ?, ?, clock_timestamp())")) {
       ps.setObject(1, job.value());
       ps.setInt(2, attempt);
       ps.setString(3, node);
@@ -187,8 +197,14 @@ final class EffectLedger {
    *     from the event order and from the epochs the ledger recorded
    * @param succeededWithoutEffect succeeded jobs whose handler never recorded an effect
    */
-  record Report(long acknowledged, long terminal, long succeeded, long executions,
-      long distinctJobs, Set<UUID> duplicatedJobs, List<String> staleCommits,
+  record Report(
+      long acknowledged,
+      long terminal,
+      long succeeded,
+      long executions,
+      long distinctJobs,
+      Set<UUID> duplicatedJobs,
+      List<String> staleCommits,
       long succeededWithoutEffect) {
 
     /** Acknowledged enqueues that did not reach a terminal state. */
@@ -202,48 +218,80 @@ final class EffectLedger {
 
     @Override
     public String toString() {
-      return "acknowledged=" + acknowledged + " terminal=" + terminal + " lost=" + lost()
-          + " succeeded=" + succeeded + " executions=" + executions + " duplicates=" + duplicates()
-          + " (jobs " + duplicatedJobs.size() + ") staleCommits=" + staleCommits.size()
-          + " succeededWithoutEffect=" + succeededWithoutEffect;
+      return "acknowledged="
+          + acknowledged
+          + " terminal="
+          + terminal
+          + " lost="
+          + lost()
+          + " succeeded="
+          + succeeded
+          + " executions="
+          + executions
+          + " duplicates="
+          + duplicates()
+          + " (jobs "
+          + duplicatedJobs.size()
+          + ") staleCommits="
+          + staleCommits.size()
+          + " succeededWithoutEffect="
+          + succeededWithoutEffect;
     }
   }
 
   static Report report(Connection c, Collection<JobId> acknowledged) throws SQLException {
     UUID[] ids = acknowledged.stream().map(JobId::value).toArray(UUID[]::new);
     long terminal;
-    try (var ps = c.prepareStatement("SELECT count(*) FROM tm_job WHERE id = ANY(?) "
-        + "AND state IN ('SUCCEEDED', 'CANCELLED', 'DEAD')")) {
+    try (var ps =
+        c.prepareStatement(
+            "SELECT count(*) FROM tm_job WHERE id = ANY(?) "
+                + "AND state IN ('SUCCEEDED', 'CANCELLED', 'DEAD')")) {
       ps.setArray(1, c.createArrayOf("uuid", ids));
       terminal = single(ps);
     }
     long succeeded = single(c, "SELECT count(*) FROM tm_job WHERE state = 'SUCCEEDED'");
     long executions = single(c, "SELECT count(*) FROM effects");
     long distinct = single(c, "SELECT count(DISTINCT job_id) FROM effects");
-    long withoutEffect = single(c, "SELECT count(*) FROM tm_job j WHERE state = 'SUCCEEDED' "
-        + "AND NOT EXISTS (SELECT 1 FROM effects e WHERE e.job_id = j.id)");
+    long withoutEffect =
+        single(
+            c,
+            "SELECT count(*) FROM tm_job j WHERE state = 'SUCCEEDED' "
+                + "AND NOT EXISTS (SELECT 1 FROM effects e WHERE e.job_id = j.id)");
     var duplicated = new HashSet<UUID>();
-    try (var st = c.createStatement(); var rs = st.executeQuery(
-        "SELECT job_id FROM effects GROUP BY job_id HAVING count(*) > 1")) {
+    try (var st = c.createStatement();
+        var rs =
+            st.executeQuery("SELECT job_id FROM effects GROUP BY job_id HAVING count(*) > 1")) {
       while (rs.next()) {
         duplicated.add(rs.getObject(1, UUID.class));
       }
     }
     var stale = new ArrayList<String>();
-    try (var st = c.createStatement(); var rs = st.executeQuery(STALE_COMMITS)) {
+    try (var st = c.createStatement();
+        var rs = st.executeQuery(STALE_COMMITS)) {
       while (rs.next()) {
-        stale.add(rs.getString("job_id") + ": outcome from " + rs.getString("node")
-            + " after " + rs.getString("prev_kind") + " by " + rs.getString("prev_node"));
+        stale.add(
+            rs.getString("job_id")
+                + ": outcome from "
+                + rs.getString("node")
+                + " after "
+                + rs.getString("prev_kind")
+                + " by "
+                + rs.getString("prev_node"));
       }
     }
-    try (var st = c.createStatement(); var rs = st.executeQuery(OUTCOMES_WITHOUT_CURRENT_EFFECT)) {
+    try (var st = c.createStatement();
+        var rs = st.executeQuery(OUTCOMES_WITHOUT_CURRENT_EFFECT)) {
       while (rs.next()) {
-        stale.add(rs.getString(1) + ": outcome from " + rs.getString(2)
-            + ", which recorded no effect under the current lease epoch " + rs.getLong(3));
+        stale.add(
+            rs.getString(1)
+                + ": outcome from "
+                + rs.getString(2)
+                + ", which recorded no effect under the current lease epoch "
+                + rs.getLong(3));
       }
     }
-    return new Report(ids.length, terminal, succeeded, executions, distinct, duplicated, stale,
-        withoutEffect);
+    return new Report(
+        ids.length, terminal, succeeded, executions, distinct, duplicated, stale, withoutEffect);
   }
 
   static long single(Connection c, String sql) throws SQLException {

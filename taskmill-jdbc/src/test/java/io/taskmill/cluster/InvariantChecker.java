@@ -7,34 +7,45 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The job invariants of docs/testing.md, checked against the store's tables after a cluster
- * test: no job is left non-terminal for more than 2 × lease without a live lease, and each row
- * agrees with its own history. (The schedule, workflow and outbox invariants join when those
- * features exist.) Times are compared with the database's clock; nodes and database share a host.
+ * The job invariants of docs/testing.md, checked against the store's tables after a cluster test:
+ * no job is left non-terminal for more than 2 × lease without a live lease, and each row agrees
+ * with its own history. (The schedule, workflow and outbox invariants join when those features
+ * exist.) Times are compared with the database's clock; nodes and database share a host.
  */
 final class InvariantChecker {
   private record Check(String name, String sql) {}
 
-  private static final List<Check> CHECKS = List.of(
-      new Check("running for more than 2 x lease without a live lease", """
+  private static final List<Check> CHECKS =
+      List.of(
+          new Check(
+              "running for more than 2 x lease without a live lease",
+              """
           SELECT id, lease_owner, lease_expires_at FROM tm_job
           WHERE state = 'RUNNING' AND lease_expires_at < now() - CAST(? AS interval)"""),
-      new Check("waiting, due for more than 2 x lease and unclaimed", """
+          new Check(
+              "waiting, due for more than 2 x lease and unclaimed",
+              """
           SELECT id, state, run_at FROM tm_job
           WHERE state IN ('ENQUEUED', 'SCHEDULED')
             AND greatest(run_at, updated_at) < now() - CAST(? AS interval)"""),
-      new Check("row state differs from its last event", """
+          new Check(
+              "row state differs from its last event",
+              """
           SELECT j.id, j.state, e.to_state FROM tm_job j
           JOIN LATERAL (SELECT to_state FROM tm_job_event e WHERE e.job_id = j.id
                         ORDER BY seq DESC LIMIT 1) e ON TRUE
           WHERE e.to_state <> j.state AND CAST(? AS interval) IS NOT NULL"""),
-      new Check("lease epoch differs from the number of claims", """
+          new Check(
+              "lease epoch differs from the number of claims",
+              """
           SELECT j.id, j.lease_epoch, count(e.seq) FROM tm_job j
           LEFT JOIN tm_job_event e ON e.job_id = j.id AND e.from_state = 'ENQUEUED'
                                   AND e.to_state = 'RUNNING'
           WHERE CAST(? AS interval) IS NOT NULL
           GROUP BY j.id, j.lease_epoch HAVING j.lease_epoch <> count(e.seq)"""),
-      new Check("more attempts than allowed, or a terminal job still leased", """
+          new Check(
+              "more attempts than allowed, or a terminal job still leased",
+              """
           SELECT id, attempt, max_attempts, lease_owner FROM tm_job
           WHERE (attempt > max_attempts
              OR (state IN ('SUCCEEDED', 'CANCELLED', 'DEAD') AND lease_owner IS NOT NULL))

@@ -37,18 +37,21 @@ class LongJobTest {
       cluster.awaitAllTerminal(Duration.ofSeconds(120));
 
       EffectLedger.Report report = cluster.report(all);
-      long rescues = cluster.count("SELECT count(*) FROM tm_job_event WHERE message LIKE 'rescued%'");
-      long longJobEvents = cluster.count("SELECT count(*) FROM tm_job_event WHERE job_id = '"
-          + longJob + "'");
+      long rescues =
+          cluster.count("SELECT count(*) FROM tm_job_event WHERE message LIKE 'rescued%'");
+      long longJobEvents =
+          cluster.count("SELECT count(*) FROM tm_job_event WHERE job_id = '" + longJob + "'");
       long losses = cluster.count("SELECT count(*) FROM lease_losses");
-      System.out.printf("R21 seed=%d lease=%d ms, one job of %d ms among 3000 short ones: "
+      System.out.printf(
+          "R21 seed=%d lease=%d ms, one job of %d ms among 3000 short ones: "
               + "rescues=%d, lease losses=%d, long job events=%d; %s%n",
           seed, LEASE.toMillis(), longMs, rescues, losses, longJobEvents, report);
       assertThat(report.lost()).isZero();
       assertThat(report.duplicates()).as("duplicates").isZero();
       assertThat(rescues).as("rescuer actions").isZero();
       assertThat(losses).as("handlers told their lease was lost").isZero();
-      assertThat(cluster.client().jobs().events(longJob)).extracting(e -> e.to().name())
+      assertThat(cluster.client().jobs().events(longJob))
+          .extracting(e -> e.to().name())
           .containsExactly("ENQUEUED", "RUNNING", "SUCCEEDED");
       assertThat(report.staleCommits()).isEmpty();
       assertThat(cluster.invariantViolations(LEASE)).isEmpty();

@@ -21,6 +21,7 @@ final class NetworkNamespace implements AutoCloseable {
   private final String hostLink;
   private final String nodeLink;
   private final String subnet;
+
   /** Removes the namespace if the test JVM exits without closing it. */
   private final Thread cleanup;
 
@@ -29,18 +30,22 @@ final class NetworkNamespace implements AutoCloseable {
     this.hostLink = hostLink;
     this.nodeLink = nodeLink;
     this.subnet = subnet;
-    this.cleanup = new Thread(() -> {
-      try {
-        remove();
-      } catch (IOException | InterruptedException e) {
-        System.err.println("could not remove network namespace " + name + ": " + e);
-      }
-    }, "netns-cleanup");
+    this.cleanup =
+        new Thread(
+            () -> {
+              try {
+                remove();
+              } catch (IOException | InterruptedException e) {
+                System.err.println("could not remove network namespace " + name + ": " + e);
+              }
+            },
+            "netns-cleanup");
   }
 
   /** Creates the namespace and its link; skips the calling test if namespaces are not permitted. */
   static NetworkNamespace create() throws IOException, InterruptedException {
-    assumeTrue("root".equals(System.getProperty("user.name")),
+    assumeTrue(
+        "root".equals(System.getProperty("user.name")),
         "network namespaces need root; running as " + System.getProperty("user.name"));
     String tag = Integer.toString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff), 16);
     int octet = ThreadLocalRandom.current().nextInt(1, 250);

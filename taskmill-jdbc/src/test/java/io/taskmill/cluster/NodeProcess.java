@@ -30,9 +30,14 @@ import java.util.regex.Pattern;
  */
 final class NodeProcess implements AutoCloseable {
   /** Small heap and C1 only: three of these share two cores with PostgreSQL and the test. */
-  private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC",
-      "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-      "-Duser.timezone=" + PgStores.SESSION_TIME_ZONE);
+  private static final List<String> JVM_OPTIONS =
+      List.of(
+          "-Xmx256m",
+          "-XX:+UseSerialGC",
+          "-XX:TieredStopAtLevel=1",
+          "-Xshare:auto",
+          "-Duser.timezone=" + PgStores.SESSION_TIME_ZONE);
+
   private static final int ECHO_LIMIT = 40;
   private static final Pattern LOG_LINE =
       Pattern.compile("(\\d\\d:\\d\\d:\\d\\d\\.\\d\\d\\d) +(WARN|ERROR) ");
@@ -41,8 +46,10 @@ final class NodeProcess implements AutoCloseable {
   private final NodeSettings settings;
   private final Process process;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
+
   /** Completed once the process's output has been read to its end and written to the log. */
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
+
   private final Path log;
   private volatile boolean paused;
 
@@ -55,8 +62,8 @@ final class NodeProcess implements AutoCloseable {
   /** Starts the JVM; {@link #awaitReady} waits for its engine. */
   static NodeProcess start(NodeSettings settings) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath = System.getProperty("surefire.test.class.path",
-        System.getProperty("java.class.path"));
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     var command = new ArrayList<>(settings.launchPrefix());
     command.add(java);
     command.addAll(JVM_OPTIONS);
@@ -74,25 +81,39 @@ final class NodeProcess implements AutoCloseable {
 
   private void pump() {
     var echoed = new AtomicInteger();
-    try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    try (var in =
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         var out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
       String line;
       while ((line = in.readLine()) != null) {
         out.println(line);
         if (line.startsWith("ready ")) {
           ready.complete(null);
-        } else if ((line.contains(" WARN ") || line.contains(" ERROR ") || line.startsWith("Exception"))
+        } else if ((line.contains(" WARN ")
+                || line.contains(" ERROR ")
+                || line.startsWith("Exception"))
             && echoed.incrementAndGet() <= ECHO_LIMIT) {
-          System.out.println("[" + settings.nodeId() + "] " + line
-              + (echoed.get() == ECHO_LIMIT ? "  (more in " + log + ")" : ""));
+          System.out.println(
+              "["
+                  + settings.nodeId()
+                  + "] "
+                  + line
+                  + (echoed.get() == ECHO_LIMIT ? "  (more in " + log + ")" : ""));
         }
       }
     } catch (IOException e) {
       // the process ended
     } finally {
       drained.complete(null);
-      ready.completeExceptionally(new IllegalStateException("node " + settings.nodeId()
-          + " exited (" + exitDescription() + ") before it was ready; see " + log));
+      ready.completeExceptionally(
+          new IllegalStateException(
+              "node "
+                  + settings.nodeId()
+                  + " exited ("
+                  + exitDescription()
+                  + ") before it was ready; see "
+                  + log));
     }
   }
 
@@ -136,11 +157,15 @@ final class NodeProcess implements AutoCloseable {
     LocalTime start = LocalTime.ofInstant(from, zone);
     LocalTime end = LocalTime.ofInstant(to, zone);
     try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
-      return lines.map(LOG_LINE::matcher).filter(Matcher::lookingAt)
+      return lines
+          .map(LOG_LINE::matcher)
+          .filter(Matcher::lookingAt)
           .map(m -> LocalTime.parse(m.group(1)))
-          .filter(t -> start.isAfter(end) // the window spans midnight
-              ? !t.isBefore(start) || !t.isAfter(end)
-              : !t.isBefore(start) && !t.isAfter(end))
+          .filter(
+              t ->
+                  start.isAfter(end) // the window spans midnight
+                      ? !t.isBefore(start) || !t.isAfter(end)
+                      : !t.isBefore(start) && !t.isAfter(end))
           .count();
     }
   }
@@ -164,8 +189,8 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /**
-   * SIGTERM, then waits for the graceful shutdown (the engine's grace period, plus slack); once
-   * the process has exited, also for its last output to reach the log.
+   * SIGTERM, then waits for the graceful shutdown (the engine's grace period, plus slack); once the
+   * process has exited, also for its last output to reach the log.
    */
   boolean terminate(Duration max) throws IOException, InterruptedException {
     // Not Process.destroy(): it closes this side of the output pipe along with the signal, so
@@ -188,8 +213,10 @@ final class NodeProcess implements AutoCloseable {
   }
 
   private void signal(String name) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
-        .redirectErrorStream(true).start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            .redirectErrorStream(true)
+            .start();
     String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (kill.waitFor() != 0) {
       throw new IOException("kill -" + name + " " + process.pid() + " failed: " + out);

@@ -35,17 +35,26 @@ class PostgresRestartTest {
   @ValueSource(strings = {"fast", "immediate"})
   void restartUnderLoadLosesNothingAndResumes(String mode) throws Exception {
     var random = new Random(seed);
-    try (var pg = PrivatePostgres.start(); var cluster = Cluster.create(pg.target())) {
+    try (var pg = PrivatePostgres.start();
+        var cluster = Cluster.create(pg.target())) {
       // The server crashes here: effects must be durable when recorded, or a duplicate could hide.
       NodeSettings w1 = cluster.settings("w1").withLedgerSyncCommit(true);
       var nodes = cluster.start(w1, w1.withNodeId("w2"), w1.withNodeId("w3"));
       NodeSettings settings = nodes.get(0).settings();
       // 20-200 ms of work, so that jobs are in flight whenever the server goes down.
-      var producer = new Producer(cluster, "r4", BATCH, BATCH_EVERY, LOAD_FOR,
-          n -> new Work(n, 20 + random.nextInt(181)));
+      var producer =
+          new Producer(
+              cluster,
+              "r4",
+              BATCH,
+              BATCH_EVERY,
+              LOAD_FOR,
+              n -> new Work(n, 20 + random.nextInt(181)));
       Thread load = producer.start();
       try {
-        await("steady processing").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        await("steady processing")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(50))
             .until(() -> cluster.succeeded() >= 600);
         Instant counted = Instant.now();
         long runningBefore = cluster.count("SELECT count(*) FROM tm_job WHERE state = 'RUNNING'");
@@ -54,27 +63,44 @@ class PostgresRestartTest {
         Instant down = Instant.now();
         pg.startServer();
         Instant accepting = Instant.now();
-        await("a claim after the restart").atMost(Duration.ofSeconds(60))
-            .pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+        await("a claim after the restart")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(50))
+            .ignoreExceptions()
             .until(() -> claimsSince(cluster, accepting) > 0);
         Duration resumed = Duration.between(accepting, Instant.now());
         // In flight at the stop: running when counted, plus anything claimed between the count and
         // the moment the server was down.
-        long inFlight = runningBefore + cluster.count("SELECT count(*) FROM tm_job_event WHERE "
-            + "from_state = 'ENQUEUED' AND to_state = 'RUNNING' AND at >= '" + counted
-            + "' AND at <= '" + down + "'");
+        long inFlight =
+            runningBefore
+                + cluster.count(
+                    "SELECT count(*) FROM tm_job_event WHERE "
+                        + "from_state = 'ENQUEUED' AND to_state = 'RUNNING' AND at >= '"
+                        + counted
+                        + "' AND at <= '"
+                        + down
+                        + "'");
         load.join(LOAD_FOR.plusSeconds(90).toMillis());
         assertThat(load.isAlive()).as("the producer finished").isFalse();
         cluster.awaitAllTerminal(Duration.ofSeconds(120));
 
         EffectLedger.Report report = cluster.report(producer.acknowledged);
-        System.out.printf("R4 -m %s seed=%d: in flight at the stop=%d, stop took %d ms, start took "
+        System.out.printf(
+            "R4 -m %s seed=%d: in flight at the stop=%d, stop took %d ms, start took "
                 + "%d ms, first claim <= %d ms after accepting; enqueue: %d batches (%.0f jobs/s), %d "
                 + "failed attempts, slowest call %d ms; node log warnings+errors %s; %s%n",
-            mode, seed, inFlight, Duration.between(stopping, down).toMillis(),
-            Duration.between(down, accepting).toMillis(), resumed.toMillis(), producer.batches.get(),
-            producer.acknowledged.size() / (double) LOAD_FOR.toSeconds(), producer.failures.get(),
-            producer.slowestMs.get(), logNoise(nodes), report);
+            mode,
+            seed,
+            inFlight,
+            Duration.between(stopping, down).toMillis(),
+            Duration.between(down, accepting).toMillis(),
+            resumed.toMillis(),
+            producer.batches.get(),
+            producer.acknowledged.size() / (double) LOAD_FOR.toSeconds(),
+            producer.failures.get(),
+            producer.slowestMs.get(),
+            logNoise(nodes),
+            report);
         assertThat(report.lost()).as("lost").isZero();
         assertThat(report.succeeded()).isEqualTo(report.acknowledged());
         assertThat(report.staleCommits()).as("stale commits").isEmpty();
@@ -83,7 +109,8 @@ class PostgresRestartTest {
         for (NodeProcess n : nodes) {
           assertThat(n.isAlive()).as(n.nodeId() + " alive").isTrue();
           assertThat(claimsSince(cluster, accepting, n.nodeId()))
-              .as(n.nodeId() + " claims after the restart (its dispatcher survived)").isPositive();
+              .as(n.nodeId() + " claims after the restart (its dispatcher survived)")
+              .isPositive();
         }
       } catch (AssertionError | RuntimeException e) {
         System.out.println("private PostgreSQL log:\n" + pg.logTail(40));
@@ -100,9 +127,12 @@ class PostgresRestartTest {
   }
 
   private static long claimsSince(Cluster cluster, Instant after, String node) {
-    return cluster.count("SELECT count(*) FROM tm_job_event WHERE from_state = 'ENQUEUED' "
-        + "AND to_state = 'RUNNING' AND at > '" + after + "'"
-        + (node == null ? "" : " AND node = '" + node + "'"));
+    return cluster.count(
+        "SELECT count(*) FROM tm_job_event WHERE from_state = 'ENQUEUED' "
+            + "AND to_state = 'RUNNING' AND at > '"
+            + after
+            + "'"
+            + (node == null ? "" : " AND node = '" + node + "'"));
   }
 
   private static String logNoise(List<NodeProcess> nodes) throws IOException {

@@ -19,15 +19,16 @@ import java.util.stream.Stream;
 /**
  * A PostgreSQL server of a test's own, for faults the shared server must never see (restarts,
  * crashes, network partitions): {@code initdb} into a temporary directory as the {@code postgres}
- * OS user, started on a free port with its socket in that directory, stopped and deleted by
- * {@link #close()}.
+ * OS user, started on a free port with its socket in that directory, stopped and deleted by {@link
+ * #close()}.
  *
  * <p>Needs root (to run {@code runuser -u postgres}) and PostgreSQL's binaries in {@link #BIN} (or
- * {@code -Dtaskmill.test.pg.bin=…}); without them the calling test is skipped with the reason, by
- * a JUnit assumption.
+ * {@code -Dtaskmill.test.pg.bin=…}); without them the calling test is skipped with the reason, by a
+ * JUnit assumption.
  */
 final class PrivatePostgres implements AutoCloseable {
-  static final Path BIN = Path.of(System.getProperty("taskmill.test.pg.bin", "/usr/lib/postgresql/15/bin"));
+  static final Path BIN =
+      Path.of(System.getProperty("taskmill.test.pg.bin", "/usr/lib/postgresql/15/bin"));
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
 
   private final Path dir;
@@ -35,6 +36,7 @@ final class PrivatePostgres implements AutoCloseable {
   private final int port;
   private final String listenAddresses;
   private volatile boolean running;
+
   /** Stops and deletes the server if the test JVM exits without closing it. */
   private final Thread cleanup = new Thread(this::closeQuietly, "private-postgres-cleanup");
 
@@ -51,14 +53,16 @@ final class PrivatePostgres implements AutoCloseable {
   }
 
   /**
-   * Creates and starts a server that also listens on {@code extraAddresses} and trusts clients
-   * from {@code trustedNets} (CIDR), for nodes in other network namespaces.
+   * Creates and starts a server that also listens on {@code extraAddresses} and trusts clients from
+   * {@code trustedNets} (CIDR), for nodes in other network namespaces.
    */
   static PrivatePostgres start(List<String> extraAddresses, List<String> trustedNets)
       throws IOException, InterruptedException {
-    assumeTrue(Files.isExecutable(BIN.resolve("initdb")) && Files.isExecutable(BIN.resolve("pg_ctl")),
+    assumeTrue(
+        Files.isExecutable(BIN.resolve("initdb")) && Files.isExecutable(BIN.resolve("pg_ctl")),
         "PostgreSQL's initdb and pg_ctl are not in " + BIN + " (set -Dtaskmill.test.pg.bin)");
-    assumeTrue("root".equals(System.getProperty("user.name")),
+    assumeTrue(
+        "root".equals(System.getProperty("user.name")),
         "a private PostgreSQL is started with runuser -u postgres, which needs root; running as "
             + System.getProperty("user.name"));
     assumeTrue(run(List.of("id", "-u", "postgres")) == 0, "there is no postgres OS user");
@@ -70,13 +74,23 @@ final class PrivatePostgres implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(pg.cleanup);
     try {
       checked(List.of("chown", "postgres:", dir.toString()));
-      pg.asPostgres(BIN.resolve("initdb").toString(), "-D", pg.data.toString(), "-U", "postgres",
-          "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions");
+      pg.asPostgres(
+          BIN.resolve("initdb").toString(),
+          "-D",
+          pg.data.toString(),
+          "-U",
+          "postgres",
+          "-A",
+          "trust",
+          "-E",
+          "UTF8",
+          "--no-sync",
+          "--no-instructions");
       if (!trustedNets.isEmpty()) {
         var hba = new StringBuilder();
         trustedNets.forEach(net -> hba.append("host all all ").append(net).append(" trust\n"));
-        Files.writeString(pg.data.resolve("pg_hba.conf"), hba, StandardCharsets.UTF_8,
-            StandardOpenOption.APPEND);
+        Files.writeString(
+            pg.data.resolve("pg_hba.conf"), hba, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
       }
       pg.startServer();
       return pg;
@@ -102,19 +116,41 @@ final class PrivatePostgres implements AutoCloseable {
 
   /** Starts the server and waits until it accepts connections. */
   void startServer() throws IOException, InterruptedException {
-    asPostgres(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
-        dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
-        "-p " + port + " -k " + dir + " -c listen_addresses=" + listenAddresses
-            + " -c max_connections=60", "start");
+    asPostgres(
+        BIN.resolve("pg_ctl").toString(),
+        "-D",
+        data.toString(),
+        "-l",
+        dir.resolve("server.log").toString(),
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        "-p "
+            + port
+            + " -k "
+            + dir
+            + " -c listen_addresses="
+            + listenAddresses
+            + " -c max_connections=60",
+        "start");
     running = true;
   }
 
   /**
-   * Stops the server: {@code fast} ends sessions and checkpoints, {@code immediate} is a crash
-   * (no checkpoint; the next start replays the WAL).
+   * Stops the server: {@code fast} ends sessions and checkpoints, {@code immediate} is a crash (no
+   * checkpoint; the next start replays the WAL).
    */
   void stopServer(String mode) throws IOException, InterruptedException {
-    asPostgres(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", mode, "-w", "-t", "60",
+    asPostgres(
+        BIN.resolve("pg_ctl").toString(),
+        "-D",
+        data.toString(),
+        "-m",
+        mode,
+        "-w",
+        "-t",
+        "60",
         "stop");
     running = false;
   }
@@ -152,8 +188,21 @@ final class PrivatePostgres implements AutoCloseable {
   private void stopAndDelete() throws IOException, InterruptedException {
     try {
       if (running || Files.exists(data.resolve("postmaster.pid"))) {
-        run(List.of("runuser", "-u", "postgres", "--", BIN.resolve("pg_ctl").toString(), "-D",
-            data.toString(), "-m", "immediate", "-w", "-t", "60", "stop"));
+        run(
+            List.of(
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                BIN.resolve("pg_ctl").toString(),
+                "-D",
+                data.toString(),
+                "-m",
+                "immediate",
+                "-w",
+                "-t",
+                "60",
+                "stop"));
         running = false;
       }
     } finally {
@@ -185,13 +234,17 @@ final class PrivatePostgres implements AutoCloseable {
       throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     // pg_ctl start leaves the server holding inherited pipes; read only what the command wrote.
-    var reader = Thread.ofVirtual().start(() -> {
-      try {
-        out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-      } catch (IOException ignored) {
-        // the command ended
-      }
-    });
+    var reader =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    out.append(
+                        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                  } catch (IOException ignored) {
+                    // the command ended
+                  }
+                });
     if (!p.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
       p.destroyForcibly();
       throw new IOException(String.join(" ", command) + " did not finish in " + COMMAND_TIMEOUT);

@@ -45,14 +45,20 @@ class ProcessCrashTest {
       Instant enqueued = Instant.now();
       cluster.start(w1, cluster.settings("w2"), cluster.settings("w3"));
       Instant started = Instant.now();
-      System.out.printf("R1 enqueued %d jobs in %d ms; 3 nodes ready in %d ms%n", jobs,
-          Duration.between(t0, enqueued).toMillis(), Duration.between(enqueued, started).toMillis());
+      System.out.printf(
+          "R1 enqueued %d jobs in %d ms; 3 nodes ready in %d ms%n",
+          jobs,
+          Duration.between(t0, enqueued).toMillis(),
+          Duration.between(enqueued, started).toMillis());
       double killFraction = 0.2 + 0.4 * random.nextDouble();
-      await("a random share of the jobs done").atMost(Duration.ofSeconds(120))
+      await("a random share of the jobs done")
+          .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(20))
           .until(() -> cluster.succeeded() >= jobs * killFraction);
       // A kill of a node with nothing in flight would prove nothing: make sure w1 is working.
-      await("w1 runs jobs").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+      await("w1 runs jobs")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(10))
           .until(() -> !cluster.runningOn("w1").isEmpty());
 
       String leaderAtKill = cluster.client().cluster().leader().map(l -> l.node()).orElse("none");
@@ -64,39 +70,58 @@ class ProcessCrashTest {
       Set<UUID> inFlight = cluster.runningOn("w1");
       long doneAtKill = cluster.succeeded();
       await("every job w1 had in flight claimed by another node")
-          .atMost(w1.orphanBound().plus(Duration.ofSeconds(60))).pollInterval(Duration.ofMillis(100))
+          .atMost(w1.orphanBound().plus(Duration.ofSeconds(60)))
+          .pollInterval(Duration.ofMillis(100))
           .until(() -> cluster.reclaims(inFlight, "w1", killedAt).size() == inFlight.size());
       Map<UUID, Instant> reclaims = cluster.reclaims(inFlight, "w1", killedAt);
-      Duration worstReclaim = reclaims.values().stream().map(t -> Duration.between(killedAt, t))
-          .max(Duration::compareTo).orElse(Duration.ZERO);
+      Duration worstReclaim =
+          reclaims.values().stream()
+              .map(t -> Duration.between(killedAt, t))
+              .max(Duration::compareTo)
+              .orElse(Duration.ZERO);
       Instant reclaimedAt = Instant.now();
       cluster.awaitAllTerminal(Duration.ofSeconds(180));
       Instant finished = Instant.now();
 
       EffectLedger.Report report = cluster.report(ids);
       List<UUID> rescued = rescuedFrom(cluster, "w1");
-      System.out.printf("R1 seed=%d jobs=%d of 20-200 ms, nodes=3x32 slots, kill -9 of w1 at %d "
+      System.out.printf(
+          "R1 seed=%d jobs=%d of 20-200 ms, nodes=3x32 slots, kill -9 of w1 at %d "
               + "done (%.0f%%), leader %s: in flight on w1=%d, rescued from w1=%d (%s), re-claimed "
               + "within %d ms (bound %d ms), %s; rate before kill %.0f jobs/s, after %.0f jobs/s%n",
-          seed, jobs, doneAtKill, 100.0 * doneAtKill / jobs, leaderAtKill, inFlight.size(),
-          rescued.size(), cluster.rows("SELECT DISTINCT message FROM tm_job_event WHERE message "
-              + "LIKE 'rescued from node w1:%'"), worstReclaim.toMillis(),
-          w1.orphanBound().toMillis(), report, doneAtKill / seconds(started, killedAt),
+          seed,
+          jobs,
+          doneAtKill,
+          100.0 * doneAtKill / jobs,
+          leaderAtKill,
+          inFlight.size(),
+          rescued.size(),
+          cluster.rows(
+              "SELECT DISTINCT message FROM tm_job_event WHERE message "
+                  + "LIKE 'rescued from node w1:%'"),
+          worstReclaim.toMillis(),
+          w1.orphanBound().toMillis(),
+          report,
+          doneAtKill / seconds(started, killedAt),
           (jobs - doneAtKill) / seconds(killedAt, finished));
       assertThat(inFlight).as("jobs w1 had in flight when killed").isNotEmpty();
       assertThat(cluster.rows("SELECT state FROM tm_node WHERE id = 'w1'"))
-          .as("w1's node row").containsExactly("DEAD");
-      assertThat(rescued).as("jobs of the rescue events naming w1 (each once)")
+          .as("w1's node row")
+          .containsExactly("DEAD");
+      assertThat(rescued)
+          .as("jobs of the rescue events naming w1 (each once)")
           .containsExactlyInAnyOrderElementsOf(inFlight);
       assertThat(report.lost()).as("lost").isZero();
       assertThat(report.succeeded()).isEqualTo(jobs);
       assertThat(report.succeededWithoutEffect()).isZero();
       assertThat(report.staleCommits()).as("stale commits").isEmpty();
-      assertThat(report.duplicatedJobs()).as("jobs run twice are jobs w1 had in flight")
+      assertThat(report.duplicatedJobs())
+          .as("jobs run twice are jobs w1 had in flight")
           .isSubsetOf(inFlight);
       assertThat(report.duplicates()).isLessThanOrEqualTo(inFlight.size());
       assertThat(inFlight.size()).isLessThanOrEqualTo(w1.concurrency());
-      assertThat(worstReclaim).as("worst re-claim after the kill")
+      assertThat(worstReclaim)
+          .as("worst re-claim after the kill")
           .isLessThanOrEqualTo(w1.orphanBound().plus(SLACK));
       assertThat(reclaimedAt).isNotNull();
       assertThat(cluster.invariantViolations(w1.lease())).isEmpty();
@@ -110,7 +135,8 @@ class ProcessCrashTest {
       List<JobId> ids = cluster.enqueue(jobs, i -> new Work(i, random.nextInt(6)));
       cluster.start(cluster.settings("w1"), cluster.settings("w2"), cluster.settings("w3"));
       double killFraction = 0.2 + 0.4 * random.nextDouble();
-      await("a random share of the jobs done").atMost(Duration.ofSeconds(120))
+      await("a random share of the jobs done")
+          .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(20))
           .until(() -> cluster.succeeded() >= jobs * killFraction);
       cluster.kill9("w1", "w2", "w3");
@@ -124,24 +150,37 @@ class ProcessCrashTest {
       NodeSettings r1 = cluster.settings("w1b");
       var restarted = cluster.start(r1, cluster.settings("w2b"), cluster.settings("w3b"));
       Instant ready = Instant.now();
-      await("first claim after the restart").atMost(Duration.ofSeconds(30))
+      await("first claim after the restart")
+          .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(50))
-          .until(() -> cluster.count("SELECT count(*) FROM tm_job_event WHERE to_state = 'RUNNING'"
-              + " AND node IN ('w1b', 'w2b', 'w3b')") > 0);
+          .until(
+              () ->
+                  cluster.count(
+                          "SELECT count(*) FROM tm_job_event WHERE to_state = 'RUNNING'"
+                              + " AND node IN ('w1b', 'w2b', 'w3b')")
+                      > 0);
       Instant firstClaim = Instant.now();
-      await("every orphan claimed again").atMost(r1.orphanBound().plus(Duration.ofSeconds(60)))
+      await("every orphan claimed again")
+          .atMost(r1.orphanBound().plus(Duration.ofSeconds(60)))
           .pollInterval(Duration.ofMillis(100))
           .until(() -> reclaimedByAny(cluster, inFlight, killedAt) == inFlight.size());
       Duration allOrphans = Duration.between(ready, Instant.now());
       cluster.awaitAllTerminal(Duration.ofSeconds(180));
 
       EffectLedger.Report report = cluster.report(ids);
-      System.out.printf("R2 seed=%d jobs=%d, kill -9 of all 3 at %d done: in flight=%d, restart ready "
+      System.out.printf(
+          "R2 seed=%d jobs=%d, kill -9 of all 3 at %d done: in flight=%d, restart ready "
               + "%d ms after the kill, first claim <= %d ms after ready, all orphans claimed <= %d ms "
               + "after ready (bound %d ms), %s%n",
-          seed, jobs, doneAtKill, inFlight.size(), Duration.between(killedAt, ready).toMillis(),
-          Duration.between(ready, firstClaim).toMillis(), allOrphans.toMillis(),
-          r1.orphanBound().toMillis(), report);
+          seed,
+          jobs,
+          doneAtKill,
+          inFlight.size(),
+          Duration.between(killedAt, ready).toMillis(),
+          Duration.between(ready, firstClaim).toMillis(),
+          allOrphans.toMillis(),
+          r1.orphanBound().toMillis(),
+          report);
       assertThat(restarted).allSatisfy(p -> assertThat(p.isAlive()).isTrue());
       assertThat(report.lost()).as("lost").isZero();
       assertThat(report.succeeded()).isEqualTo(jobs);
@@ -156,8 +195,12 @@ class ProcessCrashTest {
   /** The job of each rescue event naming {@code node} as the holder of the lease it took back. */
   private static List<UUID> rescuedFrom(Cluster cluster, String node) {
     var ids = new ArrayList<UUID>();
-    for (String id : cluster.rows("SELECT job_id FROM tm_job_event WHERE message LIKE "
-        + "'rescued from node " + node + ": %'")) {
+    for (String id :
+        cluster.rows(
+            "SELECT job_id FROM tm_job_event WHERE message LIKE "
+                + "'rescued from node "
+                + node
+                + ": %'")) {
       ids.add(UUID.fromString(id));
     }
     return ids;

@@ -20,17 +20,21 @@ import java.util.function.IntFunction;
 /**
  * Load for the cluster tests: the client enqueues a batch every {@code every}, for {@code loadFor}
  * or until stopped. A batch that fails is sent again with the same idempotency keys until it is
- * acknowledged, so an enqueue that committed before its reply was lost is never doubled. Every
- * call is recorded with its wall-clock start, duration and outcome, for tests that judge the calls
- * made while the database was down.
+ * acknowledged, so an enqueue that committed before its reply was lost is never doubled. Every call
+ * is recorded with its wall-clock start, duration and outcome, for tests that judge the calls made
+ * while the database was down.
  */
 final class Producer implements Runnable {
-  /** One {@code enqueueAll} call: when it started, how long it took, and how it failed (or null). */
+  /**
+   * One {@code enqueueAll} call: when it started, how long it took, and how it failed (or null).
+   */
   record Call(Instant startedAt, long millis, String failure) {}
 
   final List<JobId> acknowledged = Collections.synchronizedList(new ArrayList<>());
+
   /** The payload of every acknowledged job, by id. */
   final Map<UUID, Work> payloads = new ConcurrentHashMap<>();
+
   final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
   final AtomicLong batches = new AtomicLong();
   final AtomicLong failures = new AtomicLong();
@@ -48,7 +52,12 @@ final class Producer implements Runnable {
    * @param loadFor how long to produce; null for until {@link #stop()}
    * @param payload the work of the job numbered n (called from the producer's thread only)
    */
-  Producer(Cluster cluster, String name, int batch, Duration every, Duration loadFor,
+  Producer(
+      Cluster cluster,
+      String name,
+      int batch,
+      Duration every,
+      Duration loadFor,
       IntFunction<Work> payload) {
     this.cluster = cluster;
     this.keyPrefix = name + "-" + Long.toHexString(System.nanoTime()) + "-";
@@ -77,7 +86,8 @@ final class Producer implements Runnable {
   List<Call> callsBetween(Instant from, Instant to) {
     synchronized (calls) {
       return calls.stream()
-          .filter(c -> !c.startedAt().isBefore(from) && !c.startedAt().isAfter(to)).toList();
+          .filter(c -> !c.startedAt().isBefore(from) && !c.startedAt().isAfter(to))
+          .toList();
     }
   }
 
@@ -92,8 +102,8 @@ final class Producer implements Runnable {
       for (int i = 0; i < batch; i++, n++) {
         Work w = payload.apply(n);
         works.add(w);
-        requests.add(JobRequest.of(Work.TYPE, w,
-            JobOptions.defaults().idempotencyKey(keyPrefix + n)));
+        requests.add(
+            JobRequest.of(Work.TYPE, w, JobOptions.defaults().idempotencyKey(keyPrefix + n)));
       }
       send(requests, works);
       batches.incrementAndGet();

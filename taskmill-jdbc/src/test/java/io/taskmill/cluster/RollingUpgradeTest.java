@@ -30,11 +30,14 @@ class RollingUpgradeTest {
       List<JobId> newJobs = cluster.enqueue(NEW_TYPE, 100, i -> new Work(i, 2));
       List<JobId> oldJobs = cluster.enqueue(Work.TYPE, 1_000, i -> new Work(i, 2));
       String newOnes = "SELECT count(*) FROM tm_job WHERE type = '" + NEW_TYPE + "'";
-      await("old nodes finish their own jobs").atMost(Duration.ofSeconds(60))
+      await("old nodes finish their own jobs")
+          .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(100))
           .until(() -> cluster.succeeded() == oldJobs.size());
       // Several poll intervals of both old nodes pass with the new jobs ready: they stay put.
-      await("new-type jobs left alone").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+      await("new-type jobs left alone")
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(10))
           .until(() -> cluster.count(newOnes + " AND state = 'ENQUEUED'") == newJobs.size());
 
       cluster.start(cluster.settings("new-a").withTypes(Work.TYPE, NEW_TYPE).withConcurrency(8));
@@ -43,11 +46,20 @@ class RollingUpgradeTest {
       var all = new ArrayList<>(newJobs);
       all.addAll(oldJobs);
       EffectLedger.Report report = cluster.report(all);
-      long byOld = cluster.count("SELECT count(*) FROM tm_job_event e JOIN tm_job j ON j.id = e.job_id"
-          + " WHERE j.type = '" + NEW_TYPE + "' AND e.node IN ('old-b', 'old-c')");
-      long runByNew = cluster.count("SELECT count(DISTINCT e.job_id) FROM effects e JOIN tm_job j"
-          + " ON j.id = e.job_id WHERE j.type = '" + NEW_TYPE + "' AND e.node = 'new-a'");
-      System.out.printf("R24: %d new-type jobs, events on them by old nodes=%d, run by the new node=%d; %s%n",
+      long byOld =
+          cluster.count(
+              "SELECT count(*) FROM tm_job_event e JOIN tm_job j ON j.id = e.job_id"
+                  + " WHERE j.type = '"
+                  + NEW_TYPE
+                  + "' AND e.node IN ('old-b', 'old-c')");
+      long runByNew =
+          cluster.count(
+              "SELECT count(DISTINCT e.job_id) FROM effects e JOIN tm_job j"
+                  + " ON j.id = e.job_id WHERE j.type = '"
+                  + NEW_TYPE
+                  + "' AND e.node = 'new-a'");
+      System.out.printf(
+          "R24: %d new-type jobs, events on them by old nodes=%d, run by the new node=%d; %s%n",
           newJobs.size(), byOld, runByNew, report);
       assertThat(byOld).as("old nodes' events on new-type jobs").isZero();
       assertThat(cluster.count(newOnes)).as("new-type jobs kept").isEqualTo(newJobs.size());

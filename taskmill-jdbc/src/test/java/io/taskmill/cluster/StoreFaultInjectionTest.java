@@ -55,7 +55,8 @@ class StoreFaultInjectionTest {
           for (int i = 0; i < 30; i++, n++) {
             batch.add(JobRequest.of(Work.TYPE, new Work(n, random.nextInt(6))));
           }
-          acknowledged.addAll(cluster.client().enqueueAll(batch)); // the client's store is not faulty
+          acknowledged.addAll(
+              cluster.client().enqueueAll(batch)); // the client's store is not faulty
           LockSupport.parkNanos(Math.max(0, next - System.nanoTime())); // pacing, not waiting
         }
         // Lost claim replies leave jobs leased to a live node that never heard of them: they wait
@@ -63,25 +64,37 @@ class StoreFaultInjectionTest {
         cluster.awaitAllTerminal(Duration.ofSeconds(120));
 
         EffectLedger.Report report = cluster.report(acknowledged);
-        long completeFaults = nodes.stream().mapToLong(x -> x.store().injected(StoreOp.COMPLETE)).sum();
+        long completeFaults =
+            nodes.stream().mapToLong(x -> x.store().injected(StoreOp.COMPLETE)).sum();
         // A completion retried after its reply was lost meets its own applied outcome: the store
         // says it is applied, and records no "late completion" against the node that applied it.
-        long lateOwn = cluster.count("SELECT count(*) FROM tm_job_event e JOIN tm_job j ON j.id = "
-            + "e.job_id WHERE e.message LIKE 'late completion%' AND j.state = 'SUCCEEDED' AND "
-            + "e.node = (SELECT node FROM tm_job_event s WHERE s.job_id = j.id "
-            + "AND s.to_state = 'SUCCEEDED' AND s.from_state = 'RUNNING' LIMIT 1)");
-        System.out.printf("R25 seed=%d rate=%.0f%% for %d s: %s; complete faults=%d; late-completion "
-                + "events naming the node whose outcome applied=%d%n", seed, RATE * 100,
-            LOAD_FOR.toSeconds(), report, completeFaults, lateOwn);
-        nodes.forEach(x -> System.out.println("R25 " + x.engine().nodeId() + " " + x.store().summary()));
-        assertThat(nodes).allSatisfy(x -> assertThat(x.store().injected(StoreOp.CLAIM)
-            + x.store().injected(StoreOp.COMPLETE)).as("faults were injected").isPositive());
+        long lateOwn =
+            cluster.count(
+                "SELECT count(*) FROM tm_job_event e JOIN tm_job j ON j.id = "
+                    + "e.job_id WHERE e.message LIKE 'late completion%' AND j.state = 'SUCCEEDED' AND "
+                    + "e.node = (SELECT node FROM tm_job_event s WHERE s.job_id = j.id "
+                    + "AND s.to_state = 'SUCCEEDED' AND s.from_state = 'RUNNING' LIMIT 1)");
+        System.out.printf(
+            "R25 seed=%d rate=%.0f%% for %d s: %s; complete faults=%d; late-completion "
+                + "events naming the node whose outcome applied=%d%n",
+            seed, RATE * 100, LOAD_FOR.toSeconds(), report, completeFaults, lateOwn);
+        nodes.forEach(
+            x -> System.out.println("R25 " + x.engine().nodeId() + " " + x.store().summary()));
+        assertThat(nodes)
+            .allSatisfy(
+                x ->
+                    assertThat(
+                            x.store().injected(StoreOp.CLAIM)
+                                + x.store().injected(StoreOp.COMPLETE))
+                        .as("faults were injected")
+                        .isPositive());
         assertThat(report.lost()).as("lost").isZero();
         assertThat(report.succeeded()).isEqualTo(acknowledged.size());
         assertThat(report.succeededWithoutEffect()).isZero();
         assertThat(report.staleCommits()).as("stale commits").isEmpty();
         assertThat(report.duplicates()).isLessThanOrEqualTo(completeFaults);
-        assertThat(lateOwn).as("late-completion events against the node whose outcome applied")
+        assertThat(lateOwn)
+            .as("late-completion events against the node whose outcome applied")
             .isZero();
         assertThat(cluster.invariantViolations(LEASE)).isEmpty();
       } finally {
@@ -96,23 +109,33 @@ class StoreFaultInjectionTest {
 
   private static Node node(Cluster cluster, String id, long seed) {
     String url = cluster.db().url(cluster.schema());
-    var real = new JdbcStoreProvider().open(
-        new StoreSettings(null, null, url, cluster.db().user(), cluster.db().password(), 4));
-    FaultInjectingStore store = FaultInjectingStore.around(real).seed(seed)
-        .failBefore(StoreOp.CLAIM, RATE / 2).failAfter(StoreOp.CLAIM, RATE / 2)
-        .failBefore(StoreOp.RENEW, RATE / 2).failAfter(StoreOp.RENEW, RATE / 2)
-        .failBefore(StoreOp.COMPLETE, RATE / 2).failAfter(StoreOp.COMPLETE, RATE / 2)
-        .build();
-    HikariDataSource ledger = EffectLedger.pool(url, cluster.db().user(), cluster.db().password(), 4, false);
-    Taskmill engine = Taskmill.builder()
-        .store(store)
-        .nodeId(id)
-        .leaseDuration(LEASE)
-        .rescueInterval(Duration.ofSeconds(1))
-        .pollInterval(Duration.ofSeconds(1))
-        .queue(TaskmillBuilder.DEFAULT_QUEUE, q -> q.concurrency(32))
-        .handler(Work.TYPE, Work.class, Work.handler(new EffectLedger(ledger), id))
-        .start();
+    var real =
+        new JdbcStoreProvider()
+            .open(
+                new StoreSettings(
+                    null, null, url, cluster.db().user(), cluster.db().password(), 4));
+    FaultInjectingStore store =
+        FaultInjectingStore.around(real)
+            .seed(seed)
+            .failBefore(StoreOp.CLAIM, RATE / 2)
+            .failAfter(StoreOp.CLAIM, RATE / 2)
+            .failBefore(StoreOp.RENEW, RATE / 2)
+            .failAfter(StoreOp.RENEW, RATE / 2)
+            .failBefore(StoreOp.COMPLETE, RATE / 2)
+            .failAfter(StoreOp.COMPLETE, RATE / 2)
+            .build();
+    HikariDataSource ledger =
+        EffectLedger.pool(url, cluster.db().user(), cluster.db().password(), 4, false);
+    Taskmill engine =
+        Taskmill.builder()
+            .store(store)
+            .nodeId(id)
+            .leaseDuration(LEASE)
+            .rescueInterval(Duration.ofSeconds(1))
+            .pollInterval(Duration.ofSeconds(1))
+            .queue(TaskmillBuilder.DEFAULT_QUEUE, q -> q.concurrency(32))
+            .handler(Work.TYPE, Work.class, Work.handler(new EffectLedger(ledger), id))
+            .start();
     return new Node(engine, store, ledger);
   }
 }

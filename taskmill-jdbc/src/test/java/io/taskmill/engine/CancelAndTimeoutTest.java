@@ -23,57 +23,75 @@ class CancelAndTimeoutTest {
   @Test
   void attemptPastItsTimeoutIsInterruptedAndCountedAsFailed() {
     var interrupted = new AtomicBoolean();
-    try (Taskmill tm = Taskmill.builder().inMemory()
-        .handler("test.slow", Step.class, (p, ctx) -> {
-          try {
-            Payloads.blockUntilInterrupted();
-          } catch (InterruptedException e) {
-            interrupted.set(ctx.isCancelled());
-            throw e;
-          }
-        })
-        .start()) {
-      JobId id = tm.enqueue("test.slow", new Step("x"),
-          JobOptions.defaults().timeout(Duration.ofMillis(200)).retry(Retry.none()));
+    try (Taskmill tm =
+        Taskmill.builder()
+            .inMemory()
+            .handler(
+                "test.slow",
+                Step.class,
+                (p, ctx) -> {
+                  try {
+                    Payloads.blockUntilInterrupted();
+                  } catch (InterruptedException e) {
+                    interrupted.set(ctx.isCancelled());
+                    throw e;
+                  }
+                })
+            .start()) {
+      JobId id =
+          tm.enqueue(
+              "test.slow",
+              new Step("x"),
+              JobOptions.defaults().timeout(Duration.ofMillis(200)).retry(Retry.none()));
       Job dead = Await.state(tm, id, JobState.DEAD);
       assertThat(interrupted).isTrue();
-      assertThat(dead.lastError()).startsWith(JobTimeoutException.class.getName() + ": attempt timed out after PT0.2S");
+      assertThat(dead.lastError())
+          .startsWith(JobTimeoutException.class.getName() + ": attempt timed out after PT0.2S");
     }
   }
 
   @Test
   void handlerIgnoringItsTimeoutIsRecordedAsFailedAfterTheGrace() {
     var release = new CountDownLatch(1);
-    try (Taskmill tm = Taskmill.builder().inMemory()
-        .timeoutGrace(Duration.ofMillis(200))
-        .shutdownGrace(Duration.ZERO)
-        .handler("test.stubborn", Step.class, (p, ctx) -> {
-          while (true) {
-            try {
-              if (release.await(10, TimeUnit.MILLISECONDS)) {
-                return;
-              }
-            } catch (InterruptedException swallowed) {
-              // a handler that ignores interrupts
-            }
-          }
-        })
-        .start()) {
-      JobId id = tm.enqueue("test.stubborn", new Step("x"),
-          JobOptions.defaults().timeout(Duration.ofMillis(100)).retry(Retry.none()));
+    try (Taskmill tm =
+        Taskmill.builder()
+            .inMemory()
+            .timeoutGrace(Duration.ofMillis(200))
+            .shutdownGrace(Duration.ZERO)
+            .handler(
+                "test.stubborn",
+                Step.class,
+                (p, ctx) -> {
+                  while (true) {
+                    try {
+                      if (release.await(10, TimeUnit.MILLISECONDS)) {
+                        return;
+                      }
+                    } catch (InterruptedException swallowed) {
+                      // a handler that ignores interrupts
+                    }
+                  }
+                })
+            .start()) {
+      JobId id =
+          tm.enqueue(
+              "test.stubborn",
+              new Step("x"),
+              JobOptions.defaults().timeout(Duration.ofMillis(100)).retry(Retry.none()));
       Job dead = Await.state(tm, id, JobState.DEAD);
       assertThat(dead.lastError()).contains("timed out");
-      assertThat(tm.jobs().logs(id)).anySatisfy(l -> assertThat(l.message()).contains("ignored its interrupt"));
+      assertThat(tm.jobs().logs(id))
+          .anySatisfy(l -> assertThat(l.message()).contains("ignored its interrupt"));
       release.countDown();
     }
   }
 
   @Test
   void cancellingAWaitingJobMakesItCancelled() {
-    try (Taskmill tm = Taskmill.builder().inMemory()
-        .handler("test.step", Step.class, (p, ctx) -> {})
-        .start()) {
-      JobId id = tm.enqueue("test.step", new Step("x"), JobOptions.defaults().delay(Duration.ofHours(1)));
+    try (Taskmill tm =
+        Taskmill.builder().inMemory().handler("test.step", Step.class, (p, ctx) -> {}).start()) {
+      JobId id =
+          tm.enqueue("test.step", new Step("x"), JobOptions.defaults().delay(Duration.ofHours(1)));
       assertThat(tm.jobs().cancel(id)).isEqualTo(CancelResult.CANCELLED);
       Job job = tm.jobs().get(id).orElseThrow();
       assertThat(job.state()).isEqualTo(JobState.CANCELLED);
@@ -87,16 +105,21 @@ class CancelAndTimeoutTest {
   void cancellingARunningJobInterruptsItAndEndsCancelled() throws Exception {
     var started = new CountDownLatch(1);
     var sawCancel = new AtomicBoolean();
-    try (Taskmill tm = Taskmill.builder().inMemory()
-        .handler("test.long", Step.class, (p, ctx) -> {
-          started.countDown();
-          try {
-            Payloads.blockUntilInterrupted();
-          } finally {
-            sawCancel.set(ctx.isCancelled());
-          }
-        })
-        .start()) {
+    try (Taskmill tm =
+        Taskmill.builder()
+            .inMemory()
+            .handler(
+                "test.long",
+                Step.class,
+                (p, ctx) -> {
+                  started.countDown();
+                  try {
+                    Payloads.blockUntilInterrupted();
+                  } finally {
+                    sawCancel.set(ctx.isCancelled());
+                  }
+                })
+            .start()) {
       JobId id = tm.enqueue("test.long", new Step("x"));
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(tm.jobs().cancel(id)).isEqualTo(CancelResult.CANCEL_REQUESTED);
@@ -109,15 +132,20 @@ class CancelAndTimeoutTest {
   @Test
   void cooperativeHandlerStopsOnCheckCancelled() throws Exception {
     var started = new CountDownLatch(1);
-    try (Taskmill tm = Taskmill.builder().inMemory()
-        .handler("test.loop", Step.class, (p, ctx) -> {
-          started.countDown();
-          while (true) {
-            ctx.checkCancelled();
-            Thread.onSpinWait();
-          }
-        })
-        .start()) {
+    try (Taskmill tm =
+        Taskmill.builder()
+            .inMemory()
+            .handler(
+                "test.loop",
+                Step.class,
+                (p, ctx) -> {
+                  started.countDown();
+                  while (true) {
+                    ctx.checkCancelled();
+                    Thread.onSpinWait();
+                  }
+                })
+            .start()) {
       JobId id = tm.enqueue("test.loop", new Step("x"));
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
       tm.jobs().cancel(id);

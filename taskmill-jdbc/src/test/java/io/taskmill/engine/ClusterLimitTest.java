@@ -36,9 +36,12 @@ class ClusterLimitTest {
   @Test
   void aRateLimitedBacklogDrainsWindowByWindowWithoutThePoll() {
     Duration per = Duration.ofMillis(200);
-    try (Taskmill tm = Taskmill.builder().inMemory().pollInterval(NO_POLL)
-        .handler("mail.send", Step.class, (p, ctx) -> {}, h -> h.rateLimit(3, per))
-        .start()) {
+    try (Taskmill tm =
+        Taskmill.builder()
+            .inMemory()
+            .pollInterval(NO_POLL)
+            .handler("mail.send", Step.class, (p, ctx) -> {}, h -> h.rateLimit(3, per))
+            .start()) {
       List<JobId> ids = enqueue(tm, "mail.send", 12);
 
       Await.allTerminal(tm, ids);
@@ -48,7 +51,8 @@ class ClusterLimitTest {
         assertThat(tm.jobs().get(id).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
         for (JobEvent e : tm.jobs().events(id)) {
           if (e.to() == JobState.RUNNING) {
-            startsPerWindow.merge(Math.floorDiv(e.at().toEpochMilli(), per.toMillis()), 1, Integer::sum);
+            startsPerWindow.merge(
+                Math.floorDiv(e.at().toEpochMilli(), per.toMillis()), 1, Integer::sum);
           }
         }
       }
@@ -61,20 +65,30 @@ class ClusterLimitTest {
   void aConcurrencyLimitedTypeIsClaimedAgainWhenItsJobFinishesHere() {
     var running = new AtomicInteger();
     var most = new AtomicInteger();
-    try (Taskmill tm = Taskmill.builder().inMemory().pollInterval(NO_POLL)
-        .queue("default", q -> q.concurrency(4))
-        .handler("render.thumbnails", Step.class, (p, ctx) -> {
-          most.accumulateAndGet(running.incrementAndGet(), Math::max);
-          Payloads.work(Duration.ofMillis(5));
-          running.decrementAndGet();
-        }, h -> h.clusterMaxConcurrency(1))
-        .start()) {
+    try (Taskmill tm =
+        Taskmill.builder()
+            .inMemory()
+            .pollInterval(NO_POLL)
+            .queue("default", q -> q.concurrency(4))
+            .handler(
+                "render.thumbnails",
+                Step.class,
+                (p, ctx) -> {
+                  most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                  Payloads.work(Duration.ofMillis(5));
+                  running.decrementAndGet();
+                },
+                h -> h.clusterMaxConcurrency(1))
+            .start()) {
       List<JobId> ids = enqueue(tm, "render.thumbnails", 8);
 
       Await.allTerminal(tm, ids);
 
-      assertThat(ids).allSatisfy(id ->
-          assertThat(tm.jobs().get(id).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED));
+      assertThat(ids)
+          .allSatisfy(
+              id ->
+                  assertThat(tm.jobs().get(id).orElseThrow().state())
+                      .isEqualTo(JobState.SUCCEEDED));
       assertThat(most).hasValue(1);
     }
   }
@@ -83,9 +97,16 @@ class ClusterLimitTest {
   void theManualEngineStartsTheNextWindowsJobsWhenTheClockReachesIt() {
     var clock = FakeClock.create();
     var ran = new AtomicInteger();
-    try (var engine = ManualEngine.start(Taskmill.builder().inMemory()
-        .handler("mail.send", Step.class, (p, ctx) -> ran.incrementAndGet(),
-            h -> h.rateLimit(2, Duration.ofMinutes(1))), clock)) {
+    try (var engine =
+        ManualEngine.start(
+            Taskmill.builder()
+                .inMemory()
+                .handler(
+                    "mail.send",
+                    Step.class,
+                    (p, ctx) -> ran.incrementAndGet(),
+                    h -> h.rateLimit(2, Duration.ofMinutes(1))),
+            clock)) {
       enqueue(engine.taskmill(), "mail.send", 5);
 
       assertThat(engine.runDueJobs()).isEqualTo(2);

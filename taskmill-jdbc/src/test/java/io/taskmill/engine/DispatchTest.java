@@ -27,20 +27,28 @@ class DispatchTest {
   @Test
   void higherPriorityRunsFirstThenFifoByRunAt() {
     var order = new CopyOnWriteArrayList<String>();
-    try (Taskmill tm = Taskmill.builder().inMemory()
-        .handler("test.step", Step.class, (p, ctx) -> order.add(p.name()))
-        .queue("serial", q -> q.concurrency(1))
-        .start()) {
+    try (Taskmill tm =
+        Taskmill.builder()
+            .inMemory()
+            .handler("test.step", Step.class, (p, ctx) -> order.add(p.name()))
+            .queue("serial", q -> q.concurrency(1))
+            .start()) {
       tm.queues().pause("serial");
       var requests = new ArrayList<JobRequest>();
-      requests.add(JobRequest.of("test.step", new Step("low-1"), JobOptions.queue("serial").priority(-1)));
+      requests.add(
+          JobRequest.of("test.step", new Step("low-1"), JobOptions.queue("serial").priority(-1)));
       requests.add(JobRequest.of("test.step", new Step("mid-1"), JobOptions.queue("serial")));
-      requests.add(JobRequest.of("test.step", new Step("high-1"), JobOptions.queue("serial").priority(10)));
+      requests.add(
+          JobRequest.of("test.step", new Step("high-1"), JobOptions.queue("serial").priority(10)));
       requests.add(JobRequest.of("test.step", new Step("mid-2"), JobOptions.queue("serial")));
-      requests.add(JobRequest.of("test.step", new Step("high-2"), JobOptions.queue("serial").priority(10)));
+      requests.add(
+          JobRequest.of("test.step", new Step("high-2"), JobOptions.queue("serial").priority(10)));
       // Older runAt first within a priority, even when enqueued later.
-      requests.add(JobRequest.of("test.step", new Step("mid-0"),
-          JobOptions.queue("serial").runAt(Instant.now().minusSeconds(60))));
+      requests.add(
+          JobRequest.of(
+              "test.step",
+              new Step("mid-0"),
+              JobOptions.queue("serial").runAt(Instant.now().minusSeconds(60))));
       var ids = tm.enqueueAll(requests);
       tm.queues().resume("serial");
       Await.allTerminal(tm, ids);
@@ -51,13 +59,17 @@ class DispatchTest {
   @Test
   void pausedQueueIsNotClaimedUntilResumed() {
     var ran = new AtomicInteger();
-    try (Taskmill tm = Taskmill.builder().inMemory()
-        .handler("test.step", Step.class, (p, ctx) -> ran.incrementAndGet())
-        .start()) {
+    try (Taskmill tm =
+        Taskmill.builder()
+            .inMemory()
+            .handler("test.step", Step.class, (p, ctx) -> ran.incrementAndGet())
+            .start()) {
       tm.queues().pause("default");
       JobId id = tm.enqueue("test.step", new Step("x"));
       // The enqueue signal and a full poll cycle pass without a claim.
-      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(2))
           .until(() -> tm.jobs().get(id).orElseThrow().state() == JobState.ENQUEUED);
       assertThat(tm.queues().list()).anySatisfy(q -> assertThat(q.paused()).isTrue());
       tm.queues().resume("default");
@@ -69,16 +81,22 @@ class DispatchTest {
   @Test
   void delayedJobRunsNoEarlierThanItsRunAt() {
     var startedAt = new CopyOnWriteArrayList<Instant>();
-    try (Taskmill tm = Taskmill.builder().inMemory()
-        .handler("test.step", Step.class, (p, ctx) -> startedAt.add(Instant.now()))
-        .start()) {
+    try (Taskmill tm =
+        Taskmill.builder()
+            .inMemory()
+            .handler("test.step", Step.class, (p, ctx) -> startedAt.add(Instant.now()))
+            .start()) {
       Instant before = Instant.now();
-      JobId id = tm.enqueue("test.step", new Step("later"), JobOptions.defaults().delay(Duration.ofMillis(400)));
+      JobId id =
+          tm.enqueue(
+              "test.step", new Step("later"), JobOptions.defaults().delay(Duration.ofMillis(400)));
       assertThat(tm.jobs().get(id).orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
       Await.state(tm, id, JobState.SUCCEEDED);
       assertThat(startedAt.get(0)).isAfterOrEqualTo(before.plusMillis(400));
-      assertThat(tm.jobs().events(id)).extracting(e -> e.to())
-          .containsExactly(JobState.SCHEDULED, JobState.ENQUEUED, JobState.RUNNING, JobState.SUCCEEDED);
+      assertThat(tm.jobs().events(id))
+          .extracting(e -> e.to())
+          .containsExactly(
+              JobState.SCHEDULED, JobState.ENQUEUED, JobState.RUNNING, JobState.SUCCEEDED);
     }
   }
 
@@ -88,24 +106,35 @@ class DispatchTest {
     var maxSeen = new AtomicInteger();
     var thumbsRunning = new AtomicInteger();
     var thumbsMax = new AtomicInteger();
-    try (Taskmill tm = Taskmill.builder().inMemory()
-        .handler("test.step", Step.class, (p, ctx) -> {
-          maxSeen.accumulateAndGet(running.incrementAndGet(), Math::max);
-          Payloads.work(Duration.ofMillis(5)); // hold the slot so overlaps are likely
-          running.decrementAndGet();
-        }, h -> h.queue("media"))
-        .handler("render.thumbnails", Step.class, (p, ctx) -> {
-          maxSeen.accumulateAndGet(running.incrementAndGet(), Math::max);
-          thumbsMax.accumulateAndGet(thumbsRunning.incrementAndGet(), Math::max);
-          Payloads.work(Duration.ofMillis(5));
-          thumbsRunning.decrementAndGet();
-          running.decrementAndGet();
-        }, h -> h.queue("media").maxConcurrency(2))
-        .queue("media", q -> q.concurrency(6))
-        .start()) {
+    try (Taskmill tm =
+        Taskmill.builder()
+            .inMemory()
+            .handler(
+                "test.step",
+                Step.class,
+                (p, ctx) -> {
+                  maxSeen.accumulateAndGet(running.incrementAndGet(), Math::max);
+                  Payloads.work(Duration.ofMillis(5)); // hold the slot so overlaps are likely
+                  running.decrementAndGet();
+                },
+                h -> h.queue("media"))
+            .handler(
+                "render.thumbnails",
+                Step.class,
+                (p, ctx) -> {
+                  maxSeen.accumulateAndGet(running.incrementAndGet(), Math::max);
+                  thumbsMax.accumulateAndGet(thumbsRunning.incrementAndGet(), Math::max);
+                  Payloads.work(Duration.ofMillis(5));
+                  thumbsRunning.decrementAndGet();
+                  running.decrementAndGet();
+                },
+                h -> h.queue("media").maxConcurrency(2))
+            .queue("media", q -> q.concurrency(6))
+            .start()) {
       var requests = new ArrayList<JobRequest>();
       for (int i = 0; i < 150; i++) {
-        requests.add(JobRequest.of(i % 2 == 0 ? "test.step" : "render.thumbnails", new Step("s" + i)));
+        requests.add(
+            JobRequest.of(i % 2 == 0 ? "test.step" : "render.thumbnails", new Step("s" + i)));
       }
       Await.allTerminal(tm, tm.enqueueAll(requests));
       assertThat(maxSeen.get()).isBetween(3, 6);
@@ -116,13 +145,27 @@ class DispatchTest {
   @Test
   void handlerSeesItsJobInTheMdc() {
     var seen = new CopyOnWriteArrayList<String>();
-    try (Taskmill tm = Taskmill.builder().inMemory()
-        .handler("test.step", Step.class, (p, ctx) -> {
-          seen.add(MDC.get("jobId") + "|" + MDC.get("jobType") + "|" + MDC.get("attempt") + "|"
-              + MDC.get("queue") + "|" + MDC.get("correlationId"));
-        })
-        .start()) {
-      JobId id = tm.enqueue("test.step", new Step("x"), JobOptions.defaults().correlationId("req-42"));
+    try (Taskmill tm =
+        Taskmill.builder()
+            .inMemory()
+            .handler(
+                "test.step",
+                Step.class,
+                (p, ctx) -> {
+                  seen.add(
+                      MDC.get("jobId")
+                          + "|"
+                          + MDC.get("jobType")
+                          + "|"
+                          + MDC.get("attempt")
+                          + "|"
+                          + MDC.get("queue")
+                          + "|"
+                          + MDC.get("correlationId"));
+                })
+            .start()) {
+      JobId id =
+          tm.enqueue("test.step", new Step("x"), JobOptions.defaults().correlationId("req-42"));
       Await.state(tm, id, JobState.SUCCEEDED);
       assertThat(seen).containsExactly(id + "|test.step|1|default|req-42");
     }
@@ -131,10 +174,12 @@ class DispatchTest {
   @Test
   void idleEngineStartsAnEnqueuedJobWithoutWaitingForAPoll() throws Exception {
     var started = new CountDownLatch(1);
-    try (Taskmill tm = Taskmill.builder().inMemory()
-        .pollInterval(Duration.ofHours(1)) // only the enqueue signal can wake it
-        .handler("test.step", Step.class, (p, ctx) -> started.countDown())
-        .start()) {
+    try (Taskmill tm =
+        Taskmill.builder()
+            .inMemory()
+            .pollInterval(Duration.ofHours(1)) // only the enqueue signal can wake it
+            .handler("test.step", Step.class, (p, ctx) -> started.countDown())
+            .start()) {
       tm.enqueue("test.step", new Step("now"));
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
     }
@@ -142,9 +187,11 @@ class DispatchTest {
 
   @Test
   void resultsAreStoredAndDecoded() {
-    try (Taskmill tm = Taskmill.builder().inMemory()
-        .resultHandler("test.echo", Step.class, (p, ctx) -> new Step(p.name().toUpperCase()))
-        .start()) {
+    try (Taskmill tm =
+        Taskmill.builder()
+            .inMemory()
+            .resultHandler("test.echo", Step.class, (p, ctx) -> new Step(p.name().toUpperCase()))
+            .start()) {
       JobId id = tm.enqueue("test.echo", new Step("hello"));
       Await.state(tm, id, JobState.SUCCEEDED);
       assertThat(tm.jobs().result(id, Step.class)).contains(new Step("HELLO"));
@@ -155,10 +202,16 @@ class DispatchTest {
   @Test
   void manyJobsAllSucceedExactlyOnce() {
     var runs = new ConcurrentHashMap<String, AtomicInteger>();
-    try (Taskmill tm = Taskmill.builder().inMemory()
-        .handler("test.step", Step.class, (p, ctx) -> runs.computeIfAbsent(p.name(), k -> new AtomicInteger()).incrementAndGet())
-        .queue("default", q -> q.concurrency(32))
-        .start()) {
+    try (Taskmill tm =
+        Taskmill.builder()
+            .inMemory()
+            .handler(
+                "test.step",
+                Step.class,
+                (p, ctx) ->
+                    runs.computeIfAbsent(p.name(), k -> new AtomicInteger()).incrementAndGet())
+            .queue("default", q -> q.concurrency(32))
+            .start()) {
       List<JobRequest> requests = new ArrayList<>();
       for (int i = 0; i < 3000; i++) {
         requests.add(JobRequest.of("test.step", new Step("j" + i)));

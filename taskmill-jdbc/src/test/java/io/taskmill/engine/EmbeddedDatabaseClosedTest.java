@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * H2 closes an embedded database when its MVStore meets an internal error, under the running
- * engine and with jobs in flight: the engine carries on once its store reopened the file, and no
- * accepted job is lost.
+ * H2 closes an embedded database when its MVStore meets an internal error, under the running engine
+ * and with jobs in flight: the engine carries on once its store reopened the file, and no accepted
+ * job is lost.
  */
 class EmbeddedDatabaseClosedTest {
   private static final String TYPE = "test.step";
@@ -37,16 +37,21 @@ class EmbeddedDatabaseClosedTest {
 
   @Test
   void theEngineCarriesOnAfterItsDatabaseClosedUnderIt() throws Exception {
-    try (Taskmill tm = Taskmill.builder().dataDir(dir)
-        .queue("default", q -> q.concurrency(4))
-        .handler(TYPE, Step.class, (p, ctx) -> {
-          if (p.name().startsWith("in-flight")) {
-            running.countDown();
-            closed.await(30, TimeUnit.SECONDS);
-          }
-          ran.add(p.name());
-        })
-        .start()) {
+    try (Taskmill tm =
+        Taskmill.builder()
+            .dataDir(dir)
+            .queue("default", q -> q.concurrency(4))
+            .handler(
+                TYPE,
+                Step.class,
+                (p, ctx) -> {
+                  if (p.name().startsWith("in-flight")) {
+                    running.countDown();
+                    closed.await(30, TimeUnit.SECONDS);
+                  }
+                  ran.add(p.name());
+                })
+            .start()) {
       List<JobId> accepted = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         accepted.add(tm.enqueue(TYPE, new Step("in-flight-" + i)));
@@ -61,12 +66,16 @@ class EmbeddedDatabaseClosedTest {
       for (int i = 0; i < 20; i++) {
         String name = "after-" + i;
         // Refused while the store reopens the file; a refused enqueue was not accepted.
-        accepted.add(await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-            .until(() -> tm.enqueue(TYPE, new Step(name)), id -> true));
+        accepted.add(
+            await()
+                .atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(() -> tm.enqueue(TYPE, new Step(name)), id -> true));
       }
 
       Await.allTerminal(tm, accepted);
-      assertThat(accepted).extracting(id -> tm.jobs().get(id).map(Job::state).orElseThrow())
+      assertThat(accepted)
+          .extracting(id -> tm.jobs().get(id).map(Job::state).orElseThrow())
           .containsOnly(JobState.SUCCEEDED);
       assertThat(ran).hasSize(44);
     }
@@ -75,8 +84,9 @@ class EmbeddedDatabaseClosedTest {
   /** As an MVStore panic does: the database closes at once, its open connections left broken. */
   private void closeTheDatabaseAtOnce() throws SQLException {
     // This JVM's second connection shares the engine's open database.
-    Connection c = DriverManager.getConnection(
-        "jdbc:h2:file:" + dir.resolve("taskmill") + ";DB_CLOSE_ON_EXIT=FALSE");
+    Connection c =
+        DriverManager.getConnection(
+            "jdbc:h2:file:" + dir.resolve("taskmill") + ";DB_CLOSE_ON_EXIT=FALSE");
     try (var st = c.createStatement()) {
       st.execute("SHUTDOWN IMMEDIATELY");
     }

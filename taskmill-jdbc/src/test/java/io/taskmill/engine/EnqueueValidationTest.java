@@ -30,10 +30,12 @@ class EnqueueValidationTest {
 
   @BeforeEach
   void start() {
-    tm = Taskmill.builder().inMemory()
-        .handler("media.resize", ResizeImage.class, (p, ctx) -> {})
-        .queue("media", q -> q.concurrency(2))
-        .start();
+    tm =
+        Taskmill.builder()
+            .inMemory()
+            .handler("media.resize", ResizeImage.class, (p, ctx) -> {})
+            .queue("media", q -> q.concurrency(2))
+            .start();
     tm.queues().pause("default"); // keep jobs waiting so their stored form can be inspected
     tm.queues().pause("media");
   }
@@ -54,15 +56,24 @@ class EnqueueValidationTest {
   @Test
   void payloadOfTheWrongClassIsRejected() {
     assertThatThrownBy(() -> tm.enqueue("media.resize", "a.png"))
-        .hasMessageContaining("payload must be a " + ResizeImage.class.getName() + ", got java.lang.String");
+        .hasMessageContaining(
+            "payload must be a " + ResizeImage.class.getName() + ", got java.lang.String");
   }
 
   @Test
   void jsonPayloadThatDoesNotBindNamesTheField() {
-    assertThatThrownBy(() -> tm.enqueueJson("media.resize", "{\"path\":\"a.png\",\"width\":\"wide\"}", JobOptions.defaults()))
+    assertThatThrownBy(
+            () ->
+                tm.enqueueJson(
+                    "media.resize",
+                    "{\"path\":\"a.png\",\"width\":\"wide\"}",
+                    JobOptions.defaults()))
         .hasMessageContaining("payload does not match ResizeImage")
         .hasMessageContaining("width");
-    assertThatThrownBy(() -> tm.enqueueJson("media.resize", "{\"path\":\"a.png\",\"colour\":1}", JobOptions.defaults()))
+    assertThatThrownBy(
+            () ->
+                tm.enqueueJson(
+                    "media.resize", "{\"path\":\"a.png\",\"colour\":1}", JobOptions.defaults()))
         .hasMessageContaining("colour");
     assertThatThrownBy(() -> tm.enqueueJson("media.resize", "{\"path\":", JobOptions.defaults()))
         .isInstanceOf(InvalidJobException.class);
@@ -71,21 +82,32 @@ class EnqueueValidationTest {
   @Test
   void classNamesInJsonPayloadsAreNeverHonoured() {
     // A gadget-style payload must be rejected as an unknown property, not instantiated.
-    assertThatThrownBy(() -> tm.enqueueJson("media.resize",
-        "{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\",\"path\":\"a\",\"width\":1}", JobOptions.defaults()))
-        .isInstanceOf(InvalidJobException.class).hasMessageContaining("@class");
+    assertThatThrownBy(
+            () ->
+                tm.enqueueJson(
+                    "media.resize",
+                    "{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\",\"path\":\"a\",\"width\":1}",
+                    JobOptions.defaults()))
+        .isInstanceOf(InvalidJobException.class)
+        .hasMessageContaining("@class");
   }
 
   @Test
   void validJsonPayloadIsStoredInCanonicalForm() {
-    JobId id = tm.enqueueJson("media.resize", "{ \"width\": 640, \"path\": \"a.png\" }", JobOptions.queue("media"));
-    assertThat(tm.jobs().get(id).orElseThrow().payloadJson()).isEqualTo("{\"path\":\"a.png\",\"width\":640}");
+    JobId id =
+        tm.enqueueJson(
+            "media.resize", "{ \"width\": 640, \"path\": \"a.png\" }", JobOptions.queue("media"));
+    assertThat(tm.jobs().get(id).orElseThrow().payloadJson())
+        .isEqualTo("{\"path\":\"a.png\",\"width\":640}");
   }
 
   @Test
   void invalidOptionsAreAllReportedTogether() {
-    var bad = JobOptions.queue("").priority(99999).delay(Duration.ofSeconds(-5))
-        .retry(Retry.fixed(Duration.ofSeconds(1)).maxAttempts(0));
+    var bad =
+        JobOptions.queue("")
+            .priority(99999)
+            .delay(Duration.ofSeconds(-5))
+            .retry(Retry.fixed(Duration.ofSeconds(1)).maxAttempts(0));
     assertThatThrownBy(() -> tm.enqueue("media.resize", new ResizeImage("a", 1), bad))
         .isInstanceOfSatisfying(InvalidJobException.class, e -> assertThat(e.problems()).hasSize(4))
         .hasMessageContaining("maxAttempts must be between 1 and 1000, was 0")
@@ -94,23 +116,33 @@ class EnqueueValidationTest {
 
   @Test
   void undeclaredQueueIsRejected() {
-    assertThatThrownBy(() -> tm.enqueue("media.resize", new ResizeImage("a", 1), JobOptions.queue("video")))
-        .hasMessageContaining("queue 'video' is not served by this engine; declared queues: [default, media]");
+    assertThatThrownBy(
+            () -> tm.enqueue("media.resize", new ResizeImage("a", 1), JobOptions.queue("video")))
+        .hasMessageContaining(
+            "queue 'video' is not served by this engine; declared queues: [default, media]");
   }
 
   @Test
   void aBatchWithOneBadJobStoresNothing() {
     var good = JobRequest.of("media.resize", new ResizeImage("a", 1));
-    var bad = JobRequest.of("media.resize", new ResizeImage("b", 2), JobOptions.defaults().priority(-5000));
-    assertThatThrownBy(() -> tm.enqueueAll(List.of(good, bad))).isInstanceOf(InvalidJobException.class);
+    var bad =
+        JobRequest.of(
+            "media.resize", new ResizeImage("b", 2), JobOptions.defaults().priority(-5000));
+    assertThatThrownBy(() -> tm.enqueueAll(List.of(good, bad)))
+        .isInstanceOf(InvalidJobException.class);
     assertThat(tm.jobs().list(JobQuery.all(10))).isEmpty();
   }
 
   @Test
   void batchEnqueueStoresAllInOrder() {
-    var ids = tm.enqueueAll(List.of(
-        JobRequest.of("media.resize", new ResizeImage("a", 1)),
-        JobRequest.of("media.resize", new ResizeImage("b", 2), JobOptions.defaults().delay(Duration.ofHours(1)))));
+    var ids =
+        tm.enqueueAll(
+            List.of(
+                JobRequest.of("media.resize", new ResizeImage("a", 1)),
+                JobRequest.of(
+                    "media.resize",
+                    new ResizeImage("b", 2),
+                    JobOptions.defaults().delay(Duration.ofHours(1)))));
     assertThat(tm.jobs().get(ids.get(0)).orElseThrow().state()).isEqualTo(JobState.ENQUEUED);
     assertThat(tm.jobs().get(ids.get(1)).orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
   }
@@ -124,11 +156,17 @@ class EnqueueValidationTest {
     try (var pool = Executors.newFixedThreadPool(threads)) {
       for (int i = 0; i < threads; i++) {
         int n = i;
-        futures.add(pool.submit(() -> {
-          go.await();
-          ids.add(tm.enqueue("media.resize", new ResizeImage("a.png", n), JobOptions.defaults().idempotencyKey("a.png@640")));
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  ids.add(
+                      tm.enqueue(
+                          "media.resize",
+                          new ResizeImage("a.png", n),
+                          JobOptions.defaults().idempotencyKey("a.png@640")));
+                  return null;
+                }));
       }
       go.countDown();
     }

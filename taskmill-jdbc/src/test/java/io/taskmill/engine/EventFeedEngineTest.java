@@ -26,7 +26,8 @@ class EventFeedEngineTest {
   private static final int JOBS = 500;
 
   private static Taskmill start() {
-    return Taskmill.builder().inMemory()
+    return Taskmill.builder()
+        .inMemory()
         .handler("test.step", Step.class, (p, ctx) -> {})
         .queue("default", q -> q.concurrency(16))
         .start();
@@ -64,8 +65,12 @@ class EventFeedEngineTest {
         assertThat(e.queue()).isEqualTo("default");
       }
       assertThat(kinds.keySet()).containsExactlyInAnyOrderElementsOf(ids);
-      assertThat(kinds.values()).allSatisfy(k -> assertThat(k).containsExactly(
-          EventKind.JOB_CREATED, EventKind.JOB_RUNNING, EventKind.JOB_SUCCEEDED));
+      assertThat(kinds.values())
+          .allSatisfy(
+              k ->
+                  assertThat(k)
+                      .containsExactly(
+                          EventKind.JOB_CREATED, EventKind.JOB_RUNNING, EventKind.JOB_SUCCEEDED));
       // Nothing committed was skipped: the feed from the start holds the same events.
       var replay = new CopyOnWriteArrayList<FeedEvent>();
       tm.events().subscribe(0, EventFilter.all(), replay::add);
@@ -84,14 +89,20 @@ class EventFeedEngineTest {
 
       var first = new CopyOnWriteArrayList<FeedEvent>();
       var stopped = new Subscription[1];
-      stopped[0] = tm.events().subscribe(0, EventFilter.all(), e -> {
-        first.add(e);
-        // Stop at the first whole seq from the K-th event on, as an SSE client whose id is set
-        // on the last event of each seq would.
-        if (first.size() >= k && e.lastInSeq()) {
-          stopped[0].close();
-        }
-      });
+      stopped[0] =
+          tm.events()
+              .subscribe(
+                  0,
+                  EventFilter.all(),
+                  e -> {
+                    first.add(e);
+                    // Stop at the first whole seq from the K-th event on, as an SSE client whose id
+                    // is set
+                    // on the last event of each seq would.
+                    if (first.size() >= k && e.lastInSeq()) {
+                      stopped[0].close();
+                    }
+                  });
       await().atMost(Duration.ofSeconds(30)).until(() -> !stopped[0].isOpen());
       long resumeAfter = stopped[0].lastSeq();
       assertThat(resumeAfter).isEqualTo(first.getLast().seq());
@@ -109,8 +120,11 @@ class EventFeedEngineTest {
       }
       Map<EventKind, Long> counts = new HashMap<>();
       union.forEach(e -> counts.merge(e.kind(), 1L, Long::sum));
-      assertThat(counts).containsOnly(Map.entry(EventKind.JOB_CREATED, 200L),
-          Map.entry(EventKind.JOB_RUNNING, 200L), Map.entry(EventKind.JOB_SUCCEEDED, 200L));
+      assertThat(counts)
+          .containsOnly(
+              Map.entry(EventKind.JOB_CREATED, 200L),
+              Map.entry(EventKind.JOB_RUNNING, 200L),
+              Map.entry(EventKind.JOB_SUCCEEDED, 200L));
     }
   }
 
@@ -118,8 +132,9 @@ class EventFeedEngineTest {
   void aFilterByKindAndQueueSeesOnlyThose() {
     try (Taskmill tm = start()) {
       var got = new CopyOnWriteArrayList<FeedEvent>();
-      tm.events().subscribe(0, EventFilter.all().kinds(EventKind.JOB_SUCCEEDED).queues("default"),
-          got::add);
+      tm.events()
+          .subscribe(
+              0, EventFilter.all().kinds(EventKind.JOB_SUCCEEDED).queues("default"), got::add);
       List<JobId> ids = enqueue(tm, 10, 10);
 
       await().atMost(Duration.ofSeconds(30)).until(() -> got.size() >= 10);

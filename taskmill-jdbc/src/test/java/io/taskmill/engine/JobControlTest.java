@@ -37,6 +37,7 @@ class JobControlTest {
 
   /** Fails until {@code failures} attempts have failed, then succeeds. */
   private final AtomicInteger failuresLeft = new AtomicInteger();
+
   private final AtomicInteger runs = new AtomicInteger();
 
   private TaskmillBuilder builder() {
@@ -46,12 +47,15 @@ class JobControlTest {
   private TaskmillBuilder handlers(TaskmillBuilder builder) {
     return builder
         .leaseDuration(Duration.ofSeconds(30))
-        .handler("test.flaky", Step.class, (p, ctx) -> {
-          runs.incrementAndGet();
-          if (failuresLeft.getAndDecrement() > 0) {
-            throw new IllegalStateException("broken " + p.name());
-          }
-        });
+        .handler(
+            "test.flaky",
+            Step.class,
+            (p, ctx) -> {
+              runs.incrementAndGet();
+              if (failuresLeft.getAndDecrement() > 0) {
+                throw new IllegalStateException("broken " + p.name());
+              }
+            });
   }
 
   @Test
@@ -74,15 +78,23 @@ class JobControlTest {
       assertThat(engine.runDueJobs()).isEqualTo(1);
       Job done = tm.jobs().get(id).orElseThrow();
       assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
-      assertThat(done.attempt()).as("a fresh budget: the first attempt of the new one")
+      assertThat(done.attempt())
+          .as("a fresh budget: the first attempt of the new one")
           .isEqualTo(1);
-      assertThat(done.startedAt()).as("claimed at once, at the retry's runAt")
+      assertThat(done.startedAt())
+          .as("claimed at once, at the retry's runAt")
           .isEqualTo(retried.runAt());
       assertThat(done.lastError()).isNull();
       assertThat(runs).hasValue(2);
-      assertThat(tm.jobs().events(id)).extracting(JobEvent::to).containsExactly(
-          JobState.ENQUEUED, JobState.RUNNING, JobState.DEAD, JobState.ENQUEUED,
-          JobState.RUNNING, JobState.SUCCEEDED);
+      assertThat(tm.jobs().events(id))
+          .extracting(JobEvent::to)
+          .containsExactly(
+              JobState.ENQUEUED,
+              JobState.RUNNING,
+              JobState.DEAD,
+              JobState.ENQUEUED,
+              JobState.RUNNING,
+              JobState.SUCCEEDED);
       assertThat(tm.jobs().events(id).get(3).message()).isEqualTo("retried by " + tm.nodeId());
     }
   }
@@ -94,8 +106,19 @@ class JobControlTest {
       Taskmill tm = engine.taskmill();
       JobId id = engine.enqueue("test.flaky", new Step("a"), ONE_ATTEMPT);
       // Another node claims it and is still running it.
-      assertThat(Claim.run(store, new JobClaim("default", 1, "other-node", engine.clock().instant(),
-          Duration.ofSeconds(30), Set.of("test.flaky"), Map.of())).jobs()).hasSize(1);
+      assertThat(
+              Claim.run(
+                      store,
+                      new JobClaim(
+                          "default",
+                          1,
+                          "other-node",
+                          engine.clock().instant(),
+                          Duration.ofSeconds(30),
+                          Set.of("test.flaky"),
+                          Map.of()))
+                  .jobs())
+          .hasSize(1);
       Job running = tm.jobs().get(id).orElseThrow();
 
       assertThat(tm.jobs().retry(id)).isEqualTo(RetryResult.NOT_RETRYABLE);
@@ -142,7 +165,8 @@ class JobControlTest {
       assertThat(retried).isEqualTo(new BulkResult(5, 5, null));
       assertThat(engine.runDueJobs()).isEqualTo(5);
       assertThat(tm.jobs().list(JobQuery.all(10).withState(JobState.SUCCEEDED)))
-          .extracting(Job::id).containsExactlyInAnyOrderElementsOf(tagged);
+          .extracting(Job::id)
+          .containsExactlyInAnyOrderElementsOf(tagged);
     }
   }
 
@@ -150,8 +174,9 @@ class JobControlTest {
   void submitAllSaysWhichJobsAreNewAndEnqueueAllGoesTheSamePath() {
     try (var engine = ManualEngine.start(builder())) {
       Taskmill tm = engine.taskmill();
-      var keyed = JobRequest.of("test.flaky", new Step("k"),
-          JobOptions.defaults().idempotencyKey("order-7"));
+      var keyed =
+          JobRequest.of(
+              "test.flaky", new Step("k"), JobOptions.defaults().idempotencyKey("order-7"));
       var plain = JobRequest.of("test.flaky", new Step("p"));
 
       List<Enqueued> first = tm.submitAll(List.of(keyed, plain, keyed));
@@ -183,7 +208,7 @@ class JobControlTest {
 
   /** A store of the test's own, for writing as another node would. */
   static Store openInMemory() {
-    return new JdbcStoreProvider().open(
-        new StoreSettings(null, "test-" + UUID.randomUUID(), null, null, null, 4));
+    return new JdbcStoreProvider()
+        .open(new StoreSettings(null, "test-" + UUID.randomUUID(), null, null, null, 4));
   }
 }

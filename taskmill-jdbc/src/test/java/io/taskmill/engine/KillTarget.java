@@ -17,16 +17,21 @@ public final class KillTarget {
   public static void main(String[] args) throws Exception {
     Path dataDir = Path.of(args[0]);
     int jobs = Integer.parseInt(args[1]);
-    Taskmill tm = Taskmill.builder().dataDir(dataDir)
-        .handler("test.work", Step.class, (p, ctx) -> {
-          synchronized (System.out) {
-            System.out.println("started " + ctx.jobId());
-            System.out.flush();
-          }
-          Payloads.work(Duration.ofMillis(20));
-        })
-        .queue("default", q -> q.concurrency(8))
-        .start();
+    Taskmill tm =
+        Taskmill.builder()
+            .dataDir(dataDir)
+            .handler(
+                "test.work",
+                Step.class,
+                (p, ctx) -> {
+                  synchronized (System.out) {
+                    System.out.println("started " + ctx.jobId());
+                    System.out.flush();
+                  }
+                  Payloads.work(Duration.ofMillis(20));
+                })
+            .queue("default", q -> q.concurrency(8))
+            .start();
     var requests = new ArrayList<JobRequest>();
     for (int i = 0; i < jobs; i++) {
       requests.add(JobRequest.of("test.work", new Step("job-" + i)));

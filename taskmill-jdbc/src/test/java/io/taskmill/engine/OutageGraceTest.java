@@ -36,22 +36,27 @@ class OutageGraceTest {
   private static final Duration LEASE = Duration.ofSeconds(30);
   private static final String TYPE = "test.step";
 
-  private final FaultInjectingStore store = FaultInjectingStore.around(new JdbcStoreProvider().open(
-      new StoreSettings(null, "grace-" + UUID.randomUUID(), null, null, null, 4))).build();
+  private final FaultInjectingStore store =
+      FaultInjectingStore.around(
+              new JdbcStoreProvider()
+                  .open(new StoreSettings(null, "grace-" + UUID.randomUUID(), null, null, null, 4)))
+          .build();
 
   private ManualEngine start() {
-    return ManualEngine.start(Taskmill.builder()
-        .store(store)
-        .nodeId("leader")
-        .leaseDuration(LEASE)
-        .queue("q1", q -> { })
-        .queue("q2", q -> { })
-        .handler(TYPE, Step.class, (p, ctx) -> { }));
+    return ManualEngine.start(
+        Taskmill.builder()
+            .store(store)
+            .nodeId("leader")
+            .leaseDuration(LEASE)
+            .queue("q1", q -> {})
+            .queue("q2", q -> {})
+            .handler(TYPE, Step.class, (p, ctx) -> {}));
   }
 
   @Test
   void afterAnOutageTheLeaderJudgesOtherNodesOnlyOnceTheyHadTimeToBeat() {
-    try (var engine = start(); store) {
+    try (var engine = start();
+        store) {
       Instant t0 = engine.clock().instant();
       assertThat(engine.heartbeat()).isTrue();
       JobId livesId = engine.enqueue(TYPE, new Step("lives"), JobOptions.defaults().queue("q1"));
@@ -69,14 +74,21 @@ class OutageGraceTest {
 
       // Both peers look silent for longer than a lease, and both leases expired.
       assertThat(engine.runRescuer()).isZero();
-      assertThat(states()).containsEntry("alive-peer", NodeState.ALIVE)
+      assertThat(states())
+          .containsEntry("alive-peer", NodeState.ALIVE)
           .containsEntry("dead-peer", NodeState.ALIVE);
 
       // The live peer beats and renews within the grace; the dead one does not.
       Instant back = engine.clock().instant();
       beat("alive-peer", back);
-      var renewal = store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases("alive-peer",
-          List.of(new LeaseRef(lives.id(), lives.leaseEpoch())), back.plus(LEASE)));
+      var renewal =
+          store.keepAlive(
+              StoreOp.RENEW,
+              tx ->
+                  tx.jobRenewLeases(
+                      "alive-peer",
+                      List.of(new LeaseRef(lives.id(), lives.leaseEpoch())),
+                      back.plus(LEASE)));
       assertThat(renewal.held()).containsExactly(livesId);
 
       engine.tick(LEASE.minusSeconds(1));
@@ -86,16 +98,28 @@ class OutageGraceTest {
       beat("alive-peer", engine.clock().instant());
 
       assertThat(engine.runRescuer()).isEqualTo(1);
-      assertThat(states()).containsEntry("alive-peer", NodeState.ALIVE)
+      assertThat(states())
+          .containsEntry("alive-peer", NodeState.ALIVE)
           .containsEntry("dead-peer", NodeState.DEAD);
-      assertThat(store.read(StoreOp.READ, tx -> tx.jobGetAll(List.of(diedId)).stream().findFirst()).orElseThrow().state()).isEqualTo(JobState.ENQUEUED);
-      assertThat(store.read(StoreOp.READ, tx -> tx.jobGetAll(List.of(livesId)).stream().findFirst()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+      assertThat(
+              store
+                  .read(StoreOp.READ, tx -> tx.jobGetAll(List.of(diedId)).stream().findFirst())
+                  .orElseThrow()
+                  .state())
+          .isEqualTo(JobState.ENQUEUED);
+      assertThat(
+              store
+                  .read(StoreOp.READ, tx -> tx.jobGetAll(List.of(livesId)).stream().findFirst())
+                  .orElseThrow()
+                  .state())
+          .isEqualTo(JobState.RUNNING);
     }
   }
 
   @Test
   void withoutAnOutageASilentNodeIsDeclaredDeadAtOnce() {
-    try (var engine = start(); store) {
+    try (var engine = start();
+        store) {
       Instant t0 = engine.clock().instant();
       assertThat(engine.heartbeat()).isTrue();
       engine.enqueue(TYPE, new Step("died"), JobOptions.defaults().queue("q2"));
@@ -111,18 +135,36 @@ class OutageGraceTest {
   }
 
   private Job claim(String node, String queue, Instant now) {
-    List<Job> jobs = Claim.run(store, new JobClaim(queue, 1, node, now, LEASE, Set.of(TYPE), Map.of()))
-        .jobs();
+    List<Job> jobs =
+        Claim.run(store, new JobClaim(queue, 1, node, now, LEASE, Set.of(TYPE), Map.of())).jobs();
     assertThat(jobs).hasSize(1);
     return jobs.get(0);
   }
 
   private void beat(String node, Instant at) {
-    store.keepAlive(StoreOp.HEARTBEAT, tx -> tx.nodeHeartbeat(new Node(node, "host", 1, "test", Map.of("q1", 1), Set.of(TYPE), 1, at, at,
-        1, 0, 0, 0, NodeState.ALIVE)));
+    store.keepAlive(
+        StoreOp.HEARTBEAT,
+        tx ->
+            tx.nodeHeartbeat(
+                new Node(
+                    node,
+                    "host",
+                    1,
+                    "test",
+                    Map.of("q1", 1),
+                    Set.of(TYPE),
+                    1,
+                    at,
+                    at,
+                    1,
+                    0,
+                    0,
+                    0,
+                    NodeState.ALIVE)));
   }
 
   private Map<String, NodeState> states() {
-    return store.read(StoreOp.NODE, tx -> tx.nodeList()).stream().collect(Collectors.toMap(Node::id, Node::state));
+    return store.read(StoreOp.NODE, tx -> tx.nodeList()).stream()
+        .collect(Collectors.toMap(Node::id, Node::state));
   }
 }

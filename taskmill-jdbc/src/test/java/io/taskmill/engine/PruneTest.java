@@ -32,14 +32,24 @@ class PruneTest {
   @Test
   void aBacklogLargerThanOnePassIsPrunedAtTheNextRoundsNotAMinuteLater() {
     // Each prune batch (1,000 jobs) takes at least 400 ms, so one pass (1 s) ends with jobs left.
-    FaultInjectingStore store = FaultInjectingStore.around(new JdbcStoreProvider().open(
-            new StoreSettings(null, "prune-" + UUID.randomUUID(), null, null, null, 4)))
-        .seed(1).delay(StoreOp.PRUNE, 1.0, Duration.ofMillis(400)).build();
+    FaultInjectingStore store =
+        FaultInjectingStore.around(
+                new JdbcStoreProvider()
+                    .open(
+                        new StoreSettings(null, "prune-" + UUID.randomUUID(), null, null, null, 4)))
+            .seed(1)
+            .delay(StoreOp.PRUNE, 1.0, Duration.ofMillis(400))
+            .build();
     FakeClock clock = FakeClock.create();
-    try (store; var engine = ManualEngine.start(Taskmill.builder().store(store)
-        .retainSucceeded(RETAIN)
-        .queue("default", q -> q.concurrency(64))
-        .handler("test.step", Step.class, (p, ctx) -> {}), clock)) {
+    try (store;
+        var engine =
+            ManualEngine.start(
+                Taskmill.builder()
+                    .store(store)
+                    .retainSucceeded(RETAIN)
+                    .queue("default", q -> q.concurrency(64))
+                    .handler("test.step", Step.class, (p, ctx) -> {}),
+                clock)) {
       var requests = new ArrayList<JobRequest>();
       for (int i = 0; i < JOBS; i++) {
         requests.add(JobRequest.of("test.step", new Step("s" + i), JobOptions.defaults()));
@@ -56,7 +66,10 @@ class PruneTest {
 
       engine.runRescuer();
       long afterFirst = succeeded(engine);
-      assertThat(afterFirst).as("one pass stops when its time is spent").isPositive().isLessThan(JOBS);
+      assertThat(afterFirst)
+          .as("one pass stops when its time is spent")
+          .isPositive()
+          .isLessThan(JOBS);
 
       // The same minute: the old pruner waited a minute between passes whatever was left.
       int rounds = 1;
@@ -71,7 +84,9 @@ class PruneTest {
   }
 
   private static long succeeded(ManualEngine engine) {
-    return engine.taskmill().jobs().counts().stream().filter(c -> c.state() == JobState.SUCCEEDED)
-        .mapToLong(JobCount::count).sum();
+    return engine.taskmill().jobs().counts().stream()
+        .filter(c -> c.state() == JobState.SUCCEEDED)
+        .mapToLong(JobCount::count)
+        .sum();
   }
 }

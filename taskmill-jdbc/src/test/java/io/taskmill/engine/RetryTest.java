@@ -23,18 +23,28 @@ class RetryTest {
   private final AtomicInteger attempts = new AtomicInteger();
 
   private ManualEngine engine(Retry handlerRetry, int failures, RuntimeException error) {
-    return ManualEngine.start(Taskmill.builder().inMemory()
-        .handler("test.flaky", Step.class, (p, ctx) -> {
-          ctx.log().info("attempt {} of {}", ctx.attempt(), p.name());
-          if (attempts.incrementAndGet() <= failures) {
-            throw error;
-          }
-        }, h -> h.retry(handlerRetry)));
+    return ManualEngine.start(
+        Taskmill.builder()
+            .inMemory()
+            .handler(
+                "test.flaky",
+                Step.class,
+                (p, ctx) -> {
+                  ctx.log().info("attempt {} of {}", ctx.attempt(), p.name());
+                  if (attempts.incrementAndGet() <= failures) {
+                    throw error;
+                  }
+                },
+                h -> h.retry(handlerRetry)));
   }
 
   @Test
   void failedAttemptIsRetriedAfterItsBackoffAndThenSucceeds() {
-    try (var engine = engine(Retry.fixed(Duration.ofSeconds(30)).maxAttempts(3), 1, new IllegalStateException("boom"))) {
+    try (var engine =
+        engine(
+            Retry.fixed(Duration.ofSeconds(30)).maxAttempts(3),
+            1,
+            new IllegalStateException("boom"))) {
       JobId id = engine.enqueue("test.flaky", new Step("a"), JobOptions.defaults());
       assertThat(engine.runDueJobs()).isEqualTo(1);
       Job failed = engine.taskmill().jobs().get(id).orElseThrow();
@@ -49,24 +59,36 @@ class RetryTest {
       Job done = engine.taskmill().jobs().get(id).orElseThrow();
       assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
       assertThat(done.attempt()).isEqualTo(2);
-      assertThat(engine.taskmill().jobs().events(id)).extracting(e -> e.to()).containsExactly(
-          JobState.ENQUEUED, JobState.RUNNING, JobState.SCHEDULED, JobState.ENQUEUED,
-          JobState.RUNNING, JobState.SUCCEEDED);
+      assertThat(engine.taskmill().jobs().events(id))
+          .extracting(e -> e.to())
+          .containsExactly(
+              JobState.ENQUEUED,
+              JobState.RUNNING,
+              JobState.SCHEDULED,
+              JobState.ENQUEUED,
+              JobState.RUNNING,
+              JobState.SUCCEEDED);
     }
   }
 
   @Test
   void exhaustingAttemptsMakesTheJobDeadKeepingItsLastErrorAndLogs() {
-    try (var engine = engine(Retry.fixed(Duration.ZERO).maxAttempts(4), 100, new IllegalStateException("always"))) {
+    try (var engine =
+        engine(
+            Retry.fixed(Duration.ZERO).maxAttempts(4), 100, new IllegalStateException("always"))) {
       JobId id = engine.enqueue("test.flaky", new Step("a"), JobOptions.defaults());
       assertThat(engine.runDueJobs()).isEqualTo(4);
       Job dead = engine.taskmill().jobs().get(id).orElseThrow();
       assertThat(dead.state()).isEqualTo(JobState.DEAD);
       assertThat(dead.attempt()).isEqualTo(4);
       assertThat(dead.finishedAt()).isNotNull();
-      assertThat(dead.lastError()).startsWith("java.lang.IllegalStateException: always").contains("at io.taskmill");
+      assertThat(dead.lastError())
+          .startsWith("java.lang.IllegalStateException: always")
+          .contains("at io.taskmill");
       var logs = engine.taskmill().jobs().logs(id);
-      assertThat(logs).filteredOn(l -> l.level() == LogLevel.INFO).extracting(l -> l.message())
+      assertThat(logs)
+          .filteredOn(l -> l.level() == LogLevel.INFO)
+          .extracting(l -> l.message())
           .containsExactly("attempt 1 of a", "attempt 2 of a", "attempt 3 of a", "attempt 4 of a");
       assertThat(logs.get(logs.size() - 1).message()).contains("no attempts left");
     }
@@ -74,23 +96,40 @@ class RetryTest {
 
   @Test
   void perJobPolicyOverridesTheHandlersAndAbortOnStopsAtOnce() {
-    try (var engine = engine(Retry.fixed(Duration.ZERO).maxAttempts(10), 100, new IllegalArgumentException("bad input"))) {
-      JobId id = engine.enqueue("test.flaky", new Step("a"), JobOptions.defaults()
-          .retry(Retry.exponential(Duration.ofSeconds(1)).maxAttempts(5)
-              .retryOn(IOException.class, UncheckedIOException.class).abortOn(IllegalArgumentException.class)));
+    try (var engine =
+        engine(
+            Retry.fixed(Duration.ZERO).maxAttempts(10),
+            100,
+            new IllegalArgumentException("bad input"))) {
+      JobId id =
+          engine.enqueue(
+              "test.flaky",
+              new Step("a"),
+              JobOptions.defaults()
+                  .retry(
+                      Retry.exponential(Duration.ofSeconds(1))
+                          .maxAttempts(5)
+                          .retryOn(IOException.class, UncheckedIOException.class)
+                          .abortOn(IllegalArgumentException.class)));
       assertThat(engine.runDueJobs()).isEqualTo(1);
       Job dead = engine.taskmill().jobs().get(id).orElseThrow();
       assertThat(dead.state()).isEqualTo(JobState.DEAD);
       assertThat(dead.maxAttempts()).isEqualTo(5);
-      assertThat(engine.taskmill().jobs().logs(id)).last().extracting(l -> l.message()).asString()
+      assertThat(engine.taskmill().jobs().logs(id))
+          .last()
+          .extracting(l -> l.message())
+          .asString()
           .contains("matches abortOn java.lang.IllegalArgumentException");
     }
   }
 
   @Test
   void errorOutsideRetryOnIsFinal() {
-    try (var engine = engine(Retry.fixed(Duration.ZERO).maxAttempts(5).retryOn(IOException.class), 100,
-        new IllegalStateException("not io"))) {
+    try (var engine =
+        engine(
+            Retry.fixed(Duration.ZERO).maxAttempts(5).retryOn(IOException.class),
+            100,
+            new IllegalStateException("not io"))) {
       JobId id = engine.enqueue("test.flaky", new Step("a"), JobOptions.defaults());
       engine.runDueJobs();
       assertThat(engine.taskmill().jobs().get(id).orElseThrow().state()).isEqualTo(JobState.DEAD);
@@ -101,9 +140,13 @@ class RetryTest {
   @Test
   void handlerPredicatesAndCallbackApplyToEveryJobOfTheType() {
     var retries = new CopyOnWriteArrayList<String>();
-    Retry policy = Retry.exponential(Duration.ofSeconds(2)).maxAttempts(5)
-        .abortIf(e -> e.getMessage().contains("fatal"))
-        .onRetry((id, type, attempt, error, delay) -> retries.add(type + "#" + attempt + " in " + delay));
+    Retry policy =
+        Retry.exponential(Duration.ofSeconds(2))
+            .maxAttempts(5)
+            .abortIf(e -> e.getMessage().contains("fatal"))
+            .onRetry(
+                (id, type, attempt, error, delay) ->
+                    retries.add(type + "#" + attempt + " in " + delay));
     try (var engine = engine(policy, 2, new IllegalStateException("transient"))) {
       JobId id = engine.enqueue("test.flaky", new Step("a"), JobOptions.defaults());
       engine.runDueJobs();
@@ -111,7 +154,8 @@ class RetryTest {
       engine.runDueJobs();
       engine.tick(Duration.ofSeconds(4));
       engine.runDueJobs();
-      assertThat(engine.taskmill().jobs().get(id).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(engine.taskmill().jobs().get(id).orElseThrow().state())
+          .isEqualTo(JobState.SUCCEEDED);
       assertThat(retries).containsExactly("test.flaky#1 in PT2S", "test.flaky#2 in PT4S");
     }
     attempts.set(0);
@@ -124,11 +168,17 @@ class RetryTest {
 
   @Test
   void engineDefaultPolicyAppliesWhenNothingElseIsSet() {
-    try (var engine = ManualEngine.start(Taskmill.builder().inMemory()
-        .defaultRetry(Retry.none())
-        .handler("test.fail", Step.class, (p, ctx) -> {
-          throw new IllegalStateException("x");
-        }))) {
+    try (var engine =
+        ManualEngine.start(
+            Taskmill.builder()
+                .inMemory()
+                .defaultRetry(Retry.none())
+                .handler(
+                    "test.fail",
+                    Step.class,
+                    (p, ctx) -> {
+                      throw new IllegalStateException("x");
+                    }))) {
       JobId id = engine.enqueue("test.fail", new Step("a"), JobOptions.defaults());
       engine.runDueJobs();
       Job dead = engine.taskmill().jobs().get(id).orElseThrow();

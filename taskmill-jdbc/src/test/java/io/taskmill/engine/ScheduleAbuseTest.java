@@ -31,8 +31,9 @@ class ScheduleAbuseTest {
   private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
   private static final int SCHEDULES = 10_000;
 
-  private final Store store = new JdbcStoreProvider().open(
-      new StoreSettings(null, "abuse-" + UUID.randomUUID(), null, null, null, 4));
+  private final Store store =
+      new JdbcStoreProvider()
+          .open(new StoreSettings(null, "abuse-" + UUID.randomUUID(), null, null, null, 4));
 
   @AfterEach
   void closeStore() {
@@ -41,14 +42,20 @@ class ScheduleAbuseTest {
 
   @Test
   void tenThousandEverySecondSchedulesAfterTenMinutesDownCatchUpOnceEach() {
-    var builder = Taskmill.builder().store(store).nodeId("n1")
-        .misfireThreshold(Duration.ofSeconds(1))
-        .handler(TYPE, Step.class, (p, ctx) -> {});
+    var builder =
+        Taskmill.builder()
+            .store(store)
+            .nodeId("n1")
+            .misfireThreshold(Duration.ofSeconds(1))
+            .handler(TYPE, Step.class, (p, ctx) -> {});
     try (var e = ManualEngine.start(builder, FakeClock.at(T0))) {
       long startedPut = System.nanoTime();
       for (int i = 0; i < SCHEDULES; i++) {
-        e.taskmill().schedules().put(ScheduleDefinition.cron("every-second-" + i, "* * * * * *")
-            .job(TYPE, new Step("s" + i)));
+        e.taskmill()
+            .schedules()
+            .put(
+                ScheduleDefinition.cron("every-second-" + i, "* * * * * *")
+                    .job(TYPE, new Step("s" + i)));
       }
       Duration puts = Duration.ofNanos(System.nanoTime() - startedPut);
 
@@ -61,41 +68,61 @@ class ScheduleAbuseTest {
       // FIRE_ONCE (the default): one job for the missed ticks, one for the tick on time.
       assertThat(jobs).isEqualTo(2 * SCHEDULES);
       assertThat(e.runSchedules()).isZero();
-      assertThat(e.taskmill().schedules().list(null, 1000)).allSatisfy(s ->
-          assertThat(s.nextFireAt()).isEqualTo(T0.plus(Duration.ofMinutes(10)).plusSeconds(1)));
-      System.out.printf("S12: %d schedules of '* * * * * *' saved in %d ms (%.2f ms each); after "
-              + "10 min down, %d missed ticks became %d jobs in %d ms%n", SCHEDULES,
-          puts.toMillis(), puts.toNanos() / 1e6 / SCHEDULES, 600L * SCHEDULES, jobs,
+      assertThat(e.taskmill().schedules().list(null, 1000))
+          .allSatisfy(
+              s ->
+                  assertThat(s.nextFireAt())
+                      .isEqualTo(T0.plus(Duration.ofMinutes(10)).plusSeconds(1)));
+      System.out.printf(
+          "S12: %d schedules of '* * * * * *' saved in %d ms (%.2f ms each); after "
+              + "10 min down, %d missed ticks became %d jobs in %d ms%n",
+          SCHEDULES,
+          puts.toMillis(),
+          puts.toNanos() / 1e6 / SCHEDULES,
+          600L * SCHEDULES,
+          jobs,
           firing.toMillis());
     }
   }
 
   @Test
   void impossibleDatesAreRefusedAtCreationAndRareOnesFoundInBoundedTime() {
-    var builder = Taskmill.builder().store(store).nodeId("n1")
-        .handler(TYPE, Step.class, (p, ctx) -> {});
+    var builder =
+        Taskmill.builder().store(store).nodeId("n1").handler(TYPE, Step.class, (p, ctx) -> {});
     try (var e = ManualEngine.start(builder, FakeClock.at(T0))) {
       var schedules = e.taskmill().schedules();
-      for (String impossible : List.of("0 0 30 2 *", "0 0 31 4 *", "0 0 31 6,9,11 *",
-          "0 0 0 30 2 *", "0 0 0 31 2,4 *")) {
-        assertThatThrownBy(() -> schedules.put(ScheduleDefinition.cron("impossible", impossible)
-            .job(TYPE, new Step("x"))))
-            .as(impossible).isInstanceOf(InvalidScheduleException.class);
+      for (String impossible :
+          List.of(
+              "0 0 30 2 *", "0 0 31 4 *", "0 0 31 6,9,11 *", "0 0 0 30 2 *", "0 0 0 31 2,4 *")) {
+        assertThatThrownBy(
+                () ->
+                    schedules.put(
+                        ScheduleDefinition.cron("impossible", impossible).job(TYPE, new Step("x"))))
+            .as(impossible)
+            .isInstanceOf(InvalidScheduleException.class);
       }
       assertThat(schedules.list(null, 10)).isEmpty();
 
       // Valid but rare: the search for the next date must still end, and soon.
       long slowestNanos = 0;
-      for (String rare : List.of("0 0 29 2 1", "59 59 23 29 2 *", "0 0 13 * 5", "0 0 29 2 MON#5",
-          "0 0 L 2 *", "0 12 29 2 SUN")) {
+      for (String rare :
+          List.of(
+              "0 0 29 2 1",
+              "59 59 23 29 2 *",
+              "0 0 13 * 5",
+              "0 0 29 2 MON#5",
+              "0 0 L 2 *",
+              "0 12 29 2 SUN")) {
         long started = System.nanoTime();
         Instant next = Trigger.cron(rare).next(T0).orElseThrow();
         slowestNanos = Math.max(slowestNanos, System.nanoTime() - started);
         assertThat(next).as(rare).isAfter(T0);
-        schedules.put(ScheduleDefinition.cron("rare-" + Math.abs(rare.hashCode()), rare)
-            .job(TYPE, new Step("r")));
+        schedules.put(
+            ScheduleDefinition.cron("rare-" + Math.abs(rare.hashCode()), rare)
+                .job(TYPE, new Step("r")));
       }
-      System.out.printf("S12: slowest next-fire search among rare dates %.3f ms (target 10 ms)%n",
+      System.out.printf(
+          "S12: slowest next-fire search among rare dates %.3f ms (target 10 ms)%n",
           slowestNanos / 1e6);
     }
   }

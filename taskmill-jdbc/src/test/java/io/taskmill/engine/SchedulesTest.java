@@ -51,9 +51,11 @@ class SchedulesTest {
   private static final String TYPE = "test.step";
   private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
   private final List<String> ran = new CopyOnWriteArrayList<>();
+
   /** One in-memory database for every engine of a test, as nodes share one in a cluster. */
-  private final Store store = new JdbcStoreProvider().open(
-      new StoreSettings(null, "schedules-" + UUID.randomUUID(), null, null, null, 4));
+  private final Store store =
+      new JdbcStoreProvider()
+          .open(new StoreSettings(null, "schedules-" + UUID.randomUUID(), null, null, null, 4));
 
   @AfterEach
   void closeStore() {
@@ -61,7 +63,9 @@ class SchedulesTest {
   }
 
   private TaskmillBuilder builder() {
-    return Taskmill.builder().store(store).nodeId("n1")
+    return Taskmill.builder()
+        .store(store)
+        .nodeId("n1")
         .handler(TYPE, Step.class, (p, ctx) -> ran.add(p.name()));
   }
 
@@ -79,7 +83,8 @@ class SchedulesTest {
 
   private static List<Job> jobsOf(ManualEngine e, String schedule) {
     return e.taskmill().jobs().list(JobQuery.all(1000)).stream()
-        .filter(j -> schedule.equals(j.schedule())).sorted(Comparator.comparing(Job::runAt))
+        .filter(j -> schedule.equals(j.schedule()))
+        .sorted(Comparator.comparing(Job::runAt))
         .toList();
   }
 
@@ -96,36 +101,50 @@ class SchedulesTest {
       assertThat(e.runDueJobs()).isEqualTo(1);
 
       List<Job> jobs = jobsOf(e, "reports");
-      assertThat(jobs).singleElement().satisfies(j -> {
-        assertThat(j.runAt()).isEqualTo(T0.plusSeconds(60));
-        assertThat(j.state()).isEqualTo(JobState.SUCCEEDED);
-      });
+      assertThat(jobs)
+          .singleElement()
+          .satisfies(
+              j -> {
+                assertThat(j.runAt()).isEqualTo(T0.plusSeconds(60));
+                assertThat(j.state()).isEqualTo(JobState.SUCCEEDED);
+              });
       // No drift: the next tick follows the scheduled time, not the 700 ms late firing.
       assertThat(e.taskmill().schedules().get("reports").orElseThrow().nextFireAt())
           .isEqualTo(T0.plusSeconds(120));
       List<ScheduleRun> history = e.taskmill().schedules().history("reports", 10);
-      assertThat(history).singleElement().satisfies(r -> {
-        assertThat(r.outcome()).isEqualTo(ScheduleRun.Outcome.FIRED);
-        assertThat(r.fireAt()).isEqualTo(T0.plusSeconds(60));
-        assertThat(r.jobId()).isEqualTo(jobs.get(0).id());
-        assertThat(r.jobState()).isEqualTo(JobState.SUCCEEDED);
-      });
+      assertThat(history)
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.outcome()).isEqualTo(ScheduleRun.Outcome.FIRED);
+                assertThat(r.fireAt()).isEqualTo(T0.plusSeconds(60));
+                assertThat(r.jobId()).isEqualTo(jobs.get(0).id());
+                assertThat(r.jobState()).isEqualTo(JobState.SUCCEEDED);
+              });
     }
   }
 
   @Test
   void aRunningEngineFiresAnEverySecondScheduleOnEveryTickWithoutDrift() {
-    try (Taskmill tm = builder().schedule(ScheduleDefinition.cron("pulse", "* * * * * *")
-        .job(TYPE, new Step("pulse"))).start()) {
-      Awaitility.await("five ticks run").atMost(Duration.ofSeconds(20))
+    try (Taskmill tm =
+        builder()
+            .schedule(ScheduleDefinition.cron("pulse", "* * * * * *").job(TYPE, new Step("pulse")))
+            .start()) {
+      Awaitility.await("five ticks run")
+          .atMost(Duration.ofSeconds(20))
           .until(() -> ran.stream().filter("pulse"::equals).count() >= 5);
-      List<Instant> ticks = tm.jobs().list(JobQuery.all(1000)).stream()
-          .filter(j -> "pulse".equals(j.schedule())).map(Job::runAt).sorted().toList();
+      List<Instant> ticks =
+          tm.jobs().list(JobQuery.all(1000)).stream()
+              .filter(j -> "pulse".equals(j.schedule()))
+              .map(Job::runAt)
+              .sorted()
+              .toList();
       // Every job is due at a whole second, one second after the one before: no tick skipped,
       // none doubled, no creep from the time each firing actually ran.
       assertThat(ticks).allSatisfy(t -> assertThat(t.getNano()).isZero());
       for (int i = 1; i < ticks.size(); i++) {
-        assertThat(Duration.between(ticks.get(i - 1), ticks.get(i))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(Duration.between(ticks.get(i - 1), ticks.get(i)))
+            .isEqualTo(Duration.ofSeconds(1));
       }
     }
   }
@@ -138,13 +157,15 @@ class SchedulesTest {
       e.tick(Duration.ofSeconds(30));
       assertThat(schedules.put(everyMinute("hourly"))).isEqualTo(first);
 
-      Schedule newPayload = schedules.put(
-          ScheduleDefinition.cron("hourly", "* * * * *").job(TYPE, new Step("other")));
+      Schedule newPayload =
+          schedules.put(
+              ScheduleDefinition.cron("hourly", "* * * * *").job(TYPE, new Step("other")));
       assertThat(newPayload.version()).isGreaterThan(first.version());
       assertThat(newPayload.nextFireAt()).isEqualTo(first.nextFireAt());
 
-      Schedule newTrigger = schedules.put(
-          ScheduleDefinition.cron("hourly", "0 * * * *").job(TYPE, new Step("other")));
+      Schedule newTrigger =
+          schedules.put(
+              ScheduleDefinition.cron("hourly", "0 * * * *").job(TYPE, new Step("other")));
       assertThat(newTrigger.nextFireAt()).isEqualTo(T0.plus(Duration.ofHours(1)));
       assertThat(newTrigger.createdAt()).isEqualTo(first.createdAt());
     }
@@ -152,15 +173,19 @@ class SchedulesTest {
 
   @Test
   void schedulesDeclaredInCodeAreSavedOnceAndARestartResetsNothing() {
-    var declared = ScheduleDefinition.every("probe", Duration.ofSeconds(30)).job(TYPE, new Step("p"))
-        .misfire(MisfirePolicy.skip());
+    var declared =
+        ScheduleDefinition.every("probe", Duration.ofSeconds(30))
+            .job(TYPE, new Step("p"))
+            .misfire(MisfirePolicy.skip());
     Schedule before;
-    try (var first = start(builder().schedule(declared)); var keep = start(builder())) {
+    try (var first = start(builder().schedule(declared));
+        var keep = start(builder())) {
       before = first.taskmill().schedules().get("probe").orElseThrow();
       first.taskmill().schedules().pause("probe");
       first.tick(Duration.ofSeconds(45));
-      try (var second = ManualEngine.start(builder().nodeId("n2").schedule(declared),
-          FakeClock.at(T0.plusSeconds(45)))) {
+      try (var second =
+          ManualEngine.start(
+              builder().nodeId("n2").schedule(declared), FakeClock.at(T0.plusSeconds(45)))) {
         Schedule after = second.taskmill().schedules().get("probe").orElseThrow();
         assertThat(after.trigger()).isEqualTo(before.trigger());
         assertThat(after.nextFireAt()).isEqualTo(before.nextFireAt());
@@ -172,8 +197,13 @@ class SchedulesTest {
 
   @Test
   void aBadScheduleDeclaredInCodeFailsTheStartNamingIt() {
-    assertThatThrownBy(() -> start(builder()
-        .schedule(ScheduleDefinition.cron("nightly", "0 25 * * *").job(TYPE, new Step("x")))))
+    assertThatThrownBy(
+            () ->
+                start(
+                    builder()
+                        .schedule(
+                            ScheduleDefinition.cron("nightly", "0 25 * * *")
+                                .job(TYPE, new Step("x")))))
         .isInstanceOf(TaskmillConfigException.class)
         .hasMessageContaining("schedule 'nightly' declared in code")
         .hasMessageContaining("hour");
@@ -196,10 +226,13 @@ class SchedulesTest {
       assertThat(jobsOf(e, "once")).hasSize(2);
       assertThat(jobsOf(e, "three")).hasSize(4);
       assertThat(jobsOf(e, "all")).hasSize(10);
-      assertThat(jobsOf(e, "three")).extracting(Job::runAt).containsExactly(
-          T0.plus(Duration.ofMinutes(7)), T0.plus(Duration.ofMinutes(8)),
-          T0.plus(Duration.ofMinutes(9)), T0.plus(Duration.ofMinutes(10)));
-      assertThat(schedules.history("skip", 10)).extracting(ScheduleRun::outcome)
+      assertThat(jobsOf(e, "three"))
+          .extracting(Job::runAt)
+          .containsExactly(
+              T0.plus(Duration.ofMinutes(7)), T0.plus(Duration.ofMinutes(8)),
+              T0.plus(Duration.ofMinutes(9)), T0.plus(Duration.ofMinutes(10)));
+      assertThat(schedules.history("skip", 10))
+          .extracting(ScheduleRun::outcome)
           .containsExactly(ScheduleRun.Outcome.FIRED, ScheduleRun.Outcome.MISSED);
     }
   }
@@ -214,7 +247,8 @@ class SchedulesTest {
 
       e.tick(Duration.ofSeconds(60));
       assertThat(e.runSchedules()).isZero();
-      assertThat(e.taskmill().schedules().history("slow", 10)).extracting(ScheduleRun::outcome)
+      assertThat(e.taskmill().schedules().history("slow", 10))
+          .extracting(ScheduleRun::outcome)
           .containsExactly(ScheduleRun.Outcome.SKIPPED, ScheduleRun.Outcome.FIRED);
       assertThat(jobsOf(e, "slow")).hasSize(1);
     }
@@ -236,8 +270,9 @@ class SchedulesTest {
       assertThat(e.runSchedules()).isZero();
       finish(held, e.clock().instant());
       assertThat(e.runSchedules()).isEqualTo(1);
-      assertThat(jobsOf(e, "serial")).extracting(Job::runAt).containsExactly(
-          T0.plusSeconds(60), T0.plusSeconds(120), T0.plusSeconds(180));
+      assertThat(jobsOf(e, "serial"))
+          .extracting(Job::runAt)
+          .containsExactly(T0.plusSeconds(60), T0.plusSeconds(120), T0.plusSeconds(180));
     }
   }
 
@@ -252,7 +287,8 @@ class SchedulesTest {
 
       assertThat(schedules.resume("paused").paused()).isFalse();
       assertThat(e.runSchedules()).isEqualTo(1); // 10:05 is on time; 10:01-10:04 were missed
-      assertThat(jobsOf(e, "paused")).extracting(Job::runAt)
+      assertThat(jobsOf(e, "paused"))
+          .extracting(Job::runAt)
           .containsExactly(T0.plus(Duration.ofMinutes(5)));
     }
   }
@@ -275,21 +311,28 @@ class SchedulesTest {
       assertThat(again).isNotEqualTo(id);
       Schedule after = schedules.get("manual").orElseThrow();
       assertThat(after.nextFireAt()).isEqualTo(s.nextFireAt());
-      assertThat(schedules.history("manual", 10)).extracting(ScheduleRun::outcome)
+      assertThat(schedules.history("manual", 10))
+          .extracting(ScheduleRun::outcome)
           .containsExactly(ScheduleRun.Outcome.MANUAL, ScheduleRun.Outcome.MANUAL);
     }
   }
 
   @Test
   void aDailyScheduleFiresOnceOnBothDaylightSavingDaysInBerlinAndNewYork() {
-    try (var e = ManualEngine.start(builder(), FakeClock.at(Instant.parse("2026-03-01T00:00:00Z")))) {
+    try (var e =
+        ManualEngine.start(builder(), FakeClock.at(Instant.parse("2026-03-01T00:00:00Z")))) {
       var schedules = e.taskmill().schedules();
-      schedules.put(ScheduleDefinition.cron("berlin", "30 2 * * *").zone("Europe/Berlin")
-          .job(TYPE, new Step("b")));
-      schedules.put(ScheduleDefinition.cron("new-york", "30 1 * * *").zone("America/New_York")
-          .job(TYPE, new Step("ny")));
+      schedules.put(
+          ScheduleDefinition.cron("berlin", "30 2 * * *")
+              .zone("Europe/Berlin")
+              .job(TYPE, new Step("b")));
+      schedules.put(
+          ScheduleDefinition.cron("new-york", "30 1 * * *")
+              .zone("America/New_York")
+              .job(TYPE, new Step("ny")));
       FakeClock clock = e.clock();
-      for (Instant t = clock.instant(); t.isBefore(Instant.parse("2026-11-05T00:00:00Z"));
+      for (Instant t = clock.instant();
+          t.isBefore(Instant.parse("2026-11-05T00:00:00Z"));
           t = t.plus(Duration.ofMinutes(30))) {
         clock.set(t);
         e.runSchedules();
@@ -301,10 +344,14 @@ class SchedulesTest {
       // fall-back days (Berlin Oct 25, NY Nov 1) included, never two, never none.
       assertThat(berlin).doesNotHaveDuplicates().hasSize(249);
       assertThat(newYork).doesNotHaveDuplicates().hasSize(249);
-      assertThat(berlin).contains(Instant.parse("2026-03-29T01:00:00Z"), // 03:00 CEST, gap
-          Instant.parse("2026-10-25T00:30:00Z")); // 02:30 CEST, the first of two
-      assertThat(newYork).contains(Instant.parse("2026-03-08T06:30:00Z"),
-          Instant.parse("2026-11-01T05:30:00Z")); // 01:30 EDT, the first of two
+      assertThat(berlin)
+          .contains(
+              Instant.parse("2026-03-29T01:00:00Z"), // 03:00 CEST, gap
+              Instant.parse("2026-10-25T00:30:00Z")); // 02:30 CEST, the first of two
+      assertThat(newYork)
+          .contains(
+              Instant.parse("2026-03-08T06:30:00Z"),
+              Instant.parse("2026-11-01T05:30:00Z")); // 01:30 EDT, the first of two
     }
   }
 
@@ -312,29 +359,67 @@ class SchedulesTest {
   void badInputIsRefusedWithAMessageThatSaysWhere() {
     try (var e = start()) {
       var schedules = e.taskmill().schedules();
-      assertThatThrownBy(() -> schedules.put(
-          ScheduleDefinition.cron("x", "0 0 30 2 *").job(TYPE, new Step("x"))))
-          .isInstanceOf(InvalidScheduleException.class).hasMessageContaining("never");
-      assertThatThrownBy(() -> schedules.put(
-          ScheduleDefinition.cron("x", "*/0 * * * *").job(TYPE, new Step("x"))))
-          .isInstanceOf(InvalidScheduleException.class).hasMessageContaining("minute");
-      assertThatThrownBy(() -> schedules.put(
-          ScheduleDefinition.cron("x", "0 2 * * *").zone("Europe/Berln").job(TYPE, new Step("x"))))
-          .isInstanceOf(InvalidScheduleException.class).hasMessageContaining("Europe/Berlin");
-      assertThatThrownBy(() -> schedules.put(
-          ScheduleDefinition.cron("x", "0 2 * * *").job("no.such", new Step("x"))))
-          .isInstanceOf(InvalidJobException.class).hasMessageContaining("unknown job type");
-      assertThatThrownBy(() -> schedules.put(ScheduleDefinition.cron("x", "0 2 * * *")
-          .job(TYPE, new Step("x"), JobOptions.defaults().delay(Duration.ofSeconds(1)))))
-          .isInstanceOf(InvalidScheduleException.class).hasMessageContaining("runAt/delay");
-      assertThatThrownBy(() -> schedules.put(ScheduleDefinition.cron("bad name!", "0 2 * * *")
-          .job(TYPE, new Step("x"))))
-          .isInstanceOf(InvalidScheduleException.class).hasMessageContaining("schedule name");
-      assertThatThrownBy(() -> schedules.put(new ScheduleDefinition("x", "0 2 * * *", null,
-          Duration.ofSeconds(5), null, TYPE, new Step("x"), null, null, null)))
-          .isInstanceOf(InvalidScheduleException.class).hasMessageContaining("not both");
+      assertThatThrownBy(
+              () ->
+                  schedules.put(
+                      ScheduleDefinition.cron("x", "0 0 30 2 *").job(TYPE, new Step("x"))))
+          .isInstanceOf(InvalidScheduleException.class)
+          .hasMessageContaining("never");
+      assertThatThrownBy(
+              () ->
+                  schedules.put(
+                      ScheduleDefinition.cron("x", "*/0 * * * *").job(TYPE, new Step("x"))))
+          .isInstanceOf(InvalidScheduleException.class)
+          .hasMessageContaining("minute");
+      assertThatThrownBy(
+              () ->
+                  schedules.put(
+                      ScheduleDefinition.cron("x", "0 2 * * *")
+                          .zone("Europe/Berln")
+                          .job(TYPE, new Step("x"))))
+          .isInstanceOf(InvalidScheduleException.class)
+          .hasMessageContaining("Europe/Berlin");
+      assertThatThrownBy(
+              () ->
+                  schedules.put(
+                      ScheduleDefinition.cron("x", "0 2 * * *").job("no.such", new Step("x"))))
+          .isInstanceOf(InvalidJobException.class)
+          .hasMessageContaining("unknown job type");
+      assertThatThrownBy(
+              () ->
+                  schedules.put(
+                      ScheduleDefinition.cron("x", "0 2 * * *")
+                          .job(
+                              TYPE,
+                              new Step("x"),
+                              JobOptions.defaults().delay(Duration.ofSeconds(1)))))
+          .isInstanceOf(InvalidScheduleException.class)
+          .hasMessageContaining("runAt/delay");
+      assertThatThrownBy(
+              () ->
+                  schedules.put(
+                      ScheduleDefinition.cron("bad name!", "0 2 * * *").job(TYPE, new Step("x"))))
+          .isInstanceOf(InvalidScheduleException.class)
+          .hasMessageContaining("schedule name");
+      assertThatThrownBy(
+              () ->
+                  schedules.put(
+                      new ScheduleDefinition(
+                          "x",
+                          "0 2 * * *",
+                          null,
+                          Duration.ofSeconds(5),
+                          null,
+                          TYPE,
+                          new Step("x"),
+                          null,
+                          null,
+                          null)))
+          .isInstanceOf(InvalidScheduleException.class)
+          .hasMessageContaining("not both");
       assertThatThrownBy(() -> schedules.trigger("missing"))
-          .isInstanceOf(UnknownScheduleException.class).hasMessageContaining("missing");
+          .isInstanceOf(UnknownScheduleException.class)
+          .hasMessageContaining("missing");
       assertThatThrownBy(() -> schedules.history("missing", 5))
           .isInstanceOf(UnknownScheduleException.class);
       assertThat(schedules.list(null, 10)).isEmpty();
@@ -343,16 +428,40 @@ class SchedulesTest {
 
   /** Completes a job {@link #holdRunning} holds, as the other node would. */
   private void finish(JobId id, Instant at) {
-    Job job = store.read(StoreOp.READ, tx -> tx.jobGetAll(List.of(id)).stream().findFirst()).orElseThrow();
-    assertThat(Completion.apply(store, List.of(new JobCompletion(id, job.leaseEpoch(),
-        job.attempt(), new Outcome.Succeeded(null), "other-node", at, List.of(), 100))))
+    Job job =
+        store
+            .read(StoreOp.READ, tx -> tx.jobGetAll(List.of(id)).stream().findFirst())
+            .orElseThrow();
+    assertThat(
+            Completion.apply(
+                store,
+                List.of(
+                    new JobCompletion(
+                        id,
+                        job.leaseEpoch(),
+                        job.attempt(),
+                        new Outcome.Succeeded(null),
+                        "other-node",
+                        at,
+                        List.of(),
+                        100))))
         .containsExactly(true);
   }
 
   /** Has another node claim the schedule's pending job and keep it running. */
   private JobId holdRunning(ManualEngine e) {
-    var claimed = Claim.run(store, new JobClaim("default", 1, "other-node", e.clock().instant(),
-        Duration.ofHours(1), Set.of(TYPE), Map.of())).jobs();
+    var claimed =
+        Claim.run(
+                store,
+                new JobClaim(
+                    "default",
+                    1,
+                    "other-node",
+                    e.clock().instant(),
+                    Duration.ofHours(1),
+                    Set.of(TYPE),
+                    Map.of()))
+            .jobs();
     assertThat(claimed).hasSize(1);
     return claimed.get(0).id();
   }

@@ -33,8 +33,11 @@ class AuditRetentionTest {
   @Test
   void theLeaderPrunesOldAuditEntriesOnPostgres() {
     String schema = PgStores.newSchema();
-    try (Store store = new JdbcStoreProvider().open(new StoreSettings(null, null,
-        PgStores.url(schema), PgStores.USER, PgStores.PASSWORD, 4))) {
+    try (Store store =
+        new JdbcStoreProvider()
+            .open(
+                new StoreSettings(
+                    null, null, PgStores.url(schema), PgStores.USER, PgStores.PASSWORD, 4))) {
       prunesOnlyWhatIsOlderThanTheRetention(store);
     } finally {
       PgStores.dropSchema(schema);
@@ -44,21 +47,33 @@ class AuditRetentionTest {
   private static void prunesOnlyWhatIsOlderThanTheRetention(Store store) {
     FakeClock clock = FakeClock.create();
     Instant now = clock.instant();
-    long old = store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(entry(now.minus(RETAIN).minusSeconds(1))))).getFirst();
-    long kept = store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(entry(now.minus(RETAIN).plusSeconds(60))))).getFirst();
-    try (var engine = ManualEngine.start(Taskmill.builder().store(store).retainAudit(RETAIN),
-        clock)) {
+    long old =
+        store
+            .inTransaction(
+                StoreOp.AUDIT,
+                tx -> tx.auditAppendAll(List.of(entry(now.minus(RETAIN).minusSeconds(1)))))
+            .getFirst();
+    long kept =
+        store
+            .inTransaction(
+                StoreOp.AUDIT,
+                tx -> tx.auditAppendAll(List.of(entry(now.minus(RETAIN).plusSeconds(60)))))
+            .getFirst();
+    try (var engine =
+        ManualEngine.start(Taskmill.builder().store(store).retainAudit(RETAIN), clock)) {
       engine.heartbeat();
       engine.runRescuer(); // the leader's duties, the first prune among them
 
-      List<Long> left = store.read(StoreOp.AUDIT, tx -> tx.auditList(AuditQuery.latest(10))).stream().map(AuditEntry::seq)
-          .toList();
+      List<Long> left =
+          store.read(StoreOp.AUDIT, tx -> tx.auditList(AuditQuery.latest(10))).stream()
+              .map(AuditEntry::seq)
+              .toList();
       assertThat(left).contains(kept).doesNotContain(old);
     }
   }
 
   private static AuditEntry entry(Instant at) {
-    return new AuditEntry(0, at, "aaaaaaaaaaaa", Role.ADMIN, "job.cancel",
-        "job x", "ok", null, null, null);
+    return new AuditEntry(
+        0, at, "aaaaaaaaaaaa", Role.ADMIN, "job.cancel", "job x", "ok", null, null, null);
   }
 }

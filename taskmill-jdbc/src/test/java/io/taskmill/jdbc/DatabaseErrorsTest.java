@@ -32,11 +32,13 @@ class DatabaseErrorsTest {
   @Test
   void connectionFailuresMeanUnavailable() {
     try (var db = new Database(pool(1), pool(1), Dialect.H2, URL, false)) {
-      for (SQLException e : new SQLException[] {
-          new SQLException("refused", "08001"),
-          new SQLTransientConnectionException("pool timeout"),
-          new SQLException("Database is already closed", "90098", 90098),
-          new SQLException("wrapped", "HY000", new SQLException("lost", "08006"))}) {
+      for (SQLException e :
+          new SQLException[] {
+            new SQLException("refused", "08001"),
+            new SQLTransientConnectionException("pool timeout"),
+            new SQLException("Database is already closed", "90098", 90098),
+            new SQLException("wrapped", "HY000", new SQLException("lost", "08006"))
+          }) {
         assertThat(db.translate("jobClaim", e))
             .as(e.getMessage())
             .isInstanceOf(StoreUnavailableException.class)
@@ -48,12 +50,14 @@ class DatabaseErrorsTest {
   @Test
   void postgresShutdownsAndConnectionLimitsMeanUnavailable() {
     try (var db = new Database(pool(1), pool(1), Dialect.POSTGRES, URL, false)) {
-      for (SQLException e : new SQLException[] {
-          new SQLException("An I/O error occurred while sending to the backend", "08006"),
-          new SQLException("This connection has been closed.", "08003"),
-          new SQLException("terminating connection due to administrator command", "57P01"),
-          new SQLException("the database system is starting up", "57P03"),
-          new SQLException("sorry, too many clients already", "53300")}) {
+      for (SQLException e :
+          new SQLException[] {
+            new SQLException("An I/O error occurred while sending to the backend", "08006"),
+            new SQLException("This connection has been closed.", "08003"),
+            new SQLException("terminating connection due to administrator command", "57P01"),
+            new SQLException("the database system is starting up", "57P03"),
+            new SQLException("sorry, too many clients already", "53300")
+          }) {
         assertThat(db.translate("jobClaim", e))
             .as(e.getMessage())
             .isInstanceOf(StoreUnavailableException.class);
@@ -70,12 +74,15 @@ class DatabaseErrorsTest {
     try (var db = new Database(pool(1), pool(1), Dialect.POSTGRES, URL, false)) {
       for (String state : List.of("40P01", "40001")) {
         var tries = new AtomicInteger();
-        String result = db.write("jobClaim", c -> {
-          if (tries.incrementAndGet() == 1) {
-            throw new SQLException("deadlock detected", state);
-          }
-          return "done";
-        });
+        String result =
+            db.write(
+                "jobClaim",
+                c -> {
+                  if (tries.incrementAndGet() == 1) {
+                    throw new SQLException("deadlock detected", state);
+                  }
+                  return "done";
+                });
         assertThat(result).as(state).isEqualTo("done");
         assertThat(tries).as(state).hasValue(2);
       }
@@ -100,24 +107,28 @@ class DatabaseErrorsTest {
   @Test
   void anExhaustedMainPoolLeavesTheReservedPoolForHeartbeatsAndRenewals() {
     try (var db = new Database(pool(1), pool(1), Dialect.H2, URL, false)) {
-      db.write("longClaim", held -> {
-        // The main pool's one connection is busy; proving the node alive still works.
-        assertThat(db.<Integer>reservedWrite("nodeHeartbeat", c -> 1)).isEqualTo(1);
-        assertThat(db.<Integer>reservedRead("storeTime", c -> 2)).isEqualTo(2);
-        return null;
-      });
+      db.write(
+          "longClaim",
+          held -> {
+            // The main pool's one connection is busy; proving the node alive still works.
+            assertThat(db.<Integer>reservedWrite("nodeHeartbeat", c -> 1)).isEqualTo(1);
+            assertThat(db.<Integer>reservedRead("storeTime", c -> 2)).isEqualTo(2);
+            return null;
+          });
     }
   }
 
   @Test
   void anExhaustedPoolMeansUnavailable() throws Exception {
     try (var db = new Database(pool(1), pool(1), Dialect.H2, URL, false)) {
-      db.read("hold", held -> {
-        assertThatThrownBy(() -> db.read("jobGet", c -> 1))
-            .isInstanceOf(StoreUnavailableException.class)
-            .hasMessageStartingWith("jobGet: the database " + URL + " is unavailable");
-        return null;
-      });
+      db.read(
+          "hold",
+          held -> {
+            assertThatThrownBy(() -> db.read("jobGet", c -> 1))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageStartingWith("jobGet: the database " + URL + " is unavailable");
+            return null;
+          });
     }
   }
 

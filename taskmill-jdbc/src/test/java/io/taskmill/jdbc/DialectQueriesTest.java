@@ -57,8 +57,12 @@ class DialectQueriesTest {
     String dir = dialect.migrationLocation().substring("classpath:".length());
     Path path = Path.of(DialectQueriesTest.class.getClassLoader().getResource(dir).toURI());
     try (Stream<Path> files = Files.list(path)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sql"))
-          .map(n -> n.substring(0, n.indexOf("__"))).sorted().toList();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".sql"))
+          .map(n -> n.substring(0, n.indexOf("__")))
+          .sorted()
+          .toList();
     }
   }
 }

@@ -27,13 +27,20 @@ class FaultInjectingStoreTest {
 
   @Test
   void aFaultBeforeTheCallLeavesTheStoreUnchanged() {
-    try (var store = FaultInjectingStore.around(H2Stores.inMemory()).seed(1)
-        .failBefore(StoreOp.INSERT, 1.0).build()) {
+    try (var store =
+        FaultInjectingStore.around(H2Stores.inMemory())
+            .seed(1)
+            .failBefore(StoreOp.INSERT, 1.0)
+            .build()) {
       JobId id = TestJobs.nextId(TestJobs.T0);
-      assertThatThrownBy(() -> ReadyWrites.insert(store, List.of(TestJobs.aJob().id(id).build()), "n"))
+      assertThatThrownBy(
+              () -> ReadyWrites.insert(store, List.of(TestJobs.aJob().id(id).build()), "n"))
           .isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("before call 1 of INSERT (seed 1)");
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(id)).stream().findFirst())).isEmpty();
+      assertThat(
+              store.read(
+                  StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(id)).stream().findFirst()))
+          .isEmpty();
       assertThat(store.injected(StoreOp.INSERT)).isEqualTo(1);
       assertThat(store.injected(StoreOp.READ)).isZero();
     }
@@ -41,12 +48,21 @@ class FaultInjectingStoreTest {
 
   @Test
   void aFaultAfterTheCallLosesOnlyTheReply() {
-    try (var store = FaultInjectingStore.around(H2Stores.inMemory()).seed(2)
-        .failAfter(StoreOp.INSERT, 1.0).build()) {
+    try (var store =
+        FaultInjectingStore.around(H2Stores.inMemory())
+            .seed(2)
+            .failAfter(StoreOp.INSERT, 1.0)
+            .build()) {
       JobId id = TestJobs.nextId(TestJobs.T0);
-      assertThatThrownBy(() -> ReadyWrites.insert(store, List.of(TestJobs.aJob().id(id).build()), "n"))
+      assertThatThrownBy(
+              () -> ReadyWrites.insert(store, List.of(TestJobs.aJob().id(id).build()), "n"))
           .isInstanceOf(StoreUnavailableException.class);
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(id)).stream().findFirst())).get().extracting(j -> j.state()).isEqualTo(JobState.ENQUEUED);
+      assertThat(
+              store.read(
+                  StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(id)).stream().findFirst()))
+          .get()
+          .extracting(j -> j.state())
+          .isEqualTo(JobState.ENQUEUED);
       assertThat(store.injectedAfter(StoreOp.INSERT)).isEqualTo(1);
     }
   }
@@ -57,18 +73,32 @@ class FaultInjectingStoreTest {
    */
   @Test
   void aTransactionIsDisturbedByItsOpWithoutAnOverridePerOperation() {
-    try (var store = FaultInjectingStore.around(H2Stores.inMemory()).seed(5)
-        .failAfter(StoreOp.CANCEL, 1.0).failBefore(StoreOp.RETRY, 1.0).build()) {
+    try (var store =
+        FaultInjectingStore.around(H2Stores.inMemory())
+            .seed(5)
+            .failAfter(StoreOp.CANCEL, 1.0)
+            .failBefore(StoreOp.RETRY, 1.0)
+            .build()) {
       JobId id = ReadyWrites.insert(store, List.of(TestJobs.aJob().build()), "n").getFirst().id();
       assertThatThrownBy(() -> JobCommands.cancel(store, id, TestJobs.T0, "n", "lost reply"))
           .isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("after call 1 of CANCEL (seed 5)");
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(id)).stream().findFirst())).get().extracting(j -> j.state())
+      assertThat(
+              store.read(
+                  StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(id)).stream().findFirst()))
+          .get()
+          .extracting(j -> j.state())
           .isEqualTo(JobState.CANCELLED);
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(id))).filteredOn(e -> e.to() == JobState.CANCELLED).hasSize(1);
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(id)))
+          .filteredOn(e -> e.to() == JobState.CANCELLED)
+          .hasSize(1);
       assertThatThrownBy(() -> JobCommands.retry(store, id, TestJobs.T0, "n"))
           .isInstanceOf(StoreUnavailableException.class);
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(id)).stream().findFirst())).get().extracting(j -> j.state())
+      assertThat(
+              store.read(
+                  StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(id)).stream().findFirst()))
+          .get()
+          .extracting(j -> j.state())
           .isEqualTo(JobState.CANCELLED);
       assertThat(store.injectedAfter(StoreOp.CANCEL)).isEqualTo(1);
       assertThat(store.injected(StoreOp.RETRY)).isEqualTo(1);
@@ -77,15 +107,19 @@ class FaultInjectingStoreTest {
 
   @Test
   void scheduleCallsAreDisturbedAsOneOperation() {
-    try (var store = FaultInjectingStore.around(H2Stores.inMemory()).seed(3)
-        .failBefore(StoreOp.SCHEDULE, 1.0).build()) {
-      List<Supplier<?>> calls = List.of(
-          () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet("s")),
-          () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleList(null, 10)),
-          () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleDue(TestJobs.T0, 10)),
-          () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleNextFireAt()),
-          () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleRuns("s", 10)),
-          () -> store.inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleDelete("s")));
+    try (var store =
+        FaultInjectingStore.around(H2Stores.inMemory())
+            .seed(3)
+            .failBefore(StoreOp.SCHEDULE, 1.0)
+            .build()) {
+      List<Supplier<?>> calls =
+          List.of(
+              () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet("s")),
+              () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleList(null, 10)),
+              () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleDue(TestJobs.T0, 10)),
+              () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleNextFireAt()),
+              () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleRuns("s", 10)),
+              () -> store.inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleDelete("s")));
       calls.forEach(call -> assertThat(throwsUnavailable(call)).isTrue());
       assertThat(store.injected(StoreOp.SCHEDULE)).isEqualTo(calls.size());
       assertThat(store.injected(StoreOp.READ)).isZero();
@@ -94,20 +128,33 @@ class FaultInjectingStoreTest {
 
   @Test
   void keyAndAuditCallsAreDisturbedAsOperationsOfTheirOwn() {
-    try (var store = FaultInjectingStore.around(H2Stores.inMemory()).seed(4)
-        .failBefore(StoreOp.API_KEY, 1.0).failAfter(StoreOp.AUDIT, 1.0).build()) {
+    try (var store =
+        FaultInjectingStore.around(H2Stores.inMemory())
+            .seed(4)
+            .failBefore(StoreOp.API_KEY, 1.0)
+            .failAfter(StoreOp.AUDIT, 1.0)
+            .build()) {
       ApiKey key = ApiKeys.generate("ops", Role.OPERATOR, TestJobs.T0, "test").key();
-      List<Supplier<?>> keyCalls = List.of(
-          () -> store.inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyInsert(key)),
-          () -> store.read(StoreOp.API_KEY, tx -> tx.apiKeyByHash(key.secretHash())),
-          () -> store.read(StoreOp.API_KEY, tx -> tx.apiKeyList()),
-          () -> store.inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyRevoke(key.id(), TestJobs.T0)));
+      List<Supplier<?>> keyCalls =
+          List.of(
+              () -> store.inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyInsert(key)),
+              () -> store.read(StoreOp.API_KEY, tx -> tx.apiKeyByHash(key.secretHash())),
+              () -> store.read(StoreOp.API_KEY, tx -> tx.apiKeyList()),
+              () ->
+                  store.inTransaction(
+                      StoreOp.API_KEY, tx -> tx.apiKeyRevoke(key.id(), TestJobs.T0)));
       keyCalls.forEach(call -> assertThat(throwsUnavailable(call)).isTrue());
       assertThat(store.injected(StoreOp.API_KEY)).isEqualTo(keyCalls.size());
 
-      var entry = new AuditEntry(0, TestJobs.T0, null, null, "auth", null, "denied", null, null,
-          null);
-      assertThat(throwsUnavailable(() -> store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(entry))).getFirst())).isTrue();
+      var entry =
+          new AuditEntry(0, TestJobs.T0, null, null, "auth", null, "denied", null, null, null);
+      assertThat(
+              throwsUnavailable(
+                  () ->
+                      store
+                          .inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(entry)))
+                          .getFirst()))
+          .isTrue();
       assertThat(store.injectedAfter(StoreOp.AUDIT)).isEqualTo(1);
       assertThat(store.injected(StoreOp.READ)).isZero();
     }
@@ -121,8 +168,11 @@ class FaultInjectingStoreTest {
 
   private static List<Boolean> faultPattern(long seed) {
     var failed = new ArrayList<Boolean>();
-    try (var store = FaultInjectingStore.around(H2Stores.inMemory()).seed(seed)
-        .failBefore(StoreOp.READ, 0.5).build()) {
+    try (var store =
+        FaultInjectingStore.around(H2Stores.inMemory())
+            .seed(seed)
+            .failBefore(StoreOp.READ, 0.5)
+            .build()) {
       for (int i = 0; i < 64; i++) {
         failed.add(throwsUnavailable(() -> store.read(StoreOp.READ, tx -> tx.queuePausedNames())));
       }
@@ -135,8 +185,10 @@ class FaultInjectingStoreTest {
 
   @Test
   void delaysAreCountedAndTheCallStillRuns() {
-    try (var store = FaultInjectingStore.around(H2Stores.inMemory())
-        .delay(StoreOp.READ, 1.0, Duration.ofMillis(1)).build()) {
+    try (var store =
+        FaultInjectingStore.around(H2Stores.inMemory())
+            .delay(StoreOp.READ, 1.0, Duration.ofMillis(1))
+            .build()) {
       assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.queuePausedNames())).isEmpty();
       assertThat(store.delayed(StoreOp.READ)).isEqualTo(1);
       assertThat(store.injected(StoreOp.READ)).isZero();
@@ -150,7 +202,8 @@ class FaultInjectingStoreTest {
       assertThatThrownBy(() -> builder.failBefore(StoreOp.CLAIM, 1.5))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("failBefore rate of CLAIM must be between 0 and 1, was 1.5");
-      assertThatThrownBy(() -> builder.failBefore(StoreOp.CLAIM, 0.6).failAfter(StoreOp.CLAIM, 0.6).build())
+      assertThatThrownBy(
+              () -> builder.failBefore(StoreOp.CLAIM, 0.6).failAfter(StoreOp.CLAIM, 0.6).build())
           .hasMessageContaining("failBefore + failAfter of CLAIM must be at most 1");
     } finally {
       builder.failBefore(StoreOp.CLAIM, 0).failAfter(StoreOp.CLAIM, 0).build().close();

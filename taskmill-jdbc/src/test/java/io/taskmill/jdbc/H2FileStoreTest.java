@@ -35,8 +35,13 @@ class H2FileStoreTest {
     }
 
     try (Store reopened = H2Stores.file(dataDir)) {
-      assertThat(reopened.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(inserted.id())).stream().findFirst())).isPresent();
-      assertThat(reopened.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(inserted.id()))).hasSize(1);
+      assertThat(
+              reopened.read(
+                  StoreOp.READ,
+                  (StoreTx tx) -> tx.jobGetAll(List.of(inserted.id())).stream().findFirst()))
+          .isPresent();
+      assertThat(reopened.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(inserted.id())))
+          .hasSize(1);
     }
   }
 
@@ -49,8 +54,13 @@ class H2FileStoreTest {
     }
 
     try (Store store = H2Stores.file(dataDir)) {
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(JobId.parse(id))).stream().findFirst())).get()
-          .extracting(j -> j.state()).isEqualTo(JobState.ENQUEUED);
+      assertThat(
+              store.read(
+                  StoreOp.READ,
+                  (StoreTx tx) -> tx.jobGetAll(List.of(JobId.parse(id))).stream().findFirst()))
+          .get()
+          .extracting(j -> j.state())
+          .isEqualTo(JobState.ENQUEUED);
     }
   }
 
@@ -60,10 +70,21 @@ class H2FileStoreTest {
       InsertedJob before = TestJobs.aJob().insert(store);
       shutDownImmediately(store);
 
-      InsertedJob after = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-          .ignoreExceptions().until(() -> TestJobs.aJob().insert(store), j -> true);
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(before.id())).stream().findFirst())).isPresent();
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(after.id())).stream().findFirst())).isPresent();
+      InsertedJob after =
+          org.awaitility.Awaitility.await()
+              .atMost(Duration.ofSeconds(10))
+              .ignoreExceptions()
+              .until(() -> TestJobs.aJob().insert(store), j -> true);
+      assertThat(
+              store.read(
+                  StoreOp.READ,
+                  (StoreTx tx) -> tx.jobGetAll(List.of(before.id())).stream().findFirst()))
+          .isPresent();
+      assertThat(
+              store.read(
+                  StoreOp.READ,
+                  (StoreTx tx) -> tx.jobGetAll(List.of(after.id())).stream().findFirst()))
+          .isPresent();
     }
   }
 
@@ -72,9 +93,12 @@ class H2FileStoreTest {
     try (Store first = H2Stores.file(dataDir)) {
       assertThatThrownBy(() -> H2Stores.file(dataDir))
           .isInstanceOf(JdbcStoreException.class)
-          .hasMessage("the data dir " + dataDir.toAbsolutePath().normalize() + " is in use by "
-              + "another Taskmill store in this process; close that store first or choose "
-              + "another --data-dir");
+          .hasMessage(
+              "the data dir "
+                  + dataDir.toAbsolutePath().normalize()
+                  + " is in use by "
+                  + "another Taskmill store in this process; close that store first or choose "
+                  + "another --data-dir");
       assertThat(first.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(1)))).isEmpty();
     }
     try (Store again = H2Stores.file(dataDir)) {
@@ -89,8 +113,11 @@ class H2FileStoreTest {
 
       assertThatThrownBy(() -> H2Stores.file(dataDir))
           .isInstanceOf(JdbcStoreException.class)
-          .hasMessage("the data dir " + dataDir.toAbsolutePath().normalize() + " is in use by "
-              + "another Taskmill process (H2 file lock); stop it or choose another --data-dir");
+          .hasMessage(
+              "the data dir "
+                  + dataDir.toAbsolutePath().normalize()
+                  + " is in use by "
+                  + "another Taskmill process (H2 file lock); stop it or choose another --data-dir");
     }
     try (Store afterwards = H2Stores.file(dataDir)) {
       assertThat(afterwards.info().exclusive()).isTrue();
@@ -104,32 +131,52 @@ class H2FileStoreTest {
     String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("taskmill");
     try (var c = DriverManager.getConnection(url)) {
       var tables = new ArrayList<String>();
-      try (var rs = c.createStatement().executeQuery(
-          "SELECT table_name FROM information_schema.tables WHERE table_schema = 'PUBLIC' "
-              + "ORDER BY table_name")) {
+      try (var rs =
+          c.createStatement()
+              .executeQuery(
+                  "SELECT table_name FROM information_schema.tables WHERE table_schema = 'PUBLIC' "
+                      + "ORDER BY table_name")) {
         while (rs.next()) {
           tables.add(rs.getString(1));
         }
       }
-      assertThat(tables).containsExactly(
-          "TM_API_KEY", "TM_AUDIT", "TM_JOB", "TM_JOB_EVENT", "TM_JOB_LOG", "TM_LEADER",
-          "TM_LOCK", "TM_NODE", "TM_OUTBOX", "TM_QUEUE", "TM_RATE_WINDOW", "TM_SCHEDULE",
-          "TM_SCHEDULE_RUN", "tm_schema_history");
+      assertThat(tables)
+          .containsExactly(
+              "TM_API_KEY",
+              "TM_AUDIT",
+              "TM_JOB",
+              "TM_JOB_EVENT",
+              "TM_JOB_LOG",
+              "TM_LEADER",
+              "TM_LOCK",
+              "TM_NODE",
+              "TM_OUTBOX",
+              "TM_QUEUE",
+              "TM_RATE_WINDOW",
+              "TM_SCHEDULE",
+              "TM_SCHEDULE_RUN",
+              "tm_schema_history");
 
       var versions = new ArrayList<String>();
-      try (var rs = c.createStatement().executeQuery(
-          "SELECT \"version\", \"success\" FROM \"tm_schema_history\" WHERE \"type\" = 'SQL' "
-              + "ORDER BY \"installed_rank\"")) {
+      try (var rs =
+          c.createStatement()
+              .executeQuery(
+                  "SELECT \"version\", \"success\" FROM \"tm_schema_history\" WHERE \"type\" = 'SQL' "
+                      + "ORDER BY \"installed_rank\"")) {
         while (rs.next()) {
           assertThat(rs.getBoolean(2)).isTrue();
           versions.add(rs.getString(1));
         }
       }
-      assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "10", "11", "12", "13", "14", "15");
+      assertThat(versions)
+          .containsExactly(
+              "1", "2", "3", "4", "5", "6", "7", "8", "10", "11", "12", "13", "14", "15");
 
       var indexes = new ArrayList<String>();
-      try (var rs = c.createStatement().executeQuery(
-          "SELECT index_name FROM information_schema.indexes WHERE table_name = 'TM_JOB'")) {
+      try (var rs =
+          c.createStatement()
+              .executeQuery(
+                  "SELECT index_name FROM information_schema.indexes WHERE table_name = 'TM_JOB'")) {
         while (rs.next()) {
           indexes.add(rs.getString(1));
         }
@@ -140,9 +187,12 @@ class H2FileStoreTest {
       assertThat(indexes).doesNotContain("TM_JOB_FINISHED_IDX", "TM_JOB_LEASE_IDX");
       // A job names its schedule, and when its attempt started (V11), without an index: nothing
       // hot reads them, and every insert or claim would pay.
-      try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM "
-          + "information_schema.index_columns WHERE table_name = 'TM_JOB' "
-          + "AND column_name IN ('SCHEDULE_NAME', 'STARTED_AT')")) {
+      try (var rs =
+          c.createStatement()
+              .executeQuery(
+                  "SELECT COUNT(*) FROM "
+                      + "information_schema.index_columns WHERE table_name = 'TM_JOB' "
+                      + "AND column_name IN ('SCHEDULE_NAME', 'STARTED_AT')")) {
         rs.next();
         assertThat(rs.getInt(1)).isZero();
       }
@@ -153,22 +203,25 @@ class H2FileStoreTest {
   void theSchemaRejectsRowsThatBreakTheStateRules() throws Exception {
     H2Stores.file(dataDir).close();
     String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("taskmill");
-    String insert = "INSERT INTO tm_job (id, type, queue, state, priority, run_at, max_attempts, "
-        + "lease_owner, lease_expires_at, created_by, created_at, updated_at, finished_at) VALUES "
-        + "(RANDOM_UUID(), 't', 'q', '%s', 0, CURRENT_TIMESTAMP, 1, %s, %s, 'n', CURRENT_TIMESTAMP, "
-        + "CURRENT_TIMESTAMP, %s)";
+    String insert =
+        "INSERT INTO tm_job (id, type, queue, state, priority, run_at, max_attempts, "
+            + "lease_owner, lease_expires_at, created_by, created_at, updated_at, finished_at) VALUES "
+            + "(RANDOM_UUID(), 't', 'q', '%s', 0, CURRENT_TIMESTAMP, 1, %s, %s, 'n', CURRENT_TIMESTAMP, "
+            + "CURRENT_TIMESTAMP, %s)";
     try (var c = DriverManager.getConnection(url)) {
-      for (String bad : List.of(
-          insert.formatted("SUCCEEDED", "NULL", "NULL", "NULL"),
-          insert.formatted("ENQUEUED", "NULL", "NULL", "CURRENT_TIMESTAMP"),
-          insert.formatted("RUNNING", "NULL", "CURRENT_TIMESTAMP", "NULL"),
-          insert.formatted("RUNNING", "'n'", "NULL", "NULL"),
-          insert.formatted("LOST", "NULL", "NULL", "NULL"))) {
+      for (String bad :
+          List.of(
+              insert.formatted("SUCCEEDED", "NULL", "NULL", "NULL"),
+              insert.formatted("ENQUEUED", "NULL", "NULL", "CURRENT_TIMESTAMP"),
+              insert.formatted("RUNNING", "NULL", "CURRENT_TIMESTAMP", "NULL"),
+              insert.formatted("RUNNING", "'n'", "NULL", "NULL"),
+              insert.formatted("LOST", "NULL", "NULL", "NULL"))) {
         assertThatThrownBy(() -> c.createStatement().executeUpdate(bad))
-            .as(bad).hasMessageContaining("Check constraint");
+            .as(bad)
+            .hasMessageContaining("Check constraint");
       }
-      c.createStatement().executeUpdate(insert.formatted("RUNNING", "'n'", "CURRENT_TIMESTAMP",
-          "NULL"));
+      c.createStatement()
+          .executeUpdate(insert.formatted("RUNNING", "'n'", "CURRENT_TIMESTAMP", "NULL"));
     }
   }
 
@@ -177,18 +230,21 @@ class H2FileStoreTest {
     H2Stores.file(dataDir).close();
     String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("taskmill");
     String secret = ApiKeys.generate("x", Role.ADMIN, TestJobs.T0, "test").secret();
-    String insert = "INSERT INTO tm_api_key (id, name, role, secret_hash, created_at, created_by) "
-        + "VALUES ('%s', 'x', '%s', '%s', CURRENT_TIMESTAMP, 'test')";
+    String insert =
+        "INSERT INTO tm_api_key (id, name, role, secret_hash, created_at, created_by) "
+            + "VALUES ('%s', 'x', '%s', '%s', CURRENT_TIMESTAMP, 'test')";
     try (var c = DriverManager.getConnection(url)) {
-      for (String bad : List.of(
-          insert.formatted("aaaaaaaaaaaa", "ADMIN", secret),
-          insert.formatted("aaaaaaaaaaaa", "ADMIN", ApiKeys.hash(secret).toUpperCase()),
-          insert.formatted("aaaaaaaaaaaa", "ROOT", ApiKeys.hash(secret)))) {
+      for (String bad :
+          List.of(
+              insert.formatted("aaaaaaaaaaaa", "ADMIN", secret),
+              insert.formatted("aaaaaaaaaaaa", "ADMIN", ApiKeys.hash(secret).toUpperCase()),
+              insert.formatted("aaaaaaaaaaaa", "ROOT", ApiKeys.hash(secret)))) {
         assertThatThrownBy(() -> c.createStatement().executeUpdate(bad))
-            .as(bad).hasMessageContaining("Check constraint");
+            .as(bad)
+            .hasMessageContaining("Check constraint");
       }
-      c.createStatement().executeUpdate(
-          insert.formatted("aaaaaaaaaaaa", "ADMIN", ApiKeys.hash(secret)));
+      c.createStatement()
+          .executeUpdate(insert.formatted("aaaaaaaaaaaa", "ADMIN", ApiKeys.hash(secret)));
     }
   }
 

@@ -26,11 +26,15 @@ class JdbcStoreProviderTest {
   @Test
   void aDataDirBecomesAnAbsoluteFileUrlWhoseWritesAreCheckpointed() {
     Path relative = Path.of("target", "some-dir");
-    DatabaseTarget target = DatabaseTarget.of(new StoreSettings(relative, null, null, null, null, 2));
+    DatabaseTarget target =
+        DatabaseTarget.of(new StoreSettings(relative, null, null, null, null, 2));
 
     Path absolute = relative.toAbsolutePath().normalize();
-    assertThat(target.url()).isEqualTo("jdbc:h2:file:" + absolute.resolve("taskmill")
-        + ";DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=128");
+    assertThat(target.url())
+        .isEqualTo(
+            "jdbc:h2:file:"
+                + absolute.resolve("taskmill")
+                + ";DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=128");
     assertThat(target.checkpointAfterWrite()).isTrue();
     assertThat(target.name()).isEqualTo("h2-file");
     assertThat(target.exclusive()).isTrue();
@@ -52,8 +56,11 @@ class JdbcStoreProviderTest {
     DatabaseTarget target = DatabaseTarget.of(new StoreSettings(tmp, null, null, null, null, 2));
 
     try (var c = DriverManager.getConnection(target.url());
-        var rs = c.createStatement().executeQuery("SELECT SETTING_VALUE FROM "
-            + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'QUERY_CACHE_SIZE'")) {
+        var rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT SETTING_VALUE FROM "
+                        + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'QUERY_CACHE_SIZE'")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getInt(1)).isEqualTo(128);
     }
@@ -61,8 +68,10 @@ class JdbcStoreProviderTest {
 
   @Test
   void anExplicitUrlWinsAndKeepsItsOwnSettings() {
-    DatabaseTarget target = DatabaseTarget.of(new StoreSettings(
-        Path.of("/ignored"), null, "jdbc:h2:file:/data/x;WRITE_DELAY=100", null, null, 2));
+    DatabaseTarget target =
+        DatabaseTarget.of(
+            new StoreSettings(
+                Path.of("/ignored"), null, "jdbc:h2:file:/data/x;WRITE_DELAY=100", null, null, 2));
 
     assertThat(target.url()).isEqualTo("jdbc:h2:file:/data/x;WRITE_DELAY=100");
     assertThat(target.dataDir()).isNull();
@@ -92,16 +101,25 @@ class JdbcStoreProviderTest {
 
   @Test
   void aPostgresqlUrlIsASharedPostgresTargetWithoutCheckpoints() {
-    DatabaseTarget target = DatabaseTarget.of(new StoreSettings(null, null,
-        " jdbc:postgresql://db:5432/taskmill?password=secret&currentSchema=tm ", "tm", null, 2));
+    DatabaseTarget target =
+        DatabaseTarget.of(
+            new StoreSettings(
+                null,
+                null,
+                " jdbc:postgresql://db:5432/taskmill?password=secret&currentSchema=tm ",
+                "tm",
+                null,
+                2));
 
-    assertThat(target.url()).isEqualTo("jdbc:postgresql://db:5432/taskmill?password=secret&currentSchema=tm");
+    assertThat(target.url())
+        .isEqualTo("jdbc:postgresql://db:5432/taskmill?password=secret&currentSchema=tm");
     assertThat(target.dialect()).isEqualTo(Dialect.POSTGRES);
     assertThat(target.name()).isEqualTo("postgres");
     assertThat(target.exclusive()).isFalse();
     assertThat(target.checkpointAfterWrite()).isFalse();
     assertThat(target.dataDir()).isNull();
-    assertThat(target.description()).doesNotContain("secret")
+    assertThat(target.description())
+        .doesNotContain("secret")
         .isEqualTo("jdbc:postgresql://db:5432/taskmill?password=***&currentSchema=tm");
     assertThat(DatabaseTarget.of(url("JDBC:POSTGRESQL://db/x")).dialect())
         .isEqualTo(Dialect.POSTGRES);
@@ -110,14 +128,15 @@ class JdbcStoreProviderTest {
   @Test
   void otherDatabasesAndIncompleteSettingsAreRejectedClearly() {
     assertThatThrownBy(() -> DatabaseTarget.of(url("jdbc:mysql://h/db?password=pw")))
-        .hasMessage("unsupported JDBC URL 'jdbc:mysql://h/db?password=***': Taskmill supports "
-            + "H2 (jdbc:h2:...) and PostgreSQL (jdbc:postgresql:...)");
+        .hasMessage(
+            "unsupported JDBC URL 'jdbc:mysql://h/db?password=***': Taskmill supports "
+                + "H2 (jdbc:h2:...) and PostgreSQL (jdbc:postgresql:...)");
     assertThatThrownBy(() -> DatabaseTarget.of(url("jdbc:h2:mem:")))
         .hasMessageContaining("needs a name");
     assertThatThrownBy(() -> DatabaseTarget.of(new StoreSettings(null, null, null, null, null, 2)))
         .hasMessage("store settings need a data dir, an in-memory database name or a JDBC URL");
-    assertThatThrownBy(() -> DatabaseTarget.of(
-            new StoreSettings(Path.of("/d"), "m", null, null, null, 2)))
+    assertThatThrownBy(
+            () -> DatabaseTarget.of(new StoreSettings(Path.of("/d"), "m", null, null, null, 2)))
         .hasMessageContaining("choose one");
   }
 
@@ -129,12 +148,16 @@ class JdbcStoreProviderTest {
 
   @Test
   void anOpenStoreDescribesItself() {
-    try (Store mem = new JdbcStoreProvider().open(
-            new StoreSettings(null, "describe-me", null, null, null, 2));
+    try (Store mem =
+            new JdbcStoreProvider()
+                .open(new StoreSettings(null, "describe-me", null, null, null, 2));
         Store file = H2Stores.file(tmp)) {
       assertThat(mem.info())
-          .isEqualTo(new StoreInfo("h2-mem",
-              "jdbc:h2:mem:describe-me;QUERY_CACHE_SIZE=128;DB_CLOSE_DELAY=-1", true));
+          .isEqualTo(
+              new StoreInfo(
+                  "h2-mem",
+                  "jdbc:h2:mem:describe-me;QUERY_CACHE_SIZE=128;DB_CLOSE_DELAY=-1",
+                  true));
       assertThat(file.info().name()).isEqualTo("h2-file");
       assertThat(file.info().description()).startsWith("jdbc:h2:file:" + tmp.toAbsolutePath());
       assertThat(file.info().exclusive()).isTrue();
@@ -154,8 +177,8 @@ class JdbcStoreProviderTest {
 
   @Test
   void aBadUrlFailsToOpenWithTheReason() {
-    assertThatThrownBy(() -> new JdbcStoreProvider().open(url("jdbc:h2:file:" + tmp
-            + "/x;NO_SUCH_SETTING=1")))
+    assertThatThrownBy(
+            () -> new JdbcStoreProvider().open(url("jdbc:h2:file:" + tmp + "/x;NO_SUCH_SETTING=1")))
         .isInstanceOf(JdbcStoreException.class)
         .hasMessageStartingWith("cannot open the store at jdbc:h2:file:" + tmp)
         .hasMessageContaining("NO_SUCH_SETTING");

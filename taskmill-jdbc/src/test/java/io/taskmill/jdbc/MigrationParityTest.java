@@ -19,22 +19,27 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(PgSessionTimeZone.class)
 class MigrationParityTest {
-  private static final String COLUMNS = "SELECT table_name, column_name, is_nullable "
-      + "FROM information_schema.columns WHERE table_schema = ? AND lower(table_name) LIKE 'tm\\_%' "
-      + "AND lower(table_name) <> 'tm_schema_history'";
+  private static final String COLUMNS =
+      "SELECT table_name, column_name, is_nullable "
+          + "FROM information_schema.columns WHERE table_schema = ? AND lower(table_name) LIKE 'tm\\_%' "
+          + "AND lower(table_name) <> 'tm_schema_history'";
 
   @Test
   void h2AndPostgresMigrationsYieldTheSameColumns() throws SQLException {
     String memName = "parity-" + UUID.randomUUID();
     TreeSet<String> h2;
-    try (Store store = new JdbcStoreProvider().open(new StoreSettings(null, memName, null, null, null, 1));
+    try (Store store =
+            new JdbcStoreProvider().open(new StoreSettings(null, memName, null, null, null, 1));
         Connection c = DriverManager.getConnection("jdbc:h2:mem:" + memName)) {
       h2 = columns(c, "PUBLIC");
     }
     String schema = PgStores.newSchema();
     TreeSet<String> pg;
-    try (Store store = new JdbcStoreProvider().open(
-            new StoreSettings(null, null, PgStores.url(schema), PgStores.USER, PgStores.PASSWORD, 1));
+    try (Store store =
+            new JdbcStoreProvider()
+                .open(
+                    new StoreSettings(
+                        null, null, PgStores.url(schema), PgStores.USER, PgStores.PASSWORD, 1));
         Connection c = PgStores.connect(PgStores.url(schema))) {
       pg = columns(c, schema);
     } finally {
@@ -50,8 +55,9 @@ class MigrationParityTest {
       ps.setString(1, schema);
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add((rs.getString(1) + "." + rs.getString(2)).toLowerCase(Locale.ROOT)
-              + ("YES".equals(rs.getString(3)) ? " null" : " not null"));
+          out.add(
+              (rs.getString(1) + "." + rs.getString(2)).toLowerCase(Locale.ROOT)
+                  + ("YES".equals(rs.getString(3)) ? " null" : " not null"));
         }
       }
     }

@@ -25,35 +25,53 @@ class NamedSqlTest {
 
   @Test
   void leavesLiteralsCommentsAndCastsAlone() {
-    NamedSql sql = NamedSql.parse("q", """
+    NamedSql sql =
+        NamedSql.parse(
+            "q",
+            """
         -- note: :notAParam
         SELECT ':lit', "col:x", now()::timestamptz, :real
         FROM t""");
 
     assertThat(sql.params()).containsExactly("real");
-    assertThat(sql.jdbcSql()).contains("':lit'", "\"col:x\"", "now()::timestamptz", ", ?\n",
-        "-- note: :notAParam");
+    assertThat(sql.jdbcSql())
+        .contains("':lit'", "\"col:x\"", "now()::timestamptz", ", ?\n", "-- note: :notAParam");
   }
 
   @Test
   void bindsDomainValuesAndIgnoresExtraParameters() throws Exception {
     try (var c = DriverManager.getConnection("jdbc:h2:mem:named-sql-test")) {
-      NamedSql sql = NamedSql.parse("q",
-          "SELECT CAST(:at AS TIMESTAMP(9) WITH TIME ZONE), :id, :state, :flag,"
-              + " CARDINALITY(:names)");
+      NamedSql sql =
+          NamedSql.parse(
+              "q",
+              "SELECT CAST(:at AS TIMESTAMP(9) WITH TIME ZONE), :id, :state, :flag,"
+                  + " CARDINALITY(:names)");
       UUID uuid = UUID.randomUUID();
-      List<Object> row = sql.query(c, Params.of("at", Instant.parse("2026-01-01T00:00:00.123456789Z"))
-          .set("id", new JobId(uuid))
-          .set("state", JobState.RUNNING)
-          .set("flag", null)
-          .set("names", new String[] {"a", "b"})
-          .set("unused", "ignored"), rs -> List.of(
-              rs.getObject(1, OffsetDateTime.class), rs.getObject(2), rs.getString(3),
-              String.valueOf(rs.getObject(4)), rs.getInt(5))).getFirst();
+      List<Object> row =
+          sql.query(
+                  c,
+                  Params.of("at", Instant.parse("2026-01-01T00:00:00.123456789Z"))
+                      .set("id", new JobId(uuid))
+                      .set("state", JobState.RUNNING)
+                      .set("flag", null)
+                      .set("names", new String[] {"a", "b"})
+                      .set("unused", "ignored"),
+                  rs ->
+                      List.of(
+                          rs.getObject(1, OffsetDateTime.class),
+                          rs.getObject(2),
+                          rs.getString(3),
+                          String.valueOf(rs.getObject(4)),
+                          rs.getInt(5)))
+              .getFirst();
 
-      assertThat(row).containsExactly(
-          OffsetDateTime.of(2026, 1, 1, 0, 0, 0, 123_456_000, ZoneOffset.UTC), uuid, "RUNNING",
-          "null", 2);
+      assertThat(row)
+          .containsExactly(
+              OffsetDateTime.of(2026, 1, 1, 0, 0, 0, 123_456_000, ZoneOffset.UTC),
+              uuid,
+              "RUNNING",
+              "null",
+              2);
     }
   }
 

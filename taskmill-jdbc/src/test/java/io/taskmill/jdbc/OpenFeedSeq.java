@@ -16,8 +16,9 @@ final class OpenFeedSeq implements OpenSeq {
     this.c = c;
     c.setAutoCommit(false);
     try (var st = c.createStatement()) {
-      st.executeUpdate("INSERT INTO tm_outbox (at, kind, body) VALUES (CURRENT_TIMESTAMP, "
-          + "'jobs.created', '{\"node\":\"held\",\"jobs\":[]}')");
+      st.executeUpdate(
+          "INSERT INTO tm_outbox (at, kind, body) VALUES (CURRENT_TIMESTAMP, "
+              + "'jobs.created', '{\"node\":\"held\",\"jobs\":[]}')");
     }
   }
 

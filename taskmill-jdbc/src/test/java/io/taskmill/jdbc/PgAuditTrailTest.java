@@ -37,13 +37,49 @@ class PgAuditTrailTest {
   @BeforeEach
   void openStoreWithOneEntry() {
     schema = PgStores.newSchema();
-    store = new JdbcStoreProvider().open(new StoreSettings(null, null, PgStores.url(schema),
-        PgStores.USER, PgStores.PASSWORD, 2));
-    seq = store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(new AuditEntry(0, TestJobs.T0, "aaaaaaaaaaaa", Role.ADMIN,
-        "apikey.revoke", "apikeys/bbbbbbbbbbbb", "ok", "10.0.0.1", "req-1", null)))).getFirst();
-    recentSeq = store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(new AuditEntry(0, Instant.now().minus(
-        Duration.ofDays(29)), "aaaaaaaaaaaa", Role.ADMIN, "job.cancel", "job x", "ok",
-        "10.0.0.1", "req-2", null)))).getFirst();
+    store =
+        new JdbcStoreProvider()
+            .open(
+                new StoreSettings(
+                    null, null, PgStores.url(schema), PgStores.USER, PgStores.PASSWORD, 2));
+    seq =
+        store
+            .inTransaction(
+                StoreOp.AUDIT,
+                tx ->
+                    tx.auditAppendAll(
+                        List.of(
+                            new AuditEntry(
+                                0,
+                                TestJobs.T0,
+                                "aaaaaaaaaaaa",
+                                Role.ADMIN,
+                                "apikey.revoke",
+                                "apikeys/bbbbbbbbbbbb",
+                                "ok",
+                                "10.0.0.1",
+                                "req-1",
+                                null))))
+            .getFirst();
+    recentSeq =
+        store
+            .inTransaction(
+                StoreOp.AUDIT,
+                tx ->
+                    tx.auditAppendAll(
+                        List.of(
+                            new AuditEntry(
+                                0,
+                                Instant.now().minus(Duration.ofDays(29)),
+                                "aaaaaaaaaaaa",
+                                Role.ADMIN,
+                                "job.cancel",
+                                "job x",
+                                "ok",
+                                "10.0.0.1",
+                                "req-2",
+                                null))))
+            .getFirst();
   }
 
   @AfterEach
@@ -54,9 +90,11 @@ class PgAuditTrailTest {
 
   @Test
   void refusesToUpdateAnEntryOldOrRecent() {
-    assertRefused("UPDATE tm_audit SET outcome = 'denied' WHERE seq = " + seq,
+    assertRefused(
+        "UPDATE tm_audit SET outcome = 'denied' WHERE seq = " + seq,
         "tm_audit is append-only: UPDATE is not allowed");
-    assertRefused("UPDATE tm_audit SET outcome = 'denied' WHERE seq = " + recentSeq,
+    assertRefused(
+        "UPDATE tm_audit SET outcome = 'denied' WHERE seq = " + recentSeq,
         "tm_audit is append-only: UPDATE is not allowed");
   }
 
@@ -72,7 +110,8 @@ class PgAuditTrailTest {
 
   @Test
   void refusesEvenAnUpdateThatMatchesNoRow() {
-    assertRefused("UPDATE tm_audit SET outcome = 'x' WHERE seq < 0",
+    assertRefused(
+        "UPDATE tm_audit SET outcome = 'x' WHERE seq < 0",
         "tm_audit is append-only: UPDATE is not allowed");
   }
 
@@ -85,14 +124,20 @@ class PgAuditTrailTest {
   void deletesAnEntryOlderThan30Days() throws SQLException {
     execute("DELETE FROM tm_audit WHERE seq = " + seq);
 
-    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(10)))).extracting(AuditEntry::seq)
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(10))))
+        .extracting(AuditEntry::seq)
         .containsExactly(recentSeq);
   }
 
   @Test
   void refusesAWriterThatPicksItsOwnSeq() {
-    assertThatThrownBy(() -> execute("INSERT INTO tm_audit (seq, at, action, outcome) "
-        + "VALUES (" + (seq + 1000) + ", now(), 'forged', 'ok')"))
+    assertThatThrownBy(
+            () ->
+                execute(
+                    "INSERT INTO tm_audit (seq, at, action, outcome) "
+                        + "VALUES ("
+                        + (seq + 1000)
+                        + ", now(), 'forged', 'ok')"))
         .isInstanceOf(SQLException.class)
         .hasMessageContaining("GENERATED ALWAYS");
   }
@@ -100,9 +145,13 @@ class PgAuditTrailTest {
   @Test
   void refusesASecretStoredInPlaceOfItsHash() {
     String secret = ApiKeys.generate("x", Role.ADMIN, TestJobs.T0, "test").secret();
-    assertThatThrownBy(() -> execute("INSERT INTO tm_api_key (id, name, role, secret_hash, "
-        + "created_at, created_by) VALUES ('cccccccccccc', 'x', 'ADMIN', '" + secret
-        + "', now(), 'test')"))
+    assertThatThrownBy(
+            () ->
+                execute(
+                    "INSERT INTO tm_api_key (id, name, role, secret_hash, "
+                        + "created_at, created_by) VALUES ('cccccccccccc', 'x', 'ADMIN', '"
+                        + secret
+                        + "', now(), 'test')"))
         .isInstanceOf(SQLException.class)
         .hasMessageContaining("tm_api_key_hash_is_sha256");
   }
@@ -113,16 +162,38 @@ class PgAuditTrailTest {
     assertThatThrownBy(() -> execute(sql))
         .isInstanceOf(SQLException.class)
         .hasMessageContaining(message)
-        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42501");
-    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(10)))).isEqualTo(before)
-        .extracting(AuditEntry::seq).contains(recentSeq, seq);
+        .extracting(e -> ((SQLException) e).getSQLState())
+        .isEqualTo("42501");
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(10))))
+        .isEqualTo(before)
+        .extracting(AuditEntry::seq)
+        .contains(recentSeq, seq);
     // Appending still works after a refusal.
-    assertThat(store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(new AuditEntry(0, TestJobs.T0, null, null, "auth", null,
-        "denied", null, null, null)))).getFirst()).isGreaterThan(recentSeq);
+    assertThat(
+            store
+                .inTransaction(
+                    StoreOp.AUDIT,
+                    tx ->
+                        tx.auditAppendAll(
+                            List.of(
+                                new AuditEntry(
+                                    0,
+                                    TestJobs.T0,
+                                    null,
+                                    null,
+                                    "auth",
+                                    null,
+                                    "denied",
+                                    null,
+                                    null,
+                                    null))))
+                .getFirst())
+        .isGreaterThan(recentSeq);
   }
 
   private void execute(String sql) throws SQLException {
-    try (Connection c = PgStores.connect(PgStores.url(schema)); var st = c.createStatement()) {
+    try (Connection c = PgStores.connect(PgStores.url(schema));
+        var st = c.createStatement()) {
       st.execute(sql);
     }
   }

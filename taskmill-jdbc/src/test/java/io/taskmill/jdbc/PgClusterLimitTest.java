@@ -36,8 +36,10 @@ class PgClusterLimitTest {
   record Work(int n) {}
 
   private String schema;
+
   /** Handlers running now across all three nodes: they share this JVM. */
   private final AtomicInteger running = new AtomicInteger();
+
   private final AtomicInteger mostRunning = new AtomicInteger();
   private final Map<String, AtomicInteger> byNode = new ConcurrentHashMap<>();
 
@@ -51,22 +53,26 @@ class PgClusterLimitTest {
     PgStores.dropSchema(schema);
   }
 
-  private Taskmill node(String name, Duration pollInterval, Duration work,
-      Consumer<HandlerSettings> limits) {
+  private Taskmill node(
+      String name, Duration pollInterval, Duration work, Consumer<HandlerSettings> limits) {
     return Taskmill.builder()
         .jdbcUrl(PgStores.url(schema), PgStores.USER, PgStores.PASSWORD)
         .nodeId(name)
         .pollInterval(pollInterval)
         .queue("default", q -> q.concurrency(4))
-        .handler("test.limited", Work.class, (p, ctx) -> {
-          mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-          byNode.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
-          try {
-            LockSupport.parkNanos(work.toNanos());
-          } finally {
-            running.decrementAndGet();
-          }
-        }, limits)
+        .handler(
+            "test.limited",
+            Work.class,
+            (p, ctx) -> {
+              mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+              byNode.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+              try {
+                LockSupport.parkNanos(work.toNanos());
+              } finally {
+                running.decrementAndGet();
+              }
+            },
+            limits)
         .start();
   }
 
@@ -79,8 +85,10 @@ class PgClusterLimitTest {
   }
 
   private static long succeeded(Taskmill tm) {
-    return tm.jobs().counts().stream().filter(c -> c.state() == JobState.SUCCEEDED)
-        .mapToLong(JobCount::count).sum();
+    return tm.jobs().counts().stream()
+        .filter(c -> c.state() == JobState.SUCCEEDED)
+        .mapToLong(JobCount::count)
+        .sum();
   }
 
   @Test
@@ -96,14 +104,20 @@ class PgClusterLimitTest {
         Taskmill b = node("node-b", poll, work, limits);
         Taskmill c = node("node-c", poll, work, limits);
         Connection db = PgStores.connect(PgStores.url(schema))) {
-      sampler = Thread.ofPlatform().name("running-sampler").start(() -> {
-        while (sampling.get()) {
-          mostInDatabase.accumulateAndGet(runningInDatabase(db), Math::max);
-        }
-      });
+      sampler =
+          Thread.ofPlatform()
+              .name("running-sampler")
+              .start(
+                  () -> {
+                    while (sampling.get()) {
+                      mostInDatabase.accumulateAndGet(runningInDatabase(db), Math::max);
+                    }
+                  });
       List<JobId> ids = enqueue(a, 200);
 
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(50))
           .until(() -> succeeded(b) == ids.size());
       sampling.set(false);
       sampler.join();
@@ -111,14 +125,16 @@ class PgClusterLimitTest {
       assertThat(mostRunning).as("handlers running at once across the nodes").hasValue(2);
       assertThat(mostInDatabase.get()).as("RUNNING rows seen by the sampler").isBetween(1, 2);
       assertThat(byNode.values().stream().mapToInt(AtomicInteger::get).sum()).isEqualTo(200);
-      assertThat(c.jobs().counts()).singleElement()
+      assertThat(c.jobs().counts())
+          .singleElement()
           .satisfies(n -> assertThat(n.state()).isEqualTo(JobState.SUCCEEDED));
     }
   }
 
   private static int runningInDatabase(Connection db) {
-    try (var st = db.prepareStatement(
-            "SELECT COUNT(*) FROM tm_job WHERE type = 'test.limited' AND state = 'RUNNING'");
+    try (var st =
+            db.prepareStatement(
+                "SELECT COUNT(*) FROM tm_job WHERE type = 'test.limited' AND state = 'RUNNING'");
         var rs = st.executeQuery()) {
       rs.next();
       return rs.getInt(1);
@@ -137,7 +153,9 @@ class PgClusterLimitTest {
         Taskmill c = node("node-c", poll, Duration.ZERO, limits)) {
       List<JobId> ids = enqueue(a, 300);
 
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(100))
           .until(() -> succeeded(c) == ids.size());
 
       // Starts are the RUNNING events, stamped with the claim's time: the time the limit counts.
@@ -149,9 +167,11 @@ class PgClusterLimitTest {
           }
         }
       }
-      assertThat(startsPerSecond.values()).as("starts per aligned second: " + startsPerSecond)
+      assertThat(startsPerSecond.values())
+          .as("starts per aligned second: " + startsPerSecond)
           .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(50));
-      assertThat(startsPerSecond.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(300);
+      assertThat(startsPerSecond.values().stream().mapToInt(Integer::intValue).sum())
+          .isEqualTo(300);
       assertThat(startsPerSecond).hasSizeGreaterThanOrEqualTo(6);
     }
   }

@@ -53,9 +53,10 @@ class PgEventFeedGapTest {
     List<FeedEvent> got = subscribe(Duration.ofMinutes(10));
     try (OpenFeedSeq held = new OpenFeedSeq(PgStores.connect(PgStores.url(schema)))) {
       enqueueOne();
-      assertThat(store.read(StoreOp.FEED, tx -> tx.eventFeed(0, 10)).rows()).as("committed, visible to a reader").hasSize(1);
-      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
-          .until(got::isEmpty);
+      assertThat(store.read(StoreOp.FEED, tx -> tx.eventFeed(0, 10)).rows())
+          .as("committed, visible to a reader")
+          .hasSize(1);
+      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(got::isEmpty);
 
       held.commit();
     }

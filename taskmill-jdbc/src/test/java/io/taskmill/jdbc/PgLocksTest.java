@@ -43,14 +43,18 @@ class PgLocksTest {
   private static final String FOLDER = "folder-A";
 
   private String schema;
+
   /** A third party on the same schema: a node that is not running an engine, or a dead one. */
   private Store other;
 
   @BeforeEach
   void createSchema() {
     schema = PgStores.newSchema();
-    other = new JdbcStoreProvider().open(
-        new StoreSettings(null, null, PgStores.url(schema), PgStores.USER, PgStores.PASSWORD, 2));
+    other =
+        new JdbcStoreProvider()
+            .open(
+                new StoreSettings(
+                    null, null, PgStores.url(schema), PgStores.USER, PgStores.PASSWORD, 2));
   }
 
   @AfterEach
@@ -72,8 +76,10 @@ class PgLocksTest {
   }
 
   private static long succeeded(Taskmill tm) {
-    return tm.jobs().counts().stream().filter(c -> c.state() == JobState.SUCCEEDED)
-        .mapToLong(JobCount::count).sum();
+    return tm.jobs().counts().stream()
+        .filter(c -> c.state() == JobState.SUCCEEDED)
+        .mapToLong(JobCount::count)
+        .sum();
   }
 
   @Test
@@ -85,34 +91,47 @@ class PgLocksTest {
     var runsByNode = new ConcurrentHashMap<String, AtomicInteger>();
     Map<String, Taskmill> nodes = new ConcurrentHashMap<>();
     for (String name : List.of("node-a", "node-b")) {
-      nodes.put(name, node(name).handler("media.compress", Folder.class, (p, ctx) -> {
-        Lock lock = ctx.locks().acquire(FOLDER, Duration.ofSeconds(30), Duration.ofMinutes(2));
-        int now = inside.incrementAndGet();
-        maxInside.accumulateAndGet(now, Math::max);
-        synchronized (tokensInEntryOrder) {
-          tokensInEntryOrder.add(lock.fencingToken());
-        }
-        entries.incrementAndGet();
-        runsByNode.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
-        LockSupport.parkNanos(Duration.ofMillis(3).toNanos()); // compressing
-        inside.decrementAndGet();
-        if (p.n() % 3 != 0) {
-          lock.close(); // every third job forgets; the engine releases it when the job ends
-        }
-      }).start());
+      nodes.put(
+          name,
+          node(name)
+              .handler(
+                  "media.compress",
+                  Folder.class,
+                  (p, ctx) -> {
+                    Lock lock =
+                        ctx.locks().acquire(FOLDER, Duration.ofSeconds(30), Duration.ofMinutes(2));
+                    int now = inside.incrementAndGet();
+                    maxInside.accumulateAndGet(now, Math::max);
+                    synchronized (tokensInEntryOrder) {
+                      tokensInEntryOrder.add(lock.fencingToken());
+                    }
+                    entries.incrementAndGet();
+                    runsByNode.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+                    LockSupport.parkNanos(Duration.ofMillis(3).toNanos()); // compressing
+                    inside.decrementAndGet();
+                    if (p.n() % 3 != 0) {
+                      lock.close(); // every third job forgets; the engine releases it when the job
+                      // ends
+                    }
+                  })
+              .start());
     }
-    try (Taskmill a = nodes.get("node-a"); Taskmill b = nodes.get("node-b")) {
+    try (Taskmill a = nodes.get("node-a");
+        Taskmill b = nodes.get("node-b")) {
       var requests = new ArrayList<JobRequest>();
       for (int i = 0; i < 60; i++) {
         requests.add(JobRequest.of("media.compress", new Folder(i)));
       }
       a.enqueueAll(requests);
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(100))
           .until(() -> succeeded(b) == 60);
     }
     assertThat(maxInside).as("jobs inside the folder at once").hasValue(1);
     assertThat(entries).hasValue(60);
-    assertThat(runsByNode.keySet()).as("both nodes took part")
+    assertThat(runsByNode.keySet())
+        .as("both nodes took part")
         .containsExactlyInAnyOrder("node-a", "node-b");
     synchronized (tokensInEntryOrder) {
       assertThat(tokensInEntryOrder).hasSize(60).isSorted().doesNotHaveDuplicates();
@@ -123,14 +142,29 @@ class PgLocksTest {
   @Test
   void aLockIsFreeOnceItsJobSucceedsEvenIfTheHandlerDidNotCloseIt() {
     var token = new AtomicReference<Long>();
-    try (Taskmill a = node("node-a").handler("media.compress", Folder.class, (p, ctx) ->
-        token.set(ctx.locks().tryAcquire(FOLDER, Duration.ofMinutes(5)).orElseThrow().fencingToken()))
-        .start()) {
+    try (Taskmill a =
+        node("node-a")
+            .handler(
+                "media.compress",
+                Folder.class,
+                (p, ctx) ->
+                    token.set(
+                        ctx.locks()
+                            .tryAcquire(FOLDER, Duration.ofMinutes(5))
+                            .orElseThrow()
+                            .fencingToken()))
+            .start()) {
       JobId id = a.enqueue("media.compress", new Folder(1));
-      await().atMost(Duration.ofSeconds(20)).until(() ->
-          a.jobs().get(id).orElseThrow().state() == JobState.SUCCEEDED);
-      assertThat(other.inTransaction(StoreOp.LOCK, (StoreTx tx) -> tx.lockAcquire(FOLDER, elsewhere(), Instant.now(), Duration.ofSeconds(1))))
-          .as("another node takes it at once").hasValue(token.get() + 1);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> a.jobs().get(id).orElseThrow().state() == JobState.SUCCEEDED);
+      assertThat(
+              other.inTransaction(
+                  StoreOp.LOCK,
+                  (StoreTx tx) ->
+                      tx.lockAcquire(FOLDER, elsewhere(), Instant.now(), Duration.ofSeconds(1))))
+          .as("another node takes it at once")
+          .hasValue(token.get() + 1);
     }
   }
 
@@ -141,47 +175,77 @@ class PgLocksTest {
     var finish = new CountDownLatch(1);
     var lock = new AtomicReference<Lock>();
     var heldAtTheEnd = new AtomicBoolean();
-    try (Taskmill a = node("node-a")
-        .leaseDuration(ttl) // lease and locks renewed every third of it
-        .handler("media.compress", Folder.class, (p, ctx) -> {
-          lock.set(ctx.locks().acquire(FOLDER, ttl, Duration.ZERO));
-          acquired.countDown();
-          finish.await();
-          heldAtTheEnd.set(lock.get().isHeld());
-          lock.get().close();
-        }).start()) {
+    try (Taskmill a =
+        node("node-a")
+            .leaseDuration(ttl) // lease and locks renewed every third of it
+            .handler(
+                "media.compress",
+                Folder.class,
+                (p, ctx) -> {
+                  lock.set(ctx.locks().acquire(FOLDER, ttl, Duration.ZERO));
+                  acquired.countDown();
+                  finish.await();
+                  heldAtTheEnd.set(lock.get().isHeld());
+                  lock.get().close();
+                })
+            .start()) {
       JobId id = a.enqueue("media.compress", new Folder(1));
       assertThat(acquired.await(20, TimeUnit.SECONDS)).isTrue();
 
       // Two and a half ttls: without renewal the lock would have lapsed and been taken.
-      await().during(ttl.multipliedBy(5).dividedBy(2)).atMost(ttl.multipliedBy(5))
+      await()
+          .during(ttl.multipliedBy(5).dividedBy(2))
+          .atMost(ttl.multipliedBy(5))
           .pollInterval(Duration.ofMillis(100))
-          .until(() -> lock.get().isHeld()
-              && other.inTransaction(StoreOp.LOCK, tx -> tx.lockAcquire(FOLDER, elsewhere(), Instant.now(), ttl)).isEmpty());
+          .until(
+              () ->
+                  lock.get().isHeld()
+                      && other
+                          .inTransaction(
+                              StoreOp.LOCK,
+                              tx -> tx.lockAcquire(FOLDER, elsewhere(), Instant.now(), ttl))
+                          .isEmpty());
 
       finish.countDown();
-      await().atMost(Duration.ofSeconds(20)).until(() ->
-          a.jobs().get(id).orElseThrow().state() == JobState.SUCCEEDED);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> a.jobs().get(id).orElseThrow().state() == JobState.SUCCEEDED);
       assertThat(heldAtTheEnd).isTrue();
       assertThat(lock.get().isHeld()).as("after close").isFalse();
-      assertThat(other.inTransaction(StoreOp.LOCK, (StoreTx tx) -> tx.lockAcquire(FOLDER, elsewhere(), Instant.now(), ttl))).hasValue(2);
+      assertThat(
+              other.inTransaction(
+                  StoreOp.LOCK,
+                  (StoreTx tx) -> tx.lockAcquire(FOLDER, elsewhere(), Instant.now(), ttl)))
+          .hasValue(2);
     }
   }
 
   @Test
   void aLockWhoseHolderStoppedRenewingLapsesAfterItsTtlAndIsTaken() {
     // A node took the lock and died: nobody renews it.
-    assertThat(other.inTransaction(StoreOp.LOCK, (StoreTx tx) -> tx.lockAcquire(FOLDER, elsewhere(), Instant.now(), Duration.ofSeconds(1))))
+    assertThat(
+            other.inTransaction(
+                StoreOp.LOCK,
+                (StoreTx tx) ->
+                    tx.lockAcquire(FOLDER, elsewhere(), Instant.now(), Duration.ofSeconds(1))))
         .hasValue(1);
     var token = new AtomicReference<Long>();
-    try (Taskmill a = node("node-a").handler("media.compress", Folder.class, (p, ctx) -> {
-      try (Lock lock = ctx.locks().acquire(FOLDER, Duration.ofSeconds(30), Duration.ofSeconds(30))) {
-        token.set(lock.fencingToken());
-      }
-    }).start()) {
+    try (Taskmill a =
+        node("node-a")
+            .handler(
+                "media.compress",
+                Folder.class,
+                (p, ctx) -> {
+                  try (Lock lock =
+                      ctx.locks().acquire(FOLDER, Duration.ofSeconds(30), Duration.ofSeconds(30))) {
+                    token.set(lock.fencingToken());
+                  }
+                })
+            .start()) {
       JobId id = a.enqueue("media.compress", new Folder(1));
-      await().atMost(Duration.ofSeconds(40)).until(() ->
-          a.jobs().get(id).orElseThrow().state() == JobState.SUCCEEDED);
+      await()
+          .atMost(Duration.ofSeconds(40))
+          .until(() -> a.jobs().get(id).orElseThrow().state() == JobState.SUCCEEDED);
       assertThat(token.get()).isEqualTo(2L);
     }
   }

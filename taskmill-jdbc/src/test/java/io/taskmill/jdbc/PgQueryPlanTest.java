@@ -54,8 +54,8 @@ class PgQueryPlanTest {
       st.execute(insertJobs(FINISHED, "'SUCCEEDED'", "NULL", "NULL", "now()"));
       st.execute("ANALYZE tm_job");
       st.execute(insertJobs(READY, "'ENQUEUED'", "NULL", "NULL", "NULL"));
-      st.execute(insertJobs(RUNNING, "'RUNNING'", "'node-a'", "now() + interval '1 minute'",
-          "NULL"));
+      st.execute(
+          insertJobs(RUNNING, "'RUNNING'", "'node-a'", "now() + interval '1 minute'", "NULL"));
     }
     readyIds = idArray("ENQUEUED", 300);
     runningIds = idArray("RUNNING", 300);
@@ -70,10 +70,19 @@ class PgQueryPlanTest {
   @ParameterizedTest
   @ValueSource(strings = {"force_custom_plan", "force_generic_plan"})
   void claimFindsItsRowsByPrimaryKey(String planMode) throws SQLException {
-    String plan = explain(jobsSql.get("claimJob").jdbcSql(), planMode,
-        "'node-a'", "now() + interval '1 minute'", "now()", "now()", readyIds);
+    String plan =
+        explain(
+            jobsSql.get("claimJob").jdbcSql(),
+            planMode,
+            "'node-a'",
+            "now() + interval '1 minute'",
+            "now()",
+            "now()",
+            readyIds);
 
-    assertThat(plan).contains("tm_job_pk").doesNotContain("tm_job_claim_idx")
+    assertThat(plan)
+        .contains("tm_job_pk")
+        .doesNotContain("tm_job_claim_idx")
         .doesNotContain("Seq Scan on tm_job");
   }
 
@@ -81,29 +90,43 @@ class PgQueryPlanTest {
   @ValueSource(strings = {"force_custom_plan", "force_generic_plan"})
   void completionFindsItsRowsByPrimaryKey(String planMode) throws SQLException {
     int n = 300;
-    String plan = explain(jobsSql.get("completeAttempt").jdbcSql(), planMode,
-        runningIds,
-        array("bigint", n, "1"),
-        array("varchar", n, "SUCCEEDED"),
-        array("varchar", n, null),
-        array("varchar", n, null),
-        array("varchar", n, "2026-01-01T00:00:00Z"),
-        array("varchar", n, null),
-        array("integer", n, null),
-        array("varchar", n, "2026-01-01T00:00:00Z"));
+    String plan =
+        explain(
+            jobsSql.get("completeAttempt").jdbcSql(),
+            planMode,
+            runningIds,
+            array("bigint", n, "1"),
+            array("varchar", n, "SUCCEEDED"),
+            array("varchar", n, null),
+            array("varchar", n, null),
+            array("varchar", n, "2026-01-01T00:00:00Z"),
+            array("varchar", n, null),
+            array("integer", n, null),
+            array("varchar", n, "2026-01-01T00:00:00Z"));
 
-    assertThat(plan).contains("tm_job_pk").doesNotContain("tm_job_running_type_idx")
-        .doesNotContain("tm_job_lease_idx").doesNotContain("Seq Scan on tm_job");
+    assertThat(plan)
+        .contains("tm_job_pk")
+        .doesNotContain("tm_job_running_type_idx")
+        .doesNotContain("tm_job_lease_idx")
+        .doesNotContain("Seq Scan on tm_job");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"force_custom_plan", "force_generic_plan"})
   void leaseRenewalFindsItsRowByPrimaryKey(String planMode) throws SQLException {
     String id = runningIds.substring("CAST('{".length(), "CAST('{".length() + 36);
-    String plan = explain(jobsSql.get("renewLease").jdbcSql(), planMode,
-        "now() + interval '1 minute'", "'" + id + "'", "'node-a'", "1");
+    String plan =
+        explain(
+            jobsSql.get("renewLease").jdbcSql(),
+            planMode,
+            "now() + interval '1 minute'",
+            "'" + id + "'",
+            "'node-a'",
+            "1");
 
-    assertThat(plan).contains("tm_job_pk").doesNotContain("tm_job_running_type_idx")
+    assertThat(plan)
+        .contains("tm_job_pk")
+        .doesNotContain("tm_job_running_type_idx")
         .doesNotContain("tm_job_lease_idx");
   }
 
@@ -112,8 +135,13 @@ class PgQueryPlanTest {
   void everyStateGuardOnKnownJobsIsWrittenSoNoPartialIndexServesIt() {
     var plainGuard = Pattern.compile("\\bstate\\s*=\\s*'");
     for (String name : jobsSql.names()) {
-      String sql = jobsSql.get(name).jdbcSql().lines().filter(l -> !l.strip().startsWith("--"))
-          .collect(Collectors.joining("\n"));
+      String sql =
+          jobsSql
+              .get(name)
+              .jdbcSql()
+              .lines()
+              .filter(l -> !l.strip().startsWith("--"))
+              .collect(Collectors.joining("\n"));
       if (sql.startsWith("UPDATE") && sql.matches("(?s).*\\bid = (\\?|ANY\\(\\?\\)|u\\.id).*")) {
         assertThat(plainGuard.matcher(sql.substring(sql.indexOf("WHERE"))).find())
             .as(name + " guards state with a plain `state = '…'`; write `state || '' = '…'`")
@@ -123,30 +151,43 @@ class PgQueryPlanTest {
   }
 
   /**
-   * The hazard itself, so this class fails if its set-up stops reproducing it: the same update
-   * with a plain {@code state = 'ENQUEUED'} guard is served by the partial index of ready jobs.
+   * The hazard itself, so this class fails if its set-up stops reproducing it: the same update with
+   * a plain {@code state = 'ENQUEUED'} guard is served by the partial index of ready jobs.
    */
   @Test
   void withAPlainStateGuardThePlannerTrustsTheStaleStatistics() throws SQLException {
-    String plan = explain("UPDATE tm_job SET version = version + 1 "
-        + "WHERE id = ANY(?) AND state = 'ENQUEUED' RETURNING id", "force_generic_plan", readyIds);
+    String plan =
+        explain(
+            "UPDATE tm_job SET version = version + 1 "
+                + "WHERE id = ANY(?) AND state = 'ENQUEUED' RETURNING id",
+            "force_generic_plan",
+            readyIds);
 
     assertThat(plan).contains("tm_job_claim_idx");
   }
 
-  private static String insertJobs(int n, String state, String owner, String expires,
-      String finishedAt) {
+  private static String insertJobs(
+      int n, String state, String owner, String expires, String finishedAt) {
     return "INSERT INTO tm_job (id, type, queue, state, priority, run_at, max_attempts, "
         + "lease_owner, lease_expires_at, created_by, created_at, updated_at, finished_at) "
-        + "SELECT gen_random_uuid(), 'demo.noop', 'default', " + state + ", 0, now(), 3, "
-        + owner + ", " + expires + ", 'test', now(), now(), " + finishedAt
-        + " FROM generate_series(1, " + n + ")";
+        + "SELECT gen_random_uuid(), 'demo.noop', 'default', "
+        + state
+        + ", 0, now(), 3, "
+        + owner
+        + ", "
+        + expires
+        + ", 'test', now(), now(), "
+        + finishedAt
+        + " FROM generate_series(1, "
+        + n
+        + ")";
   }
 
   private String idArray(String state, int n) throws SQLException {
     var ids = new ArrayList<String>();
     try (Statement st = c.createStatement();
-        var rs = st.executeQuery("SELECT id FROM tm_job WHERE state = '" + state + "' LIMIT " + n)) {
+        var rs =
+            st.executeQuery("SELECT id FROM tm_job WHERE state = '" + state + "' LIMIT " + n)) {
       while (rs.next()) {
         ids.add(rs.getString(1));
       }
@@ -156,18 +197,17 @@ class PgQueryPlanTest {
 
   private static String array(String type, int n, String value) {
     String element = value == null ? "NULL" : "\"" + value + "\"";
-    return "CAST('{" + String.join(",", Collections.nCopies(n, element)) + "}' AS "
-        + type + "[])";
+    return "CAST('{" + String.join(",", Collections.nCopies(n, element)) + "}' AS " + type + "[])";
   }
 
   /**
    * EXPLAIN of {@code jdbcSql} prepared on the server with its {@code ?}s as {@code $n}, executed
-   * with {@code args} (SQL expressions) under {@code plan_cache_mode = planMode}: the plan a
-   * pgjdbc statement gets before it is server-prepared (custom) and after (possibly generic).
+   * with {@code args} (SQL expressions) under {@code plan_cache_mode = planMode}: the plan a pgjdbc
+   * statement gets before it is server-prepared (custom) and after (possibly generic).
    */
   private String explain(String jdbcSql, String planMode, String... args) throws SQLException {
-    String sql = jdbcSql.lines().filter(l -> !l.strip().startsWith("--"))
-        .collect(Collectors.joining("\n"));
+    String sql =
+        jdbcSql.lines().filter(l -> !l.strip().startsWith("--")).collect(Collectors.joining("\n"));
     var numbered = new StringBuilder();
     int n = 0;
     for (char ch : sql.toCharArray()) {

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Runs a test class with the JVM's default time zone, and so every PostgreSQL session it opens, in
  * {@link PgStores#SESSION_TIME_ZONE}. pgjdbc always sends {@code TimeZone=<JVM default>} in the
- * startup packet, and the server applies that after the URL's {@code options=-c TimeZone=…}, so
- * the JVM default is the only way a plain JDBC URL gets a non-UTC session. Restored after the
- * class; test classes in this module run one at a time.
+ * startup packet, and the server applies that after the URL's {@code options=-c TimeZone=…}, so the
+ * JVM default is the only way a plain JDBC URL gets a non-UTC session. Restored after the class;
+ * test classes in this module run one at a time.
  */
 public final class PgSessionTimeZone implements BeforeAllCallback, AfterAllCallback {
   private static final ExtensionContext.Namespace NS =

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * What the contract suite cannot see on PostgreSQL: the session time zone, where the schema
- * lands, and several stores (nodes) sharing one database.
+ * What the contract suite cannot see on PostgreSQL: the session time zone, where the schema lands,
+ * and several stores (nodes) sharing one database.
  */
 @ExtendWith(PgSessionTimeZone.class)
 class PgStoreTest {
@@ -67,8 +67,11 @@ class PgStoreTest {
   }
 
   private Store open() {
-    Store store = new JdbcStoreProvider().open(new StoreSettings(
-        null, null, PgStores.url(schema), PgStores.USER, PgStores.PASSWORD, 4));
+    Store store =
+        new JdbcStoreProvider()
+            .open(
+                new StoreSettings(
+                    null, null, PgStores.url(schema), PgStores.USER, PgStores.PASSWORD, 4));
     stores.add(store);
     return store;
   }
@@ -92,10 +95,14 @@ class PgStoreTest {
 
     for (int i = 0; i < inserted.size(); i++) {
       JobId id = inserted.get(i).id();
-      Job job = store.read(StoreOp.READ, tx -> tx.jobGetAll(List.of(id)).stream().findFirst()).orElseThrow();
+      Job job =
+          store
+              .read(StoreOp.READ, tx -> tx.jobGetAll(List.of(id)).stream().findFirst())
+              .orElseThrow();
       assertThat(job.runAt()).isEqualTo(inserted.get(i).runAt());
       assertThat(job.createdAt()).isEqualTo(inserted.get(i).runAt());
-      assertThat(store.read(StoreOp.READ, tx -> tx.jobEvents(job.id())).getFirst().at()).isEqualTo(inserted.get(i).runAt());
+      assertThat(store.read(StoreOp.READ, tx -> tx.jobEvents(job.id())).getFirst().at())
+          .isEqualTo(inserted.get(i).runAt());
     }
   }
 
@@ -103,16 +110,21 @@ class PgStoreTest {
   void dueTimesCompareAsInstantsNotAsLocalClockTimes() {
     Store store = open();
     // 01:30 EST (second) is after 01:45 EDT (first), though its wall-clock time is earlier.
-    InsertedJob later = TestJobs.aJob().createdAt(FIRST_0130).runAt(SECOND_0130)
-        .state(JobState.ENQUEUED).insert(store);
-    InsertedJob scheduled = TestJobs.aJob().createdAt(FIRST_0130).runAt(SECOND_0130)
-        .insert(store);
+    InsertedJob later =
+        TestJobs.aJob()
+            .createdAt(FIRST_0130)
+            .runAt(SECOND_0130)
+            .state(JobState.ENQUEUED)
+            .insert(store);
+    InsertedJob scheduled = TestJobs.aJob().createdAt(FIRST_0130).runAt(SECOND_0130).insert(store);
 
     assertThat(claim(store, "node-a", FIRST_0145)).isEmpty();
     assertThat(Promotion.due(store, FIRST_0145, 10, "node-a")).isZero();
-    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt())).contains(SECOND_0130);
+    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt()))
+        .contains(SECOND_0130);
     assertThat(Promotion.due(store, SECOND_0130, 10, "node-a")).isEqualTo(1);
-    assertThat(claim(store, "node-a", SECOND_0130)).extracting(Job::id)
+    assertThat(claim(store, "node-a", SECOND_0130))
+        .extracting(Job::id)
         .containsExactlyInAnyOrder(later.id(), scheduled.id());
   }
 
@@ -125,8 +137,10 @@ class PgStoreTest {
     assertThat(again.info().exclusive()).isFalse();
     assertThat(again.info().name()).isEqualTo("postgres");
     try (Connection c = PgStores.connect(PgStores.BASE_URL);
-        var ps = c.prepareStatement("SELECT table_name FROM information_schema.tables "
-            + "WHERE table_schema = ? ORDER BY table_name")) {
+        var ps =
+            c.prepareStatement(
+                "SELECT table_name FROM information_schema.tables "
+                    + "WHERE table_schema = ? ORDER BY table_name")) {
       ps.setString(1, schema);
       var tables = new ArrayList<String>();
       try (var rs = ps.executeQuery()) {
@@ -134,15 +148,29 @@ class PgStoreTest {
           tables.add(rs.getString(1));
         }
       }
-      assertThat(tables).containsExactly(
-          "tm_api_key", "tm_audit", "tm_job", "tm_job_event", "tm_job_log", "tm_leader",
-          "tm_lock", "tm_node", "tm_outbox", "tm_queue", "tm_rate_window", "tm_schedule",
-          "tm_schedule_run", "tm_schema_history");
+      assertThat(tables)
+          .containsExactly(
+              "tm_api_key",
+              "tm_audit",
+              "tm_job",
+              "tm_job_event",
+              "tm_job_log",
+              "tm_leader",
+              "tm_lock",
+              "tm_node",
+              "tm_outbox",
+              "tm_queue",
+              "tm_rate_window",
+              "tm_schedule",
+              "tm_schedule_run",
+              "tm_schema_history");
     }
     // A job names its schedule without an index: nothing hot reads it, every insert would pay.
     try (Connection c = PgStores.connect(PgStores.BASE_URL);
-        var ps = c.prepareStatement("SELECT count(*) FROM pg_indexes WHERE schemaname = ? "
-            + "AND tablename = 'tm_job' AND indexdef LIKE '%schedule_name%'")) {
+        var ps =
+            c.prepareStatement(
+                "SELECT count(*) FROM pg_indexes WHERE schemaname = ? "
+                    + "AND tablename = 'tm_job' AND indexdef LIKE '%schedule_name%'")) {
       ps.setString(1, schema);
       try (var rs = ps.executeQuery()) {
         rs.next();
@@ -169,15 +197,17 @@ class PgStoreTest {
       for (int t = 0; t < 6; t++) {
         Store store = nodes.get(t % nodes.size());
         String node = "node-" + t;
-        futures.add(pool.submit(() -> {
-          start.await();
-          List<Job> got;
-          do {
-            got = claim(store, node, TestJobs.T0);
-            got.forEach(j -> claimed.add(j.id()));
-          } while (!got.isEmpty());
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  List<Job> got;
+                  do {
+                    got = claim(store, node, TestJobs.T0);
+                    got.forEach(j -> claimed.add(j.id()));
+                  } while (!got.isEmpty());
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : futures) {
@@ -186,7 +216,12 @@ class PgStoreTest {
 
       assertThat(claimed).hasSize(total);
       assertThat(new HashSet<>(claimed)).hasSize(total);
-      assertThat(nodes.get(1).read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(1000).withState(JobState.RUNNING))))
+      assertThat(
+              nodes
+                  .get(1)
+                  .read(
+                      StoreOp.READ,
+                      (StoreTx tx) -> tx.jobList(JobQuery.all(1000).withState(JobState.RUNNING))))
           .hasSize(total)
           .allSatisfy(j -> assertThat(j.attempt()).isEqualTo(1));
     } finally {

@@ -25,6 +25,7 @@ public final class PgStores {
       System.getProperty("taskmill.test.pg.url", "jdbc:postgresql://127.0.0.1:5432/postgres");
   public static final String USER = System.getProperty("taskmill.test.pg.user", "postgres");
   public static final String PASSWORD = System.getProperty("taskmill.test.pg.password");
+
   /** A zone with DST and a negative offset, so a UTC assumption anywhere shows up. */
   public static final String SESSION_TIME_ZONE = "America/New_York";
 
@@ -40,16 +41,22 @@ public final class PgStores {
     return fresh(newSchema(), poolSize);
   }
 
-  /** {@link #fresh(int)} in {@code schema}, made by {@link #newSchema()}, for tests that also connect to it. */
+  /**
+   * {@link #fresh(int)} in {@code schema}, made by {@link #newSchema()}, for tests that also
+   * connect to it.
+   */
   static Store fresh(String schema, int poolSize) {
     if (!TimeZone.getDefault().getID().equals(SESSION_TIME_ZONE)) {
       dropSchema(schema);
-      throw new IllegalStateException("annotate the test class with "
-          + "@ExtendWith(PgSessionTimeZone.class) so its sessions run in " + SESSION_TIME_ZONE);
+      throw new IllegalStateException(
+          "annotate the test class with "
+              + "@ExtendWith(PgSessionTimeZone.class) so its sessions run in "
+              + SESSION_TIME_ZONE);
     }
     try {
-      Store store = new JdbcStoreProvider().open(
-          new StoreSettings(null, null, url(schema), USER, PASSWORD, poolSize));
+      Store store =
+          new JdbcStoreProvider()
+              .open(new StoreSettings(null, null, url(schema), USER, PASSWORD, poolSize));
       return dropsSchemaOnClose(store, schema);
     } catch (RuntimeException e) {
       dropSchema(schema);
@@ -83,38 +90,50 @@ public final class PgStores {
 
   /** The single number a query on {@code schema} answers, e.g. a {@code count(*)}. */
   static long count(String schema, String query) throws SQLException {
-    try (Connection c = connect(url(schema)); var rs = c.createStatement().executeQuery(query)) {
+    try (Connection c = connect(url(schema));
+        var rs = c.createStatement().executeQuery(query)) {
       rs.next();
       return rs.getLong(1);
     }
   }
 
   private static void execute(String sql) {
-    try (Connection c = connect(BASE_URL); var st = c.createStatement()) {
+    try (Connection c = connect(BASE_URL);
+        var st = c.createStatement()) {
       st.execute(sql);
     } catch (SQLException e) {
-      throw new IllegalStateException("'" + sql + "' failed on " + BASE_URL + " (is PostgreSQL "
-          + "running? pg_ctlcluster --skip-systemctl-redirect <version> main start): " + e, e);
+      throw new IllegalStateException(
+          "'"
+              + sql
+              + "' failed on "
+              + BASE_URL
+              + " (is PostgreSQL "
+              + "running? pg_ctlcluster --skip-systemctl-redirect <version> main start): "
+              + e,
+          e);
     }
   }
 
   /** The store, except that closing it also drops its schema. */
   private static Store dropsSchemaOnClose(Store store, String schema) {
-    return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("close") && method.getParameterCount() == 0) {
-            try {
-              store.close();
-            } finally {
-              dropSchema(schema);
-            }
-            return null;
-          }
-          try {
-            return method.invoke(store, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return (Store)
+        Proxy.newProxyInstance(
+            Store.class.getClassLoader(),
+            new Class<?>[] {Store.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                try {
+                  store.close();
+                } finally {
+                  dropSchema(schema);
+                }
+                return null;
+              }
+              try {
+                return method.invoke(store, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 }

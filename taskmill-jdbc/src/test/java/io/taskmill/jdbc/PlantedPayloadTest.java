@@ -27,8 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * S4 of docs/testing.md, the worker's side: jobs whose payloads were written straight into
- * {@code tm_job} with SQL, around every check the engine and the API make on enqueue, name classes
+ * S4 of docs/testing.md, the worker's side: jobs whose payloads were written straight into {@code
+ * tm_job} with SQL, around every check the engine and the API make on enqueue, name classes
  * ({@code @class}, a {@code ["java.lang.ProcessBuilder",{…}]} type-id array), nest 10,000 deep,
  * carry the largest string the column holds, or are missing. Each ends {@code DEAD} on its first
  * attempt with a {@code PayloadBindingException} saying why, the handler never sees it, and the
@@ -65,8 +65,10 @@ class PlantedPayloadTest {
   @Test
   void hostileRowsInPostgresDieWithoutRunningTheHandler() throws Exception {
     String schema = PgStores.newSchema();
-    try (Taskmill tm = engine(Taskmill.builder()
-            .jdbcUrl(PgStores.url(schema), PgStores.USER, PgStores.PASSWORD));
+    try (Taskmill tm =
+            engine(
+                Taskmill.builder()
+                    .jdbcUrl(PgStores.url(schema), PgStores.USER, PgStores.PASSWORD));
         Connection c = PgStores.connect(PgStores.url(schema))) {
       plantAndCheck(tm, c);
     } finally {
@@ -75,11 +77,18 @@ class PlantedPayloadTest {
   }
 
   private Taskmill engine(TaskmillBuilder b) {
-    return b.pollInterval(Duration.ofMillis(50)) // planted rows send no wake-up; the poll finds them
+    return b.pollInterval(
+            Duration.ofMillis(50)) // planted rows send no wake-up; the poll finds them
         .queue("default", q -> q.concurrency(2))
-        .handler("test.resize", Resize.class, (p, ctx) -> handled.add(p),
+        .handler(
+            "test.resize",
+            Resize.class,
+            (p, ctx) -> handled.add(p),
             h -> h.retry(Retry.fixed(Duration.ZERO).maxAttempts(5)))
-        .handler("test.label", Label.class, (p, ctx) -> handled.add(p),
+        .handler(
+            "test.label",
+            Label.class,
+            (p, ctx) -> handled.add(p),
             h -> h.retry(Retry.fixed(Duration.ZERO).maxAttempts(5)))
         .start();
   }
@@ -87,21 +96,32 @@ class PlantedPayloadTest {
   /** The hostile payloads, by name; every one is a valid row the column accepts. */
   private Map<String, String> hostilePayloads(Path marker) {
     var payloads = new LinkedHashMap<String, String>();
-    payloads.put("@class gadget", "{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\","
-        + "\"dataSourceName\":\"ldap://127.0.0.1:1389/Exploit\",\"autoCommit\":true}");
-    payloads.put("@class inside a field", "{\"path\":{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\","
-        + "\"dataSourceName\":\"rmi://127.0.0.1/x\"},\"width\":1}");
-    payloads.put("type-id array", "[\"java.lang.ProcessBuilder\",{\"command\":[\"touch\",\""
-        + marker + "\"]}]");
-    payloads.put("10,000-deep nesting", "{\"path\":" + "[".repeat(10_000) + "]".repeat(10_000)
-        + ",\"width\":1}");
-    payloads.put(LABEL + "10,000-deep nesting", "{\"name\":\"n\",\"attributes\":"
-        + "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000) + "}");
+    payloads.put(
+        "@class gadget",
+        "{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\","
+            + "\"dataSourceName\":\"ldap://127.0.0.1:1389/Exploit\",\"autoCommit\":true}");
+    payloads.put(
+        "@class inside a field",
+        "{\"path\":{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\","
+            + "\"dataSourceName\":\"rmi://127.0.0.1/x\"},\"width\":1}");
+    payloads.put(
+        "type-id array",
+        "[\"java.lang.ProcessBuilder\",{\"command\":[\"touch\",\"" + marker + "\"]}]");
+    payloads.put(
+        "10,000-deep nesting",
+        "{\"path\":" + "[".repeat(10_000) + "]".repeat(10_000) + ",\"width\":1}");
+    payloads.put(
+        LABEL + "10,000-deep nesting",
+        "{\"name\":\"n\",\"attributes\":"
+            + "{\"a\":".repeat(10_000)
+            + "1"
+            + "}".repeat(10_000)
+            + "}");
     payloads.put(LABEL + "type-id array", "[\"java.lang.ProcessBuilder\",{\"command\":[\"id\"]}]");
     String head = "{\"path\":\"p\",\"width\":\"";
     // The largest string the column holds, in a field that wants a number.
-    payloads.put("1 MiB string", head + "9".repeat(PAYLOAD_COLUMN_CHARS - head.length() - 2)
-        + "\"}");
+    payloads.put(
+        "1 MiB string", head + "9".repeat(PAYLOAD_COLUMN_CHARS - head.length() - 2) + "\"}");
     payloads.put("trailing document", "{\"path\":\"p\",\"width\":1} [\"java.lang.Runtime\"]");
     payloads.put("not JSON", "rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA==");
     payloads.put("JSON null", "null");
@@ -119,33 +139,50 @@ class PlantedPayloadTest {
 
     Path marker = dir.resolve("process-builder-ran");
     var hostile = new LinkedHashMap<String, JobId>();
-    hostilePayloads(marker).forEach((name, payload) ->
-        hostile.put(name, plant(c, name.startsWith(LABEL) ? "test.label" : "test.resize", payload,
-            retryPolicy)));
-    JobId unknown = plant(c, "evil.unknown", "{\"@class\":\"java.lang.ProcessBuilder\"}", retryPolicy);
+    hostilePayloads(marker)
+        .forEach(
+            (name, payload) ->
+                hostile.put(
+                    name,
+                    plant(
+                        c,
+                        name.startsWith(LABEL) ? "test.label" : "test.resize",
+                        payload,
+                        retryPolicy)));
+    JobId unknown =
+        plant(c, "evil.unknown", "{\"@class\":\"java.lang.ProcessBuilder\"}", retryPolicy);
 
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(20))
         .until(() -> hostile.values().stream().allMatch(id -> state(tm, id).isTerminal()));
     for (var e : hostile.entrySet()) {
       Job job = tm.jobs().get(e.getValue()).orElseThrow();
       assertThat(job.state()).as(e.getKey()).isEqualTo(JobState.DEAD);
       assertThat(job.attempt()).as(e.getKey() + ": one attempt of 5, never retried").isEqualTo(1);
-      assertThat(job.lastError()).as(e.getKey())
+      assertThat(job.lastError())
+          .as(e.getKey())
           .startsWith("io.taskmill.PayloadBindingException: payload ")
-          .doesNotContain("StackOverflowError").doesNotContain("OutOfMemoryError");
-      assertThat(job.lastError().length()).as(e.getKey() + ": the error is clipped, not the payload")
+          .doesNotContain("StackOverflowError")
+          .doesNotContain("OutOfMemoryError");
+      assertThat(job.lastError().length())
+          .as(e.getKey() + ": the error is clipped, not the payload")
           .isLessThan(2_000);
-      assertThat(tm.jobs().events(e.getValue())).extracting(JobEvent::to).as(e.getKey())
+      assertThat(tm.jobs().events(e.getValue()))
+          .extracting(JobEvent::to)
+          .as(e.getKey())
           .containsExactly(JobState.ENQUEUED, JobState.RUNNING, JobState.DEAD);
     }
     assertThat(tm.jobs().get(hostile.get("@class gadget")).orElseThrow().lastError())
-        .contains("does not bind to " + Resize.class.getName()).contains("\"@class\"");
+        .contains("does not bind to " + Resize.class.getName())
+        .contains("\"@class\"");
     assertThat(tm.jobs().get(hostile.get("type-id array")).orElseThrow().lastError())
         .contains("from Array value");
     assertThat(tm.jobs().get(hostile.get("10,000-deep nesting")).orElseThrow().lastError())
         .contains("from Array value");
     assertThat(tm.jobs().get(hostile.get(LABEL + "10,000-deep nesting")).orElseThrow().lastError())
-        .contains("does not bind to " + Label.class.getName()).contains("nesting depth");
+        .contains("does not bind to " + Label.class.getName())
+        .contains("nesting depth");
     assertThat(tm.jobs().get(hostile.get("NULL")).orElseThrow().lastError())
         .contains("payload is missing (NULL in the store)");
     assertThat(handled).as("the handler never ran for a hostile payload").isEmpty();
@@ -154,8 +191,12 @@ class PlantedPayloadTest {
     // The engine keeps working: enqueued and planted good jobs both run.
     JobId good = tm.enqueue("test.resize", new Resize("after", 2), JobOptions.defaults());
     JobId plantedGood = plant(c, "test.resize", "{\"path\":\"planted\",\"width\":3}", retryPolicy);
-    await().atMost(Duration.ofSeconds(20)).until(() -> state(tm, good) == JobState.SUCCEEDED
-        && state(tm, plantedGood) == JobState.SUCCEEDED);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                state(tm, good) == JobState.SUCCEEDED
+                    && state(tm, plantedGood) == JobState.SUCCEEDED);
     assertThat(handled).containsExactlyInAnyOrder(new Resize("after", 2), new Resize("planted", 3));
 
     // No node serves evil.unknown, so none claims it: queued, harmless, visible.
@@ -174,11 +215,13 @@ class PlantedPayloadTest {
     try (var pgStore = PgStores.fresh(schema, 1);
         Connection pg = PgStores.connect(PgStores.url(schema));
         var h2Store = H2Stores.file(dir);
-        Connection file = DriverManager.getConnection(
-            "jdbc:h2:file:" + dir.resolve("taskmill") + ";DB_CLOSE_ON_EXIT=FALSE")) {
+        Connection file =
+            DriverManager.getConnection(
+                "jdbc:h2:file:" + dir.resolve("taskmill") + ";DB_CLOSE_ON_EXIT=FALSE")) {
       for (Connection c : List.of(pg, file)) {
         assertThatThrownBy(() -> plantOrThrow(c, "test.resize", big, null))
-            .isInstanceOf(SQLException.class).hasMessageContaining("1048576");
+            .isInstanceOf(SQLException.class)
+            .hasMessageContaining("1048576");
       }
     }
   }

@@ -10,7 +10,10 @@ class SqlFileTest {
 
   @Test
   void splitsBlocksByName() {
-    SqlFile file = SqlFile.parse("x.sql", """
+    SqlFile file =
+        SqlFile.parse(
+            "x.sql",
+            """
         -- A header comment about the file.
 
         -- name: first
@@ -36,10 +39,16 @@ class SqlFileTest {
 
   @Test
   void rejectsSqlOutsideABlockAndDuplicateOrEmptyQueries() {
-    for (String bad : List.of("SELECT 1\n-- name: a\nSELECT 2", "-- name: a\nSELECT 1\n-- name: a\n"
-        + "SELECT 2", "-- name: a\n-- only a comment\n-- name: b\nSELECT 1", "-- name:\nSELECT 1")) {
-      assertThatThrownBy(() -> SqlFile.parse("x.sql", bad)).as(bad)
-          .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("x.sql");
+    for (String bad :
+        List.of(
+            "SELECT 1\n-- name: a\nSELECT 2",
+            "-- name: a\nSELECT 1\n-- name: a\n" + "SELECT 2",
+            "-- name: a\n-- only a comment\n-- name: b\nSELECT 1",
+            "-- name:\nSELECT 1")) {
+      assertThatThrownBy(() -> SqlFile.parse("x.sql", bad))
+          .as(bad)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("x.sql");
     }
   }
 }

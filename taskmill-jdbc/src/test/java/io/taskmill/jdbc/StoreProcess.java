@@ -23,17 +23,23 @@ final class StoreProcess implements AutoCloseable {
 
   private StoreProcess(Process process) {
     this.process = process;
-    this.out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    this.out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
   }
 
   /** Starts a JVM holding a store on {@code dataDir}; {@code insert} makes it insert one job. */
   static StoreProcess start(Path dataDir, boolean insert) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath = System.getProperty("surefire.test.class.path",
-        System.getProperty("java.class.path"));
-    var builder = new ProcessBuilder(java, "-cp", classpath, StoreProcess.class.getName(),
-        dataDir.toString(), insert ? "insert" : "hold");
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    var builder =
+        new ProcessBuilder(
+            java,
+            "-cp",
+            classpath,
+            StoreProcess.class.getName(),
+            dataDir.toString(),
+            insert ? "insert" : "hold");
     builder.redirectError(ProcessBuilder.Redirect.INHERIT);
     return new StoreProcess(builder.start());
   }
@@ -65,8 +71,8 @@ final class StoreProcess implements AutoCloseable {
     try (Store store = H2Stores.file(Path.of(args[0]))) {
       String ready = "ready";
       if (args[1].equals("insert")) {
-        InsertedJob job = ReadyWrites.insert(store, List.of(TestJobs.aJob().build()), "child")
-            .getFirst();
+        InsertedJob job =
+            ReadyWrites.insert(store, List.of(TestJobs.aJob().build()), "child").getFirst();
         ready = job.id().toString();
       }
       System.out.println(ready);

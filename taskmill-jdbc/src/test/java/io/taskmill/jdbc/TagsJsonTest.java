@@ -10,8 +10,8 @@ class TagsJsonTest {
 
   @Test
   void roundTripsAwkwardTags() {
-    List<String> tags = List.of("", "plain", "q\"uote", "back\\slash", "tab\tnl\n", "ctl\u0001",
-        "ünï ✓", "[,]");
+    List<String> tags =
+        List.of("", "plain", "q\"uote", "back\\slash", "tab\tnl\n", "ctl\u0001", "ünï ✓", "[,]");
 
     String json = TagsJson.encode(tags);
 

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Execution meters (the names JobRunr and db-scheduler users know) computed from the engine's
- * event feed, counting only what this node did, so summing over nodes in Prometheus counts each
- * job once: {@code taskmill.jobs.enqueued}, {@code taskmill.jobs.completed{outcome}}, {@code
+ * Execution meters (the names JobRunr and db-scheduler users know) computed from the engine's event
+ * feed, counting only what this node did, so summing over nodes in Prometheus counts each job once:
+ * {@code taskmill.jobs.enqueued}, {@code taskmill.jobs.completed{outcome}}, {@code
  * taskmill.jobs.retries}, {@code taskmill.jobs.duration} (claim to outcome) and {@code
  * taskmill.jobs.queue.latency} (due to claimed).
  */
@@ -32,8 +32,8 @@ final class ExecutionMeters implements AutoCloseable {
   ExecutionMeters(MeterRegistry registry, Taskmill taskmill) {
     this.registry = registry;
     this.node = taskmill.nodeId();
-    this.subscription = taskmill.events().subscribe(taskmill.events().latestSeq(), e -> true,
-        this::on);
+    this.subscription =
+        taskmill.events().subscribe(taskmill.events().latestSeq(), e -> true, this::on);
   }
 
   private void on(FeedEvent e) {
@@ -56,19 +56,24 @@ final class ExecutionMeters implements AutoCloseable {
         if (due != null) {
           Timer.builder("taskmill.jobs.queue.latency")
               .description("from a job's due time to its claim, on this node")
-              .tag("queue", tag(e.queue())).tag("type", tag(e.type()))
-              .publishPercentileHistogram().register(registry)
-              .record(Duration.between(due, e.at()).isNegative() ? Duration.ZERO
-                  : Duration.between(due, e.at()));
+              .tag("queue", tag(e.queue()))
+              .tag("type", tag(e.type()))
+              .publishPercentileHistogram()
+              .register(registry)
+              .record(
+                  Duration.between(due, e.at()).isNegative()
+                      ? Duration.ZERO
+                      : Duration.between(due, e.at()));
         }
       }
       case JOB_SUCCEEDED, JOB_DEAD, JOB_CANCELLED, JOB_RETRYING -> {
-        String outcome = switch (e.kind()) {
-          case JOB_SUCCEEDED -> "succeeded";
-          case JOB_DEAD -> "dead";
-          case JOB_CANCELLED -> "cancelled";
-          default -> "retrying";
-        };
+        String outcome =
+            switch (e.kind()) {
+              case JOB_SUCCEEDED -> "succeeded";
+              case JOB_DEAD -> "dead";
+              case JOB_CANCELLED -> "cancelled";
+              default -> "retrying";
+            };
         if (e.kind() == EventKind.JOB_RETRYING) {
           counter("taskmill.jobs.retries", e, null).increment();
         } else {
@@ -78,12 +83,15 @@ final class ExecutionMeters implements AutoCloseable {
         if (started != null) {
           Timer.builder("taskmill.jobs.duration")
               .description("from claim to outcome of an attempt, on this node")
-              .tag("queue", tag(e.queue())).tag("type", tag(e.type())).tag("outcome", outcome)
-              .publishPercentileHistogram().register(registry)
+              .tag("queue", tag(e.queue()))
+              .tag("type", tag(e.type()))
+              .tag("outcome", outcome)
+              .publishPercentileHistogram()
+              .register(registry)
               .record(Duration.between(started, e.at()));
         }
       }
-      default -> { }
+      default -> {}
     }
   }
 

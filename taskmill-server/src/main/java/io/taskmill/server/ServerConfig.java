@@ -38,74 +38,226 @@ public record ServerConfig(
   /** Audit entries are kept a year unless configured otherwise. */
   public static final int DEFAULT_AUDIT_RETENTION_DAYS =
       (int) TaskmillBuilder.DEFAULT_RETAIN_AUDIT.toDays();
+
   /** The shortest audit retention: PostgreSQL refuses to delete younger entries. */
   public static final int MIN_AUDIT_RETENTION_DAYS =
       (int) TaskmillBuilder.MIN_RETAIN_AUDIT.toDays();
 
   /** Defaults: port 8080 on every address, the embedded store in ./taskmill-data. */
   public static ServerConfig defaults() {
-    return new ServerConfig("0.0.0.0", 8080, Path.of("taskmill-data"), null, null, null, false,
-        null, false, false, null, 1000, DEFAULT_AUDIT_RETENTION_DAYS);
+    return new ServerConfig(
+        "0.0.0.0",
+        8080,
+        Path.of("taskmill-data"),
+        null,
+        null,
+        null,
+        false,
+        null,
+        false,
+        false,
+        null,
+        1000,
+        DEFAULT_AUDIT_RETENTION_DAYS);
   }
 
   public ServerConfig withPort(int p) {
-    return new ServerConfig(host, p, dataDir, dbUrl, dbUser, dbPassword, inMemory, nodeName, demo,
-        insecureDev, bootstrapAdminKey, requestsPerSecond, auditRetentionDays);
+    return new ServerConfig(
+        host,
+        p,
+        dataDir,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        inMemory,
+        nodeName,
+        demo,
+        insecureDev,
+        bootstrapAdminKey,
+        requestsPerSecond,
+        auditRetentionDays);
   }
 
   public ServerConfig withHost(String h) {
-    return new ServerConfig(h, port, dataDir, dbUrl, dbUser, dbPassword, inMemory, nodeName, demo,
-        insecureDev, bootstrapAdminKey, requestsPerSecond, auditRetentionDays);
+    return new ServerConfig(
+        h,
+        port,
+        dataDir,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        inMemory,
+        nodeName,
+        demo,
+        insecureDev,
+        bootstrapAdminKey,
+        requestsPerSecond,
+        auditRetentionDays);
   }
 
   /** The embedded database's directory (used when no dbUrl is set and not in memory). */
   public ServerConfig withDataDir(Path dir) {
-    return new ServerConfig(host, port, dir, dbUrl, dbUser, dbPassword, inMemory, nodeName, demo,
-        insecureDev, bootstrapAdminKey, requestsPerSecond, auditRetentionDays);
+    return new ServerConfig(
+        host,
+        port,
+        dir,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        inMemory,
+        nodeName,
+        demo,
+        insecureDev,
+        bootstrapAdminKey,
+        requestsPerSecond,
+        auditRetentionDays);
   }
 
   public ServerConfig withInMemory() {
-    return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, true, nodeName, demo,
-        insecureDev, bootstrapAdminKey, requestsPerSecond, auditRetentionDays);
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        true,
+        nodeName,
+        demo,
+        insecureDev,
+        bootstrapAdminKey,
+        requestsPerSecond,
+        auditRetentionDays);
   }
 
   public ServerConfig withDb(String url, String user, String password) {
-    return new ServerConfig(host, port, dataDir, url, user, password, inMemory, nodeName, demo,
-        insecureDev, bootstrapAdminKey, requestsPerSecond, auditRetentionDays);
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        url,
+        user,
+        password,
+        inMemory,
+        nodeName,
+        demo,
+        insecureDev,
+        bootstrapAdminKey,
+        requestsPerSecond,
+        auditRetentionDays);
   }
 
   public ServerConfig withNodeName(String name) {
-    return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, inMemory, name, demo,
-        insecureDev, bootstrapAdminKey, requestsPerSecond, auditRetentionDays);
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        inMemory,
+        name,
+        demo,
+        insecureDev,
+        bootstrapAdminKey,
+        requestsPerSecond,
+        auditRetentionDays);
   }
 
   public ServerConfig withBootstrapAdminKey(String key) {
-    return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, inMemory, nodeName,
-        demo, insecureDev, key, requestsPerSecond, auditRetentionDays);
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        inMemory,
+        nodeName,
+        demo,
+        insecureDev,
+        key,
+        requestsPerSecond,
+        auditRetentionDays);
   }
 
   public ServerConfig withInsecureDev(boolean on) {
-    return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, inMemory, nodeName,
-        demo, on, bootstrapAdminKey, requestsPerSecond, auditRetentionDays);
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        inMemory,
+        nodeName,
+        demo,
+        on,
+        bootstrapAdminKey,
+        requestsPerSecond,
+        auditRetentionDays);
   }
 
   public ServerConfig withRequestsPerSecond(int n) {
-    return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, inMemory, nodeName,
-        demo, insecureDev, bootstrapAdminKey, n, auditRetentionDays);
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        inMemory,
+        nodeName,
+        demo,
+        insecureDev,
+        bootstrapAdminKey,
+        n,
+        auditRetentionDays);
   }
 
   /** Audit entries kept for {@code days} days. */
   public ServerConfig withAuditRetentionDays(int days) {
-    return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, inMemory, nodeName,
-        demo, insecureDev, bootstrapAdminKey, requestsPerSecond, days);
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        inMemory,
+        nodeName,
+        demo,
+        insecureDev,
+        bootstrapAdminKey,
+        requestsPerSecond,
+        days);
   }
 
   @Override
   public String toString() {
     // Never print the password or the bootstrap key.
-    return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", dbUrl="
-        + dbUrl + ", dbUser=" + dbUser + ", inMemory=" + inMemory + ", nodeName=" + nodeName
-        + ", demo=" + demo + ", insecureDev=" + insecureDev + ", requestsPerSecond="
-        + requestsPerSecond + ", auditRetentionDays=" + auditRetentionDays + "]";
+    return "ServerConfig[host="
+        + host
+        + ", port="
+        + port
+        + ", dataDir="
+        + dataDir
+        + ", dbUrl="
+        + dbUrl
+        + ", dbUser="
+        + dbUser
+        + ", inMemory="
+        + inMemory
+        + ", nodeName="
+        + nodeName
+        + ", demo="
+        + demo
+        + ", insecureDev="
+        + insecureDev
+        + ", requestsPerSecond="
+        + requestsPerSecond
+        + ", auditRetentionDays="
+        + auditRetentionDays
+        + "]";
   }
 }

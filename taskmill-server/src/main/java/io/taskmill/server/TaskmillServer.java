@@ -45,8 +45,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Taskmill server: an engine on its store plus the HTTP API in front of it. Start it
- * with {@link #start}; {@link #close()} stops HTTP first, then the engine, then the store.
+ * A running Taskmill server: an engine on its store plus the HTTP API in front of it. Start it with
+ * {@link #start}; {@link #close()} stops HTTP first, then the engine, then the store.
  */
 public final class TaskmillServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskmillServer.class);
@@ -64,10 +64,19 @@ public final class TaskmillServer implements AutoCloseable {
   private final JobsApi jobsApi;
   private final AccessApi accessApi;
 
-  private TaskmillServer(Server jetty, ServerConnector connector, Taskmill taskmill, Store store,
-      Router router, HealthApi health, PrometheusMeterRegistry meters,
-      Optional<String> bootstrapSecret, EventsApi events, ExecutionMeters execution,
-      JobsApi jobsApi, AccessApi accessApi) {
+  private TaskmillServer(
+      Server jetty,
+      ServerConnector connector,
+      Taskmill taskmill,
+      Store store,
+      Router router,
+      HealthApi health,
+      PrometheusMeterRegistry meters,
+      Optional<String> bootstrapSecret,
+      EventsApi events,
+      ExecutionMeters execution,
+      JobsApi jobsApi,
+      AccessApi accessApi) {
     this.jobsApi = jobsApi;
     this.accessApi = accessApi;
     this.events = events;
@@ -90,21 +99,30 @@ public final class TaskmillServer implements AutoCloseable {
    */
   public static TaskmillServer start(ServerConfig config, Consumer<TaskmillBuilder> handlers) {
     if (config.insecureDev() && !isLoopback(config.host())) {
-      throw new IllegalArgumentException("insecure dev mode serves without API keys, so it binds "
-          + "only to a loopback address; host was '" + config.host() + "' (use 127.0.0.1)");
+      throw new IllegalArgumentException(
+          "insecure dev mode serves without API keys, so it binds "
+              + "only to a loopback address; host was '"
+              + config.host()
+              + "' (use 127.0.0.1)");
     }
-    Store store = new JdbcStoreProvider().open(new StoreSettings(
-        config.dbUrl() == null && !config.inMemory() ? config.dataDir() : null,
-        config.inMemory() ? "taskmill-server-" + UUID.randomUUID() : null,
-        config.dbUrl(), config.dbUser(), config.dbPassword(), 10));
+    Store store =
+        new JdbcStoreProvider()
+            .open(
+                new StoreSettings(
+                    config.dbUrl() == null && !config.inMemory() ? config.dataDir() : null,
+                    config.inMemory() ? "taskmill-server-" + UUID.randomUUID() : null,
+                    config.dbUrl(),
+                    config.dbUser(),
+                    config.dbPassword(),
+                    10));
     Taskmill taskmill = null;
     HealthApi health = null;
     ExecutionMeters execution = null;
     JobsApi jobsApi = null;
     AccessApi accessApi = null;
     try {
-      TaskmillBuilder builder = Taskmill.builder().store(store)
-          .retainAudit(Duration.ofDays(config.auditRetentionDays()));
+      TaskmillBuilder builder =
+          Taskmill.builder().store(store).retainAudit(Duration.ofDays(config.auditRetentionDays()));
       if (config.nodeName() != null) {
         builder.nodeId(config.nodeName());
       }
@@ -112,37 +130,51 @@ public final class TaskmillServer implements AutoCloseable {
       taskmill = builder.start();
       var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       var access = new AccessApi(taskmill.access(), Clock.systemUTC());
-      Optional<String> secret = config.insecureDev() ? Optional.empty()
-          : access.bootstrap(config.bootstrapAdminKey());
+      Optional<String> secret =
+          config.insecureDev() ? Optional.empty() : access.bootstrap(config.bootstrapAdminKey());
       Taskmill started = taskmill;
-      health = new HealthApi(taskmill, Metrics.version(), () -> {
-        started.cluster().storeTime();
-        return true;
-      });
+      health =
+          new HealthApi(
+              taskmill,
+              Metrics.version(),
+              () -> {
+                started.cluster().storeTime();
+                return true;
+              });
       Runnable beforeScrape = Metrics.bind(meters, taskmill, health);
       execution = new ExecutionMeters(meters, taskmill);
       var events = new EventsApi(taskmill);
       jobsApi = new JobsApi(taskmill);
       accessApi = access;
-      var router = new Router()
-          .addAll(health.routes())
-          .addAll(jobsApi.routes())
-          .addAll(new SchedulesApi(taskmill).routes())
-          .addAll(new HandlersApi(taskmill).routes())
-          .addAll(new ClusterApi(taskmill).routes())
-          .addAll(access.routes())
-          .addAll(events.routes())
-          .addAll(OpenApiDocs.routes())
-          .add(Route.read("GET", "/metrics", Role.VIEWER,
-              ex -> {
-                if (ex.principal().scoped()) {
-                  // Every queue's and type's job counts: not for a key limited to some queues.
-                  throw new Problem(403, "Forbidden", "metrics cover every "
-                      + "queue; scrape them with a key that is not limited to some queues", null);
-                }
-                beforeScrape.run();
-                ex.replyText(200, "text/plain; version=0.0.4", meters.scrape());
-              }));
+      var router =
+          new Router()
+              .addAll(health.routes())
+              .addAll(jobsApi.routes())
+              .addAll(new SchedulesApi(taskmill).routes())
+              .addAll(new HandlersApi(taskmill).routes())
+              .addAll(new ClusterApi(taskmill).routes())
+              .addAll(access.routes())
+              .addAll(events.routes())
+              .addAll(OpenApiDocs.routes())
+              .add(
+                  Route.read(
+                      "GET",
+                      "/metrics",
+                      Role.VIEWER,
+                      ex -> {
+                        if (ex.principal().scoped()) {
+                          // Every queue's and type's job counts: not for a key limited to some
+                          // queues.
+                          throw new Problem(
+                              403,
+                              "Forbidden",
+                              "metrics cover every "
+                                  + "queue; scrape them with a key that is not limited to some queues",
+                              null);
+                        }
+                        beforeScrape.run();
+                        ex.replyText(200, "text/plain; version=0.0.4", meters.scrape());
+                      }));
 
       var threads = new QueuedThreadPool();
       threads.setName("taskmill-http");
@@ -153,31 +185,38 @@ public final class TaskmillServer implements AutoCloseable {
       http.setSendServerVersion(false);
       // Odd paths (%2F, %2e%2e, %00) reach the router, which refuses them with a 400 problem;
       // Jetty would refuse them itself and close the connection under a client that reuses it.
-      http.setUriCompliance(UriCompliance.from(EnumSet.of(
-          UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
-          UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT,
-          UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
-          UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
-          UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER,
-          UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS,
-          UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS,
-          UriCompliance.Violation.BAD_PERCENT_ENCODING,
-          UriCompliance.Violation.BAD_UTF8_ENCODING,
-          UriCompliance.Violation.TRUNCATED_UTF8_ENCODING,
-          UriCompliance.Violation.UTF16_ENCODINGS)));
+      http.setUriCompliance(
+          UriCompliance.from(
+              EnumSet.of(
+                  UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+                  UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT,
+                  UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+                  UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
+                  UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER,
+                  UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS,
+                  UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS,
+                  UriCompliance.Violation.BAD_PERCENT_ENCODING,
+                  UriCompliance.Violation.BAD_UTF8_ENCODING,
+                  UriCompliance.Violation.TRUNCATED_UTF8_ENCODING,
+                  UriCompliance.Violation.UTF16_ENCODINGS)));
       var connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
       connector.setHost(config.host());
       connector.setPort(config.port());
       jetty.addConnector(connector);
-      jetty.setHandler(new ApiHandler(router, access, access, meters, config.insecureDev(),
-          config.requestsPerSecond()));
+      jetty.setHandler(
+          new ApiHandler(
+              router, access, access, meters, config.insecureDev(), config.requestsPerSecond()));
       jetty.setErrorHandler(new ProblemErrorHandler());
       jetty.setStopTimeout(2000);
       jetty.start();
-      log.info("Taskmill server listening on {}:{} (node {})", config.host(),
-          connector.getLocalPort(), taskmill.nodeId());
-      return new TaskmillServer(jetty, connector, taskmill, store, router, health, meters, secret,
-          events, execution, jobsApi, accessApi);
+      log.info(
+          "Taskmill server listening on {}:{} (node {})",
+          config.host(),
+          connector.getLocalPort(),
+          taskmill.nodeId());
+      return new TaskmillServer(
+          jetty, connector, taskmill, store, router, health, meters, secret, events, execution,
+          jobsApi, accessApi);
     } catch (Exception e) {
       if (jobsApi != null) {
         jobsApi.close();
@@ -217,8 +256,10 @@ public final class TaskmillServer implements AutoCloseable {
 
   /** The base URI, e.g. {@code http://127.0.0.1:8080}. */
   public URI uri() {
-    String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0")
-        ? "127.0.0.1" : connector.getHost();
+    String host =
+        connector.getHost() == null || connector.getHost().equals("0.0.0.0")
+            ? "127.0.0.1"
+            : connector.getHost();
     return URI.create("http://" + host + ":" + port());
   }
 
@@ -267,13 +308,16 @@ public final class TaskmillServer implements AutoCloseable {
         status = c;
       }
       Object message = request.getAttribute(ERROR_MESSAGE);
-      String detail = message == null ? "the request could not be handled"
-          : LogText.clean(message.toString());
+      String detail =
+          message == null ? "the request could not be handled" : LogText.clean(message.toString());
       // Jetty closes the connection after a request it could not parse; saying so keeps a client
       // from sending its next request down a connection that is about to close.
-      ApiHandler.writeProblem(response, callback, new Problem(status,
-          org.eclipse.jetty.http.HttpStatus.getMessage(status), detail, null)
-          .header("Connection", "close"), null);
+      ApiHandler.writeProblem(
+          response,
+          callback,
+          new Problem(status, org.eclipse.jetty.http.HttpStatus.getMessage(status), detail, null)
+              .header("Connection", "close"),
+          null);
       return true;
     }
   }

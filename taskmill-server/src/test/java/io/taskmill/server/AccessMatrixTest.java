@@ -42,14 +42,27 @@ class AccessMatrixTest {
       }
       for (Role role : Role.values()) {
         String path = route.template().replaceAll("\\{[^}]+}", "none");
-        var reply = fx.send(route.method(), path, fx.keys.get(role),
-            route.method().equals("POST") || route.method().equals("PUT") ? "{}" : null,
-            route.method().equals("GET") ? null : "application/json");
+        var reply =
+            fx.send(
+                route.method(),
+                path,
+                fx.keys.get(role),
+                route.method().equals("POST") || route.method().equals("PUT") ? "{}" : null,
+                route.method().equals("GET") ? null : "application/json");
         boolean allowed = role.allows(route.role());
         boolean refused = reply.status() == 403;
         if (allowed == refused || reply.status() == 401 || reply.status() >= 500) {
-          deviations.add(role.text() + " " + route.method() + " " + route.template() + " -> "
-              + reply.status() + " (allowed: " + allowed + ")");
+          deviations.add(
+              role.text()
+                  + " "
+                  + route.method()
+                  + " "
+                  + route.template()
+                  + " -> "
+                  + reply.status()
+                  + " (allowed: "
+                  + allowed
+                  + ")");
         }
         if (route.action() != null) {
           changes++;
@@ -57,16 +70,19 @@ class AccessMatrixTest {
       }
     }
     assertThat(deviations).isEmpty();
-    assertThat(auditCount() - auditBefore).as("one audit row per changing request")
+    assertThat(auditCount() - auditBefore)
+        .as("one audit row per changing request")
         .isEqualTo(changes);
     var rows = fx.server.taskmill().access().audit(AuditQuery.latest(AuditQuery.MAX_LIMIT));
-    assertThat(rows).allSatisfy(r -> {
-      assertThat(r.keyId()).isNotNull();
-      assertThat(r.action()).isNotBlank();
-      assertThat(r.outcome()).isNotBlank();
-      assertThat(r.at()).isNotNull();
-      assertThat(r.requestId()).isNotBlank();
-    });
+    assertThat(rows)
+        .allSatisfy(
+            r -> {
+              assertThat(r.keyId()).isNotNull();
+              assertThat(r.action()).isNotBlank();
+              assertThat(r.outcome()).isNotBlank();
+              assertThat(r.at()).isNotNull();
+              assertThat(r.requestId()).isNotBlank();
+            });
     assertThat(rows).anyMatch(r -> r.outcome().equals("403"));
   }
 
@@ -74,8 +90,11 @@ class AccessMatrixTest {
     long n = 0;
     Long before = null;
     while (true) {
-      List<AuditEntry> page = fx.server.taskmill().access().audit(
-          new AuditQuery(null, null, null, null, before, AuditQuery.MAX_LIMIT));
+      List<AuditEntry> page =
+          fx.server
+              .taskmill()
+              .access()
+              .audit(new AuditQuery(null, null, null, null, before, AuditQuery.MAX_LIMIT));
       n += page.size();
       if (page.size() < AuditQuery.MAX_LIMIT) {
         return n;

@@ -39,16 +39,21 @@ class BolaMatrixTest {
 
   static ServerFixture fx;
   static final Map<Role, String> scoped = new EnumMap<>(Role.class);
+
   /** Changing requests {@link #check} sent for a missing object, to compare 404s. */
   static int missingChanges;
 
-  enum Scope { OWN_QUEUE, FOREIGN_QUEUE }
+  enum Scope {
+    OWN_QUEUE,
+    FOREIGN_QUEUE
+  }
 
   @BeforeAll
   static void start() {
-    fx = new ServerFixture(ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
-        .withInMemory(), b -> b.queue(OWN, q -> q.concurrency(1))
-        .queue(FOREIGN, q -> q.concurrency(1)));
+    fx =
+        new ServerFixture(
+            ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withInMemory(),
+            b -> b.queue(OWN, q -> q.concurrency(1)).queue(FOREIGN, q -> q.concurrency(1)));
     for (Role role : Role.values()) {
       scoped.put(role, fx.scopedKey(role, List.of(OWN)));
     }
@@ -65,17 +70,24 @@ class BolaMatrixTest {
 
   /** A fresh job in the scope's queue, failing for good so it ends DEAD (retryable). */
   private static JobId job(Scope scope) {
-    return fx.server.taskmill().enqueue(DemoHandlers.FAIL, new DemoHandlers.Fail(-1),
-        JobOptions.queue(queueOf(scope)).retry(Retry.fixed(Duration.ofMillis(1))
-            .maxAttempts(1)));
+    return fx.server
+        .taskmill()
+        .enqueue(
+            DemoHandlers.FAIL,
+            new DemoHandlers.Fail(-1),
+            JobOptions.queue(queueOf(scope))
+                .retry(Retry.fixed(Duration.ofMillis(1)).maxAttempts(1)));
   }
 
   /** Makes both schedules exist as the matrix expects (a DELETE may have removed one). */
   private static void schedules() {
     for (Scope s : Scope.values()) {
-      fx.server.taskmill().schedules().put(ScheduleDefinition.every(schedule(s),
-          Duration.ofHours(1)).job(DemoHandlers.NOOP, new DemoHandlers.Noop(),
-          JobOptions.queue(queueOf(s))));
+      fx.server
+          .taskmill()
+          .schedules()
+          .put(
+              ScheduleDefinition.every(schedule(s), Duration.ofHours(1))
+                  .job(DemoHandlers.NOOP, new DemoHandlers.Noop(), JobOptions.queue(queueOf(s))));
     }
   }
 
@@ -131,8 +143,7 @@ class BolaMatrixTest {
     } else if (t.equals("/api/v1/keys/{id}/revoke")) {
       path = t.replace("{id}", "aaaaaaaaaaaa");
     } else if (t.equals("/api/v1/keys")) {
-      body = "{\"name\":\"made by a scoped key\",\"role\":\"viewer\",\"queues\":[\"" + OWN
-          + "\"]}";
+      body = "{\"name\":\"made by a scoped key\",\"role\":\"viewer\",\"queues\":[\"" + OWN + "\"]}";
     }
     return new Call(path, body, missing);
   }
@@ -142,13 +153,15 @@ class BolaMatrixTest {
   }
 
   private static boolean unscopedOnly(Route route) {
-    return route.template().startsWith("/api/v1/keys") || route.template().equals("/api/v1/audit")
+    return route.template().startsWith("/api/v1/keys")
+        || route.template().equals("/api/v1/audit")
         || route.template().equals("/metrics");
   }
 
   private static boolean submitRoute(Route route) {
     return route.method().equals("POST")
-        && (route.template().equals("/api/v1/jobs") || route.template().equals("/api/v1/jobs/batch"));
+        && (route.template().equals("/api/v1/jobs")
+            || route.template().equals("/api/v1/jobs/batch"));
   }
 
   @Test
@@ -163,8 +176,13 @@ class BolaMatrixTest {
       for (Role role : Role.values()) {
         for (Scope scope : Scope.values()) {
           Call c = call(route, scope);
-          var reply = fx.send(route.method(), c.path(), scoped.get(role), c.body(),
-              c.body() == null ? null : "application/json");
+          var reply =
+              fx.send(
+                  route.method(),
+                  c.path(),
+                  scoped.get(role),
+                  c.body(),
+                  c.body() == null ? null : "application/json");
           if (route.action() != null) {
             changes++;
           }
@@ -178,22 +196,26 @@ class BolaMatrixTest {
     }
     changes += missingChanges;
     assertThat(deviations).isEmpty();
-    assertThat(auditCount() - auditBefore).as("one audit row per changing request")
+    assertThat(auditCount() - auditBefore)
+        .as("one audit row per changing request")
         .isEqualTo(changes);
-    List<AuditEntry> rows = fx.server.taskmill().access().audit(AuditQuery.latest(AuditQuery.MAX_LIMIT));
-    assertThat(rows).allSatisfy(r -> {
-      assertThat(r.keyId()).isNotNull();
-      assertThat(r.action()).isNotBlank();
-      assertThat(r.outcome()).isNotBlank();
-      assertThat(r.at()).isNotNull();
-    });
+    List<AuditEntry> rows =
+        fx.server.taskmill().access().audit(AuditQuery.latest(AuditQuery.MAX_LIMIT));
+    assertThat(rows)
+        .allSatisfy(
+            r -> {
+              assertThat(r.keyId()).isNotNull();
+              assertThat(r.action()).isNotBlank();
+              assertThat(r.outcome()).isNotBlank();
+              assertThat(r.at()).isNotNull();
+            });
     assertThat(rows).anyMatch(r -> r.outcome().equals("404"));
     assertThat(rows).anyMatch(r -> r.outcome().equals("403"));
   }
 
   /** What is wrong with the reply, or null when it is as the model says. */
-  private static String check(Route route, Role role, Scope scope, Call c,
-      ServerFixture.Reply reply) {
+  private static String check(
+      Route route, Role role, Scope scope, Call c, ServerFixture.Reply reply) {
     int status = reply.status();
     if (!role.allows(route.role()) || unscopedOnly(route)) {
       return status == 403 ? null : "expected 403";
@@ -208,14 +230,23 @@ class BolaMatrixTest {
       if (route.action() != null) {
         missingChanges++;
       }
-      var missing = fx.send(route.method(), c.missingPath(), scoped.get(role), c.body(),
-          c.body() == null ? null : "application/json");
-      return sameProblem(reply, c.path(), missing, c.missingPath()) ? null
+      var missing =
+          fx.send(
+              route.method(),
+              c.missingPath(),
+              scoped.get(role),
+              c.body(),
+              c.body() == null ? null : "application/json");
+      return sameProblem(reply, c.path(), missing, c.missingPath())
+          ? null
           : "differs from the 404 of a missing object: " + missing.body();
     }
     if (scope == Scope.FOREIGN_QUEUE && submitRoute(route)) {
-      return status == 403 && reply.body().contains("'" + FOREIGN + "'")
-          && reply.body().contains(OWN) ? null : "expected 403 naming the queues";
+      return status == 403
+              && reply.body().contains("'" + FOREIGN + "'")
+              && reply.body().contains(OWN)
+          ? null
+          : "expected 403 naming the queues";
     }
     if (status != 409 && (status < 200 || status > 299)) {
       return "expected success (or 409 for a job in the wrong state)";
@@ -230,21 +261,28 @@ class BolaMatrixTest {
     }
     JsonNode json = reply.json();
     String t = route.template();
-    if (route.method().equals("GET") && (t.equals("/api/v1/jobs") || t.equals("/api/v1/queues")
-        || t.equals("/api/v1/schedules"))) {
+    if (route.method().equals("GET")
+        && (t.equals("/api/v1/jobs")
+            || t.equals("/api/v1/queues")
+            || t.equals("/api/v1/schedules"))) {
       for (JsonNode item : json.get("items")) {
-        String queue = t.equals("/api/v1/queues") ? item.get("name").asString()
-            : t.equals("/api/v1/schedules") ? item.get("job").get("queue").asString()
-            : item.get("queue").asString();
+        String queue =
+            t.equals("/api/v1/queues")
+                ? item.get("name").asString()
+                : t.equals("/api/v1/schedules")
+                    ? item.get("job").get("queue").asString()
+                    : item.get("queue").asString();
         if (!queue.equals(OWN)) {
           return "lists queue " + queue;
         }
       }
     }
     if (t.equals("/api/v1/stats")) {
-      long own = fx.server.taskmill().queues().stats(Instant.now()).stream()
-          .filter(q -> q.queue().equals(OWN))
-          .mapToLong(q -> q.counts().values().stream().mapToLong(Long::longValue).sum()).sum();
+      long own =
+          fx.server.taskmill().queues().stats(Instant.now()).stream()
+              .filter(q -> q.queue().equals(OWN))
+              .mapToLong(q -> q.counts().values().stream().mapToLong(Long::longValue).sum())
+              .sum();
       long shown = 0;
       for (var e : json.get("byState").properties()) {
         shown += e.getValue().asLong();
@@ -257,7 +295,11 @@ class BolaMatrixTest {
       }
       // Jobs keep moving while the matrix runs; foreign ones would show as a large surplus.
       if (shownByType != shown || shown > own + 5) {
-        return "stats count " + shown + " jobs (" + shownByType + " by type), the own queue holds "
+        return "stats count "
+            + shown
+            + " jobs ("
+            + shownByType
+            + " by type), the own queue holds "
             + own;
       }
     }
@@ -265,8 +307,8 @@ class BolaMatrixTest {
   }
 
   /** Whether two problem bodies are the same once their own path and id or name are blanked. */
-  private static boolean sameProblem(ServerFixture.Reply a, String pathA, ServerFixture.Reply b,
-      String pathB) {
+  private static boolean sameProblem(
+      ServerFixture.Reply a, String pathA, ServerFixture.Reply b, String pathB) {
     if (a.status() != b.status() || !a.contentType().equals(b.contentType())) {
       return false;
     }
@@ -284,24 +326,35 @@ class BolaMatrixTest {
   @Test
   void aScopedKeyCannotSubmitToAForeignQueueInABatchAndNothingOfTheBatchIsWritten() {
     String tag = "batch-" + System.nanoTime();
-    String body = "{\"jobs\":[{\"type\":\"demo.noop\",\"payload\":{},\"queue\":\"" + OWN
-        + "\",\"tags\":[\"" + tag + "\"]},{\"type\":\"demo.noop\",\"payload\":{},\"tags\":[\""
-        + tag + "\"]}]}";
+    String body =
+        "{\"jobs\":[{\"type\":\"demo.noop\",\"payload\":{},\"queue\":\""
+            + OWN
+            + "\",\"tags\":[\""
+            + tag
+            + "\"]},{\"type\":\"demo.noop\",\"payload\":{},\"tags\":[\""
+            + tag
+            + "\"]}]}";
 
-    var reply = fx.send("POST", "/api/v1/jobs/batch", scoped.get(Role.OPERATOR), body,
-        "application/json");
+    var reply =
+        fx.send("POST", "/api/v1/jobs/batch", scoped.get(Role.OPERATOR), body, "application/json");
 
     assertThat(reply.status()).as(reply.body()).isEqualTo(403);
     assertThat(reply.json().get("detail").asString())
-        .contains("may only use the queues " + OWN).contains("queue 'default'");
+        .contains("may only use the queues " + OWN)
+        .contains("queue 'default'");
     assertThat(reply.json().get("field").asString()).isEqualTo("jobs[1].queue");
     assertThat(fx.server.taskmill().jobs().list(JobQuery.all(10).withTag(tag))).isEmpty();
   }
 
   @Test
   void aScopedKeyCannotDeclareAScheduleForAForeignQueue() {
-    var reply = fx.send("PUT", "/api/v1/schedules/new-render", scoped.get(Role.ADMIN),
-        "{\"every\":\"PT1H\",\"job\":" + submission(FOREIGN) + "}", "application/json");
+    var reply =
+        fx.send(
+            "PUT",
+            "/api/v1/schedules/new-render",
+            scoped.get(Role.ADMIN),
+            "{\"every\":\"PT1H\",\"job\":" + submission(FOREIGN) + "}",
+            "application/json");
 
     assertThat(reply.status()).as(reply.body()).isEqualTo(403);
     assertThat(reply.json().get("field").asString()).isEqualTo("job.queue");
@@ -314,13 +367,18 @@ class BolaMatrixTest {
     fx.server.taskmill().queues().pause(FOREIGN);
     try {
       String tag = "bulk-" + System.nanoTime();
-      JobId own = fx.server.taskmill().enqueue(DemoHandlers.NOOP, new DemoHandlers.Noop(),
-          JobOptions.queue(OWN).tags(tag));
-      JobId foreign = fx.server.taskmill().enqueue(DemoHandlers.NOOP, new DemoHandlers.Noop(),
-          JobOptions.queue(FOREIGN).tags(tag));
+      JobId own =
+          fx.server
+              .taskmill()
+              .enqueue(DemoHandlers.NOOP, new DemoHandlers.Noop(), JobOptions.queue(OWN).tags(tag));
+      JobId foreign =
+          fx.server
+              .taskmill()
+              .enqueue(
+                  DemoHandlers.NOOP, new DemoHandlers.Noop(), JobOptions.queue(FOREIGN).tags(tag));
 
-      var reply = fx.send("POST", "/api/v1/jobs/cancel?tag=" + tag, scoped.get(Role.OPERATOR),
-          null, null);
+      var reply =
+          fx.send("POST", "/api/v1/jobs/cancel?tag=" + tag, scoped.get(Role.OPERATOR), null, null);
 
       assertThat(reply.status()).as(reply.body()).isEqualTo(200);
       assertThat(reply.json().get("examined").asInt()).isEqualTo(1);
@@ -337,22 +395,29 @@ class BolaMatrixTest {
   @Test
   void keyCreationChecksTheQueuesAndTheNewKeyIsScopedAtOnce() {
     String[][] bad = {
-        {"[]", "422", "queues is empty"},
-        {"\"mail\"", "400", "queues must be an array of strings"},
-        {"null", "400", "leave it out for a key that may use every queue"},
-        {"[\"mail\",\"Mail!\"]", "422", "queues[1] 'Mail!' is not a queue name"},
-        {"[\"mail\",\"mail\"]", "422", "names 'mail' twice"},
-        {"[\"mail\",7]", "400", "queues[1] must be a string"}};
+      {"[]", "422", "queues is empty"},
+      {"\"mail\"", "400", "queues must be an array of strings"},
+      {"null", "400", "leave it out for a key that may use every queue"},
+      {"[\"mail\",\"Mail!\"]", "422", "queues[1] 'Mail!' is not a queue name"},
+      {"[\"mail\",\"mail\"]", "422", "names 'mail' twice"},
+      {"[\"mail\",7]", "400", "queues[1] must be a string"}
+    };
     for (String[] b : bad) {
-      var reply = fx.post("/api/v1/keys", Role.ADMIN,
-          "{\"name\":\"x\",\"role\":\"viewer\",\"queues\":" + b[0] + "}");
+      var reply =
+          fx.post(
+              "/api/v1/keys",
+              Role.ADMIN,
+              "{\"name\":\"x\",\"role\":\"viewer\",\"queues\":" + b[0] + "}");
       assertThat(reply.status()).as(b[0] + ": " + reply.body()).isEqualTo(Integer.parseInt(b[1]));
       assertThat(reply.json().get("detail").asString()).contains(b[2]);
       assertThat(reply.json().get("field").asString()).startsWith("queues");
     }
 
-    var made = fx.post("/api/v1/keys", Role.ADMIN,
-        "{\"name\":\"render only\",\"role\":\"viewer\",\"queues\":[\"" + FOREIGN + "\"]}");
+    var made =
+        fx.post(
+            "/api/v1/keys",
+            Role.ADMIN,
+            "{\"name\":\"render only\",\"role\":\"viewer\",\"queues\":[\"" + FOREIGN + "\"]}");
     assertThat(made.status()).as(made.body()).isEqualTo(201);
     assertThat(made.json().get("queues").toString()).isEqualTo("[\"" + FOREIGN + "\"]");
     String secret = made.json().get("secret").asString();
@@ -360,24 +425,40 @@ class BolaMatrixTest {
     JobId foreign = job(Scope.FOREIGN_QUEUE);
     assertThat(fx.send("GET", "/api/v1/jobs/" + foreign, secret, null, null).status())
         .isEqualTo(200);
-    assertThat(fx.send("GET", "/api/v1/jobs/" + own, secret, null, null).status())
-        .isEqualTo(404);
+    assertThat(fx.send("GET", "/api/v1/jobs/" + own, secret, null, null).status()).isEqualTo(404);
   }
 
   @Test
   void anIdempotencyKeyHeldByAForeignJobDoesNotRevealThatJob() {
     String key = "idem-" + System.nanoTime();
-    var foreign = fx.post("/api/v1/jobs", Role.OPERATOR, "{\"type\":\"demo.noop\",\"payload\":{},"
-        + "\"queue\":\"" + FOREIGN + "\",\"idempotencyKey\":\"" + key + "\"}");
+    var foreign =
+        fx.post(
+            "/api/v1/jobs",
+            Role.OPERATOR,
+            "{\"type\":\"demo.noop\",\"payload\":{},"
+                + "\"queue\":\""
+                + FOREIGN
+                + "\",\"idempotencyKey\":\""
+                + key
+                + "\"}");
     assertThat(foreign.status()).as(foreign.body()).isEqualTo(201);
     String foreignId = foreign.json().get("id").asString();
-    String mine = "{\"type\":\"demo.noop\",\"payload\":{},\"queue\":\"" + OWN
-        + "\",\"idempotencyKey\":\"" + key + "\"}";
+    String mine =
+        "{\"type\":\"demo.noop\",\"payload\":{},\"queue\":\""
+            + OWN
+            + "\",\"idempotencyKey\":\""
+            + key
+            + "\"}";
 
-    var single = fx.send("POST", "/api/v1/jobs", scoped.get(Role.OPERATOR), mine,
-        "application/json");
-    var batch = fx.send("POST", "/api/v1/jobs/batch", scoped.get(Role.OPERATOR),
-        "{\"jobs\":[" + mine + "]}", "application/json");
+    var single =
+        fx.send("POST", "/api/v1/jobs", scoped.get(Role.OPERATOR), mine, "application/json");
+    var batch =
+        fx.send(
+            "POST",
+            "/api/v1/jobs/batch",
+            scoped.get(Role.OPERATOR),
+            "{\"jobs\":[" + mine + "]}",
+            "application/json");
 
     assertThat(single.status()).as(single.body()).isEqualTo(409);
     assertThat(single.body()).doesNotContain(foreignId);
@@ -390,8 +471,9 @@ class BolaMatrixTest {
   void anUnscopedKeyStillSeesEveryQueueAndKeysShowTheirScope() {
     JobId foreign = job(Scope.FOREIGN_QUEUE);
     assertThat(fx.get("/api/v1/jobs/" + foreign, Role.VIEWER).status()).isEqualTo(200);
-    assertThat(fx.send("GET", "/api/v1/jobs/" + foreign, scoped.get(Role.VIEWER), null, null)
-        .status()).isEqualTo(404);
+    assertThat(
+            fx.send("GET", "/api/v1/jobs/" + foreign, scoped.get(Role.VIEWER), null, null).status())
+        .isEqualTo(404);
 
     var keys = fx.get("/api/v1/keys", Role.ADMIN);
     assertThat(keys.status()).isEqualTo(200);
@@ -404,8 +486,11 @@ class BolaMatrixTest {
     long n = 0;
     Long before = null;
     while (true) {
-      List<AuditEntry> page = fx.server.taskmill().access().audit(
-          new AuditQuery(null, null, null, null, before, AuditQuery.MAX_LIMIT));
+      List<AuditEntry> page =
+          fx.server
+              .taskmill()
+              .access()
+              .audit(new AuditQuery(null, null, null, null, before, AuditQuery.MAX_LIMIT));
       n += page.size();
       if (page.size() < AuditQuery.MAX_LIMIT) {
         return n;

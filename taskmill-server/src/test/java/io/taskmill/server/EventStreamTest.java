@@ -26,9 +26,10 @@ class EventStreamTest {
   @BeforeAll
   static void start() {
     // Two more queues, for a key limited to one of them.
-    fx = new ServerFixture(ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
-        .withInMemory(), b -> b.queue("mail", q -> q.concurrency(1))
-        .queue("render", q -> q.concurrency(1)));
+    fx =
+        new ServerFixture(
+            ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withInMemory(),
+            b -> b.queue("mail", q -> q.concurrency(1)).queue("render", q -> q.concurrency(1)));
   }
 
   @AfterAll
@@ -51,8 +52,9 @@ class EventStreamTest {
     }
 
     Stream(String query, String lastEventId, String key) throws Exception {
-      var b = HttpRequest.newBuilder(URI.create(fx.server.uri() + "/api/v1/events" + query))
-          .header("Authorization", "Bearer " + key);
+      var b =
+          HttpRequest.newBuilder(URI.create(fx.server.uri() + "/api/v1/events" + query))
+              .header("Authorization", "Bearer " + key);
       if (lastEventId != null) {
         b.header("Last-Event-ID", lastEventId);
       }
@@ -60,27 +62,32 @@ class EventStreamTest {
           fx.http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
       status = r.statusCode();
       lines.set(r.body());
-      reader = Thread.ofVirtual().start(() -> {
-        String[] cur = new String[3];
-        try {
-          r.body().forEach(line -> {
-            if (line.isEmpty()) {
-              if (cur[1] != null) {
-                events.add(new Sse(cur[0], cur[1], cur[2]));
-              }
-              cur[0] = cur[1] = cur[2] = null;
-            } else if (line.startsWith("id: ")) {
-              cur[0] = line.substring(4);
-            } else if (line.startsWith("event: ")) {
-              cur[1] = line.substring(7);
-            } else if (line.startsWith("data: ")) {
-              cur[2] = line.substring(6);
-            }
-          });
-        } catch (RuntimeException closed) {
-          // the test closed the stream
-        }
-      });
+      reader =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    String[] cur = new String[3];
+                    try {
+                      r.body()
+                          .forEach(
+                              line -> {
+                                if (line.isEmpty()) {
+                                  if (cur[1] != null) {
+                                    events.add(new Sse(cur[0], cur[1], cur[2]));
+                                  }
+                                  cur[0] = cur[1] = cur[2] = null;
+                                } else if (line.startsWith("id: ")) {
+                                  cur[0] = line.substring(4);
+                                } else if (line.startsWith("event: ")) {
+                                  cur[1] = line.substring(7);
+                                } else if (line.startsWith("data: ")) {
+                                  cur[2] = line.substring(6);
+                                }
+                              });
+                    } catch (RuntimeException closed) {
+                      // the test closed the stream
+                    }
+                  });
     }
 
     List<String> kindsOf(String jobId) {
@@ -109,26 +116,31 @@ class EventStreamTest {
       for (int i = 0; i < 5; i++) {
         ids.add(submit("{\"type\":\"demo.noop\",\"payload\":{}}"));
       }
-      await().atMost(Duration.ofSeconds(15)).until(() -> ids.stream()
-          .allMatch(id -> stream.kindsOf(id).contains("job.succeeded")));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> ids.stream().allMatch(id -> stream.kindsOf(id).contains("job.succeeded")));
       for (String id : ids) {
-        assertThat(stream.kindsOf(id)).containsSubsequence("job.created", "job.running",
-            "job.succeeded");
+        assertThat(stream.kindsOf(id))
+            .containsSubsequence("job.created", "job.running", "job.succeeded");
       }
-      lastId = stream.events.stream().filter(e -> e.id() != null).reduce((a, b) -> b)
-          .orElseThrow().id();
+      lastId =
+          stream.events.stream().filter(e -> e.id() != null).reduce((a, b) -> b).orElseThrow().id();
     }
     // Missed while disconnected: two more jobs, then resume from the last id seen.
     String missed1 = submit("{\"type\":\"demo.noop\",\"payload\":{}}");
     String missed2 = submit("{\"type\":\"demo.noop\",\"payload\":{}}");
     try (var resumed = new Stream("", lastId)) {
-      await().atMost(Duration.ofSeconds(15)).until(() ->
-          resumed.kindsOf(missed1).contains("job.succeeded")
-              && resumed.kindsOf(missed2).contains("job.succeeded"));
-      assertThat(resumed.kindsOf(missed1)).containsSubsequence("job.created", "job.running",
-          "job.succeeded");
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  resumed.kindsOf(missed1).contains("job.succeeded")
+                      && resumed.kindsOf(missed2).contains("job.succeeded"));
+      assertThat(resumed.kindsOf(missed1))
+          .containsSubsequence("job.created", "job.running", "job.succeeded");
       for (String seen : ids) {
-        assertThat(resumed.kindsOf(seen)).as("nothing seen before the reconnect comes again")
+        assertThat(resumed.kindsOf(seen))
+            .as("nothing seen before the reconnect comes again")
             .isEmpty();
       }
       long last = Long.parseLong(lastId);
@@ -157,8 +169,9 @@ class EventStreamTest {
       String render = submit("{\"type\":\"demo.noop\",\"payload\":{},\"queue\":\"render\"}");
       String other = submit("{\"type\":\"demo.noop\",\"payload\":{}}");
       String mail = submit("{\"type\":\"demo.noop\",\"payload\":{},\"queue\":\"mail\"}");
-      await().atMost(Duration.ofSeconds(15)).until(() -> !all.kindsOf(mail).isEmpty()
-          && !named.kindsOf(mail).isEmpty());
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> !all.kindsOf(mail).isEmpty() && !named.kindsOf(mail).isEmpty());
       // The feed is read in seq order, and mail's job came last: the others were passed over.
       for (Stream s : List.of(all, named, foreign)) {
         assertThat(s.kindsOf(render)).isEmpty();

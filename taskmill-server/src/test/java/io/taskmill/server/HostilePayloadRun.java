@@ -24,17 +24,20 @@ import java.util.UUID;
  * The child JVM of {@link ClassLoadTest}: a server on an H2 file that is sent payloads through its
  * API and finds rows planted in its table with SQL, benign ones ({@code benign}) or the S4 hostile
  * ones ({@code hostile}). It prints one line per request ({@code api <case> <status>}) and per
- * planted job ({@code job <case> <state> <GET status>}), then {@code done}; a case named
- * {@code data:…} is hostile-looking text the payload type accepts as plain data. {@code sanity} only
- * loads {@code com.sun.rowset.JdbcRowSetImpl}, so the test can show its log parser sees it.
+ * planted job ({@code job <case> <state> <GET status>}), then {@code done}; a case named {@code
+ * data:…} is hostile-looking text the payload type accepts as plain data. {@code sanity} only loads
+ * {@code com.sun.rowset.JdbcRowSetImpl}, so the test can show its log parser sees it.
  */
 final class HostilePayloadRun {
   /** A payload with a free-form part, which the parser must read into before binding fails. */
   record Label(String name, Map<String, Object> attributes) {}
 
-  /** A planted row's retry policy, as the engine writes {@code Retry.fixed(ZERO).maxAttempts(3)}. */
-  private static final String RETRY = "{\"backoff\":\"FIXED\",\"initialMs\":0,\"maxDelayMs\":0,"
-      + "\"multiplier\":1.0,\"jitter\":0.0,\"maxAttempts\":3,\"retryOn\":[],\"abortOn\":[]}";
+  /**
+   * A planted row's retry policy, as the engine writes {@code Retry.fixed(ZERO).maxAttempts(3)}.
+   */
+  private static final String RETRY =
+      "{\"backoff\":\"FIXED\",\"initialMs\":0,\"maxDelayMs\":0,"
+          + "\"multiplier\":1.0,\"jitter\":0.0,\"maxAttempts\":3,\"retryOn\":[],\"abortOn\":[]}";
 
   private HostilePayloadRun() {}
 
@@ -47,32 +50,48 @@ final class HostilePayloadRun {
     }
     boolean hostile = mode.equals("hostile");
     Path dir = Path.of(args[1]);
-    var server = TaskmillServer.start(ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
-        .withDataDir(dir), b -> DemoHandlers.registerAll(b)
-            .handler("test.label", Label.class, (p, ctx) -> {},
-                h -> h.retry(Retry.fixed(Duration.ZERO).maxAttempts(3))));
+    var server =
+        TaskmillServer.start(
+            ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withDataDir(dir),
+            b ->
+                DemoHandlers.registerAll(b)
+                    .handler(
+                        "test.label",
+                        Label.class,
+                        (p, ctx) -> {},
+                        h -> h.retry(Retry.fixed(Duration.ZERO).maxAttempts(3))));
     try (server;
-        Connection c = DriverManager.getConnection(
-            "jdbc:h2:file:" + dir.resolve("taskmill") + ";DB_CLOSE_ON_EXIT=FALSE")) {
+        Connection c =
+            DriverManager.getConnection(
+                "jdbc:h2:file:" + dir.resolve("taskmill") + ";DB_CLOSE_ON_EXIT=FALSE")) {
       var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       String key = server.bootstrapSecret().orElseThrow();
       for (var e : (hostile ? hostileRequests() : benignRequests()).entrySet()) {
         System.out.println("api " + e.getKey() + " " + post(http, server, key, e.getValue()));
       }
       var planted = new LinkedHashMap<String, UUID>();
-      (hostile ? hostileRows() : benignRows()).forEach((name, row) ->
-          planted.put(name, plant(c, row[0], row[1])));
-      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() ->
-          planted.values().stream().allMatch(id -> finished(c, id)));
+      (hostile ? hostileRows() : benignRows())
+          .forEach((name, row) -> planted.put(name, plant(c, row[0], row[1])));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> planted.values().stream().allMatch(id -> finished(c, id)));
       for (var e : planted.entrySet()) {
-        var got = http.send(HttpRequest.newBuilder(
-                URI.create(server.uri() + "/api/v1/jobs/" + e.getValue()))
-            .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
-        System.out.println("job " + e.getKey() + " " + state(c, e.getValue()) + " "
-            + got.statusCode());
+        var got =
+            http.send(
+                HttpRequest.newBuilder(URI.create(server.uri() + "/api/v1/jobs/" + e.getValue()))
+                    .header("Authorization", "Bearer " + key)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        System.out.println(
+            "job " + e.getKey() + " " + state(c, e.getValue()) + " " + got.statusCode());
       }
-      var list = http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/api/v1/jobs?limit=100"))
-          .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+      var list =
+          http.send(
+              HttpRequest.newBuilder(URI.create(server.uri() + "/api/v1/jobs?limit=100"))
+                  .header("Authorization", "Bearer " + key)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       System.out.println("list " + list.statusCode());
     }
     System.out.println("done");
@@ -89,14 +108,30 @@ final class HostilePayloadRun {
 
   private static Map<String, String> hostileRequests() {
     var r = new LinkedHashMap<String, String>();
-    r.put("@class", job("demo.echo", "{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\","
-        + "\"dataSourceName\":\"ldap://127.0.0.1:1389/Exploit\",\"autoCommit\":true}"));
+    r.put(
+        "@class",
+        job(
+            "demo.echo",
+            "{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\","
+                + "\"dataSourceName\":\"ldap://127.0.0.1:1389/Exploit\",\"autoCommit\":true}"));
     // A free-form map may hold any key: "@class" there is data the handler gets, never a type.
-    r.put("data:@class-in-map", job("test.label", "{\"name\":\"n\",\"attributes\":{\"@class\":"
-        + "\"com.sun.rowset.JdbcRowSetImpl\",\"dataSourceName\":\"rmi://127.0.0.1/x\"}}"));
-    r.put("type-id-array", job("demo.echo", "[\"java.lang.ProcessBuilder\",{\"command\":[\"id\"]}]"));
-    r.put("deep", job("test.label", "{\"name\":\"n\",\"attributes\":"
-        + "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000) + "}"));
+    r.put(
+        "data:@class-in-map",
+        job(
+            "test.label",
+            "{\"name\":\"n\",\"attributes\":{\"@class\":"
+                + "\"com.sun.rowset.JdbcRowSetImpl\",\"dataSourceName\":\"rmi://127.0.0.1/x\"}}"));
+    r.put(
+        "type-id-array", job("demo.echo", "[\"java.lang.ProcessBuilder\",{\"command\":[\"id\"]}]"));
+    r.put(
+        "deep",
+        job(
+            "test.label",
+            "{\"name\":\"n\",\"attributes\":"
+                + "{\"a\":".repeat(10_000)
+                + "1"
+                + "}".repeat(10_000)
+                + "}"));
     r.put("unknown-type", job("javax.naming.InitialContext", "{}"));
     r.put("100MB", null);
     return r;
@@ -111,14 +146,29 @@ final class HostilePayloadRun {
 
   private static Map<String, String[]> hostileRows() {
     var r = new LinkedHashMap<String, String[]>();
-    r.put("@class", new String[] {"demo.echo", "{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\","
-        + "\"dataSourceName\":\"ldap://127.0.0.1:1389/Exploit\",\"autoCommit\":true}"});
-    r.put("type-id-array", new String[] {"test.label",
-        "[\"java.lang.ProcessBuilder\",{\"command\":[\"id\"]}]"});
-    r.put("deep", new String[] {"test.label", "{\"name\":\"n\",\"attributes\":"
-        + "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000) + "}"});
-    r.put("1MiB-string", new String[] {"demo.sleep",
-        "{\"ms\":\"" + "9".repeat((1 << 20) - 20) + "\"}"});
+    r.put(
+        "@class",
+        new String[] {
+          "demo.echo",
+          "{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\","
+              + "\"dataSourceName\":\"ldap://127.0.0.1:1389/Exploit\",\"autoCommit\":true}"
+        });
+    r.put(
+        "type-id-array",
+        new String[] {"test.label", "[\"java.lang.ProcessBuilder\",{\"command\":[\"id\"]}]"});
+    r.put(
+        "deep",
+        new String[] {
+          "test.label",
+          "{\"name\":\"n\",\"attributes\":"
+              + "{\"a\":".repeat(10_000)
+              + "1"
+              + "}".repeat(10_000)
+              + "}"
+        });
+    r.put(
+        "1MiB-string",
+        new String[] {"demo.sleep", "{\"ms\":\"" + "9".repeat((1 << 20) - 20) + "\"}"});
     return r;
   }
 
@@ -129,12 +179,19 @@ final class HostilePayloadRun {
   /** The status of a POST of {@code body}, or of 100 MB streamed without a length when null. */
   private static int post(HttpClient http, TaskmillServer server, String key, String body)
       throws IOException, InterruptedException {
-    var publisher = body != null ? HttpRequest.BodyPublishers.ofString(body)
-        : HttpRequest.BodyPublishers.ofInputStream(() -> new HundredMegabytes());
-    var r = http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/api/v1/jobs"))
-        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-        .timeout(Duration.ofSeconds(20)).POST(publisher).build(),
-        HttpResponse.BodyHandlers.ofString());
+    var publisher =
+        body != null
+            ? HttpRequest.BodyPublishers.ofString(body)
+            : HttpRequest.BodyPublishers.ofInputStream(() -> new HundredMegabytes());
+    var r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(server.uri() + "/api/v1/jobs"))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(20))
+                .POST(publisher)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() >= 500) {
       throw new IllegalStateException("server error " + r.statusCode() + ": " + r.body());
     }

@@ -33,44 +33,73 @@ class HostileTextTest {
 
   @Test
   void hostileTextInAPayloadComesBackAsEscapedJson() throws Exception {
-    var r = fx.post("/api/v1/jobs", Role.OPERATOR,
-        "{\"type\":\"demo.echo\",\"payload\":{\"message\":\"" + HOSTILE + "\"},\"tags\":[\""
-            + HOSTILE + "\"]}");
+    var r =
+        fx.post(
+            "/api/v1/jobs",
+            Role.OPERATOR,
+            "{\"type\":\"demo.echo\",\"payload\":{\"message\":\""
+                + HOSTILE
+                + "\"},\"tags\":[\""
+                + HOSTILE
+                + "\"]}");
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     String id = r.json().get("id").asString();
-    await().atMost(Duration.ofSeconds(10)).until(() -> fx.get("/api/v1/jobs/" + id, Role.VIEWER)
-        .json().get("state").asString().equals("SUCCEEDED"));
-    var got = fx.http.send(HttpRequest.newBuilder(URI.create(fx.server.uri() + "/api/v1/jobs/" + id))
-        .header("Authorization", "Bearer " + fx.keys.get(Role.VIEWER)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(got.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                fx.get("/api/v1/jobs/" + id, Role.VIEWER)
+                    .json()
+                    .get("state")
+                    .asString()
+                    .equals("SUCCEEDED"));
+    var got =
+        fx.http.send(
+            HttpRequest.newBuilder(URI.create(fx.server.uri() + "/api/v1/jobs/" + id))
+                .header("Authorization", "Bearer " + fx.keys.get(Role.VIEWER))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(got.headers().firstValue("Content-Type").orElseThrow())
+        .startsWith("application/json");
     assertThat(got.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     assertThat(got.headers().firstValue("Content-Security-Policy").orElseThrow())
         .contains("default-src 'none'");
     assertThat(got.body()).doesNotContain("\r").doesNotContain("\n").doesNotContain("\u001b");
     assertThat(fx.get("/api/v1/jobs/" + id + "/events", Role.VIEWER).body())
-        .doesNotContain("\r").doesNotContain("\u001b");
+        .doesNotContain("\r")
+        .doesNotContain("\u001b");
   }
 
   @Test
   void hostileTextEchoedInAnErrorIsEscaped() {
-    var r = fx.post("/api/v1/jobs", Role.OPERATOR,
-        "{\"type\":\"evil\\r\\ninjected\\u001b[2J\",\"payload\":{}}");
+    var r =
+        fx.post(
+            "/api/v1/jobs",
+            Role.OPERATOR,
+            "{\"type\":\"evil\\r\\ninjected\\u001b[2J\",\"payload\":{}}");
     assertThat(r.status()).isEqualTo(422);
     assertThat(r.contentType()).startsWith("application/problem+json");
     String detail = r.json().get("detail").asString();
-    assertThat(detail).doesNotContain("\r").doesNotContain("\n").doesNotContain("\u001b")
+    assertThat(detail)
+        .doesNotContain("\r")
+        .doesNotContain("\n")
+        .doesNotContain("\u001b")
         .contains("\\u000d");
   }
 
   @Test
   void payloadsThatNameClassesAreRefused() {
-    for (String payload : new String[] {
-        "{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\",\"dataSourceName\":\"ldap://x\"}",
-        "[\"java.lang.ProcessBuilder\",{\"command\":[\"id\"]}]",
-        "{\"message\":{\"@type\":\"java.net.URL\",\"val\":\"http://x\"}}"}) {
-      var r = fx.post("/api/v1/jobs", Role.OPERATOR,
-          "{\"type\":\"demo.echo\",\"payload\":" + payload + "}");
+    for (String payload :
+        new String[] {
+          "{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\",\"dataSourceName\":\"ldap://x\"}",
+          "[\"java.lang.ProcessBuilder\",{\"command\":[\"id\"]}]",
+          "{\"message\":{\"@type\":\"java.net.URL\",\"val\":\"http://x\"}}"
+        }) {
+      var r =
+          fx.post(
+              "/api/v1/jobs",
+              Role.OPERATOR,
+              "{\"type\":\"demo.echo\",\"payload\":" + payload + "}");
       assertThat(r.status()).as(payload).isEqualTo(422);
     }
   }

@@ -43,13 +43,14 @@ class JsonMappersTest {
   static Stream<Site> mappers() throws Exception {
     return Stream.of(
         new Site("JsonCodec (engine: payloads, results, retry policies)", new JsonCodec().mapper()),
-        new Site("CreatedJobs.JSON (event feed outbox)",
-            field("io.taskmill.spi.CreatedJobs", "JSON")),
+        new Site(
+            "CreatedJobs.JSON (event feed outbox)", field("io.taskmill.spi.CreatedJobs", "JSON")),
         new Site("JdbcCluster.JSON (node rows)", field("io.taskmill.jdbc.JdbcCluster", "JSON")),
         new Site("Json.MAPPER (server requests and responses)", Json.MAPPER),
-        new Site("ConfigLoader.YAML (config file)", field("io.taskmill.server.ConfigLoader", "YAML")),
-        new Site("OpenApiDocs.YAML (our spec)",
-            field("io.taskmill.server.api.OpenApiDocs", "YAML")));
+        new Site(
+            "ConfigLoader.YAML (config file)", field("io.taskmill.server.ConfigLoader", "YAML")),
+        new Site(
+            "OpenApiDocs.YAML (our spec)", field("io.taskmill.server.api.OpenApiDocs", "YAML")));
   }
 
   /**
@@ -57,23 +58,32 @@ class JsonMappersTest {
    * benchmark's HTTP client, reading only the replies of the server it drives, {@code Compare} and
    * {@code PeersReport} read and write only the bench's own figures, as trees.
    */
-  static final Map<String, String> INVENTORY = new TreeMap<>(Map.of(
-      "taskmill-core/src/main/java/io/taskmill/internal/JsonCodec.java", "JsonCodec",
-      "taskmill-core/src/main/java/io/taskmill/spi/CreatedJobs.java", "CreatedJobs.JSON",
-      "taskmill-jdbc/src/main/java/io/taskmill/jdbc/JdbcCluster.java", "JdbcCluster.JSON",
-      "taskmill-server/src/main/java/io/taskmill/server/http/Json.java", "Json.MAPPER",
-      "taskmill-server/src/main/java/io/taskmill/server/ConfigLoader.java", "ConfigLoader.YAML",
-      "taskmill-server/src/main/java/io/taskmill/server/api/OpenApiDocs.java", "OpenApiDocs.YAML",
-      "taskmill-bench/src/main/java/io/taskmill/bench/RestBench.java", "exempt: benchmark client",
-      "taskmill-bench/src/main/java/io/taskmill/bench/Compare.java", "exempt: benchmark figures",
-      "taskmill-bench/src/main/java/io/taskmill/bench/peers/PeersReport.java", "exempt: benchmark figures"));
+  static final Map<String, String> INVENTORY =
+      new TreeMap<>(
+          Map.of(
+              "taskmill-core/src/main/java/io/taskmill/internal/JsonCodec.java", "JsonCodec",
+              "taskmill-core/src/main/java/io/taskmill/spi/CreatedJobs.java", "CreatedJobs.JSON",
+              "taskmill-jdbc/src/main/java/io/taskmill/jdbc/JdbcCluster.java", "JdbcCluster.JSON",
+              "taskmill-server/src/main/java/io/taskmill/server/http/Json.java", "Json.MAPPER",
+              "taskmill-server/src/main/java/io/taskmill/server/ConfigLoader.java",
+                  "ConfigLoader.YAML",
+              "taskmill-server/src/main/java/io/taskmill/server/api/OpenApiDocs.java",
+                  "OpenApiDocs.YAML",
+              "taskmill-bench/src/main/java/io/taskmill/bench/RestBench.java",
+                  "exempt: benchmark client",
+              "taskmill-bench/src/main/java/io/taskmill/bench/Compare.java",
+                  "exempt: benchmark figures",
+              "taskmill-bench/src/main/java/io/taskmill/bench/peers/PeersReport.java",
+                  "exempt: benchmark figures"));
 
-  private static final Pattern MAKES_A_MAPPER = Pattern.compile(
-      "\\b(?:Json|YAML|Yaml|Object|Xml|Csv|Smile|Cbor|CBOR)Mapper\\s*\\.\\s*builder\\s*\\("
-          + "|\\bnew\\s+(?:Json|YAML|Yaml|Object|Xml|Csv)Mapper\\s*\\(|\\.rebuild\\s*\\(\\)");
-  private static final Pattern TYPING = Pattern.compile(
-      "activateDefaultTyping|setDefaultTyping|enableDefaultTyping|@JsonTypeInfo|JsonTypeInfo\\."
-          + "|PolymorphicTypeValidator|@JsonSubTypes");
+  private static final Pattern MAKES_A_MAPPER =
+      Pattern.compile(
+          "\\b(?:Json|YAML|Yaml|Object|Xml|Csv|Smile|Cbor|CBOR)Mapper\\s*\\.\\s*builder\\s*\\("
+              + "|\\bnew\\s+(?:Json|YAML|Yaml|Object|Xml|Csv)Mapper\\s*\\(|\\.rebuild\\s*\\(\\)");
+  private static final Pattern TYPING =
+      Pattern.compile(
+          "activateDefaultTyping|setDefaultTyping|enableDefaultTyping|@JsonTypeInfo|JsonTypeInfo\\."
+              + "|PolymorphicTypeValidator|@JsonSubTypes");
 
   private static ObjectMapper field(String className, String name) throws Exception {
     Field f = Class.forName(className).getDeclaredField(name);
@@ -85,17 +95,22 @@ class JsonMappersTest {
   @MethodSource("mappers")
   void defaultTypingIsOff(Site site) {
     ObjectMapper m = site.mapper();
-    for (Class<?> type : List.of(Object.class, Map.class, List.class, JsonNode.class,
-        Resize.class, Object[].class)) {
+    for (Class<?> type :
+        List.of(
+            Object.class, Map.class, List.class, JsonNode.class, Resize.class, Object[].class)) {
       var javaType = m.constructType(type);
       assertThat(m.deserializationConfig().getDefaultTyper(javaType))
-          .as("%s: default typer for reading %s", site, type.getName()).isNull();
+          .as("%s: default typer for reading %s", site, type.getName())
+          .isNull();
       assertThat(m.serializationConfig().getDefaultTyper(javaType))
-          .as("%s: default typer for writing %s", site, type.getName()).isNull();
+          .as("%s: default typer for writing %s", site, type.getName())
+          .isNull();
     }
     assertThat(m.deserializationConfig().getPolymorphicTypeValidator())
-        .as("%s: Jackson's default validator, which refuses Object-like base types, never one "
-            + "that allows every class", site)
+        .as(
+            "%s: Jackson's default validator, which refuses Object-like base types, never one "
+                + "that allows every class",
+            site)
         .isExactlyInstanceOf(DefaultBaseTypeLimitingValidator.class);
   }
 
@@ -103,12 +118,15 @@ class JsonMappersTest {
   @MethodSource("mappers")
   void classNamesInTheDataStayData(Site site) {
     ObjectMapper m = site.mapper();
-    Object gadget = m.readValue("{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\","
-        + "\"dataSourceName\":\"ldap://127.0.0.1:1389/x\",\"autoCommit\":true}", Object.class);
+    Object gadget =
+        m.readValue(
+            "{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\","
+                + "\"dataSourceName\":\"ldap://127.0.0.1:1389/x\",\"autoCommit\":true}",
+            Object.class);
     assertThat(gadget).isInstanceOf(Map.class);
     assertThat(((Map<?, ?>) gadget).get("@class")).isEqualTo("com.sun.rowset.JdbcRowSetImpl");
-    Object array = m.readValue("[\"java.lang.ProcessBuilder\",{\"command\":[\"id\"]}]",
-        Object.class);
+    Object array =
+        m.readValue("[\"java.lang.ProcessBuilder\",{\"command\":[\"id\"]}]", Object.class);
     assertThat(array).isInstanceOf(List.class);
     assertThat((List<?>) array).first().isEqualTo("java.lang.ProcessBuilder");
   }
@@ -116,9 +134,13 @@ class JsonMappersTest {
   @Test
   void theCheckSeesDefaultTypingWhenItIsOn() {
     // The assertion above can fail: a mapper with default typing has a typer for Object.
-    var typed = tools.jackson.databind.json.JsonMapper.builder().activateDefaultTyping(
-        tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator.builder()
-            .allowIfBaseType(Object.class).build()).build();
+    var typed =
+        tools.jackson.databind.json.JsonMapper.builder()
+            .activateDefaultTyping(
+                tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator.builder()
+                    .allowIfBaseType(Object.class)
+                    .build())
+            .build();
     assertThat(typed.deserializationConfig().getDefaultTyper(typed.constructType(Object.class)))
         .isNotNull();
   }
@@ -128,7 +150,8 @@ class JsonMappersTest {
     ObjectMapper m = new JsonCodec().mapper();
     var read = m.deserializationConfig();
     assertThat(read.isEnabled(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES))
-        .as("an unknown field such as @class fails the binding").isTrue();
+        .as("an unknown field such as @class fails the binding")
+        .isTrue();
     assertThat(read.isEnabled(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)).isTrue();
     assertThat(read.isEnabled(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)).isTrue();
     StreamReadConstraints limits = m.tokenStreamFactory().streamReadConstraints();
@@ -157,9 +180,14 @@ class JsonMappersTest {
     var typing = new ArrayList<String>();
     try (Stream<Path> files = Files.walk(root)) {
       // Build output is not source: target/bench-compare holds whole checkouts of other revisions.
-      for (Path file : files.filter(p -> p.toString().endsWith(".java")
-          && p.toString().contains("/src/main/java/")
-          && !root.relativize(p).toString().contains("target/")).toList()) {
+      for (Path file :
+          files
+              .filter(
+                  p ->
+                      p.toString().endsWith(".java")
+                          && p.toString().contains("/src/main/java/")
+                          && !root.relativize(p).toString().contains("target/"))
+              .toList()) {
         String text = Files.readString(file);
         String rel = root.relativize(file).toString();
         if (MAKES_A_MAPPER.matcher(text).find()) {
@@ -170,8 +198,9 @@ class JsonMappersTest {
         }
       }
     }
-    assertThat(found).as("files that build a Jackson mapper; add a new one to mappers() and "
-        + "INVENTORY").isEqualTo(INVENTORY);
+    assertThat(found)
+        .as("files that build a Jackson mapper; add a new one to mappers() and " + "INVENTORY")
+        .isEqualTo(INVENTORY);
     assertThat(typing).as("main sources that mention polymorphic typing").isEmpty();
   }
 }

@@ -23,23 +23,35 @@ class PlantedRowsApiTest {
 
   @Test
   void aPlantedRowTheServerCannotParseReadsBackWithItsPayloadWithheld() throws Exception {
-    try (var fx = new ServerFixture(ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
-            .withDataDir(dir));
-        var c = DriverManager.getConnection(
-            "jdbc:h2:file:" + dir.resolve("taskmill") + ";DB_CLOSE_ON_EXIT=FALSE")) {
-      UUID id = PlantedRows.plant(c, "demo.echo",
-          "{\"message\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}", 3, null).value();
-      await().atMost(Duration.ofSeconds(20)).until(() -> {
-        var r = fx.get("/api/v1/jobs/" + id, Role.VIEWER);
-        return r.status() == 200 && r.json().get("state").asString().equals("DEAD");
-      });
+    try (var fx =
+            new ServerFixture(
+                ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withDataDir(dir));
+        var c =
+            DriverManager.getConnection(
+                "jdbc:h2:file:" + dir.resolve("taskmill") + ";DB_CLOSE_ON_EXIT=FALSE")) {
+      UUID id =
+          PlantedRows.plant(
+                  c,
+                  "demo.echo",
+                  "{\"message\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}",
+                  3,
+                  null)
+              .value();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                var r = fx.get("/api/v1/jobs/" + id, Role.VIEWER);
+                return r.status() == 200 && r.json().get("state").asString().equals("DEAD");
+              });
       var job = fx.get("/api/v1/jobs/" + id, Role.VIEWER).json();
       assertThat(job.get("attempts").asInt()).isEqualTo(1);
       assertThat(job.get("lastError").asString())
           .startsWith("io.taskmill.PayloadBindingException: payload does not bind");
       assertThat(job.get("payload").isNull()).isTrue();
       assertThat(job.get("payloadUnreadable").asString())
-          .contains("stored payload").contains("nesting depth");
+          .contains("stored payload")
+          .contains("nesting depth");
       assertThat(job.has("resultUnreadable")).isFalse();
 
       var list = fx.get("/api/v1/jobs", Role.VIEWER);

@@ -16,42 +16,70 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Request bodies bind from one definition, the schemas of {@code openapi.yaml}: over a real
- * server, every field a schema declares is accepted, every field it requires is refused when
- * missing, and a field it does not declare is refused, each with a 400 naming the field.
+ * Request bodies bind from one definition, the schemas of {@code openapi.yaml}: over a real server,
+ * every field a schema declares is accepted, every field it requires is refused when missing, and a
+ * field it does not declare is refused, each with a 400 naming the field.
  */
 class RequestSchemasTest {
   private static final String RETRY =
       "{\"backoff\":\"fixed\",\"delay\":\"PT1S\",\"maxDelay\":\"PT10S\",\"jitter\":0.1}";
   private static final String SCHEDULE_JOB =
       "{\"type\":\"demo.noop\",\"payload\":{},\"queue\":\"default\",\"priority\":5,"
-          + "\"maxAttempts\":3,\"timeout\":\"PT1M\",\"tags\":[\"a\"],\"retry\":" + RETRY + "}";
+          + "\"maxAttempts\":3,\"timeout\":\"PT1M\",\"tags\":[\"a\"],\"retry\":"
+          + RETRY
+          + "}";
   private static final String DELAYED_JOB =
       "{\"type\":\"demo.noop\",\"payload\":{},\"queue\":\"default\",\"priority\":5,"
           + "\"delay\":\"PT1H\",\"maxAttempts\":3,\"timeout\":\"PT1M\",\"tags\":[\"a\"],"
-          + "\"idempotencyKey\":\"schemas-1\",\"retry\":" + RETRY + "}";
+          + "\"idempotencyKey\":\"schemas-1\",\"retry\":"
+          + RETRY
+          + "}";
   private static final String TIMED_JOB =
       "{\"type\":\"demo.noop\",\"payload\":{},\"runAt\":\"2030-01-01T00:00:00Z\"}";
 
   /** A request carrying a body of {@code schema}; {@code at} is where that body sits in it. */
   private record Sample(String schema, String at, String method, String path, String body) {}
 
-  private static final List<Sample> SAMPLES = List.of(
-      new Sample("JobSubmission", "", "POST", "/api/v1/jobs", DELAYED_JOB),
-      new Sample("JobSubmission", "", "POST", "/api/v1/jobs", TIMED_JOB),
-      new Sample("Retry", "retry", "POST", "/api/v1/jobs", DELAYED_JOB),
-      new Sample("JobBatch", "", "POST", "/api/v1/jobs/batch", "{\"jobs\":[" + TIMED_JOB + "]}"),
-      new Sample("JobSubmission", "jobs[0]", "POST", "/api/v1/jobs/batch",
-          "{\"jobs\":[" + TIMED_JOB + "]}"),
-      new Sample("ScheduleDefinition", "", "PUT", "/api/v1/schedules/every-hour",
-          "{\"every\":\"PT1H\",\"anchor\":\"2026-01-01T00:00:00Z\",\"misfire\":\"skip\","
-              + "\"overlap\":\"allow\",\"paused\":true,\"job\":" + SCHEDULE_JOB + "}"),
-      new Sample("ScheduleDefinition", "", "PUT", "/api/v1/schedules/nightly",
-          "{\"cron\":\"0 3 * * *\",\"zone\":\"Europe/Berlin\",\"job\":" + SCHEDULE_JOB + "}"),
-      new Sample("ScheduleJob", "job", "PUT", "/api/v1/schedules/nightly",
-          "{\"cron\":\"0 3 * * *\",\"job\":" + SCHEDULE_JOB + "}"),
-      new Sample("KeyCreation", "", "POST", "/api/v1/keys",
-          "{\"name\":\"schemas\",\"role\":\"viewer\",\"queues\":[\"default\"]}"));
+  private static final List<Sample> SAMPLES =
+      List.of(
+          new Sample("JobSubmission", "", "POST", "/api/v1/jobs", DELAYED_JOB),
+          new Sample("JobSubmission", "", "POST", "/api/v1/jobs", TIMED_JOB),
+          new Sample("Retry", "retry", "POST", "/api/v1/jobs", DELAYED_JOB),
+          new Sample(
+              "JobBatch", "", "POST", "/api/v1/jobs/batch", "{\"jobs\":[" + TIMED_JOB + "]}"),
+          new Sample(
+              "JobSubmission",
+              "jobs[0]",
+              "POST",
+              "/api/v1/jobs/batch",
+              "{\"jobs\":[" + TIMED_JOB + "]}"),
+          new Sample(
+              "ScheduleDefinition",
+              "",
+              "PUT",
+              "/api/v1/schedules/every-hour",
+              "{\"every\":\"PT1H\",\"anchor\":\"2026-01-01T00:00:00Z\",\"misfire\":\"skip\","
+                  + "\"overlap\":\"allow\",\"paused\":true,\"job\":"
+                  + SCHEDULE_JOB
+                  + "}"),
+          new Sample(
+              "ScheduleDefinition",
+              "",
+              "PUT",
+              "/api/v1/schedules/nightly",
+              "{\"cron\":\"0 3 * * *\",\"zone\":\"Europe/Berlin\",\"job\":" + SCHEDULE_JOB + "}"),
+          new Sample(
+              "ScheduleJob",
+              "job",
+              "PUT",
+              "/api/v1/schedules/nightly",
+              "{\"cron\":\"0 3 * * *\",\"job\":" + SCHEDULE_JOB + "}"),
+          new Sample(
+              "KeyCreation",
+              "",
+              "POST",
+              "/api/v1/keys",
+              "{\"name\":\"schemas\",\"role\":\"viewer\",\"queues\":[\"default\"]}"));
 
   static ServerFixture fx;
 
@@ -70,12 +98,19 @@ class RequestSchemasTest {
     var covered = new TreeSet<String>();
     for (Sample s : SAMPLES) {
       var reply = send(s, s.body());
-      assertThat(reply.status()).as(s.method() + " " + s.path() + " " + s.body()).isBetween(200, 201);
-      bodyAt(Json.MAPPER.readTree(s.body()), s.at()).propertyNames().forEach(n -> covered.add(s.schema() + "." + n));
+      assertThat(reply.status())
+          .as(s.method() + " " + s.path() + " " + s.body())
+          .isBetween(200, 201);
+      bodyAt(Json.MAPPER.readTree(s.body()), s.at())
+          .propertyNames()
+          .forEach(n -> covered.add(s.schema() + "." + n));
     }
     var declared = new TreeSet<String>();
     for (String schema : requestSchemas()) {
-      schema(schema).path("properties").propertyNames().forEach(n -> declared.add(schema + "." + n));
+      schema(schema)
+          .path("properties")
+          .propertyNames()
+          .forEach(n -> declared.add(schema + "." + n));
     }
     assertThat(covered).as("the samples carry every declared field").isEqualTo(declared);
   }
@@ -116,7 +151,8 @@ class RequestSchemasTest {
         names.add(e.getKey());
       }
     }
-    assertThat(names).as("every request schema has a sample")
+    assertThat(names)
+        .as("every request schema has a sample")
         .isEqualTo(new TreeSet<>(SAMPLES.stream().map(Sample::schema).toList()));
     return names;
   }
@@ -135,8 +171,9 @@ class RequestSchemasTest {
     for (String step : at.isEmpty() ? new String[0] : at.split("\\.")) {
       if (step.endsWith("]")) {
         int open = step.indexOf('[');
-        node = node.path(step.substring(0, open))
-            .path(Integer.parseInt(step.substring(open + 1, step.length() - 1)));
+        node =
+            node.path(step.substring(0, open))
+                .path(Integer.parseInt(step.substring(open + 1, step.length() - 1)));
       } else {
         node = node.path(step);
       }

@@ -49,8 +49,13 @@ class RouteInventoryTest {
   void withoutAKeyEveryRouteButHealthAnswers401WithNoData() {
     for (Route r : fx.server.router().routes()) {
       String path = r.template().replaceAll("\\{[^}]+}", "x");
-      var reply = fx.send(r.method(), path, null, r.method().equals("POST") ? "{}" : null,
-          r.method().equals("POST") ? "application/json" : null);
+      var reply =
+          fx.send(
+              r.method(),
+              path,
+              null,
+              r.method().equals("POST") ? "{}" : null,
+              r.method().equals("POST") ? "application/json" : null);
       if (r.template().equals("/health/live") || r.template().equals("/health/ready")) {
         assertThat(reply.status()).as(r.template()).isIn(200, 503);
         assertThat(reply.body()).as(r.template()).doesNotContain("node", "version");

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** {@code /api/v1/schedules} against a real server: the lifecycle, and every refusal naming its field. */
+/**
+ * {@code /api/v1/schedules} against a real server: the lifecycle, and every refusal naming its
+ * field.
+ */
 class SchedulesApiTest {
   static ServerFixture fx;
 
@@ -26,8 +29,7 @@ class SchedulesApiTest {
   }
 
   private static ServerFixture.Reply put(String name, Role role, String body) {
-    return fx.send("PUT", "/api/v1/schedules/" + name, fx.keys.get(role), body,
-        "application/json");
+    return fx.send("PUT", "/api/v1/schedules/" + name, fx.keys.get(role), body, "application/json");
   }
 
   private static void assertProblem(ServerFixture.Reply r, int status, String field) {
@@ -42,10 +44,14 @@ class SchedulesApiTest {
 
   @Test
   void createsReplacesAndReadsASchedule() {
-    var created = put("nightly", Role.ADMIN, "{\"cron\":\"30 2 * * *\",\"zone\":\"Europe/Berlin\","
-        + "\"misfire\":\"fire_all(3)\",\"overlap\":\"skip\",\"job\":{\"type\":\"demo.echo\","
-        + "\"payload\":{\"message\":\"hi\"},\"priority\":7,\"tags\":[\"night\"],"
-        + "\"timeout\":\"PT5M\",\"maxAttempts\":4,\"retry\":{\"backoff\":\"fixed\"}}}");
+    var created =
+        put(
+            "nightly",
+            Role.ADMIN,
+            "{\"cron\":\"30 2 * * *\",\"zone\":\"Europe/Berlin\","
+                + "\"misfire\":\"fire_all(3)\",\"overlap\":\"skip\",\"job\":{\"type\":\"demo.echo\","
+                + "\"payload\":{\"message\":\"hi\"},\"priority\":7,\"tags\":[\"night\"],"
+                + "\"timeout\":\"PT5M\",\"maxAttempts\":4,\"retry\":{\"backoff\":\"fixed\"}}}");
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     JsonNode s = created.json();
     assertThat(s.get("name").asString()).isEqualTo("nightly");
@@ -95,8 +101,10 @@ class SchedulesApiTest {
     String cursor = null;
     int pages = 0;
     do {
-      var r = fx.get("/api/v1/schedules?limit=2" + (cursor == null ? "" : "&cursor=" + cursor),
-          Role.VIEWER);
+      var r =
+          fx.get(
+              "/api/v1/schedules?limit=2" + (cursor == null ? "" : "&cursor=" + cursor),
+              Role.VIEWER);
       assertThat(r.status()).as(r.body()).isEqualTo(200);
       JsonNode page = r.json();
       assertThat(page.get("items").size()).isLessThanOrEqualTo(2);
@@ -104,7 +112,9 @@ class SchedulesApiTest {
       cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asString();
       pages++;
     } while (cursor != null && pages < 100);
-    assertThat(names).isSorted().doesNotHaveDuplicates()
+    assertThat(names)
+        .isSorted()
+        .doesNotHaveDuplicates()
         .contains("page-a", "page-b", "page-c", "page-d", "page-e");
     assertThat(pages).isGreaterThanOrEqualTo(3);
   }
@@ -116,11 +126,15 @@ class SchedulesApiTest {
     var paused = fx.post("/api/v1/schedules/pausable/pause", Role.ADMIN, null);
     assertThat(paused.status()).as(paused.body()).isEqualTo(200);
     assertThat(paused.json().get("paused").asBoolean()).isTrue();
-    assertThat(fx.get("/api/v1/schedules/pausable", Role.VIEWER).json().get("paused")
-        .asBoolean()).isTrue();
+    assertThat(fx.get("/api/v1/schedules/pausable", Role.VIEWER).json().get("paused").asBoolean())
+        .isTrue();
     // A PUT without "paused" keeps the state; with it, sets it.
-    assertThat(put("pausable", Role.ADMIN, "{\"every\":\"PT2H\"," + JOB + "}").json()
-        .get("paused").asBoolean()).isTrue();
+    assertThat(
+            put("pausable", Role.ADMIN, "{\"every\":\"PT2H\"," + JOB + "}")
+                .json()
+                .get("paused")
+                .asBoolean())
+        .isTrue();
     var resumed = fx.post("/api/v1/schedules/pausable/resume", Role.ADMIN, null);
     assertThat(resumed.status()).isEqualTo(200);
     assertThat(resumed.json().get("paused").asBoolean()).isFalse();
@@ -131,8 +145,9 @@ class SchedulesApiTest {
 
   @Test
   void triggerCreatesAJobRecordedInTheRuns() {
-    assertThat(put("by-hand", Role.ADMIN, "{\"every\":\"PT1H\",\"paused\":true," + JOB + "}")
-        .status()).isEqualTo(201);
+    assertThat(
+            put("by-hand", Role.ADMIN, "{\"every\":\"PT1H\",\"paused\":true," + JOB + "}").status())
+        .isEqualTo(201);
     var t = fx.post("/api/v1/schedules/by-hand/trigger", Role.ADMIN, null);
     assertThat(t.status()).as(t.body()).isEqualTo(201);
     String id = t.json().get("id").asString();
@@ -154,8 +169,10 @@ class SchedulesApiTest {
     var gone = fx.send("DELETE", "/api/v1/schedules/doomed", fx.keys.get(Role.ADMIN), null, null);
     assertThat(gone.status()).isEqualTo(204);
     assertThat(gone.body()).isEmpty();
-    assertProblem(fx.send("DELETE", "/api/v1/schedules/doomed", fx.keys.get(Role.ADMIN), null,
-        null), 404, null);
+    assertProblem(
+        fx.send("DELETE", "/api/v1/schedules/doomed", fx.keys.get(Role.ADMIN), null, null),
+        404,
+        null);
     assertProblem(fx.get("/api/v1/schedules/doomed", Role.VIEWER), 404, null);
   }
 
@@ -172,38 +189,63 @@ class SchedulesApiTest {
   void badInputIsRefusedNamingTheField() {
     var cron = put("bad", Role.ADMIN, "{\"cron\":\"0 61 * * *\"," + JOB + "}");
     assertProblem(cron, 422, "cron");
-    assertThat(cron.json().get("detail").asString()).contains("field 2 (hour)", "out of range 0-23");
+    assertThat(cron.json().get("detail").asString())
+        .contains("field 2 (hour)", "out of range 0-23");
     var impossible = put("bad", Role.ADMIN, "{\"cron\":\"0 0 30 2 *\"," + JOB + "}");
     assertProblem(impossible, 422, "cron");
-    var zone = put("bad", Role.ADMIN,
-        "{\"cron\":\"0 0 * * *\",\"zone\":\"Europe/Berlyn\"," + JOB + "}");
+    var zone =
+        put("bad", Role.ADMIN, "{\"cron\":\"0 0 * * *\",\"zone\":\"Europe/Berlyn\"," + JOB + "}");
     assertProblem(zone, 422, "zone");
     assertThat(zone.json().get("detail").asString()).contains("Europe/Berlin");
-    assertProblem(put("bad", Role.ADMIN, "{\"cron\":\"0 0 * * *\",\"every\":\"PT1M\"," + JOB
-        + "}"), 400, "every");
+    assertProblem(
+        put("bad", Role.ADMIN, "{\"cron\":\"0 0 * * *\",\"every\":\"PT1M\"," + JOB + "}"),
+        400,
+        "every");
     assertProblem(put("bad", Role.ADMIN, "{" + JOB + "}"), 400, "cron");
     assertProblem(put("bad", Role.ADMIN, "{\"every\":\"PT0.5S\"," + JOB + "}"), 422, "every");
     assertProblem(put("bad", Role.ADMIN, "{\"every\":\"soon\"," + JOB + "}"), 400, "every");
-    assertProblem(put("bad", Role.ADMIN, "{\"every\":\"PT1H\",\"zone\":\"UTC\"," + JOB + "}"),
-        400, "zone");
-    assertProblem(put("bad", Role.ADMIN, "{\"every\":\"PT1H\",\"misfire\":\"often\"," + JOB
-        + "}"), 422, "misfire");
-    assertProblem(put("bad", Role.ADMIN, "{\"every\":\"PT1H\",\"misfire\":\"fire_all(0)\","
-        + JOB + "}"), 422, "misfire");
-    assertProblem(put("bad", Role.ADMIN, "{\"every\":\"PT1H\",\"overlap\":\"queue\"," + JOB
-        + "}"), 422, "overlap");
-    assertProblem(put("bad", Role.ADMIN, "{\"every\":\"PT1H\",\"paused\":\"yes\"," + JOB
-        + "}"), 400, "paused");
-    assertProblem(put("bad", Role.ADMIN, "{\"every\":\"PT1H\",\"colour\":\"red\"," + JOB
-        + "}"), 400, "colour");
+    assertProblem(
+        put("bad", Role.ADMIN, "{\"every\":\"PT1H\",\"zone\":\"UTC\"," + JOB + "}"), 400, "zone");
+    assertProblem(
+        put("bad", Role.ADMIN, "{\"every\":\"PT1H\",\"misfire\":\"often\"," + JOB + "}"),
+        422,
+        "misfire");
+    assertProblem(
+        put("bad", Role.ADMIN, "{\"every\":\"PT1H\",\"misfire\":\"fire_all(0)\"," + JOB + "}"),
+        422,
+        "misfire");
+    assertProblem(
+        put("bad", Role.ADMIN, "{\"every\":\"PT1H\",\"overlap\":\"queue\"," + JOB + "}"),
+        422,
+        "overlap");
+    assertProblem(
+        put("bad", Role.ADMIN, "{\"every\":\"PT1H\",\"paused\":\"yes\"," + JOB + "}"),
+        400,
+        "paused");
+    assertProblem(
+        put("bad", Role.ADMIN, "{\"every\":\"PT1H\",\"colour\":\"red\"," + JOB + "}"),
+        400,
+        "colour");
     assertProblem(put("bad", Role.ADMIN, "{\"every\":\"PT1H\"}"), 400, "job");
-    assertProblem(put("bad", Role.ADMIN,
-        "{\"every\":\"PT1H\",\"job\":{\"type\":\"nope.none\",\"payload\":{}}}"), 422, "job.type");
-    assertProblem(put("bad", Role.ADMIN,
-        "{\"every\":\"PT1H\",\"job\":{\"type\":\"demo.noop\",\"payload\":{},\"runAt\":"
-            + "\"2030-01-01T00:00:00Z\"}}"), 400, "job.runAt");
-    assertProblem(put("bad", Role.ADMIN,
-        "{\"every\":\"PT1H\",\"job\":{\"type\":\"demo.noop\"}}"), 400, "job.payload");
+    assertProblem(
+        put(
+            "bad",
+            Role.ADMIN,
+            "{\"every\":\"PT1H\",\"job\":{\"type\":\"nope.none\",\"payload\":{}}}"),
+        422,
+        "job.type");
+    assertProblem(
+        put(
+            "bad",
+            Role.ADMIN,
+            "{\"every\":\"PT1H\",\"job\":{\"type\":\"demo.noop\",\"payload\":{},\"runAt\":"
+                + "\"2030-01-01T00:00:00Z\"}}"),
+        400,
+        "job.runAt");
+    assertProblem(
+        put("bad", Role.ADMIN, "{\"every\":\"PT1H\",\"job\":{\"type\":\"demo.noop\"}}"),
+        400,
+        "job.payload");
     assertProblem(put("-bad", Role.ADMIN, "{\"every\":\"PT1H\"," + JOB + "}"), 400, "name");
     assertProblem(fx.get("/api/v1/schedules/bad%20name", Role.VIEWER), 400, "name");
     assertProblem(fx.get("/api/v1/schedules?colour=red", Role.VIEWER), 400, "colour");
@@ -221,8 +263,10 @@ class SchedulesApiTest {
     assertThat(put("guarded", Role.ADMIN, body).status()).isEqualTo(201);
     assertThat(fx.post("/api/v1/schedules/guarded/trigger", Role.OPERATOR, null).status())
         .isEqualTo(403);
-    assertThat(fx.send("DELETE", "/api/v1/schedules/guarded", fx.keys.get(Role.VIEWER), null,
-        null).status()).isEqualTo(403);
+    assertThat(
+            fx.send("DELETE", "/api/v1/schedules/guarded", fx.keys.get(Role.VIEWER), null, null)
+                .status())
+        .isEqualTo(403);
     assertThat(fx.get("/api/v1/schedules/guarded", Role.VIEWER).status()).isEqualTo(200);
   }
 }

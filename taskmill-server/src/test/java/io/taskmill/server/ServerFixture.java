@@ -40,9 +40,17 @@ final class ServerFixture implements AutoCloseable {
 
   /** With {@code more} added to the engine's configuration (queues, say). */
   ServerFixture(ServerConfig config, Consumer<TaskmillBuilder> more) {
-    server = TaskmillServer.start(config, b -> more.accept(DemoHandlers.registerAll(b)
-        .handler("media.thumbnail", Thumbnail.class, (p, ctx) -> {}, h -> h
-            .retry(Retry.fixed(Duration.ofMillis(10)).maxAttempts(2)))));
+    server =
+        TaskmillServer.start(
+            config,
+            b ->
+                more.accept(
+                    DemoHandlers.registerAll(b)
+                        .handler(
+                            "media.thumbnail",
+                            Thumbnail.class,
+                            (p, ctx) -> {},
+                            h -> h.retry(Retry.fixed(Duration.ofMillis(10)).maxAttempts(2)))));
     admin = server.bootstrapSecret().orElseThrow();
     keys.put(Role.ADMIN, admin);
     for (Role role : Role.values()) {
@@ -68,12 +76,14 @@ final class ServerFixture implements AutoCloseable {
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofString(body));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),
-          r.body());
+      return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

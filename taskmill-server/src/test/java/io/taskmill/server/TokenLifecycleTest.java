@@ -44,9 +44,14 @@ class TokenLifecycleTest {
     logs.start();
     root.addAppender(logs);
     for (String name : List.of("s9-a", "s9-b", "s9-c")) {
-      servers.add(TaskmillServer.start(ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
-          .withDb(BASE + "?currentSchema=" + schema, "postgres", null).withNodeName(name),
-          b -> {}));
+      servers.add(
+          TaskmillServer.start(
+              ServerConfig.defaults()
+                  .withHost("127.0.0.1")
+                  .withPort(0)
+                  .withDb(BASE + "?currentSchema=" + schema, "postgres", null)
+                  .withNodeName(name),
+              b -> {}));
     }
   }
 
@@ -61,9 +66,12 @@ class TokenLifecycleTest {
   }
 
   private int get(TaskmillServer server, String path, String key) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(server.uri() + path))
-        .header("Authorization", "Bearer " + key).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
+    return http.send(
+            HttpRequest.newBuilder(URI.create(server.uri() + path))
+                .header("Authorization", "Bearer " + key)
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   @Test
@@ -71,11 +79,14 @@ class TokenLifecycleTest {
       throws Exception {
     String admin = servers.getFirst().bootstrapSecret().orElseThrow();
     assertThat(servers.get(1).bootstrapSecret()).as("only the first start makes a key").isEmpty();
-    var created = http.send(HttpRequest.newBuilder(URI.create(servers.get(1).uri()
-            + "/api/v1/keys")).header("Authorization", "Bearer " + admin)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"ci\",\"role\":\"viewer\"}"))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    var created =
+        http.send(
+            HttpRequest.newBuilder(URI.create(servers.get(1).uri() + "/api/v1/keys"))
+                .header("Authorization", "Bearer " + admin)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"ci\",\"role\":\"viewer\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(created.statusCode()).isEqualTo(201);
     var json = Json.MAPPER.readTree(created.body());
     String secret = json.get("secret").asString();
@@ -84,31 +95,44 @@ class TokenLifecycleTest {
       assertThat(get(s, "/api/v1/jobs", secret)).isEqualTo(200);
     }
 
-    var revoke = http.send(HttpRequest.newBuilder(URI.create(servers.get(2).uri()
-            + "/api/v1/keys/" + id + "/revoke")).header("Authorization", "Bearer " + admin)
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+    var revoke =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(servers.get(2).uri() + "/api/v1/keys/" + id + "/revoke"))
+                .header("Authorization", "Bearer " + admin)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
     assertThat(revoke.statusCode()).isEqualTo(200);
     long revokedAt = System.nanoTime();
     for (TaskmillServer s : servers) {
-      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(50))
           .until(() -> get(s, "/api/v1/jobs", secret) == 401);
     }
-    System.out.printf("S9: revoked key refused by all 3 nodes after %d ms%n",
+    System.out.printf(
+        "S9: revoked key refused by all 3 nodes after %d ms%n",
         (System.nanoTime() - revokedAt) / 1_000_000);
     assertThat(get(servers.getFirst(), "/api/v1/jobs", admin)).isEqualTo(200);
 
     var dump = new StringBuilder();
     try (var c = DriverManager.getConnection(BASE + "?currentSchema=" + schema, "postgres", null);
-        var rs = c.createStatement().executeQuery(
-            "SELECT k::text FROM tm_api_key k UNION ALL SELECT a::text FROM tm_audit a")) {
+        var rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT k::text FROM tm_api_key k UNION ALL SELECT a::text FROM tm_audit a")) {
       while (rs.next()) {
         dump.append(rs.getString(1)).append('\n');
       }
     }
     assertThat(dump).contains(id).doesNotContain(secret).doesNotContain(admin);
-    assertThat(logs.list).isNotEmpty().allSatisfy(e -> {
-      assertThat(e.getFormattedMessage()).doesNotContain(secret).doesNotContain(admin);
-      assertThat(e.getMDCPropertyMap().toString()).doesNotContain(secret);
-    });
+    assertThat(logs.list)
+        .isNotEmpty()
+        .allSatisfy(
+            e -> {
+              assertThat(e.getFormattedMessage()).doesNotContain(secret).doesNotContain(admin);
+              assertThat(e.getMDCPropertyMap().toString()).doesNotContain(secret);
+            });
   }
 }

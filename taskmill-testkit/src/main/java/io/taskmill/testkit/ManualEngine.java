@@ -85,9 +85,9 @@ public final class ManualEngine implements AutoCloseable {
   }
 
   /**
-   * Runs one heartbeat (node row, leadership, lease renewal); returns whether it reached the
-   * store. A failed beat holds claims, and one that succeeds after failures makes the leader give
-   * the other nodes time to beat before judging them.
+   * Runs one heartbeat (node row, leadership, lease renewal); returns whether it reached the store.
+   * A failed beat holds claims, and one that succeeds after failures makes the leader give the
+   * other nodes time to beat before judging them.
    */
   public boolean heartbeat() {
     return engine.heartbeat();

@@ -11,8 +11,8 @@ import java.util.function.LongSupplier;
 /**
  * Times a peer's drain as the bench times Taskmill's: from the call that lets processing start to
  * the moment the last job's outcome is committed, followed through an in-memory count the peer's
- * own completion hook keeps (so the database sees no extra queries), with the 10% and 90% marks
- * for a steady rate and the process's CPU time per job.
+ * own completion hook keeps (so the database sees no extra queries), with the 10% and 90% marks for
+ * a steady rate and the process's CPU time per job.
  */
 final class DrainTimer {
   /**
@@ -26,7 +26,11 @@ final class DrainTimer {
    * @param firstDoneSeconds when the first outcome was committed: how long processing took to get
    *     going after the start
    */
-  record Drain(double jobsPerSec, double steadyJobsPerSec, double cpuUsPerJob, double seconds,
+  record Drain(
+      double jobsPerSec,
+      double steadyJobsPerSec,
+      double cpuUsPerJob,
+      double seconds,
       double firstDoneSeconds) {}
 
   /** Something that lets processing start (a scheduler's start), timed from its call. */
@@ -43,8 +47,16 @@ final class DrainTimer {
    * @param done outcomes committed since before the start
    * @param failed executions that failed since before the start
    */
-  static Drain run(String system, long n, Start start, LongSupplier done, LongSupplier failed,
-      Duration timeout, int pollMs, Peers.Progress progress) throws Exception {
+  static Drain run(
+      String system,
+      long n,
+      Start start,
+      LongSupplier done,
+      LongSupplier failed,
+      Duration timeout,
+      int pollMs,
+      Peers.Progress progress)
+      throws Exception {
     long[] tenths = new long[11];
     int nextTenth = 1;
     long firstDone = -1;
@@ -66,16 +78,23 @@ final class DrainTimer {
       }
       long f = failed.getAsLong();
       if (f > 0) {
-        throw new IllegalStateException(String.format(Locale.ROOT, "%s: %,d of the %,d drained no-op jobs failed",
-            system, f, n));
+        throw new IllegalStateException(
+            String.format(
+                Locale.ROOT, "%s: %,d of the %,d drained no-op jobs failed", system, f, n));
       }
       if (d >= n) {
         end = now;
         break;
       }
       if (now >= deadline) {
-        throw new TimeoutException(String.format(Locale.ROOT, "%s: the drain did not finish in %d s: %,d of %,d done",
-            system, timeout.toSeconds(), d, n));
+        throw new TimeoutException(
+            String.format(
+                Locale.ROOT,
+                "%s: the drain did not finish in %d s: %,d of %,d done",
+                system,
+                timeout.toSeconds(),
+                d,
+                n));
       }
       if (now >= nextReport) {
         progress.say("  %,d/%,d done after %.1f s", d, n, (now - startNanos) / 1e9);
@@ -94,11 +113,17 @@ final class DrainTimer {
       sb.append(String.format(Locale.ROOT, "%d%%:%.2fs ", i * 10, (tenths[i] - startNanos) / 1e9));
     }
     progress.say("%s", sb.append(String.format(Locale.ROOT, "end:%.2fs", seconds)));
-    return new Drain(n / seconds, steady, cpuUs, seconds, firstDone < 0 ? seconds : (firstDone - startNanos) / 1e9);
+    return new Drain(
+        n / seconds,
+        steady,
+        cpuUs,
+        seconds,
+        firstDone < 0 ? seconds : (firstDone - startNanos) / 1e9);
   }
 
   private static long processCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
     }
     return -1;

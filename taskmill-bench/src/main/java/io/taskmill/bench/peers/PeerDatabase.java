@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A fresh PostgreSQL schema for one peer, created when this is made and dropped (with everything
- * in it) on {@link #close}, and the connection pools that point at it.
+ * A fresh PostgreSQL schema for one peer, created when this is made and dropped (with everything in
+ * it) on {@link #close}, and the connection pools that point at it.
  */
 final class PeerDatabase implements AutoCloseable {
   /** Every schema of a bench run starts so, Taskmill's included. */
@@ -38,16 +38,25 @@ final class PeerDatabase implements AutoCloseable {
 
   /** Runs {@code sql} (one or more statements) in the schema. */
   void run(String sql) {
-    try (var c = DriverManager.getConnection(schemaUrl(), settings.dbUser(), settings.dbPassword());
+    try (var c =
+            DriverManager.getConnection(schemaUrl(), settings.dbUser(), settings.dbPassword());
         var st = c.createStatement()) {
       st.execute(sql);
     } catch (SQLException e) {
-      throw new IllegalStateException("SQL in schema " + schema + " on " + settings.masked(settings.dbUrl())
-          + " failed: " + settings.masked(e.getMessage()), e);
+      throw new IllegalStateException(
+          "SQL in schema "
+              + schema
+              + " on "
+              + settings.masked(settings.dbUrl())
+              + " failed: "
+              + settings.masked(e.getMessage()),
+          e);
     }
   }
 
-  /** A HikariCP pool of {@code size} connections whose current schema is this one; closed with it. */
+  /**
+   * A HikariCP pool of {@code size} connections whose current schema is this one; closed with it.
+   */
   HikariDataSource pool(String name, int size) {
     var config = new HikariConfig();
     config.setPoolName(name);
@@ -77,12 +86,20 @@ final class PeerDatabase implements AutoCloseable {
   }
 
   private static void execute(Peers.Settings settings, String sql) {
-    try (var c = DriverManager.getConnection(settings.dbUrl(), settings.dbUser(), settings.dbPassword());
+    try (var c =
+            DriverManager.getConnection(
+                settings.dbUrl(), settings.dbUser(), settings.dbPassword());
         var st = c.createStatement()) {
       st.execute(sql);
     } catch (SQLException e) {
-      throw new IllegalStateException("'" + sql + "' failed on " + settings.masked(settings.dbUrl()) + ": "
-          + settings.masked(e.getMessage()), e);
+      throw new IllegalStateException(
+          "'"
+              + sql
+              + "' failed on "
+              + settings.masked(settings.dbUrl())
+              + ": "
+              + settings.masked(e.getMessage()),
+          e);
     }
   }
 }

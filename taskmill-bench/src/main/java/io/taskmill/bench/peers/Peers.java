@@ -39,9 +39,19 @@ public final class Peers {
    * @param verbose log the peers' INFO lines (else WARN and above only)
    * @param withoutPassword masks a password in a URL or driver message
    */
-  public record Settings(String dbUrl, String dbUser, String dbPassword, int jobs, int warmupJobs,
-      int batch, int samples, int pollingPeerSamples, int drainPollMs, Duration phaseTimeout,
-      boolean verbose, UnaryOperator<String> withoutPassword) {
+  public record Settings(
+      String dbUrl,
+      String dbUser,
+      String dbPassword,
+      int jobs,
+      int warmupJobs,
+      int batch,
+      int samples,
+      int pollingPeerSamples,
+      int drainPollMs,
+      Duration phaseTimeout,
+      boolean verbose,
+      UnaryOperator<String> withoutPassword) {
 
     String masked(String text) {
       return text == null ? null : withoutPassword.apply(text);
@@ -54,7 +64,9 @@ public final class Peers {
 
     /** How long one pickup sample may take on a scheduler that is woken at once. */
     Duration sampleTimeout() {
-      return phaseTimeout.compareTo(Duration.ofSeconds(30)) < 0 ? phaseTimeout : Duration.ofSeconds(30);
+      return phaseTimeout.compareTo(Duration.ofSeconds(30)) < 0
+          ? phaseTimeout
+          : Duration.ofSeconds(30);
     }
   }
 
@@ -113,7 +125,8 @@ public final class Peers {
     } catch (IOException e) {
       // fall back to the manifest
     }
-    String v = fromJar.getPackage() == null ? null : fromJar.getPackage().getImplementationVersion();
+    String v =
+        fromJar.getPackage() == null ? null : fromJar.getPackage().getImplementationVersion();
     return v == null ? "unknown" : v;
   }
 }

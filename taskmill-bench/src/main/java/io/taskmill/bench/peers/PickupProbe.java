@@ -11,8 +11,8 @@ import java.util.function.LongSupplier;
 
 /**
  * A peer's idle pickup latency, measured as the bench measures Taskmill's: one job at a time on a
- * scheduler with nothing else to do, from the enqueue call to the start of its handler, waiting
- * for each job's outcome to be committed before the next is enqueued.
+ * scheduler with nothing else to do, from the enqueue call to the start of its handler, waiting for
+ * each job's outcome to be committed before the next is enqueued.
  *
  * <p>The peer's handler calls {@link #started} first thing; its completion hook calls {@link
  * #finished} once the job's outcome is committed.
@@ -54,7 +54,8 @@ final class PickupProbe {
    * Enqueues {@code count} probe jobs numbered from {@code firstSample}, each after a pause of
    * {@code pauseNanos} (0 for none); returns each one's latency in nanoseconds.
    */
-  long[] measure(int count, int firstSample, Enqueuer enqueuer, LongSupplier pauseNanos) throws Exception {
+  long[] measure(int count, int firstSample, Enqueuer enqueuer, LongSupplier pauseNanos)
+      throws Exception {
     long[] out = new long[count];
     for (int i = 0; i < count; i++) {
       int sample = firstSample + i;
@@ -72,15 +73,30 @@ final class PickupProbe {
       try {
         handlerStart = started.get(timeoutNanos, TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
-        throw new TimeoutException(system + ": pickup sample " + i + " (" + key + ") did not start within "
-            + Duration.ofNanos(timeoutNanos).toSeconds() + " s");
+        throw new TimeoutException(
+            system
+                + ": pickup sample "
+                + i
+                + " ("
+                + key
+                + ") did not start within "
+                + Duration.ofNanos(timeoutNanos).toSeconds()
+                + " s");
       }
       out[i] = handlerStart - t0;
       long deadline = System.nanoTime() + timeoutNanos;
       while (!finished.remove(key)) {
         if (System.nanoTime() >= deadline) {
-          throw new TimeoutException(system + ": pickup sample " + i + " (" + key + ") started but its outcome"
-              + " was not committed within " + Duration.ofNanos(timeoutNanos).toSeconds() + " s");
+          throw new TimeoutException(
+              system
+                  + ": pickup sample "
+                  + i
+                  + " ("
+                  + key
+                  + ") started but its outcome"
+                  + " was not committed within "
+                  + Duration.ofNanos(timeoutNanos).toSeconds()
+                  + " s");
         }
         LockSupport.parkNanos(200_000);
       }

@@ -5,8 +5,10 @@ import io.taskmill.bench.Latencies;
 /**
  * One system's figures in the peers comparison: Taskmill's, or a peer's measured the same way.
  *
- * @param name the system's name as printed ({@code Taskmill}, {@code db-scheduler}, {@code JobRunr})
- * @param key the system's key in the JSON output ({@code taskmill}, {@code dbScheduler}, {@code jobrunr})
+ * @param name the system's name as printed ({@code Taskmill}, {@code db-scheduler}, {@code
+ *     JobRunr})
+ * @param key the system's key in the JSON output ({@code taskmill}, {@code dbScheduler}, {@code
+ *     jobrunr})
  * @param version the version that ran
  * @param settings the configuration it ran with, in one line
  * @param jobs the jobs enqueued and drained (N)
@@ -21,6 +23,16 @@ import io.taskmill.bench.Latencies;
  * @param pickupNote how the pickup samples were taken, in a few words
  * @param schema the PostgreSQL schema it ran in (dropped afterwards)
  */
-public record SystemFigures(String name, String key, String version, String settings, int jobs,
-    double enqueueJobsPerSec, double drainJobsPerSec, double drainSteadyJobsPerSec,
-    double drainCpuUsPerJob, Latencies pickup, String pickupNote, String schema) {}
+public record SystemFigures(
+    String name,
+    String key,
+    String version,
+    String settings,
+    int jobs,
+    double enqueueJobsPerSec,
+    double drainJobsPerSec,
+    double drainSteadyJobsPerSec,
+    double drainCpuUsPerJob,
+    Latencies pickup,
+    String pickupNote,
+    String schema) {}

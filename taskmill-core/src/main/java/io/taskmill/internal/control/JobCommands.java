@@ -29,36 +29,57 @@ public final class JobCommands {
    * Cancels a job: a waiting job becomes {@code CANCELLED}; a running one gets its cancel flag set
    * (its node stops it); a finished one is left alone. {@code reason} goes into the event.
    */
-  public static CancelResult cancel(Store store, JobId id, Instant now, String node,
-      String reason) {
-    return store.inTransaction(StoreOp.CANCEL, tx -> {
-      for (int tries = 0; tries < CHANGE_TRIES; tries++) {
-        Optional<Job> found = tx.jobGetAll(List.of(id)).stream().findFirst();
-        if (found.isEmpty()) {
-          return CancelResult.NOT_FOUND;
-        }
-        Job job = found.get();
-        if (!job.state().canMoveTo(JobState.CANCELLED)) {
-          return CancelResult.ALREADY_FINISHED;
-        }
-        if (job.state() == JobState.RUNNING) {
-          if (job.cancelRequested()) {
-            return CancelResult.CANCEL_REQUESTED;
+  public static CancelResult cancel(
+      Store store, JobId id, Instant now, String node, String reason) {
+    return store.inTransaction(
+        StoreOp.CANCEL,
+        tx -> {
+          for (int tries = 0; tries < CHANGE_TRIES; tries++) {
+            Optional<Job> found = tx.jobGetAll(List.of(id)).stream().findFirst();
+            if (found.isEmpty()) {
+              return CancelResult.NOT_FOUND;
+            }
+            Job job = found.get();
+            if (!job.state().canMoveTo(JobState.CANCELLED)) {
+              return CancelResult.ALREADY_FINISHED;
+            }
+            if (job.state() == JobState.RUNNING) {
+              if (job.cancelRequested()) {
+                return CancelResult.CANCEL_REQUESTED;
+              }
+              if (tx.jobRequestCancel(id, job.version(), now)) {
+                tx.eventInsert(
+                    List.of(
+                        new Transition(
+                            id,
+                            now,
+                            job.state(),
+                            job.state(),
+                            node,
+                            job.attempt(),
+                            null,
+                            withReason("cancel requested", reason))));
+                return CancelResult.CANCEL_REQUESTED;
+              }
+            } else if (tx.jobFinishWaiting(
+                id, job.version(), job.state(), JobState.CANCELLED, now)) {
+              tx.eventInsert(
+                  List.of(
+                      new Transition(
+                          id,
+                          now,
+                          job.state(),
+                          JobState.CANCELLED,
+                          node,
+                          job.attempt(),
+                          null,
+                          withReason("cancelled", reason))));
+              return CancelResult.CANCELLED;
+            }
           }
-          if (tx.jobRequestCancel(id, job.version(), now)) {
-            tx.eventInsert(List.of(new Transition(id, now, job.state(), job.state(), node,
-                job.attempt(), null, withReason("cancel requested", reason))));
-            return CancelResult.CANCEL_REQUESTED;
-          }
-        } else if (tx.jobFinishWaiting(id, job.version(), job.state(), JobState.CANCELLED, now)) {
-          tx.eventInsert(List.of(new Transition(id, now, job.state(), JobState.CANCELLED, node,
-              job.attempt(), null, withReason("cancelled", reason))));
-          return CancelResult.CANCELLED;
-        }
-      }
-      throw new IllegalStateException("job " + id + " kept changing; gave up cancelling after "
-          + CHANGE_TRIES + " tries");
-    });
+          throw new IllegalStateException(
+              "job " + id + " kept changing; gave up cancelling after " + CHANGE_TRIES + " tries");
+        });
   }
 
   /**
@@ -67,27 +88,38 @@ public final class JobCommands {
    * any other state is left alone. Other processes sharing the store hear its queue has work.
    */
   public static RetryResult retry(Store store, JobId id, Instant now, String node) {
-    return store.inTransaction(StoreOp.RETRY, tx -> {
-      for (int tries = 0; tries < CHANGE_TRIES; tries++) {
-        Optional<Job> found = tx.jobGetAll(List.of(id)).stream().findFirst();
-        if (found.isEmpty()) {
-          return RetryResult.NOT_FOUND;
-        }
-        Job job = found.get();
-        if (!job.state().isRetryable()) {
-          return RetryResult.NOT_RETRYABLE;
-        }
-        if (tx.jobRestart(id, job.version(), job.state(), JobState.ENQUEUED, now)) {
-          tx.eventInsert(List.of(new Transition(
-              id, now, job.state(), JobState.ENQUEUED, node, 0, null, "retried by " + node)));
-          tx.notifyReady(Set.of(job.queue()));
-          return RetryResult.RETRIED;
-        }
-        // A concurrent retry, or pruned since: look again.
-      }
-      throw new IllegalStateException("job " + id + " kept changing; gave up retrying it after "
-          + CHANGE_TRIES + " tries");
-    });
+    return store.inTransaction(
+        StoreOp.RETRY,
+        tx -> {
+          for (int tries = 0; tries < CHANGE_TRIES; tries++) {
+            Optional<Job> found = tx.jobGetAll(List.of(id)).stream().findFirst();
+            if (found.isEmpty()) {
+              return RetryResult.NOT_FOUND;
+            }
+            Job job = found.get();
+            if (!job.state().isRetryable()) {
+              return RetryResult.NOT_RETRYABLE;
+            }
+            if (tx.jobRestart(id, job.version(), job.state(), JobState.ENQUEUED, now)) {
+              tx.eventInsert(
+                  List.of(
+                      new Transition(
+                          id,
+                          now,
+                          job.state(),
+                          JobState.ENQUEUED,
+                          node,
+                          0,
+                          null,
+                          "retried by " + node)));
+              tx.notifyReady(Set.of(job.queue()));
+              return RetryResult.RETRIED;
+            }
+            // A concurrent retry, or pruned since: look again.
+          }
+          throw new IllegalStateException(
+              "job " + id + " kept changing; gave up retrying it after " + CHANGE_TRIES + " tries");
+        });
   }
 
   private static String withReason(String what, String reason) {

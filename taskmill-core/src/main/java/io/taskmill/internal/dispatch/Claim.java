@@ -28,8 +28,8 @@ import java.util.TreeSet;
  * every node (maxRunning minus the type's running jobs, and the rate's starts minus those already
  * recorded in the current aligned window, which the claim records in the same transaction).
  *
- * <p>Candidates are read a page at a time; a type whose room ran out is left out of the next
- * page's query, so a full type never hides the jobs of others behind it.
+ * <p>Candidates are read a page at a time; a type whose room ran out is left out of the next page's
+ * query, so a full type never hides the jobs of others behind it.
  */
 public final class Claim {
   private Claim() {}
@@ -67,8 +67,8 @@ public final class Claim {
       // Every row seen so far of a still-eligible type was picked, so they are the first rows
       // of the next page; types whose room ran out are left out of the query from now on.
       int offset = (int) picked.values().stream().filter(p -> eligible.contains(p.type())).count();
-      List<Job> page = tx.jobClaimCandidates(
-          claim.queue(), claim.now(), eligible, claim.limit(), offset);
+      List<Job> page =
+          tx.jobClaimCandidates(claim.queue(), claim.now(), eligible, claim.limit(), offset);
       if (usage.isEmpty() && page.stream().anyMatch(p -> clusterLimited.containsKey(p.type()))) {
         // All limited types at once, in one sorted round, so concurrent claims cannot deadlock;
         // claims that meet no limited type never wait here.
@@ -97,12 +97,20 @@ public final class Claim {
       return new ClaimedJobs(List.of(), nextWindow(usage, Map.of(), claim.now()));
     }
     Instant expiresAt = claim.now().plus(claim.leaseTtl());
-    List<Job> claimed = tx.jobClaim(new ArrayList<>(picked.values()), claim.node(), claim.now(),
-        expiresAt);
+    List<Job> claimed =
+        tx.jobClaim(new ArrayList<>(picked.values()), claim.node(), claim.now(), expiresAt);
     var transitions = new ArrayList<Transition>(claimed.size());
     for (Job j : claimed) {
-      transitions.add(new Transition(j.id(), claim.now(), JobState.ENQUEUED, j.state(),
-          claim.node(), j.attempt(), null, null));
+      transitions.add(
+          new Transition(
+              j.id(),
+              claim.now(),
+              JobState.ENQUEUED,
+              j.state(),
+              claim.node(),
+              j.attempt(),
+              null,
+              null));
     }
     tx.eventInsert(transitions);
     Instant retryAt = null;
@@ -116,8 +124,8 @@ public final class Claim {
   }
 
   /** How much of a limited type is in use when a claim looks, under the type's lock. */
-  private record Usage(String type, ClusterLimit limit, Instant windowStart, int running,
-      int started) {
+  private record Usage(
+      String type, ClusterLimit limit, Instant windowStart, int running, int started) {
     /** How many more jobs of the type may start now, whichever limit is tighter. */
     int room() {
       int room = Integer.MAX_VALUE;
@@ -131,18 +139,25 @@ public final class Claim {
     }
   }
 
-  private static Map<String, Usage> usage(StoreTx tx, Map<String, ClusterLimit> limits,
-      Instant now) {
+  private static Map<String, Usage> usage(
+      StoreTx tx, Map<String, ClusterLimit> limits, Instant now) {
     var windowStarts = new HashMap<String, Instant>();
-    limits.forEach((type, limit) -> {
-      if (limit.rate() != null) {
-        windowStarts.put(type, limit.rate().windowStart(now));
-      }
-    });
+    limits.forEach(
+        (type, limit) -> {
+          if (limit.rate() != null) {
+            windowStarts.put(type, limit.rate().windowStart(now));
+          }
+        });
     var usage = new HashMap<String, Usage>();
     for (LimitUsage u : tx.limitLockAndCount(limits, windowStarts)) {
-      usage.put(u.type(), new Usage(u.type(), limits.get(u.type()), windowStarts.get(u.type()),
-          u.running(), u.started()));
+      usage.put(
+          u.type(),
+          new Usage(
+              u.type(),
+              limits.get(u.type()),
+              windowStarts.get(u.type()),
+              u.running(),
+              u.started()));
     }
     return usage;
   }
@@ -152,22 +167,23 @@ public final class Claim {
    * drops its type's windows before the previous one, which stays for a node whose clock lags a
    * little behind.
    */
-  private static void recordStarts(StoreTx tx, Map<String, Usage> usage,
-      Map<String, Integer> started) {
+  private static void recordStarts(
+      StoreTx tx, Map<String, Usage> usage, Map<String, Integer> started) {
     var windows = new TreeMap<String, Instant>();
     var counts = new TreeMap<String, Integer>();
     var pruneBefore = new TreeMap<String, Instant>();
-    started.forEach((type, n) -> {
-      Usage u = usage.get(type);
-      if (u == null || u.limit().rate() == null || n == 0) {
-        return;
-      }
-      windows.put(type, u.windowStart());
-      counts.put(type, n);
-      if (u.started() == 0) {
-        pruneBefore.put(type, u.windowStart().minus(u.limit().rate().per()));
-      }
-    });
+    started.forEach(
+        (type, n) -> {
+          Usage u = usage.get(type);
+          if (u == null || u.limit().rate() == null || n == 0) {
+            return;
+          }
+          windows.put(type, u.windowStart());
+          counts.put(type, n);
+          if (u.started() == 0) {
+            pruneBefore.put(type, u.windowStart().minus(u.limit().rate().per()));
+          }
+        });
     if (!pruneBefore.isEmpty()) {
       tx.limitPruneWindows(pruneBefore);
     }
@@ -177,8 +193,8 @@ public final class Claim {
   }
 
   /** The earliest time a rate limit that ran out with this claim opens its next window, or null. */
-  private static Instant nextWindow(Map<String, Usage> usage, Map<String, Integer> started,
-      Instant now) {
+  private static Instant nextWindow(
+      Map<String, Usage> usage, Map<String, Integer> started, Instant now) {
     Instant next = null;
     for (Usage u : usage.values()) {
       RateLimit rate = u.limit().rate();

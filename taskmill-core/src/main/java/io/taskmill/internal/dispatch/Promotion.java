@@ -19,27 +19,37 @@ public final class Promotion {
    * transaction; returns how many moved.
    */
   public static int due(Store store, Instant now, int limit, String node) {
-    return store.inTransaction(StoreOp.PROMOTE, tx -> {
-      List<JobAttempt> due = tx.jobDueScheduled(now, limit);
-      if (due.isEmpty()) {
-        return 0;
-      }
-      List<Boolean> applied = tx.jobPromote(due, JobState.SCHEDULED, JobState.ENQUEUED, now);
-      var transitions = new ArrayList<Transition>(due.size());
-      var ready = new TreeSet<String>();
-      int moved = 0;
-      for (int i = 0; i < due.size(); i++) {
-        if (applied.get(i)) {
-          JobAttempt j = due.get(i);
-          transitions.add(new Transition(j.id(), now, JobState.SCHEDULED, JobState.ENQUEUED,
-              node, j.attempt(), null, null));
-          ready.add(j.queue());
-          moved++;
-        }
-      }
-      tx.eventInsert(transitions);
-      tx.notifyReady(ready);
-      return moved;
-    });
+    return store.inTransaction(
+        StoreOp.PROMOTE,
+        tx -> {
+          List<JobAttempt> due = tx.jobDueScheduled(now, limit);
+          if (due.isEmpty()) {
+            return 0;
+          }
+          List<Boolean> applied = tx.jobPromote(due, JobState.SCHEDULED, JobState.ENQUEUED, now);
+          var transitions = new ArrayList<Transition>(due.size());
+          var ready = new TreeSet<String>();
+          int moved = 0;
+          for (int i = 0; i < due.size(); i++) {
+            if (applied.get(i)) {
+              JobAttempt j = due.get(i);
+              transitions.add(
+                  new Transition(
+                      j.id(),
+                      now,
+                      JobState.SCHEDULED,
+                      JobState.ENQUEUED,
+                      node,
+                      j.attempt(),
+                      null,
+                      null));
+              ready.add(j.queue());
+              moved++;
+            }
+          }
+          tx.eventInsert(transitions);
+          tx.notifyReady(ready);
+          return moved;
+        });
   }
 }

@@ -25,27 +25,31 @@ public final class ReadyWrites {
     if (jobs.isEmpty()) {
       return List.of();
     }
-    return store.inTransaction(StoreOp.INSERT, tx -> {
-      List<InsertedJob> inserted = tx.jobInsert(jobs, node);
-      var ready = new TreeSet<String>();
-      for (int i = 0; i < inserted.size(); i++) {
-        if (inserted.get(i).created() && jobs.get(i).state() == JobState.ENQUEUED) {
-          ready.add(jobs.get(i).queue());
-        }
-      }
-      tx.notifyReady(ready);
-      return inserted;
-    });
+    return store.inTransaction(
+        StoreOp.INSERT,
+        tx -> {
+          List<InsertedJob> inserted = tx.jobInsert(jobs, node);
+          var ready = new TreeSet<String>();
+          for (int i = 0; i < inserted.size(); i++) {
+            if (inserted.get(i).created() && jobs.get(i).state() == JobState.ENQUEUED) {
+              ready.add(jobs.get(i).queue());
+            }
+          }
+          tx.notifyReady(ready);
+          return inserted;
+        });
   }
 
   /** Records a queue as paused or running, visible to every node sharing the store. */
   public static void setPaused(Store store, String queue, boolean paused) {
-    store.inTransaction(StoreOp.QUEUE, tx -> {
-      tx.queueSetPaused(queue, paused);
-      if (!paused) {
-        tx.notifyReady(Set.of(queue));
-      }
-      return null;
-    });
+    store.inTransaction(
+        StoreOp.QUEUE,
+        tx -> {
+          tx.queueSetPaused(queue, paused);
+          if (!paused) {
+            tx.notifyReady(Set.of(queue));
+          }
+          return null;
+        });
   }
 }

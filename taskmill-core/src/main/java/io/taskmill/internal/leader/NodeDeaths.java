@@ -18,20 +18,22 @@ public final class NodeDeaths {
    * Declares dead every alive node whose last heartbeat is before {@code heartbeatBefore}; returns
    * their ids, none unless {@code leader} still leads.
    */
-  public static List<String> declare(Store store, LeaderTerm leader, Instant now,
-      Instant heartbeatBefore) {
-    return store.inTransaction(StoreOp.NODE, tx -> {
-      if (!tx.leaderHolds(leader, now)) {
-        return List.of();
-      }
-      var dead = new ArrayList<String>();
-      for (String node : tx.nodeOverdue(heartbeatBefore)) {
-        if (tx.nodeDeclareDead(node)) {
-          tx.jobExpireLeasesOf(node, now);
-          dead.add(node);
-        }
-      }
-      return dead;
-    });
+  public static List<String> declare(
+      Store store, LeaderTerm leader, Instant now, Instant heartbeatBefore) {
+    return store.inTransaction(
+        StoreOp.NODE,
+        tx -> {
+          if (!tx.leaderHolds(leader, now)) {
+            return List.of();
+          }
+          var dead = new ArrayList<String>();
+          for (String node : tx.nodeOverdue(heartbeatBefore)) {
+            if (tx.nodeDeclareDead(node)) {
+              tx.jobExpireLeasesOf(node, now);
+              dead.add(node);
+            }
+          }
+          return dead;
+        });
   }
 }

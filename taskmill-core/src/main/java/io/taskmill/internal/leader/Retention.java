@@ -9,8 +9,8 @@ import java.time.Instant;
 
 /**
  * Deletes what is old enough to go, a batch per transaction: finished jobs with their history,
- * departed nodes, schedule runs, feed outbox rows and audit entries. A leader-only duty, fenced
- * in each transaction by the term, so a deposed leader deletes nothing.
+ * departed nodes, schedule runs, feed outbox rows and audit entries. A leader-only duty, fenced in
+ * each transaction by the term, so a deposed leader deletes nothing.
  */
 public final class Retention {
   private Retention() {}
@@ -19,27 +19,34 @@ public final class Retention {
    * Deletes up to {@code limit} jobs in the terminal {@code state} that finished before {@code
    * finishedBefore}, with their events and log lines; 0 unless {@code leader} still leads.
    */
-  public static int jobs(Store store, LeaderTerm leader, Instant now, JobState state,
-      Instant finishedBefore, int limit) {
+  public static int jobs(
+      Store store,
+      LeaderTerm leader,
+      Instant now,
+      JobState state,
+      Instant finishedBefore,
+      int limit) {
     if (!state.isTerminal()) {
       throw new IllegalArgumentException("only finished jobs are pruned, not " + state);
     }
-    return store.inTransaction(StoreOp.PRUNE, tx -> tx.leaderHolds(leader, now)
-        ? tx.jobPrune(state, finishedBefore, limit) : 0);
+    return store.inTransaction(
+        StoreOp.PRUNE,
+        tx -> tx.leaderHolds(leader, now) ? tx.jobPrune(state, finishedBefore, limit) : 0);
   }
 
   /**
    * Deletes up to {@code limit} rows of {@code what} older than {@code before}; 0 unless {@code
    * leader} still leads.
    */
-  public static int rows(Store store, LeaderTerm leader, Instant now, Retained what,
-      Instant before, int limit) {
-    StoreOp op = switch (what) {
-      case NODES -> StoreOp.NODE;
-      case SCHEDULE_RUNS -> StoreOp.SCHEDULE;
-      case OUTBOX, AUDIT -> StoreOp.PRUNE;
-    };
-    return store.inTransaction(op, tx -> tx.leaderHolds(leader, now)
-        ? tx.prune(what, before, limit) : 0);
+  public static int rows(
+      Store store, LeaderTerm leader, Instant now, Retained what, Instant before, int limit) {
+    StoreOp op =
+        switch (what) {
+          case NODES -> StoreOp.NODE;
+          case SCHEDULE_RUNS -> StoreOp.SCHEDULE;
+          case OUTBOX, AUDIT -> StoreOp.PRUNE;
+        };
+    return store.inTransaction(
+        op, tx -> tx.leaderHolds(leader, now) ? tx.prune(what, before, limit) : 0);
   }
 }

@@ -29,9 +29,9 @@ import java.util.List;
  * completion whose lease was lost changes nothing but an event noting the superseded attempt; the
  * same attempt's outcome sent again (a write retried after its reply was lost) counts as applied.
  *
- * <p>One guarded write per completion in one batch, then the events and log lines of all of them
- * in two more. Rows are read first only for completions that carry log lines, and afterwards only
- * for the ones refused.
+ * <p>One guarded write per completion in one batch, then the events and log lines of all of them in
+ * two more. Rows are read first only for completions that carry log lines, and afterwards only for
+ * the ones refused.
  */
 public final class Completion {
   /** The most of an error's text (headline and stack) a job keeps. */
@@ -59,11 +59,12 @@ public final class Completion {
     // lock those rows first so the count read is the count the update meets. The rest go straight
     // to the guarded update: reading and locking every row first cost as much as the update.
     var withLogs = new LinkedHashSet<JobId>();
-    completions.forEach(done -> {
-      if (!done.logs().isEmpty()) {
-        withLogs.add(done.id());
-      }
-    });
+    completions.forEach(
+        done -> {
+          if (!done.logs().isEmpty()) {
+            withLogs.add(done.id());
+          }
+        });
     var logCounts = new HashMap<JobId, Integer>();
     if (!withLogs.isEmpty()) {
       for (CompletionTarget t : tx.jobLockCompletionTargets(withLogs)) {
@@ -87,9 +88,9 @@ public final class Completion {
       sent.add(i);
     }
     sent.sort(Comparator.comparing(i -> completions.get(i).id().value()));
-    List<Boolean> written = tx.jobCompleteAttempts(sent.stream()
-        .map(i -> write(completions.get(i), plans[i].logCount()))
-        .toList());
+    List<Boolean> written =
+        tx.jobCompleteAttempts(
+            sent.stream().map(i -> write(completions.get(i), plans[i].logCount())).toList());
     var applied = new Boolean[completions.size()];
     Arrays.fill(applied, false);
     var missed = new LinkedHashSet<JobId>();
@@ -125,33 +126,56 @@ public final class Completion {
       if (applied[i]) {
         appliedHere.add(attemptKey(done));
         current.put(done.id(), outcome.nextState());
-        transitions.add(new Transition(done.id(), done.at(), JobState.RUNNING,
-            outcome.nextState(), done.node(), done.attempt(), error, message(outcome)));
+        transitions.add(
+            new Transition(
+                done.id(),
+                done.at(),
+                JobState.RUNNING,
+                outcome.nextState(),
+                done.node(),
+                done.attempt(),
+                error,
+                message(outcome)));
         plans[i].lines().forEach(line -> logs.add(new LogEntry(done.id(), line)));
         continue;
       }
       // The state this completion met: an earlier one's outcome, RUNNING before a later one that
       // applied, or else the row as it is (no row: an unknown job, which has no history).
-      JobState met = current.containsKey(done.id()) ? current.get(done.id())
-          : appliedAttempt.containsKey(done.id()) ? JobState.RUNNING
-          : after.containsKey(done.id()) ? after.get(done.id()).state()
-          : null;
+      JobState met =
+          current.containsKey(done.id())
+              ? current.get(done.id())
+              : appliedAttempt.containsKey(done.id())
+                  ? JobState.RUNNING
+                  : after.containsKey(done.id()) ? after.get(done.id()).state() : null;
       if (met == null || plans[i] == null) {
         continue;
       }
-      int rowAttempt = appliedAttempt.containsKey(done.id()) ? appliedAttempt.get(done.id())
-          : after.get(done.id()).attempt();
+      int rowAttempt =
+          appliedAttempt.containsKey(done.id())
+              ? appliedAttempt.get(done.id())
+              : after.get(done.id()).attempt();
       if (outcome.nextState() == met
           && (appliedHere.contains(attemptKey(done))
-              || tx.eventOutcomeRecorded(done.id(), done.attempt(), done.node(),
-                  outcome.nextState()))) {
+              || tx.eventOutcomeRecorded(
+                  done.id(), done.attempt(), done.node(), outcome.nextState()))) {
         // The same attempt's outcome again: a write retried after its reply was lost. It is
         // applied already; saying so keeps the history and the node's log from crying "lease lost".
         applied[i] = true;
       } else {
-        transitions.add(new Transition(done.id(), done.at(), met, met, done.node(), rowAttempt,
-            error, "late completion of attempt " + done.attempt() + " from node " + done.node()
-                + " ignored: lease lost"));
+        transitions.add(
+            new Transition(
+                done.id(),
+                done.at(),
+                met,
+                met,
+                done.node(),
+                rowAttempt,
+                error,
+                "late completion of attempt "
+                    + done.attempt()
+                    + " from node "
+                    + done.node()
+                    + " ignored: lease lost"));
       }
     }
     tx.eventInsert(transitions);
@@ -183,10 +207,12 @@ public final class Completion {
     if (error == null) {
       return null;
     }
-    String text = error.stackTrace().isEmpty()
-        ? error.headline()
-        : error.headline() + "\n" + error.stackTrace();
-    return text.length() <= MAX_LAST_ERROR_CHARS ? text
+    String text =
+        error.stackTrace().isEmpty()
+            ? error.headline()
+            : error.headline() + "\n" + error.stackTrace();
+    return text.length() <= MAX_LAST_ERROR_CHARS
+        ? text
         : text.substring(0, MAX_LAST_ERROR_CHARS - 1) + "…";
   }
 
@@ -217,8 +243,15 @@ public final class Completion {
     }
     int dropped = lines.size() - room;
     var kept = new ArrayList<>(lines.subList(0, room));
-    kept.add(new JobLogLine(done.attempt(), done.at(), LogLevel.WARN, dropped
-        + " log lines dropped: a job keeps at most " + max + "; later lines are not stored"));
+    kept.add(
+        new JobLogLine(
+            done.attempt(),
+            done.at(),
+            LogLevel.WARN,
+            dropped
+                + " log lines dropped: a job keeps at most "
+                + max
+                + "; later lines are not stored"));
     return new LogPlan(kept, max + 1);
   }
 }

@@ -19,9 +19,12 @@ public final class LockWrites {
       return 0;
     }
     // In name order, so concurrent writers of several rows lock them in one order.
-    List<LockRef> sorted = locks.stream()
-        .sorted(Comparator.comparing(LockRef::name).thenComparingLong(LockRef::token)).toList();
-    return store.inTransaction(StoreOp.LOCK,
+    List<LockRef> sorted =
+        locks.stream()
+            .sorted(Comparator.comparing(LockRef::name).thenComparingLong(LockRef::token))
+            .toList();
+    return store.inTransaction(
+        StoreOp.LOCK,
         tx -> (int) tx.lockRelease(sorted).stream().filter(Boolean::booleanValue).count());
   }
 }

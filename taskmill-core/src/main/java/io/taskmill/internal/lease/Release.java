@@ -26,30 +26,43 @@ public final class Release {
    * Releases the leases {@code node} still holds, with {@code reason} in each event; returns how
    * many were released.
    */
-  public static int leases(Store store, String node, List<LeaseRef> leases, Instant now,
-      String reason) {
+  public static int leases(
+      Store store, String node, List<LeaseRef> leases, Instant now, String reason) {
     if (leases.isEmpty()) {
       return 0;
     }
     // In id order, so concurrent writers of several rows lock them in one order.
     List<LeaseRef> sorted = leases.stream().sorted(Comparator.comparing(LeaseRef::id)).toList();
-    return store.inTransaction(StoreOp.RELEASE, tx -> {
-      List<Boolean> applied = tx.jobReleaseLeases(node, sorted, JobState.ENQUEUED, now);
-      var released = new ArrayList<JobId>();
-      for (int i = 0; i < sorted.size(); i++) {
-        if (applied.get(i)) {
-          released.add(sorted.get(i).id());
-        }
-      }
-      // The attempt as the release left it (one less); rare enough (a node stopping) to read.
-      Map<JobId, Job> rows = tx.jobGetAll(released).stream()
-          .collect(Collectors.toMap(Job::id, Function.identity()));
-      tx.eventInsert(released.stream()
-          .map(id -> new Transition(id, now, JobState.RUNNING, JobState.ENQUEUED, node,
-              rows.get(id).attempt(), null, reason))
-          .toList());
-      tx.notifyReady(rows.values().stream().map(Job::queue).collect(Collectors.toSet()));
-      return released.size();
-    });
+    return store.inTransaction(
+        StoreOp.RELEASE,
+        tx -> {
+          List<Boolean> applied = tx.jobReleaseLeases(node, sorted, JobState.ENQUEUED, now);
+          var released = new ArrayList<JobId>();
+          for (int i = 0; i < sorted.size(); i++) {
+            if (applied.get(i)) {
+              released.add(sorted.get(i).id());
+            }
+          }
+          // The attempt as the release left it (one less); rare enough (a node stopping) to read.
+          Map<JobId, Job> rows =
+              tx.jobGetAll(released).stream()
+                  .collect(Collectors.toMap(Job::id, Function.identity()));
+          tx.eventInsert(
+              released.stream()
+                  .map(
+                      id ->
+                          new Transition(
+                              id,
+                              now,
+                              JobState.RUNNING,
+                              JobState.ENQUEUED,
+                              node,
+                              rows.get(id).attempt(),
+                              null,
+                              reason))
+                  .toList());
+          tx.notifyReady(rows.values().stream().map(Job::queue).collect(Collectors.toSet()));
+          return released.size();
+        });
   }
 }

@@ -21,13 +21,13 @@ import java.util.stream.Collectors;
 
 /**
  * Takes back jobs whose node is gone: each is queued again with its attempt still counted (it may
- * have run, and the retry budget must bound crash loops), or buried when that was its last
- * attempt. Each write is guarded by the version read, so a job renewed or completed meanwhile is
- * left alone.
+ * have run, and the retry budget must bound crash loops), or buried when that was its last attempt.
+ * Each write is guarded by the version read, so a job renewed or completed meanwhile is left alone.
  */
 public final class Rescue {
   /** Where a rescued job goes while it has attempts left. */
   static final JobState REQUEUED = JobState.ENQUEUED;
+
   /** Where a rescued job goes after its last attempt. */
   static final JobState BURIED = JobState.DEAD;
 
@@ -38,22 +38,36 @@ public final class Rescue {
    * duty: does nothing unless {@code leader} still leads. Returns the jobs as they were before.
    */
   public static List<Job> expired(Store store, LeaderTerm leader, Instant now, int limit) {
-    return store.inTransaction(StoreOp.RESCUE, tx -> {
-      if (!tx.leaderHolds(leader, now)) {
-        return List.of();
-      }
-      List<Job> expired = tx.jobExpiredLeases(now, limit);
-      if (expired.isEmpty()) {
-        return expired;
-      }
-      Set<String> dead = tx.nodeList().stream().filter(n -> n.state() == NodeState.DEAD)
-          .map(Node::id).collect(Collectors.toSet());
-      return rescue(tx, expired, now, leader.node(),
-          owner -> dead.contains(owner) ? "the node was declared dead (missed its heartbeats)"
-              : "its lease expired",
-          owner -> (dead.contains(owner) ? "node " + owner + " was declared dead"
-              : "lease expired on node " + owner) + " during the last attempt");
-    });
+    return store.inTransaction(
+        StoreOp.RESCUE,
+        tx -> {
+          if (!tx.leaderHolds(leader, now)) {
+            return List.of();
+          }
+          List<Job> expired = tx.jobExpiredLeases(now, limit);
+          if (expired.isEmpty()) {
+            return expired;
+          }
+          Set<String> dead =
+              tx.nodeList().stream()
+                  .filter(n -> n.state() == NodeState.DEAD)
+                  .map(Node::id)
+                  .collect(Collectors.toSet());
+          return rescue(
+              tx,
+              expired,
+              now,
+              leader.node(),
+              owner ->
+                  dead.contains(owner)
+                      ? "the node was declared dead (missed its heartbeats)"
+                      : "its lease expired",
+              owner ->
+                  (dead.contains(owner)
+                          ? "node " + owner + " was declared dead"
+                          : "lease expired on node " + owner)
+                      + " during the last attempt");
+        });
   }
 
   /**
@@ -62,16 +76,30 @@ public final class Rescue {
    */
   public static List<Job> foreign(Store store, Instant now, String node) {
     if (!store.info().exclusive()) {
-      throw new IllegalStateException("rescuing foreign leases needs an exclusive store, and "
-          + store.info().description() + " may be shared by other processes");
+      throw new IllegalStateException(
+          "rescuing foreign leases needs an exclusive store, and "
+              + store.info().description()
+              + " may be shared by other processes");
     }
-    return store.inTransaction(StoreOp.RESCUE, tx -> rescue(tx, tx.jobForeignLeases(node), now,
-        node, owner -> "its node stopped while holding the store",
-        owner -> "node " + owner + " stopped during the last attempt"));
+    return store.inTransaction(
+        StoreOp.RESCUE,
+        tx ->
+            rescue(
+                tx,
+                tx.jobForeignLeases(node),
+                now,
+                node,
+                owner -> "its node stopped while holding the store",
+                owner -> "node " + owner + " stopped during the last attempt"));
   }
 
-  private static List<Job> rescue(StoreTx tx, List<Job> found, Instant now, String node,
-      Function<String, String> why, Function<String, String> deadError) {
+  private static List<Job> rescue(
+      StoreTx tx,
+      List<Job> found,
+      Instant now,
+      String node,
+      Function<String, String> why,
+      Function<String, String> deadError) {
     var toQueue = new ArrayList<Job>();
     var toBury = new ArrayList<Job>();
     found.forEach(j -> (j.attempt() >= j.maxAttempts() ? toBury : toQueue).add(j));
@@ -84,13 +112,21 @@ public final class Rescue {
     for (Job j : found) {
       String message = "rescued from node " + j.leaseOwner() + ": " + why.apply(j.leaseOwner());
       if (queued.contains(j.id())) {
-        transitions.add(new Transition(
-            j.id(), now, j.state(), REQUEUED, node, j.attempt(), null, message));
+        transitions.add(
+            new Transition(j.id(), now, j.state(), REQUEUED, node, j.attempt(), null, message));
         readyQueues.add(j.queue());
         rescued.add(j);
       } else if (buried.contains(j.id())) {
-        transitions.add(new Transition(j.id(), now, j.state(), BURIED, node, j.attempt(),
-            deadError.apply(j.leaseOwner()), message));
+        transitions.add(
+            new Transition(
+                j.id(),
+                now,
+                j.state(),
+                BURIED,
+                node,
+                j.attempt(),
+                deadError.apply(j.leaseOwner()),
+                message));
         rescued.add(j);
       }
     }

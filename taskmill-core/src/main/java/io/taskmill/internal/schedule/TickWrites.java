@@ -29,6 +29,7 @@ public final class TickWrites {
    * most; the engine's clock reads microseconds, so more would take a burst no one makes by hand.
    */
   static final int MANUAL_TRIES = 10;
+
   /** {@code created_by} of a job is this wide. */
   private static final int MAX_CREATOR_CHARS = 200;
 
@@ -54,12 +55,17 @@ public final class TickWrites {
     JobId lastJobId = null;
     for (ScheduleTick tick : firing.ticks()) {
       if (tick.outcome() == ScheduleRun.Outcome.MANUAL) {
-        throw new IllegalArgumentException("schedule '" + name + "': a firing holds ticks, not "
-            + "manual triggers (tick at " + tick.fireAt() + ")");
+        throw new IllegalArgumentException(
+            "schedule '"
+                + name
+                + "': a firing holds ticks, not "
+                + "manual triggers (tick at "
+                + tick.fireAt()
+                + ")");
       }
       NewJob job = tick.job() == null ? null : ofSchedule(tick.job(), name);
-      runs.add(new RunRecord(tick.fireAt(), tick.outcome(), job == null ? null : job.id(),
-          tick.note()));
+      runs.add(
+          new RunRecord(tick.fireAt(), tick.outcome(), job == null ? null : job.id(), tick.note()));
       if (lastFireAt == null || tick.fireAt().isAfter(lastFireAt)) {
         lastFireAt = tick.fireAt();
       }
@@ -74,23 +80,26 @@ public final class TickWrites {
     Instant last = lastFireAt;
     JobId lastJob = lastJobId;
     try {
-      return store.inTransaction(StoreOp.SCHEDULE, tx -> {
-        // The version guard first: of concurrent firings only one passes it, and the others wait
-        // on the schedule's row instead of racing to insert jobs they would roll back.
-        if (!tx.leaderHolds(leader, now)
-            || !tx.scheduleAdvance(name, firing.expectedVersion(), firing.nextFireAt(), last,
-                lastJob)) {
-          return false;
-        }
-        if (!jobs.isEmpty()) {
-          tx.jobInsert(jobs, leader.node());
-        }
-        if (!tx.scheduleRunsInsert(name, runs, now)) {
-          throw new Recorded(); // the jobs and the schedule's new state go too
-        }
-        notifyReady(tx, jobs);
-        return true;
-      });
+      return store.inTransaction(
+          StoreOp.SCHEDULE,
+          tx -> {
+            // The version guard first: of concurrent firings only one passes it, and the others
+            // wait
+            // on the schedule's row instead of racing to insert jobs they would roll back.
+            if (!tx.leaderHolds(leader, now)
+                || !tx.scheduleAdvance(
+                    name, firing.expectedVersion(), firing.nextFireAt(), last, lastJob)) {
+              return false;
+            }
+            if (!jobs.isEmpty()) {
+              tx.jobInsert(jobs, leader.node());
+            }
+            if (!tx.scheduleRunsInsert(name, runs, now)) {
+              throw new Recorded(); // the jobs and the schedule's new state go too
+            }
+            notifyReady(tx, jobs);
+            return true;
+          });
     } catch (Recorded r) {
       return false;
     }
@@ -102,44 +111,76 @@ public final class TickWrites {
    */
   public static boolean trigger(Store store, String name, ScheduleTick tick, Instant now) {
     if (tick.outcome() != ScheduleRun.Outcome.MANUAL) {
-      throw new IllegalArgumentException("schedule '" + name + "': a manual trigger's tick has "
-          + "outcome MANUAL, not " + tick.outcome());
+      throw new IllegalArgumentException(
+          "schedule '"
+              + name
+              + "': a manual trigger's tick has "
+              + "outcome MANUAL, not "
+              + tick.outcome());
     }
     NewJob job = ofSchedule(tick.job(), name);
     Instant fireAt = tick.fireAt().truncatedTo(ChronoUnit.MICROS);
-    return store.inTransaction(StoreOp.SCHEDULE, tx -> {
-      if (!tx.scheduleLock(name)) {
-        return false;
-      }
-      tx.jobInsert(List.of(job), creator(name));
-      for (int i = 0; i < MANUAL_TRIES; i++) {
-        var run = new RunRecord(fireAt.plus(i, ChronoUnit.MICROS), tick.outcome(), job.id(),
-            tick.note());
-        if (tx.scheduleRunsInsert(name, List.of(run), now)) {
-          notifyReady(tx, List.of(job));
-          return true;
-        }
-      }
-      throw new IllegalStateException("schedule '" + name + "' was triggered by hand more than "
-          + MANUAL_TRIES + " times within " + MANUAL_TRIES + " µs of " + fireAt);
-    });
+    return store.inTransaction(
+        StoreOp.SCHEDULE,
+        tx -> {
+          if (!tx.scheduleLock(name)) {
+            return false;
+          }
+          tx.jobInsert(List.of(job), creator(name));
+          for (int i = 0; i < MANUAL_TRIES; i++) {
+            var run =
+                new RunRecord(
+                    fireAt.plus(i, ChronoUnit.MICROS), tick.outcome(), job.id(), tick.note());
+            if (tx.scheduleRunsInsert(name, List.of(run), now)) {
+              notifyReady(tx, List.of(job));
+              return true;
+            }
+          }
+          throw new IllegalStateException(
+              "schedule '"
+                  + name
+                  + "' was triggered by hand more than "
+                  + MANUAL_TRIES
+                  + " times within "
+                  + MANUAL_TRIES
+                  + " µs of "
+                  + fireAt);
+        });
   }
 
   /**
-   * The job as the schedule's: it carries the schedule's name, and no idempotency key, since a
-   * tick never fires twice and a key could hand the run another schedule's job.
+   * The job as the schedule's: it carries the schedule's name, and no idempotency key, since a tick
+   * never fires twice and a key could hand the run another schedule's job.
    */
   private static NewJob ofSchedule(NewJob job, String name) {
     if (job.idempotencyKey() != null) {
-      throw new IllegalArgumentException("schedule '" + name + "': a tick's job has no "
-          + "idempotency key, got '" + job.idempotencyKey() + "'");
+      throw new IllegalArgumentException(
+          "schedule '"
+              + name
+              + "': a tick's job has no "
+              + "idempotency key, got '"
+              + job.idempotencyKey()
+              + "'");
     }
     if (Objects.equals(job.schedule(), name)) {
       return job;
     }
-    return new NewJob(job.id(), job.type(), job.queue(), job.state(), job.priority(), job.runAt(),
-        job.payloadJson(), job.maxAttempts(), job.retryPolicyJson(), job.timeout(), null,
-        job.tags(), job.correlationId(), job.createdAt(), name);
+    return new NewJob(
+        job.id(),
+        job.type(),
+        job.queue(),
+        job.state(),
+        job.priority(),
+        job.runAt(),
+        job.payloadJson(),
+        job.maxAttempts(),
+        job.retryPolicyJson(),
+        job.timeout(),
+        null,
+        job.tags(),
+        job.correlationId(),
+        job.createdAt(),
+        name);
   }
 
   /**
@@ -148,7 +189,8 @@ public final class TickWrites {
    */
   private static String creator(String name) {
     String creator = "schedule:" + name;
-    return creator.length() <= MAX_CREATOR_CHARS ? creator
+    return creator.length() <= MAX_CREATOR_CHARS
+        ? creator
         : creator.substring(0, MAX_CREATOR_CHARS);
   }
 

@@ -27,8 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * API keys and the audit trail, kept in the store so every server sharing it agrees: {@code
- * /api/v1/keys} (admin: create, list, revoke) and {@code /api/v1/audit} (admin). Both need an
- * admin key that is not limited to some queues: keys and the audit trail span every queue, so a
+ * /api/v1/keys} (admin: create, list, revoke) and {@code /api/v1/audit} (admin). Both need an admin
+ * key that is not limited to some queues: keys and the audit trail span every queue, so a
  * queue-scoped admin seeing them would see beyond its queues (and could mint a broader key). Also
  * the authenticator (keys looked up by hash, cached briefly with their role and queues so a
  * revocation reaches every node within {@link #CACHE_TTL}) and the audit trail every change is
@@ -50,12 +50,16 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
   public AccessApi(Access access, Clock clock) {
     this.access = access;
     this.clock = clock;
-    this.auditWriter = new GroupCommit<>("taskmill-audit", 500, (entries, done) -> {
-      List<Long> seqs = access.record(entries);
-      for (int i = 0; i < seqs.size(); i++) {
-        done.get(i).complete(seqs.get(i));
-      }
-    });
+    this.auditWriter =
+        new GroupCommit<>(
+            "taskmill-audit",
+            500,
+            (entries, done) -> {
+              List<Long> seqs = access.record(entries);
+              for (int i = 0; i < seqs.size(); i++) {
+                done.get(i).complete(seqs.get(i));
+              }
+            });
   }
 
   @Override
@@ -88,12 +92,13 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
     if (given != null) {
       Optional<String> id = ApiKeys.idOf(given);
       if (id.isEmpty()) {
-        throw new IllegalArgumentException("TASKMILL_BOOTSTRAP_ADMIN_KEY is not a Taskmill key: "
-            + "it must look like tm_<12 id characters>_<43 secret characters>; create one with "
-            + "the server once and copy it, or leave the variable unset");
+        throw new IllegalArgumentException(
+            "TASKMILL_BOOTSTRAP_ADMIN_KEY is not a Taskmill key: "
+                + "it must look like tm_<12 id characters>_<43 secret characters>; create one with "
+                + "the server once and copy it, or leave the variable unset");
       }
-      key = new ApiKey(id.get(), key.name(), Role.ADMIN, ApiKeys.hash(given), now, null,
-          "bootstrap");
+      key =
+          new ApiKey(id.get(), key.name(), Role.ADMIN, ApiKeys.hash(given), now, null, "bootstrap");
       secret = given;
     }
     // Two servers starting on one empty database: the key id is unique, so one insert wins.
@@ -111,9 +116,11 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
     if (hit != null && hit.expiresAtNanos - now > 0) {
       return hit.who;
     }
-    Optional<Principal> who = access.keyBySecret(secret)
-        .filter(ApiKey::active)
-        .map(k -> new Principal(k.id(), k.name(), k.role(), k.queues()));
+    Optional<Principal> who =
+        access
+            .keyBySecret(secret)
+            .filter(ApiKey::active)
+            .map(k -> new Principal(k.id(), k.name(), k.role(), k.queues()));
     if (cache.size() > 10_000) {
       cache.clear(); // bounded: a flood of made-up keys cannot grow it
     }
@@ -122,11 +129,27 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
   }
 
   @Override
-  public void record(Principal who, String action, String resource, String outcome,
-      String remoteAddress, String requestId, String detail) {
+  public void record(
+      Principal who,
+      String action,
+      String resource,
+      String outcome,
+      String remoteAddress,
+      String requestId,
+      String detail) {
     try {
-      auditWriter.submit(new AuditEntry(0, clock.instant(), who.keyId(), who.role(), action,
-          resource, outcome, remoteAddress, requestId, detail));
+      auditWriter.submit(
+          new AuditEntry(
+              0,
+              clock.instant(),
+              who.keyId(),
+              who.role(),
+              action,
+              resource,
+              outcome,
+              remoteAddress,
+              requestId,
+              detail));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while recording the audit entry", e);
@@ -140,9 +163,15 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
   private static void requireUnscoped(Exchange ex) {
     Principal who = ex.principal();
     if (who.scoped()) {
-      throw new Problem(403, "Forbidden", "managing API keys and reading the audit trail needs "
-          + "an admin key for every queue; key " + who.keyId() + " is limited to the queues "
-          + String.join(", ", who.queues()), null);
+      throw new Problem(
+          403,
+          "Forbidden",
+          "managing API keys and reading the audit trail needs "
+              + "an admin key for every queue; key "
+              + who.keyId()
+              + " is limited to the queues "
+              + String.join(", ", who.queues()),
+          null);
     }
   }
 
@@ -156,13 +185,15 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
       role = Role.parse(roleText);
       ApiKeys.requireValidName(name);
     } catch (IllegalArgumentException e) {
-      throw Problem.unprocessable(Fields.clip(e.getMessage()), name.length() > 100 ? "name"
-          : "role");
+      throw Problem.unprocessable(
+          Fields.clip(e.getMessage()), name.length() > 100 ? "name" : "role");
     }
     JsonNode queuesNode = body.node("queues");
     if (queuesNode != null && queuesNode.isNull()) {
-      throw Problem.badRequest("queues must be an array of queue names; leave it out for a key "
-          + "that may use every queue", "queues");
+      throw Problem.badRequest(
+          "queues must be an array of queue names; leave it out for a key "
+              + "that may use every queue",
+          "queues");
     }
     List<String> queues = body.strings("queues");
     if (queues != null) {
@@ -173,8 +204,13 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
       }
     }
     requireNotBroader(ex.principal(), role, queues);
-    NewApiKey made = ApiKeys.generate(name, role, clock.instant(),
-        ex.principal().keyId() == null ? ex.principal().name() : ex.principal().keyId(), queues);
+    NewApiKey made =
+        ApiKeys.generate(
+            name,
+            role,
+            clock.instant(),
+            ex.principal().keyId() == null ? ex.principal().name() : ex.principal().keyId(),
+            queues);
     if (!access.addKey(made.key())) {
       throw Problem.conflict("a key with id " + made.key().id() + " exists; try again");
     }
@@ -186,20 +222,34 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
   }
 
   /**
-   * A key never creates a key that may do more than itself: a role it does not allow, or a queue
-   * it may not use. Only unscoped admins create keys today, so this holds already; it is checked
-   * here too so that loosening {@link #requireUnscoped} later cannot open an escalation.
+   * A key never creates a key that may do more than itself: a role it does not allow, or a queue it
+   * may not use. Only unscoped admins create keys today, so this holds already; it is checked here
+   * too so that loosening {@link #requireUnscoped} later cannot open an escalation.
    */
   private static void requireNotBroader(Principal creator, Role role, List<String> queues) {
     if (creator.role() != null && !creator.role().allows(role)) {
-      throw new Problem(403, "Forbidden", "key " + creator.keyId() + " has the role '"
-          + creator.role().text() + "' and cannot create a key with the role '" + role.text()
-          + "'", "role");
+      throw new Problem(
+          403,
+          "Forbidden",
+          "key "
+              + creator.keyId()
+              + " has the role '"
+              + creator.role().text()
+              + "' and cannot create a key with the role '"
+              + role.text()
+              + "'",
+          "role");
     }
     if (creator.scoped() && (queues == null || !creator.queues().containsAll(queues))) {
-      throw new Problem(403, "Forbidden", "key " + creator.keyId() + " may only use the queues "
-          + String.join(", ", creator.queues()) + " and cannot create a key for "
-          + (queues == null ? "every queue" : "the queues " + String.join(", ", queues)),
+      throw new Problem(
+          403,
+          "Forbidden",
+          "key "
+              + creator.keyId()
+              + " may only use the queues "
+              + String.join(", ", creator.queues())
+              + " and cannot create a key for "
+              + (queues == null ? "every queue" : "the queues " + String.join(", ", queues)),
           "queues");
     }
   }
@@ -218,8 +268,12 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
     ex.resource("key " + id);
     requireUnscoped(ex);
     if (!ApiKeys.isWellFormedId(id)) {
-      throw Problem.badRequest("key id '" + Fields.clip(id) + "' is malformed; ids are the 12 "
-          + "characters shown by GET /api/v1/keys", "id");
+      throw Problem.badRequest(
+          "key id '"
+              + Fields.clip(id)
+              + "' is malformed; ids are the 12 "
+              + "characters shown by GET /api/v1/keys",
+          "id");
     }
     ApiKey key = access.key(id).orElseThrow(() -> Problem.notFound("no key " + id));
     if (!access.revokeKey(id)) {
@@ -242,8 +296,8 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
         before = -1L;
       }
       if (before < 1) {
-        throw Problem.badRequest("cursor must be a nextCursor value from an earlier page",
-            "cursor");
+        throw Problem.badRequest(
+            "cursor must be a nextCursor value from an earlier page", "cursor");
       }
     }
     Instant from = Fields.instant(ex.query("from"), "from");
@@ -251,38 +305,53 @@ public final class AccessApi implements Authenticator, AuditTrail, AutoCloseable
     AuditQuery query;
     try {
       // One more than asked, to know whether a next page exists, within the store's cap.
-      query = new AuditQuery(ex.query("keyId"), ex.query("action"), from, to, before,
-          Math.min(limit + 1, AuditQuery.MAX_LIMIT));
+      query =
+          new AuditQuery(
+              ex.query("keyId"),
+              ex.query("action"),
+              from,
+              to,
+              before,
+              Math.min(limit + 1, AuditQuery.MAX_LIMIT));
     } catch (IllegalArgumentException e) {
       throw Problem.badRequest(Fields.clip(e.getMessage()), "from");
     }
     List<AuditEntry> entries = access.audit(query);
     var json = Json.object();
     var items = json.putArray("items");
-    entries.stream().limit(limit).forEach(e -> {
-      items.addObject().put("seq", e.seq()).put("at", e.at().toString())
-          .put("keyId", e.keyId())
-          .put("role", e.role() == null ? null : e.role().text())
-          .put("action", e.action()).put("resource", e.resource()).put("outcome", e.outcome())
-          .put("remoteAddress", e.remoteAddress()).put("requestId", e.requestId())
-          .put("detail", e.detail());
-
-    });
-    boolean more = entries.size() > limit
-        || (limit == AuditQuery.MAX_LIMIT && entries.size() == limit);
+    entries.stream()
+        .limit(limit)
+        .forEach(
+            e -> {
+              items
+                  .addObject()
+                  .put("seq", e.seq())
+                  .put("at", e.at().toString())
+                  .put("keyId", e.keyId())
+                  .put("role", e.role() == null ? null : e.role().text())
+                  .put("action", e.action())
+                  .put("resource", e.resource())
+                  .put("outcome", e.outcome())
+                  .put("remoteAddress", e.remoteAddress())
+                  .put("requestId", e.requestId())
+                  .put("detail", e.detail());
+            });
+    boolean more =
+        entries.size() > limit || (limit == AuditQuery.MAX_LIMIT && entries.size() == limit);
     Fields.page(json, more ? Long.toString(entries.get(limit - 1).seq()) : null);
     ex.reply(200, json);
   }
 
   private static ObjectNode key(ApiKey k) {
-    var json = Json.object()
-        .put("id", k.id())
-        .put("name", k.name())
-        .put("role", k.role().text())
-        .put("createdAt", k.createdAt().toString())
-        .put("createdBy", k.createdBy())
-        .put("revokedAt", k.revokedAt() == null ? null : k.revokedAt().toString())
-        .put("active", k.active());
+    var json =
+        Json.object()
+            .put("id", k.id())
+            .put("name", k.name())
+            .put("role", k.role().text())
+            .put("createdAt", k.createdAt().toString())
+            .put("createdBy", k.createdBy())
+            .put("revokedAt", k.revokedAt() == null ? null : k.revokedAt().toString())
+            .put("active", k.active());
     if (k.queues() == null) {
       json.putNull("queues"); // every queue
     } else {

@@ -6,11 +6,10 @@ import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A request body bound to its schema in {@code openapi.yaml}: the document is the one definition
- * of the fields a body may carry, so an unknown field is refused by the document's list and code
- * can read only the fields the document declares (reading another is a programming error).
- * Values are read with {@link Fields}, which answers 400 naming the field when one has the wrong
- * type or form.
+ * A request body bound to its schema in {@code openapi.yaml}: the document is the one definition of
+ * the fields a body may carry, so an unknown field is refused by the document's list and code can
+ * read only the fields the document declares (reading another is a programming error). Values are
+ * read with {@link Fields}, which answers 400 naming the field when one has the wrong type or form.
  */
 final class Body {
   private static final JsonNode SCHEMAS = OpenApiDocs.tree().path("components").path("schemas");
@@ -51,10 +50,13 @@ final class Body {
 
   private static JsonNode properties(String schema) {
     JsonNode def = SCHEMAS.get(schema);
-    if (def == null || !def.path("additionalProperties").isBoolean()
+    if (def == null
+        || !def.path("additionalProperties").isBoolean()
         || def.path("additionalProperties").asBoolean()) {
-      throw new IllegalStateException("openapi.yaml has no closed request schema '" + schema
-          + "' (type object, additionalProperties: false)");
+      throw new IllegalStateException(
+          "openapi.yaml has no closed request schema '"
+              + schema
+              + "' (type object, additionalProperties: false)");
     }
     return def.path("properties");
   }
@@ -95,9 +97,7 @@ final class Body {
     return Fields.strings(json, declared(name), prefix + name);
   }
 
-  /**
-   * The field as a body of the schema it refers to ({@code $ref}); null when absent or null.
-   */
+  /** The field as a body of the schema it refers to ({@code $ref}); null when absent or null. */
   Body body(String name) {
     JsonNode value = node(name);
     if (value == null || value.isNull()) {
@@ -112,10 +112,13 @@ final class Body {
 
   private String declared(String name) {
     if (!properties.has(name)) {
-      throw new IllegalStateException("openapi.yaml's " + schema + " declares no field '" + name
-          + "'; declare it there before reading it");
+      throw new IllegalStateException(
+          "openapi.yaml's "
+              + schema
+              + " declares no field '"
+              + name
+              + "'; declare it there before reading it");
     }
     return name;
   }
-
 }

@@ -37,9 +37,17 @@ public final class ClusterApi {
   public List<Route> routes() {
     return List.of(
         Route.read("GET", "/api/v1/queues", Role.VIEWER, this::queues),
-        Route.change("POST", "/api/v1/queues/{name}/pause", Role.OPERATOR, "queue.pause",
+        Route.change(
+            "POST",
+            "/api/v1/queues/{name}/pause",
+            Role.OPERATOR,
+            "queue.pause",
             ex -> pause(ex, true)),
-        Route.change("POST", "/api/v1/queues/{name}/resume", Role.OPERATOR, "queue.resume",
+        Route.change(
+            "POST",
+            "/api/v1/queues/{name}/resume",
+            Role.OPERATOR,
+            "queue.resume",
             ex -> pause(ex, false)),
         Route.read("GET", "/api/v1/nodes", Role.VIEWER, this::nodes),
         Route.read("GET", "/api/v1/nodes/{id}", Role.VIEWER, this::node),
@@ -74,8 +82,9 @@ public final class ClusterApi {
       }
       Instant oldest = st == null ? null : st.oldestReadyAt();
       item.put("oldestReadyAt", oldest == null ? null : oldest.toString());
-      item.put("lagSeconds", oldest == null ? 0.0
-          : Math.max(0, Duration.between(oldest, now).toMillis()) / 1000.0);
+      item.put(
+          "lagSeconds",
+          oldest == null ? 0.0 : Math.max(0, Duration.between(oldest, now).toMillis()) / 1000.0);
       long finished = st == null ? 0 : st.finishedSince();
       item.put("finishedLastMinute", finished);
       item.put("throughputPerSecond", finished / (double) THROUGHPUT_WINDOW.toSeconds());
@@ -90,8 +99,11 @@ public final class ClusterApi {
     // A queue the caller may not use is answered as one that does not exist.
     if (!ex.principal().mayUse(name)
         || taskmill.queues().list().stream().noneMatch(q -> q.name().equals(name))) {
-      throw Problem.notFound("no queue '" + Fields.clip(name) + "' on this server; GET "
-          + "/api/v1/queues lists them");
+      throw Problem.notFound(
+          "no queue '"
+              + Fields.clip(name)
+              + "' on this server; GET "
+              + "/api/v1/queues lists them");
     }
     if (paused) {
       taskmill.queues().pause(name);
@@ -112,28 +124,33 @@ public final class ClusterApi {
 
   private void node(Exchange ex) {
     String id = ex.param("id");
-    Node n = taskmill.cluster().nodes().stream().filter(x -> x.id().equals(id)).findFirst()
-        .orElseThrow(() -> Problem.notFound("no node '" + Fields.clip(id) + "'"));
+    Node n =
+        taskmill.cluster().nodes().stream()
+            .filter(x -> x.id().equals(id))
+            .findFirst()
+            .orElseThrow(() -> Problem.notFound("no node '" + Fields.clip(id) + "'"));
     ex.reply(200, node(n, taskmill.cluster().leader()));
   }
 
   static ObjectNode node(Node n, Optional<Leadership> leader) {
-    var json = Json.object()
-        .put("name", n.id())
-        .put("host", n.host())
-        .put("pid", n.pid())
-        .put("version", n.version())
-        .put("state", n.state().name())
-        .put("leader", leader.map(l -> l.node().equals(n.id())).orElse(false))
-        .put("startedAt", n.startedAt().toString())
-        .put("heartbeatAt", n.heartbeatAt().toString())
-        .put("heartbeatAgeMillis", Math.max(0,
-            Duration.between(n.heartbeatAt(), Instant.now()).toMillis()))
-        .put("running", n.running())
-        .put("capacity", n.concurrency())
-        .put("cpuLoad", n.cpuLoad())
-        .put("heapUsed", n.heapUsed())
-        .put("heapMax", n.heapMax());
+    var json =
+        Json.object()
+            .put("name", n.id())
+            .put("host", n.host())
+            .put("pid", n.pid())
+            .put("version", n.version())
+            .put("state", n.state().name())
+            .put("leader", leader.map(l -> l.node().equals(n.id())).orElse(false))
+            .put("startedAt", n.startedAt().toString())
+            .put("heartbeatAt", n.heartbeatAt().toString())
+            .put(
+                "heartbeatAgeMillis",
+                Math.max(0, Duration.between(n.heartbeatAt(), Instant.now()).toMillis()))
+            .put("running", n.running())
+            .put("capacity", n.concurrency())
+            .put("cpuLoad", n.cpuLoad())
+            .put("heapUsed", n.heapUsed())
+            .put("heapMax", n.heapMax());
     var queues = json.putObject("queues");
     n.queues().forEach(queues::put);
     var types = json.putArray("handlerTypes");
@@ -166,12 +183,15 @@ public final class ClusterApi {
         continue;
       }
       byState.merge(t.state().name(), t.count(), Long::sum);
-      byType.computeIfAbsent(t.type(), k -> new TreeMap<>())
+      byType
+          .computeIfAbsent(t.type(), k -> new TreeMap<>())
           .merge(t.state().name(), t.count(), Long::sum);
       for (int i = 0; i < n; i++) {
         long finished = t.finishedWithin().get(i);
         windows.get(i).add(t.state(), finished);
-        windowsByType.get(i).computeIfAbsent(t.type(), k -> new Outcomes())
+        windowsByType
+            .get(i)
+            .computeIfAbsent(t.type(), k -> new Outcomes())
             .add(t.state(), finished);
       }
     }
@@ -179,21 +199,25 @@ public final class ClusterApi {
     var states = json.putObject("byState");
     byState.forEach(states::put);
     var types = json.putObject("byType");
-    byType.forEach((type, counts) -> {
-      var c = types.putObject(type);
-      counts.forEach(c::put);
-    });
+    byType.forEach(
+        (type, counts) -> {
+          var c = types.putObject(type);
+          counts.forEach(c::put);
+        });
     var recent = json.putObject("windows");
     for (int i = 0; i < n; i++) {
       Duration window = JobTally.WINDOWS.get(i);
       ObjectNode w = windows.get(i).write(recent.putObject(window.toString()));
       w.put("throughputPerSecond", windows.get(i).finished() / (double) window.toSeconds());
       var perType = w.putObject("byType");
-      windowsByType.get(i).forEach((type, o) -> {
-        if (o.finished() > 0) {
-          o.write(perType.putObject(type));
-        }
-      });
+      windowsByType
+          .get(i)
+          .forEach(
+              (type, o) -> {
+                if (o.finished() > 0) {
+                  o.write(perType.putObject(type));
+                }
+              });
     }
     ex.reply(200, json);
   }
@@ -209,7 +233,7 @@ public final class ClusterApi {
         case SUCCEEDED -> succeeded += n;
         case DEAD -> dead += n;
         case CANCELLED -> cancelled += n;
-        default -> { }
+        default -> {}
       }
     }
 

@@ -26,14 +26,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * {@code GET /api/v1/events}: the engine's event feed as server-sent events. Every node's changes
  * reach every subscriber because the feed is read from the store. Each event's {@code id} is its
- * feed position, set on the last event of a position (a batch of creations shares one), so a
- * client that reconnects with {@code Last-Event-ID} (or {@code ?after=}) resumes with exactly the
- * events it has not seen. Without either it starts at the present. A key limited to some queues
- * receives only the events of jobs in those queues, whatever it asks for.
+ * feed position, set on the last event of a position (a batch of creations shares one), so a client
+ * that reconnects with {@code Last-Event-ID} (or {@code ?after=}) resumes with exactly the events
+ * it has not seen. Without either it starts at the present. A key limited to some queues receives
+ * only the events of jobs in those queues, whatever it asks for.
  */
 public final class EventsApi {
   /** Most streams one server holds open; more get 429. */
   public static final int MAX_STREAMS = 500;
+
   /** A comment line this often keeps proxies and the idle timeout from closing a quiet stream. */
   static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
@@ -60,20 +61,32 @@ public final class EventsApi {
     long after = position(ex);
     if (open.incrementAndGet() > MAX_STREAMS) {
       open.decrementAndGet();
-      throw new Problem(429, "Too Many Requests", "this server already serves " + MAX_STREAMS
-          + " event streams; retry later or use another node", null).header("Retry-After", "5");
+      throw new Problem(
+              429,
+              "Too Many Requests",
+              "this server already serves "
+                  + MAX_STREAMS
+                  + " event streams; retry later or use another node",
+              null)
+          .header("Retry-After", "5");
     }
     BlockingQueue<Object> queue = new LinkedBlockingQueue<>(10_000);
     Events.Subscription sub = null;
     try {
       long from = after >= 0 ? after : taskmill.events().latestSeq();
-      sub = taskmill.events().subscribe(from, filter, e -> {
-        try {
-          queue.put(e);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      sub =
+          taskmill
+              .events()
+              .subscribe(
+                  from,
+                  filter,
+                  e -> {
+                    try {
+                      queue.put(e);
+                    } catch (InterruptedException ie) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
       sub.onClose(reason -> queue.offer(new Closed(reason)));
       OutputStream out = ex.stream("text/event-stream");
       write(out, "retry: 2000\n: taskmill events after " + from + "\n\n");
@@ -84,8 +97,11 @@ public final class EventsApi {
         } else if (next instanceof FeedEvent e) {
           write(out, frame(e));
         } else if (next instanceof Closed c) {
-          write(out, "event: error\ndata: " + Json.write(Json.object().put("reason", c.reason()))
-              + "\n\n");
+          write(
+              out,
+              "event: error\ndata: "
+                  + Json.write(Json.object().put("reason", c.reason()))
+                  + "\n\n");
           return;
         }
       }
@@ -105,23 +121,28 @@ public final class EventsApi {
   }
 
   static String frame(FeedEvent e) {
-    var json = Json.object()
-        .put("seq", e.seq())
-        .put("kind", e.kind().wireName())
-        .put("at", e.at().toString())
-        .put("jobId", e.jobId() == null ? null : e.jobId().toString())
-        .put("type", e.type())
-        .put("queue", e.queue())
-        .put("from", e.from() == null ? null : e.from().name())
-        .put("to", e.to() == null ? null : e.to().name())
-        .put("node", e.node())
-        .put("attempt", e.attempt())
-        .put("error", e.error())
-        .put("message", e.message())
-        .put("runAt", e.runAt() == null ? null : e.runAt().toString());
+    var json =
+        Json.object()
+            .put("seq", e.seq())
+            .put("kind", e.kind().wireName())
+            .put("at", e.at().toString())
+            .put("jobId", e.jobId() == null ? null : e.jobId().toString())
+            .put("type", e.type())
+            .put("queue", e.queue())
+            .put("from", e.from() == null ? null : e.from().name())
+            .put("to", e.to() == null ? null : e.to().name())
+            .put("node", e.node())
+            .put("attempt", e.attempt())
+            .put("error", e.error())
+            .put("message", e.message())
+            .put("runAt", e.runAt() == null ? null : e.runAt().toString());
     // JSON never holds a raw line break, so one data line is one event: no injection.
-    return (e.lastInSeq() ? "id: " + e.seq() + "\n" : "") + "event: " + e.kind().wireName()
-        + "\ndata: " + Json.write(json) + "\n\n";
+    return (e.lastInSeq() ? "id: " + e.seq() + "\n" : "")
+        + "event: "
+        + e.kind().wireName()
+        + "\ndata: "
+        + Json.write(json)
+        + "\n\n";
   }
 
   private static EventFilter filter(Exchange ex) {
@@ -129,8 +150,12 @@ public final class EventsApi {
     String kinds = ex.query("kind");
     if (kinds != null) {
       try {
-        f = f.kinds(Arrays.stream(kinds.split(",")).map(String::trim)
-            .map(EventKind::ofWireName).toArray(EventKind[]::new));
+        f =
+            f.kinds(
+                Arrays.stream(kinds.split(","))
+                    .map(String::trim)
+                    .map(EventKind::ofWireName)
+                    .toArray(EventKind[]::new));
       } catch (IllegalArgumentException e) {
         throw Problem.badRequest(Fields.clip(e.getMessage()), "kind");
       }
@@ -155,8 +180,9 @@ public final class EventsApi {
     if (!who.scoped()) {
       return f;
     }
-    String[] queues = (f.queues().isEmpty() ? who.queues().stream()
-        : f.queues().stream().filter(who::mayUse)).toArray(String[]::new);
+    String[] queues =
+        (f.queues().isEmpty() ? who.queues().stream() : f.queues().stream().filter(who::mayUse))
+            .toArray(String[]::new);
     return f.queues(queues.length == 0 ? new String[] {""} : queues);
   }
 
@@ -174,9 +200,12 @@ public final class EventsApi {
       }
       return seq;
     } catch (NumberFormatException e) {
-      throw Problem.badRequest("Last-Event-ID / after must be an event id from this stream (a "
-          + "whole number ≥ 0), was '" + Fields.clip(text) + "'", header != null
-          ? "Last-Event-ID" : "after");
+      throw Problem.badRequest(
+          "Last-Event-ID / after must be an event id from this stream (a "
+              + "whole number ≥ 0), was '"
+              + Fields.clip(text)
+              + "'",
+          header != null ? "Last-Event-ID" : "after");
     }
   }
 }

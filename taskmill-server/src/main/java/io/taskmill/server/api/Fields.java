@@ -14,8 +14,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Reads typed fields out of request JSON and query strings, answering 400 with the field's name
- * and what was expected when a value has the wrong type or form.
+ * Reads typed fields out of request JSON and query strings, answering 400 with the field's name and
+ * what was expected when a value has the wrong type or form.
  */
 final class Fields {
   private Fields() {}
@@ -27,8 +27,13 @@ final class Fields {
     }
     for (String name : body.propertyNames()) {
       if (!known.contains(name)) {
-        throw Problem.badRequest("unknown field '" + prefix(where) + name + "'; known fields: "
-            + String.join(", ", known.stream().sorted().toList()), prefix(where) + name);
+        throw Problem.badRequest(
+            "unknown field '"
+                + prefix(where)
+                + name
+                + "'; known fields: "
+                + String.join(", ", known.stream().sorted().toList()),
+            prefix(where) + name);
       }
     }
   }
@@ -74,8 +79,11 @@ final class Fields {
       return null;
     }
     if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-      throw Problem.badRequest(field + " must be a whole number (32-bit), was "
-          + (v.isNumber() ? v.asString() : kind(v)), field);
+      throw Problem.badRequest(
+          field
+              + " must be a whole number (32-bit), was "
+              + (v.isNumber() ? v.asString() : kind(v)),
+          field);
     }
     return v.asInt();
   }
@@ -98,8 +106,13 @@ final class Fields {
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
-      throw Problem.badRequest(field + " must be an ISO-8601 instant such as "
-          + "2026-11-23T18:00:00Z, was '" + clip(text) + "'", field);
+      throw Problem.badRequest(
+          field
+              + " must be an ISO-8601 instant such as "
+              + "2026-11-23T18:00:00Z, was '"
+              + clip(text)
+              + "'",
+          field);
     }
   }
 
@@ -110,8 +123,9 @@ final class Fields {
     try {
       return Duration.parse(text);
     } catch (DateTimeParseException e) {
-      throw Problem.badRequest(field + " must be an ISO-8601 duration such as PT30S or PT5M, was '"
-          + clip(text) + "'", field);
+      throw Problem.badRequest(
+          field + " must be an ISO-8601 duration such as PT30S or PT5M, was '" + clip(text) + "'",
+          field);
     }
   }
 
@@ -126,8 +140,8 @@ final class Fields {
     var out = new ArrayList<String>();
     for (int i = 0; i < v.size(); i++) {
       if (!v.get(i).isString()) {
-        throw Problem.badRequest(field + "[" + i + "] must be a string, was " + kind(v.get(i)),
-            field + "[" + i + "]");
+        throw Problem.badRequest(
+            field + "[" + i + "] must be a string, was " + kind(v.get(i)), field + "[" + i + "]");
       }
       out.add(v.get(i).asString());
     }
@@ -151,8 +165,8 @@ final class Fields {
     try {
       n = Integer.parseInt(text);
     } catch (NumberFormatException e) {
-      throw Problem.badRequest("limit must be a whole number from 1 to 500, was '" + clip(text)
-          + "'", "limit");
+      throw Problem.badRequest(
+          "limit must be a whole number from 1 to 500, was '" + clip(text) + "'", "limit");
     }
     if (n < 1 || n > 500) {
       throw Problem.badRequest("limit must be from 1 to 500, was " + n, "limit");

@@ -34,11 +34,15 @@ public final class HandlersApi {
     List<Node> nodes = taskmill.cluster().nodes();
     var json = Json.object();
     var items = json.putArray("items");
-    taskmill.handlers().byNamespace().forEach((ns, handlers) -> {
-      var group = items.addObject().put("namespace", ns);
-      var list = group.putArray("handlers");
-      handlers.forEach(h -> list.add(describe(h, nodes)));
-    });
+    taskmill
+        .handlers()
+        .byNamespace()
+        .forEach(
+            (ns, handlers) -> {
+              var group = items.addObject().put("namespace", ns);
+              var list = group.putArray("handlers");
+              handlers.forEach(h -> list.add(describe(h, nodes)));
+            });
     Fields.page(json, null);
     ex.reply(200, json);
   }
@@ -47,8 +51,11 @@ public final class HandlersApi {
     String ns = ex.param("namespace");
     List<HandlerInfo> handlers = taskmill.handlers().byNamespace().get(ns);
     if (handlers == null) {
-      throw Problem.notFound("no handler namespace '" + Fields.clip(ns) + "'; known: "
-          + String.join(", ", taskmill.handlers().byNamespace().keySet()));
+      throw Problem.notFound(
+          "no handler namespace '"
+              + Fields.clip(ns)
+              + "'; known: "
+              + String.join(", ", taskmill.handlers().byNamespace().keySet()));
     }
     List<Node> nodes = taskmill.cluster().nodes();
     var json = Json.object().put("namespace", ns);
@@ -59,27 +66,35 @@ public final class HandlersApi {
 
   private void one(Exchange ex) {
     String type = ex.param("namespace") + "." + ex.param("name");
-    HandlerInfo h = taskmill.handlers().find(type).orElseThrow(() -> Problem.notFound(
-        "no handler '" + Fields.clip(type) + "'; GET /api/v1/handlers lists them"));
+    HandlerInfo h =
+        taskmill
+            .handlers()
+            .find(type)
+            .orElseThrow(
+                () ->
+                    Problem.notFound(
+                        "no handler '" + Fields.clip(type) + "'; GET /api/v1/handlers lists them"));
     ex.reply(200, describe(h, taskmill.cluster().nodes()));
   }
 
   static ObjectNode describe(HandlerInfo h, List<Node> nodes) {
-    var json = Json.object()
-        .put("type", h.type())
-        .put("namespace", h.namespace())
-        .put("name", h.type().substring(h.namespace().length() + 1))
-        .put("queue", h.queue())
-        .put("priority", h.priority())
-        .put("timeout", h.timeout() == null ? null : h.timeout().toString())
-        .put("returnsResult", h.returnsResult());
+    var json =
+        Json.object()
+            .put("type", h.type())
+            .put("namespace", h.namespace())
+            .put("name", h.type().substring(h.namespace().length() + 1))
+            .put("queue", h.queue())
+            .put("priority", h.priority())
+            .put("timeout", h.timeout() == null ? null : h.timeout().toString())
+            .put("returnsResult", h.returnsResult());
     json.set("payloadSchema", PayloadSchema.of(h.payloadType()));
-    var retry = json.putObject("retry")
-        .put("backoff", h.retry().backoff().name().toLowerCase(Locale.ROOT))
-        .put("delay", h.retry().initialDelay().toString())
-        .put("maxDelay", h.retry().maxDelay().toString())
-        .put("jitter", h.retry().jitter())
-        .put("maxAttempts", h.retry().maxAttempts());
+    var retry =
+        json.putObject("retry")
+            .put("backoff", h.retry().backoff().name().toLowerCase(Locale.ROOT))
+            .put("delay", h.retry().initialDelay().toString())
+            .put("maxDelay", h.retry().maxDelay().toString())
+            .put("jitter", h.retry().jitter())
+            .put("maxAttempts", h.retry().maxAttempts());
     retry.put("multiplier", h.retry().multiplier());
     var limits = json.putObject("limits");
     limits.put("maxConcurrencyPerNode", h.maxConcurrency());
@@ -88,9 +103,7 @@ public final class HandlersApi {
       limits.put("rateLimit", h.rateLimit().toString());
     }
     var served = json.putArray("nodes");
-    nodes.stream().filter(n -> n.types().contains(h.type()))
-        .forEach(n -> served.add(n.id()));
+    nodes.stream().filter(n -> n.types().contains(h.type())).forEach(n -> served.add(n.id()));
     return json;
   }
-
 }

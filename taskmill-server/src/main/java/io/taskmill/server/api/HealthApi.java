@@ -19,40 +19,50 @@ import java.util.function.BooleanSupplier;
  */
 public final class HealthApi implements AutoCloseable {
   private static final Duration PROBE_EVERY = Duration.ofMillis(500);
+
   /** A probe older than this (it hangs) counts as a failure. */
   private static final Duration STALE_AFTER = Duration.ofSeconds(3);
 
   private final Taskmill taskmill;
   private final String version;
   private final Instant started = Instant.now();
-  private final AtomicReference<Probe> last = new AtomicReference<>(
-      new Probe(false, "not probed yet", System.nanoTime()));
+  private final AtomicReference<Probe> last =
+      new AtomicReference<>(new Probe(false, "not probed yet", System.nanoTime()));
   private final Thread prober;
   private volatile boolean stopping;
 
   private record Probe(boolean ok, String reason, long atNanos) {}
 
-  /** @param storeProbe a cheap read of the store that throws when the database does not answer */
+  /**
+   * @param storeProbe a cheap read of the store that throws when the database does not answer
+   */
   public HealthApi(Taskmill taskmill, String version, BooleanSupplier storeProbe) {
     this.taskmill = taskmill;
     this.version = version;
-    this.prober = Thread.ofPlatform().daemon().name("taskmill-health").unstarted(() -> {
-      while (!stopping) {
-        Probe p;
-        try {
-          p = storeProbe.getAsBoolean() ? new Probe(true, null, System.nanoTime())
-              : new Probe(false, "the engine is not running", System.nanoTime());
-        } catch (RuntimeException e) {
-          p = new Probe(false, "database: " + e.getMessage(), System.nanoTime());
-        }
-        last.set(p);
-        try {
-          Thread.sleep(PROBE_EVERY);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
+    this.prober =
+        Thread.ofPlatform()
+            .daemon()
+            .name("taskmill-health")
+            .unstarted(
+                () -> {
+                  while (!stopping) {
+                    Probe p;
+                    try {
+                      p =
+                          storeProbe.getAsBoolean()
+                              ? new Probe(true, null, System.nanoTime())
+                              : new Probe(false, "the engine is not running", System.nanoTime());
+                    } catch (RuntimeException e) {
+                      p = new Probe(false, "database: " + e.getMessage(), System.nanoTime());
+                    }
+                    last.set(p);
+                    try {
+                      Thread.sleep(PROBE_EVERY);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                });
     prober.start();
   }
 
@@ -76,26 +86,34 @@ public final class HealthApi implements AutoCloseable {
       // No details without a key: only whether it is ready.
       ex.reply(503, Json.object().put("status", "DOWN"));
     }
-
   }
 
   private void status(Exchange ex) {
     Probe p = last.get();
-    var json = Json.object()
-        .put("status", ready() ? "UP" : "DOWN")
-        .put("reason", ready() ? null : p.reason)
-        .put("version", version)
-        .put("node", taskmill.nodeId())
-        .put("startedAt", started.toString())
-        .put("uptimeSeconds", Duration.between(started, Instant.now()).toSeconds());
+    var json =
+        Json.object()
+            .put("status", ready() ? "UP" : "DOWN")
+            .put("reason", ready() ? null : p.reason)
+            .put("version", version)
+            .put("node", taskmill.nodeId())
+            .put("startedAt", started.toString())
+            .put("uptimeSeconds", Duration.between(started, Instant.now()).toSeconds());
     var leader = taskmill.cluster().leader();
     json.put("leader", leader.map(l -> l.node()).orElse(null));
     json.put("leaderTerm", leader.map(l -> l.term()).orElse(null));
     var nodes = json.putArray("nodes");
     taskmill.cluster().nodes().forEach(n -> nodes.add(ClusterApi.node(n, leader)));
     var queues = json.putArray("queues");
-    taskmill.queues().list().forEach(q -> queues.addObject().put("name", q.name())
-        .put("paused", q.paused()).put("runningOnThisNode", q.running()));
+    taskmill
+        .queues()
+        .list()
+        .forEach(
+            q ->
+                queues
+                    .addObject()
+                    .put("name", q.name())
+                    .put("paused", q.paused())
+                    .put("runningOnThisNode", q.running()));
     ex.reply(200, json);
   }
 

@@ -12,14 +12,15 @@ final class JobJson {
   private JobJson() {}
 
   static ObjectNode of(Job job) {
-    var json = Json.object()
-        .put("id", job.id().toString())
-        .put("type", job.type())
-        .put("queue", job.queue())
-        .put("priority", job.priority())
-        .put("state", job.state().name())
-        .put("attempts", job.attempt())
-        .put("maxAttempts", job.maxAttempts());
+    var json =
+        Json.object()
+            .put("id", job.id().toString())
+            .put("type", job.type())
+            .put("queue", job.queue())
+            .put("priority", job.priority())
+            .put("state", job.state().name())
+            .put("attempts", job.attempt())
+            .put("maxAttempts", job.maxAttempts());
     Json.putStored(json, "payload", job.payloadJson());
     Json.putStored(json, "result", job.resultJson());
     json.put("lastError", job.lastError());

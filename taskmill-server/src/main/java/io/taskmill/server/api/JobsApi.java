@@ -58,32 +58,40 @@ public final class JobsApi implements AutoCloseable {
   public JobsApi(Taskmill taskmill) {
     this.taskmill = taskmill;
     this.submissions = new Submissions(taskmill);
-    this.singles = new GroupCommit<>("taskmill-submit", 200, (requests, done) -> {
-      List<Enqueued> made;
-      try {
-        made = taskmill.submitAll(requests);
-      } catch (InvalidJobException e) {
-        // One bad submission must not fail the others it was grouped with: each on its own.
-        made = new ArrayList<>();
-        for (int i = 0; i < requests.size(); i++) {
-          try {
-            made.add(requests.size() == 1 ? failWith(e)
-                : taskmill.submitAll(List.of(requests.get(i))).getFirst());
-          } catch (RuntimeException own) {
-            made.add(null);
-            done.get(i).completeExceptionally(own);
-          }
-        }
-      }
-      var jobs = new HashMap<JobId, Job>();
-      taskmill.jobs().getAll(made.stream().filter(Objects::nonNull)
-          .map(Enqueued::id).toList()).forEach(j -> jobs.put(j.id(), j));
-      for (int i = 0; i < made.size(); i++) {
-        if (made.get(i) != null) {
-          done.get(i).complete(new Submitted(made.get(i), jobs.get(made.get(i).id())));
-        }
-      }
-    });
+    this.singles =
+        new GroupCommit<>(
+            "taskmill-submit",
+            200,
+            (requests, done) -> {
+              List<Enqueued> made;
+              try {
+                made = taskmill.submitAll(requests);
+              } catch (InvalidJobException e) {
+                // One bad submission must not fail the others it was grouped with: each on its own.
+                made = new ArrayList<>();
+                for (int i = 0; i < requests.size(); i++) {
+                  try {
+                    made.add(
+                        requests.size() == 1
+                            ? failWith(e)
+                            : taskmill.submitAll(List.of(requests.get(i))).getFirst());
+                  } catch (RuntimeException own) {
+                    made.add(null);
+                    done.get(i).completeExceptionally(own);
+                  }
+                }
+              }
+              var jobs = new HashMap<JobId, Job>();
+              taskmill
+                  .jobs()
+                  .getAll(made.stream().filter(Objects::nonNull).map(Enqueued::id).toList())
+                  .forEach(j -> jobs.put(j.id(), j));
+              for (int i = 0; i < made.size(); i++) {
+                if (made.get(i) != null) {
+                  done.get(i).complete(new Submitted(made.get(i), jobs.get(made.get(i).id())));
+                }
+              }
+            });
   }
 
   private static Enqueued failWith(RuntimeException e) {
@@ -101,21 +109,20 @@ public final class JobsApi implements AutoCloseable {
         Route.change("POST", "/api/v1/jobs/batch", Role.OPERATOR, "job.submit-batch", this::batch),
         Route.read("GET", "/api/v1/jobs", Role.VIEWER, this::list),
         Route.read("GET", "/api/v1/jobs/{id}", Role.VIEWER, this::get),
-        Route.change("POST", "/api/v1/jobs/{id}/cancel", Role.OPERATOR, "job.cancel",
-            this::cancel),
-        Route.change("POST", "/api/v1/jobs/{id}/retry", Role.OPERATOR, "job.retry",
-            this::retry),
-        Route.change("POST", "/api/v1/jobs/cancel", Role.OPERATOR, "job.cancel-bulk",
-            ex -> bulk(ex, true)),
-        Route.change("POST", "/api/v1/jobs/retry", Role.OPERATOR, "job.retry-bulk",
-            ex -> bulk(ex, false)),
+        Route.change("POST", "/api/v1/jobs/{id}/cancel", Role.OPERATOR, "job.cancel", this::cancel),
+        Route.change("POST", "/api/v1/jobs/{id}/retry", Role.OPERATOR, "job.retry", this::retry),
+        Route.change(
+            "POST", "/api/v1/jobs/cancel", Role.OPERATOR, "job.cancel-bulk", ex -> bulk(ex, true)),
+        Route.change(
+            "POST", "/api/v1/jobs/retry", Role.OPERATOR, "job.retry-bulk", ex -> bulk(ex, false)),
         Route.read("GET", "/api/v1/jobs/{id}/events", Role.VIEWER, this::events),
         Route.read("GET", "/api/v1/jobs/{id}/logs", Role.VIEWER, this::logs));
   }
 
   private void submit(Exchange ex) throws Exception {
     JsonNode body = ex.json();
-    JobRequest request = submissions.request(body, "body", ex.header("Idempotency-Key"), ex.requestId());
+    JobRequest request =
+        submissions.request(body, "body", ex.header("Idempotency-Key"), ex.requestId());
     requireOwnQueue(ex.principal(), request, "queue");
     Submitted submitted;
     try {
@@ -125,13 +132,21 @@ public final class JobsApi implements AutoCloseable {
     }
     Enqueued done = submitted.enqueued();
     // Pruned in the instant since it was written (a tiny retention): read it on its own.
-    Job job = submitted.job() != null ? submitted.job()
-        : taskmill.jobs().get(done.id()).orElseThrow(() -> Problem.notFound("job " + done.id()
-            + " was accepted and is already gone (pruned)"));
+    Job job =
+        submitted.job() != null
+            ? submitted.job()
+            : taskmill
+                .jobs()
+                .get(done.id())
+                .orElseThrow(
+                    () ->
+                        Problem.notFound(
+                            "job " + done.id() + " was accepted and is already gone (pruned)"));
     if (!done.created() && !ex.principal().mayUse(job.queue())) {
       // The idempotency key is taken by a job of another queue: say so, but show nothing of it.
-      throw Problem.conflict("the idempotency key is taken by a job this key may not see; "
-          + "choose another idempotency key");
+      throw Problem.conflict(
+          "the idempotency key is taken by a job this key may not see; "
+              + "choose another idempotency key");
     }
     ex.resource("job " + done.id());
     // An idempotency key seen before answers with the job it made, unchanged.
@@ -144,8 +159,8 @@ public final class JobsApi implements AutoCloseable {
       throw Problem.badRequest("jobs must be an array of job submissions", "jobs");
     }
     if (jobs.isEmpty() || jobs.size() > MAX_BATCH) {
-      throw Problem.badRequest("jobs must hold 1 to " + MAX_BATCH + " submissions, held "
-          + jobs.size(), "jobs");
+      throw Problem.badRequest(
+          "jobs must hold 1 to " + MAX_BATCH + " submissions, held " + jobs.size(), "jobs");
     }
     var requests = new ArrayList<JobRequest>();
     for (int i = 0; i < jobs.size(); i++) {
@@ -158,16 +173,28 @@ public final class JobsApi implements AutoCloseable {
     List<Enqueued> done = enqueue(requests, "jobs");
     var foreign = new HashSet<JobId>();
     if (ex.principal().scoped()) {
-      // A taken idempotency key answers with the job that has it; one in another queue stays hidden.
-      taskmill.jobs().getAll(done.stream().filter(e -> !e.created()).map(Enqueued::id).toList())
-          .stream().filter(j -> !ex.principal().mayUse(j.queue())).forEach(j -> foreign.add(j.id()));
+      // A taken idempotency key answers with the job that has it; one in another queue stays
+      // hidden.
+      taskmill
+          .jobs()
+          .getAll(done.stream().filter(e -> !e.created()).map(Enqueued::id).toList())
+          .stream()
+          .filter(j -> !ex.principal().mayUse(j.queue()))
+          .forEach(j -> foreign.add(j.id()));
     }
     var items = Json.object();
     var array = items.putArray("items");
-    done.forEach(e -> array.add(foreign.contains(e.id())
-        ? Json.object().putNull("id").put("created", false).put("detail", "the idempotency key "
-            + "is taken by a job this key may not see")
-        : Json.object().put("id", e.id().toString()).put("created", e.created())));
+    done.forEach(
+        e ->
+            array.add(
+                foreign.contains(e.id())
+                    ? Json.object()
+                        .putNull("id")
+                        .put("created", false)
+                        .put(
+                            "detail",
+                            "the idempotency key " + "is taken by a job this key may not see")
+                    : Json.object().put("id", e.id().toString()).put("created", e.created())));
     ex.resource(done.size() + " jobs");
     ex.reply(201, items);
   }
@@ -201,7 +228,10 @@ public final class JobsApi implements AutoCloseable {
    */
   private Job job(Exchange ex) {
     JobId id = Fields.jobId(ex.param("id"));
-    return taskmill.jobs().get(id).filter(j -> ex.principal().mayUse(j.queue()))
+    return taskmill
+        .jobs()
+        .get(id)
+        .filter(j -> ex.principal().mayUse(j.queue()))
         .orElseThrow(() -> notFound(id));
   }
 
@@ -213,8 +243,8 @@ public final class JobsApi implements AutoCloseable {
       Set.of("state", "type", "queue", "tag", "from", "to", "limit", "cursor");
 
   /**
-   * The list filters of the query string (limit and cursor apart), as a store query, limited to
-   * the caller's queues when it is scoped (a named queue outside them then matches nothing).
+   * The list filters of the query string (limit and cursor apart), as a store query, limited to the
+   * caller's queues when it is scoped (a named queue outside them then matches nothing).
    */
   private static JobQuery filter(Exchange ex, int limit) {
     JobQuery q = unscopedFilter(ex, limit);
@@ -227,8 +257,15 @@ public final class JobsApi implements AutoCloseable {
     Instant from = Fields.instant(ex.query("from"), "from");
     Instant to = Fields.instant(ex.query("to"), "to");
     try {
-      return new JobQuery(state(ex.query("state")), ex.query("type"), ex.query("queue"),
-          ex.query("tag"), from, to, cursor == null ? null : cursor(cursor), limit);
+      return new JobQuery(
+          state(ex.query("state")),
+          ex.query("type"),
+          ex.query("queue"),
+          ex.query("tag"),
+          from,
+          to,
+          cursor == null ? null : cursor(cursor),
+          limit);
     } catch (IllegalArgumentException e) {
       throw Problem.badRequest(Fields.clip(e.getMessage()), from != null ? "from" : "tag");
     }
@@ -248,8 +285,9 @@ public final class JobsApi implements AutoCloseable {
     try {
       return JobId.parse(text);
     } catch (IllegalArgumentException e) {
-      throw Problem.badRequest("cursor must be a nextCursor value from an earlier page, was '"
-          + Fields.clip(text) + "'", "cursor");
+      throw Problem.badRequest(
+          "cursor must be a nextCursor value from an earlier page, was '" + Fields.clip(text) + "'",
+          "cursor");
     }
   }
 
@@ -260,8 +298,13 @@ public final class JobsApi implements AutoCloseable {
     try {
       return JobState.valueOf(text.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw Problem.badRequest("state must be one of " + Arrays.toString(
-          JobState.values()) + ", was '" + Fields.clip(text) + "'", "state");
+      throw Problem.badRequest(
+          "state must be one of "
+              + Arrays.toString(JobState.values())
+              + ", was '"
+              + Fields.clip(text)
+              + "'",
+          "state");
     }
   }
 
@@ -291,8 +334,8 @@ public final class JobsApi implements AutoCloseable {
     }
     Job job = taskmill.jobs().get(id).orElseThrow();
     if (result == RetryResult.NOT_RETRYABLE) {
-      throw Problem.conflict("job " + id + " is " + job.state() + "; only DEAD or CANCELLED jobs "
-          + "can be retried");
+      throw Problem.conflict(
+          "job " + id + " is " + job.state() + "; only DEAD or CANCELLED jobs " + "can be retried");
     }
     ex.reply(200, JobJson.of(job));
   }
@@ -304,14 +347,22 @@ public final class JobsApi implements AutoCloseable {
   private void bulk(Exchange ex, boolean cancel) {
     int limit = Fields.limit(ex.query("limit"));
     JobQuery query = filter(ex, limit);
-    if (query.state() == null && query.type() == null && query.queue() == null
-        && query.tag() == null && query.createdFrom() == null && query.createdTo() == null) {
-      throw Problem.badRequest("give at least one filter (state, type, queue, tag, from, to); "
-          + "a bulk " + (cancel ? "cancel" : "retry") + " of every job is refused", "state");
+    if (query.state() == null
+        && query.type() == null
+        && query.queue() == null
+        && query.tag() == null
+        && query.createdFrom() == null
+        && query.createdTo() == null) {
+      throw Problem.badRequest(
+          "give at least one filter (state, type, queue, tag, from, to); "
+              + "a bulk "
+              + (cancel ? "cancel" : "retry")
+              + " of every job is refused",
+          "state");
     }
     BulkResult result = cancel ? taskmill.jobs().cancelAll(query) : taskmill.jobs().retryAll(query);
-    ex.resource((cancel ? "cancel " : "retry ") + result.changed() + " of " + result.examined()
-        + " jobs");
+    ex.resource(
+        (cancel ? "cancel " : "retry ") + result.changed() + " of " + result.examined() + " jobs");
     var json = Json.object().put("examined", result.examined()).put("changed", result.changed());
     Fields.page(json, result.next() == null ? null : result.next().toString());
     ex.reply(200, json);

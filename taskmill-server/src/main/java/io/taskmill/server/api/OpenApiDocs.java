@@ -47,21 +47,25 @@ public final class OpenApiDocs {
     String yaml = yaml();
     String page = page(tree);
     return List.of(
-        Route.read("GET", "/openapi.json", Role.VIEWER,
-            ex -> ex.replyText(200, "application/json", json)),
-        Route.read("GET", "/openapi.yaml", Role.VIEWER,
-            ex -> ex.replyText(200, "application/yaml", yaml)),
+        Route.read(
+            "GET", "/openapi.json", Role.VIEWER, ex -> ex.replyText(200, "application/json", json)),
+        Route.read(
+            "GET", "/openapi.yaml", Role.VIEWER, ex -> ex.replyText(200, "application/yaml", yaml)),
         Route.read("GET", "/docs", Role.VIEWER, ex -> ex.replyText(200, "text/html", page)));
   }
 
   private static String page(JsonNode tree) {
-    var html = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\">"
-        + "<title>Taskmill API</title></head><body><h1>Taskmill API</h1>"
-        + "<p>The full description is <a href=\"/openapi.json\">openapi.json</a>.</p><table>");
+    var html =
+        new StringBuilder(
+            "<!doctype html><html><head><meta charset=\"utf-8\">"
+                + "<title>Taskmill API</title></head><body><h1>Taskmill API</h1>"
+                + "<p>The full description is <a href=\"/openapi.json\">openapi.json</a>.</p><table>");
     for (var path : tree.get("paths").properties()) {
       for (var op : path.getValue().properties()) {
-        html.append("<tr><td><code>").append(escape(op.getKey().toUpperCase(Locale.ROOT)))
-            .append("</code></td><td><code>").append(escape(path.getKey()))
+        html.append("<tr><td><code>")
+            .append(escape(op.getKey().toUpperCase(Locale.ROOT)))
+            .append("</code></td><td><code>")
+            .append(escape(path.getKey()))
             .append("</code></td><td>")
             .append(escape(op.getValue().path("summary").asString("")))
             .append("</td></tr>");
@@ -71,6 +75,9 @@ public final class OpenApiDocs {
   }
 
   private static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

@@ -18,8 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A JSON Schema (2020-12) of a handler's payload record, derived from its components: records
  * become objects that allow no other properties (the engine's binder refuses unknown ones) and
- * require none (a missing component binds to null or zero), enums become string enums, collections arrays,
- * maps objects; anything else is described as its JSON kind only. Read only from registered
+ * require none (a missing component binds to null or zero), enums become string enums, collections
+ * arrays, maps objects; anything else is described as its JSON kind only. Read only from registered
  * payload types, never from request data.
  */
 final class PayloadSchema {
@@ -49,8 +49,11 @@ final class PayloadSchema {
     if (!(type instanceof Class<?> c)) {
       return json;
     }
-    if (c == String.class || c == char.class || c == Character.class
-        || c == UUID.class || Temporal.class.isAssignableFrom(c)
+    if (c == String.class
+        || c == char.class
+        || c == Character.class
+        || c == UUID.class
+        || Temporal.class.isAssignableFrom(c)
         || c == Duration.class) {
       json.put("type", "string");
       if (c == Instant.class) {
@@ -62,8 +65,14 @@ final class PayloadSchema {
       }
     } else if (c == boolean.class || c == Boolean.class) {
       json.put("type", "boolean");
-    } else if (c == int.class || c == long.class || c == short.class || c == byte.class
-        || c == Integer.class || c == Long.class || c == Short.class || c == Byte.class
+    } else if (c == int.class
+        || c == long.class
+        || c == short.class
+        || c == byte.class
+        || c == Integer.class
+        || c == Long.class
+        || c == Short.class
+        || c == Byte.class
         || c == BigInteger.class) {
       json.put("type", "integer");
     } else if (Number.class.isAssignableFrom(c) || c == double.class || c == float.class) {

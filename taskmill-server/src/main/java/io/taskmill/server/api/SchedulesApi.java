@@ -37,10 +37,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code /api/v1/schedules}: declare recurring jobs by name (an idempotent PUT), list, pause,
- * resume, trigger by hand, read their run history and delete them. Reads need a viewer key,
- * changes an admin key. A key limited to some queues sees only the schedules whose job goes to one
- * of them: any other is 404, worded as for a schedule that does not exist, and declaring one for
- * another queue is 403.
+ * resume, trigger by hand, read their run history and delete them. Reads need a viewer key, changes
+ * an admin key. A key limited to some queues sees only the schedules whose job goes to one of them:
+ * any other is 404, worded as for a schedule that does not exist, and declaring one for another
+ * queue is 403.
  */
 public final class SchedulesApi {
   private final Taskmill taskmill;
@@ -56,13 +56,25 @@ public final class SchedulesApi {
         Route.read("GET", "/api/v1/schedules", Role.VIEWER, this::list),
         Route.read("GET", "/api/v1/schedules/{name}", Role.VIEWER, this::get),
         Route.change("PUT", "/api/v1/schedules/{name}", Role.ADMIN, "schedule.put", this::put),
-        Route.change("DELETE", "/api/v1/schedules/{name}", Role.ADMIN, "schedule.delete",
-            this::delete),
-        Route.change("POST", "/api/v1/schedules/{name}/pause", Role.ADMIN, "schedule.pause",
+        Route.change(
+            "DELETE", "/api/v1/schedules/{name}", Role.ADMIN, "schedule.delete", this::delete),
+        Route.change(
+            "POST",
+            "/api/v1/schedules/{name}/pause",
+            Role.ADMIN,
+            "schedule.pause",
             ex -> change(ex, taskmill.schedules()::pause)),
-        Route.change("POST", "/api/v1/schedules/{name}/resume", Role.ADMIN, "schedule.resume",
+        Route.change(
+            "POST",
+            "/api/v1/schedules/{name}/resume",
+            Role.ADMIN,
+            "schedule.resume",
             ex -> change(ex, taskmill.schedules()::resume)),
-        Route.change("POST", "/api/v1/schedules/{name}/trigger", Role.ADMIN, "schedule.trigger",
+        Route.change(
+            "POST",
+            "/api/v1/schedules/{name}/trigger",
+            Role.ADMIN,
+            "schedule.trigger",
             this::trigger),
         Route.read("GET", "/api/v1/schedules/{name}/runs", Role.VIEWER, this::runs));
   }
@@ -83,8 +95,8 @@ public final class SchedulesApi {
     }
     JsonNode pausedNode = body.node("paused");
     if (pausedNode != null && !pausedNode.isNull() && !pausedNode.isBoolean()) {
-      throw Problem.badRequest("paused must be true or false, was " + Fields.kind(pausedNode),
-          "paused");
+      throw Problem.badRequest(
+          "paused must be true or false, was " + Fields.kind(pausedNode), "paused");
     }
     // Whether it existed decides 201 or 200; a concurrent create in between only changes that.
     boolean existed = engine(() -> taskmill.schedules().get(name)).isPresent();
@@ -99,32 +111,41 @@ public final class SchedulesApi {
       throw Problem.conflict(LogText.clean(e.getMessage()));
     }
     // Absent, paused keeps what the schedule had (a new one runs), as the engine's put does.
-    if (pausedNode != null && pausedNode.isBoolean() && pausedNode.asBoolean() != schedule.paused()) {
-      schedule = engine(() -> pausedNode.asBoolean()
-          ? taskmill.schedules().pause(name) : taskmill.schedules().resume(name));
+    if (pausedNode != null
+        && pausedNode.isBoolean()
+        && pausedNode.asBoolean() != schedule.paused()) {
+      schedule =
+          engine(
+              () ->
+                  pausedNode.asBoolean()
+                      ? taskmill.schedules().pause(name)
+                      : taskmill.schedules().resume(name));
     }
     ex.reply(existed ? 200 : 201, json(schedule));
   }
 
   /**
-   * The definition the body declares. The trigger's parts are checked here, not left to the
-   * engine, so that a problem names the field it is in.
+   * The definition the body declares. The trigger's parts are checked here, not left to the engine,
+   * so that a problem names the field it is in.
    */
   private ScheduleDefinition definition(String name, Body body) {
     String cron = body.text("cron");
     String every = body.text("every");
     if ((cron == null) == (every == null)) {
-      throw Problem.badRequest("give exactly one of cron (a cron expression such as "
-          + "\"0 */5 * * * *\") and every (an ISO-8601 duration such as PT30S), "
-          + (cron == null ? "not neither" : "not both"), cron == null ? "cron" : "every");
+      throw Problem.badRequest(
+          "give exactly one of cron (a cron expression such as "
+              + "\"0 */5 * * * *\") and every (an ISO-8601 duration such as PT30S), "
+              + (cron == null ? "not neither" : "not both"),
+          cron == null ? "cron" : "every");
     }
     String zone = body.text("zone");
     Instant anchor = Fields.instant(body.text("anchor"), "anchor");
     ScheduleDefinition d;
     if (cron != null) {
       if (anchor != null) {
-        throw Problem.badRequest("anchor applies to every schedules only; a cron expression "
-            + "fixes its own times", "anchor");
+        throw Problem.badRequest(
+            "anchor applies to every schedules only; a cron expression " + "fixes its own times",
+            "anchor");
       }
       invalid(() -> CronExpression.parse(cron), "cron");
       if (zone != null) {
@@ -133,8 +154,9 @@ public final class SchedulesApi {
       d = ScheduleDefinition.cron(name, cron).zone(zone);
     } else {
       if (zone != null) {
-        throw Problem.badRequest("zone applies to cron schedules only; an every schedule runs "
-            + "in real time", "zone");
+        throw Problem.badRequest(
+            "zone applies to cron schedules only; an every schedule runs " + "in real time",
+            "zone");
       }
       Duration interval = Fields.duration(every, "every");
       invalid(() -> Trigger.every(interval, Instant.EPOCH), "every");
@@ -156,8 +178,8 @@ public final class SchedulesApi {
     try {
       return OverlapPolicy.valueOf(text.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw Problem.unprocessable("overlap must be allow, skip or wait, was '"
-          + Fields.clip(text) + "'", "overlap");
+      throw Problem.unprocessable(
+          "overlap must be allow, skip or wait, was '" + Fields.clip(text) + "'", "overlap");
     }
   }
 
@@ -173,9 +195,12 @@ public final class SchedulesApi {
   private void get(Exchange ex) {
     ex.onlyQuery(Set.of());
     String name = name(ex);
-    ex.reply(200, json(engine(() -> taskmill.schedules().get(name))
-        .filter(s -> ex.principal().mayUse(s.job().queue()))
-        .orElseThrow(() -> Problem.notFound("no schedule named '" + name + "'"))));
+    ex.reply(
+        200,
+        json(
+            engine(() -> taskmill.schedules().get(name))
+                .filter(s -> ex.principal().mayUse(s.job().queue()))
+                .orElseThrow(() -> Problem.notFound("no schedule named '" + name + "'"))));
   }
 
   /**
@@ -184,16 +209,22 @@ public final class SchedulesApi {
    * cannot tell the two apart.
    */
   private void hideForeign(Exchange ex, String name, Supplier<Problem> notFound) {
-    if (ex.principal().scoped() && engine(() -> taskmill.schedules().get(name))
-        .filter(s -> !ex.principal().mayUse(s.job().queue())).isPresent()) {
+    if (ex.principal().scoped()
+        && engine(() -> taskmill.schedules().get(name))
+            .filter(s -> !ex.principal().mayUse(s.job().queue()))
+            .isPresent()) {
       throw notFound.get();
     }
   }
 
-  /** {@link #hideForeign} for the routes whose 404 is the engine's {@link UnknownScheduleException}. */
+  /**
+   * {@link #hideForeign} for the routes whose 404 is the engine's {@link UnknownScheduleException}.
+   */
   private void hideForeign(Exchange ex, String name) {
-    hideForeign(ex, name, () -> Problem.notFound(LogText.clean(
-        new UnknownScheduleException(name).getMessage())));
+    hideForeign(
+        ex,
+        name,
+        () -> Problem.notFound(LogText.clean(new UnknownScheduleException(name).getMessage())));
   }
 
   private void list(Exchange ex) {
@@ -201,8 +232,11 @@ public final class SchedulesApi {
     int limit = Fields.limit(ex.query("limit"));
     String cursor = ex.query("cursor");
     if (cursor != null && !Names.isScheduleName(cursor)) {
-      throw Problem.badRequest("cursor must be a nextCursor value from an earlier page, was '"
-          + Fields.clip(cursor) + "'", "cursor");
+      throw Problem.badRequest(
+          "cursor must be a nextCursor value from an earlier page, was '"
+              + Fields.clip(cursor)
+              + "'",
+          "cursor");
     }
     List<Schedule> page = visiblePage(ex.principal(), cursor, limit + 1);
     var json = Json.object();
@@ -225,7 +259,9 @@ public final class SchedulesApi {
     String after = cursor;
     while (out.size() < size) {
       List<Schedule> page = taskmill.schedules().list(after, size);
-      page.stream().filter(s -> who.mayUse(s.job().queue())).limit(size - out.size())
+      page.stream()
+          .filter(s -> who.mayUse(s.job().queue()))
+          .limit(size - out.size())
           .forEach(out::add);
       if (page.size() < size) {
         break;
@@ -280,8 +316,8 @@ public final class SchedulesApi {
   private static String name(Exchange ex) {
     String name = ex.param("name");
     if (!Names.isScheduleName(name)) {
-      throw Problem.badRequest("schedule name '" + Fields.clip(name) + "' is invalid: "
-          + Names.SCHEDULE_RULE, "name");
+      throw Problem.badRequest(
+          "schedule name '" + Fields.clip(name) + "' is invalid: " + Names.SCHEDULE_RULE, "name");
     }
     return name;
   }
@@ -300,8 +336,9 @@ public final class SchedulesApi {
   static ObjectNode json(Schedule s) {
     var json = Json.object().put("name", s.name());
     switch (s.trigger()) {
-      case CronTrigger c -> json.put("cron", c.expression().toString())
-          .put("zone", c.zone().equals(ZoneOffset.UTC) ? "UTC" : c.zone().getId());
+      case CronTrigger c ->
+          json.put("cron", c.expression().toString())
+              .put("zone", c.zone().equals(ZoneOffset.UTC) ? "UTC" : c.zone().getId());
       case IntervalTrigger i -> {
         json.put("every", i.every().toString());
         JobJson.time(json, "anchor", i.anchor());
@@ -320,8 +357,8 @@ public final class SchedulesApi {
   }
 
   private static ObjectNode json(JobTemplate t) {
-    var json = Json.object().put("type", t.type()).put("queue", t.queue())
-        .put("priority", t.priority());
+    var json =
+        Json.object().put("type", t.type()).put("queue", t.queue()).put("priority", t.priority());
     Json.putStored(json, "payload", t.payloadJson());
     json.put("maxAttempts", t.maxAttempts());
     json.put("timeout", t.timeout() == null ? null : t.timeout().toString());

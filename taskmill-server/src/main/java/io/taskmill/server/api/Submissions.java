@@ -49,8 +49,8 @@ final class Submissions {
     }
     String key = s.text("idempotencyKey");
     if (key != null && headerKey != null && !key.equals(headerKey)) {
-      throw Problem.badRequest("the Idempotency-Key header and idempotencyKey differ; give one",
-          "Idempotency-Key");
+      throw Problem.badRequest(
+          "the Idempotency-Key header and idempotencyKey differ; give one", "Idempotency-Key");
     }
     key = key != null ? key : headerKey;
     if (key != null) {
@@ -61,8 +61,8 @@ final class Submissions {
   }
 
   /**
-   * The queue a submission's job goes to: the one it names, else its handler's default queue
-   * (null when the type is unknown, which the engine refuses anyway).
+   * The queue a submission's job goes to: the one it names, else its handler's default queue (null
+   * when the type is unknown, which the engine refuses anyway).
    */
   String queueOf(JobRequest request) {
     return queueOf(request.type(), request.options());
@@ -82,21 +82,29 @@ final class Submissions {
    */
   Submission template(JsonNode json, String where) {
     if (json == null) {
-      throw Problem.badRequest(where + " is required: the job each tick creates, as in POST "
-          + "/api/v1/jobs", where);
+      throw Problem.badRequest(
+          where + " is required: the job each tick creates, as in POST " + "/api/v1/jobs", where);
     }
     return job(Body.of(json, "ScheduleJob", where));
   }
 
   private Submission job(Body s) {
     String type = s.requiredText("type");
-    HandlerInfo handler = taskmill.handlers().find(type).orElseThrow(() -> Problem.unprocessable(
-        "unknown job type '" + Fields.clip(type) + "'; GET /api/v1/handlers lists the types",
-        s.field("type")));
+    HandlerInfo handler =
+        taskmill
+            .handlers()
+            .find(type)
+            .orElseThrow(
+                () ->
+                    Problem.unprocessable(
+                        "unknown job type '"
+                            + Fields.clip(type)
+                            + "'; GET /api/v1/handlers lists the types",
+                        s.field("type")));
     JsonNode payload = s.node("payload");
     if (payload == null) {
-      throw Problem.badRequest(s.field("payload") + " is required (a JSON object for " + type
-          + ")", s.field("payload"));
+      throw Problem.badRequest(
+          s.field("payload") + " is required (a JSON object for " + type + ")", s.field("payload"));
     }
     var options = JobOptions.defaults();
     String queue = s.text("queue");
@@ -133,13 +141,20 @@ final class Submissions {
     String backoff = r.text("backoff");
     Duration delay = Fields.duration(r.text("delay"), r.field("delay"));
     Duration initial = delay != null ? delay : handler.retry().initialDelay();
-    Retry retry = switch (backoff == null ? "exponential" : backoff.toLowerCase(Locale.ROOT)) {
-      case "fixed" -> Retry.fixed(initial);
-      case "linear" -> Retry.linear(initial);
-      case "exponential" -> Retry.exponential(initial);
-      default -> throw Problem.badRequest(r.field("backoff") + " must be fixed, linear or "
-          + "exponential, was '" + Fields.clip(backoff) + "'", r.field("backoff"));
-    };
+    Retry retry =
+        switch (backoff == null ? "exponential" : backoff.toLowerCase(Locale.ROOT)) {
+          case "fixed" -> Retry.fixed(initial);
+          case "linear" -> Retry.linear(initial);
+          case "exponential" -> Retry.exponential(initial);
+          default ->
+              throw Problem.badRequest(
+                  r.field("backoff")
+                      + " must be fixed, linear or "
+                      + "exponential, was '"
+                      + Fields.clip(backoff)
+                      + "'",
+                  r.field("backoff"));
+        };
     retry = retry.maxAttempts(handler.retry().maxAttempts());
     Duration maxDelay = Fields.duration(r.text("maxDelay"), r.field("maxDelay"));
     if (maxDelay != null) {

@@ -46,8 +46,13 @@ public final class ApiHandler extends Handler.Abstract {
    * @param insecure loopback-only dev mode: no keys, every caller is an admin
    * @param requestsPerSecond most requests one key may make per second before 429
    */
-  public ApiHandler(Router router, Authenticator authenticator, AuditTrail audit,
-      MeterRegistry meters, boolean insecure, int requestsPerSecond) {
+  public ApiHandler(
+      Router router,
+      Authenticator authenticator,
+      AuditTrail audit,
+      MeterRegistry meters,
+      boolean insecure,
+      int requestsPerSecond) {
     this.router = router;
     this.authenticator = authenticator;
     this.audit = audit;
@@ -64,7 +69,9 @@ public final class ApiHandler extends Handler.Abstract {
     response.getHeaders().put("X-Request-Id", requestId);
     // Answers are data, never pages to run: no sniffing into HTML, no scripts, no framing.
     response.getHeaders().put("X-Content-Type-Options", "nosniff");
-    response.getHeaders().put("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    response
+        .getHeaders()
+        .put("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     String method = request.getMethod();
     Route route = null;
     Principal who = Principal.ANONYMOUS;
@@ -91,8 +98,8 @@ public final class ApiHandler extends Handler.Abstract {
     } catch (Problem p) {
       status = p.status();
       problemDetail = p.detail();
-      boolean hasBody = request.getLength() > 0
-          || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+      boolean hasBody =
+          request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
       if (hasBody && (exchange == null || !exchange.bodyRead())) {
         // Unread body bytes would be taken for the next request: close instead of reusing.
         p.header("Connection", "close");
@@ -105,9 +112,19 @@ public final class ApiHandler extends Handler.Abstract {
         callback.failed(e);
       } else {
         log.error("request {} {} failed", method, request.getHttpURI().getPath(), e);
-        send = () -> writeProblem(response, callback, new Problem(500, "Internal Server Error",
-            "the server failed to handle this request; quote request id " + requestId
-                + " when reporting it", null), request);
+        send =
+            () ->
+                writeProblem(
+                    response,
+                    callback,
+                    new Problem(
+                        500,
+                        "Internal Server Error",
+                        "the server failed to handle this request; quote request id "
+                            + requestId
+                            + " when reporting it",
+                        null),
+                    request);
       }
     } finally {
       MDC.remove("requestId");
@@ -147,13 +164,27 @@ public final class ApiHandler extends Handler.Abstract {
       return; // an open route, or loopback dev mode
     }
     if (!p.role().allows(route.role())) {
-      throw new Problem(403, "Forbidden", "this needs the role '"
-          + route.role().name().toLowerCase(Locale.ROOT) + "'; key " + p.keyId()
-          + " has '" + p.role().name().toLowerCase(Locale.ROOT) + "'", null);
+      throw new Problem(
+          403,
+          "Forbidden",
+          "this needs the role '"
+              + route.role().name().toLowerCase(Locale.ROOT)
+              + "'; key "
+              + p.keyId()
+              + " has '"
+              + p.role().name().toLowerCase(Locale.ROOT)
+              + "'",
+          null);
     }
     if (!admit(p.keyId())) {
-      throw new Problem(429, "Too Many Requests", "more than " + requestsPerSecond
-          + " requests per second with one key; wait and retry", null).header("Retry-After", "1");
+      throw new Problem(
+              429,
+              "Too Many Requests",
+              "more than "
+                  + requestsPerSecond
+                  + " requests per second with one key; wait and retry",
+              null)
+          .header("Retry-After", "1");
     }
   }
 
@@ -165,8 +196,9 @@ public final class ApiHandler extends Handler.Abstract {
   /** A fixed one-second window per key: cheap, and exact enough to stop a runaway client. */
   private boolean admit(String keyId) {
     long second = System.nanoTime() / 1_000_000_000L;
-    Window w = windows.compute(keyId, (k, old) ->
-        old == null || old.second != second ? new Window(second) : old);
+    Window w =
+        windows.compute(
+            keyId, (k, old) -> old == null || old.second != second ? new Window(second) : old);
     return w.count.incrementAndGet() <= requestsPerSecond;
   }
 
@@ -179,23 +211,37 @@ public final class ApiHandler extends Handler.Abstract {
     }
   }
 
-  private void audit(Request request, Route route, Principal who, Exchange exchange, int status,
-      String problemDetail, String requestId) {
+  private void audit(
+      Request request,
+      Route route,
+      Principal who,
+      Exchange exchange,
+      int status,
+      String problemDetail,
+      String requestId) {
     if (route == null || route.action() == null) {
       return;
     }
-    String resource = exchange == null || exchange.resource() == null
-        ? request.getHttpURI().getPath() : exchange.resource();
+    String resource =
+        exchange == null || exchange.resource() == null
+            ? request.getHttpURI().getPath()
+            : exchange.resource();
     try {
-      audit.record(who, route.action(), resource, status < 400 ? "ok" : Integer.toString(status),
-          Request.getRemoteAddr(request), requestId, problemDetail);
+      audit.record(
+          who,
+          route.action(),
+          resource,
+          status < 400 ? "ok" : Integer.toString(status),
+          Request.getRemoteAddr(request),
+          requestId,
+          problemDetail);
     } catch (RuntimeException e) {
       log.error("could not record the audit entry of request {}", requestId, e);
     }
   }
 
-  private void measure(Request request, Route route, Principal who, int status, long started,
-      String requestId) {
+  private void measure(
+      Request request, Route route, Principal who, int status, long started, String requestId) {
     long nanos = System.nanoTime() - started;
     String template = route == null ? "unmatched" : route.template();
     Timer.builder("http.server.requests")
@@ -208,8 +254,12 @@ public final class ApiHandler extends Handler.Abstract {
     MDC.put("requestId", requestId);
     try {
       // The path is logged as received minus its query: a query may carry secrets by mistake.
-      access.info("{} {} {} {} ms key={}", request.getMethod(),
-          LogText.clean(request.getHttpURI().getPath()), status, nanos / 1_000_000,
+      access.info(
+          "{} {} {} {} ms key={}",
+          request.getMethod(),
+          LogText.clean(request.getHttpURI().getPath()),
+          status,
+          nanos / 1_000_000,
           who.keyId() == null ? "-" : who.keyId());
     } finally {
       MDC.remove("requestId");
@@ -218,7 +268,9 @@ public final class ApiHandler extends Handler.Abstract {
 
   private static String requestId(Request request) {
     String given = request.getHeaders().get("X-Request-Id");
-    return given != null && REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    return given != null && REQUEST_ID.matcher(given).matches()
+        ? given
+        : UUID.randomUUID().toString();
   }
 
   /** The decoded path's segments; one that decodes to '/' or '..' is refused, not normalised. */
@@ -240,8 +292,8 @@ public final class ApiHandler extends Handler.Abstract {
         throw Problem.badRequest("the request path has a malformed %-escape", "path");
       }
       if (part.contains("/") || part.equals("..") || part.equals(".") || part.indexOf(0) >= 0) {
-        throw Problem.badRequest("path segment '" + LogText.clean(part) + "' is not allowed",
-            "path");
+        throw Problem.badRequest(
+            "path segment '" + LogText.clean(part) + "' is not allowed", "path");
       }
       out.add(part);
     }
@@ -251,28 +303,34 @@ public final class ApiHandler extends Handler.Abstract {
     return out;
   }
 
-  private static void write(Response response, int status, String contentType, byte[] body,
-      Callback callback) {
+  private static void write(
+      Response response, int status, String contentType, byte[] body, Callback callback) {
     response.setStatus(status);
     if (body == null) {
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
       callback.succeeded();
       return;
     }
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType.startsWith("text/")
-        || contentType.endsWith("json") ? contentType + "; charset=utf-8" : contentType);
+    response
+        .getHeaders()
+        .put(
+            HttpHeader.CONTENT_TYPE,
+            contentType.startsWith("text/") || contentType.endsWith("json")
+                ? contentType + "; charset=utf-8"
+                : contentType);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, (long) body.length);
     response.write(true, ByteBuffer.wrap(body), callback);
   }
 
   /** Writes a problem; also used by the server's error handler for what Jetty itself refuses. */
-  public static void writeProblem(Response response, Callback callback, Problem p,
-      Request request) {
-    var json = Json.object()
-        .put("type", "about:blank")
-        .put("title", p.title())
-        .put("status", p.status())
-        .put("detail", p.detail());
+  public static void writeProblem(
+      Response response, Callback callback, Problem p, Request request) {
+    var json =
+        Json.object()
+            .put("type", "about:blank")
+            .put("title", p.title())
+            .put("status", p.status())
+            .put("detail", p.detail());
     if (p.field() != null) {
       json.put("field", p.field());
     }

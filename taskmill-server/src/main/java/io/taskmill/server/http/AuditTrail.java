@@ -6,6 +6,12 @@ public interface AuditTrail {
   /**
    * @param outcome {@code "ok"}, or the HTTP status of a refusal ({@code "403"})
    */
-  void record(Principal who, String action, String resource, String outcome, String remoteAddress,
-      String requestId, String detail);
+  void record(
+      Principal who,
+      String action,
+      String resource,
+      String outcome,
+      String remoteAddress,
+      String requestId,
+      String detail);
 }

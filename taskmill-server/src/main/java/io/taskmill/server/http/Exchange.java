@@ -25,8 +25,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One request as a route sees it: path and query parameters, a bounded JSON body, the caller, and
- * the reply. Query parameters are validated by the route; repeating one is an error, so a filter
- * is never silently half-applied.
+ * the reply. Query parameters are validated by the route; repeating one is an error, so a filter is
+ * never silently half-applied.
  */
 public final class Exchange {
   /** Largest request body accepted (A2, docs/server.md); larger ones get 413. */
@@ -45,7 +45,11 @@ public final class Exchange {
   private String resource;
   private boolean bodyRead;
 
-  Exchange(Request request, Response response, Map<String, String> params, Principal principal,
+  Exchange(
+      Request request,
+      Response response,
+      Map<String, String> params,
+      Principal principal,
       String requestId) {
     this.request = request;
     this.response = response;
@@ -79,8 +83,9 @@ public final class Exchange {
       return null;
     }
     if (values.size() > 1) {
-      throw Problem.badRequest("query parameter '" + name + "' is given " + values.size()
-          + " times; give it once", name);
+      throw Problem.badRequest(
+          "query parameter '" + name + "' is given " + values.size() + " times; give it once",
+          name);
     }
     return values.getFirst();
   }
@@ -89,8 +94,12 @@ public final class Exchange {
   public void onlyQuery(Set<String> known) {
     for (String name : queryFields().getNames()) {
       if (!known.contains(name)) {
-        throw Problem.badRequest("unknown query parameter '" + LogText.clean(name) + "'; known: "
-            + String.join(", ", new TreeSet<>(known)), name);
+        throw Problem.badRequest(
+            "unknown query parameter '"
+                + LogText.clean(name)
+                + "'; known: "
+                + String.join(", ", new TreeSet<>(known)),
+            name);
       }
     }
   }
@@ -100,8 +109,8 @@ public final class Exchange {
       try {
         query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
       } catch (RuntimeException e) {
-        throw Problem.badRequest("the query string is malformed: "
-            + LogText.clean(e.getMessage()), "query");
+        throw Problem.badRequest(
+            "the query string is malformed: " + LogText.clean(e.getMessage()), "query");
       }
     }
     return query;
@@ -117,10 +126,15 @@ public final class Exchange {
    */
   public JsonNode json() throws IOException {
     String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-    if (type == null || !type.toLowerCase(Locale.ROOT).split(";")[0].trim()
-        .equals("application/json")) {
-      throw new Problem(415, "Unsupported Media Type", "send the body as application/json (was "
-          + (type == null ? "no Content-Type" : "'" + type + "'") + ")", "Content-Type");
+    if (type == null
+        || !type.toLowerCase(Locale.ROOT).split(";")[0].trim().equals("application/json")) {
+      throw new Problem(
+          415,
+          "Unsupported Media Type",
+          "send the body as application/json (was "
+              + (type == null ? "no Content-Type" : "'" + type + "'")
+              + ")",
+          "Content-Type");
     }
     byte[] bytes = bodyBytes();
     if (bytes.length == 0) {
@@ -128,7 +142,8 @@ public final class Exchange {
     }
     try {
       // Jackson decodes UTF-8 leniently in places; a body must be valid UTF-8 to be taken.
-      StandardCharsets.UTF_8.newDecoder()
+      StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes));
@@ -140,14 +155,15 @@ public final class Exchange {
     } catch (StreamConstraintsException e) {
       throw Problem.badRequest("the JSON body exceeds a limit: " + e.getOriginalMessage(), "body");
     } catch (JacksonException e) {
-      throw Problem.badRequest("the body is not valid JSON: " + e.getOriginalMessage()
-          + location(e), "body");
+      throw Problem.badRequest(
+          "the body is not valid JSON: " + e.getOriginalMessage() + location(e), "body");
     }
   }
 
   private static String location(JacksonException e) {
     var at = e.getLocation();
-    return at == null || at.getLineNr() < 0 ? ""
+    return at == null || at.getLineNr() < 0
+        ? ""
         : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
   }
 
@@ -191,8 +207,13 @@ public final class Exchange {
       }
     }
     bodyRead = ended;
-    return new Problem(413, "Content Too Large", "the request body is larger than "
-        + MAX_BODY_BYTES + " bytes; split a batch into smaller ones", "body");
+    return new Problem(
+        413,
+        "Content Too Large",
+        "the request body is larger than "
+            + MAX_BODY_BYTES
+            + " bytes; split a batch into smaller ones",
+        "body");
   }
 
   /** Whether the whole request body was read (a connection with unread bytes cannot be reused). */
@@ -236,8 +257,8 @@ public final class Exchange {
   }
 
   /**
-   * Starts a streamed answer (server-sent events): headers go out now, and each flush of the
-   * stream reaches the client. The route returns when the stream ends.
+   * Starts a streamed answer (server-sent events): headers go out now, and each flush of the stream
+   * reaches the client. The route returns when the stream ends.
    */
   public OutputStream stream(String contentType) throws IOException {
     status = 200;

@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Lets concurrent requests share one database commit: each caller hands in its item and waits;
- * one thread writes whatever has arrived since its last write as one group, so an idle server
- * writes each item at once and a busy one many per commit (as the engine's completer does). A
- * caller is answered only after its group committed, so nothing acknowledged can be lost.
+ * Lets concurrent requests share one database commit: each caller hands in its item and waits; one
+ * thread writes whatever has arrived since its last write as one group, so an idle server writes
+ * each item at once and a busy one many per commit (as the engine's completer does). A caller is
+ * answered only after its group committed, so nothing acknowledged can be lost.
  *
  * @param <T> what is written
  * @param <R> what each caller gets back
@@ -31,8 +31,8 @@ public final class GroupCommit<T, R> implements AutoCloseable {
    * @param write writes a group and completes each item's future (normally or with its own
    *     failure); a failure it throws fails every item of the group
    */
-  public GroupCommit(String name, int maxGroup,
-      BiConsumer<List<T>, List<CompletableFuture<R>>> write) {
+  public GroupCommit(
+      String name, int maxGroup, BiConsumer<List<T>, List<CompletableFuture<R>>> write) {
     this.maxGroup = maxGroup;
     this.write = write;
     this.writer = Thread.ofPlatform().daemon().name(name).start(this::run);
@@ -98,8 +98,8 @@ public final class GroupCommit<T, R> implements AutoCloseable {
       }
       group.clear();
     }
-    queue.forEach(p -> p.done().completeExceptionally(
-        new IllegalStateException("the server is stopping")));
+    queue.forEach(
+        p -> p.done().completeExceptionally(new IllegalStateException("the server is stopping")));
   }
 
   @Override

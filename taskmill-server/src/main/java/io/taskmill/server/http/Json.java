@@ -16,15 +16,18 @@ public final class Json {
   /** Deepest nesting accepted in a request body (A2, docs/server.md). */
   public static final int MAX_DEPTH = 64;
 
-  public static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-          .streamReadConstraints(StreamReadConstraints.builder()
-              .maxNestingDepth(MAX_DEPTH)
-              .maxStringLength(1 << 20)
-              .maxNumberLength(100)
-              .build())
-          .build())
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  public static final JsonMapper MAPPER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(MAX_DEPTH)
+                          .maxStringLength(1 << 20)
+                          .maxNumberLength(100)
+                          .build())
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private Json() {}
 
@@ -39,9 +42,9 @@ public final class Json {
   /**
    * Sets {@code field} of {@code into} to stored JSON text (a payload or result read from the
    * database). A row written around the engine may hold text this mapper refuses (nesting deeper
-   * than {@link #MAX_DEPTH}, not JSON at all): then {@code field} is null and
-   * {@code <field>Unreadable} says why, so one planted row cannot turn a job's page, or every list
-   * that includes it, into a 500 (S4, docs/testing.md).
+   * than {@link #MAX_DEPTH}, not JSON at all): then {@code field} is null and {@code
+   * <field>Unreadable} says why, so one planted row cannot turn a job's page, or every list that
+   * includes it, into a 500 (S4, docs/testing.md).
    */
   public static void putStored(ObjectNode into, String field, String text) {
     if (text == null) {
@@ -52,8 +55,14 @@ public final class Json {
       into.set(field, MAPPER.readTree(text));
     } catch (JacksonException e) {
       into.putNull(field);
-      into.put(field + "Unreadable", "the stored " + field + " (" + text.length()
-          + " characters) is not shown: " + clip(e.getOriginalMessage()));
+      into.put(
+          field + "Unreadable",
+          "the stored "
+              + field
+              + " ("
+              + text.length()
+              + " characters) is not shown: "
+              + clip(e.getOriginalMessage()));
     }
   }
 

@@ -4,8 +4,8 @@ import io.taskmill.access.Role;
 import java.util.List;
 
 /**
- * Who made a request: the API key's public id and name, its role, and the queues it is limited
- * to. {@link #ANONYMOUS} is the caller of an open route; {@link #insecure()} is everyone in
+ * Who made a request: the API key's public id and name, its role, and the queues it is limited to.
+ * {@link #ANONYMOUS} is the caller of an open route; {@link #insecure()} is everyone in
  * loopback-only dev mode.
  *
  * @param queues the only queues whose jobs, queues and schedules the caller may see and act on
@@ -43,8 +43,17 @@ public record Principal(String keyId, String name, Role role, List<String> queue
    * may. Only for what the caller named itself (a submission's queue), so it reveals nothing.
    */
   public Problem foreignQueue(String queue, String field) {
-    return new Problem(403, "Forbidden", "key " + keyId + " may only use the queues "
-        + String.join(", ", queues) + "; queue '" + LogText.clean(queue) + "' is not one of "
-        + "them", field);
+    return new Problem(
+        403,
+        "Forbidden",
+        "key "
+            + keyId
+            + " may only use the queues "
+            + String.join(", ", queues)
+            + "; queue '"
+            + LogText.clean(queue)
+            + "' is not one of "
+            + "them",
+        field);
   }
 }

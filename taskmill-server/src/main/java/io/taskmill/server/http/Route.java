@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * One operation of the API: method and path template ({@code /api/v1/jobs/{id}}), who may call it
- * (null role: anyone, no key needed), the audit action it records when it changes something
- * (null: a read), and its handler.
+ * (null role: anyone, no key needed), the audit action it records when it changes something (null:
+ * a read), and its handler.
  */
 public record Route(String method, String template, Role role, String action, Handler handler) {
   private static final Pattern TEMPLATE = Pattern.compile("(/([a-z0-9.\\-]+|\\{[a-zA-Z]+}))+|/");
@@ -34,9 +34,11 @@ public record Route(String method, String template, Role role, String action, Ha
     return new Route(method, template, role, null, handler);
   }
 
-  /** A change that needs at least {@code role} and is recorded in the audit trail as {@code action}. */
-  public static Route change(String method, String template, Role role, String action,
-      Handler handler) {
+  /**
+   * A change that needs at least {@code role} and is recorded in the audit trail as {@code action}.
+   */
+  public static Route change(
+      String method, String template, Role role, String action, Handler handler) {
     return new Route(method, template, role, action, handler);
   }
 

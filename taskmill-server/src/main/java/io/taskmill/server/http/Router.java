@@ -13,6 +13,7 @@ import java.util.TreeSet;
  */
 public final class Router {
   private final List<Route> routes = new ArrayList<>();
+
   /** Each route's template split at '/', in {@link #routes}' order: split once, not per request. */
   private final List<List<String>> templates = new ArrayList<>();
 
@@ -22,8 +23,8 @@ public final class Router {
   public Router add(Route route) {
     for (Route r : routes) {
       if (r.method().equals(route.method()) && shape(r).equals(shape(route))) {
-        throw new IllegalArgumentException("route " + route.method() + " " + route.template()
-            + " clashes with " + r.template());
+        throw new IllegalArgumentException(
+            "route " + route.method() + " " + route.template() + " clashes with " + r.template());
       }
     }
     routes.add(route);
@@ -57,7 +58,8 @@ public final class Router {
       if (params == null) {
         continue;
       }
-      if (!route.method().equals(method) && !(method.equals("HEAD") && route.method().equals("GET"))) {
+      if (!route.method().equals(method)
+          && !(method.equals("HEAD") && route.method().equals("GET"))) {
         allowed.add(route.method());
         continue;
       }
@@ -71,11 +73,17 @@ public final class Router {
       return best;
     }
     if (!allowed.isEmpty()) {
-      throw new Problem(405, "Method Not Allowed", method + " is not allowed here; use "
-          + String.join(" or ", allowed), null).header("Allow", String.join(", ", allowed));
+      throw new Problem(
+              405,
+              "Method Not Allowed",
+              method + " is not allowed here; use " + String.join(" or ", allowed),
+              null)
+          .header("Allow", String.join(", ", allowed));
     }
-    throw Problem.notFound("no such resource: /" + String.join("/", segments)
-        + "; the API is described at /openapi.json");
+    throw Problem.notFound(
+        "no such resource: /"
+            + String.join("/", segments)
+            + "; the API is described at /openapi.json");
   }
 
   private static Map<String, String> bind(List<String> template, List<String> path) {

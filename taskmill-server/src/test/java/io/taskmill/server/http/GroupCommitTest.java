@@ -19,16 +19,22 @@ class GroupCommitTest {
     var firstWriteEntered = new CountDownLatch(1);
     var releaseFirstWrite = new CountDownLatch(1);
     var groups = new CopyOnWriteArrayList<List<Integer>>();
-    try (var commit = new GroupCommit<Integer, Integer>("test-group", 100, (items, done) -> {
-          groups.add(List.copyOf(items));
-          if (groups.size() == 1) {
-            firstWriteEntered.countDown();
-            await().atMost(Duration.ofSeconds(10)).until(() -> releaseFirstWrite.getCount() == 0);
-          }
-          for (int i = 0; i < items.size(); i++) {
-            done.get(i).complete(items.get(i) * 10);
-          }
-        });
+    try (var commit =
+            new GroupCommit<Integer, Integer>(
+                "test-group",
+                100,
+                (items, done) -> {
+                  groups.add(List.copyOf(items));
+                  if (groups.size() == 1) {
+                    firstWriteEntered.countDown();
+                    await()
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> releaseFirstWrite.getCount() == 0);
+                  }
+                  for (int i = 0; i < items.size(); i++) {
+                    done.get(i).complete(items.get(i) * 10);
+                  }
+                });
         var callers = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<Integer> first = callers.submit(() -> commit.submit(1));
       firstWriteEntered.await();
@@ -52,15 +58,20 @@ class GroupCommitTest {
 
   @Test
   void anItemTheWriterLeavesUnansweredFailsItsCallerOnly() throws Exception {
-    try (var commit = new GroupCommit<Integer, Integer>("test-group", 100, (items, done) -> {
-      for (int i = 0; i < items.size(); i++) {
-        if (items.get(i) != 13) {
-          done.get(i).complete(items.get(i));
-        }
-      }
-    })) {
+    try (var commit =
+        new GroupCommit<Integer, Integer>(
+            "test-group",
+            100,
+            (items, done) -> {
+              for (int i = 0; i < items.size(); i++) {
+                if (items.get(i) != 13) {
+                  done.get(i).complete(items.get(i));
+                }
+              }
+            })) {
       assertThat(commit.submit(7)).isEqualTo(7);
-      assertThatThrownBy(() -> commit.submit(13)).isInstanceOf(IllegalStateException.class)
+      assertThatThrownBy(() -> commit.submit(13))
+          .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("left this item unanswered");
       assertThat(commit.submit(8)).isEqualTo(8);
     }
@@ -68,15 +79,20 @@ class GroupCommitTest {
 
   @Test
   void aWriteThatThrowsFailsItsItemsWithThatFailureAndLaterWritesStillRun() throws Exception {
-    try (var commit = new GroupCommit<Integer, Integer>("test-group", 100, (items, done) -> {
-      if (items.contains(0)) {
-        throw new IllegalArgumentException("the database refused item 0");
-      }
-      for (int i = 0; i < items.size(); i++) {
-        done.get(i).complete(items.get(i));
-      }
-    })) {
-      assertThatThrownBy(() -> commit.submit(0)).isInstanceOf(IllegalArgumentException.class)
+    try (var commit =
+        new GroupCommit<Integer, Integer>(
+            "test-group",
+            100,
+            (items, done) -> {
+              if (items.contains(0)) {
+                throw new IllegalArgumentException("the database refused item 0");
+              }
+              for (int i = 0; i < items.size(); i++) {
+                done.get(i).complete(items.get(i));
+              }
+            })) {
+      assertThatThrownBy(() -> commit.submit(0))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("the database refused item 0");
       assertThat(commit.submit(5)).isEqualTo(5);
     }
@@ -84,11 +100,13 @@ class GroupCommitTest {
 
   @Test
   void aClosedGroupCommitRefusesNewItems() {
-    var commit = new GroupCommit<Integer, Integer>("test-group", 100,
-        (items, done) -> done.forEach(f -> f.complete(1)));
+    var commit =
+        new GroupCommit<Integer, Integer>(
+            "test-group", 100, (items, done) -> done.forEach(f -> f.complete(1)));
     commit.close();
 
-    assertThatThrownBy(() -> commit.submit(1)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> commit.submit(1))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("stopping");
   }
 }

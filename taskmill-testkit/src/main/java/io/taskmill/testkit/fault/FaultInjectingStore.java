@@ -48,8 +48,12 @@ public final class FaultInjectingStore implements Store {
   private final long seed;
   private final Map<StoreOp, OpFaults> faults;
   private volatile boolean down;
-  /** The term an impostor claims, and until when by {@link System#nanoTime}: {@link #impersonate}. */
+
+  /**
+   * The term an impostor claims, and until when by {@link System#nanoTime}: {@link #impersonate}.
+   */
   private volatile LeaderTerm forged;
+
   private volatile long forgedUntilNanos;
 
   /** How one operation is disturbed, and what was injected so far. */
@@ -114,7 +118,8 @@ public final class FaultInjectingStore implements Store {
     public Builder delay(StoreOp op, double rate, Duration delay) {
       rates(op)[2] = rate(op, "delay", rate);
       if (delay == null || delay.isNegative()) {
-        throw new IllegalArgumentException("delay of " + op + " must be zero or positive, was " + delay);
+        throw new IllegalArgumentException(
+            "delay of " + op + " must be zero or positive, was " + delay);
       }
       delays.put(op, delay);
       return this;
@@ -126,7 +131,8 @@ public final class FaultInjectingStore implements Store {
 
     private static double rate(StoreOp op, String what, double rate) {
       if (!(rate >= 0 && rate <= 1)) {
-        throw new IllegalArgumentException(what + " rate of " + op + " must be between 0 and 1, was " + rate);
+        throw new IllegalArgumentException(
+            what + " rate of " + op + " must be between 0 and 1, was " + rate);
       }
       return rate;
     }
@@ -138,8 +144,8 @@ public final class FaultInjectingStore implements Store {
         var f = new OpFaults(seed, op);
         double[] r = rates.getOrDefault(op, new double[3]);
         if (r[0] + r[1] > 1) {
-          throw new IllegalArgumentException("failBefore + failAfter of " + op
-              + " must be at most 1, was " + (r[0] + r[1]));
+          throw new IllegalArgumentException(
+              "failBefore + failAfter of " + op + " must be at most 1, was " + (r[0] + r[1]));
         }
         f.failBefore = r[0];
         f.failAfter = r[1];
@@ -180,12 +186,15 @@ public final class FaultInjectingStore implements Store {
   /** One line per disturbed operation, with the seed: for a test's output. */
   public String summary() {
     var sb = new StringBuilder("faults (seed ").append(seed).append("):");
-    faults.forEach((op, f) -> {
-      if (f.failBefore + f.failAfter + f.delayRate > 0) {
-        sb.append(String.format(" %s %d calls, %d failed before, %d failed after, %d delayed;",
-            op, f.calls.get(), f.before.get(), f.after.get(), f.delays.get()));
-      }
-    });
+    faults.forEach(
+        (op, f) -> {
+          if (f.failBefore + f.failAfter + f.delayRate > 0) {
+            sb.append(
+                String.format(
+                    " %s %d calls, %d failed before, %d failed after, %d delayed;",
+                    op, f.calls.get(), f.before.get(), f.after.get(), f.delays.get()));
+          }
+        });
     return sb.toString();
   }
 
@@ -238,15 +247,17 @@ public final class FaultInjectingStore implements Store {
   }
 
   private void run(StoreOp op, Runnable work) {
-    call(op, () -> {
-      work.run();
-      return null;
-    });
+    call(
+        op,
+        () -> {
+          work.run();
+          return null;
+        });
   }
 
   private StoreUnavailableException fault(StoreOp op, long call, String when) {
-    return new StoreUnavailableException("injected fault " + when + " call " + call + " of " + op
-        + " (seed " + seed + ")", null);
+    return new StoreUnavailableException(
+        "injected fault " + when + " call " + call + " of " + op + " (seed " + seed + ")", null);
   }
 
   private static void sleep(Duration d) {
@@ -310,25 +321,32 @@ public final class FaultInjectingStore implements Store {
     if (term == null || System.nanoTime() - forgedUntilNanos > 0) {
       return work;
     }
-    return tx -> work.run((StoreTx) Proxy.newProxyInstance(StoreTx.class.getClassLoader(),
-        new Class<?>[] {StoreTx.class}, (proxy, method, args) -> {
-          Object[] sent = args == null ? null : args.clone();
-          for (int i = 0; sent != null && i < sent.length; i++) {
-            if (sent[i] instanceof LeaderTerm) {
-              sent[i] = term;
-            }
-          }
-          Object answer;
-          try {
-            answer = method.invoke(tx, sent);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-          if (answer instanceof Leadership l && method.getName().equals("leaderTry")) {
-            return new Leadership((String) sent[0], term.term(),
-                ((Instant) sent[1]).plus((Duration) sent[2]));
-          }
-          return answer;
-        }));
+    return tx ->
+        work.run(
+            (StoreTx)
+                Proxy.newProxyInstance(
+                    StoreTx.class.getClassLoader(),
+                    new Class<?>[] {StoreTx.class},
+                    (proxy, method, args) -> {
+                      Object[] sent = args == null ? null : args.clone();
+                      for (int i = 0; sent != null && i < sent.length; i++) {
+                        if (sent[i] instanceof LeaderTerm) {
+                          sent[i] = term;
+                        }
+                      }
+                      Object answer;
+                      try {
+                        answer = method.invoke(tx, sent);
+                      } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                      }
+                      if (answer instanceof Leadership l && method.getName().equals("leaderTry")) {
+                        return new Leadership(
+                            (String) sent[0],
+                            term.term(),
+                            ((Instant) sent[1]).plus((Duration) sent[2]));
+                      }
+                      return answer;
+                    }));
   }
 }

@@ -49,18 +49,22 @@ public abstract class AccessContract extends StoreContractSupport {
   /** Generates a key created at {@code at} and stores it. */
   private ApiKey saved(String name, Role role, Instant at) {
     ApiKey key = generated(name, role, at).key();
-    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyInsert(key))).as("insert key " + name).isTrue();
+    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyInsert(key)))
+        .as("insert key " + name)
+        .isTrue();
     return key;
   }
 
   /** A key by id, found in the list as core's Access finds it. */
   private Optional<ApiKey> keyById(String id) {
     return store.read(StoreOp.API_KEY, tx -> tx.apiKeyList()).stream()
-        .filter(k -> k.id().equals(id)).findFirst();
+        .filter(k -> k.id().equals(id))
+        .findFirst();
   }
 
   private long activeKeys() {
-    return store.read(StoreOp.API_KEY, tx -> tx.apiKeyList()).stream().filter(ApiKey::active)
+    return store.read(StoreOp.API_KEY, tx -> tx.apiKeyList()).stream()
+        .filter(ApiKey::active)
         .count();
   }
 
@@ -69,14 +73,23 @@ public abstract class AccessContract extends StoreContractSupport {
   }
 
   private static ApiKey with(ApiKey k, String id, String secretHash) {
-    return new ApiKey(id, k.name() + " (copy)", k.role(), secretHash, k.createdAt(), null,
-        k.createdBy());
+    return new ApiKey(
+        id, k.name() + " (copy)", k.role(), secretHash, k.createdAt(), null, k.createdBy());
   }
 
   /** An entry by {@code keyId} (with role operator), at {@code at}. */
   private static AuditEntry entry(Instant at, String keyId, String action) {
-    return new AuditEntry(0, at, keyId, keyId == null ? null : Role.OPERATOR, action,
-        "jobs/" + action, "ok", "10.0.0.1", "req-" + at.toEpochMilli(), null);
+    return new AuditEntry(
+        0,
+        at,
+        keyId,
+        keyId == null ? null : Role.OPERATOR,
+        action,
+        "jobs/" + action,
+        "ok",
+        "10.0.0.1",
+        "req-" + at.toEpochMilli(),
+        null);
   }
 
   private long append(AuditEntry e) {
@@ -94,10 +107,15 @@ public abstract class AccessContract extends StoreContractSupport {
     Instant created = T0.plusNanos(123_456_000);
     NewApiKey created1 = ApiKeys.generate("ci deploys", Role.ADMIN, created, "first start");
 
-    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyInsert(created1.key()))).isTrue();
+    assertThat(
+            store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyInsert(created1.key())))
+        .isTrue();
 
     assertThat(keyById(created1.key().id())).contains(created1.key());
-    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyByHash(ApiKeys.hash(created1.secret())))).contains(created1.key());
+    assertThat(
+            store.read(
+                StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyByHash(ApiKeys.hash(created1.secret()))))
+        .contains(created1.key());
     assertThat(stored(created1.key().id()).active()).isTrue();
   }
 
@@ -106,19 +124,25 @@ public abstract class AccessContract extends StoreContractSupport {
     saved("ops", Role.OPERATOR, T0);
 
     assertThat(keyById("aaaaaaaaaaaa")).isEmpty();
-    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyByHash(ApiKeys.hash("tm_not_a_stored_secret")))).isEmpty();
+    assertThat(
+            store.read(
+                StoreOp.API_KEY,
+                (StoreTx tx) -> tx.apiKeyByHash(ApiKeys.hash("tm_not_a_stored_secret"))))
+        .isEmpty();
   }
 
   @Test
   void aTakenIdIsRefusedAndTheStoredKeyStays() {
     ApiKey first = saved("first", Role.VIEWER, T0);
-    ApiKey sameId = with(generated("other", Role.ADMIN, T0).key(), first.id(),
-        ApiKeys.hash("another secret"));
+    ApiKey sameId =
+        with(generated("other", Role.ADMIN, T0).key(), first.id(), ApiKeys.hash("another secret"));
 
-    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyInsert(sameId))).isFalse();
+    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyInsert(sameId)))
+        .isFalse();
 
     assertThat(stored(first.id())).isEqualTo(first);
-    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyByHash(sameId.secretHash()))).isEmpty();
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyByHash(sameId.secretHash())))
+        .isEmpty();
     assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyList())).containsExactly(first);
   }
 
@@ -127,10 +151,12 @@ public abstract class AccessContract extends StoreContractSupport {
     ApiKey first = saved("first", Role.VIEWER, T0);
     ApiKey sameHash = with(first, "bbbbbbbbbbbb", first.secretHash());
 
-    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyInsert(sameHash))).isFalse();
+    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyInsert(sameHash)))
+        .isFalse();
 
     assertThat(keyById(sameHash.id())).isEmpty();
-    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyByHash(first.secretHash()))).contains(first);
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyByHash(first.secretHash())))
+        .contains(first);
   }
 
   @Test
@@ -138,12 +164,14 @@ public abstract class AccessContract extends StoreContractSupport {
     ApiKey oldest = saved("oldest", Role.VIEWER, T0);
     ApiKey middle = saved("middle", Role.WORKER, T0.plusSeconds(1));
     ApiKey newest = saved("newest", Role.ADMIN, T0.plusSeconds(2));
-    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyRevoke(middle.id(), T0.plusSeconds(3)))).isTrue();
+    assertThat(
+            store.inTransaction(
+                StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyRevoke(middle.id(), T0.plusSeconds(3))))
+        .isTrue();
 
     List<ApiKey> keys = store.read(StoreOp.API_KEY, tx -> tx.apiKeyList());
 
-    assertThat(keys).extracting(ApiKey::id)
-        .containsExactly(newest.id(), middle.id(), oldest.id());
+    assertThat(keys).extracting(ApiKey::id).containsExactly(newest.id(), middle.id(), oldest.id());
     assertThat(keys.get(1).revokedAt()).isEqualTo(T0.plusSeconds(3));
     assertThat(keys.get(0)).isEqualTo(newest);
     assertThat(keys.get(2)).isEqualTo(oldest);
@@ -160,40 +188,63 @@ public abstract class AccessContract extends StoreContractSupport {
     ApiKey key = saved("ops", Role.OPERATOR, T0);
     Instant revoked = T0.plus(Duration.ofMinutes(5)).plusNanos(7_000);
 
-    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyRevoke(key.id(), revoked))).isTrue();
-    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyRevoke(key.id(), revoked.plusSeconds(60))))
-        .as("a second revocation").isFalse();
+    assertThat(
+            store.inTransaction(
+                StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyRevoke(key.id(), revoked)))
+        .isTrue();
+    assertThat(
+            store.inTransaction(
+                StoreOp.API_KEY,
+                (StoreTx tx) -> tx.apiKeyRevoke(key.id(), revoked.plusSeconds(60))))
+        .as("a second revocation")
+        .isFalse();
 
     ApiKey after = stored(key.id());
     assertThat(after.revokedAt()).isEqualTo(revoked);
     assertThat(after.active()).isFalse();
     assertThat(after.allows(Role.VIEWER)).isFalse();
-    assertThat(after).isEqualTo(new ApiKey(key.id(), key.name(), key.role(), key.secretHash(),
-        key.createdAt(), revoked, key.createdBy()));
+    assertThat(after)
+        .isEqualTo(
+            new ApiKey(
+                key.id(),
+                key.name(),
+                key.role(),
+                key.secretHash(),
+                key.createdAt(),
+                revoked,
+                key.createdBy()));
   }
 
   @Test
   void aScopedKeyKeepsItsQueuesAndAnUnscopedOneHasNone() {
-    NewApiKey scoped = ApiKeys.generate("mailer", Role.OPERATOR, T0, "contract test",
-        List.of("render", "mail"));
-    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyInsert(scoped.key()))).isTrue();
+    NewApiKey scoped =
+        ApiKeys.generate("mailer", Role.OPERATOR, T0, "contract test", List.of("render", "mail"));
+    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyInsert(scoped.key())))
+        .isTrue();
     ApiKey unscoped = saved("ops", Role.OPERATOR, T0);
 
-    ApiKey found = store.read(StoreOp.API_KEY, tx -> tx.apiKeyByHash(ApiKeys.hash(scoped.secret()))).orElseThrow();
+    ApiKey found =
+        store
+            .read(StoreOp.API_KEY, tx -> tx.apiKeyByHash(ApiKeys.hash(scoped.secret())))
+            .orElseThrow();
     assertThat(found).isEqualTo(scoped.key());
     assertThat(found.queues()).containsExactly("mail", "render");
     assertThat(found.mayUse("mail")).isTrue();
     assertThat(found.mayUse("default")).isFalse();
     assertThat(stored(unscoped.id()).queues()).isNull();
     assertThat(stored(unscoped.id()).mayUse("anything")).isTrue();
-    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyList())).contains(scoped.key(), unscoped);
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyList()))
+        .contains(scoped.key(), unscoped);
   }
 
   @Test
   void revokingAnUnknownKeyChangesNothing() {
     ApiKey key = saved("ops", Role.OPERATOR, T0);
 
-    assertThat(store.inTransaction(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyRevoke("cccccccccccc", T0))).isFalse();
+    assertThat(
+            store.inTransaction(
+                StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyRevoke("cccccccccccc", T0)))
+        .isFalse();
 
     assertThat(stored(key.id()).active()).isTrue();
   }
@@ -202,9 +253,13 @@ public abstract class AccessContract extends StoreContractSupport {
   void aRevokedKeyIsStillFoundByHashWithItsRevocationTime() {
     NewApiKey created = generated("leaked", Role.ADMIN, T0);
     store.inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyInsert(created.key()));
-    store.inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyRevoke(created.key().id(), T0.plusSeconds(10)));
+    store.inTransaction(
+        StoreOp.API_KEY, tx -> tx.apiKeyRevoke(created.key().id(), T0.plusSeconds(10)));
 
-    ApiKey found = store.read(StoreOp.API_KEY, tx -> tx.apiKeyByHash(ApiKeys.hash(created.secret()))).orElseThrow();
+    ApiKey found =
+        store
+            .read(StoreOp.API_KEY, tx -> tx.apiKeyByHash(ApiKeys.hash(created.secret())))
+            .orElseThrow();
 
     assertThat(found.id()).isEqualTo(created.key().id());
     assertThat(found.revokedAt()).isEqualTo(T0.plusSeconds(10));
@@ -245,13 +300,19 @@ public abstract class AccessContract extends StoreContractSupport {
   @Test
   void appendsAGroupInOneCallInListOrder() {
     long before = append(entry(T0, "aaaaaaaaaaaa", "job.submit"));
-    List<Long> seqs = store.inTransaction(StoreOp.AUDIT, tx -> tx.auditAppendAll(List.of(
-        entry(T0.plusSeconds(1), "aaaaaaaaaaaa", "a"),
-        entry(T0.plusSeconds(2), "bbbbbbbbbbbb", "b"),
-        entry(T0.plusSeconds(3), null, "c"))));
+    List<Long> seqs =
+        store.inTransaction(
+            StoreOp.AUDIT,
+            tx ->
+                tx.auditAppendAll(
+                    List.of(
+                        entry(T0.plusSeconds(1), "aaaaaaaaaaaa", "a"),
+                        entry(T0.plusSeconds(2), "bbbbbbbbbbbb", "b"),
+                        entry(T0.plusSeconds(3), null, "c"))));
     assertThat(seqs).hasSize(3).isSorted().doesNotHaveDuplicates();
     assertThat(seqs.getFirst()).isGreaterThan(before);
-    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(10)))).extracting(AuditEntry::action)
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(10))))
+        .extracting(AuditEntry::action)
         .containsExactly("c", "b", "a", "job.submit");
   }
 
@@ -260,15 +321,25 @@ public abstract class AccessContract extends StoreContractSupport {
     long seq = append(entry(T0, null, "auth").withSeq(999_999));
 
     assertThat(seq).isNotEqualTo(999_999);
-    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(1)))).extracting(AuditEntry::seq)
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(1))))
+        .extracting(AuditEntry::seq)
         .containsExactly(seq);
   }
 
   @Test
   void keepsEveryFieldOfAnEntryAndTheNullsOfAnUnauthenticatedOne() {
-    var full = new AuditEntry(0, T0.plusNanos(654_321_000), "dddddddddddd", Role.ADMIN,
-        "apikey.create", "apikeys/eeeeeeeeeeee", "ok", "2001:db8::1", "req-42",
-        "role admin, name \"ci\"");
+    var full =
+        new AuditEntry(
+            0,
+            T0.plusNanos(654_321_000),
+            "dddddddddddd",
+            Role.ADMIN,
+            "apikey.create",
+            "apikeys/eeeeeeeeeeee",
+            "ok",
+            "2001:db8::1",
+            "req-42",
+            "role admin, name \"ci\"");
     var anonymous = new AuditEntry(0, T0, null, null, "auth", null, "denied", null, null, null);
 
     long fullSeq = append(full);
@@ -281,12 +352,23 @@ public abstract class AccessContract extends StoreContractSupport {
   @Test
   void storesTextCutToItsColumnsAndWithoutNuls() {
     String longDetail = "x".repeat(AuditEntry.MAX_DETAIL_LENGTH * 2);
-    var e = new AuditEntry(0, T0, null, null, "auth", "/api/v1/jobs\0/../" + "y".repeat(5000),
-        "denied", "203.0.113.9", "r\0q", longDetail);
+    var e =
+        new AuditEntry(
+            0,
+            T0,
+            null,
+            null,
+            "auth",
+            "/api/v1/jobs\0/../" + "y".repeat(5000),
+            "denied",
+            "203.0.113.9",
+            "r\0q",
+            longDetail);
 
     append(e);
 
-    AuditEntry read = store.read(StoreOp.AUDIT, tx -> tx.auditList(AuditQuery.latest(1))).getFirst();
+    AuditEntry read =
+        store.read(StoreOp.AUDIT, tx -> tx.auditList(AuditQuery.latest(1))).getFirst();
     assertThat(read.detail()).hasSize(AuditEntry.MAX_DETAIL_LENGTH).endsWith("…");
     assertThat(read.resource()).hasSize(AuditEntry.MAX_RESOURCE_LENGTH).doesNotContain("\0");
     assertThat(read.requestId()).isEqualTo("r\uFFFDq");
@@ -307,7 +389,8 @@ public abstract class AccessContract extends StoreContractSupport {
     assertThat(seqs(list(null, "job.submit", null, null))).containsExactly(a3, b1, a1);
     assertThat(seqs(list(alice, "job.submit", null, null))).containsExactly(a3, a1);
     assertThat(seqs(list(null, null, T0.plusSeconds(1), T0.plusSeconds(3))))
-        .as("from inclusive, to exclusive").containsExactly(a2, b1);
+        .as("from inclusive, to exclusive")
+        .containsExactly(a2, b1);
     assertThat(seqs(list(null, null, T0.plusSeconds(3), null))).containsExactly(a3, n1);
     assertThat(seqs(list(null, null, null, T0.plusSeconds(1)))).containsExactly(a1);
     assertThat(seqs(list(alice, null, T0.plusSeconds(1), null))).containsExactly(a3, a2);
@@ -345,8 +428,15 @@ public abstract class AccessContract extends StoreContractSupport {
     assertThat(pages.get(0)).hasSize(3);
     assertThat(pages.stream().flatMap(List::stream).toList())
         .containsExactlyElementsOf(appended.reversed());
-    assertThat(seqs(store.read(StoreOp.AUDIT, tx -> tx.auditList(new AuditQuery("aaaaaaaaaaaa", null, null, null,
-        appended.get(4), 10))))).as("a cursor combined with a filter")
+    assertThat(
+            seqs(
+                store.read(
+                    StoreOp.AUDIT,
+                    tx ->
+                        tx.auditList(
+                            new AuditQuery(
+                                "aaaaaaaaaaaa", null, null, null, appended.get(4), 10)))))
+        .as("a cursor combined with a filter")
         .containsExactly(appended.get(2), appended.get(0));
   }
 
@@ -356,17 +446,25 @@ public abstract class AccessContract extends StoreContractSupport {
       append(entry(T0.plusSeconds(i), null, "auth"));
     }
 
-    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(2)))).hasSize(2);
-    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(1)))).hasSize(1);
-    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(AuditQuery.MAX_LIMIT)))).hasSize(5);
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(2))))
+        .hasSize(2);
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(1))))
+        .hasSize(1);
+    assertThat(
+            store.read(
+                StoreOp.AUDIT,
+                (StoreTx tx) -> tx.auditList(AuditQuery.latest(AuditQuery.MAX_LIMIT))))
+        .hasSize(5);
   }
 
   @Test
   void aQueryOutsideOneToFiveHundredIsRefusedBeforeReachingTheStore() {
     assertThatThrownBy(() -> AuditQuery.latest(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 500");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1 to 500");
     assertThatThrownBy(() -> AuditQuery.latest(AuditQuery.MAX_LIMIT + 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("501");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("501");
   }
 
   @Test
@@ -377,14 +475,15 @@ public abstract class AccessContract extends StoreContractSupport {
     try {
       for (int t = 0; t < APPENDERS; t++) {
         String action = "thread." + t;
-        Callable<List<Long>> appender = () -> {
-          start.await();
-          var mine = new ArrayList<Long>();
-          for (int i = 0; i < APPENDS_EACH; i++) {
-            mine.add(append(entry(T0.plusMillis(i), null, action)));
-          }
-          return mine;
-        };
+        Callable<List<Long>> appender =
+            () -> {
+              start.await();
+              var mine = new ArrayList<Long>();
+              for (int i = 0; i < APPENDS_EACH; i++) {
+                mine.add(append(entry(T0.plusMillis(i), null, action)));
+              }
+              return mine;
+            };
         results.add(pool.submit(appender));
       }
       start.countDown();
@@ -401,14 +500,17 @@ public abstract class AccessContract extends StoreContractSupport {
 
     var listed = new ArrayList<Long>();
     AuditQuery query = AuditQuery.latest(AuditQuery.MAX_LIMIT);
-    for (List<AuditEntry> page = audit(query); !page.isEmpty();
-        page = audit(query)) {
+    for (List<AuditEntry> page = audit(query); !page.isEmpty(); page = audit(query)) {
       listed.addAll(seqs(page));
       query = query.before(page.getLast().seq());
     }
     assertThat(listed).hasSize(APPENDERS * APPENDS_EACH).doesNotHaveDuplicates();
     assertThat(listed).isSortedAccordingTo((x, y) -> Long.compare(y, x));
-    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(new AuditQuery(null, "thread.3", null, null, null, 500))))
+    assertThat(
+            store.read(
+                StoreOp.AUDIT,
+                (StoreTx tx) ->
+                    tx.auditList(new AuditQuery(null, "thread.3", null, null, null, 500))))
         .hasSize(APPENDS_EACH);
   }
 
@@ -422,19 +524,31 @@ public abstract class AccessContract extends StoreContractSupport {
     LeaderTerm leader = lead("node-a", T0);
     Instant cutoff = T0.plus(Duration.ofDays(1));
 
-    assertThat(Retention.rows(store, new LeaderTerm("node-a", leader.term() + 1), T0,
-        Retained.AUDIT, cutoff, 100))
-        .as("a stale leader term prunes nothing").isZero();
-    assertThat(Retention.rows(store, new LeaderTerm("node-b", leader.term()), T0,
-        Retained.AUDIT, cutoff, 100))
-        .as("another node's term prunes nothing").isZero();
-    assertThat(seqs(store.read(StoreOp.AUDIT, tx -> tx.auditList(AuditQuery.latest(10))))).containsExactly(young, old2, old1);
+    assertThat(
+            Retention.rows(
+                store,
+                new LeaderTerm("node-a", leader.term() + 1),
+                T0,
+                Retained.AUDIT,
+                cutoff,
+                100))
+        .as("a stale leader term prunes nothing")
+        .isZero();
+    assertThat(
+            Retention.rows(
+                store, new LeaderTerm("node-b", leader.term()), T0, Retained.AUDIT, cutoff, 100))
+        .as("another node's term prunes nothing")
+        .isZero();
+    assertThat(seqs(store.read(StoreOp.AUDIT, tx -> tx.auditList(AuditQuery.latest(10)))))
+        .containsExactly(young, old2, old1);
 
     assertThat(Retention.rows(store, leader, T0, Retained.AUDIT, cutoff, 100)).isEqualTo(2);
 
-    assertThat(seqs(store.read(StoreOp.AUDIT, tx -> tx.auditList(AuditQuery.latest(10))))).containsExactly(young);
+    assertThat(seqs(store.read(StoreOp.AUDIT, tx -> tx.auditList(AuditQuery.latest(10)))))
+        .containsExactly(young);
     assertThat(Retention.rows(store, leader, T0, Retained.AUDIT, cutoff, 100))
-        .as("nothing left to prune").isZero();
+        .as("nothing left to prune")
+        .isZero();
   }
 
   @Test
@@ -447,10 +561,12 @@ public abstract class AccessContract extends StoreContractSupport {
     Instant cutoff = T0.plus(Duration.ofDays(1));
 
     assertThat(Retention.rows(store, leader, T0, Retained.AUDIT, cutoff, 2)).isEqualTo(2);
-    assertThat(seqs(store.read(StoreOp.AUDIT, tx -> tx.auditList(AuditQuery.latest(10))))).as("the two oldest went first")
+    assertThat(seqs(store.read(StoreOp.AUDIT, tx -> tx.auditList(AuditQuery.latest(10)))))
+        .as("the two oldest went first")
         .containsExactly(appended.get(4), appended.get(3), appended.get(2));
     assertThat(Retention.rows(store, leader, T0, Retained.AUDIT, cutoff, 2)).isEqualTo(2);
     assertThat(Retention.rows(store, leader, T0, Retained.AUDIT, cutoff, 2)).isEqualTo(1);
-    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(10)))).isEmpty();
+    assertThat(store.read(StoreOp.AUDIT, (StoreTx tx) -> tx.auditList(AuditQuery.latest(10))))
+        .isEmpty();
   }
 }

@@ -38,8 +38,20 @@ public abstract class ClusterContract extends StoreContractSupport {
   private static final Duration TTL = Duration.ofSeconds(15);
 
   private static Node node(String id, Instant heartbeatAt) {
-    return new Node(id, "host-" + id, 4242, "1.2.3", Map.of("default", 16, "media", 4),
-        Set.of("test.noop", "media.resize"), 20, T0, heartbeatAt, 3, 0.25, 1_000_000, 8_000_000,
+    return new Node(
+        id,
+        "host-" + id,
+        4242,
+        "1.2.3",
+        Map.of("default", 16, "media", 4),
+        Set.of("test.noop", "media.resize"),
+        20,
+        T0,
+        heartbeatAt,
+        3,
+        0.25,
+        1_000_000,
+        8_000_000,
         NodeState.ALIVE);
   }
 
@@ -54,10 +66,12 @@ public abstract class ClusterContract extends StoreContractSupport {
 
   @Test
   void aHeartbeatRegistersTheNodeAndLaterOnesUpdateIt() {
-    assertThat(store.keepAlive(StoreOp.HEARTBEAT, (StoreTx tx) -> tx.nodeHeartbeat(node(NODE, T0)))).isTrue();
+    assertThat(store.keepAlive(StoreOp.HEARTBEAT, (StoreTx tx) -> tx.nodeHeartbeat(node(NODE, T0))))
+        .isTrue();
     Node later = node(NODE, T0).beat(T0.plusSeconds(5), 7, 0.5, 2_000_000, 8_000_000);
 
-    assertThat(store.keepAlive(StoreOp.HEARTBEAT, (StoreTx tx) -> tx.nodeHeartbeat(later))).isTrue();
+    assertThat(store.keepAlive(StoreOp.HEARTBEAT, (StoreTx tx) -> tx.nodeHeartbeat(later)))
+        .isTrue();
 
     assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList())).containsExactly(later);
   }
@@ -65,7 +79,8 @@ public abstract class ClusterContract extends StoreContractSupport {
   @Test
   void theLeaderDeclaresSilentNodesDeadAndTheirJobsAreRescuedAtOnce() {
     store.keepAlive(StoreOp.HEARTBEAT, tx -> tx.nodeHeartbeat(node(NODE, T0)));
-    store.keepAlive(StoreOp.HEARTBEAT, tx -> tx.nodeHeartbeat(node(OTHER_NODE, T0.plusSeconds(20))));
+    store.keepAlive(
+        StoreOp.HEARTBEAT, tx -> tx.nodeHeartbeat(node(OTHER_NODE, T0.plusSeconds(20))));
     Job running = running(); // leased by NODE until T0 + LEASE
     Instant now = T0.plusSeconds(20);
     LeaderTerm leader = lead(OTHER_NODE, now);
@@ -73,8 +88,10 @@ public abstract class ClusterContract extends StoreContractSupport {
     List<String> dead = NodeDeaths.declare(store, leader, now, now.minus(TTL));
 
     assertThat(dead).containsExactly(NODE);
-    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList())).extracting(Node::id, Node::state)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(NODE, NodeState.DEAD),
+    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList()))
+        .extracting(Node::id, Node::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(NODE, NodeState.DEAD),
             org.assertj.core.groups.Tuple.tuple(OTHER_NODE, NodeState.ALIVE));
     // The lease would run to T0 + 30 s, but a dead node's leases end with it.
     List<Job> rescued = Rescue.expired(store, leader, now.plusMillis(1), 10);
@@ -90,23 +107,37 @@ public abstract class ClusterContract extends StoreContractSupport {
     Instant now = T0.plusSeconds(20);
     NodeDeaths.declare(store, lead(OTHER_NODE, now), now, now.minus(TTL));
 
-    assertThat(store.keepAlive(StoreOp.HEARTBEAT, (StoreTx tx) -> tx.nodeHeartbeat(node(NODE, now.plusSeconds(1))))).isFalse();
-    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList())).extracting(Node::state).containsExactly(NodeState.ALIVE);
-    assertThat(store.keepAlive(StoreOp.HEARTBEAT, (StoreTx tx) -> tx.nodeHeartbeat(node(NODE, now.plusSeconds(2))))).isTrue();
+    assertThat(
+            store.keepAlive(
+                StoreOp.HEARTBEAT,
+                (StoreTx tx) -> tx.nodeHeartbeat(node(NODE, now.plusSeconds(1)))))
+        .isFalse();
+    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList()))
+        .extracting(Node::state)
+        .containsExactly(NodeState.ALIVE);
+    assertThat(
+            store.keepAlive(
+                StoreOp.HEARTBEAT,
+                (StoreTx tx) -> tx.nodeHeartbeat(node(NODE, now.plusSeconds(2)))))
+        .isTrue();
   }
 
   @Test
   void aNodeThatLeftIsNotDeclaredDeadAndIsPrunedLater() {
     store.keepAlive(StoreOp.HEARTBEAT, tx -> tx.nodeHeartbeat(node(NODE, T0)));
-    store.inTransaction(StoreOp.NODE, tx -> {
-      tx.nodeLeave(NODE, T0.plusSeconds(1));
-      return null;
-    });
+    store.inTransaction(
+        StoreOp.NODE,
+        tx -> {
+          tx.nodeLeave(NODE, T0.plusSeconds(1));
+          return null;
+        });
     Instant now = T0.plusSeconds(60);
     LeaderTerm leader = lead(OTHER_NODE, now);
 
     assertThat(NodeDeaths.declare(store, leader, now, now.minus(TTL))).isEmpty();
-    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList())).extracting(Node::state).containsExactly(NodeState.LEFT);
+    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList()))
+        .extracting(Node::state)
+        .containsExactly(NodeState.LEFT);
     assertThat(Retention.rows(store, leader, now, Retained.NODES, T0, Integer.MAX_VALUE)).isZero();
     assertThat(Retention.rows(store, leader, now, Retained.NODES, now, Integer.MAX_VALUE))
         .isEqualTo(1);
@@ -118,8 +149,10 @@ public abstract class ClusterContract extends StoreContractSupport {
     assertThat(store.read(StoreOp.LEADER, (StoreTx tx) -> tx.leaderGet())).isEmpty();
 
     Leadership first = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, T0, TTL));
-    Leadership renewed = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, T0.plusSeconds(5), TTL));
-    Leadership other = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(OTHER_NODE, T0.plusSeconds(6), TTL));
+    Leadership renewed =
+        store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, T0.plusSeconds(5), TTL));
+    Leadership other =
+        store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(OTHER_NODE, T0.plusSeconds(6), TTL));
 
     assertThat(first).isEqualTo(new Leadership(NODE, 1, T0.plus(TTL)));
     assertThat(renewed).isEqualTo(new Leadership(NODE, 1, T0.plusSeconds(5).plus(TTL)));
@@ -133,7 +166,8 @@ public abstract class ClusterContract extends StoreContractSupport {
     Instant lapsed = T0.plus(TTL).plusMillis(1);
 
     Leadership taken = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(OTHER_NODE, lapsed, TTL));
-    Leadership formerTries = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, lapsed.plusSeconds(1), TTL));
+    Leadership formerTries =
+        store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, lapsed.plusSeconds(1), TTL));
 
     assertThat(taken).isEqualTo(new Leadership(OTHER_NODE, 2, lapsed.plus(TTL)));
     assertThat(formerTries).isEqualTo(taken);
@@ -143,7 +177,8 @@ public abstract class ClusterContract extends StoreContractSupport {
   void aLeaderWhoseOwnTermLapsedGetsANewTermWhenItLeadsAgain() {
     store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, T0, TTL));
 
-    Leadership again = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, T0.plus(TTL).plusSeconds(1), TTL));
+    Leadership again =
+        store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, T0.plus(TTL).plusSeconds(1), TTL));
 
     assertThat(again.term()).isEqualTo(2);
   }
@@ -152,11 +187,14 @@ public abstract class ClusterContract extends StoreContractSupport {
   void resigningHandsLeadershipOnAtOnce() {
     Leadership l = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, T0, TTL));
 
-    store.inTransaction(StoreOp.LEADER, tx -> {
-      tx.leaderResign(new LeaderTerm(NODE, l.term()), T0.plusSeconds(1));
-      return null;
-    });
-    Leadership next = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(OTHER_NODE, T0.plusSeconds(2), TTL));
+    store.inTransaction(
+        StoreOp.LEADER,
+        tx -> {
+          tx.leaderResign(new LeaderTerm(NODE, l.term()), T0.plusSeconds(1));
+          return null;
+        });
+    Leadership next =
+        store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(OTHER_NODE, T0.plusSeconds(2), TTL));
 
     assertThat(next).isEqualTo(new Leadership(OTHER_NODE, 2, T0.plusSeconds(2).plus(TTL)));
   }
@@ -165,12 +203,15 @@ public abstract class ClusterContract extends StoreContractSupport {
   void aFormerLeaderCannotResignForItsSuccessor() {
     store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, T0, TTL));
     Instant lapsed = T0.plus(TTL).plusSeconds(1);
-    Leadership successor = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(OTHER_NODE, lapsed, TTL));
+    Leadership successor =
+        store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(OTHER_NODE, lapsed, TTL));
 
-    store.inTransaction(StoreOp.LEADER, tx -> {
-      tx.leaderResign(new LeaderTerm(NODE, 1), lapsed.plusSeconds(1));
-      return null;
-    });
+    store.inTransaction(
+        StoreOp.LEADER,
+        tx -> {
+          tx.leaderResign(new LeaderTerm(NODE, 1), lapsed.plusSeconds(1));
+          return null;
+        });
 
     assertThat(store.read(StoreOp.LEADER, (StoreTx tx) -> tx.leaderGet())).contains(successor);
   }
@@ -184,10 +225,11 @@ public abstract class ClusterContract extends StoreContractSupport {
       var results = new ArrayList<Future<Leadership>>();
       for (int i = 0; i < nodes; i++) {
         String id = "node-" + i;
-        Callable<Leadership> task = () -> {
-          start.await();
-          return store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(id, T0, TTL));
-        };
+        Callable<Leadership> task =
+            () -> {
+              start.await();
+              return store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(id, T0, TTL));
+            };
         results.add(pool.submit(task));
       }
       start.countDown();
@@ -219,8 +261,14 @@ public abstract class ClusterContract extends StoreContractSupport {
         .isZero();
 
     assertThat(get(running.id()).state()).isEqualTo(RUNNING);
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(done.id())).stream().findFirst())).isPresent();
-    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList())).extracting(Node::state).containsExactly(NodeState.ALIVE);
+    assertThat(
+            store.read(
+                StoreOp.READ,
+                (StoreTx tx) -> tx.jobGetAll(List.of(done.id())).stream().findFirst()))
+        .isPresent();
+    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList()))
+        .extracting(Node::state)
+        .containsExactly(NodeState.ALIVE);
   }
 
   @Test
@@ -249,10 +297,17 @@ public abstract class ClusterContract extends StoreContractSupport {
     assertThat(Retention.jobs(store, leader, now, SUCCEEDED, cutoff, 2)).isZero();
 
     for (Job j : List.of(old1, old2, old3)) {
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(j.id())).stream().findFirst())).isEmpty();
+      assertThat(
+              store.read(
+                  StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(j.id())).stream().findFirst()))
+          .isEmpty();
       assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(j.id()))).isEmpty();
     }
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(recent.id())).stream().findFirst())).isPresent();
+    assertThat(
+            store.read(
+                StoreOp.READ,
+                (StoreTx tx) -> tx.jobGetAll(List.of(recent.id())).stream().findFirst()))
+        .isPresent();
     assertThat(get(waiting.id()).state()).isEqualTo(ENQUEUED);
   }
 
@@ -263,7 +318,11 @@ public abstract class ClusterContract extends StoreContractSupport {
     LeaderTerm leader = lead(NODE, now);
 
     assertThat(Retention.jobs(store, leader, now, SUCCEEDED, T0.plusSeconds(50), 10)).isZero();
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(dueLongAgo.id())).stream().findFirst())).isPresent();
+    assertThat(
+            store.read(
+                StoreOp.READ,
+                (StoreTx tx) -> tx.jobGetAll(List.of(dueLongAgo.id())).stream().findFirst()))
+        .isPresent();
     assertThat(Retention.jobs(store, leader, now, SUCCEEDED, T0.plusSeconds(101), 10)).isEqualTo(1);
   }
 
@@ -272,7 +331,8 @@ public abstract class ClusterContract extends StoreContractSupport {
     LeaderTerm leader = lead(NODE, T0);
 
     assertThatThrownBy(() -> Retention.jobs(store, leader, T0, RUNNING, T0, 10))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RUNNING");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("RUNNING");
   }
 
   /** A job of {@link #TYPE} that succeeded at {@code at}. */

@@ -32,9 +32,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code jobClaim} with {@linkplain JobClaim#clusterLimits() cluster-wide limits}: running jobs
- * and starts per aligned window are counted across every node sharing the store, and concurrent
- * claims never count the same room twice.
+ * {@code jobClaim} with {@linkplain JobClaim#clusterLimits() cluster-wide limits}: running jobs and
+ * starts per aligned window are counted across every node sharing the store, and concurrent claims
+ * never count the same room twice.
  */
 public abstract class ClusterLimitContract extends StoreContractSupport {
   private static final String LIMITED = "test.limited";
@@ -61,8 +61,17 @@ public abstract class ClusterLimitContract extends StoreContractSupport {
   }
 
   private ClaimedJobs claimLimited(String node, int limit, Instant now, ClusterLimit limit1) {
-    return Claim.run(store, new JobClaim(QUEUE, limit, node, now, LEASE, Set.of(LIMITED, TYPE),
-        Map.of(), Map.of(LIMITED, limit1)));
+    return Claim.run(
+        store,
+        new JobClaim(
+            QUEUE,
+            limit,
+            node,
+            now,
+            LEASE,
+            Set.of(LIMITED, TYPE),
+            Map.of(),
+            Map.of(LIMITED, limit1)));
   }
 
   private static long count(ClaimedJobs claimed, String type) {
@@ -76,7 +85,8 @@ public abstract class ClusterLimitContract extends StoreContractSupport {
     assertThat(claimLimited(OTHER_NODE, 10, T0, maxRunning(2)).jobs()).hasSize(2);
     assertThat(claimLimited(NODE, 10, T0, maxRunning(2)).jobs()).isEmpty();
     assertThat(claimLimited(NODE, 10, T0, maxRunning(3)).jobs())
-        .as("the limit the claiming node passes is the one enforced").hasSize(1);
+        .as("the limit the claiming node passes is the one enforced")
+        .hasSize(1);
   }
 
   @Test
@@ -95,8 +105,17 @@ public abstract class ClusterLimitContract extends StoreContractSupport {
   void concurrencyLimitCountsRunningJobsOfEveryQueue() {
     readyJobs(LIMITED, "other", 2, 0);
     readyJobs(LIMITED, 2);
-    Claim.run(store, new JobClaim("other", 10, OTHER_NODE, T0, LEASE, Set.of(LIMITED), Map.of(),
-        Map.of(LIMITED, maxRunning(3))));
+    Claim.run(
+        store,
+        new JobClaim(
+            "other",
+            10,
+            OTHER_NODE,
+            T0,
+            LEASE,
+            Set.of(LIMITED),
+            Map.of(),
+            Map.of(LIMITED, maxRunning(3))));
 
     assertThat(claimLimited(NODE, 10, T0, maxRunning(3)).jobs()).hasSize(1);
   }
@@ -108,7 +127,9 @@ public abstract class ClusterLimitContract extends StoreContractSupport {
     ClaimedJobs claimed = claimLimited(NODE, 10, T0, maxRunning(2));
 
     assertThat(claimed.jobs()).hasSize(2);
-    assertThat(claimed.retryAt()).as("a slot frees when a job finishes, not at a known time").isNull();
+    assertThat(claimed.retryAt())
+        .as("a slot frees when a job finishes, not at a known time")
+        .isNull();
   }
 
   @Test
@@ -165,17 +186,34 @@ public abstract class ClusterLimitContract extends StoreContractSupport {
     assertThat(claimLimited(NODE, 10, T0, both).jobs()).hasSize(2);
     assertThat(claimLimited(NODE, 10, T0.plusSeconds(1), both).jobs()).hasSize(2);
     assertThat(claimLimited(NODE, 10, T0.plusSeconds(2), both).jobs())
-        .as("four running: the concurrency limit holds").isEmpty();
+        .as("four running: the concurrency limit holds")
+        .isEmpty();
   }
 
   @Test
   void theTighterOfNodeRoomAndClusterRoomApplies() {
     readyJobs(LIMITED, 10);
 
-    var nodeTighter = new JobClaim(QUEUE, 10, NODE, T0, LEASE, Set.of(LIMITED), Map.of(LIMITED, 1),
-        Map.of(LIMITED, maxRunning(5)));
-    var clusterTighter = new JobClaim(QUEUE, 10, NODE, T0, LEASE, Set.of(LIMITED),
-        Map.of(LIMITED, 5), Map.of(LIMITED, maxRunning(3)));
+    var nodeTighter =
+        new JobClaim(
+            QUEUE,
+            10,
+            NODE,
+            T0,
+            LEASE,
+            Set.of(LIMITED),
+            Map.of(LIMITED, 1),
+            Map.of(LIMITED, maxRunning(5)));
+    var clusterTighter =
+        new JobClaim(
+            QUEUE,
+            10,
+            NODE,
+            T0,
+            LEASE,
+            Set.of(LIMITED),
+            Map.of(LIMITED, 5),
+            Map.of(LIMITED, maxRunning(3)));
 
     assertThat(Claim.run(store, nodeTighter).jobs()).hasSize(1);
     assertThat(Claim.run(store, clusterTighter).jobs()).hasSize(2);
@@ -200,8 +238,9 @@ public abstract class ClusterLimitContract extends StoreContractSupport {
     readyJobs(TYPE, "default", 5, 1);
     Map<String, ClusterLimit> limits =
         Map.of(LIMITED, rate(2, SECOND), "test.other", maxRunning(3));
-    var request = new JobClaim(QUEUE, 100, NODE, T0, LEASE, Set.of(LIMITED, "test.other", TYPE),
-        Map.of(), limits);
+    var request =
+        new JobClaim(
+            QUEUE, 100, NODE, T0, LEASE, Set.of(LIMITED, "test.other", TYPE), Map.of(), limits);
 
     ClaimedJobs claimed = Claim.run(store, request);
     ClaimedJobs again = Claim.run(store, request);
@@ -217,8 +256,18 @@ public abstract class ClusterLimitContract extends StoreContractSupport {
   void limitsOfTypesTheClaimDoesNotTakeChangeNothing() {
     InsertedJob job = insert(TestJobs.aJob().type(TYPE).build());
 
-    ClaimedJobs claimed = Claim.run(store, new JobClaim(QUEUE, 10, NODE, T0, LEASE, Set.of(TYPE),
-        Map.of(), Map.of(LIMITED, rate(1, SECOND))));
+    ClaimedJobs claimed =
+        Claim.run(
+            store,
+            new JobClaim(
+                QUEUE,
+                10,
+                NODE,
+                T0,
+                LEASE,
+                Set.of(TYPE),
+                Map.of(),
+                Map.of(LIMITED, rate(1, SECOND))));
 
     assertThat(claimed.jobs()).extracting(Job::id).containsExactly(job.id());
     assertThat(claimed.retryAt()).isNull();
@@ -235,25 +284,38 @@ public abstract class ClusterLimitContract extends StoreContractSupport {
       var futures = new ArrayList<Future<?>>();
       for (int t = 0; t < 4; t++) {
         String node = "node-" + t;
-        futures.add(pool.submit(() -> {
-          start.await();
-          // Each claimer asks for the whole window, twice per window, over three windows.
-          for (int round = 0; round < 6; round++) {
-            Instant now = T0.plusMillis(500L * round);
-            claimed.addAll(claimLimited(node, 5, now, limit).jobs());
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  // Each claimer asks for the whole window, twice per window, over three windows.
+                  for (int round = 0; round < 6; round++) {
+                    Instant now = T0.plusMillis(500L * round);
+                    claimed.addAll(claimLimited(node, 5, now, limit).jobs());
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : futures) {
         f.get(60, TimeUnit.SECONDS);
       }
 
-      assertThat(claimed).as("5 a window for three windows, and never more than 7 running")
+      assertThat(claimed)
+          .as("5 a window for three windows, and never more than 7 running")
           .hasSize(7);
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(100).withState(RUNNING).withType(LIMITED)))).hasSize(7);
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(100).withState(ENQUEUED).withType(LIMITED)))).hasSize(53);
+      assertThat(
+              store.read(
+                  StoreOp.READ,
+                  (StoreTx tx) ->
+                      tx.jobList(JobQuery.all(100).withState(RUNNING).withType(LIMITED))))
+          .hasSize(7);
+      assertThat(
+              store.read(
+                  StoreOp.READ,
+                  (StoreTx tx) ->
+                      tx.jobList(JobQuery.all(100).withState(ENQUEUED).withType(LIMITED))))
+          .hasSize(53);
     } finally {
       pool.shutdownNow();
     }

@@ -67,8 +67,14 @@ public abstract class EventFeedContract extends StoreContractSupport {
   @Test
   void anInsertBatchIsOneOutboxRowListingItsJobs() {
     NewJob a = TestJobs.aJob().type(TYPE).queue(QUEUE).runAt(T0).createdAt(T0).build();
-    NewJob b = TestJobs.aJob().type("test.other").queue("media").runAt(T0.plusSeconds(60))
-        .state(JobState.SCHEDULED).createdAt(T0).build();
+    NewJob b =
+        TestJobs.aJob()
+            .type("test.other")
+            .queue("media")
+            .runAt(T0.plusSeconds(60))
+            .state(JobState.SCHEDULED)
+            .createdAt(T0)
+            .build();
 
     insertAll(a, b);
 
@@ -79,10 +85,11 @@ public abstract class EventFeedContract extends StoreContractSupport {
     assertThat(row.at()).isEqualTo(T0);
     CreatedJobs created = CreatedJobs.decode(row.body());
     assertThat(created.node()).isEqualTo(NODE);
-    assertThat(created.jobs()).containsExactly(
-        new CreatedJobs.Created(a.id(), TYPE, QUEUE, JobState.ENQUEUED, T0),
-        new CreatedJobs.Created(b.id(), "test.other", "media", JobState.SCHEDULED,
-            T0.plusSeconds(60)));
+    assertThat(created.jobs())
+        .containsExactly(
+            new CreatedJobs.Created(a.id(), TYPE, QUEUE, JobState.ENQUEUED, T0),
+            new CreatedJobs.Created(
+                b.id(), "test.other", "media", JobState.SCHEDULED, T0.plusSeconds(60)));
   }
 
   @Test
@@ -94,7 +101,8 @@ public abstract class EventFeedContract extends StoreContractSupport {
     List<FeedRow> rows = all();
     assertThat(rows).hasSize(1);
     assertThat(CreatedJobs.decode(((FeedRow.Outbox) rows.getFirst()).body()).jobs())
-        .extracting(CreatedJobs.Created::id).containsExactly(first.id());
+        .extracting(CreatedJobs.Created::id)
+        .containsExactly(first.id());
   }
 
   @Test
@@ -105,7 +113,8 @@ public abstract class EventFeedContract extends StoreContractSupport {
 
     List<FeedRow> rows = all();
     assertThat(seqs(rows)).isSorted().doesNotHaveDuplicates();
-    assertThat(rows).extracting(r -> r.getClass().getSimpleName())
+    assertThat(rows)
+        .extracting(r -> r.getClass().getSimpleName())
         .containsExactly("Outbox", "Transition", "Transition", "Outbox");
     var claimed = (FeedRow.Transition) rows.get(1);
     assertThat(claimed.jobId()).isEqualTo(running.id());
@@ -118,7 +127,8 @@ public abstract class EventFeedContract extends StoreContractSupport {
     var succeeded = (FeedRow.Transition) rows.get(2);
     assertThat(succeeded.to()).isEqualTo(JobState.SUCCEEDED);
     assertThat(succeeded.at()).isEqualTo(T0.plusSeconds(1));
-    assertThat(store.read(StoreOp.FEED, tx -> tx.eventFeed(0, 0)).headSeq()).isEqualTo(rows.getLast().seq());
+    assertThat(store.read(StoreOp.FEED, tx -> tx.eventFeed(0, 0)).headSeq())
+        .isEqualTo(rows.getLast().seq());
   }
 
   @Test
@@ -130,12 +140,16 @@ public abstract class EventFeedContract extends StoreContractSupport {
     List<Long> seqs = seqs(all());
     assertThat(seqs).hasSize(15);
 
-    assertThat(seqs(store.read(StoreOp.FEED, tx -> tx.eventFeed(0, 4)).rows())).isEqualTo(seqs.subList(0, 4));
-    assertThat(seqs(store.read(StoreOp.FEED, tx -> tx.eventFeed(seqs.get(3), 4)).rows())).isEqualTo(seqs.subList(4, 8));
-    assertThat(seqs(store.read(StoreOp.FEED, tx -> tx.eventFeed(seqs.get(12), 100)).rows())).isEqualTo(seqs.subList(13, 15));
+    assertThat(seqs(store.read(StoreOp.FEED, tx -> tx.eventFeed(0, 4)).rows()))
+        .isEqualTo(seqs.subList(0, 4));
+    assertThat(seqs(store.read(StoreOp.FEED, tx -> tx.eventFeed(seqs.get(3), 4)).rows()))
+        .isEqualTo(seqs.subList(4, 8));
+    assertThat(seqs(store.read(StoreOp.FEED, tx -> tx.eventFeed(seqs.get(12), 100)).rows()))
+        .isEqualTo(seqs.subList(13, 15));
     assertThat(store.read(StoreOp.FEED, tx -> tx.eventFeed(seqs.getLast(), 100)).rows()).isEmpty();
     // Between two rows, as a resume from a seq someone else took reads.
-    assertThat(seqs(store.read(StoreOp.FEED, tx -> tx.eventFeed(seqs.get(6) - 1, 1)).rows())).containsExactly(seqs.get(6));
+    assertThat(seqs(store.read(StoreOp.FEED, tx -> tx.eventFeed(seqs.get(6) - 1, 1)).rows()))
+        .containsExactly(seqs.get(6));
   }
 
   @Test
@@ -148,14 +162,17 @@ public abstract class EventFeedContract extends StoreContractSupport {
 
     List<FeedRow> rows = all();
     assertThat(rows).hasSize(2);
-    assertThat(rows).extracting(r -> CreatedJobs.decode(((FeedRow.Outbox) r).body()).jobs().size())
+    assertThat(rows)
+        .extracting(r -> CreatedJobs.decode(((FeedRow.Outbox) r).body()).jobs().size())
         .containsExactly(CreatedJobs.MAX_JOBS, 1);
   }
 
   @Test
   void rejectsANegativeCursorOrLimit() {
-    assertThatThrownBy(() -> store.read(StoreOp.FEED, tx -> tx.eventFeed(-1, 10))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> store.read(StoreOp.FEED, tx -> tx.eventFeed(0, -1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.read(StoreOp.FEED, tx -> tx.eventFeed(-1, 10)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.read(StoreOp.FEED, tx -> tx.eventFeed(0, -1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -196,9 +213,18 @@ public abstract class EventFeedContract extends StoreContractSupport {
     insert(TestJobs.aJob().type(TYPE).createdAt(T0.plus(Duration.ofDays(2))).build());
     LeaderTerm leader = lead(NODE, T0);
 
-    assertThat(Retention.rows(store, new LeaderTerm(NODE, leader.term() + 1), T0,
-        Retained.OUTBOX, T0.plusSeconds(1), 100)).as("stale term").isZero();
-    assertThat(Retention.rows(store, leader, T0, Retained.OUTBOX, T0.plusSeconds(1), 100)).isEqualTo(1);
+    assertThat(
+            Retention.rows(
+                store,
+                new LeaderTerm(NODE, leader.term() + 1),
+                T0,
+                Retained.OUTBOX,
+                T0.plusSeconds(1),
+                100))
+        .as("stale term")
+        .isZero();
+    assertThat(Retention.rows(store, leader, T0, Retained.OUTBOX, T0.plusSeconds(1), 100))
+        .isEqualTo(1);
 
     List<FeedRow> rows = all();
     assertThat(rows).hasSize(1);
@@ -212,8 +238,10 @@ public abstract class EventFeedContract extends StoreContractSupport {
     }
     LeaderTerm leader = lead(NODE, T0);
 
-    assertThat(Retention.rows(store, leader, T0, Retained.OUTBOX, T0.plusSeconds(1), 2)).isEqualTo(2);
-    assertThat(Retention.rows(store, leader, T0, Retained.OUTBOX, T0.plusSeconds(1), 10)).isEqualTo(3);
+    assertThat(Retention.rows(store, leader, T0, Retained.OUTBOX, T0.plusSeconds(1), 2))
+        .isEqualTo(2);
+    assertThat(Retention.rows(store, leader, T0, Retained.OUTBOX, T0.plusSeconds(1), 10))
+        .isEqualTo(3);
     assertThat(all()).isEmpty();
   }
 }

@@ -89,7 +89,8 @@ public abstract class JobCancelContract extends StoreContractSupport {
         .isEqualTo(CancelResult.CANCEL_REQUESTED);
 
     assertThat(get(running.id())).isEqualTo(requested);
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(running.id()))).hasSize(events);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(running.id())))
+        .hasSize(events);
   }
 
   @Test
@@ -116,7 +117,8 @@ public abstract class JobCancelContract extends StoreContractSupport {
       Job before = get(id);
       int events = store.read(StoreOp.READ, tx -> tx.jobEvents(id)).size();
 
-      assertThat(JobCommands.cancel(store, id, NOW, "api", null)).isEqualTo(CancelResult.ALREADY_FINISHED);
+      assertThat(JobCommands.cancel(store, id, NOW, "api", null))
+          .isEqualTo(CancelResult.ALREADY_FINISHED);
 
       assertThat(get(id)).isEqualTo(before);
       assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(id))).hasSize(events);

@@ -110,8 +110,8 @@ public abstract class JobClaimContract extends StoreContractSupport {
     ready("full.type", 9);
     InsertedJob free = ready(TYPE, 0);
 
-    var request = new JobClaim(QUEUE, 10, NODE, T0, LEASE, Set.of(TYPE, "full.type"),
-        Map.of("full.type", 0));
+    var request =
+        new JobClaim(QUEUE, 10, NODE, T0, LEASE, Set.of(TYPE, "full.type"), Map.of("full.type", 0));
 
     assertThat(ids(Claim.run(store, request).jobs())).containsExactly(free.id());
   }
@@ -124,10 +124,12 @@ public abstract class JobClaimContract extends StoreContractSupport {
     InsertedJob a3 = ready("limited", 6);
     InsertedJob b2 = ready(TYPE, 5);
 
-    var request = new JobClaim(QUEUE, 10, NODE, T0, LEASE, Set.of(TYPE, "limited"),
-        Map.of("limited", 2, TYPE, 5));
+    var request =
+        new JobClaim(
+            QUEUE, 10, NODE, T0, LEASE, Set.of(TYPE, "limited"), Map.of("limited", 2, TYPE, 5));
 
-    assertThat(ids(Claim.run(store, request).jobs())).containsExactly(a1.id(), a2.id(), b1.id(), b2.id());
+    assertThat(ids(Claim.run(store, request).jobs()))
+        .containsExactly(a1.id(), a2.id(), b1.id(), b2.id());
     assertThat(get(a3.id()).state()).isEqualTo(ENQUEUED);
   }
 
@@ -141,8 +143,8 @@ public abstract class JobClaimContract extends StoreContractSupport {
     InsertedJob b2 = ready(TYPE, 1);
     ready(TYPE, 1);
 
-    var request = new JobClaim(QUEUE, 3, NODE, T0, LEASE, Set.of(TYPE, "limited"),
-        Map.of("limited", 1));
+    var request =
+        new JobClaim(QUEUE, 3, NODE, T0, LEASE, Set.of(TYPE, "limited"), Map.of("limited", 1));
 
     assertThat(ids(Claim.run(store, request).jobs()))
         .containsExactly(limited.getFirst().id(), b1.id(), b2.id());
@@ -214,16 +216,21 @@ public abstract class JobClaimContract extends StoreContractSupport {
       var futures = new ArrayList<Future<?>>();
       for (int t = 0; t < 4; t++) {
         String node = "node-" + t;
-        futures.add(pool.submit(() -> {
-          start.await();
-          List<Job> got;
-          do {
-            got = Claim.run(store, new JobClaim(QUEUE, 7, node, T0, LEASE, Set.of(TYPE), Map.of()))
-                .jobs();
-            got.forEach(j -> claimed.add(j.id()));
-          } while (!got.isEmpty());
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  List<Job> got;
+                  do {
+                    got =
+                        Claim.run(
+                                store,
+                                new JobClaim(QUEUE, 7, node, T0, LEASE, Set.of(TYPE), Map.of()))
+                            .jobs();
+                    got.forEach(j -> claimed.add(j.id()));
+                  } while (!got.isEmpty());
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : futures) {
@@ -232,7 +239,10 @@ public abstract class JobClaimContract extends StoreContractSupport {
 
       assertThat(claimed).hasSize(total);
       assertThat(new HashSet<>(claimed)).hasSize(total);
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(100).withState(ENQUEUED)))).isEmpty();
+      assertThat(
+              store.read(
+                  StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(100).withState(ENQUEUED))))
+          .isEmpty();
     } finally {
       pool.shutdownNow();
     }
@@ -242,8 +252,12 @@ public abstract class JobClaimContract extends StoreContractSupport {
   void usesTheLeaseTtlOfTheRequest() {
     ready(TYPE, 0);
 
-    Job claimed = Claim.run(store, new JobClaim(QUEUE, 1, NODE, T0, Duration.ofMinutes(7),
-        Set.of(TYPE), Map.of())).jobs().getFirst();
+    Job claimed =
+        Claim.run(
+                store,
+                new JobClaim(QUEUE, 1, NODE, T0, Duration.ofMinutes(7), Set.of(TYPE), Map.of()))
+            .jobs()
+            .getFirst();
 
     assertThat(claimed.leaseExpiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(7)));
   }

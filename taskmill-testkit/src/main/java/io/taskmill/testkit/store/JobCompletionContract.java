@@ -34,10 +34,22 @@ public abstract class JobCompletionContract extends StoreContractSupport {
   private static final ErrorSummary BOOM =
       new ErrorSummary("java.lang.IllegalStateException", "boom", "at a.b.C.d(C.java:1)");
 
-  private static JobCompletion withLogs(Job running, int attempt, Instant at, Outcome outcome,
-      List<JobLogLine> logs, int maxLogLines) {
-    return new JobCompletion(running.id(), running.leaseEpoch(), attempt, outcome,
-        running.leaseOwner(), at, logs, maxLogLines);
+  private static JobCompletion withLogs(
+      Job running,
+      int attempt,
+      Instant at,
+      Outcome outcome,
+      List<JobLogLine> logs,
+      int maxLogLines) {
+    return new JobCompletion(
+        running.id(),
+        running.leaseEpoch(),
+        attempt,
+        outcome,
+        running.leaseOwner(),
+        at,
+        logs,
+        maxLogLines);
   }
 
   private static List<JobLogLine> lines(int attempt, int count, String prefix) {
@@ -56,7 +68,8 @@ public abstract class JobCompletionContract extends StoreContractSupport {
   void theSameOutcomeTwiceInOneBatchIsAppliedOnceAndTheRepeatIsNotRecordedAgain() {
     Job running = running();
     var first = withLogs(running, 1, AT, new Outcome.Succeeded("{\"n\":1}"), List.of(), 10);
-    var repeat = withLogs(running, 1, AT.plusMillis(1), new Outcome.Succeeded("{\"n\":1}"), List.of(), 10);
+    var repeat =
+        withLogs(running, 1, AT.plusMillis(1), new Outcome.Succeeded("{\"n\":1}"), List.of(), 10);
 
     assertThat(Completion.apply(store, List.of(first, repeat))).containsExactly(true, true);
 
@@ -64,8 +77,9 @@ public abstract class JobCompletionContract extends StoreContractSupport {
     assertThat(done.state()).isEqualTo(SUCCEEDED);
     assertThat(done.resultJson()).isEqualTo("{\"n\":1}");
     assertThat(done.version()).isEqualTo(running.version() + 1);
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(running.id()))).extracting(JobEvent::to).containsExactly(ENQUEUED,
-        RUNNING, SUCCEEDED);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(running.id())))
+        .extracting(JobEvent::to)
+        .containsExactly(ENQUEUED, RUNNING, SUCCEEDED);
   }
 
   /** A write retried in a later transaction after its first reply was lost: the same answer. */
@@ -76,8 +90,9 @@ public abstract class JobCompletionContract extends StoreContractSupport {
 
     assertThat(complete(running, new Outcome.Succeeded(null), AT.plusSeconds(1))).isTrue();
 
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(running.id()))).extracting(JobEvent::to).containsExactly(ENQUEUED,
-        RUNNING, SUCCEEDED);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(running.id())))
+        .extracting(JobEvent::to)
+        .containsExactly(ENQUEUED, RUNNING, SUCCEEDED);
   }
 
   /** Another node's attempt does not pass for this one's, though it ended the same way. */
@@ -130,7 +145,8 @@ public abstract class JobCompletionContract extends StoreContractSupport {
     assertThat(retrying.leaseOwner()).isNull();
     assertThat(retrying.lastError())
         .isEqualTo("java.lang.IllegalStateException: boom\nat a.b.C.d(C.java:1)");
-    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt())).contains(retryAt);
+    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt()))
+        .contains(retryAt);
     JobEvent event = lastEvent(running.id());
     assertEvent(event, running.id(), AT, RUNNING, SCHEDULED, NODE, 1);
     assertThat(event.error()).isEqualTo("java.lang.IllegalStateException: boom");
@@ -199,8 +215,9 @@ public abstract class JobCompletionContract extends StoreContractSupport {
   @Test
   void anOutcomeForAnUnknownJobIsRejected() {
     Job unknown = running();
-    var ghost = new JobCompletion(TestJobs.nextId(T0), 1, 1, new Outcome.Succeeded(null), NODE,
-        AT, List.of(), 10);
+    var ghost =
+        new JobCompletion(
+            TestJobs.nextId(T0), 1, 1, new Outcome.Succeeded(null), NODE, AT, List.of(), 10);
 
     assertThat(Completion.apply(store, List.of(ghost))).containsExactly(false);
     assertThat(get(unknown.id()).state()).isEqualTo(RUNNING);
@@ -210,12 +227,17 @@ public abstract class JobCompletionContract extends StoreContractSupport {
   void returnsOneFlagPerCompletionInOrder() {
     Job a = running();
     Job b = running();
-    var stale = new JobCompletion(b.id(), b.leaseEpoch() + 7, 1, new Outcome.Succeeded(null),
-        NODE, AT, List.of(), 10);
+    var stale =
+        new JobCompletion(
+            b.id(), b.leaseEpoch() + 7, 1, new Outcome.Succeeded(null), NODE, AT, List.of(), 10);
 
-    List<Boolean> applied = Completion.apply(store, List.of(
-        completion(a, new Outcome.Succeeded(null), AT), stale,
-        completion(b, new Outcome.Dead(BOOM), AT)));
+    List<Boolean> applied =
+        Completion.apply(
+            store,
+            List.of(
+                completion(a, new Outcome.Succeeded(null), AT),
+                stale,
+                completion(b, new Outcome.Dead(BOOM), AT)));
 
     assertThat(applied).containsExactly(true, false, true);
     assertThat(get(a.id()).state()).isEqualTo(SUCCEEDED);
@@ -226,9 +248,12 @@ public abstract class JobCompletionContract extends StoreContractSupport {
   void appliesOnlyTheFirstOfTwoConflictingOutcomesForOneAttempt() {
     Job running = running();
 
-    List<Boolean> applied = Completion.apply(store, List.of(
-        completion(running, new Outcome.Succeeded("1"), AT),
-        completion(running, new Outcome.Dead(BOOM), AT)));
+    List<Boolean> applied =
+        Completion.apply(
+            store,
+            List.of(
+                completion(running, new Outcome.Succeeded("1"), AT),
+                completion(running, new Outcome.Dead(BOOM), AT)));
 
     assertThat(applied).containsExactly(true, false);
     assertThat(get(running.id()).resultJson()).isEqualTo("1");
@@ -238,13 +263,15 @@ public abstract class JobCompletionContract extends StoreContractSupport {
   @Test
   void storesTheLogLinesOfTheAttempt() {
     Job running = running();
-    List<JobLogLine> logs = List.of(
-        new JobLogLine(1, AT.minusSeconds(2), LogLevel.INFO, "starting"),
-        new JobLogLine(1, AT.minusSeconds(1), LogLevel.ERROR, "failed: disk full"));
+    List<JobLogLine> logs =
+        List.of(
+            new JobLogLine(1, AT.minusSeconds(2), LogLevel.INFO, "starting"),
+            new JobLogLine(1, AT.minusSeconds(1), LogLevel.ERROR, "failed: disk full"));
 
     Completion.apply(store, List.of(withLogs(running, 1, AT, new Outcome.Dead(BOOM), logs, 10)));
 
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobLogs(running.id()))).containsExactlyElementsOf(logs);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobLogs(running.id())))
+        .containsExactlyElementsOf(logs);
   }
 
   @Test
@@ -252,8 +279,9 @@ public abstract class JobCompletionContract extends StoreContractSupport {
     Job stale = running();
     rescueExpired(OTHER_NODE, T0.plus(LEASE).plusSeconds(1), 10);
 
-    Completion.apply(store, List.of(withLogs(stale, 1, AT, new Outcome.Succeeded(null),
-        lines(1, 3, "late "), 10)));
+    Completion.apply(
+        store,
+        List.of(withLogs(stale, 1, AT, new Outcome.Succeeded(null), lines(1, 3, "late "), 10)));
 
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobLogs(stale.id()))).isEmpty();
   }
@@ -262,12 +290,14 @@ public abstract class JobCompletionContract extends StoreContractSupport {
   void keepsAtMostMaxLogLinesAndSaysHowManyWereDropped() {
     Job running = running();
 
-    Completion.apply(store, List.of(withLogs(running, 1, AT, new Outcome.Succeeded(null),
-        lines(1, 5, "line "), 3)));
+    Completion.apply(
+        store,
+        List.of(withLogs(running, 1, AT, new Outcome.Succeeded(null), lines(1, 5, "line "), 3)));
 
     List<JobLogLine> stored = store.read(StoreOp.READ, tx -> tx.jobLogs(running.id()));
     assertThat(stored).hasSize(4);
-    assertThat(stored.subList(0, 3)).extracting(JobLogLine::message)
+    assertThat(stored.subList(0, 3))
+        .extracting(JobLogLine::message)
         .containsExactly("line 1", "line 2", "line 3");
     JobLogLine marker = stored.getLast();
     assertThat(marker.level()).isEqualTo(LogLevel.WARN);
@@ -278,20 +308,40 @@ public abstract class JobCompletionContract extends StoreContractSupport {
   @Test
   void boundsLogLinesAcrossAttemptsAndMarksTheDropOnce() {
     Job first = running();
-    Completion.apply(store, List.of(withLogs(first, 1, AT,
-        new Outcome.Retrying(BOOM, T0.plusSeconds(10)), lines(1, 2, "a"), 3)));
+    Completion.apply(
+        store,
+        List.of(
+            withLogs(
+                first,
+                1,
+                AT,
+                new Outcome.Retrying(BOOM, T0.plusSeconds(10)),
+                lines(1, 2, "a"),
+                3)));
     Promotion.due(store, T0.plusSeconds(10), 10, NODE);
     Job second = claimOne(NODE, T0.plusSeconds(10));
-    Completion.apply(store, List.of(withLogs(second, 2, AT.plusSeconds(10),
-        new Outcome.Retrying(BOOM, T0.plusSeconds(20)), lines(2, 3, "b"), 3)));
+    Completion.apply(
+        store,
+        List.of(
+            withLogs(
+                second,
+                2,
+                AT.plusSeconds(10),
+                new Outcome.Retrying(BOOM, T0.plusSeconds(20)),
+                lines(2, 3, "b"),
+                3)));
     Promotion.due(store, T0.plusSeconds(20), 10, NODE);
     Job third = claimOne(NODE, T0.plusSeconds(20));
 
-    Completion.apply(store, List.of(withLogs(third, 3, AT.plusSeconds(20),
-        new Outcome.Succeeded(null), lines(3, 2, "c"), 3)));
+    Completion.apply(
+        store,
+        List.of(
+            withLogs(
+                third, 3, AT.plusSeconds(20), new Outcome.Succeeded(null), lines(3, 2, "c"), 3)));
 
     List<JobLogLine> stored = store.read(StoreOp.READ, tx -> tx.jobLogs(first.id()));
-    assertThat(stored).extracting(JobLogLine::message)
+    assertThat(stored)
+        .extracting(JobLogLine::message)
         .containsExactly("a1", "a2", "b1", stored.getLast().message());
     assertThat(stored.getLast().message()).startsWith("2 log lines dropped");
     assertThat(stored).filteredOn(l -> l.level() == LogLevel.WARN).hasSize(1);

@@ -31,19 +31,54 @@ public abstract class JobInsertContract extends StoreContractSupport {
 
   @Test
   void storesEveryFieldOfANewJob() {
-    NewJob job = TestJobs.aJob().type("mail.send").queue("mail").priority(7)
-        .payload("{\"to\":\"a@b.c\"}").maxAttempts(5).retryPolicy("{\"fixed\":\"PT5S\"}")
-        .timeout(Duration.ofSeconds(90)).idempotencyKey("order-1").tags("vip", "eu")
-        .correlationId("corr-1").schedule("mail.daily").build();
+    NewJob job =
+        TestJobs.aJob()
+            .type("mail.send")
+            .queue("mail")
+            .priority(7)
+            .payload("{\"to\":\"a@b.c\"}")
+            .maxAttempts(5)
+            .retryPolicy("{\"fixed\":\"PT5S\"}")
+            .timeout(Duration.ofSeconds(90))
+            .idempotencyKey("order-1")
+            .tags("vip", "eu")
+            .correlationId("corr-1")
+            .schedule("mail.daily")
+            .build();
 
     InsertedJob inserted = insert(job);
 
     assertThat(inserted).isEqualTo(new InsertedJob(job.id(), true, ENQUEUED, T0));
     Job stored = get(job.id());
-    assertThat(stored).isEqualTo(new Job(job.id(), "mail.send", "mail", ENQUEUED, 7, T0,
-        "{\"to\":\"a@b.c\"}", null, 0, 5, "{\"fixed\":\"PT5S\"}", Duration.ofSeconds(90),
-        "order-1", List.of("vip", "eu"), "corr-1", null, 0, null, false, null, T0, T0, null, null,
-        stored.version(), "mail.daily"));
+    assertThat(stored)
+        .isEqualTo(
+            new Job(
+                job.id(),
+                "mail.send",
+                "mail",
+                ENQUEUED,
+                7,
+                T0,
+                "{\"to\":\"a@b.c\"}",
+                null,
+                0,
+                5,
+                "{\"fixed\":\"PT5S\"}",
+                Duration.ofSeconds(90),
+                "order-1",
+                List.of("vip", "eu"),
+                "corr-1",
+                null,
+                0,
+                null,
+                false,
+                null,
+                T0,
+                T0,
+                null,
+                null,
+                stored.version(),
+                "mail.daily"));
   }
 
   @Test
@@ -91,8 +126,8 @@ public abstract class JobInsertContract extends StoreContractSupport {
 
     insert(job);
 
-    assertThat(get(job.id()).tags()).containsExactly("quote\"d", "back\\slash", "new\nline",
-        "ünï ✓", "");
+    assertThat(get(job.id()).tags())
+        .containsExactly("quote\"d", "back\\slash", "new\nline", "ünï ✓", "");
   }
 
   @Test
@@ -104,10 +139,12 @@ public abstract class JobInsertContract extends StoreContractSupport {
 
     List<InsertedJob> results = ReadyWrites.insert(store, jobs, NODE);
 
-    assertThat(results).extracting(InsertedJob::id)
+    assertThat(results)
+        .extracting(InsertedJob::id)
         .containsExactlyElementsOf(jobs.stream().map(NewJob::id).toList());
     assertThat(results).allMatch(InsertedJob::created);
-    assertThat(results).extracting(InsertedJob::state)
+    assertThat(results)
+        .extracting(InsertedJob::state)
         .containsExactly(ENQUEUED, SCHEDULED, SCHEDULED, SCHEDULED, SCHEDULED);
   }
 
@@ -141,7 +178,11 @@ public abstract class JobInsertContract extends StoreContractSupport {
 
     assertThatThrownBy(() -> insertAll(fresh, sameIdAgain)).isInstanceOf(RuntimeException.class);
 
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(fresh.id())).stream().findFirst())).isEmpty();
+    assertThat(
+            store.read(
+                StoreOp.READ,
+                (StoreTx tx) -> tx.jobGetAll(List.of(fresh.id())).stream().findFirst()))
+        .isEmpty();
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(fresh.id()))).isEmpty();
   }
 
@@ -164,7 +205,11 @@ public abstract class JobInsertContract extends StoreContractSupport {
     assertThat(results.get(0)).isEqualTo(new InsertedJob(first.id(), true, ENQUEUED, T0));
     assertThat(results.get(1).created()).isTrue();
     assertThat(results.get(2)).isEqualTo(new InsertedJob(first.id(), false, ENQUEUED, T0));
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(second.id())).stream().findFirst())).isEmpty();
+    assertThat(
+            store.read(
+                StoreOp.READ,
+                (StoreTx tx) -> tx.jobGetAll(List.of(second.id())).stream().findFirst()))
+        .isEmpty();
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(10)))).hasSize(2);
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(first.id()))).hasSize(1);
   }
@@ -190,10 +235,12 @@ public abstract class JobInsertContract extends StoreContractSupport {
       var futures = new ArrayList<Future<InsertedJob>>();
       for (int i = 0; i < threads; i++) {
         NewJob job = TestJobs.aJob().idempotencyKey("same-key").build();
-        futures.add(pool.submit(() -> {
-          start.await();
-          return ReadyWrites.insert(store, List.of(job), NODE).getFirst();
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return ReadyWrites.insert(store, List.of(job), NODE).getFirst();
+                }));
       }
       start.countDown();
       var results = new ArrayList<InsertedJob>();
@@ -204,9 +251,11 @@ public abstract class JobInsertContract extends StoreContractSupport {
       List<JobId> distinctIds = results.stream().map(InsertedJob::id).distinct().toList();
       assertThat(distinctIds).hasSize(1);
       assertThat(results).filteredOn(InsertedJob::created).hasSize(1);
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(100)))).extracting(Job::id)
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(100))))
+          .extracting(Job::id)
           .containsExactlyElementsOf(distinctIds);
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(distinctIds.getFirst()))).hasSize(1);
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(distinctIds.getFirst())))
+          .hasSize(1);
     } finally {
       pool.shutdownNow();
     }
@@ -214,8 +263,10 @@ public abstract class JobInsertContract extends StoreContractSupport {
 
   @Test
   void keysAreIndependentOfEachOther() {
-    List<InsertedJob> results = insertAll(TestJobs.aJob().idempotencyKey("a").build(),
-        TestJobs.aJob().idempotencyKey("b").build());
+    List<InsertedJob> results =
+        insertAll(
+            TestJobs.aJob().idempotencyKey("a").build(),
+            TestJobs.aJob().idempotencyKey("b").build());
 
     assertThat(results).allMatch(InsertedJob::created);
     assertThat(results.get(0).id()).isNotEqualTo(results.get(1).id());

@@ -72,15 +72,19 @@ public abstract class JobPromoteContract extends StoreContractSupport {
 
   @Test
   void nextScheduledAtIsTheEarliestScheduledRunAt() {
-    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt())).isEmpty();
+    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt()))
+        .isEmpty();
     insert(TestJobs.aJob().build()); // enqueued: not scheduled
-    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt())).isEmpty();
+    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt()))
+        .isEmpty();
 
     insert(TestJobs.aJob().runAt(T0.plusSeconds(50)).build());
     insert(TestJobs.aJob().runAt(T0.plusSeconds(20)).build());
 
-    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt())).contains(T0.plusSeconds(20));
+    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt()))
+        .contains(T0.plusSeconds(20));
     Promotion.due(store, T0.plusSeconds(20), 10, NODE);
-    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt())).contains(T0.plusSeconds(50));
+    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt()))
+        .contains(T0.plusSeconds(50));
   }
 }

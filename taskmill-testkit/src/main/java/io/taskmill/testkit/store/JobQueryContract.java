@@ -35,7 +35,10 @@ public abstract class JobQueryContract extends StoreContractSupport {
   void getsNothingForAnUnknownId() {
     JobId unknown = TestJobs.nextId(T0);
 
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(unknown)).stream().findFirst())).isEmpty();
+    assertThat(
+            store.read(
+                StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(unknown)).stream().findFirst()))
+        .isEmpty();
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(unknown))).isEmpty();
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobLogs(unknown))).isEmpty();
   }
@@ -46,27 +49,25 @@ public abstract class JobQueryContract extends StoreContractSupport {
     InsertedJob second = insert(TestJobs.aJob().createdAt(T0.plusSeconds(1)).build());
     InsertedJob third = insert(TestJobs.aJob().createdAt(T0.plusSeconds(2)).build());
 
-    assertThat(ids(list(JobQuery.all(10))))
-        .containsExactly(third.id(), second.id(), first.id());
+    assertThat(ids(list(JobQuery.all(10)))).containsExactly(third.id(), second.id(), first.id());
     assertThat(ids(list(JobQuery.all(2)))).containsExactly(third.id(), second.id());
   }
 
   @Test
   void listsByStateTypeAndQueue() {
     InsertedJob mail = insert(TestJobs.aJob().type("mail.send").queue("mail").build());
-    InsertedJob later = insert(TestJobs.aJob().type("mail.send").queue("mail")
-        .runAt(T0.plusSeconds(60)).build());
+    InsertedJob later =
+        insert(TestJobs.aJob().type("mail.send").queue("mail").runAt(T0.plusSeconds(60)).build());
     InsertedJob report = insert(TestJobs.aJob().type("report.build").queue("mail").build());
     InsertedJob other = insert(TestJobs.aJob().type("mail.send").queue("bulk").build());
 
-    assertThat(ids(list(JobQuery.all(10).withState(SCHEDULED))))
-        .containsExactly(later.id());
+    assertThat(ids(list(JobQuery.all(10).withState(SCHEDULED)))).containsExactly(later.id());
     assertThat(ids(list(JobQuery.all(10).withType("mail.send"))))
         .containsExactly(other.id(), later.id(), mail.id());
     assertThat(ids(list(JobQuery.all(10).withQueue("mail"))))
         .containsExactly(report.id(), later.id(), mail.id());
-    assertThat(ids(list(
-            JobQuery.all(10).withState(ENQUEUED).withType("mail.send").withQueue("mail"))))
+    assertThat(
+            ids(list(JobQuery.all(10).withState(ENQUEUED).withType("mail.send").withQueue("mail"))))
         .containsExactly(mail.id());
     assertThat(list(JobQuery.all(10).withState(DEAD))).isEmpty();
   }
@@ -81,29 +82,33 @@ public abstract class JobQueryContract extends StoreContractSupport {
     assertThat(ids(list(scoped))).containsExactly(render.id(), mail.id());
     assertThat(ids(list(scoped.withQueue("mail")))).containsExactly(mail.id());
     assertThat(list(scoped.withQueue("bulk"))).as("a queue outside the scope").isEmpty();
-    assertThat(list(JobQuery.all(10).withQueues(List.of()))).as("an empty scope")
-        .isEmpty();
+    assertThat(list(JobQuery.all(10).withQueues(List.of()))).as("an empty scope").isEmpty();
     assertThat(ids(list(scoped.before(render.id())))).containsExactly(mail.id());
   }
 
   /** Tags that trip a substring search, a regex or the JSON text's quoting and separators. */
-  private static final List<List<String>> AWKWARD_TAGS = List.of(
-      List.of("a"),
-      List.of("ab", "b"),
-      List.of("a,", ",b"),
-      List.of("x\",\"a", "\\"),
-      List.of("a\\", "[a]"),
-      List.of("a.c", "(a)|b", "^a$", "a*", "%", "_", "{1}", "\\d"),
-      List.of("line\nbreak", "tab\there", "\u0001", "x\u2028y"),
-      List.of("Zürich", "日本", "\"a\""),
-      List.of("with space", "\\\"", "a\\,b", "<y>", "#-~`'!?@&=+;:/"));
+  private static final List<List<String>> AWKWARD_TAGS =
+      List.of(
+          List.of("a"),
+          List.of("ab", "b"),
+          List.of("a,", ",b"),
+          List.of("x\",\"a", "\\"),
+          List.of("a\\", "[a]"),
+          List.of("a.c", "(a)|b", "^a$", "a*", "%", "_", "{1}", "\\d"),
+          List.of("line\nbreak", "tab\there", "\u0001", "x\u2028y"),
+          List.of("Zürich", "日本", "\"a\""),
+          List.of("with space", "\\\"", "a\\,b", "<y>", "#-~`'!?@&=+;:/"));
 
   @Test
   void listsByTagMatchingWholeTagsOnly() {
     var inserted = new ArrayList<InsertedJob>();
     for (int i = 0; i < AWKWARD_TAGS.size(); i++) {
-      inserted.add(insert(TestJobs.aJob().createdAt(T0.plusSeconds(i))
-          .tags(AWKWARD_TAGS.get(i).toArray(String[]::new)).build()));
+      inserted.add(
+          insert(
+              TestJobs.aJob()
+                  .createdAt(T0.plusSeconds(i))
+                  .tags(AWKWARD_TAGS.get(i).toArray(String[]::new))
+                  .build()));
     }
     insert(TestJobs.aJob().createdAt(T0.plusSeconds(99)).build()); // no tags
 
@@ -118,7 +123,8 @@ public abstract class JobQueryContract extends StoreContractSupport {
         }
       }
       assertThat(ids(list(JobQuery.all(100).withTag(tag))))
-          .as("jobs tagged '%s'", tag).containsExactlyElementsOf(expected);
+          .as("jobs tagged '%s'", tag)
+          .containsExactlyElementsOf(expected);
     }
   }
 
@@ -127,8 +133,14 @@ public abstract class JobQueryContract extends StoreContractSupport {
     InsertedJob mail = insert(TestJobs.aJob().type("mail.send").tags("eu", "vip").build());
     insert(TestJobs.aJob().type("report.build").tags("eu").build());
     insert(TestJobs.aJob().type("mail.send").tags("us").build());
-    InsertedJob later = insert(TestJobs.aJob().type("mail.send").tags("eu")
-        .createdAt(T0.plusSeconds(1)).runAt(T0.plusSeconds(60)).build());
+    InsertedJob later =
+        insert(
+            TestJobs.aJob()
+                .type("mail.send")
+                .tags("eu")
+                .createdAt(T0.plusSeconds(1))
+                .runAt(T0.plusSeconds(60))
+                .build());
 
     assertThat(ids(list(JobQuery.all(10).withTag("eu").withType("mail.send"))))
         .containsExactly(later.id(), mail.id());
@@ -149,17 +161,26 @@ public abstract class JobQueryContract extends StoreContractSupport {
         .containsExactly(created.get(3), created.get(2));
     assertThat(ids(list(JobQuery.all(10).withCreated(null, T0.plusSeconds(1)))))
         .containsExactly(created.get(0));
-    assertThat(ids(list(JobQuery.all(10)
-        .withCreated(T0.plusSeconds(1).plusNanos(1000), T0.plusSeconds(2)))))
-        .as("microseconds count").isEmpty();
+    assertThat(
+            ids(
+                list(
+                    JobQuery.all(10)
+                        .withCreated(T0.plusSeconds(1).plusNanos(1000), T0.plusSeconds(2)))))
+        .as("microseconds count")
+        .isEmpty();
   }
 
   @Test
   void pagesFilteredJobsWithTheBeforeCursor() {
     var tagged = new ArrayList<JobId>();
     for (int i = 0; i < 7; i++) {
-      JobId id = insert(TestJobs.aJob().createdAt(T0.plusSeconds(i))
-          .tags(i % 2 == 0 ? "even" : "odd").build()).id();
+      JobId id =
+          insert(
+                  TestJobs.aJob()
+                      .createdAt(T0.plusSeconds(i))
+                      .tags(i % 2 == 0 ? "even" : "odd")
+                      .build())
+              .id();
       if (i % 2 == 0) {
         tagged.add(id);
       }
@@ -204,8 +225,10 @@ public abstract class JobQueryContract extends StoreContractSupport {
 
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobTallies(T0)))
         .extracting(JobTally::queue, JobTally::type, JobTally::state, JobTally::count)
-        .containsExactlyInAnyOrder(tuple(QUEUE, "a", ENQUEUED, 2L),
-            tuple(QUEUE, "a", SCHEDULED, 1L), tuple(QUEUE, "b", ENQUEUED, 1L));
+        .containsExactlyInAnyOrder(
+            tuple(QUEUE, "a", ENQUEUED, 2L),
+            tuple(QUEUE, "a", SCHEDULED, 1L),
+            tuple(QUEUE, "b", ENQUEUED, 1L));
   }
 
   @Test
@@ -219,29 +242,35 @@ public abstract class JobQueryContract extends StoreContractSupport {
     // Finished 30 s, 3 min, 10 min and 2 h before now: in 4, 3, 2 and none of the windows.
     complete(running(), new Outcome.Succeeded(null), now.minusSeconds(30));
     complete(running(), new Outcome.Succeeded(null), now.minus(Duration.ofMinutes(3)));
-    complete(running(), new Outcome.Dead(ErrorSummary.of("x.Y", "broke")),
+    complete(
+        running(),
+        new Outcome.Dead(ErrorSummary.of("x.Y", "broke")),
         now.minus(Duration.ofMinutes(10)));
     complete(running(), new Outcome.Succeeded(null), now.minus(Duration.ofHours(2)));
     running();
     insert(TestJobs.aJob().type("b").queue("other").build());
 
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobTallies(now))).containsExactlyInAnyOrder(
-        new JobTally(QUEUE, TYPE, SUCCEEDED, 3, List.of(1L, 2L, 2L, 2L)),
-        new JobTally(QUEUE, TYPE, DEAD, 1, List.of(0L, 0L, 1L, 1L)),
-        new JobTally(QUEUE, TYPE, RUNNING, 1, List.of(0L, 0L, 0L, 0L)),
-        new JobTally("other", "b", ENQUEUED, 1, List.of(0L, 0L, 0L, 0L)));
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobTallies(now)))
+        .containsExactlyInAnyOrder(
+            new JobTally(QUEUE, TYPE, SUCCEEDED, 3, List.of(1L, 2L, 2L, 2L)),
+            new JobTally(QUEUE, TYPE, DEAD, 1, List.of(0L, 0L, 1L, 1L)),
+            new JobTally(QUEUE, TYPE, RUNNING, 1, List.of(0L, 0L, 0L, 0L)),
+            new JobTally("other", "b", ENQUEUED, 1, List.of(0L, 0L, 0L, 0L)));
   }
 
   @Test
   void listsEventsOldestFirstWithIncreasingSequence() {
     Job running = running();
-    complete(running, new Outcome.Retrying(ErrorSummary.of("x.Y", "once"), T0.plusSeconds(5)),
+    complete(
+        running,
+        new Outcome.Retrying(ErrorSummary.of("x.Y", "once"), T0.plusSeconds(5)),
         T0.plusSeconds(1));
     Promotion.due(store, T0.plusSeconds(5), 10, NODE);
 
     List<JobEvent> events = store.read(StoreOp.READ, tx -> tx.jobEvents(running.id()));
 
-    assertThat(events).extracting(JobEvent::to)
+    assertThat(events)
+        .extracting(JobEvent::to)
         .containsExactly(ENQUEUED, RUNNING, SCHEDULED, ENQUEUED);
     assertThat(events).extracting(JobEvent::seq).isSorted().doesNotHaveDuplicates();
     assertThat(events).extracting(JobEvent::jobId).containsOnly(running.id());
@@ -259,7 +288,8 @@ public abstract class JobQueryContract extends StoreContractSupport {
     assertThat(running.version()).isEqualTo(++version);
 
     var lease = new LeaseRef(running.id(), running.leaseEpoch());
-    store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases(NODE, List.of(lease), T0.plusSeconds(60)));
+    store.keepAlive(
+        StoreOp.RENEW, tx -> tx.jobRenewLeases(NODE, List.of(lease), T0.plusSeconds(60)));
     assertThat(get(inserted.id()).version()).isEqualTo(++version);
 
     JobCommands.cancel(store, inserted.id(), T0.plusSeconds(2), NODE, null);
@@ -284,8 +314,11 @@ public abstract class JobQueryContract extends StoreContractSupport {
     var a = insert(TestJobs.aJob().type(TYPE).createdAt(T0).build());
     var b = insert(TestJobs.aJob().type(TYPE).createdAt(T0).build());
     JobId unknown = TestJobs.nextId(T0);
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(a.id(), unknown, b.id()))))
-        .extracting(Job::id).containsExactlyInAnyOrder(a.id(), b.id());
+    assertThat(
+            store.read(
+                StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(a.id(), unknown, b.id()))))
+        .extracting(Job::id)
+        .containsExactlyInAnyOrder(a.id(), b.id());
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of()))).isEmpty();
   }
 

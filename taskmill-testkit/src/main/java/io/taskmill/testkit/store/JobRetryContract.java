@@ -28,8 +28,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code JobCommands.retry}: a {@code DEAD} or {@code CANCELLED} job runs again with a fresh attempt budget;
- * every other state is left alone.
+ * {@code JobCommands.retry}: a {@code DEAD} or {@code CANCELLED} job runs again with a fresh
+ * attempt budget; every other state is left alone.
  */
 public abstract class JobRetryContract extends StoreContractSupport {
   private static final Instant NOW = T0.plusSeconds(9);
@@ -37,8 +37,8 @@ public abstract class JobRetryContract extends StoreContractSupport {
   /** A job that ran once and died with an error. */
   private Job dead() {
     Job running = running();
-    complete(running, new Outcome.Dead(ErrorSummary.of("x.Broken", "no such file")),
-        T0.plusSeconds(1));
+    complete(
+        running, new Outcome.Dead(ErrorSummary.of("x.Broken", "no such file")), T0.plusSeconds(1));
     return get(running.id());
   }
 
@@ -59,9 +59,12 @@ public abstract class JobRetryContract extends StoreContractSupport {
     assertThat(after.resultJson()).isNull();
     assertThat(after.leaseOwner()).isNull();
     assertThat(after.leaseExpiresAt()).isNull();
-    assertThat(after.lastError()).as("kept until the next outcome").isEqualTo(before.lastError())
+    assertThat(after.lastError())
+        .as("kept until the next outcome")
+        .isEqualTo(before.lastError())
         .startsWith("x.Broken");
-    assertThat(after.leaseEpoch()).as("the fencing token never goes back")
+    assertThat(after.leaseEpoch())
+        .as("the fencing token never goes back")
         .isEqualTo(before.leaseEpoch());
     assertThat(after.updatedAt()).isEqualTo(NOW);
     assertThat(after.version()).isEqualTo(before.version() + 1);
@@ -82,7 +85,8 @@ public abstract class JobRetryContract extends StoreContractSupport {
     assertThat(again.attempt()).isEqualTo(1);
     assertThat(again.startedAt()).isEqualTo(NOW);
     assertThat(again.leaseEpoch()).isGreaterThan(before.leaseEpoch());
-    assertThat(complete(again, new Outcome.Succeeded("{\"ok\":true}"), NOW.plusSeconds(1))).isTrue();
+    assertThat(complete(again, new Outcome.Succeeded("{\"ok\":true}"), NOW.plusSeconds(1)))
+        .isTrue();
     Job done = get(before.id());
     assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
     assertThat(done.lastError()).isNull();
@@ -112,11 +116,17 @@ public abstract class JobRetryContract extends StoreContractSupport {
     rescueExpired(OTHER_NODE, T0.plusSeconds(3).plus(LEASE).plusSeconds(1), 10); // -> DEAD
     int events = store.read(StoreOp.READ, tx -> tx.jobEvents(first.id())).size();
 
-    // Its late answer meets DEAD, as the first life's attempt 1 of this node ended; it is still late.
-    assertThat(complete(second, new Outcome.Dead(ErrorSummary.of("x.Y", "second life")),
-        T0.plusSeconds(60))).isFalse();
+    // Its late answer meets DEAD, as the first life's attempt 1 of this node ended; it is still
+    // late.
+    assertThat(
+            complete(
+                second,
+                new Outcome.Dead(ErrorSummary.of("x.Y", "second life")),
+                T0.plusSeconds(60)))
+        .isFalse();
 
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(first.id()))).hasSize(events + 1);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(first.id())))
+        .hasSize(events + 1);
     assertThat(lastEvent(first.id()).message()).contains("late completion");
   }
 
@@ -145,8 +155,12 @@ public abstract class JobRetryContract extends StoreContractSupport {
 
     assertThat(get(running.id()).cancelRequested()).isFalse();
     Job again = claimOne(NODE, NOW);
-    var renewal = store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases(NODE, List.of(new LeaseRef(again.id(), again.leaseEpoch())),
-        NOW.plus(LEASE)));
+    var renewal =
+        store.keepAlive(
+            StoreOp.RENEW,
+            tx ->
+                tx.jobRenewLeases(
+                    NODE, List.of(new LeaseRef(again.id(), again.leaseEpoch())), NOW.plus(LEASE)));
     assertThat(renewal.held()).containsExactly(again.id());
     assertThat(renewal.cancelRequested()).isEmpty();
   }
@@ -163,7 +177,8 @@ public abstract class JobRetryContract extends StoreContractSupport {
       Job before = get(id);
       int events = store.read(StoreOp.READ, tx -> tx.jobEvents(id)).size();
 
-      assertThat(JobCommands.retry(store, id, NOW, "api")).as("%s", before.state())
+      assertThat(JobCommands.retry(store, id, NOW, "api"))
+          .as("%s", before.state())
           .isEqualTo(RetryResult.NOT_RETRYABLE);
 
       assertThat(get(id)).isEqualTo(before);
@@ -174,7 +189,8 @@ public abstract class JobRetryContract extends StoreContractSupport {
 
   @Test
   void reportsAnUnknownJob() {
-    assertThat(JobCommands.retry(store, TestJobs.nextId(T0), NOW, "api")).isEqualTo(RetryResult.NOT_FOUND);
+    assertThat(JobCommands.retry(store, TestJobs.nextId(T0), NOW, "api"))
+        .isEqualTo(RetryResult.NOT_FOUND);
   }
 
   @Test
@@ -186,10 +202,11 @@ public abstract class JobRetryContract extends StoreContractSupport {
       var results = new ArrayList<Future<RetryResult>>();
       for (int i = 0; i < callers; i++) {
         String node = "api-" + i;
-        Callable<RetryResult> call = () -> {
-          start.await();
-          return JobCommands.retry(store, dead.id(), NOW, node);
-        };
+        Callable<RetryResult> call =
+            () -> {
+              start.await();
+              return JobCommands.retry(store, dead.id(), NOW, node);
+            };
         results.add(pool.submit(call));
       }
       start.countDown();
@@ -198,10 +215,13 @@ public abstract class JobRetryContract extends StoreContractSupport {
         outcomes.add(f.get());
       }
 
-      assertThat(outcomes).containsOnlyOnce(RetryResult.RETRIED)
+      assertThat(outcomes)
+          .containsOnlyOnce(RetryResult.RETRIED)
           .containsOnly(RetryResult.RETRIED, RetryResult.NOT_RETRYABLE);
     }
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(dead.id()))).filteredOn(e -> e.from() == DEAD).hasSize(1);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(dead.id())))
+        .filteredOn(e -> e.from() == DEAD)
+        .hasSize(1);
     assertThat(get(dead.id()).version()).isEqualTo(dead.version() + 1);
   }
 }

@@ -34,7 +34,9 @@ public abstract class LeaseContract extends StoreContractSupport {
     Job b = running();
     Instant later = T0.plusSeconds(100);
 
-    LeaseRenewal renewal = store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases(NODE, List.of(lease(a), lease(b)), later));
+    LeaseRenewal renewal =
+        store.keepAlive(
+            StoreOp.RENEW, tx -> tx.jobRenewLeases(NODE, List.of(lease(a), lease(b)), later));
 
     assertThat(renewal.held()).containsExactlyInAnyOrder(a.id(), b.id());
     assertThat(renewal.cancelRequested()).isEmpty();
@@ -52,9 +54,18 @@ public abstract class LeaseContract extends StoreContractSupport {
     Job theirs = claimOne(OTHER_NODE, T0);
     complete(finished, new Outcome.Succeeded(null), T0.plusSeconds(1));
 
-    LeaseRenewal renewal = store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases(NODE, List.of(lease(mine),
-        new LeaseRef(stale.id(), stale.leaseEpoch() + 1), lease(finished), lease(theirs)),
-        T0.plusSeconds(100)));
+    LeaseRenewal renewal =
+        store.keepAlive(
+            StoreOp.RENEW,
+            tx ->
+                tx.jobRenewLeases(
+                    NODE,
+                    List.of(
+                        lease(mine),
+                        new LeaseRef(stale.id(), stale.leaseEpoch() + 1),
+                        lease(finished),
+                        lease(theirs)),
+                    T0.plusSeconds(100)));
 
     assertThat(renewal.held()).containsExactly(mine.id());
     assertThat(get(theirs.id()).leaseExpiresAt()).isEqualTo(theirs.leaseExpiresAt());
@@ -67,9 +78,14 @@ public abstract class LeaseContract extends StoreContractSupport {
     Job other = running();
     JobCommands.cancel(store, cancelled.id(), T0.plusSeconds(1), "api", "user asked");
 
-    LeaseRenewal renewal = store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases(NODE,
-        List.of(new LeaseRef(cancelled.id(), cancelled.leaseEpoch()), lease(other)),
-        T0.plusSeconds(100)));
+    LeaseRenewal renewal =
+        store.keepAlive(
+            StoreOp.RENEW,
+            tx ->
+                tx.jobRenewLeases(
+                    NODE,
+                    List.of(new LeaseRef(cancelled.id(), cancelled.leaseEpoch()), lease(other)),
+                    T0.plusSeconds(100)));
 
     assertThat(renewal.held()).containsExactlyInAnyOrder(cancelled.id(), other.id());
     assertThat(renewal.cancelRequested()).containsExactly(cancelled.id());
@@ -100,8 +116,14 @@ public abstract class LeaseContract extends StoreContractSupport {
     Job running = running();
 
     assertThat(Release.leases(store, OTHER_NODE, List.of(lease(running)), T0, "x")).isZero();
-    assertThat(Release.leases(store, NODE,
-        List.of(new LeaseRef(running.id(), running.leaseEpoch() - 1)), T0, "x")).isZero();
+    assertThat(
+            Release.leases(
+                store,
+                NODE,
+                List.of(new LeaseRef(running.id(), running.leaseEpoch() - 1)),
+                T0,
+                "x"))
+        .isZero();
     assertThat(get(running.id())).isEqualTo(running);
   }
 
@@ -158,7 +180,9 @@ public abstract class LeaseContract extends StoreContractSupport {
   @Test
   void aRenewedLeaseIsNotRescued() {
     Job running = running();
-    store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases(NODE, List.of(lease(running)), EXPIRED.plusSeconds(30)));
+    store.keepAlive(
+        StoreOp.RENEW,
+        tx -> tx.jobRenewLeases(NODE, List.of(lease(running)), EXPIRED.plusSeconds(30)));
 
     assertThat(rescueExpired(OTHER_NODE, EXPIRED, 10)).isEmpty();
   }

@@ -104,7 +104,9 @@ public abstract class LockContract extends StoreContractSupport {
     LockRef lock = take(NAME, mine, T0);
     Instant renewedAt = T0.plusSeconds(8);
 
-    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(lock), renewedAt))).containsExactly(true);
+    assertThat(
+            store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(lock), renewedAt)))
+        .containsExactly(true);
 
     Instant afterFirstExpiry = EXPIRED;
     assertThat(acquire(NAME, theirs, afterFirstExpiry)).as("held past its first expiry").isEmpty();
@@ -122,7 +124,9 @@ public abstract class LockContract extends StoreContractSupport {
     // "c" expires at T0 + 10 s; renewing "a" first at T0 + 5 s keeps only "a" alive at T0 + 11 s.
     store.keepAlive(StoreOp.LOCK, tx -> tx.lockRenew(List.of(held), now));
 
-    List<Boolean> renewed = store.keepAlive(StoreOp.LOCK, tx -> tx.lockRenew(List.of(lapsed, held, released, wrongToken), EXPIRED));
+    List<Boolean> renewed =
+        store.keepAlive(
+            StoreOp.LOCK, tx -> tx.lockRenew(List.of(lapsed, held, released, wrongToken), EXPIRED));
 
     assertThat(renewed).containsExactly(false, true, false, false);
   }
@@ -131,8 +135,12 @@ public abstract class LockContract extends StoreContractSupport {
   void aLapsedLockCannotBeRenewedEvenIfNobodyTookIt() {
     LockRef lock = take(NAME, mine, T0);
 
-    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(lock), EXPIRED))).containsExactly(false);
-    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(lock), T0.plus(TTL)))).as("at the expiry instant")
+    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(lock), EXPIRED)))
+        .containsExactly(false);
+    assertThat(
+            store.keepAlive(
+                StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(lock), T0.plus(TTL))))
+        .as("at the expiry instant")
         .containsExactly(true);
   }
 
@@ -141,12 +149,18 @@ public abstract class LockContract extends StoreContractSupport {
     LockRef stale = take(NAME, mine, T0);
     LockRef current = take(NAME, theirs, EXPIRED);
 
-    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(stale), EXPIRED))).containsExactly(false);
+    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(stale), EXPIRED)))
+        .containsExactly(false);
     assertThat(LockWrites.release(store, List.of(stale))).isZero();
 
-    assertThat(acquire(NAME, mine, EXPIRED.plusSeconds(1))).as("still held by the new holder")
+    assertThat(acquire(NAME, mine, EXPIRED.plusSeconds(1)))
+        .as("still held by the new holder")
         .isEmpty();
-    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(current), EXPIRED.plusSeconds(1)))).containsExactly(true);
+    assertThat(
+            store.keepAlive(
+                StoreOp.LOCK,
+                (StoreTx tx) -> tx.lockRenew(List.of(current), EXPIRED.plusSeconds(1))))
+        .containsExactly(true);
   }
 
   @Test
@@ -158,14 +172,17 @@ public abstract class LockContract extends StoreContractSupport {
 
     assertThat(acquire(NAME, firstAttempt, EXPIRED)).isEmpty();
     var impostor = new LockRef(NAME, current.token(), firstAttempt, TTL);
-    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(impostor), EXPIRED))).containsExactly(false);
+    assertThat(
+            store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(impostor), EXPIRED)))
+        .containsExactly(false);
     assertThat(LockWrites.release(store, List.of(impostor))).isZero();
     assertThat(LockWrites.release(store, List.of(current))).isEqualTo(1);
   }
 
   @Test
   void emptyBatchesDoNothing() {
-    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(), T0))).isEmpty();
+    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(), T0)))
+        .isEmpty();
     assertThat(LockWrites.release(store, List.of())).isZero();
   }
 
@@ -189,10 +206,12 @@ public abstract class LockContract extends StoreContractSupport {
     try {
       for (int i = 0; i < 16; i++) {
         LockHolder racer = holder("node-" + i);
-        futures.add(pool.submit(() -> {
-          go.await();
-          return acquire(NAME, racer, now);
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return acquire(NAME, racer, now);
+                }));
       }
       go.countDown();
       var granted = new ArrayList<Long>();

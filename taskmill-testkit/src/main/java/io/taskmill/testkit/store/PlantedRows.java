@@ -9,8 +9,8 @@ import java.util.UUID;
 
 /**
  * Writes ready jobs into {@code tm_job} with plain SQL, as a hand-written INSERT or someone with
- * database access would: no engine, no API, no checks. For the tests that show what the engine
- * and server do with rows they did not write (S4, docs/testing.md).
+ * database access would: no engine, no API, no checks. For the tests that show what the engine and
+ * server do with rows they did not write (S4, docs/testing.md).
  */
 public final class PlantedRows {
   private PlantedRows() {}
@@ -22,13 +22,16 @@ public final class PlantedRows {
    * @param retryPolicy the retry policy column's JSON, or null for the handler's
    * @return the planted job's id
    */
-  public static JobId plant(Connection c, String type, String payload, int maxAttempts,
-      String retryPolicy) throws SQLException {
+  public static JobId plant(
+      Connection c, String type, String payload, int maxAttempts, String retryPolicy)
+      throws SQLException {
     UUID id = UUID.randomUUID();
     var now = OffsetDateTime.now(ZoneOffset.UTC);
-    try (var ps = c.prepareStatement("INSERT INTO tm_job (id, type, queue, state, priority, run_at,"
-        + " payload, max_attempts, retry_policy, created_by, created_at, updated_at)"
-        + " VALUES (?, ?, 'default', 'ENQUEUED', 0, ?, ?, ?, ?, 'planted', ?, ?)")) {
+    try (var ps =
+        c.prepareStatement(
+            "INSERT INTO tm_job (id, type, queue, state, priority, run_at,"
+                + " payload, max_attempts, retry_policy, created_by, created_at, updated_at)"
+                + " VALUES (?, ?, 'default', 'ENQUEUED', 0, ?, ?, ?, ?, 'planted', ?, ?)")) {
       ps.setObject(1, id);
       ps.setString(2, type);
       ps.setObject(3, now.minusMinutes(1));

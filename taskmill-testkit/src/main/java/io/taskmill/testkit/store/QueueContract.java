@@ -24,7 +24,8 @@ public abstract class QueueContract extends StoreContractSupport {
   @Test
   void pausesAndResumesAQueue() {
     ReadyWrites.setPaused(store, "mail", true);
-    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames())).containsExactly("mail");
+    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames()))
+        .containsExactly("mail");
 
     ReadyWrites.setPaused(store, "mail", false);
     assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames())).isEmpty();
@@ -46,7 +47,8 @@ public abstract class QueueContract extends StoreContractSupport {
     ReadyWrites.setPaused(store, "mail", true);
     ReadyWrites.setPaused(store, "mail", true);
 
-    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames())).containsExactly("mail");
+    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames()))
+        .containsExactly("mail");
   }
 
   @Test
@@ -63,15 +65,16 @@ public abstract class QueueContract extends StoreContractSupport {
     ReadyWrites.setPaused(store, "c", true);
     ReadyWrites.setPaused(store, "b", false);
 
-    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames())).containsExactlyInAnyOrder("a", "c");
+    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames()))
+        .containsExactlyInAnyOrder("a", "c");
   }
 
   @Test
   void statsCountEachQueueByStateWithItsOldestReadyJobAndRecentFinishes() {
     insert(TestJobs.aJob().type(TYPE).queue("mail").runAt(T0.plusSeconds(5)).createdAt(T0).build());
     insert(TestJobs.aJob().type(TYPE).queue("mail").runAt(T0.plusSeconds(2)).createdAt(T0).build());
-    insert(TestJobs.aJob().type(TYPE).queue("mail").runAt(T0.plusSeconds(3600)).createdAt(T0)
-        .build());
+    insert(
+        TestJobs.aJob().type(TYPE).queue("mail").runAt(T0.plusSeconds(3600)).createdAt(T0).build());
     insert(TestJobs.aJob().type(TYPE).queue(QUEUE).runAt(T0).createdAt(T0).build());
     Job done = running(TestJobs.aJob().type(TYPE).queue(QUEUE).runAt(T0).createdAt(T0));
     assertThat(complete(done, new Outcome.Succeeded(null), T0.plusSeconds(10))).isTrue();
@@ -79,20 +82,27 @@ public abstract class QueueContract extends StoreContractSupport {
     var stats = store.read(StoreOp.QUEUE, tx -> tx.queueStats(T0.plusSeconds(5)));
     assertThat(stats).extracting(QueueStat::queue).containsExactly(QUEUE, "mail");
     QueueStat main = stats.get(0);
-    assertThat(main.counts()).containsExactlyInAnyOrderEntriesOf(
-        Map.of(JobState.ENQUEUED, 1L, JobState.SUCCEEDED, 1L));
+    assertThat(main.counts())
+        .containsExactlyInAnyOrderEntriesOf(Map.of(JobState.ENQUEUED, 1L, JobState.SUCCEEDED, 1L));
     assertThat(main.oldestReadyAt()).isEqualTo(T0);
     assertThat(main.finishedSince()).isEqualTo(1);
     QueueStat mail = stats.get(1);
     assertThat(mail.counts().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(3);
     assertThat(mail.finishedSince()).isZero();
 
-    assertThat(store.read(StoreOp.QUEUE, tx -> tx.queueStats(T0.plusSeconds(11))).get(0).finishedSince())
-        .as("finished before the window").isZero();
+    assertThat(
+            store
+                .read(StoreOp.QUEUE, tx -> tx.queueStats(T0.plusSeconds(11)))
+                .get(0)
+                .finishedSince())
+        .as("finished before the window")
+        .isZero();
   }
 
   @Test
   void statsOfAnEmptyStoreAreEmpty() {
-    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queueStats(T0.minus(Duration.ofDays(1))))).isEmpty();
+    assertThat(
+            store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queueStats(T0.minus(Duration.ofDays(1)))))
+        .isEmpty();
   }
 }

@@ -68,18 +68,42 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
   /** An unpaused schedule firing every minute from {@link #T0}, never fired, at version 0. */
   private static Schedule schedule(String name, Instant nextFireAt) {
-    return new Schedule(name, Trigger.every(EVERY, T0), TEMPLATE, MisfirePolicy.fireOnce(),
-        OverlapPolicy.ALLOW, false, nextFireAt, null, null, T0, T0, 0);
+    return new Schedule(
+        name,
+        Trigger.every(EVERY, T0),
+        TEMPLATE,
+        MisfirePolicy.fireOnce(),
+        OverlapPolicy.ALLOW,
+        false,
+        nextFireAt,
+        null,
+        null,
+        T0,
+        T0,
+        0);
   }
 
   private static Schedule paused(Schedule s) {
-    return new Schedule(s.name(), s.trigger(), s.job(), s.misfire(), s.overlap(), true,
-        s.nextFireAt(), s.lastFireAt(), s.lastJobId(), s.createdAt(), s.updatedAt(), s.version());
+    return new Schedule(
+        s.name(),
+        s.trigger(),
+        s.job(),
+        s.misfire(),
+        s.overlap(),
+        true,
+        s.nextFireAt(),
+        s.lastFireAt(),
+        s.lastJobId(),
+        s.createdAt(),
+        s.updatedAt(),
+        s.version());
   }
 
   /** Inserts a schedule and returns it as stored. */
   private Schedule saved(Schedule s) {
-    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleInsert(s))).as("insert " + s.name()).isTrue();
+    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleInsert(s)))
+        .as("insert " + s.name())
+        .isTrue();
     return stored(s.name());
   }
 
@@ -88,12 +112,20 @@ public abstract class ScheduleContract extends StoreContractSupport {
   }
 
   private Schedule stored(String name) {
-    return store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name)).orElseThrow(() -> new AssertionError("no schedule " + name));
+    return store
+        .read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name))
+        .orElseThrow(() -> new AssertionError("no schedule " + name));
   }
 
   private static ScheduleTick fired(String schedule, Instant fireAt, Instant now) {
-    NewJob job = TestJobs.aJob().type(TYPE).queue(QUEUE).runAt(fireAt).createdAt(now)
-        .schedule(schedule).build();
+    NewJob job =
+        TestJobs.aJob()
+            .type(TYPE)
+            .queue(QUEUE)
+            .runAt(fireAt)
+            .createdAt(now)
+            .schedule(schedule)
+            .build();
     return new ScheduleTick(fireAt, FIRED, job, null);
   }
 
@@ -102,15 +134,21 @@ public abstract class ScheduleContract extends StoreContractSupport {
   }
 
   private static ScheduleTick manual(String schedule, Instant now) {
-    NewJob job = TestJobs.aJob().type(TYPE).queue(QUEUE).runAt(now).createdAt(now)
-        .schedule(schedule).build();
+    NewJob job =
+        TestJobs.aJob()
+            .type(TYPE)
+            .queue(QUEUE)
+            .runAt(now)
+            .createdAt(now)
+            .schedule(schedule)
+            .build();
     return new ScheduleTick(now, MANUAL, job, "triggered by hand");
   }
 
-  private boolean fire(LeaderTerm leader, Instant now, Schedule s, Instant next,
-      ScheduleTick... ticks) {
-    return TickWrites.fire(store, leader, now, new ScheduleFiring(s.name(), s.version(),
-        List.of(ticks), next));
+  private boolean fire(
+      LeaderTerm leader, Instant now, Schedule s, Instant next, ScheduleTick... ticks) {
+    return TickWrites.fire(
+        store, leader, now, new ScheduleFiring(s.name(), s.version(), List.of(ticks), next));
   }
 
   /** The jobs schedule {@code name} created, oldest tick first. */
@@ -136,27 +174,70 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
   @Test
   void storesEveryFieldOfANewScheduleAtVersionZero() {
-    var template = new JobTemplate("reports.build", "reports", 5, "{\"kind\":\"daily\"}", 7,
-        "{\"backoff\":\"fixed\",\"base\":\"PT30S\"}", Duration.ofMinutes(10),
-        List.of("nightly", "eu"));
+    var template =
+        new JobTemplate(
+            "reports.build",
+            "reports",
+            5,
+            "{\"kind\":\"daily\"}",
+            7,
+            "{\"backoff\":\"fixed\",\"base\":\"PT30S\"}",
+            Duration.ofMinutes(10),
+            List.of("nightly", "eu"));
     Instant precise = T0.plusNanos(123_456_789);
-    var s = new Schedule("reports.nightly", Trigger.cron("30 2 * * MON-FRI", "Europe/Berlin"),
-        template, MisfirePolicy.fireAll(5), OverlapPolicy.WAIT, true, precise, T0.minusSeconds(60),
-        TestJobs.nextId(T0), T0, T0.plusSeconds(1), 7);
+    var s =
+        new Schedule(
+            "reports.nightly",
+            Trigger.cron("30 2 * * MON-FRI", "Europe/Berlin"),
+            template,
+            MisfirePolicy.fireAll(5),
+            OverlapPolicy.WAIT,
+            true,
+            precise,
+            T0.minusSeconds(60),
+            TestJobs.nextId(T0),
+            T0,
+            T0.plusSeconds(1),
+            7);
 
-    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleInsert(s))).isTrue();
+    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleInsert(s)))
+        .isTrue();
 
     Instant micros = T0.plusNanos(123_456_000);
-    assertThat(stored(s.name())).isEqualTo(new Schedule(s.name(), s.trigger(), template,
-        s.misfire(), s.overlap(), true, micros, s.lastFireAt(), s.lastJobId(), T0,
-        T0.plusSeconds(1), 0));
+    assertThat(stored(s.name()))
+        .isEqualTo(
+            new Schedule(
+                s.name(),
+                s.trigger(),
+                template,
+                s.misfire(),
+                s.overlap(),
+                true,
+                micros,
+                s.lastFireAt(),
+                s.lastJobId(),
+                T0,
+                T0.plusSeconds(1),
+                0));
   }
 
   @Test
   void intervalTriggersKeepTheirAnchorExactly() {
     var trigger = Trigger.every(Duration.ofSeconds(90), T0.plusNanos(1));
-    var s = new Schedule(NAME, trigger, TEMPLATE, MisfirePolicy.skip(), OverlapPolicy.SKIP, false,
-        TICK_1, null, null, T0, T0, 0);
+    var s =
+        new Schedule(
+            NAME,
+            trigger,
+            TEMPLATE,
+            MisfirePolicy.skip(),
+            OverlapPolicy.SKIP,
+            false,
+            TICK_1,
+            null,
+            null,
+            T0,
+            T0,
+            0);
 
     store.inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleInsert(s));
 
@@ -167,7 +248,11 @@ public abstract class ScheduleContract extends StoreContractSupport {
   void aTakenNameIsNotInsertedAgain() {
     Schedule first = saved(NAME, TICK_1);
 
-    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleInsert(paused(schedule(NAME, TICK_5))))).isFalse();
+    assertThat(
+            store.inTransaction(
+                StoreOp.SCHEDULE,
+                (StoreTx tx) -> tx.scheduleInsert(paused(schedule(NAME, TICK_5)))))
+        .isFalse();
 
     assertThat(stored(NAME)).isEqualTo(first);
     assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleGet("other"))).isEmpty();
@@ -192,9 +277,11 @@ public abstract class ScheduleContract extends StoreContractSupport {
     }
 
     assertThat(seen).containsExactlyElementsOf(sorted);
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleList(null, 2))).extracting(Schedule::name)
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleList(null, 2)))
+        .extracting(Schedule::name)
         .containsExactly(sorted.get(0), sorted.get(1));
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleList(sorted.getLast(), 10))).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleList(sorted.getLast(), 10)))
+        .isEmpty();
   }
 
   @Test
@@ -205,28 +292,65 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(fire(leader, TICK_1, old, TICK_2, tick)).isTrue();
     Schedule fired = stored(NAME);
     var template = new JobTemplate("reports.build", "reports", 1, "{}", 2, null, null, List.of());
-    var wanted = new Schedule(NAME, Trigger.cron("0 3 * * *", "America/New_York"), template,
-        MisfirePolicy.skip(), OverlapPolicy.SKIP, true, TICK_5, null, null,
-        T0.plusSeconds(999), TICK_2, fired.version());
+    var wanted =
+        new Schedule(
+            NAME,
+            Trigger.cron("0 3 * * *", "America/New_York"),
+            template,
+            MisfirePolicy.skip(),
+            OverlapPolicy.SKIP,
+            true,
+            TICK_5,
+            null,
+            null,
+            T0.plusSeconds(999),
+            TICK_2,
+            fired.version());
 
-    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(wanted, fired.version()))).isTrue();
+    assertThat(
+            store.inTransaction(
+                StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(wanted, fired.version())))
+        .isTrue();
 
     // createdAt and what firing wrote (lastFireAt, lastJobId) stay; so does the run history.
-    assertThat(stored(NAME)).isEqualTo(new Schedule(NAME, wanted.trigger(), template,
-        wanted.misfire(), wanted.overlap(), true, TICK_5, TICK_1, jobId(tick), T0, TICK_2,
-        fired.version() + 1));
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).extracting(ScheduleRun::fireAt)
+    assertThat(stored(NAME))
+        .isEqualTo(
+            new Schedule(
+                NAME,
+                wanted.trigger(),
+                template,
+                wanted.misfire(),
+                wanted.overlap(),
+                true,
+                TICK_5,
+                TICK_1,
+                jobId(tick),
+                T0,
+                TICK_2,
+                fired.version() + 1));
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10)))
+        .extracting(ScheduleRun::fireAt)
         .containsExactly(TICK_1);
   }
 
   @Test
   void anUpdateAtAStaleVersionChangesNothing() {
     Schedule old = saved(NAME, TICK_1);
-    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(paused(old), 0))).isTrue();
+    assertThat(
+            store.inTransaction(
+                StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(paused(old), 0)))
+        .isTrue();
     Schedule current = stored(NAME);
 
-    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(schedule(NAME, TICK_5), 0))).isFalse();
-    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(schedule("missing", TICK_5), 0))).isFalse();
+    assertThat(
+            store.inTransaction(
+                StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(schedule(NAME, TICK_5), 0)))
+        .isFalse();
+    assertThat(
+            store.inTransaction(
+                StoreOp.SCHEDULE,
+                (StoreTx tx) -> tx.scheduleUpdate(schedule("missing", TICK_5), 0)))
+        .isFalse();
 
     assertThat(stored(NAME)).isEqualTo(current);
     assertThat(current.version()).isEqualTo(1);
@@ -239,10 +363,12 @@ public abstract class ScheduleContract extends StoreContractSupport {
     ScheduleTick tick = fired(NAME, TICK_1, TICK_1);
     assertThat(fire(lead(NODE, TICK_1), TICK_1, s, TICK_2, tick)).isTrue();
 
-    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDelete(NAME))).isTrue();
+    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDelete(NAME)))
+        .isTrue();
 
     assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleGet(NAME))).isEmpty();
-    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDelete(NAME))).isFalse();
+    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDelete(NAME)))
+        .isFalse();
     assertThat(get(jobId(tick)).schedule()).isEqualTo(NAME);
     // A new schedule of the same name starts without the old one's history.
     saved(NAME, TICK_3);
@@ -263,11 +389,16 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
     assertThat(due).extracting(d -> d.schedule().name()).containsExactly("b", "c", "a");
     assertThat(due).extracting(ScheduleDue::lastJobState).containsOnlyNulls();
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDue(TICK_3, 2))).extracting(d -> d.schedule().name())
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDue(TICK_3, 2)))
+        .extracting(d -> d.schedule().name())
         .containsExactly("b", "c");
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDue(TICK_1, 10))).extracting(d -> d.schedule().name())
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDue(TICK_1, 10)))
+        .extracting(d -> d.schedule().name())
         .containsExactly("b", "c");
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDue(TICK_1.minusNanos(1000), 10))).isEmpty();
+    assertThat(
+            store.read(
+                StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDue(TICK_1.minusNanos(1000), 10)))
+        .isEmpty();
   }
 
   @Test
@@ -284,7 +415,8 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(complete(running, new Outcome.Succeeded(null), TICK_2)).isTrue();
     assertThat(lastJobState(TICK_2)).isEqualTo(SUCCEEDED);
 
-    assertThat(Retention.jobs(store, lead(NODE, TICK_5), TICK_5, SUCCEEDED, TICK_4, 10)).isEqualTo(1);
+    assertThat(Retention.jobs(store, lead(NODE, TICK_5), TICK_5, SUCCEEDED, TICK_4, 10))
+        .isEqualTo(1);
     assertThat(lastJobState(TICK_5)).isNull();
     assertThat(stored(NAME).lastJobId()).isEqualTo(jobId(tick));
   }
@@ -303,10 +435,15 @@ public abstract class ScheduleContract extends StoreContractSupport {
     saved("later", TICK_3);
     Schedule soon = saved("soon", TICK_2);
 
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleNextFireAt())).contains(TICK_2);
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleNextFireAt()))
+        .contains(TICK_2);
 
-    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(paused(soon), soon.version()))).isTrue();
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleNextFireAt())).contains(TICK_3);
+    assertThat(
+            store.inTransaction(
+                StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(paused(soon), soon.version())))
+        .isTrue();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleNextFireAt()))
+        .contains(TICK_3);
   }
 
   // --- firing ---
@@ -319,21 +456,45 @@ public abstract class ScheduleContract extends StoreContractSupport {
     ScheduleTick second = fired(NAME, TICK_2, now);
     ScheduleTick third = fired(NAME, TICK_3, now);
 
-    assertThat(fire(leader, now, s, TICK_5, notFired(TICK_1, MISSED), second, third,
-        notFired(TICK_4, SKIPPED))).isTrue();
+    assertThat(
+            fire(
+                leader,
+                now,
+                s,
+                TICK_5,
+                notFired(TICK_1, MISSED),
+                second,
+                third,
+                notFired(TICK_4, SKIPPED)))
+        .isTrue();
 
     List<Job> jobs = jobsOf(NAME);
     assertThat(jobs).extracting(Job::id).containsExactly(jobId(second), jobId(third));
     assertThat(jobs).extracting(Job::runAt).containsExactly(TICK_2, TICK_3);
     assertThat(jobs).extracting(Job::state).containsOnly(ENQUEUED);
-    assertThat(store.read(StoreOp.READ, tx -> tx.jobEvents(jobId(second))).getFirst().node()).isEqualTo(NODE);
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).containsExactly(
-        new ScheduleRun(NAME, TICK_4, SKIPPED, null, null, "SKIPPED at " + TICK_4, now),
-        new ScheduleRun(NAME, TICK_3, FIRED, jobId(third), ENQUEUED, null, now),
-        new ScheduleRun(NAME, TICK_2, FIRED, jobId(second), ENQUEUED, null, now),
-        new ScheduleRun(NAME, TICK_1, MISSED, null, null, "MISSED at " + TICK_1, now));
-    assertThat(stored(NAME)).isEqualTo(new Schedule(NAME, s.trigger(), s.job(), s.misfire(),
-        s.overlap(), false, TICK_5, TICK_4, jobId(third), T0, T0, 1));
+    assertThat(store.read(StoreOp.READ, tx -> tx.jobEvents(jobId(second))).getFirst().node())
+        .isEqualTo(NODE);
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10)))
+        .containsExactly(
+            new ScheduleRun(NAME, TICK_4, SKIPPED, null, null, "SKIPPED at " + TICK_4, now),
+            new ScheduleRun(NAME, TICK_3, FIRED, jobId(third), ENQUEUED, null, now),
+            new ScheduleRun(NAME, TICK_2, FIRED, jobId(second), ENQUEUED, null, now),
+            new ScheduleRun(NAME, TICK_1, MISSED, null, null, "MISSED at " + TICK_1, now));
+    assertThat(stored(NAME))
+        .isEqualTo(
+            new Schedule(
+                NAME,
+                s.trigger(),
+                s.job(),
+                s.misfire(),
+                s.overlap(),
+                false,
+                TICK_5,
+                TICK_4,
+                jobId(third),
+                T0,
+                T0,
+                1));
     assertThat(claimOne(OTHER_NODE, now).id()).isEqualTo(jobId(second));
   }
 
@@ -345,7 +506,8 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(fire(lead(NODE, TICK_1), TICK_1, s, TICK_3, tick)).isTrue();
 
     assertThat(get(jobId(tick)).state()).isEqualTo(SCHEDULED);
-    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt())).contains(TICK_2);
+    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt()))
+        .contains(TICK_2);
   }
 
   @Test
@@ -385,13 +547,22 @@ public abstract class ScheduleContract extends StoreContractSupport {
   @Test
   void aStaleVersionFiresNothing() {
     Schedule s = saved(NAME, TICK_1);
-    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(paused(s), s.version()))).isTrue();
+    assertThat(
+            store.inTransaction(
+                StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(paused(s), s.version())))
+        .isTrue();
     Schedule changed = stored(NAME);
     LeaderTerm leader = lead(NODE, TICK_1);
 
     assertThat(fire(leader, TICK_1, s, TICK_2, fired(NAME, TICK_1, TICK_1))).isFalse();
-    assertThat(fire(leader, TICK_1, schedule("missing", TICK_1), TICK_2,
-        fired("missing", TICK_1, TICK_1))).isFalse();
+    assertThat(
+            fire(
+                leader,
+                TICK_1,
+                schedule("missing", TICK_1),
+                TICK_2,
+                fired("missing", TICK_1, TICK_1)))
+        .isFalse();
 
     assertThat(stored(NAME)).isEqualTo(changed);
     assertThat(jobsOf(NAME)).isEmpty();
@@ -415,8 +586,13 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
     assertThat(stored(NAME)).isEqualTo(afterFirst);
     assertThat(jobsOf(NAME)).extracting(Job::id).containsExactly(jobId(first));
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(jobId(again))).stream().findFirst())).isEmpty();
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).extracting(ScheduleRun::fireAt)
+    assertThat(
+            store.read(
+                StoreOp.READ,
+                (StoreTx tx) -> tx.jobGetAll(List.of(jobId(again))).stream().findFirst()))
+        .isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10)))
+        .extracting(ScheduleRun::fireAt)
         .containsExactly(TICK_1);
   }
 
@@ -431,10 +607,11 @@ public abstract class ScheduleContract extends StoreContractSupport {
       for (int i = 0; i < RACERS; i++) {
         // Each firing brings its own job, as each of several leaders would.
         ScheduleTick tick = fired(NAME, TICK_1, TICK_1);
-        Callable<Boolean> task = () -> {
-          start.await();
-          return fire(leader, TICK_1, s, TICK_2, tick);
-        };
+        Callable<Boolean> task =
+            () -> {
+              start.await();
+              return fire(leader, TICK_1, s, TICK_2, tick);
+            };
         results.add(pool.submit(task));
       }
       start.countDown();
@@ -446,7 +623,8 @@ public abstract class ScheduleContract extends StoreContractSupport {
       assertThat(won).isEqualTo(1);
       List<Job> jobs = jobsOf(NAME);
       assertThat(jobs).hasSize(1);
-      assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).extracting(ScheduleRun::jobId)
+      assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10)))
+          .extracting(ScheduleRun::jobId)
           .containsExactly(jobs.getFirst().id());
       Schedule after = stored(NAME);
       assertThat(after.version()).isEqualTo(1);
@@ -467,14 +645,18 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(TickWrites.trigger(store, NAME, first, TICK_1)).isTrue();
     assertThat(TickWrites.trigger(store, NAME, second, TICK_1)).isTrue();
 
-    assertThat(jobsOf(NAME)).extracting(Job::id)
+    assertThat(jobsOf(NAME))
+        .extracting(Job::id)
         .containsExactlyInAnyOrder(jobId(first), jobId(second));
     assertThat(jobsOf(NAME)).extracting(Job::state).containsOnly(ENQUEUED);
     List<ScheduleRun> runs = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleRuns(NAME, 10));
     assertThat(runs).extracting(ScheduleRun::outcome).containsExactly(MANUAL, MANUAL);
-    assertThat(runs).extracting(ScheduleRun::jobId)
+    assertThat(runs)
+        .extracting(ScheduleRun::jobId)
         .containsExactlyInAnyOrder(jobId(first), jobId(second));
-    assertThat(runs).extracting(ScheduleRun::fireAt).doesNotHaveDuplicates()
+    assertThat(runs)
+        .extracting(ScheduleRun::fireAt)
+        .doesNotHaveDuplicates()
         .allSatisfy(t -> assertThat(t).isBetween(TICK_1, TICK_1.plusMillis(1)));
     assertThat(runs).extracting(ScheduleRun::note).containsOnly("triggered by hand");
     // Not a tick: the schedule's own state is untouched.
@@ -492,10 +674,11 @@ public abstract class ScheduleContract extends StoreContractSupport {
       for (int i = 0; i < RACERS; i++) {
         ScheduleTick tick = manual(NAME, TICK_1);
         triggers.add(tick);
-        Callable<Boolean> task = () -> {
-          start.await();
-          return TickWrites.trigger(store, NAME, tick, TICK_1);
-        };
+        Callable<Boolean> task =
+            () -> {
+              start.await();
+              return TickWrites.trigger(store, NAME, tick, TICK_1);
+            };
         results.add(pool.submit(task));
       }
       start.countDown();
@@ -523,7 +706,8 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(fire(lead(NODE, TICK_1), TICK_1, s, TICK_2, tick)).isTrue();
 
     assertThat(jobsOf(NAME)).hasSize(2);
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).extracting(ScheduleRun::outcome)
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10)))
+        .extracting(ScheduleRun::outcome)
         .containsExactlyInAnyOrder(MANUAL, FIRED);
   }
 
@@ -533,7 +717,11 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
     assertThat(TickWrites.trigger(store, "missing", tick, TICK_1)).isFalse();
 
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(jobId(tick))).stream().findFirst())).isEmpty();
+    assertThat(
+            store.read(
+                StoreOp.READ,
+                (StoreTx tx) -> tx.jobGetAll(List.of(jobId(tick))).stream().findFirst()))
+        .isEmpty();
   }
 
   // --- history ---
@@ -549,13 +737,16 @@ public abstract class ScheduleContract extends StoreContractSupport {
         .isTrue();
     claimOne(NODE, TICK_3); // the oldest ready job: the first tick's
 
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).containsExactly(
-        new ScheduleRun(NAME, TICK_3, FIRED, jobId(third), ENQUEUED, null, TICK_3),
-        new ScheduleRun(NAME, TICK_2, MISSED, null, null, "MISSED at " + TICK_2, TICK_3),
-        new ScheduleRun(NAME, TICK_1, FIRED, jobId(first), RUNNING, null, TICK_1));
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 2))).extracting(ScheduleRun::fireAt)
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10)))
+        .containsExactly(
+            new ScheduleRun(NAME, TICK_3, FIRED, jobId(third), ENQUEUED, null, TICK_3),
+            new ScheduleRun(NAME, TICK_2, MISSED, null, null, "MISSED at " + TICK_2, TICK_3),
+            new ScheduleRun(NAME, TICK_1, FIRED, jobId(first), RUNNING, null, TICK_1));
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 2)))
+        .extracting(ScheduleRun::fireAt)
         .containsExactly(TICK_3, TICK_2);
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns("missing", 10))).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns("missing", 10)))
+        .isEmpty();
   }
 
   @Test
@@ -566,10 +757,12 @@ public abstract class ScheduleContract extends StoreContractSupport {
         .isTrue();
     succeed(jobId(tick), TICK_2);
 
-    assertThat(Retention.jobs(store, lead(NODE, TICK_4), TICK_4, SUCCEEDED, TICK_3, 10)).isEqualTo(1);
+    assertThat(Retention.jobs(store, lead(NODE, TICK_4), TICK_4, SUCCEEDED, TICK_3, 10))
+        .isEqualTo(1);
 
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).containsExactly(
-        new ScheduleRun(NAME, TICK_2, SKIPPED, null, null, "SKIPPED at " + TICK_2, TICK_1));
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10)))
+        .containsExactly(
+            new ScheduleRun(NAME, TICK_2, SKIPPED, null, null, "SKIPPED at " + TICK_2, TICK_1));
   }
 
   @Test
@@ -577,17 +770,29 @@ public abstract class ScheduleContract extends StoreContractSupport {
     Schedule s = saved(NAME, TICK_1);
     LeaderTerm leader = lead(NODE, TICK_5);
     ScheduleTick fired = fired(NAME, TICK_3, TICK_5);
-    assertThat(fire(leader, TICK_5, s, TICK_5.plus(EVERY), notFired(TICK_1, MISSED),
-        notFired(TICK_2, SKIPPED), fired, notFired(TICK_5, SKIPPED))).isTrue();
+    assertThat(
+            fire(
+                leader,
+                TICK_5,
+                s,
+                TICK_5.plus(EVERY),
+                notFired(TICK_1, MISSED),
+                notFired(TICK_2, SKIPPED),
+                fired,
+                notFired(TICK_5, SKIPPED)))
+        .isTrue();
     LeaderTerm stale = new LeaderTerm(OTHER_NODE, leader.term() + 1);
 
     assertThat(Retention.rows(store, stale, TICK_5, Retained.SCHEDULE_RUNS, TICK_4, 10)).isZero();
-    assertThat(Retention.rows(store, leader, TICK_5, Retained.SCHEDULE_RUNS, TICK_4, 1)).isEqualTo(1);
-    assertThat(Retention.rows(store, leader, TICK_5, Retained.SCHEDULE_RUNS, TICK_4, 1)).isEqualTo(1);
+    assertThat(Retention.rows(store, leader, TICK_5, Retained.SCHEDULE_RUNS, TICK_4, 1))
+        .isEqualTo(1);
+    assertThat(Retention.rows(store, leader, TICK_5, Retained.SCHEDULE_RUNS, TICK_4, 1))
+        .isEqualTo(1);
     assertThat(Retention.rows(store, leader, TICK_5, Retained.SCHEDULE_RUNS, TICK_4, 1)).isZero();
 
     // The fired run stays with its job; the skipped one is not old enough.
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).extracting(ScheduleRun::fireAt)
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10)))
+        .extracting(ScheduleRun::fireAt)
         .containsExactly(TICK_5, TICK_3);
     assertThat(get(jobId(fired)).schedule()).isEqualTo(NAME);
   }

@@ -67,7 +67,9 @@ public abstract class StoreContractSupport {
   }
 
   protected Job get(JobId id) {
-    return store.read(StoreOp.READ, tx -> tx.jobGetAll(List.of(id)).stream().findFirst()).orElseThrow(() -> new AssertionError("job " + id + " not found"));
+    return store
+        .read(StoreOp.READ, tx -> tx.jobGetAll(List.of(id)).stream().findFirst())
+        .orElseThrow(() -> new AssertionError("job " + id + " not found"));
   }
 
   protected JobEvent lastEvent(JobId id) {
@@ -85,8 +87,8 @@ public abstract class StoreContractSupport {
 
   /** Claims one job of {@link #TYPE} for {@code node}; fails when none is ready. */
   protected Job claimOne(String node, Instant now) {
-    List<Job> claimed = Claim.run(store, 
-        new JobClaim(QUEUE, 1, node, now, LEASE, Set.of(TYPE), Map.of())).jobs();
+    List<Job> claimed =
+        Claim.run(store, new JobClaim(QUEUE, 1, node, now, LEASE, Set.of(TYPE), Map.of())).jobs();
     assertThat(claimed).as("a ready job to claim").hasSize(1);
     return claimed.getFirst();
   }
@@ -102,8 +104,15 @@ public abstract class StoreContractSupport {
   }
 
   protected static JobCompletion completion(Job running, Outcome outcome, Instant at) {
-    return new JobCompletion(running.id(), running.leaseEpoch(), running.attempt(), outcome,
-        running.leaseOwner(), at, List.of(), 100);
+    return new JobCompletion(
+        running.id(),
+        running.leaseEpoch(),
+        running.attempt(),
+        outcome,
+        running.leaseOwner(),
+        at,
+        List.of(),
+        100);
   }
 
   protected boolean complete(Job running, Outcome outcome, Instant at) {
@@ -131,8 +140,8 @@ public abstract class StoreContractSupport {
   }
 
   /** Asserts one event's transition, node and attempt. */
-  protected static void assertEvent(JobEvent event, JobId id, Instant at, JobState from,
-      JobState to, String node, int attempt) {
+  protected static void assertEvent(
+      JobEvent event, JobId id, Instant at, JobState from, JobState to, String node, int attempt) {
     assertThat(event.jobId()).as("event job").isEqualTo(id);
     assertThat(event.at()).as("event time").isEqualTo(at);
     assertThat(event.from()).as("event from").isEqualTo(from);

@@ -14,8 +14,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Builds {@link NewJob}s for tests with sensible defaults:
- * {@code TestJobs.aJob().type("t.x").queue("q").priority(5).build()}.
+ * Builds {@link NewJob}s for tests with sensible defaults: {@code
+ * TestJobs.aJob().type("t.x").queue("q").priority(5).build()}.
  */
 public final class TestJobs {
   /** The fixed "now" of the contract suite; tests move time by adding to it, never by sleeping. */
@@ -77,7 +77,10 @@ public final class TestJobs {
       return this;
     }
 
-    /** Defaults to {@code SCHEDULED} when {@code runAt} is after {@code createdAt}, else {@code ENQUEUED}. */
+    /**
+     * Defaults to {@code SCHEDULED} when {@code runAt} is after {@code createdAt}, else {@code
+     * ENQUEUED}.
+     */
     public Builder state(JobState state) {
       this.state = state;
       return this;
@@ -142,11 +145,24 @@ public final class TestJobs {
 
     public NewJob build() {
       Instant due = runAt == null ? createdAt : runAt;
-      JobState initial = state != null ? state
-          : due.isAfter(createdAt) ? JobState.SCHEDULED : JobState.ENQUEUED;
-      return new NewJob(id == null ? nextId(createdAt) : id, type, queue, initial, priority, due,
-          payloadJson, maxAttempts, retryPolicyJson, timeout, idempotencyKey, tags, correlationId,
-          createdAt, schedule);
+      JobState initial =
+          state != null ? state : due.isAfter(createdAt) ? JobState.SCHEDULED : JobState.ENQUEUED;
+      return new NewJob(
+          id == null ? nextId(createdAt) : id,
+          type,
+          queue,
+          initial,
+          priority,
+          due,
+          payloadJson,
+          maxAttempts,
+          retryPolicyJson,
+          timeout,
+          idempotencyKey,
+          tags,
+          correlationId,
+          createdAt,
+          schedule);
     }
 
     /** Builds the job and inserts it alone into {@code store}. */

@@ -26,8 +26,13 @@ class TestJobsTest {
   void aJobDueLaterIsScheduledUnlessToldOtherwise() {
     assertThat(TestJobs.aJob().runAt(TestJobs.T0.plusSeconds(1)).build().state())
         .isEqualTo(JobState.SCHEDULED);
-    assertThat(TestJobs.aJob().runAt(TestJobs.T0.plusSeconds(1)).state(JobState.ENQUEUED).build()
-        .state()).isEqualTo(JobState.ENQUEUED);
+    assertThat(
+            TestJobs.aJob()
+                .runAt(TestJobs.T0.plusSeconds(1))
+                .state(JobState.ENQUEUED)
+                .build()
+                .state())
+        .isEqualTo(JobState.ENQUEUED);
   }
 
   @Test
