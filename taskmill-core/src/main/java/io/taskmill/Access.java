@@ -5,6 +5,9 @@ import io.taskmill.access.ApiKeys;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
 import io.taskmill.internal.Engine;
+import io.taskmill.spi.Ops.ApiKeyByHash;
+import io.taskmill.spi.Ops.ApiKeyList;
+import io.taskmill.spi.Ops.ApiKeyRevoke;
 import io.taskmill.spi.StoreOp;
 import java.util.List;
 import java.util.Objects;
@@ -45,7 +48,7 @@ public final class Access {
       return Optional.empty();
     }
     String hash = ApiKeys.hash(secret);
-    return engine.store().read(StoreOp.API_KEY, tx -> tx.apiKeyByHash(hash));
+    return engine.store().read(StoreOp.API_KEY, tx -> tx.first(new ApiKeyByHash(hash)));
   }
 
   /** The key with this id, revoked or not. */
@@ -56,7 +59,7 @@ public final class Access {
 
   /** Every key, revoked ones included, newest first (then by id). */
   public List<ApiKey> keys() {
-    return engine.store().read(StoreOp.API_KEY, tx -> tx.apiKeyList());
+    return engine.store().read(StoreOp.API_KEY, tx -> tx.query(new ApiKeyList()));
   }
 
   /**
@@ -65,7 +68,9 @@ public final class Access {
    */
   public boolean revokeKey(String id) {
     Objects.requireNonNull(id, "id");
-    return engine.store().inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyRevoke(id, engine.now()));
+    return engine
+        .store()
+        .inTransaction(StoreOp.API_KEY, tx -> (tx.change(new ApiKeyRevoke(id, engine.now())) == 1));
   }
 
   /**

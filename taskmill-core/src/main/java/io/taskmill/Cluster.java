@@ -3,6 +3,8 @@ package io.taskmill;
 import io.taskmill.internal.Engine;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
+import io.taskmill.spi.Ops.LeaderGet;
+import io.taskmill.spi.Ops.NodeList;
 import io.taskmill.spi.StoreOp;
 import java.time.Instant;
 import java.util.List;
@@ -18,12 +20,12 @@ public final class Cluster {
 
   /** Every node that has registered with the store and not yet been pruned, by id. */
   public List<Node> nodes() {
-    return engine.store().read(StoreOp.NODE, tx -> tx.nodeList());
+    return engine.store().read(StoreOp.NODE, tx -> tx.query(new NodeList()));
   }
 
   /** The current leadership; it may have lapsed if the leader died moments ago. */
   public Optional<Leadership> leader() {
-    return engine.store().read(StoreOp.LEADER, tx -> tx.leaderGet());
+    return engine.store().read(StoreOp.LEADER, tx -> tx.first(new LeaderGet()));
   }
 
   /**

@@ -13,6 +13,9 @@ import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
 import io.taskmill.job.JobTally;
 import io.taskmill.job.RetryResult;
+import io.taskmill.spi.Ops.JobEvents;
+import io.taskmill.spi.Ops.JobGetAll;
+import io.taskmill.spi.Ops.JobLogs;
 import io.taskmill.spi.StoreOp;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,7 +41,9 @@ public final class Jobs {
         .store()
         .read(
             StoreOp.READ,
-            tx -> tx.jobGetAll(List.of(Objects.requireNonNull(id, "id"))).stream().findFirst());
+            tx ->
+                tx.query(new JobGetAll(List.of(Objects.requireNonNull(id, "id")))).stream()
+                    .findFirst());
   }
 
   /** The jobs among {@code ids} that exist, in no particular order, read at once. */
@@ -52,7 +57,7 @@ public final class Jobs {
               + ids.size()
               + "; split the ids");
     }
-    return engine.store().read(StoreOp.READ, tx -> tx.jobGetAll(List.copyOf(ids)));
+    return engine.store().read(StoreOp.READ, tx -> tx.query(new JobGetAll(List.copyOf(ids))));
   }
 
   /** The job's result decoded as {@code type}, when it succeeded with a result. */
@@ -108,12 +113,16 @@ public final class Jobs {
 
   /** The job's history, oldest first. */
   public List<JobEvent> events(JobId id) {
-    return engine.store().read(StoreOp.READ, tx -> tx.jobEvents(Objects.requireNonNull(id, "id")));
+    return engine
+        .store()
+        .read(StoreOp.READ, tx -> tx.query(new JobEvents(Objects.requireNonNull(id, "id"))));
   }
 
   /** Log lines the job's handler wrote, oldest first. */
   public List<JobLogLine> logs(JobId id) {
-    return engine.store().read(StoreOp.READ, tx -> tx.jobLogs(Objects.requireNonNull(id, "id")));
+    return engine
+        .store()
+        .read(StoreOp.READ, tx -> tx.query(new JobLogs(Objects.requireNonNull(id, "id"))));
   }
 
   /** Jobs matching a query, newest first, at most its limit after its cursor. */

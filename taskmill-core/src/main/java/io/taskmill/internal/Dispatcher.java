@@ -6,6 +6,8 @@ import io.taskmill.job.Job;
 import io.taskmill.spi.ClaimedJobs;
 import io.taskmill.spi.ClusterLimit;
 import io.taskmill.spi.JobClaim;
+import io.taskmill.spi.Ops.JobNextScheduledAt;
+import io.taskmill.spi.Ops.QueuePausedNames;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreUnavailableException;
@@ -320,12 +322,14 @@ final class Dispatcher {
       }
     } while (moved == PROMOTE_BATCH);
     // Re-read rather than guess: other writers (and this pass) change the earliest due time.
-    nextDue.set(store.read(StoreOp.NEXT_SCHEDULED, tx -> tx.jobNextScheduledAt()).orElse(null));
+    nextDue.set(
+        store.read(StoreOp.NEXT_SCHEDULED, tx -> tx.first(new JobNextScheduledAt())).orElse(null));
   }
 
   private void refreshPaused() {
     long seen = localPauseChanges.get();
-    Set<String> paused = store.read(StoreOp.QUEUE, tx -> tx.queuePausedNames());
+    Set<String> paused =
+        Set.copyOf(store.read(StoreOp.QUEUE, tx -> tx.query(new QueuePausedNames())));
     synchronized (localPauseChanges) {
       // A pause or resume made here while we read is newer than what we read: keep it.
       if (localPauseChanges.get() == seen) {

@@ -8,6 +8,7 @@ import io.taskmill.job.JobId;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
 import io.taskmill.job.RetryResult;
+import io.taskmill.spi.Ops.JobGetAll;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import java.util.List;
@@ -52,7 +53,7 @@ public final class JobControl {
     Objects.requireNonNull(id, "id");
     // The queue never changes, so reading it first is safe; it names the lane to wake.
     Optional<Job> job =
-        store.read(StoreOp.READ, tx -> tx.jobGetAll(List.of(id)).stream().findFirst());
+        store.read(StoreOp.READ, tx -> tx.query(new JobGetAll(List.of(id))).stream().findFirst());
     return job.isEmpty() ? RetryResult.NOT_FOUND : retry(job.get());
   }
 

@@ -7,6 +7,8 @@ import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
 import io.taskmill.node.NodeState;
 import io.taskmill.spi.LeaderTerm;
+import io.taskmill.spi.Ops.LeaderResign;
+import io.taskmill.spi.Ops.NodeLeave;
 import io.taskmill.spi.Retained;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
@@ -406,14 +408,14 @@ final class Membership {
         store.inTransaction(
             StoreOp.LEADER,
             tx -> {
-              tx.leaderResign(t, cfg.clock().instant());
+              tx.change(new LeaderResign(t));
               return null;
             });
       }
       store.inTransaction(
           StoreOp.NODE,
           tx -> {
-            tx.nodeLeave(cfg.nodeId(), cfg.clock().instant());
+            tx.change(new NodeLeave(cfg.nodeId(), cfg.clock().instant()));
             return null;
           });
     } catch (RuntimeException e) {

@@ -18,6 +18,11 @@ import io.taskmill.schedule.Schedules;
 import io.taskmill.schedule.Trigger;
 import io.taskmill.schedule.UnknownScheduleException;
 import io.taskmill.spi.NewJob;
+import io.taskmill.spi.Ops.ScheduleDelete;
+import io.taskmill.spi.Ops.ScheduleGet;
+import io.taskmill.spi.Ops.ScheduleList;
+import io.taskmill.spi.Ops.ScheduleRuns;
+import io.taskmill.spi.Ops.ScheduleUpdate;
 import io.taskmill.spi.ScheduleTick;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
@@ -81,7 +86,8 @@ final class ScheduleService implements Schedules {
     JobTemplate template = template(d);
     for (int tries = 0; tries < MAX_TRIES; tries++) {
       Instant now = now();
-      Optional<Schedule> existing = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name));
+      Optional<Schedule> existing =
+          store.read(StoreOp.SCHEDULE, tx -> tx.first(new ScheduleGet(name)));
       Trigger trigger = trigger(d, existing, now);
       if (existing.isEmpty()) {
         var created =
@@ -100,7 +106,9 @@ final class ScheduleService implements Schedules {
                 0);
         if (store.inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleInsert(created))) {
           changed.run();
-          return store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name)).orElse(created);
+          return store
+              .read(StoreOp.SCHEDULE, tx -> tx.first(new ScheduleGet(name)))
+              .orElse(created);
         }
         continue; // created meanwhile by another node: compare with that one
       }
@@ -122,9 +130,10 @@ final class ScheduleService implements Schedules {
       if (wanted.sameDefinition(old)) {
         return old;
       }
-      if (store.inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleUpdate(wanted, old.version()))) {
+      if (store.inTransaction(
+          StoreOp.SCHEDULE, tx -> (tx.change(new ScheduleUpdate(wanted, old.version())) == 1))) {
         changed.run();
-        return store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name)).orElse(wanted);
+        return store.read(StoreOp.SCHEDULE, tx -> tx.first(new ScheduleGet(name))).orElse(wanted);
       }
     }
     throw busy(name);
@@ -132,19 +141,20 @@ final class ScheduleService implements Schedules {
 
   @Override
   public Optional<Schedule> get(String name) {
-    return store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(checkName(name)));
+    return store.read(StoreOp.SCHEDULE, tx -> tx.first(new ScheduleGet(checkName(name))));
   }
 
   @Override
   public List<Schedule> list(String afterName, int limit) {
     checkLimit(limit);
-    return store.read(StoreOp.SCHEDULE, tx -> tx.scheduleList(afterName, limit));
+    return store.read(StoreOp.SCHEDULE, tx -> tx.query(new ScheduleList(afterName, limit)));
   }
 
   @Override
   public boolean delete(String name) {
     boolean deleted =
-        store.inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleDelete(checkName(name)));
+        store.inTransaction(
+            StoreOp.SCHEDULE, tx -> (tx.change(new ScheduleDelete(checkName(name))) == 1));
     if (deleted) {
       changed.run();
     }
@@ -166,7 +176,7 @@ final class ScheduleService implements Schedules {
     checkName(name);
     Schedule s =
         store
-            .read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name))
+            .read(StoreOp.SCHEDULE, tx -> tx.first(new ScheduleGet(name)))
             .orElseThrow(() -> new UnknownScheduleException(name));
     Instant now = now();
     NewJob job = job(s, now, now);
@@ -184,10 +194,10 @@ final class ScheduleService implements Schedules {
   public List<ScheduleRun> history(String name, int limit) {
     checkName(name);
     checkLimit(limit);
-    if (store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name)).isEmpty()) {
+    if (store.read(StoreOp.SCHEDULE, tx -> tx.first(new ScheduleGet(name))).isEmpty()) {
       throw new UnknownScheduleException(name);
     }
-    return store.read(StoreOp.SCHEDULE, tx -> tx.scheduleRuns(name, limit));
+    return store.read(StoreOp.SCHEDULE, tx -> tx.query(new ScheduleRuns(name, limit)));
   }
 
   /** The job a tick (or a manual trigger) at {@code fireAt} creates: due at the tick. */
@@ -218,15 +228,16 @@ final class ScheduleService implements Schedules {
     for (int tries = 0; tries < MAX_TRIES; tries++) {
       Schedule old =
           store
-              .read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name))
+              .read(StoreOp.SCHEDULE, tx -> tx.first(new ScheduleGet(name)))
               .orElseThrow(() -> new UnknownScheduleException(name));
       Schedule updated = edit.apply(old);
       if (updated == null) {
         return old;
       }
-      if (store.inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleUpdate(updated, old.version()))) {
+      if (store.inTransaction(
+          StoreOp.SCHEDULE, tx -> (tx.change(new ScheduleUpdate(updated, old.version())) == 1))) {
         changed.run();
-        return store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name)).orElse(updated);
+        return store.read(StoreOp.SCHEDULE, tx -> tx.first(new ScheduleGet(name))).orElse(updated);
       }
     }
     throw busy(name);

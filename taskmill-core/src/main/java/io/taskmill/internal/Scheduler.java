@@ -5,6 +5,8 @@ import io.taskmill.schedule.Schedule;
 import io.taskmill.schedule.ScheduleRun.Outcome;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.NewJob;
+import io.taskmill.spi.Ops.ScheduleNextFireAt;
+import io.taskmill.spi.Ops.SchedulesDue;
 import io.taskmill.spi.ScheduleDue;
 import io.taskmill.spi.ScheduleFiring;
 import io.taskmill.spi.ScheduleTick;
@@ -110,7 +112,8 @@ final class Scheduler {
   /** One round under {@code leader}: fires what is due, returns how long to sleep. */
   private Duration round(LeaderTerm leader) {
     Instant now = cfg.clock().instant();
-    List<ScheduleDue> due = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleDue(now, DUE_BATCH));
+    List<ScheduleDue> due =
+        store.read(StoreOp.SCHEDULE, tx -> tx.query(new SchedulesDue(now, DUE_BATCH)));
     boolean waiting = false;
     boolean refused = false;
     boolean fired = false;
@@ -125,7 +128,7 @@ final class Scheduler {
       // would come back unchanged, so that one waits a little instead of spinning.
       return fired ? Duration.ZERO : WAITING_POLL;
     }
-    Optional<Instant> next = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleNextFireAt());
+    Optional<Instant> next = store.read(StoreOp.SCHEDULE, tx -> tx.first(new ScheduleNextFireAt()));
     if (next.isEmpty()) {
       return IDLE_POLL;
     }
@@ -148,7 +151,7 @@ final class Scheduler {
     List<ScheduleDue> due;
     boolean fired;
     do {
-      due = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleDue(now, DUE_BATCH));
+      due = store.read(StoreOp.SCHEDULE, tx -> tx.query(new SchedulesDue(now, DUE_BATCH)));
       fired = false;
       for (ScheduleDue d : due) {
         int r = fire(leader, d, now);

@@ -4,9 +4,6 @@ import io.taskmill.access.ApiKey;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
 import io.taskmill.job.Job;
-import io.taskmill.job.JobEvent;
-import io.taskmill.job.JobId;
-import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
 import io.taskmill.job.JobTally;
@@ -14,7 +11,6 @@ import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
 import io.taskmill.queue.QueueStat;
 import io.taskmill.schedule.Schedule;
-import io.taskmill.schedule.ScheduleRun;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -22,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * The table operations of one store transaction ({@link Store#inTransaction}): each binds its
@@ -33,11 +28,29 @@ import java.util.Set;
  * <p>Writes that move a job take the state they leave and the one they write, as chosen by the
  * engine through {@link JobState#canMoveTo}, and are guarded by the version the engine read, so a
  * row changed since is left alone: the result says which were applied.
+ *
+ * <p>The operations that are one statement each are data: the records of {@link Ops}, run by {@link
+ * #query}, {@link #first}, {@link #change} and {@link #changeEach}. The methods below those four
+ * are the set-based and multi-statement ones, whose binding is each store's own.
  */
 public interface StoreTx {
 
-  /** Whether {@code leader} still holds its term at {@code now}; a leader-only duty asks first. */
-  boolean leaderHolds(LeaderTerm leader, Instant now);
+  /** Runs a read of {@link Ops}: every row it maps, in the statement's order. */
+  <R> List<R> query(Query<R> query);
+
+  /** Runs a read of {@link Ops} and answers its first row, if it has one. */
+  default <R> Optional<R> first(Query<R> query) {
+    return query(query).stream().findFirst();
+  }
+
+  /** Runs a write of {@link Ops}; returns its row count. */
+  int change(Change change);
+
+  /**
+   * Runs writes of one {@link Ops} type in one batch, in order; for each, whether it changed
+   * exactly one row (every such write is a guarded single-row write).
+   */
+  List<Boolean> changeEach(List<? extends Change> changes);
 
   /**
    * Extends the leases {@code node} still holds to {@code expiresAt}; reports which it still holds
@@ -67,18 +80,6 @@ public interface StoreTx {
    */
   List<Boolean> lockRenew(List<LockRef> locks, Instant now);
 
-  /** The ids of {@code ALIVE} nodes whose last heartbeat is before {@code before}, locked. */
-  List<String> nodeOverdue(Instant before);
-
-  /** Declares an {@code ALIVE} node dead; false if it was not alive. */
-  boolean nodeDeclareDead(String id);
-
-  /**
-   * Ends at {@code now} the unexpired leases of every running job of {@code node}, so the rescuer,
-   * which judges by expiry alone, takes them back on its next pass.
-   */
-  void jobExpireLeasesOf(String node, Instant now);
-
   /**
    * Deletes up to {@code limit} jobs in the terminal {@code state} that finished before {@code
    * finishedBefore}, oldest first, with their events and log lines; returns how many.
@@ -89,30 +90,6 @@ public interface StoreTx {
    * Deletes up to {@code limit} rows of {@code what} older than {@code before}; returns how many.
    */
   int prune(Retained what, Instant before, int limit);
-
-  /** The jobs among {@code ids} that exist, in no particular order. */
-  List<Job> jobGetAll(Collection<JobId> ids);
-
-  /**
-   * Up to {@code limit} scheduled jobs due at {@code now} (with their queues), earliest first;
-   * where several processes share the store, rows another transaction is promoting are skipped.
-   */
-  List<JobAttempt> jobDueScheduled(Instant now, int limit);
-
-  /**
-   * Moves each job still in {@code from} to {@code to}. One batch.
-   *
-   * @return for each job in order, whether it was applied
-   */
-  List<Boolean> jobPromote(List<JobAttempt> due, JobState from, JobState to, Instant now);
-
-  /**
-   * Gives back leases {@code node} still holds under their epochs: each job moves to the waiting
-   * state {@code to} with its attempt given back (it did not run to an outcome). One batch.
-   *
-   * @return for each lease in order, whether it was applied
-   */
-  List<Boolean> jobReleaseLeases(String node, List<LeaseRef> leases, JobState to, Instant now);
 
   /**
    * Up to {@code limit} ready jobs of {@code queue} and {@code types} due at {@code now}, in claim
@@ -146,50 +123,6 @@ public interface StoreTx {
   /** Deletes each type's rate windows that start before its instant. */
   void limitPruneWindows(Map<String, Instant> before);
 
-  /** Up to {@code limit} running jobs whose lease expired before {@code now}, soonest first. */
-  List<Job> jobExpiredLeases(Instant now, int limit);
-
-  /** Every running job leased by a node other than {@code node}. */
-  List<Job> jobForeignLeases(String node);
-
-  /**
-   * Ends the leases of running jobs, as read, moving each to the waiting state {@code to}; the
-   * attempt stays counted. One batch.
-   *
-   * @return for each job in order, whether it was applied
-   */
-  List<Boolean> jobEndLeases(List<Job> jobs, JobState to, Instant now);
-
-  /**
-   * Ends the leases of running jobs, as read, moving each to the terminal state {@code to} with its
-   * error ({@code errors}, in the same order) and {@code now} as its finish. One batch.
-   *
-   * @return for each job in order, whether it was applied
-   */
-  List<Boolean> jobFinishLeases(List<Job> jobs, JobState to, List<String> errors, Instant now);
-
-  /** Sets the cancel request of a job still {@code RUNNING} at {@code version}; false if not. */
-  boolean jobRequestCancel(JobId id, long version, Instant now);
-
-  /**
-   * Moves a waiting job still in {@code from} at {@code version} to the terminal state {@code to},
-   * finished at {@code now}; false if it changed.
-   */
-  boolean jobFinishWaiting(JobId id, long version, JobState from, JobState to, Instant now);
-
-  /**
-   * Starts a finished job still in {@code from} at {@code version} afresh in {@code to}: due at
-   * {@code now}, attempt 0, no result, start, finish, lease or cancel request, its last error kept;
-   * false if it changed.
-   */
-  boolean jobRestart(JobId id, long version, JobState from, JobState to, Instant now);
-
-  /**
-   * Locks the jobs among {@code ids} that exist for the rest of the transaction, in id order, and
-   * reads what a completion needs of them.
-   */
-  List<CompletionTarget> jobLockCompletionTargets(Collection<JobId> ids);
-
   /**
    * Applies outcomes, each only to a job still {@code RUNNING} under its lease epoch, in the order
    * given (one statement, or one batch).
@@ -198,22 +131,8 @@ public interface StoreTx {
    */
   List<Boolean> jobCompleteAttempts(List<OutcomeWrite> writes);
 
-  /**
-   * Whether {@code node} already recorded attempt {@code attempt} of the job ending in {@code to}.
-   */
-  boolean eventOutcomeRecorded(JobId id, int attempt, String node, JobState to);
-
   /** Stores log lines, in order, in one statement. */
   void logInsert(List<LogEntry> entries);
-
-  /** The earliest {@code runAt} among {@code SCHEDULED} jobs, if any. */
-  Optional<Instant> jobNextScheduledAt();
-
-  /** A job's events, oldest first. */
-  List<JobEvent> jobEvents(JobId id);
-
-  /** A job's stored log lines, oldest first. */
-  List<JobLogLine> jobLogs(JobId id);
 
   /**
    * Jobs matching every filter of a query, newest id first, after the query's cursor. A tag matches
@@ -226,21 +145,6 @@ public interface StoreTx {
    * finished within each of {@link JobTally#WINDOWS} before {@code now}.
    */
   List<JobTally> jobTallies(Instant now);
-
-  /** Marks a node as having left gracefully. */
-  void nodeLeave(String node, Instant now);
-
-  /** Every node row, alive or not, by id. */
-  List<Node> nodeList();
-
-  /** Gives up leadership at once if {@code leader} still holds it, so another node takes over. */
-  void leaderResign(LeaderTerm leader, Instant now);
-
-  /** The current leadership, lapsed or not; empty before any node ever led. */
-  Optional<Leadership> leaderGet();
-
-  /** Names of paused queues. */
-  Set<String> queuePausedNames();
 
   /**
    * Every queue that holds jobs, with its jobs counted by state, the due time of its oldest ready
@@ -258,53 +162,11 @@ public interface StoreTx {
    */
   OptionalLong lockAcquire(String name, LockHolder holder, Instant now, Duration ttl);
 
-  /** The schedule named {@code name}, if it exists. */
-  Optional<Schedule> scheduleGet(String name);
-
-  /**
-   * Schedules in name order, after {@code afterName} (null: from the first), at most {@code limit}.
-   */
-  List<Schedule> scheduleList(String afterName, int limit);
-
   /**
    * Inserts a new schedule, with its version 0; false (and nothing written) when one of that name
    * exists. Its createdAt and updatedAt are taken as given.
    */
   boolean scheduleInsert(Schedule schedule);
-
-  /**
-   * Replaces a schedule's definition and state (trigger, job, policies, paused, nextFireAt,
-   * updatedAt) if its version is still {@code expectedVersion}, and bumps the version; false when
-   * it changed meanwhile or is gone. Its run history and createdAt stay.
-   */
-  boolean scheduleUpdate(Schedule schedule, long expectedVersion);
-
-  /**
-   * Deletes a schedule and its run history (not the jobs it created); false if it did not exist.
-   */
-  boolean scheduleDelete(String name);
-
-  /**
-   * Unpaused schedules whose next tick is at or before {@code now}, earliest first, at most {@code
-   * limit}, each with the state of its latest fired tick's job.
-   */
-  List<ScheduleDue> scheduleDue(Instant now, int limit);
-
-  /** The earliest next tick of any unpaused schedule; empty when there is none. */
-  Optional<Instant> scheduleNextFireAt();
-
-  /** The latest {@code limit} runs of a schedule, newest first, each with its job's state now. */
-  List<ScheduleRun> scheduleRuns(String schedule, int limit);
-
-  /** Locks the schedule's row against change for the transaction; false if it does not exist. */
-  boolean scheduleLock(String name);
-
-  /**
-   * Records a firing on the schedule if its version is still {@code expectedVersion}, and moves the
-   * version on; null {@code lastFireAt} or {@code lastJobId} keep the stored ones.
-   */
-  boolean scheduleAdvance(
-      String name, long expectedVersion, Instant nextFireAt, Instant lastFireAt, JobId lastJobId);
 
   /**
    * Inserts run rows in one batch; false when any of them has a key recorded before, and then the
@@ -317,21 +179,6 @@ public interface StoreTx {
    * decided by the table's unique constraints. Nothing but the hash of the secret is stored.
    */
   boolean apiKeyInsert(ApiKey key);
-
-  /**
-   * The key whose secret hashes to {@code secretHash}, revoked or not (the caller checks {@link
-   * ApiKey#active()}), found through a unique index in one lookup.
-   */
-  Optional<ApiKey> apiKeyByHash(String secretHash);
-
-  /** Every key, revoked ones included, newest first (then by id). */
-  List<ApiKey> apiKeyList();
-
-  /**
-   * Revokes a key at {@code now}, for good; false when no key has this id or it was revoked already
-   * (the first revocation time stays).
-   */
-  boolean apiKeyRevoke(String id, Instant now);
 
   /**
    * Appends entries to the audit trail, in list order, and returns their seqs, each greater than
@@ -351,17 +198,6 @@ public interface StoreTx {
    * the same job. One statement where the dialect allows.
    */
   List<InsertedJob> jobInsert(List<NewJob> jobs, String node);
-
-  /** Records a queue as paused or running, for every node sharing the store. */
-  void queueSetPaused(String queue, boolean paused);
-
-  /**
-   * Releases each lock still held by its holder under its token; a lock since taken by another is
-   * left alone.
-   *
-   * @return for each lock in order, whether it was released
-   */
-  List<Boolean> lockRelease(List<LockRef> locks);
 
   /**
    * Up to {@code limit} feed rows with {@code seq > afterSeq}, in seq order: every job transition

@@ -5,24 +5,15 @@ import io.taskmill.access.Role;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 
 /** The {@code tm_api_key} table: binds, runs and maps the queries of {@code api_keys.sql}. */
 final class JdbcApiKeys {
   private final NamedSql insertApiKey;
-  private final NamedSql apiKeyByHash;
-  private final NamedSql listApiKeys;
-  private final NamedSql revokeApiKey;
   private final Dialect dialect;
 
   JdbcApiKeys(SqlFile sql, Dialect dialect) {
     this.dialect = dialect;
     insertApiKey = sql.get("insertApiKey");
-    apiKeyByHash = sql.get("apiKeyByHash");
-    listApiKeys = sql.get("listApiKeys");
-    revokeApiKey = sql.get("revokeApiKey");
   }
 
   /** Inserts a key; false when its id or hash is taken. */
@@ -47,24 +38,7 @@ final class JdbcApiKeys {
     }
   }
 
-  Optional<ApiKey> byHash(Connection c, String secretHash) throws SQLException {
-    return first(apiKeyByHash.query(c, Params.of("secretHash", secretHash), JdbcApiKeys::apiKey));
-  }
-
-  List<ApiKey> list(Connection c) throws SQLException {
-    return listApiKeys.query(c, Params.of(), JdbcApiKeys::apiKey);
-  }
-
-  /** Revokes an active key; false when unknown or revoked already. */
-  boolean revoke(Connection c, String id, Instant now) throws SQLException {
-    return revokeApiKey.update(c, Params.of("id", id).set("now", now)) == 1;
-  }
-
-  private static Optional<ApiKey> first(List<ApiKey> rows) {
-    return rows.stream().findFirst();
-  }
-
-  private static ApiKey apiKey(ResultSet rs) throws SQLException {
+  static ApiKey apiKey(ResultSet rs) throws SQLException {
     // A JSON array like tm_job.tags: queue names need no escaping, and the encoding is shared.
     String queues = rs.getString("queues");
     return new ApiKey(

@@ -4,7 +4,6 @@ import io.taskmill.job.JobState;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
 import io.taskmill.node.NodeState;
-import io.taskmill.spi.LeaderTerm;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,64 +21,35 @@ import tools.jackson.databind.json.JsonMapper;
  * the queries of {@code cluster.sql}.
  */
 final class JdbcCluster {
-  /** A resigned leadership lapses at this instant, earlier than any {@code now}. */
-  static final Instant LAPSED = Instant.EPOCH;
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final TypeReference<Map<String, Integer>> QUEUES = new TypeReference<>() {};
   private static final TypeReference<List<String>> TYPES = new TypeReference<>() {};
 
   private final NamedSql storeTime;
-  private final NamedSql lockTerm;
   private final NamedSql nodeState;
   private final NamedSql insertNode;
   private final NamedSql updateNode;
-  private final NamedSql leaveNode;
-  private final NamedSql aliveBefore;
-  private final NamedSql markDead;
-  private final NamedSql endLeasesOf;
   private final NamedSql pruneNodes;
-  private final NamedSql listNodes;
   private final NamedSql tryLead;
   private final NamedSql getLeader;
-  private final NamedSql resign;
   private final NamedSql prunableJobs;
   private final NamedSql deleteJobs;
 
   JdbcCluster(SqlFile sql) {
     storeTime = sql.get("storeTime");
-    lockTerm = sql.get("lockTerm");
     nodeState = sql.get("nodeState");
     insertNode = sql.get("insertNode");
     updateNode = sql.get("updateNode");
-    leaveNode = sql.get("leaveNode");
-    aliveBefore = sql.get("aliveBefore");
-    markDead = sql.get("markDead");
-    endLeasesOf = sql.get("endLeasesOf");
     pruneNodes = sql.get("pruneNodes");
-    listNodes = sql.get("listNodes");
     tryLead = sql.get("tryLead");
-    getLeader = sql.get("getLeader");
-    resign = sql.get("resign");
+    getLeader = sql.get("leaderGet");
     prunableJobs = sql.get("prunableJobs");
     deleteJobs = sql.get("deleteJobs");
   }
 
   Instant storeTime(Connection c) throws SQLException {
     return storeTime.query(c, Params.of(), rs -> JobRows.instant(rs, "now")).getFirst();
-  }
-
-  /**
-   * Locks the leadership row if {@code leader} still holds it at {@code now}; a fenced write
-   * proceeds only when this returns true, in the same transaction.
-   */
-  boolean holdsTerm(Connection c, LeaderTerm leader, Instant now) throws SQLException {
-    return !lockTerm
-        .query(
-            c,
-            Params.of("node", leader.node()).set("term", leader.term()).set("now", now),
-            rs -> rs.getLong("term"))
-        .isEmpty();
   }
 
   /** Upserts the node's row as alive; returns false when it had been declared dead. */
@@ -107,29 +77,8 @@ final class JdbcCluster {
     return !NodeState.DEAD.name().equals(state.getFirst());
   }
 
-  void leave(Connection c, String node, Instant now) throws SQLException {
-    leaveNode.update(c, Params.of("id", node).set("now", now));
-  }
-
-  /** Declares overdue nodes dead and ends their jobs' leases; returns their ids. */
-  List<String> overdue(Connection c, Instant heartbeatBefore) throws SQLException {
-    return aliveBefore.query(c, Params.of("before", heartbeatBefore), rs -> rs.getString("id"));
-  }
-
-  int declareDead(Connection c, String id) throws SQLException {
-    return markDead.update(c, Params.of("id", id));
-  }
-
-  void expireLeasesOf(Connection c, String node, Instant now) throws SQLException {
-    endLeasesOf.update(c, Params.of("node", node).set("now", now));
-  }
-
   int pruneNodes(Connection c, Instant before) throws SQLException {
     return pruneNodes.update(c, Params.of("before", before));
-  }
-
-  List<Node> list(Connection c) throws SQLException {
-    return listNodes.query(c, Params.of(), JdbcCluster::node);
   }
 
   Leadership tryLead(Connection c, String node, Instant now, Instant expiresAt)
@@ -147,13 +96,7 @@ final class JdbcCluster {
                 new Leadership(
                     rs.getString("node"), rs.getLong("term"), JobRows.instant(rs, "expires_at")))
         .stream()
-        .filter(l -> l.term() > 0)
         .findFirst();
-  }
-
-  void resign(Connection c, LeaderTerm leader) throws SQLException {
-    resign.update(
-        c, Params.of("node", leader.node()).set("term", leader.term()).set("lapsed", LAPSED));
   }
 
   /**
@@ -171,7 +114,7 @@ final class JdbcCluster {
     return deleteJobs.update(c, Params.of("ids", ids.toArray(UUID[]::new)));
   }
 
-  private static Node node(ResultSet rs) throws SQLException {
+  static Node node(ResultSet rs) throws SQLException {
     return new Node(
         rs.getString("id"),
         rs.getString("host"),

@@ -1,14 +1,9 @@
 package io.taskmill.jdbc;
 
-import io.taskmill.job.JobEvent;
-import io.taskmill.job.JobId;
-import io.taskmill.job.JobLogLine;
-import io.taskmill.job.JobState;
 import io.taskmill.spi.LogEntry;
 import io.taskmill.spi.Transition;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -23,37 +18,15 @@ final class JdbcJobHistory {
   static final int MAX_ERROR_CHARS = 1000;
   static final int MAX_LOG_CHARS = 8000;
 
-  private final NamedSql jobCreation;
   private final NamedSql insertEvent;
-  private final NamedSql listEvents;
   private final NamedSql insertLog;
-  private final NamedSql listLogs;
-  private final NamedSql outcomeRecorded;
 
   private final Dialect dialect;
 
   JdbcJobHistory(SqlFile sql, Dialect dialect) {
     this.dialect = dialect;
-    jobCreation = sql.get("jobCreation");
     insertEvent = sql.get("insertEvent");
-    listEvents = sql.get("listEvents");
     insertLog = sql.get("insertLog");
-    listLogs = sql.get("listLogs");
-    outcomeRecorded = sql.get("outcomeRecorded");
-  }
-
-  /**
-   * Whether {@code node} already recorded attempt {@code attempt} of the job ending in {@code to}.
-   */
-  boolean outcomeRecorded(Connection c, JobId id, int attempt, String node, JobState to)
-      throws SQLException {
-    return outcomeRecorded
-            .query(
-                c,
-                Params.of("jobId", id).set("attempt", attempt).set("node", node).set("toState", to),
-                rs -> rs.getLong("n"))
-            .getFirst()
-        > 0;
   }
 
   void insertTransitions(Connection c, List<Transition> transitions) throws SQLException {
@@ -110,43 +83,6 @@ final class JdbcJobHistory {
             .toList());
   }
 
-  /**
-   * A job's history: its creation, read from the job row (created_at, created_by, and the state it
-   * started in, which is the first transition's {@code from}), then every stored transition.
-   */
-  List<JobEvent> events(Connection c, JobId id) throws SQLException {
-    List<JobEvent> creation =
-        jobCreation.query(
-            c,
-            Params.of("jobId", id),
-            rs ->
-                new JobEvent(
-                    0,
-                    id,
-                    JobRows.instant(rs, "created_at"),
-                    null,
-                    JobState.valueOf(rs.getString("state")),
-                    rs.getString("created_by"),
-                    0,
-                    null,
-                    null));
-    if (creation.isEmpty()) {
-      return List.of();
-    }
-    List<JobEvent> transitions = listEvents.query(c, Params.of("jobId", id), JobRows::event);
-    JobEvent created = creation.get(0);
-    if (!transitions.isEmpty()) {
-      JobEvent first = created;
-      created =
-          new JobEvent(
-              0, id, first.at(), null, transitions.get(0).from(), first.node(), 0, null, null);
-    }
-    var all = new ArrayList<JobEvent>(transitions.size() + 1);
-    all.add(created);
-    all.addAll(transitions);
-    return all;
-  }
-
   void insertLogs(Connection c, List<LogEntry> rows) throws SQLException {
     if (dialect == Dialect.POSTGRES) {
       // One INSERT ... SELECT FROM unnest(...) for all of them, in the order given.
@@ -187,10 +123,6 @@ final class JdbcJobHistory {
                         .set("level", r.line().level())
                         .set("message", clip(r.line().message(), MAX_LOG_CHARS)))
             .toList());
-  }
-
-  List<JobLogLine> logs(Connection c, JobId id) throws SQLException {
-    return listLogs.query(c, Params.of("jobId", id), JobRows::logLine);
   }
 
   static String clip(String text, int max) {

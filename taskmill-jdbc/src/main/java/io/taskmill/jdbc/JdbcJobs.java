@@ -5,9 +5,7 @@ import io.taskmill.job.JobId;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
 import io.taskmill.job.JobTally;
-import io.taskmill.spi.CompletionTarget;
 import io.taskmill.spi.InsertedJob;
-import io.taskmill.spi.JobAttempt;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.NewJob;
 import io.taskmill.spi.OutcomeWrite;
@@ -26,52 +24,26 @@ import java.util.UUID;
 final class JdbcJobs {
   private final NamedSql insertJob;
   private final NamedSql findByIdempotencyKey;
-  private final NamedSql getJobs;
   private final NamedSql listJobs;
   private final NamedSql tallyJobs;
-  private final NamedSql nextScheduledAt;
-  private final NamedSql dueScheduledJobs;
-  private final NamedSql promoteJob;
   private final NamedSql claimCandidates;
   private final NamedSql claimJob;
-  private final NamedSql lockCompletionTargets;
   private final NamedSql completeAttempt;
   private final NamedSql renewLease;
   private final NamedSql cancelRequestedAmong;
-  private final NamedSql releaseLease;
-  private final NamedSql expiredLeases;
-  private final NamedSql foreignLeases;
-  private final NamedSql endLeases;
-  private final NamedSql finishLeases;
-  private final NamedSql finishWaiting;
-  private final NamedSql requestCancel;
-  private final NamedSql restartJob;
   private final Dialect dialect;
 
   JdbcJobs(SqlFile sql, Dialect dialect) {
     this.dialect = dialect;
     insertJob = sql.get("insertJob");
     findByIdempotencyKey = sql.get("findByIdempotencyKey");
-    getJobs = sql.get("getJobs");
     listJobs = sql.get("listJobs");
     tallyJobs = sql.get("tallyJobs");
-    nextScheduledAt = sql.get("nextScheduledAt");
-    dueScheduledJobs = sql.get("dueScheduledJobs");
-    promoteJob = sql.get("promoteJob");
     claimCandidates = sql.get("claimCandidates");
     claimJob = sql.get("claimJob");
-    lockCompletionTargets = sql.get("lockCompletionTargets");
     completeAttempt = sql.get("completeAttempt");
     renewLease = sql.get("renewLease");
     cancelRequestedAmong = sql.get("cancelRequestedAmong");
-    releaseLease = sql.get("releaseLease");
-    expiredLeases = sql.get("expiredLeases");
-    foreignLeases = sql.get("foreignLeases");
-    endLeases = sql.get("endLeases");
-    finishLeases = sql.get("finishLeases");
-    finishWaiting = sql.get("finishWaiting");
-    requestCancel = sql.get("requestCancel");
-    restartJob = sql.get("restartJob");
   }
 
   /** Inserts jobs in one batch; a duplicate key fails the batch, so callers pass keyless jobs. */
@@ -178,10 +150,6 @@ final class JdbcJobs {
         .findFirst();
   }
 
-  List<Job> getAll(Connection c, Collection<JobId> ids) throws SQLException {
-    return getJobs.query(c, Params.of("ids", uuids(ids)), JobRows::job);
-  }
-
   List<Job> list(Connection c, JobQuery q) throws SQLException {
     var params =
         Params.of("state", q.state())
@@ -216,28 +184,6 @@ final class JdbcJobs {
               rs.getLong("job_count"),
               finished);
         });
-  }
-
-  Optional<Instant> nextScheduledAt(Connection c) throws SQLException {
-    return nextScheduledAt.query(c, Params.of(), rs -> JobRows.instant(rs, "next_run_at")).stream()
-        .filter(t -> t != null)
-        .findFirst();
-  }
-
-  List<JobAttempt> dueScheduled(Connection c, Instant now, int limit) throws SQLException {
-    return dueScheduledJobs.query(
-        c,
-        Params.of("now", now).set("limit", limit),
-        rs -> new JobAttempt(JobRows.id(rs, "id"), rs.getInt("attempt"), rs.getString("queue")));
-  }
-
-  int[] promote(Connection c, List<JobAttempt> due, JobState from, JobState to, Instant now)
-      throws SQLException {
-    return promoteJob.batch(
-        c,
-        due.stream()
-            .map(j -> Params.of("id", j.id()).set("from", from).set("to", to).set("now", now))
-            .toList());
   }
 
   /**
@@ -328,19 +274,6 @@ final class JdbcJobs {
         j.finishedAt(),
         j.version() + 1,
         j.schedule());
-  }
-
-  List<CompletionTarget> lockCompletionTargets(Connection c, Collection<JobId> ids)
-      throws SQLException {
-    return lockCompletionTargets.query(
-        c,
-        Params.of("ids", uuids(ids)),
-        rs ->
-            new CompletionTarget(
-                JobRows.id(rs, "id"),
-                JobState.valueOf(rs.getString("state")),
-                rs.getInt("log_count"),
-                rs.getInt("attempt")));
   }
 
   int[] completeAttempts(Connection c, List<OutcomeWrite> writes) throws SQLException {
@@ -453,86 +386,6 @@ final class JdbcJobs {
     }
     return new HashSet<>(
         cancelRequestedAmong.query(c, Params.of("ids", uuids(ids)), rs -> JobRows.id(rs, "id")));
-  }
-
-  int[] release(Connection c, String node, List<LeaseRef> leases, JobState to, Instant now)
-      throws SQLException {
-    return releaseLease.batch(
-        c,
-        leases.stream()
-            .map(
-                l ->
-                    Params.of("id", l.id())
-                        .set("leaseEpoch", l.leaseEpoch())
-                        .set("node", node)
-                        .set("to", to)
-                        .set("now", now))
-            .toList());
-  }
-
-  List<Job> expiredLeases(Connection c, Instant now, int limit) throws SQLException {
-    return expiredLeases.query(c, Params.of("now", now).set("limit", limit), JobRows::job);
-  }
-
-  List<Job> foreignLeases(Connection c, String node) throws SQLException {
-    return foreignLeases.query(c, Params.of("node", node), JobRows::job);
-  }
-
-  int[] endLeases(Connection c, List<Job> jobs, JobState to, Instant now) throws SQLException {
-    return endLeases.batch(
-        c,
-        jobs.stream()
-            .map(
-                j ->
-                    Params.of("id", j.id())
-                        .set("version", j.version())
-                        .set("from", j.state())
-                        .set("to", to)
-                        .set("now", now))
-            .toList());
-  }
-
-  int[] finishLeases(
-      Connection c, List<Job> jobs, JobState to, List<String> lastErrors, Instant now)
-      throws SQLException {
-    var rows = new ArrayList<Params>(jobs.size());
-    for (int i = 0; i < jobs.size(); i++) {
-      Job j = jobs.get(i);
-      rows.add(
-          Params.of("id", j.id())
-              .set("version", j.version())
-              .set("from", j.state())
-              .set("to", to)
-              .set("lastError", lastErrors.get(i))
-              .set("now", now));
-    }
-    return finishLeases.batch(c, rows);
-  }
-
-  int finishWaiting(Connection c, JobId id, long version, JobState from, JobState to, Instant now)
-      throws SQLException {
-    return finishWaiting.update(
-        c,
-        Params.of("id", id)
-            .set("version", version)
-            .set("from", from)
-            .set("to", to)
-            .set("now", now));
-  }
-
-  int requestCancel(Connection c, JobId id, long version, Instant now) throws SQLException {
-    return requestCancel.update(c, Params.of("id", id).set("version", version).set("now", now));
-  }
-
-  int restart(Connection c, JobId id, long version, JobState from, JobState to, Instant now)
-      throws SQLException {
-    return restartJob.update(
-        c,
-        Params.of("id", id)
-            .set("version", version)
-            .set("from", from)
-            .set("to", to)
-            .set("now", now));
   }
 
   private static UUID[] uuids(Collection<JobId> ids) {

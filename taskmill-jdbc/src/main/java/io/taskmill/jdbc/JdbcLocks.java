@@ -12,13 +12,11 @@ import java.util.OptionalLong;
 final class JdbcLocks {
   private final NamedSql takeLock;
   private final NamedSql renewLock;
-  private final NamedSql releaseLock;
   private final Dialect dialect;
 
   JdbcLocks(SqlFile sql, Dialect dialect) {
     takeLock = sql.get("takeLock");
     renewLock = sql.get("renewLock");
-    releaseLock = sql.get("releaseLock");
     this.dialect = dialect;
   }
 
@@ -46,11 +44,6 @@ final class JdbcLocks {
         locks.stream()
             .map(l -> ref(l).set("now", now).set("expiresAt", now.plus(l.ttl())))
             .toList());
-  }
-
-  /** Row counts of the guarded releases, one per lock in order. */
-  int[] release(Connection c, List<LockRef> locks) throws SQLException {
-    return releaseLock.batch(c, locks.stream().map(JdbcLocks::ref).toList());
   }
 
   private static Params ref(LockRef lock) {

@@ -8,22 +8,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /** The {@code tm_queue} table: binds, runs and maps the queries of {@code queues.sql}. */
 final class JdbcQueues {
-  private final NamedSql setPaused;
-  private final NamedSql pausedNames;
   private final NamedSql depthByState;
   private final NamedSql finishedSince;
 
   JdbcQueues(SqlFile sql) {
-    setPaused = sql.get("setPaused");
-    pausedNames = sql.get("pausedNames");
     depthByState = sql.get("depthByState");
     finishedSince = sql.get("finishedSince");
   }
@@ -57,13 +51,5 @@ final class JdbcQueues {
                 new QueueStat(
                     queue, byState, oldest.get(queue), finished.getOrDefault(queue, 0L))));
     return out;
-  }
-
-  void setPaused(Connection c, String queue, boolean paused) throws SQLException {
-    setPaused.update(c, Params.of("name", queue).set("paused", paused));
-  }
-
-  Set<String> pausedNames(Connection c) throws SQLException {
-    return new LinkedHashSet<>(pausedNames.query(c, Params.of(), rs -> rs.getString("name")));
   }
 }

@@ -18,7 +18,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -27,45 +27,17 @@ import java.util.UUID;
  */
 final class JdbcSchedules {
   /** One run row to write. */
-  private final NamedSql getSchedule;
-
-  private final NamedSql listSchedules;
   private final NamedSql insertSchedule;
-  private final NamedSql updateSchedule;
-  private final NamedSql deleteSchedule;
-  private final NamedSql dueSchedules;
-  private final NamedSql nextFireAt;
-  private final NamedSql lockSchedule;
-  private final NamedSql fireSchedule;
+
   private final NamedSql insertRun;
-  private final NamedSql listRuns;
   private final NamedSql pruneRuns;
   private final Dialect dialect;
 
   JdbcSchedules(SqlFile sql, Dialect dialect) {
     this.dialect = dialect;
-    getSchedule = sql.get("getSchedule");
-    listSchedules = sql.get("listSchedules");
     insertSchedule = sql.get("insertSchedule");
-    updateSchedule = sql.get("updateSchedule");
-    deleteSchedule = sql.get("deleteSchedule");
-    dueSchedules = sql.get("dueSchedules");
-    nextFireAt = sql.get("nextFireAt");
-    lockSchedule = sql.get("lockSchedule");
-    fireSchedule = sql.get("fireSchedule");
     insertRun = sql.get("insertRun");
-    listRuns = sql.get("listRuns");
     pruneRuns = sql.get("pruneRuns");
-  }
-
-  Optional<Schedule> get(Connection c, String name) throws SQLException {
-    return getSchedule.query(c, Params.of("name", name), JdbcSchedules::schedule).stream()
-        .findFirst();
-  }
-
-  List<Schedule> list(Connection c, String afterName, int limit) throws SQLException {
-    return listSchedules.query(
-        c, Params.of("afterName", afterName).set("limit", limit), JdbcSchedules::schedule);
   }
 
   /** Inserts with version 0; false when the name is taken. */
@@ -84,55 +56,6 @@ final class JdbcSchedules {
       }
       return false;
     }
-  }
-
-  /** Replaces definition and state if the version is still {@code expectedVersion}. */
-  boolean update(Connection c, Schedule s, long expectedVersion) throws SQLException {
-    return updateSchedule.update(c, definition(s).set("expectedVersion", expectedVersion)) == 1;
-  }
-
-  boolean delete(Connection c, String name) throws SQLException {
-    return deleteSchedule.update(c, Params.of("name", name)) == 1;
-  }
-
-  List<ScheduleDue> due(Connection c, Instant now, int limit) throws SQLException {
-    return dueSchedules.query(
-        c,
-        Params.of("now", now).set("limit", limit),
-        rs -> new ScheduleDue(schedule(rs), state(rs, "last_job_state")));
-  }
-
-  Optional<Instant> nextFireAt(Connection c) throws SQLException {
-    return nextFireAt.query(c, Params.of(), rs -> JobRows.instant(rs, "next_fire_at")).stream()
-        .filter(t -> t != null)
-        .findFirst();
-  }
-
-  /** Locks the schedule's row against deletion for the transaction; false if it does not exist. */
-  boolean lock(Connection c, String name) throws SQLException {
-    return !lockSchedule.query(c, Params.of("name", name), rs -> rs.getString(1)).isEmpty();
-  }
-
-  /**
-   * Records a firing if the version is still {@code expectedVersion}; null {@code lastFireAt} or
-   * {@code lastJobId} keep the stored ones.
-   */
-  boolean fire(
-      Connection c,
-      String name,
-      long expectedVersion,
-      Instant nextFireAt,
-      Instant lastFireAt,
-      JobId lastJobId)
-      throws SQLException {
-    return fireSchedule.update(
-            c,
-            Params.of("name", name)
-                .set("expectedVersion", expectedVersion)
-                .set("nextFireAt", nextFireAt)
-                .set("lastFireAt", lastFireAt)
-                .set("lastJobId", lastJobId))
-        == 1;
   }
 
   /**
@@ -161,21 +84,6 @@ final class JdbcSchedules {
     }
   }
 
-  List<ScheduleRun> runs(Connection c, String schedule, int limit) throws SQLException {
-    return listRuns.query(
-        c,
-        Params.of("schedule", schedule).set("limit", limit),
-        rs ->
-            new ScheduleRun(
-                rs.getString("schedule_name"),
-                JobRows.instant(rs, "fire_at"),
-                ScheduleRun.Outcome.valueOf(rs.getString("outcome")),
-                jobId(rs, "job_id"),
-                state(rs, "job_state"),
-                rs.getString("note"),
-                JobRows.instant(rs, "recorded_at")));
-  }
-
   int pruneRuns(Connection c, Instant before, int limit) throws SQLException {
     return pruneRuns.update(c, Params.of("before", before).set("limit", limit));
   }
@@ -195,10 +103,35 @@ final class JdbcSchedules {
         .set("recordedAt", recordedAt);
   }
 
-  /** The columns {@code insertSchedule} and {@code updateSchedule} share. */
+  /** The parameters {@link #definition} sets. */
+  static final Set<String> DEFINITION_PARAMS =
+      Set.of(
+          "name",
+          "trigger",
+          "zone",
+          "jobType",
+          "jobQueue",
+          "jobPriority",
+          "jobPayload",
+          "jobMaxAttempts",
+          "jobRetryPolicy",
+          "jobTimeoutMs",
+          "jobTags",
+          "misfire",
+          "overlap",
+          "paused",
+          "nextFireAt",
+          "updatedAt");
+
+  /** The columns {@code insertSchedule} and {@code scheduleUpdate} share. */
   private static Params definition(Schedule s) {
+    return definition(s, Params.of());
+  }
+
+  /** Sets the definition's columns on {@code p}. */
+  static Params definition(Schedule s, Params p) {
     JobTemplate job = s.job();
-    return Params.of("name", s.name())
+    return p.set("name", s.name())
         .set("trigger", s.trigger().text())
         .set("zone", s.trigger() instanceof CronTrigger cron ? cron.zone().getId() : null)
         .set("jobType", job.type())
@@ -216,7 +149,7 @@ final class JdbcSchedules {
         .set("updatedAt", s.updatedAt());
   }
 
-  private static Schedule schedule(ResultSet rs) throws SQLException {
+  static Schedule schedule(ResultSet rs) throws SQLException {
     long timeoutMs = rs.getLong("job_timeout_ms");
     Duration timeout = rs.wasNull() ? null : Duration.ofMillis(timeoutMs);
     var job =
@@ -242,6 +175,21 @@ final class JdbcSchedules {
         JobRows.instant(rs, "created_at"),
         JobRows.instant(rs, "updated_at"),
         rs.getLong("version"));
+  }
+
+  static ScheduleDue due(ResultSet rs) throws SQLException {
+    return new ScheduleDue(schedule(rs), state(rs, "last_job_state"));
+  }
+
+  static ScheduleRun run(ResultSet rs) throws SQLException {
+    return new ScheduleRun(
+        rs.getString("schedule_name"),
+        JobRows.instant(rs, "fire_at"),
+        ScheduleRun.Outcome.valueOf(rs.getString("outcome")),
+        jobId(rs, "job_id"),
+        state(rs, "job_state"),
+        rs.getString("note"),
+        JobRows.instant(rs, "recorded_at"));
   }
 
   private static JobId jobId(ResultSet rs, String column) throws SQLException {

@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -36,6 +38,20 @@ public final class JdbcStore implements Store {
   private final JdbcTx.Tables tables;
   private final ReentrantLock claimLock = new ReentrantLock();
 
+  /** The SQL files of each dialect, one per table family. */
+  static final List<String> SQL_FAMILIES =
+      List.of(
+          "jobs",
+          "job_history",
+          "queues",
+          "cluster",
+          "locks",
+          "limits",
+          "schedules",
+          "api_keys",
+          "audit",
+          "feed");
+
   /** Opens a push subscription ({@link #jobSubscribe}), or null where the database has none. */
   private final Function<Consumer<String>, AutoCloseable> subscriber;
 
@@ -59,20 +75,34 @@ public final class JdbcStore implements Store {
     this.onClose = onClose;
     this.subscriber = subscriber;
     Dialect dialect = db.dialect();
-    this.jobs = new JdbcJobs(SqlFile.load(dialect, "jobs"), dialect);
-    this.history = new JdbcJobHistory(SqlFile.load(dialect, "job_history"), dialect);
-    this.queues = new JdbcQueues(SqlFile.load(dialect, "queues"));
-    this.cluster = new JdbcCluster(SqlFile.load(dialect, "cluster"));
-    this.locks = new JdbcLocks(SqlFile.load(dialect, "locks"), dialect);
-    this.limits = new JdbcLimits(SqlFile.load(dialect, "limits"));
-    this.schedules = new JdbcSchedules(SqlFile.load(dialect, "schedules"), dialect);
-    this.apiKeys = new JdbcApiKeys(SqlFile.load(dialect, "api_keys"), dialect);
-    this.audit = new JdbcAudit(SqlFile.load(dialect, "audit"));
-    this.feed = new JdbcFeed(SqlFile.load(dialect, "feed"));
+    var files = new HashMap<String, SqlFile>();
+    for (String family : SQL_FAMILIES) {
+      files.put(family, SqlFile.load(dialect, family));
+    }
+    this.jobs = new JdbcJobs(files.get("jobs"), dialect);
+    this.history = new JdbcJobHistory(files.get("job_history"), dialect);
+    this.queues = new JdbcQueues(files.get("queues"));
+    this.cluster = new JdbcCluster(files.get("cluster"));
+    this.locks = new JdbcLocks(files.get("locks"), dialect);
+    this.limits = new JdbcLimits(files.get("limits"));
+    this.schedules = new JdbcSchedules(files.get("schedules"), dialect);
+    this.apiKeys = new JdbcApiKeys(files.get("api_keys"), dialect);
+    this.audit = new JdbcAudit(files.get("audit"));
+    this.feed = new JdbcFeed(files.get("feed"));
     this.inserter = new JobInserter(jobs, feed, dialect);
     this.tables =
         new JdbcTx.Tables(
-            jobs, history, cluster, limits, schedules, feed, audit, queues, locks, apiKeys,
+            new OpStatements(List.copyOf(files.values())),
+            jobs,
+            history,
+            cluster,
+            limits,
+            schedules,
+            feed,
+            audit,
+            queues,
+            locks,
+            apiKeys,
             inserter);
   }
 

@@ -4,9 +4,7 @@ import io.taskmill.access.ApiKey;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
 import io.taskmill.job.Job;
-import io.taskmill.job.JobEvent;
 import io.taskmill.job.JobId;
-import io.taskmill.job.JobLogLine;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
 import io.taskmill.job.JobTally;
@@ -14,13 +12,10 @@ import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
 import io.taskmill.queue.QueueStat;
 import io.taskmill.schedule.Schedule;
-import io.taskmill.schedule.ScheduleRun;
+import io.taskmill.spi.Change;
 import io.taskmill.spi.ClusterLimit;
-import io.taskmill.spi.CompletionTarget;
 import io.taskmill.spi.FeedPage;
 import io.taskmill.spi.InsertedJob;
-import io.taskmill.spi.JobAttempt;
-import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.LeaseRenewal;
 import io.taskmill.spi.LimitUsage;
@@ -29,9 +24,9 @@ import io.taskmill.spi.LockRef;
 import io.taskmill.spi.LogEntry;
 import io.taskmill.spi.NewJob;
 import io.taskmill.spi.OutcomeWrite;
+import io.taskmill.spi.Query;
 import io.taskmill.spi.Retained;
 import io.taskmill.spi.RunRecord;
-import io.taskmill.spi.ScheduleDue;
 import io.taskmill.spi.StoreTx;
 import io.taskmill.spi.Transition;
 import java.sql.Connection;
@@ -44,7 +39,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -78,6 +72,7 @@ final class JdbcTx implements StoreTx {
   }
 
   private final Connection c;
+  private final OpStatements ops;
   private final JdbcJobs jobs;
   private final JdbcJobHistory history;
   private final JdbcCluster cluster;
@@ -93,6 +88,7 @@ final class JdbcTx implements StoreTx {
 
   JdbcTx(Connection c, Tables t, ReadyNotifier notifier) {
     this.c = c;
+    this.ops = t.ops();
     this.jobs = t.jobs();
     this.history = t.history();
     this.cluster = t.cluster();
@@ -109,6 +105,7 @@ final class JdbcTx implements StoreTx {
 
   /** The table classes of one store, each bound to its dialect's SQL. */
   record Tables(
+      OpStatements ops,
       JdbcJobs jobs,
       JdbcJobHistory history,
       JdbcCluster cluster,
@@ -122,8 +119,18 @@ final class JdbcTx implements StoreTx {
       JobInserter inserter) {}
 
   @Override
-  public boolean leaderHolds(LeaderTerm leader, Instant now) {
-    return run(() -> cluster.holdsTerm(c, leader, now));
+  public <R> List<R> query(Query<R> query) {
+    return run(() -> ops.query(c, query));
+  }
+
+  @Override
+  public int change(Change change) {
+    return run(() -> ops.change(c, change));
+  }
+
+  @Override
+  public List<Boolean> changeEach(List<? extends Change> changes) {
+    return changes.isEmpty() ? List.of() : applied(run(() -> ops.changeEach(c, changes)));
   }
 
   @Override
@@ -168,25 +175,6 @@ final class JdbcTx implements StoreTx {
   }
 
   @Override
-  public List<String> nodeOverdue(Instant before) {
-    return run(() -> cluster.overdue(c, before));
-  }
-
-  @Override
-  public boolean nodeDeclareDead(String id) {
-    return run(() -> cluster.declareDead(c, id)) == 1;
-  }
-
-  @Override
-  public void jobExpireLeasesOf(String node, Instant now) {
-    run(
-        () -> {
-          cluster.expireLeasesOf(c, node, now);
-          return null;
-        });
-  }
-
-  @Override
   public int jobPrune(JobState state, Instant finishedBefore, int limit) {
     return run(() -> cluster.pruneJobs(c, state, finishedBefore, limit));
   }
@@ -201,29 +189,6 @@ final class JdbcTx implements StoreTx {
               case OUTBOX -> feed.prune(c, before, limit);
               case AUDIT -> audit.prune(c, before, limit);
             });
-  }
-
-  @Override
-  public List<Job> jobGetAll(Collection<JobId> ids) {
-    return ids.isEmpty() ? List.of() : run(() -> jobs.getAll(c, ids));
-  }
-
-  @Override
-  public List<JobAttempt> jobDueScheduled(Instant now, int limit) {
-    return run(() -> jobs.dueScheduled(c, now, limit));
-  }
-
-  @Override
-  public List<Boolean> jobPromote(List<JobAttempt> due, JobState from, JobState to, Instant now) {
-    return due.isEmpty() ? List.of() : applied(run(() -> jobs.promote(c, due, from, to, now)));
-  }
-
-  @Override
-  public List<Boolean> jobReleaseLeases(
-      String node, List<LeaseRef> leases, JobState to, Instant now) {
-    return leases.isEmpty()
-        ? List.of()
-        : applied(run(() -> jobs.release(c, node, leases, to, now)));
   }
 
   @Override
@@ -265,56 +230,8 @@ final class JdbcTx implements StoreTx {
   }
 
   @Override
-  public List<Job> jobExpiredLeases(Instant now, int limit) {
-    return run(() -> jobs.expiredLeases(c, now, limit));
-  }
-
-  @Override
-  public List<Job> jobForeignLeases(String node) {
-    return run(() -> jobs.foreignLeases(c, node));
-  }
-
-  @Override
-  public List<Boolean> jobEndLeases(List<Job> list, JobState to, Instant now) {
-    return list.isEmpty() ? List.of() : applied(run(() -> jobs.endLeases(c, list, to, now)));
-  }
-
-  @Override
-  public List<Boolean> jobFinishLeases(
-      List<Job> list, JobState to, List<String> errors, Instant now) {
-    return list.isEmpty()
-        ? List.of()
-        : applied(run(() -> jobs.finishLeases(c, list, to, errors, now)));
-  }
-
-  @Override
-  public boolean jobRequestCancel(JobId id, long version, Instant now) {
-    return run(() -> jobs.requestCancel(c, id, version, now)) == 1;
-  }
-
-  @Override
-  public boolean jobFinishWaiting(JobId id, long version, JobState from, JobState to, Instant now) {
-    return run(() -> jobs.finishWaiting(c, id, version, from, to, now)) == 1;
-  }
-
-  @Override
-  public boolean jobRestart(JobId id, long version, JobState from, JobState to, Instant now) {
-    return run(() -> jobs.restart(c, id, version, from, to, now)) == 1;
-  }
-
-  @Override
-  public List<CompletionTarget> jobLockCompletionTargets(Collection<JobId> ids) {
-    return ids.isEmpty() ? List.of() : run(() -> jobs.lockCompletionTargets(c, ids));
-  }
-
-  @Override
   public List<Boolean> jobCompleteAttempts(List<OutcomeWrite> writes) {
     return writes.isEmpty() ? List.of() : applied(run(() -> jobs.completeAttempts(c, writes)));
-  }
-
-  @Override
-  public boolean eventOutcomeRecorded(JobId id, int attempt, String node, JobState to) {
-    return run(() -> history.outcomeRecorded(c, id, attempt, node, to));
   }
 
   @Override
@@ -324,21 +241,6 @@ final class JdbcTx implements StoreTx {
           history.insertLogs(c, entries);
           return null;
         });
-  }
-
-  @Override
-  public Optional<Instant> jobNextScheduledAt() {
-    return run(() -> jobs.nextScheduledAt(c));
-  }
-
-  @Override
-  public List<JobEvent> jobEvents(JobId id) {
-    return run(() -> history.events(c, id));
-  }
-
-  @Override
-  public List<JobLogLine> jobLogs(JobId id) {
-    return run(() -> history.logs(c, id));
   }
 
   @Override
@@ -352,39 +254,6 @@ final class JdbcTx implements StoreTx {
   }
 
   @Override
-  public void nodeLeave(String node, Instant now) {
-    run(
-        () -> {
-          cluster.leave(c, node, now);
-          return null;
-        });
-  }
-
-  @Override
-  public List<Node> nodeList() {
-    return run(() -> cluster.list(c));
-  }
-
-  @Override
-  public void leaderResign(LeaderTerm leader, Instant now) {
-    run(
-        () -> {
-          cluster.resign(c, leader);
-          return null;
-        });
-  }
-
-  @Override
-  public Optional<Leadership> leaderGet() {
-    return run(() -> cluster.leader(c));
-  }
-
-  @Override
-  public Set<String> queuePausedNames() {
-    return run(() -> queues.pausedNames(c));
-  }
-
-  @Override
   public List<QueueStat> queueStats(Instant finishedSince) {
     return run(() -> queues.stats(c, finishedSince));
   }
@@ -395,54 +264,8 @@ final class JdbcTx implements StoreTx {
   }
 
   @Override
-  public Optional<Schedule> scheduleGet(String name) {
-    return run(() -> schedules.get(c, name));
-  }
-
-  @Override
-  public List<Schedule> scheduleList(String afterName, int limit) {
-    return run(() -> schedules.list(c, afterName, limit));
-  }
-
-  @Override
   public boolean scheduleInsert(Schedule schedule) {
     return run(() -> schedules.insert(c, schedule));
-  }
-
-  @Override
-  public boolean scheduleUpdate(Schedule schedule, long expectedVersion) {
-    return run(() -> schedules.update(c, schedule, expectedVersion));
-  }
-
-  @Override
-  public boolean scheduleDelete(String name) {
-    return run(() -> schedules.delete(c, name));
-  }
-
-  @Override
-  public List<ScheduleDue> scheduleDue(Instant now, int limit) {
-    return run(() -> schedules.due(c, now, limit));
-  }
-
-  @Override
-  public Optional<Instant> scheduleNextFireAt() {
-    return run(() -> schedules.nextFireAt(c));
-  }
-
-  @Override
-  public List<ScheduleRun> scheduleRuns(String schedule, int limit) {
-    return run(() -> schedules.runs(c, schedule, limit));
-  }
-
-  @Override
-  public boolean scheduleLock(String name) {
-    return run(() -> schedules.lock(c, name));
-  }
-
-  @Override
-  public boolean scheduleAdvance(
-      String name, long expectedVersion, Instant nextFireAt, Instant lastFireAt, JobId lastJobId) {
-    return run(() -> schedules.fire(c, name, expectedVersion, nextFireAt, lastFireAt, lastJobId));
   }
 
   @Override
@@ -453,21 +276,6 @@ final class JdbcTx implements StoreTx {
   @Override
   public boolean apiKeyInsert(ApiKey key) {
     return run(() -> apiKeys.insert(c, key));
-  }
-
-  @Override
-  public Optional<ApiKey> apiKeyByHash(String secretHash) {
-    return run(() -> apiKeys.byHash(c, secretHash));
-  }
-
-  @Override
-  public List<ApiKey> apiKeyList() {
-    return run(() -> apiKeys.list(c));
-  }
-
-  @Override
-  public boolean apiKeyRevoke(String id, Instant now) {
-    return run(() -> apiKeys.revoke(c, id, now));
   }
 
   @Override
@@ -483,20 +291,6 @@ final class JdbcTx implements StoreTx {
   @Override
   public List<InsertedJob> jobInsert(List<NewJob> newJobs, String node) {
     return run(() -> inserter.insertMany(c, newJobs, node));
-  }
-
-  @Override
-  public void queueSetPaused(String queue, boolean paused) {
-    run(
-        () -> {
-          queues.setPaused(c, queue, paused);
-          return null;
-        });
-  }
-
-  @Override
-  public List<Boolean> lockRelease(List<LockRef> refs) {
-    return refs.isEmpty() ? List.of() : applied(run(() -> locks.release(c, refs)));
   }
 
   @Override

@@ -14,6 +14,8 @@ import io.taskmill.node.Node;
 import io.taskmill.node.NodeState;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.LeaseRef;
+import io.taskmill.spi.Ops.JobGetAll;
+import io.taskmill.spi.Ops.NodeList;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreSettings;
 import io.taskmill.testkit.ManualEngine;
@@ -103,13 +105,17 @@ class OutageGraceTest {
           .containsEntry("dead-peer", NodeState.DEAD);
       assertThat(
               store
-                  .read(StoreOp.READ, tx -> tx.jobGetAll(List.of(diedId)).stream().findFirst())
+                  .read(
+                      StoreOp.READ,
+                      tx -> tx.query(new JobGetAll(List.of(diedId))).stream().findFirst())
                   .orElseThrow()
                   .state())
           .isEqualTo(JobState.ENQUEUED);
       assertThat(
               store
-                  .read(StoreOp.READ, tx -> tx.jobGetAll(List.of(livesId)).stream().findFirst())
+                  .read(
+                      StoreOp.READ,
+                      tx -> tx.query(new JobGetAll(List.of(livesId))).stream().findFirst())
                   .orElseThrow()
                   .state())
           .isEqualTo(JobState.RUNNING);
@@ -164,7 +170,7 @@ class OutageGraceTest {
   }
 
   private Map<String, NodeState> states() {
-    return store.read(StoreOp.NODE, tx -> tx.nodeList()).stream()
+    return store.read(StoreOp.NODE, tx -> tx.query(new NodeList())).stream()
         .collect(Collectors.toMap(Node::id, Node::state));
   }
 }

@@ -26,6 +26,7 @@ import io.taskmill.schedule.ScheduleRun;
 import io.taskmill.schedule.UnknownScheduleException;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.JobCompletion;
+import io.taskmill.spi.Ops.JobGetAll;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreSettings;
@@ -430,7 +431,7 @@ class SchedulesTest {
   private void finish(JobId id, Instant at) {
     Job job =
         store
-            .read(StoreOp.READ, tx -> tx.jobGetAll(List.of(id)).stream().findFirst())
+            .read(StoreOp.READ, tx -> tx.query(new JobGetAll(List.of(id))).stream().findFirst())
             .orElseThrow();
     assertThat(
             Completion.apply(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.taskmill.spi.Ops.QueuePausedNames;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;
@@ -149,7 +150,8 @@ class DatabaseErrorsTest {
       assertThatThrownBy(() -> TestJobs.aJob().type("t".repeat(300)).insert(store))
           .isInstanceOf(JdbcStoreException.class)
           .hasMessageStartingWith("INSERT failed on jdbc:h2:mem:");
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.queuePausedNames())).isEmpty();
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new QueuePausedNames())))
+          .isEmpty();
     }
   }
 }

@@ -11,6 +11,18 @@ import io.taskmill.internal.control.JobCommands;
 import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
+import io.taskmill.spi.Ops.ApiKeyByHash;
+import io.taskmill.spi.Ops.ApiKeyList;
+import io.taskmill.spi.Ops.ApiKeyRevoke;
+import io.taskmill.spi.Ops.JobEvents;
+import io.taskmill.spi.Ops.JobGetAll;
+import io.taskmill.spi.Ops.QueuePausedNames;
+import io.taskmill.spi.Ops.ScheduleDelete;
+import io.taskmill.spi.Ops.ScheduleGet;
+import io.taskmill.spi.Ops.ScheduleList;
+import io.taskmill.spi.Ops.ScheduleNextFireAt;
+import io.taskmill.spi.Ops.ScheduleRuns;
+import io.taskmill.spi.Ops.SchedulesDue;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;
 import io.taskmill.spi.StoreUnavailableException;
@@ -39,7 +51,8 @@ class FaultInjectingStoreTest {
           .hasMessageContaining("before call 1 of INSERT (seed 1)");
       assertThat(
               store.read(
-                  StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(id)).stream().findFirst()))
+                  StoreOp.READ,
+                  (StoreTx tx) -> tx.query(new JobGetAll(List.of(id))).stream().findFirst()))
           .isEmpty();
       assertThat(store.injected(StoreOp.INSERT)).isEqualTo(1);
       assertThat(store.injected(StoreOp.READ)).isZero();
@@ -59,7 +72,8 @@ class FaultInjectingStoreTest {
           .isInstanceOf(StoreUnavailableException.class);
       assertThat(
               store.read(
-                  StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(id)).stream().findFirst()))
+                  StoreOp.READ,
+                  (StoreTx tx) -> tx.query(new JobGetAll(List.of(id))).stream().findFirst()))
           .get()
           .extracting(j -> j.state())
           .isEqualTo(JobState.ENQUEUED);
@@ -85,18 +99,20 @@ class FaultInjectingStoreTest {
           .hasMessageContaining("after call 1 of CANCEL (seed 5)");
       assertThat(
               store.read(
-                  StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(id)).stream().findFirst()))
+                  StoreOp.READ,
+                  (StoreTx tx) -> tx.query(new JobGetAll(List.of(id))).stream().findFirst()))
           .get()
           .extracting(j -> j.state())
           .isEqualTo(JobState.CANCELLED);
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(id)))
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(id))))
           .filteredOn(e -> e.to() == JobState.CANCELLED)
           .hasSize(1);
       assertThatThrownBy(() -> JobCommands.retry(store, id, TestJobs.T0, "n"))
           .isInstanceOf(StoreUnavailableException.class);
       assertThat(
               store.read(
-                  StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(id)).stream().findFirst()))
+                  StoreOp.READ,
+                  (StoreTx tx) -> tx.query(new JobGetAll(List.of(id))).stream().findFirst()))
           .get()
           .extracting(j -> j.state())
           .isEqualTo(JobState.CANCELLED);
@@ -114,12 +130,14 @@ class FaultInjectingStoreTest {
             .build()) {
       List<Supplier<?>> calls =
           List.of(
-              () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleGet("s")),
-              () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleList(null, 10)),
-              () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleDue(TestJobs.T0, 10)),
-              () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleNextFireAt()),
-              () -> store.read(StoreOp.SCHEDULE, tx -> tx.scheduleRuns("s", 10)),
-              () -> store.inTransaction(StoreOp.SCHEDULE, tx -> tx.scheduleDelete("s")));
+              () -> store.read(StoreOp.SCHEDULE, tx -> tx.first(new ScheduleGet("s"))),
+              () -> store.read(StoreOp.SCHEDULE, tx -> tx.query(new ScheduleList(null, 10))),
+              () -> store.read(StoreOp.SCHEDULE, tx -> tx.query(new SchedulesDue(TestJobs.T0, 10))),
+              () -> store.read(StoreOp.SCHEDULE, tx -> tx.first(new ScheduleNextFireAt())),
+              () -> store.read(StoreOp.SCHEDULE, tx -> tx.query(new ScheduleRuns("s", 10))),
+              () ->
+                  store.inTransaction(
+                      StoreOp.SCHEDULE, tx -> (tx.change(new ScheduleDelete("s")) == 1)));
       calls.forEach(call -> assertThat(throwsUnavailable(call)).isTrue());
       assertThat(store.injected(StoreOp.SCHEDULE)).isEqualTo(calls.size());
       assertThat(store.injected(StoreOp.READ)).isZero();
@@ -138,11 +156,12 @@ class FaultInjectingStoreTest {
       List<Supplier<?>> keyCalls =
           List.of(
               () -> store.inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyInsert(key)),
-              () -> store.read(StoreOp.API_KEY, tx -> tx.apiKeyByHash(key.secretHash())),
-              () -> store.read(StoreOp.API_KEY, tx -> tx.apiKeyList()),
+              () -> store.read(StoreOp.API_KEY, tx -> tx.first(new ApiKeyByHash(key.secretHash()))),
+              () -> store.read(StoreOp.API_KEY, tx -> tx.query(new ApiKeyList())),
               () ->
                   store.inTransaction(
-                      StoreOp.API_KEY, tx -> tx.apiKeyRevoke(key.id(), TestJobs.T0)));
+                      StoreOp.API_KEY,
+                      tx -> (tx.change(new ApiKeyRevoke(key.id(), TestJobs.T0)) == 1)));
       keyCalls.forEach(call -> assertThat(throwsUnavailable(call)).isTrue());
       assertThat(store.injected(StoreOp.API_KEY)).isEqualTo(keyCalls.size());
 
@@ -174,7 +193,9 @@ class FaultInjectingStoreTest {
             .failBefore(StoreOp.READ, 0.5)
             .build()) {
       for (int i = 0; i < 64; i++) {
-        failed.add(throwsUnavailable(() -> store.read(StoreOp.READ, tx -> tx.queuePausedNames())));
+        failed.add(
+            throwsUnavailable(
+                () -> store.read(StoreOp.READ, tx -> tx.query(new QueuePausedNames()))));
       }
       assertThat(store.calls(StoreOp.READ)).isEqualTo(64);
       assertThat(store.injected(StoreOp.READ)).isEqualTo(failed.stream().filter(b -> b).count());
@@ -189,7 +210,8 @@ class FaultInjectingStoreTest {
         FaultInjectingStore.around(H2Stores.inMemory())
             .delay(StoreOp.READ, 1.0, Duration.ofMillis(1))
             .build()) {
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.queuePausedNames())).isEmpty();
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new QueuePausedNames())))
+          .isEmpty();
       assertThat(store.delayed(StoreOp.READ)).isEqualTo(1);
       assertThat(store.injected(StoreOp.READ)).isZero();
     }

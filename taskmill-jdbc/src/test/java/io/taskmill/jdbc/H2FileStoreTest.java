@@ -9,6 +9,8 @@ import io.taskmill.job.JobId;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.InsertedJob;
+import io.taskmill.spi.Ops.JobEvents;
+import io.taskmill.spi.Ops.JobGetAll;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;
@@ -38,9 +40,11 @@ class H2FileStoreTest {
       assertThat(
               reopened.read(
                   StoreOp.READ,
-                  (StoreTx tx) -> tx.jobGetAll(List.of(inserted.id())).stream().findFirst()))
+                  (StoreTx tx) ->
+                      tx.query(new JobGetAll(List.of(inserted.id()))).stream().findFirst()))
           .isPresent();
-      assertThat(reopened.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(inserted.id())))
+      assertThat(
+              reopened.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(inserted.id()))))
           .hasSize(1);
     }
   }
@@ -57,7 +61,8 @@ class H2FileStoreTest {
       assertThat(
               store.read(
                   StoreOp.READ,
-                  (StoreTx tx) -> tx.jobGetAll(List.of(JobId.parse(id))).stream().findFirst()))
+                  (StoreTx tx) ->
+                      tx.query(new JobGetAll(List.of(JobId.parse(id)))).stream().findFirst()))
           .get()
           .extracting(j -> j.state())
           .isEqualTo(JobState.ENQUEUED);
@@ -78,12 +83,14 @@ class H2FileStoreTest {
       assertThat(
               store.read(
                   StoreOp.READ,
-                  (StoreTx tx) -> tx.jobGetAll(List.of(before.id())).stream().findFirst()))
+                  (StoreTx tx) ->
+                      tx.query(new JobGetAll(List.of(before.id()))).stream().findFirst()))
           .isPresent();
       assertThat(
               store.read(
                   StoreOp.READ,
-                  (StoreTx tx) -> tx.jobGetAll(List.of(after.id())).stream().findFirst()))
+                  (StoreTx tx) ->
+                      tx.query(new JobGetAll(List.of(after.id()))).stream().findFirst()))
           .isPresent();
     }
   }

@@ -12,6 +12,9 @@ import io.taskmill.job.JobState;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.NewJob;
+import io.taskmill.spi.Ops.JobEvents;
+import io.taskmill.spi.Ops.JobGetAll;
+import io.taskmill.spi.Ops.JobNextScheduledAt;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreSettings;
@@ -97,11 +100,11 @@ class PgStoreTest {
       JobId id = inserted.get(i).id();
       Job job =
           store
-              .read(StoreOp.READ, tx -> tx.jobGetAll(List.of(id)).stream().findFirst())
+              .read(StoreOp.READ, tx -> tx.query(new JobGetAll(List.of(id))).stream().findFirst())
               .orElseThrow();
       assertThat(job.runAt()).isEqualTo(inserted.get(i).runAt());
       assertThat(job.createdAt()).isEqualTo(inserted.get(i).runAt());
-      assertThat(store.read(StoreOp.READ, tx -> tx.jobEvents(job.id())).getFirst().at())
+      assertThat(store.read(StoreOp.READ, tx -> tx.query(new JobEvents(job.id()))).getFirst().at())
           .isEqualTo(inserted.get(i).runAt());
     }
   }
@@ -120,7 +123,8 @@ class PgStoreTest {
 
     assertThat(claim(store, "node-a", FIRST_0145)).isEmpty();
     assertThat(Promotion.due(store, FIRST_0145, 10, "node-a")).isZero();
-    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt()))
+    assertThat(
+            store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.first(new JobNextScheduledAt())))
         .contains(SECOND_0130);
     assertThat(Promotion.due(store, SECOND_0130, 10, "node-a")).isEqualTo(1);
     assertThat(claim(store, "node-a", SECOND_0130))

@@ -5,6 +5,10 @@ import io.taskmill.job.Job;
 import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.job.RetryResult;
+import io.taskmill.spi.Ops.JobFinishWaiting;
+import io.taskmill.spi.Ops.JobGetAll;
+import io.taskmill.spi.Ops.JobRequestCancel;
+import io.taskmill.spi.Ops.JobRestart;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.Transition;
@@ -35,7 +39,7 @@ public final class JobCommands {
         StoreOp.CANCEL,
         tx -> {
           for (int tries = 0; tries < CHANGE_TRIES; tries++) {
-            Optional<Job> found = tx.jobGetAll(List.of(id)).stream().findFirst();
+            Optional<Job> found = tx.query(new JobGetAll(List.of(id))).stream().findFirst();
             if (found.isEmpty()) {
               return CancelResult.NOT_FOUND;
             }
@@ -47,7 +51,7 @@ public final class JobCommands {
               if (job.cancelRequested()) {
                 return CancelResult.CANCEL_REQUESTED;
               }
-              if (tx.jobRequestCancel(id, job.version(), now)) {
+              if ((tx.change(new JobRequestCancel(id, job.version(), now)) == 1)) {
                 tx.eventInsert(
                     List.of(
                         new Transition(
@@ -61,8 +65,9 @@ public final class JobCommands {
                             withReason("cancel requested", reason))));
                 return CancelResult.CANCEL_REQUESTED;
               }
-            } else if (tx.jobFinishWaiting(
-                id, job.version(), job.state(), JobState.CANCELLED, now)) {
+            } else if ((tx.change(
+                    new JobFinishWaiting(id, job.version(), job.state(), JobState.CANCELLED, now))
+                == 1)) {
               tx.eventInsert(
                   List.of(
                       new Transition(
@@ -92,7 +97,7 @@ public final class JobCommands {
         StoreOp.RETRY,
         tx -> {
           for (int tries = 0; tries < CHANGE_TRIES; tries++) {
-            Optional<Job> found = tx.jobGetAll(List.of(id)).stream().findFirst();
+            Optional<Job> found = tx.query(new JobGetAll(List.of(id))).stream().findFirst();
             if (found.isEmpty()) {
               return RetryResult.NOT_FOUND;
             }
@@ -100,7 +105,8 @@ public final class JobCommands {
             if (!job.state().isRetryable()) {
               return RetryResult.NOT_RETRYABLE;
             }
-            if (tx.jobRestart(id, job.version(), job.state(), JobState.ENQUEUED, now)) {
+            if ((tx.change(new JobRestart(id, job.version(), job.state(), JobState.ENQUEUED, now))
+                == 1)) {
               tx.eventInsert(
                   List.of(
                       new Transition(

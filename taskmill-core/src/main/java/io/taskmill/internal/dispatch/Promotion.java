@@ -2,6 +2,8 @@ package io.taskmill.internal.dispatch;
 
 import io.taskmill.job.JobState;
 import io.taskmill.spi.JobAttempt;
+import io.taskmill.spi.Ops.JobDueScheduled;
+import io.taskmill.spi.Ops.JobPromote;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.Transition;
@@ -22,11 +24,15 @@ public final class Promotion {
     return store.inTransaction(
         StoreOp.PROMOTE,
         tx -> {
-          List<JobAttempt> due = tx.jobDueScheduled(now, limit);
+          List<JobAttempt> due = tx.query(new JobDueScheduled(now, limit));
           if (due.isEmpty()) {
             return 0;
           }
-          List<Boolean> applied = tx.jobPromote(due, JobState.SCHEDULED, JobState.ENQUEUED, now);
+          List<Boolean> applied =
+              tx.changeEach(
+                  due.stream()
+                      .map(j -> new JobPromote(j.id(), JobState.SCHEDULED, JobState.ENQUEUED, now))
+                      .toList());
           var transitions = new ArrayList<Transition>(due.size());
           var ready = new TreeSet<String>();
           int moved = 0;

@@ -3,6 +3,7 @@ package io.taskmill.internal.dispatch;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.NewJob;
+import io.taskmill.spi.Ops.QueueSetPaused;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class ReadyWrites {
     store.inTransaction(
         StoreOp.QUEUE,
         tx -> {
-          tx.queueSetPaused(queue, paused);
+          tx.change(new QueueSetPaused(queue, paused));
           if (!paused) {
             tx.notifyReady(Set.of(queue));
           }

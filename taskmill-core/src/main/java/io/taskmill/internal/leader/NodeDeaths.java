@@ -1,6 +1,10 @@
 package io.taskmill.internal.leader;
 
 import io.taskmill.spi.LeaderTerm;
+import io.taskmill.spi.Ops.JobExpireLeasesOf;
+import io.taskmill.spi.Ops.LeaderHolds;
+import io.taskmill.spi.Ops.NodeDeclareDead;
+import io.taskmill.spi.Ops.NodeOverdue;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import java.time.Instant;
@@ -23,13 +27,13 @@ public final class NodeDeaths {
     return store.inTransaction(
         StoreOp.NODE,
         tx -> {
-          if (!tx.leaderHolds(leader, now)) {
+          if (!tx.first(new LeaderHolds(leader, now)).isPresent()) {
             return List.of();
           }
           var dead = new ArrayList<String>();
-          for (String node : tx.nodeOverdue(heartbeatBefore)) {
-            if (tx.nodeDeclareDead(node)) {
-              tx.jobExpireLeasesOf(node, now);
+          for (String node : tx.query(new NodeOverdue(heartbeatBefore))) {
+            if ((tx.change(new NodeDeclareDead(node)) == 1)) {
+              tx.change(new JobExpireLeasesOf(node, now));
               dead.add(node);
             }
           }

@@ -2,6 +2,7 @@ package io.taskmill.internal.leader;
 
 import io.taskmill.job.JobState;
 import io.taskmill.spi.LeaderTerm;
+import io.taskmill.spi.Ops.LeaderHolds;
 import io.taskmill.spi.Retained;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
@@ -31,7 +32,10 @@ public final class Retention {
     }
     return store.inTransaction(
         StoreOp.PRUNE,
-        tx -> tx.leaderHolds(leader, now) ? tx.jobPrune(state, finishedBefore, limit) : 0);
+        tx ->
+            tx.first(new LeaderHolds(leader, now)).isPresent()
+                ? tx.jobPrune(state, finishedBefore, limit)
+                : 0);
   }
 
   /**
@@ -47,6 +51,8 @@ public final class Retention {
           case OUTBOX, AUDIT -> StoreOp.PRUNE;
         };
     return store.inTransaction(
-        op, tx -> tx.leaderHolds(leader, now) ? tx.prune(what, before, limit) : 0);
+        op,
+        tx ->
+            tx.first(new LeaderHolds(leader, now)).isPresent() ? tx.prune(what, before, limit) : 0);
   }
 }

@@ -9,6 +9,8 @@ import io.taskmill.job.Outcome;
 import io.taskmill.spi.CompletionTarget;
 import io.taskmill.spi.JobCompletion;
 import io.taskmill.spi.LogEntry;
+import io.taskmill.spi.Ops.EventOutcomeRecorded;
+import io.taskmill.spi.Ops.JobLockCompletionTargets;
 import io.taskmill.spi.OutcomeWrite;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
@@ -67,7 +69,7 @@ public final class Completion {
         });
     var logCounts = new HashMap<JobId, Integer>();
     if (!withLogs.isEmpty()) {
-      for (CompletionTarget t : tx.jobLockCompletionTargets(withLogs)) {
+      for (CompletionTarget t : tx.query(new JobLockCompletionTargets(withLogs))) {
         logCounts.put(t.id(), t.logCount());
       }
     }
@@ -110,7 +112,7 @@ public final class Completion {
     // The states the refused completions met: locked now, after this transaction's own updates.
     var after = new HashMap<JobId, CompletionTarget>();
     if (!missed.isEmpty()) {
-      for (CompletionTarget t : tx.jobLockCompletionTargets(missed)) {
+      for (CompletionTarget t : tx.query(new JobLockCompletionTargets(missed))) {
         after.put(t.id(), t);
       }
     }
@@ -156,8 +158,10 @@ public final class Completion {
               : after.get(done.id()).attempt();
       if (outcome.nextState() == met
           && (appliedHere.contains(attemptKey(done))
-              || tx.eventOutcomeRecorded(
-                  done.id(), done.attempt(), done.node(), outcome.nextState()))) {
+              || tx.first(
+                      new EventOutcomeRecorded(
+                          done.id(), done.attempt(), done.node(), outcome.nextState()))
+                  .isPresent())) {
         // The same attempt's outcome again: a write retried after its reply was lost. It is
         // applied already; saying so keeps the history and the node's log from crying "lease lost".
         applied[i] = true;

@@ -1,6 +1,7 @@
 package io.taskmill.internal.lease;
 
 import io.taskmill.spi.LockRef;
+import io.taskmill.spi.Ops.LockRelease;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import java.util.Comparator;
@@ -25,6 +26,10 @@ public final class LockWrites {
             .toList();
     return store.inTransaction(
         StoreOp.LOCK,
-        tx -> (int) tx.lockRelease(sorted).stream().filter(Boolean::booleanValue).count());
+        tx ->
+            (int)
+                tx.changeEach(sorted.stream().map(LockRelease::new).toList()).stream()
+                    .filter(Boolean::booleanValue)
+                    .count());
   }
 }

@@ -4,6 +4,8 @@ import io.taskmill.job.Job;
 import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.LeaseRef;
+import io.taskmill.spi.Ops.JobGetAll;
+import io.taskmill.spi.Ops.JobReleaseLease;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.Transition;
@@ -36,7 +38,11 @@ public final class Release {
     return store.inTransaction(
         StoreOp.RELEASE,
         tx -> {
-          List<Boolean> applied = tx.jobReleaseLeases(node, sorted, JobState.ENQUEUED, now);
+          List<Boolean> applied =
+              tx.changeEach(
+                  sorted.stream()
+                      .map(l -> new JobReleaseLease(l, node, JobState.ENQUEUED, now))
+                      .toList());
           var released = new ArrayList<JobId>();
           for (int i = 0; i < sorted.size(); i++) {
             if (applied.get(i)) {
@@ -45,7 +51,7 @@ public final class Release {
           }
           // The attempt as the release left it (one less); rare enough (a node stopping) to read.
           Map<JobId, Job> rows =
-              tx.jobGetAll(released).stream()
+              tx.query(new JobGetAll(released)).stream()
                   .collect(Collectors.toMap(Job::id, Function.identity()));
           tx.eventInsert(
               released.stream()

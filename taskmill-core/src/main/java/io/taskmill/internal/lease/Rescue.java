@@ -6,6 +6,12 @@ import io.taskmill.job.JobState;
 import io.taskmill.node.Node;
 import io.taskmill.node.NodeState;
 import io.taskmill.spi.LeaderTerm;
+import io.taskmill.spi.Ops.JobEndLease;
+import io.taskmill.spi.Ops.JobExpiredLeases;
+import io.taskmill.spi.Ops.JobFinishLease;
+import io.taskmill.spi.Ops.JobForeignLeases;
+import io.taskmill.spi.Ops.LeaderHolds;
+import io.taskmill.spi.Ops.NodeList;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;
@@ -18,6 +24,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Takes back jobs whose node is gone: each is queued again with its attempt still counted (it may
@@ -41,15 +48,15 @@ public final class Rescue {
     return store.inTransaction(
         StoreOp.RESCUE,
         tx -> {
-          if (!tx.leaderHolds(leader, now)) {
+          if (!tx.first(new LeaderHolds(leader, now)).isPresent()) {
             return List.of();
           }
-          List<Job> expired = tx.jobExpiredLeases(now, limit);
+          List<Job> expired = tx.query(new JobExpiredLeases(now, limit));
           if (expired.isEmpty()) {
             return expired;
           }
           Set<String> dead =
-              tx.nodeList().stream()
+              tx.query(new NodeList()).stream()
                   .filter(n -> n.state() == NodeState.DEAD)
                   .map(Node::id)
                   .collect(Collectors.toSet());
@@ -86,7 +93,7 @@ public final class Rescue {
         tx ->
             rescue(
                 tx,
-                tx.jobForeignLeases(node),
+                tx.query(new JobForeignLeases(node)),
                 now,
                 node,
                 owner -> "its node stopped while holding the store",
@@ -104,8 +111,25 @@ public final class Rescue {
     var toBury = new ArrayList<Job>();
     found.forEach(j -> (j.attempt() >= j.maxAttempts() ? toBury : toQueue).add(j));
     List<String> errors = toBury.stream().map(j -> deadError.apply(j.leaseOwner())).toList();
-    Set<JobId> queued = applied(toQueue, tx.jobEndLeases(toQueue, REQUEUED, now));
-    Set<JobId> buried = applied(toBury, tx.jobFinishLeases(toBury, BURIED, errors, now));
+    Set<JobId> queued =
+        applied(
+            toQueue,
+            tx.changeEach(
+                toQueue.stream()
+                    .map(j -> new JobEndLease(j.id(), j.version(), j.state(), REQUEUED, now))
+                    .toList()));
+    Set<JobId> buried =
+        applied(
+            toBury,
+            tx.changeEach(
+                IntStream.range(0, toBury.size())
+                    .mapToObj(
+                        i -> {
+                          Job j = toBury.get(i);
+                          return new JobFinishLease(
+                              j.id(), j.version(), j.state(), BURIED, errors.get(i), now);
+                        })
+                    .toList()));
     var transitions = new ArrayList<Transition>();
     var readyQueues = new TreeSet<String>();
     var rescued = new ArrayList<Job>();

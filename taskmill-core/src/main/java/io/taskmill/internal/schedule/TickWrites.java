@@ -5,6 +5,9 @@ import io.taskmill.job.JobState;
 import io.taskmill.schedule.ScheduleRun;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.NewJob;
+import io.taskmill.spi.Ops.LeaderHolds;
+import io.taskmill.spi.Ops.ScheduleAdvance;
+import io.taskmill.spi.Ops.ScheduleLock;
 import io.taskmill.spi.RunRecord;
 import io.taskmill.spi.ScheduleFiring;
 import io.taskmill.spi.ScheduleTick;
@@ -86,9 +89,11 @@ public final class TickWrites {
             // The version guard first: of concurrent firings only one passes it, and the others
             // wait
             // on the schedule's row instead of racing to insert jobs they would roll back.
-            if (!tx.leaderHolds(leader, now)
-                || !tx.scheduleAdvance(
-                    name, firing.expectedVersion(), firing.nextFireAt(), last, lastJob)) {
+            if (!tx.first(new LeaderHolds(leader, now)).isPresent()
+                || !(tx.change(
+                        new ScheduleAdvance(
+                            name, firing.expectedVersion(), firing.nextFireAt(), last, lastJob))
+                    == 1)) {
               return false;
             }
             if (!jobs.isEmpty()) {
@@ -123,7 +128,7 @@ public final class TickWrites {
     return store.inTransaction(
         StoreOp.SCHEDULE,
         tx -> {
-          if (!tx.scheduleLock(name)) {
+          if (!tx.first(new ScheduleLock(name)).isPresent()) {
             return false;
           }
           tx.jobInsert(List.of(job), creator(name));

@@ -12,13 +12,13 @@ SELECT *
 FROM tm_api_key
 WHERE secret_hash = :secretHash
 
--- name: listApiKeys
+-- name: apiKeyList
 -- Newest first; ids are random, so they only break ties.
 SELECT *
 FROM tm_api_key
 ORDER BY created_at DESC, id
 
--- name: revokeApiKey
+-- name: apiKeyRevoke
 -- Guarded: a second revocation matches nothing and the first time stays.
 UPDATE tm_api_key
 SET revoked_at = :now

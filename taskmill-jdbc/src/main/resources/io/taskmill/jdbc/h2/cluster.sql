@@ -3,7 +3,7 @@
 -- name: storeTime
 SELECT CURRENT_TIMESTAMP(6) AS now
 
--- name: lockTerm
+-- name: leaderHolds
 -- Locked: a takeover (tryLead's UPDATE) waits until the fenced write commits, so no leader-only
 -- write ever commits under a term that has already been replaced. (H2 has no FOR SHARE.)
 SELECT term
@@ -31,24 +31,24 @@ SET host = :host, pid = :pid, version = :version, queues = :queues, types = :typ
     state = 'ALIVE'
 WHERE id = :id
 
--- name: leaveNode
+-- name: nodeLeave
 UPDATE tm_node
 SET state = 'LEFT', running = 0, heartbeat_at = :now
 WHERE id = :id
 
--- name: aliveBefore
+-- name: nodeOverdue
 SELECT id
 FROM tm_node
 WHERE state = 'ALIVE' AND heartbeat_at < :before
 ORDER BY id
 FOR UPDATE
 
--- name: markDead
+-- name: nodeDeclareDead
 UPDATE tm_node
 SET state = 'DEAD'
 WHERE id = :id AND state = 'ALIVE'
 
--- name: endLeasesOf
+-- name: jobExpireLeasesOf
 -- The rescuer takes these back on its next pass; it judges by lease expiry alone.
 UPDATE tm_job
 SET lease_expires_at = :now, version = version + 1
@@ -58,7 +58,7 @@ WHERE state = 'RUNNING' AND lease_owner = :node AND lease_expires_at > :now
 DELETE FROM tm_node
 WHERE state <> 'ALIVE' AND heartbeat_at < :before
 
--- name: listNodes
+-- name: nodeList
 SELECT *
 FROM tm_node
 ORDER BY id
@@ -73,14 +73,15 @@ SET term = CASE WHEN node = :node AND expires_at >= :now THEN term ELSE term + 1
     expires_at = :expiresAt
 WHERE id = 1 AND (node = :node OR expires_at < :now)
 
--- name: getLeader
+-- name: leaderGet
 SELECT node, term, expires_at
 FROM tm_leader
-WHERE id = 1
+WHERE id = 1 AND term > 0
 
--- name: resign
+-- name: leaderResign
 UPDATE tm_leader
-SET expires_at = :lapsed
+-- Lapsed at the epoch, before any node's now, however skewed its clock.
+SET expires_at = TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00'
 WHERE id = 1 AND node = :node AND term = :term
 
 -- name: prunableJobs

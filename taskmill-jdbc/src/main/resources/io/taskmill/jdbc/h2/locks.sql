@@ -23,7 +23,7 @@ SET expires_at = :expiresAt
 WHERE name = :name AND token = :token AND holder_node = :node AND holder_job = :jobId
   AND holder_epoch = :leaseEpoch AND expires_at >= :now
 
--- name: releaseLock
+-- name: lockRelease
 -- Keeps the row and its token, so the next acquisition's token is higher.
 UPDATE tm_lock
 SET holder_node = NULL, holder_job = NULL, holder_epoch = NULL, acquired_at = NULL,

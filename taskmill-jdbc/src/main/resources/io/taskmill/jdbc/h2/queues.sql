@@ -1,11 +1,11 @@
 -- Queries on tm_queue for H2.
 
--- name: setPaused
+-- name: queueSetPaused
 MERGE INTO tm_queue (name, paused)
 KEY (name)
 VALUES (:name, :paused)
 
--- name: pausedNames
+-- name: queuePausedNames
 SELECT name
 FROM tm_queue
 WHERE paused = TRUE

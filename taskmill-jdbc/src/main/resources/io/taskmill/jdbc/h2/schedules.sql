@@ -1,11 +1,11 @@
 -- Queries on tm_schedule and tm_schedule_run for H2.
 
--- name: getSchedule
+-- name: scheduleGet
 SELECT *
 FROM tm_schedule
 WHERE name = :name
 
--- name: listSchedules
+-- name: scheduleList
 -- A null :afterName starts at the first name.
 SELECT *
 FROM tm_schedule
@@ -24,7 +24,7 @@ VALUES (
     :jobRetryPolicy, :jobTimeoutMs, :jobTags, :misfire, :overlap, :paused, :nextFireAt,
     :lastFireAt, :lastJobId, :createdAt, :updatedAt, 0)
 
--- name: updateSchedule
+-- name: scheduleUpdate
 -- Optimistic: a writer that read an older version changes nothing. Firing state (last_fire_at,
 -- last_job_id) and created_at are not the caller's to change.
 UPDATE tm_schedule
@@ -35,12 +35,12 @@ SET trigger = :trigger, zone = :zone, job_type = :jobType, job_queue = :jobQueue
     updated_at = :updatedAt, version = version + 1
 WHERE name = :name AND version = :expectedVersion
 
--- name: deleteSchedule
+-- name: scheduleDelete
 -- Runs go with it (ON DELETE CASCADE); its jobs stay and keep its name.
 DELETE FROM tm_schedule
 WHERE name = :name
 
--- name: dueSchedules
+-- name: schedulesDue
 -- Ordered by tm_schedule_due_idx's columns so H2 reads the index in order and stops at LIMIT.
 SELECT s.*, j.state AS last_job_state
 FROM tm_schedule s
@@ -49,19 +49,19 @@ WHERE s.paused = FALSE AND s.next_fire_at <= :now
 ORDER BY s.paused, s.next_fire_at, s.name
 LIMIT :limit
 
--- name: nextFireAt
+-- name: scheduleNextFireAt
 SELECT MIN(next_fire_at) AS next_fire_at
 FROM tm_schedule
 WHERE paused = FALSE
 
--- name: lockSchedule
+-- name: scheduleLock
 -- Keeps the schedule from being deleted before a manual trigger's run row is written.
 SELECT name
 FROM tm_schedule
 WHERE name = :name
 FOR UPDATE
 
--- name: fireSchedule
+-- name: scheduleAdvance
 -- The version guard makes concurrent firings of one schedule (two leaders, or a change racing
 -- the leader) apply at most once. On H2, lockTerm's FOR UPDATE already queues fenced writes, so
 -- a later firing reads the committed version and matches nothing.
@@ -78,7 +78,7 @@ WHERE name = :name AND version = :expectedVersion
 INSERT INTO tm_schedule_run (schedule_name, fire_at, kind, outcome, job_id, note, recorded_at)
 VALUES (:schedule, :fireAt, :kind, :outcome, :jobId, :note, :recordedAt)
 
--- name: listRuns
+-- name: scheduleRuns
 -- Newest first; a run's job state is read now, so it follows the job.
 SELECT r.schedule_name, r.fire_at, r.outcome, r.job_id, j.state AS job_state, r.note,
        r.recorded_at

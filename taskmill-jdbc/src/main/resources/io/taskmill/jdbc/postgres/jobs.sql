@@ -44,7 +44,7 @@ SELECT id, state, run_at
 FROM tm_job
 WHERE idempotency_key = :idempotencyKey
 
--- name: getJobs
+-- name: jobGetAll
 SELECT *
 FROM tm_job
 WHERE id = ANY(:ids)
@@ -80,14 +80,14 @@ FROM tm_job
 GROUP BY queue, type, state
 ORDER BY queue, type, state
 
--- name: nextScheduledAt
+-- name: jobNextScheduledAt
 SELECT run_at AS next_run_at
 FROM tm_job
 WHERE state = 'SCHEDULED'
 ORDER BY run_at
 LIMIT 1
 
--- name: dueScheduledJobs
+-- name: jobDueScheduled
 -- Locked and skipped like claims, so two nodes promoting at once take different rows.
 SELECT id, attempt, queue
 FROM tm_job
@@ -96,7 +96,7 @@ ORDER BY run_at, id
 LIMIT :limit
 FOR UPDATE SKIP LOCKED
 
--- name: promoteJob
+-- name: jobPromote
 UPDATE tm_job
 SET state = :to, updated_at = :now, version = version + 1
 WHERE id = :id AND state || '' = :from
@@ -127,7 +127,7 @@ SET state = 'RUNNING', attempt = attempt + 1, lease_owner = :node, lease_epoch =
 WHERE id = ANY(:ids) AND state || '' = 'ENQUEUED'
 RETURNING id
 
--- name: lockCompletionTargets
+-- name: jobLockCompletionTargets
 -- Locked in id order so concurrent multi-row writers queue up instead of deadlocking.
 SELECT id, state, log_count, attempt
 FROM tm_job
@@ -163,14 +163,14 @@ SELECT id
 FROM tm_job
 WHERE id = ANY(:ids) AND cancel_requested = TRUE
 
--- name: releaseLease
+-- name: jobReleaseLease
 -- Gives the attempt back: it did not run to an outcome, so it does not count.
 UPDATE tm_job
 SET state = :to, attempt = attempt - 1, lease_owner = NULL, lease_expires_at = NULL,
     updated_at = :now, version = version + 1
 WHERE id = :id AND state || '' = 'RUNNING' AND lease_owner = :node AND lease_epoch = :leaseEpoch
 
--- name: expiredLeases
+-- name: jobExpiredLeases
 -- Not locked: endLeases and finishLeases are guarded by the version read here.
 SELECT *
 FROM tm_job
@@ -178,36 +178,36 @@ WHERE state = 'RUNNING' AND lease_expires_at < :now
 ORDER BY lease_expires_at, id
 LIMIT :limit
 
--- name: foreignLeases
+-- name: jobForeignLeases
 SELECT *
 FROM tm_job
 WHERE state = 'RUNNING' AND lease_owner <> :node
 ORDER BY id
 
--- name: endLeases
+-- name: jobEndLease
 -- A running job, as the engine read it, back to the waiting state :to that it chose; the attempt
 -- stays counted. :version is the row as read, so a lease renewed meanwhile is left alone.
 UPDATE tm_job
 SET state = :to, lease_owner = NULL, lease_expires_at = NULL, updated_at = :now,
     version = version + 1
 WHERE id = :id AND state || '' = :from AND version = :version
--- name: finishLeases
+-- name: jobFinishLease
 UPDATE tm_job
 SET state = :to, last_error = :lastError, finished_at = :now, lease_owner = NULL,
     lease_expires_at = NULL, updated_at = :now, version = version + 1
 WHERE id = :id AND state || '' = :from AND version = :version
--- name: finishWaiting
+-- name: jobFinishWaiting
 -- :from and :to come from the engine (JobState.canMoveTo); :version makes the read-check-write
 -- atomic.
 UPDATE tm_job
 SET state = :to, finished_at = :now, updated_at = :now, version = version + 1
 WHERE id = :id AND version = :version AND state || '' = :from
--- name: requestCancel
+-- name: jobRequestCancel
 UPDATE tm_job
 SET cancel_requested = TRUE, updated_at = :now, version = version + 1
 WHERE id = :id AND version = :version AND state || '' = 'RUNNING'
 
--- name: restartJob
+-- name: jobRestart
 -- A manual retry: a fresh attempt budget, due now. last_error stays until the next outcome
 -- replaces it; lease_epoch keeps growing, so no late answer of an earlier attempt can apply.
 -- cancel_requested is cleared, or a job cancelled while running would be stopped again at once.

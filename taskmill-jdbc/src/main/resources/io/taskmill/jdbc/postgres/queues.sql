@@ -1,11 +1,11 @@
 -- Queries on tm_queue for PostgreSQL.
 
--- name: setPaused
+-- name: queueSetPaused
 INSERT INTO tm_queue (name, paused)
 VALUES (:name, :paused)
 ON CONFLICT (name) DO UPDATE SET paused = EXCLUDED.paused
 
--- name: pausedNames
+-- name: queuePausedNames
 SELECT name
 FROM tm_queue
 WHERE paused = TRUE

@@ -1,11 +1,11 @@
 -- Queries on tm_schedule and tm_schedule_run for PostgreSQL.
 
--- name: getSchedule
+-- name: scheduleGet
 SELECT *
 FROM tm_schedule
 WHERE name = :name
 
--- name: listSchedules
+-- name: scheduleList
 -- A null :afterName starts at the first name. Names collate as "C" (see V8), as on H2.
 SELECT *
 FROM tm_schedule
@@ -25,7 +25,7 @@ VALUES (
     :lastFireAt, :lastJobId, :createdAt, :updatedAt, 0)
 ON CONFLICT (name) DO NOTHING
 
--- name: updateSchedule
+-- name: scheduleUpdate
 -- Optimistic: a writer that read an older version changes nothing. Firing state (last_fire_at,
 -- last_job_id) and created_at are not the caller's to change.
 UPDATE tm_schedule
@@ -36,12 +36,12 @@ SET trigger = :trigger, zone = :zone, job_type = :jobType, job_queue = :jobQueue
     updated_at = :updatedAt, version = version + 1
 WHERE name = :name AND version = :expectedVersion
 
--- name: deleteSchedule
+-- name: scheduleDelete
 -- Runs go with it (ON DELETE CASCADE); its jobs stay and keep its name.
 DELETE FROM tm_schedule
 WHERE name = :name
 
--- name: dueSchedules
+-- name: schedulesDue
 -- tm_schedule_due_idx holds only unpaused rows, in this order.
 SELECT s.*, j.state AS last_job_state
 FROM tm_schedule s
@@ -50,12 +50,12 @@ WHERE NOT s.paused AND s.next_fire_at <= :now
 ORDER BY s.next_fire_at, s.name
 LIMIT :limit
 
--- name: nextFireAt
+-- name: scheduleNextFireAt
 SELECT MIN(next_fire_at) AS next_fire_at
 FROM tm_schedule
 WHERE NOT paused
 
--- name: lockSchedule
+-- name: scheduleLock
 -- Keeps the schedule from being deleted before a manual trigger's run row is written; KEY SHARE
 -- does not wait for a firing's update of the same row, which changes no key.
 SELECT name
@@ -63,7 +63,7 @@ FROM tm_schedule
 WHERE name = :name
 FOR KEY SHARE
 
--- name: fireSchedule
+-- name: scheduleAdvance
 -- The version guard makes concurrent firings of one schedule (two leaders, or a change racing
 -- the leader) apply at most once: the later writer waits for the row lock, re-reads the row
 -- (READ COMMITTED) and matches nothing.
@@ -81,7 +81,7 @@ INSERT INTO tm_schedule_run (schedule_name, fire_at, kind, outcome, job_id, note
 VALUES (:schedule, :fireAt, :kind, :outcome, :jobId, :note, :recordedAt)
 ON CONFLICT (schedule_name, fire_at, kind) DO NOTHING
 
--- name: listRuns
+-- name: scheduleRuns
 -- Newest first; a run's job state is read now, so it follows the job.
 SELECT r.schedule_name, r.fire_at, r.outcome, r.job_id, j.state AS job_state, r.note,
        r.recorded_at

@@ -11,6 +11,9 @@ import io.taskmill.access.NewApiKey;
 import io.taskmill.access.Role;
 import io.taskmill.internal.leader.Retention;
 import io.taskmill.spi.LeaderTerm;
+import io.taskmill.spi.Ops.ApiKeyByHash;
+import io.taskmill.spi.Ops.ApiKeyList;
+import io.taskmill.spi.Ops.ApiKeyRevoke;
 import io.taskmill.spi.Retained;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;
@@ -57,13 +60,13 @@ public abstract class AccessContract extends StoreContractSupport {
 
   /** A key by id, found in the list as core's Access finds it. */
   private Optional<ApiKey> keyById(String id) {
-    return store.read(StoreOp.API_KEY, tx -> tx.apiKeyList()).stream()
+    return store.read(StoreOp.API_KEY, tx -> tx.query(new ApiKeyList())).stream()
         .filter(k -> k.id().equals(id))
         .findFirst();
   }
 
   private long activeKeys() {
-    return store.read(StoreOp.API_KEY, tx -> tx.apiKeyList()).stream()
+    return store.read(StoreOp.API_KEY, tx -> tx.query(new ApiKeyList())).stream()
         .filter(ApiKey::active)
         .count();
   }
@@ -114,7 +117,8 @@ public abstract class AccessContract extends StoreContractSupport {
     assertThat(keyById(created1.key().id())).contains(created1.key());
     assertThat(
             store.read(
-                StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyByHash(ApiKeys.hash(created1.secret()))))
+                StoreOp.API_KEY,
+                (StoreTx tx) -> tx.first(new ApiKeyByHash(ApiKeys.hash(created1.secret())))))
         .contains(created1.key());
     assertThat(stored(created1.key().id()).active()).isTrue();
   }
@@ -127,7 +131,7 @@ public abstract class AccessContract extends StoreContractSupport {
     assertThat(
             store.read(
                 StoreOp.API_KEY,
-                (StoreTx tx) -> tx.apiKeyByHash(ApiKeys.hash("tm_not_a_stored_secret"))))
+                (StoreTx tx) -> tx.first(new ApiKeyByHash(ApiKeys.hash("tm_not_a_stored_secret")))))
         .isEmpty();
   }
 
@@ -141,9 +145,12 @@ public abstract class AccessContract extends StoreContractSupport {
         .isFalse();
 
     assertThat(stored(first.id())).isEqualTo(first);
-    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyByHash(sameId.secretHash())))
+    assertThat(
+            store.read(
+                StoreOp.API_KEY, (StoreTx tx) -> tx.first(new ApiKeyByHash(sameId.secretHash()))))
         .isEmpty();
-    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyList())).containsExactly(first);
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.query(new ApiKeyList())))
+        .containsExactly(first);
   }
 
   @Test
@@ -155,7 +162,9 @@ public abstract class AccessContract extends StoreContractSupport {
         .isFalse();
 
     assertThat(keyById(sameHash.id())).isEmpty();
-    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyByHash(first.secretHash())))
+    assertThat(
+            store.read(
+                StoreOp.API_KEY, (StoreTx tx) -> tx.first(new ApiKeyByHash(first.secretHash()))))
         .contains(first);
   }
 
@@ -166,10 +175,11 @@ public abstract class AccessContract extends StoreContractSupport {
     ApiKey newest = saved("newest", Role.ADMIN, T0.plusSeconds(2));
     assertThat(
             store.inTransaction(
-                StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyRevoke(middle.id(), T0.plusSeconds(3))))
+                StoreOp.API_KEY,
+                (StoreTx tx) -> (tx.change(new ApiKeyRevoke(middle.id(), T0.plusSeconds(3))) == 1)))
         .isTrue();
 
-    List<ApiKey> keys = store.read(StoreOp.API_KEY, tx -> tx.apiKeyList());
+    List<ApiKey> keys = store.read(StoreOp.API_KEY, tx -> tx.query(new ApiKeyList()));
 
     assertThat(keys).extracting(ApiKey::id).containsExactly(newest.id(), middle.id(), oldest.id());
     assertThat(keys.get(1).revokedAt()).isEqualTo(T0.plusSeconds(3));
@@ -179,7 +189,7 @@ public abstract class AccessContract extends StoreContractSupport {
 
   @Test
   void anEmptyStoreListsNoKeys() {
-    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyList())).isEmpty();
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.query(new ApiKeyList()))).isEmpty();
     assertThat(activeKeys()).isZero();
   }
 
@@ -190,12 +200,14 @@ public abstract class AccessContract extends StoreContractSupport {
 
     assertThat(
             store.inTransaction(
-                StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyRevoke(key.id(), revoked)))
+                StoreOp.API_KEY,
+                (StoreTx tx) -> (tx.change(new ApiKeyRevoke(key.id(), revoked)) == 1)))
         .isTrue();
     assertThat(
             store.inTransaction(
                 StoreOp.API_KEY,
-                (StoreTx tx) -> tx.apiKeyRevoke(key.id(), revoked.plusSeconds(60))))
+                (StoreTx tx) ->
+                    (tx.change(new ApiKeyRevoke(key.id(), revoked.plusSeconds(60))) == 1)))
         .as("a second revocation")
         .isFalse();
 
@@ -225,7 +237,7 @@ public abstract class AccessContract extends StoreContractSupport {
 
     ApiKey found =
         store
-            .read(StoreOp.API_KEY, tx -> tx.apiKeyByHash(ApiKeys.hash(scoped.secret())))
+            .read(StoreOp.API_KEY, tx -> tx.first(new ApiKeyByHash(ApiKeys.hash(scoped.secret()))))
             .orElseThrow();
     assertThat(found).isEqualTo(scoped.key());
     assertThat(found.queues()).containsExactly("mail", "render");
@@ -233,7 +245,7 @@ public abstract class AccessContract extends StoreContractSupport {
     assertThat(found.mayUse("default")).isFalse();
     assertThat(stored(unscoped.id()).queues()).isNull();
     assertThat(stored(unscoped.id()).mayUse("anything")).isTrue();
-    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyList()))
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.query(new ApiKeyList())))
         .contains(scoped.key(), unscoped);
   }
 
@@ -243,7 +255,8 @@ public abstract class AccessContract extends StoreContractSupport {
 
     assertThat(
             store.inTransaction(
-                StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyRevoke("cccccccccccc", T0)))
+                StoreOp.API_KEY,
+                (StoreTx tx) -> (tx.change(new ApiKeyRevoke("cccccccccccc", T0)) == 1)))
         .isFalse();
 
     assertThat(stored(key.id()).active()).isTrue();
@@ -254,11 +267,12 @@ public abstract class AccessContract extends StoreContractSupport {
     NewApiKey created = generated("leaked", Role.ADMIN, T0);
     store.inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyInsert(created.key()));
     store.inTransaction(
-        StoreOp.API_KEY, tx -> tx.apiKeyRevoke(created.key().id(), T0.plusSeconds(10)));
+        StoreOp.API_KEY,
+        tx -> (tx.change(new ApiKeyRevoke(created.key().id(), T0.plusSeconds(10))) == 1));
 
     ApiKey found =
         store
-            .read(StoreOp.API_KEY, tx -> tx.apiKeyByHash(ApiKeys.hash(created.secret())))
+            .read(StoreOp.API_KEY, tx -> tx.first(new ApiKeyByHash(ApiKeys.hash(created.secret()))))
             .orElseThrow();
 
     assertThat(found.id()).isEqualTo(created.key().id());
@@ -272,10 +286,11 @@ public abstract class AccessContract extends StoreContractSupport {
     saved("c", Role.WORKER, T0);
     assertThat(activeKeys()).isEqualTo(3);
 
-    store.inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyRevoke(a.id(), T0.plusSeconds(1)));
+    store.inTransaction(
+        StoreOp.API_KEY, tx -> (tx.change(new ApiKeyRevoke(a.id(), T0.plusSeconds(1))) == 1));
 
     assertThat(activeKeys()).isEqualTo(2);
-    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.apiKeyList())).hasSize(3);
+    assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.query(new ApiKeyList()))).hasSize(3);
   }
 
   // --- audit trail ---

@@ -15,6 +15,12 @@ import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
 import io.taskmill.node.NodeState;
 import io.taskmill.spi.LeaderTerm;
+import io.taskmill.spi.Ops.JobEvents;
+import io.taskmill.spi.Ops.JobGetAll;
+import io.taskmill.spi.Ops.LeaderGet;
+import io.taskmill.spi.Ops.LeaderResign;
+import io.taskmill.spi.Ops.NodeLeave;
+import io.taskmill.spi.Ops.NodeList;
 import io.taskmill.spi.Retained;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;
@@ -73,7 +79,8 @@ public abstract class ClusterContract extends StoreContractSupport {
     assertThat(store.keepAlive(StoreOp.HEARTBEAT, (StoreTx tx) -> tx.nodeHeartbeat(later)))
         .isTrue();
 
-    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList())).containsExactly(later);
+    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.query(new NodeList())))
+        .containsExactly(later);
   }
 
   @Test
@@ -88,7 +95,7 @@ public abstract class ClusterContract extends StoreContractSupport {
     List<String> dead = NodeDeaths.declare(store, leader, now, now.minus(TTL));
 
     assertThat(dead).containsExactly(NODE);
-    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList()))
+    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.query(new NodeList())))
         .extracting(Node::id, Node::state)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(NODE, NodeState.DEAD),
@@ -112,7 +119,7 @@ public abstract class ClusterContract extends StoreContractSupport {
                 StoreOp.HEARTBEAT,
                 (StoreTx tx) -> tx.nodeHeartbeat(node(NODE, now.plusSeconds(1)))))
         .isFalse();
-    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList()))
+    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.query(new NodeList())))
         .extracting(Node::state)
         .containsExactly(NodeState.ALIVE);
     assertThat(
@@ -128,25 +135,25 @@ public abstract class ClusterContract extends StoreContractSupport {
     store.inTransaction(
         StoreOp.NODE,
         tx -> {
-          tx.nodeLeave(NODE, T0.plusSeconds(1));
+          tx.change(new NodeLeave(NODE, T0.plusSeconds(1)));
           return null;
         });
     Instant now = T0.plusSeconds(60);
     LeaderTerm leader = lead(OTHER_NODE, now);
 
     assertThat(NodeDeaths.declare(store, leader, now, now.minus(TTL))).isEmpty();
-    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList()))
+    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.query(new NodeList())))
         .extracting(Node::state)
         .containsExactly(NodeState.LEFT);
     assertThat(Retention.rows(store, leader, now, Retained.NODES, T0, Integer.MAX_VALUE)).isZero();
     assertThat(Retention.rows(store, leader, now, Retained.NODES, now, Integer.MAX_VALUE))
         .isEqualTo(1);
-    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList())).isEmpty();
+    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.query(new NodeList()))).isEmpty();
   }
 
   @Test
   void theFirstNodeToTryLeadsUnderTermOneAndRenewsItsTerm() {
-    assertThat(store.read(StoreOp.LEADER, (StoreTx tx) -> tx.leaderGet())).isEmpty();
+    assertThat(store.read(StoreOp.LEADER, (StoreTx tx) -> tx.first(new LeaderGet()))).isEmpty();
 
     Leadership first = store.keepAlive(StoreOp.LEADER, tx -> tx.leaderTry(NODE, T0, TTL));
     Leadership renewed =
@@ -157,7 +164,8 @@ public abstract class ClusterContract extends StoreContractSupport {
     assertThat(first).isEqualTo(new Leadership(NODE, 1, T0.plus(TTL)));
     assertThat(renewed).isEqualTo(new Leadership(NODE, 1, T0.plusSeconds(5).plus(TTL)));
     assertThat(other).isEqualTo(renewed);
-    assertThat(store.read(StoreOp.LEADER, (StoreTx tx) -> tx.leaderGet())).contains(renewed);
+    assertThat(store.read(StoreOp.LEADER, (StoreTx tx) -> tx.first(new LeaderGet())))
+        .contains(renewed);
   }
 
   @Test
@@ -190,7 +198,7 @@ public abstract class ClusterContract extends StoreContractSupport {
     store.inTransaction(
         StoreOp.LEADER,
         tx -> {
-          tx.leaderResign(new LeaderTerm(NODE, l.term()), T0.plusSeconds(1));
+          tx.change(new LeaderResign(new LeaderTerm(NODE, l.term())));
           return null;
         });
     Leadership next =
@@ -209,11 +217,12 @@ public abstract class ClusterContract extends StoreContractSupport {
     store.inTransaction(
         StoreOp.LEADER,
         tx -> {
-          tx.leaderResign(new LeaderTerm(NODE, 1), lapsed.plusSeconds(1));
+          tx.change(new LeaderResign(new LeaderTerm(NODE, 1)));
           return null;
         });
 
-    assertThat(store.read(StoreOp.LEADER, (StoreTx tx) -> tx.leaderGet())).contains(successor);
+    assertThat(store.read(StoreOp.LEADER, (StoreTx tx) -> tx.first(new LeaderGet())))
+        .contains(successor);
   }
 
   @Test
@@ -264,9 +273,9 @@ public abstract class ClusterContract extends StoreContractSupport {
     assertThat(
             store.read(
                 StoreOp.READ,
-                (StoreTx tx) -> tx.jobGetAll(List.of(done.id())).stream().findFirst()))
+                (StoreTx tx) -> tx.query(new JobGetAll(List.of(done.id()))).stream().findFirst()))
         .isPresent();
-    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.nodeList()))
+    assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.query(new NodeList())))
         .extracting(Node::state)
         .containsExactly(NodeState.ALIVE);
   }
@@ -299,14 +308,16 @@ public abstract class ClusterContract extends StoreContractSupport {
     for (Job j : List.of(old1, old2, old3)) {
       assertThat(
               store.read(
-                  StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(j.id())).stream().findFirst()))
+                  StoreOp.READ,
+                  (StoreTx tx) -> tx.query(new JobGetAll(List.of(j.id()))).stream().findFirst()))
           .isEmpty();
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(j.id()))).isEmpty();
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(j.id()))))
+          .isEmpty();
     }
     assertThat(
             store.read(
                 StoreOp.READ,
-                (StoreTx tx) -> tx.jobGetAll(List.of(recent.id())).stream().findFirst()))
+                (StoreTx tx) -> tx.query(new JobGetAll(List.of(recent.id()))).stream().findFirst()))
         .isPresent();
     assertThat(get(waiting.id()).state()).isEqualTo(ENQUEUED);
   }
@@ -321,7 +332,8 @@ public abstract class ClusterContract extends StoreContractSupport {
     assertThat(
             store.read(
                 StoreOp.READ,
-                (StoreTx tx) -> tx.jobGetAll(List.of(dueLongAgo.id())).stream().findFirst()))
+                (StoreTx tx) ->
+                    tx.query(new JobGetAll(List.of(dueLongAgo.id()))).stream().findFirst()))
         .isPresent();
     assertThat(Retention.jobs(store, leader, now, SUCCEEDED, T0.plusSeconds(101), 10)).isEqualTo(1);
   }

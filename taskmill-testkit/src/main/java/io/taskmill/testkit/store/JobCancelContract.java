@@ -15,6 +15,7 @@ import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.job.Outcome;
 import io.taskmill.spi.InsertedJob;
+import io.taskmill.spi.Ops.JobEvents;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;
 import java.time.Instant;
@@ -83,13 +84,13 @@ public abstract class JobCancelContract extends StoreContractSupport {
     Job running = running();
     JobCommands.cancel(store, running.id(), NOW, "api", null);
     Job requested = get(running.id());
-    int events = store.read(StoreOp.READ, tx -> tx.jobEvents(running.id())).size();
+    int events = store.read(StoreOp.READ, tx -> tx.query(new JobEvents(running.id()))).size();
 
     assertThat(JobCommands.cancel(store, running.id(), NOW.plusSeconds(1), "api", null))
         .isEqualTo(CancelResult.CANCEL_REQUESTED);
 
     assertThat(get(running.id())).isEqualTo(requested);
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(running.id())))
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(running.id()))))
         .hasSize(events);
   }
 
@@ -115,13 +116,14 @@ public abstract class JobCancelContract extends StoreContractSupport {
 
     for (JobId id : List.of(succeeded.id(), dead.id(), cancelled.id())) {
       Job before = get(id);
-      int events = store.read(StoreOp.READ, tx -> tx.jobEvents(id)).size();
+      int events = store.read(StoreOp.READ, tx -> tx.query(new JobEvents(id))).size();
 
       assertThat(JobCommands.cancel(store, id, NOW, "api", null))
           .isEqualTo(CancelResult.ALREADY_FINISHED);
 
       assertThat(get(id)).isEqualTo(before);
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(id))).hasSize(events);
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(id))))
+          .hasSize(events);
     }
   }
 

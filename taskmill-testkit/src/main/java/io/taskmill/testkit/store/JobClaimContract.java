@@ -13,6 +13,7 @@ import io.taskmill.job.JobQuery;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.NewJob;
+import io.taskmill.spi.Ops.JobEvents;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;
 import java.time.Duration;
@@ -188,7 +189,7 @@ public abstract class JobClaimContract extends StoreContractSupport {
 
     claim(1, T0.plusSeconds(2), TYPE);
 
-    List<JobEvent> events = store.read(StoreOp.READ, tx -> tx.jobEvents(inserted.id()));
+    List<JobEvent> events = store.read(StoreOp.READ, tx -> tx.query(new JobEvents(inserted.id())));
     assertThat(events).hasSize(2);
     assertEvent(events.get(1), inserted.id(), T0.plusSeconds(2), ENQUEUED, RUNNING, NODE, 1);
   }

@@ -18,6 +18,9 @@ import io.taskmill.job.JobLogLine;
 import io.taskmill.job.LogLevel;
 import io.taskmill.job.Outcome;
 import io.taskmill.spi.JobCompletion;
+import io.taskmill.spi.Ops.JobEvents;
+import io.taskmill.spi.Ops.JobLogs;
+import io.taskmill.spi.Ops.JobNextScheduledAt;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;
 import java.time.Instant;
@@ -77,7 +80,7 @@ public abstract class JobCompletionContract extends StoreContractSupport {
     assertThat(done.state()).isEqualTo(SUCCEEDED);
     assertThat(done.resultJson()).isEqualTo("{\"n\":1}");
     assertThat(done.version()).isEqualTo(running.version() + 1);
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(running.id())))
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(running.id()))))
         .extracting(JobEvent::to)
         .containsExactly(ENQUEUED, RUNNING, SUCCEEDED);
   }
@@ -90,7 +93,7 @@ public abstract class JobCompletionContract extends StoreContractSupport {
 
     assertThat(complete(running, new Outcome.Succeeded(null), AT.plusSeconds(1))).isTrue();
 
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(running.id())))
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(running.id()))))
         .extracting(JobEvent::to)
         .containsExactly(ENQUEUED, RUNNING, SUCCEEDED);
   }
@@ -145,7 +148,8 @@ public abstract class JobCompletionContract extends StoreContractSupport {
     assertThat(retrying.leaseOwner()).isNull();
     assertThat(retrying.lastError())
         .isEqualTo("java.lang.IllegalStateException: boom\nat a.b.C.d(C.java:1)");
-    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt()))
+    assertThat(
+            store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.first(new JobNextScheduledAt())))
         .contains(retryAt);
     JobEvent event = lastEvent(running.id());
     assertEvent(event, running.id(), AT, RUNNING, SCHEDULED, NODE, 1);
@@ -184,13 +188,13 @@ public abstract class JobCompletionContract extends StoreContractSupport {
     Job stale = running();
     rescueExpired(OTHER_NODE, T0.plus(LEASE).plusSeconds(1), 10);
     Job current = claimOne(OTHER_NODE, T0.plusSeconds(40));
-    int eventsBefore = store.read(StoreOp.READ, tx -> tx.jobEvents(stale.id())).size();
+    int eventsBefore = store.read(StoreOp.READ, tx -> tx.query(new JobEvents(stale.id()))).size();
 
     boolean applied = complete(stale, new Outcome.Succeeded("{}"), T0.plusSeconds(41));
 
     assertThat(applied).isFalse();
     assertThat(get(stale.id())).isEqualTo(current);
-    List<JobEvent> events = store.read(StoreOp.READ, tx -> tx.jobEvents(stale.id()));
+    List<JobEvent> events = store.read(StoreOp.READ, tx -> tx.query(new JobEvents(stale.id())));
     assertThat(events).hasSize(eventsBefore + 1);
     JobEvent late = events.getLast();
     assertEvent(late, stale.id(), T0.plusSeconds(41), RUNNING, RUNNING, NODE, 2);
@@ -270,7 +274,7 @@ public abstract class JobCompletionContract extends StoreContractSupport {
 
     Completion.apply(store, List.of(withLogs(running, 1, AT, new Outcome.Dead(BOOM), logs, 10)));
 
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobLogs(running.id())))
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobLogs(running.id()))))
         .containsExactlyElementsOf(logs);
   }
 
@@ -283,7 +287,8 @@ public abstract class JobCompletionContract extends StoreContractSupport {
         store,
         List.of(withLogs(stale, 1, AT, new Outcome.Succeeded(null), lines(1, 3, "late "), 10)));
 
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobLogs(stale.id()))).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobLogs(stale.id()))))
+        .isEmpty();
   }
 
   @Test
@@ -294,7 +299,7 @@ public abstract class JobCompletionContract extends StoreContractSupport {
         store,
         List.of(withLogs(running, 1, AT, new Outcome.Succeeded(null), lines(1, 5, "line "), 3)));
 
-    List<JobLogLine> stored = store.read(StoreOp.READ, tx -> tx.jobLogs(running.id()));
+    List<JobLogLine> stored = store.read(StoreOp.READ, tx -> tx.query(new JobLogs(running.id())));
     assertThat(stored).hasSize(4);
     assertThat(stored.subList(0, 3))
         .extracting(JobLogLine::message)
@@ -339,7 +344,7 @@ public abstract class JobCompletionContract extends StoreContractSupport {
             withLogs(
                 third, 3, AT.plusSeconds(20), new Outcome.Succeeded(null), lines(3, 2, "c"), 3)));
 
-    List<JobLogLine> stored = store.read(StoreOp.READ, tx -> tx.jobLogs(first.id()));
+    List<JobLogLine> stored = store.read(StoreOp.READ, tx -> tx.query(new JobLogs(first.id())));
     assertThat(stored)
         .extracting(JobLogLine::message)
         .containsExactly("a1", "a2", "b1", stored.getLast().message());
@@ -362,7 +367,7 @@ public abstract class JobCompletionContract extends StoreContractSupport {
 
     for (JobId id : ids) {
       assertThat(get(id).state()).isEqualTo(SUCCEEDED);
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobLogs(id))).hasSize(2);
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobLogs(id)))).hasSize(2);
       assertThat(lastEvent(id).to()).isEqualTo(SUCCEEDED);
     }
   }

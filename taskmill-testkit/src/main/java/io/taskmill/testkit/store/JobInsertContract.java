@@ -13,6 +13,8 @@ import io.taskmill.job.JobId;
 import io.taskmill.job.JobQuery;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.NewJob;
+import io.taskmill.spi.Ops.JobEvents;
+import io.taskmill.spi.Ops.JobGetAll;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;
 import java.time.Duration;
@@ -155,10 +157,11 @@ public abstract class JobInsertContract extends StoreContractSupport {
 
     insertAll(now, later);
 
-    List<JobEvent> nowEvents = store.read(StoreOp.READ, tx -> tx.jobEvents(now.id()));
+    List<JobEvent> nowEvents = store.read(StoreOp.READ, tx -> tx.query(new JobEvents(now.id())));
     assertThat(nowEvents).hasSize(1);
     assertEvent(nowEvents.getFirst(), now.id(), T0, null, ENQUEUED, NODE, 0);
-    List<JobEvent> laterEvents = store.read(StoreOp.READ, tx -> tx.jobEvents(later.id()));
+    List<JobEvent> laterEvents =
+        store.read(StoreOp.READ, tx -> tx.query(new JobEvents(later.id())));
     assertThat(laterEvents).hasSize(1);
     assertEvent(laterEvents.getFirst(), later.id(), T0, null, SCHEDULED, NODE, 0);
   }
@@ -181,9 +184,10 @@ public abstract class JobInsertContract extends StoreContractSupport {
     assertThat(
             store.read(
                 StoreOp.READ,
-                (StoreTx tx) -> tx.jobGetAll(List.of(fresh.id())).stream().findFirst()))
+                (StoreTx tx) -> tx.query(new JobGetAll(List.of(fresh.id()))).stream().findFirst()))
         .isEmpty();
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(fresh.id()))).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(fresh.id()))))
+        .isEmpty();
   }
 
   @Test
@@ -208,10 +212,11 @@ public abstract class JobInsertContract extends StoreContractSupport {
     assertThat(
             store.read(
                 StoreOp.READ,
-                (StoreTx tx) -> tx.jobGetAll(List.of(second.id())).stream().findFirst()))
+                (StoreTx tx) -> tx.query(new JobGetAll(List.of(second.id()))).stream().findFirst()))
         .isEmpty();
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(10)))).hasSize(2);
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(first.id()))).hasSize(1);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(first.id()))))
+        .hasSize(1);
   }
 
   @Test
@@ -254,7 +259,9 @@ public abstract class JobInsertContract extends StoreContractSupport {
       assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(100))))
           .extracting(Job::id)
           .containsExactlyElementsOf(distinctIds);
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(distinctIds.getFirst())))
+      assertThat(
+              store.read(
+                  StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(distinctIds.getFirst()))))
           .hasSize(1);
     } finally {
       pool.shutdownNow();

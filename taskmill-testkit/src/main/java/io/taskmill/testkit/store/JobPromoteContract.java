@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.taskmill.internal.dispatch.Promotion;
 import io.taskmill.job.Job;
 import io.taskmill.spi.InsertedJob;
+import io.taskmill.spi.Ops.JobEvents;
+import io.taskmill.spi.Ops.JobNextScheduledAt;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;
 import java.time.Instant;
@@ -38,7 +40,8 @@ public abstract class JobPromoteContract extends StoreContractSupport {
     assertThat(Promotion.due(store, DUE, 10, NODE)).isZero();
 
     assertThat(get(later.id()).state()).isEqualTo(SCHEDULED);
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(later.id()))).hasSize(1);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(later.id()))))
+        .hasSize(1);
   }
 
   @Test
@@ -59,7 +62,8 @@ public abstract class JobPromoteContract extends StoreContractSupport {
     InsertedJob ready = insert(TestJobs.aJob().build());
 
     assertThat(Promotion.due(store, DUE, 10, NODE)).isZero();
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(ready.id()))).hasSize(1);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(ready.id()))))
+        .hasSize(1);
   }
 
   @Test
@@ -72,19 +76,23 @@ public abstract class JobPromoteContract extends StoreContractSupport {
 
   @Test
   void nextScheduledAtIsTheEarliestScheduledRunAt() {
-    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt()))
+    assertThat(
+            store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.first(new JobNextScheduledAt())))
         .isEmpty();
     insert(TestJobs.aJob().build()); // enqueued: not scheduled
-    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt()))
+    assertThat(
+            store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.first(new JobNextScheduledAt())))
         .isEmpty();
 
     insert(TestJobs.aJob().runAt(T0.plusSeconds(50)).build());
     insert(TestJobs.aJob().runAt(T0.plusSeconds(20)).build());
 
-    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt()))
+    assertThat(
+            store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.first(new JobNextScheduledAt())))
         .contains(T0.plusSeconds(20));
     Promotion.due(store, T0.plusSeconds(20), 10, NODE);
-    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt()))
+    assertThat(
+            store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.first(new JobNextScheduledAt())))
         .contains(T0.plusSeconds(50));
   }
 }

@@ -20,6 +20,9 @@ import io.taskmill.job.JobTally;
 import io.taskmill.job.Outcome;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.LeaseRef;
+import io.taskmill.spi.Ops.JobEvents;
+import io.taskmill.spi.Ops.JobGetAll;
+import io.taskmill.spi.Ops.JobLogs;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;
 import java.time.Duration;
@@ -37,10 +40,12 @@ public abstract class JobQueryContract extends StoreContractSupport {
 
     assertThat(
             store.read(
-                StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(unknown)).stream().findFirst()))
+                StoreOp.READ,
+                (StoreTx tx) -> tx.query(new JobGetAll(List.of(unknown))).stream().findFirst()))
         .isEmpty();
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(unknown))).isEmpty();
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobLogs(unknown))).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(unknown))))
+        .isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobLogs(unknown)))).isEmpty();
   }
 
   @Test
@@ -267,7 +272,7 @@ public abstract class JobQueryContract extends StoreContractSupport {
         T0.plusSeconds(1));
     Promotion.due(store, T0.plusSeconds(5), 10, NODE);
 
-    List<JobEvent> events = store.read(StoreOp.READ, tx -> tx.jobEvents(running.id()));
+    List<JobEvent> events = store.read(StoreOp.READ, tx -> tx.query(new JobEvents(running.id())));
 
     assertThat(events)
         .extracting(JobEvent::to)
@@ -316,10 +321,12 @@ public abstract class JobQueryContract extends StoreContractSupport {
     JobId unknown = TestJobs.nextId(T0);
     assertThat(
             store.read(
-                StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of(a.id(), unknown, b.id()))))
+                StoreOp.READ,
+                (StoreTx tx) -> tx.query(new JobGetAll(List.of(a.id(), unknown, b.id())))))
         .extracting(Job::id)
         .containsExactlyInAnyOrder(a.id(), b.id());
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobGetAll(List.of()))).isEmpty();
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobGetAll(List.of()))))
+        .isEmpty();
   }
 
   private List<Job> list(JobQuery query) {

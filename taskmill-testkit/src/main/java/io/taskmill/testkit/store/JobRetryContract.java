@@ -16,6 +16,7 @@ import io.taskmill.job.Outcome;
 import io.taskmill.job.RetryResult;
 import io.taskmill.spi.InsertedJob;
 import io.taskmill.spi.LeaseRef;
+import io.taskmill.spi.Ops.JobEvents;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;
 import java.time.Instant;
@@ -71,7 +72,8 @@ public abstract class JobRetryContract extends StoreContractSupport {
     JobEvent event = lastEvent(before.id());
     assertEvent(event, before.id(), NOW, DEAD, ENQUEUED, "api", 0);
     assertThat(event.message()).isEqualTo("retried by api");
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(before.id()))).hasSize(4);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(before.id()))))
+        .hasSize(4);
   }
 
   @Test
@@ -114,7 +116,7 @@ public abstract class JobRetryContract extends StoreContractSupport {
     JobCommands.retry(store, first.id(), T0.plusSeconds(2), "api");
     Job second = claimOne(NODE, T0.plusSeconds(3)); // attempt 1 again, same node
     rescueExpired(OTHER_NODE, T0.plusSeconds(3).plus(LEASE).plusSeconds(1), 10); // -> DEAD
-    int events = store.read(StoreOp.READ, tx -> tx.jobEvents(first.id())).size();
+    int events = store.read(StoreOp.READ, tx -> tx.query(new JobEvents(first.id()))).size();
 
     // Its late answer meets DEAD, as the first life's attempt 1 of this node ended; it is still
     // late.
@@ -125,7 +127,7 @@ public abstract class JobRetryContract extends StoreContractSupport {
                 T0.plusSeconds(60)))
         .isFalse();
 
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(first.id())))
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(first.id()))))
         .hasSize(events + 1);
     assertThat(lastEvent(first.id()).message()).contains("late completion");
   }
@@ -175,14 +177,15 @@ public abstract class JobRetryContract extends StoreContractSupport {
 
     for (JobId id : List.of(scheduled.id(), running.id(), succeeded.id(), enqueued.id())) {
       Job before = get(id);
-      int events = store.read(StoreOp.READ, tx -> tx.jobEvents(id)).size();
+      int events = store.read(StoreOp.READ, tx -> tx.query(new JobEvents(id))).size();
 
       assertThat(JobCommands.retry(store, id, NOW, "api"))
           .as("%s", before.state())
           .isEqualTo(RetryResult.NOT_RETRYABLE);
 
       assertThat(get(id)).isEqualTo(before);
-      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(id))).hasSize(events);
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(id))))
+          .hasSize(events);
     }
     assertThat(get(running.id()).state()).isEqualTo(RUNNING);
   }
@@ -219,7 +222,7 @@ public abstract class JobRetryContract extends StoreContractSupport {
           .containsOnlyOnce(RetryResult.RETRIED)
           .containsOnly(RetryResult.RETRIED, RetryResult.NOT_RETRYABLE);
     }
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(dead.id())))
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(dead.id()))))
         .filteredOn(e -> e.from() == DEAD)
         .hasSize(1);
     assertThat(get(dead.id()).version()).isEqualTo(dead.version() + 1);

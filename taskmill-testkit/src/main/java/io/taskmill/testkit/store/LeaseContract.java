@@ -14,6 +14,7 @@ import io.taskmill.job.JobEvent;
 import io.taskmill.job.Outcome;
 import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.LeaseRenewal;
+import io.taskmill.spi.Ops.JobEvents;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;
 import java.time.Instant;
@@ -42,7 +43,8 @@ public abstract class LeaseContract extends StoreContractSupport {
     assertThat(renewal.cancelRequested()).isEmpty();
     assertThat(get(a.id()).leaseExpiresAt()).isEqualTo(later);
     assertThat(get(a.id()).version()).isEqualTo(a.version() + 1);
-    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobEvents(a.id()))).hasSize(2);
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(a.id()))))
+        .hasSize(2);
   }
 
   @Test

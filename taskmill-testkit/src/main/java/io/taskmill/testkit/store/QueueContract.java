@@ -7,6 +7,7 @@ import io.taskmill.job.Job;
 import io.taskmill.job.JobState;
 import io.taskmill.job.Outcome;
 import io.taskmill.queue.QueueStat;
+import io.taskmill.spi.Ops.QueuePausedNames;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;
 import java.time.Duration;
@@ -18,17 +19,19 @@ public abstract class QueueContract extends StoreContractSupport {
 
   @Test
   void noQueueIsPausedAtFirst() {
-    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames())).isEmpty();
+    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.query(new QueuePausedNames())))
+        .isEmpty();
   }
 
   @Test
   void pausesAndResumesAQueue() {
     ReadyWrites.setPaused(store, "mail", true);
-    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames()))
+    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.query(new QueuePausedNames())))
         .containsExactly("mail");
 
     ReadyWrites.setPaused(store, "mail", false);
-    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames())).isEmpty();
+    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.query(new QueuePausedNames())))
+        .isEmpty();
   }
 
   @Test
@@ -47,7 +50,7 @@ public abstract class QueueContract extends StoreContractSupport {
     ReadyWrites.setPaused(store, "mail", true);
     ReadyWrites.setPaused(store, "mail", true);
 
-    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames()))
+    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.query(new QueuePausedNames())))
         .containsExactly("mail");
   }
 
@@ -55,7 +58,8 @@ public abstract class QueueContract extends StoreContractSupport {
   void resumingAQueueNeverPausedIsHarmless() {
     ReadyWrites.setPaused(store, "never", false);
 
-    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames())).isEmpty();
+    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.query(new QueuePausedNames())))
+        .isEmpty();
   }
 
   @Test
@@ -65,7 +69,7 @@ public abstract class QueueContract extends StoreContractSupport {
     ReadyWrites.setPaused(store, "c", true);
     ReadyWrites.setPaused(store, "b", false);
 
-    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.queuePausedNames()))
+    assertThat(store.read(StoreOp.QUEUE, (StoreTx tx) -> tx.query(new QueuePausedNames())))
         .containsExactlyInAnyOrder("a", "c");
   }
 

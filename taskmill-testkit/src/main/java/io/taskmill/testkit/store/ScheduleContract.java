@@ -25,6 +25,16 @@ import io.taskmill.schedule.ScheduleRun;
 import io.taskmill.schedule.Trigger;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.NewJob;
+import io.taskmill.spi.Ops.JobEvents;
+import io.taskmill.spi.Ops.JobGetAll;
+import io.taskmill.spi.Ops.JobNextScheduledAt;
+import io.taskmill.spi.Ops.ScheduleDelete;
+import io.taskmill.spi.Ops.ScheduleGet;
+import io.taskmill.spi.Ops.ScheduleList;
+import io.taskmill.spi.Ops.ScheduleNextFireAt;
+import io.taskmill.spi.Ops.ScheduleRuns;
+import io.taskmill.spi.Ops.ScheduleUpdate;
+import io.taskmill.spi.Ops.SchedulesDue;
 import io.taskmill.spi.Retained;
 import io.taskmill.spi.ScheduleDue;
 import io.taskmill.spi.ScheduleFiring;
@@ -113,7 +123,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
   private Schedule stored(String name) {
     return store
-        .read(StoreOp.SCHEDULE, tx -> tx.scheduleGet(name))
+        .read(StoreOp.SCHEDULE, tx -> tx.first(new ScheduleGet(name)))
         .orElseThrow(() -> new AssertionError("no schedule " + name));
   }
 
@@ -255,7 +265,8 @@ public abstract class ScheduleContract extends StoreContractSupport {
         .isFalse();
 
     assertThat(stored(NAME)).isEqualTo(first);
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleGet("other"))).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.first(new ScheduleGet("other"))))
+        .isEmpty();
   }
 
   @Test
@@ -268,7 +279,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
     String after = null;
     for (int page = 0; page < 5; page++) {
       String from = after;
-      List<Schedule> got = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleList(from, 4));
+      List<Schedule> got = store.read(StoreOp.SCHEDULE, tx -> tx.query(new ScheduleList(from, 4)));
       got.forEach(s -> seen.add(s.name()));
       if (got.size() < 4) {
         break;
@@ -277,10 +288,12 @@ public abstract class ScheduleContract extends StoreContractSupport {
     }
 
     assertThat(seen).containsExactlyElementsOf(sorted);
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleList(null, 2)))
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new ScheduleList(null, 2))))
         .extracting(Schedule::name)
         .containsExactly(sorted.get(0), sorted.get(1));
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleList(sorted.getLast(), 10)))
+    assertThat(
+            store.read(
+                StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new ScheduleList(sorted.getLast(), 10))))
         .isEmpty();
   }
 
@@ -309,7 +322,8 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
     assertThat(
             store.inTransaction(
-                StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(wanted, fired.version())))
+                StoreOp.SCHEDULE,
+                (StoreTx tx) -> (tx.change(new ScheduleUpdate(wanted, fired.version())) == 1)))
         .isTrue();
 
     // createdAt and what firing wrote (lastFireAt, lastJobId) stay; so does the run history.
@@ -328,7 +342,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
                 T0,
                 TICK_2,
                 fired.version() + 1));
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10)))
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new ScheduleRuns(NAME, 10))))
         .extracting(ScheduleRun::fireAt)
         .containsExactly(TICK_1);
   }
@@ -338,23 +352,27 @@ public abstract class ScheduleContract extends StoreContractSupport {
     Schedule old = saved(NAME, TICK_1);
     assertThat(
             store.inTransaction(
-                StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(paused(old), 0)))
+                StoreOp.SCHEDULE,
+                (StoreTx tx) -> (tx.change(new ScheduleUpdate(paused(old), 0)) == 1)))
         .isTrue();
     Schedule current = stored(NAME);
 
     assertThat(
             store.inTransaction(
-                StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(schedule(NAME, TICK_5), 0)))
+                StoreOp.SCHEDULE,
+                (StoreTx tx) -> (tx.change(new ScheduleUpdate(schedule(NAME, TICK_5), 0)) == 1)))
         .isFalse();
     assertThat(
             store.inTransaction(
                 StoreOp.SCHEDULE,
-                (StoreTx tx) -> tx.scheduleUpdate(schedule("missing", TICK_5), 0)))
+                (StoreTx tx) ->
+                    (tx.change(new ScheduleUpdate(schedule("missing", TICK_5), 0)) == 1)))
         .isFalse();
 
     assertThat(stored(NAME)).isEqualTo(current);
     assertThat(current.version()).isEqualTo(1);
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleGet("missing"))).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.first(new ScheduleGet("missing"))))
+        .isEmpty();
   }
 
   @Test
@@ -363,16 +381,22 @@ public abstract class ScheduleContract extends StoreContractSupport {
     ScheduleTick tick = fired(NAME, TICK_1, TICK_1);
     assertThat(fire(lead(NODE, TICK_1), TICK_1, s, TICK_2, tick)).isTrue();
 
-    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDelete(NAME)))
+    assertThat(
+            store.inTransaction(
+                StoreOp.SCHEDULE, (StoreTx tx) -> (tx.change(new ScheduleDelete(NAME)) == 1)))
         .isTrue();
 
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleGet(NAME))).isEmpty();
-    assertThat(store.inTransaction(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDelete(NAME)))
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.first(new ScheduleGet(NAME))))
+        .isEmpty();
+    assertThat(
+            store.inTransaction(
+                StoreOp.SCHEDULE, (StoreTx tx) -> (tx.change(new ScheduleDelete(NAME)) == 1)))
         .isFalse();
     assertThat(get(jobId(tick)).schedule()).isEqualTo(NAME);
     // A new schedule of the same name starts without the old one's history.
     saved(NAME, TICK_3);
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new ScheduleRuns(NAME, 10))))
+        .isEmpty();
   }
 
   // --- what is due ---
@@ -385,19 +409,21 @@ public abstract class ScheduleContract extends StoreContractSupport {
     saved(paused(schedule("paused", T0)));
     saved("later", TICK_4);
 
-    List<ScheduleDue> due = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleDue(TICK_3, 10));
+    List<ScheduleDue> due =
+        store.read(StoreOp.SCHEDULE, tx -> tx.query(new SchedulesDue(TICK_3, 10)));
 
     assertThat(due).extracting(d -> d.schedule().name()).containsExactly("b", "c", "a");
     assertThat(due).extracting(ScheduleDue::lastJobState).containsOnlyNulls();
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDue(TICK_3, 2)))
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new SchedulesDue(TICK_3, 2))))
         .extracting(d -> d.schedule().name())
         .containsExactly("b", "c");
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDue(TICK_1, 10)))
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new SchedulesDue(TICK_1, 10))))
         .extracting(d -> d.schedule().name())
         .containsExactly("b", "c");
     assertThat(
             store.read(
-                StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleDue(TICK_1.minusNanos(1000), 10)))
+                StoreOp.SCHEDULE,
+                (StoreTx tx) -> tx.query(new SchedulesDue(TICK_1.minusNanos(1000), 10))))
         .isEmpty();
   }
 
@@ -422,27 +448,30 @@ public abstract class ScheduleContract extends StoreContractSupport {
   }
 
   private JobState lastJobState(Instant now) {
-    List<ScheduleDue> due = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleDue(now, 10));
+    List<ScheduleDue> due = store.read(StoreOp.SCHEDULE, tx -> tx.query(new SchedulesDue(now, 10)));
     assertThat(due).hasSize(1);
     return due.getFirst().lastJobState();
   }
 
   @Test
   void theNextFireTimeIsTheEarliestOfUnpausedSchedules() {
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleNextFireAt())).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.first(new ScheduleNextFireAt())))
+        .isEmpty();
     saved(paused(schedule("paused", TICK_1)));
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleNextFireAt())).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.first(new ScheduleNextFireAt())))
+        .isEmpty();
     saved("later", TICK_3);
     Schedule soon = saved("soon", TICK_2);
 
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleNextFireAt()))
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.first(new ScheduleNextFireAt())))
         .contains(TICK_2);
 
     assertThat(
             store.inTransaction(
-                StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(paused(soon), soon.version())))
+                StoreOp.SCHEDULE,
+                (StoreTx tx) -> (tx.change(new ScheduleUpdate(paused(soon), soon.version())) == 1)))
         .isTrue();
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleNextFireAt()))
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.first(new ScheduleNextFireAt())))
         .contains(TICK_3);
   }
 
@@ -472,9 +501,13 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(jobs).extracting(Job::id).containsExactly(jobId(second), jobId(third));
     assertThat(jobs).extracting(Job::runAt).containsExactly(TICK_2, TICK_3);
     assertThat(jobs).extracting(Job::state).containsOnly(ENQUEUED);
-    assertThat(store.read(StoreOp.READ, tx -> tx.jobEvents(jobId(second))).getFirst().node())
+    assertThat(
+            store
+                .read(StoreOp.READ, tx -> tx.query(new JobEvents(jobId(second))))
+                .getFirst()
+                .node())
         .isEqualTo(NODE);
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10)))
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new ScheduleRuns(NAME, 10))))
         .containsExactly(
             new ScheduleRun(NAME, TICK_4, SKIPPED, null, null, "SKIPPED at " + TICK_4, now),
             new ScheduleRun(NAME, TICK_3, FIRED, jobId(third), ENQUEUED, null, now),
@@ -506,7 +539,8 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(fire(lead(NODE, TICK_1), TICK_1, s, TICK_3, tick)).isTrue();
 
     assertThat(get(jobId(tick)).state()).isEqualTo(SCHEDULED);
-    assertThat(store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.jobNextScheduledAt()))
+    assertThat(
+            store.read(StoreOp.NEXT_SCHEDULED, (StoreTx tx) -> tx.first(new JobNextScheduledAt())))
         .contains(TICK_2);
   }
 
@@ -541,7 +575,8 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
     assertThat(stored(NAME)).isEqualTo(s);
     assertThat(jobsOf(NAME)).isEmpty();
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new ScheduleRuns(NAME, 10))))
+        .isEmpty();
   }
 
   @Test
@@ -549,7 +584,8 @@ public abstract class ScheduleContract extends StoreContractSupport {
     Schedule s = saved(NAME, TICK_1);
     assertThat(
             store.inTransaction(
-                StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleUpdate(paused(s), s.version())))
+                StoreOp.SCHEDULE,
+                (StoreTx tx) -> (tx.change(new ScheduleUpdate(paused(s), s.version())) == 1)))
         .isTrue();
     Schedule changed = stored(NAME);
     LeaderTerm leader = lead(NODE, TICK_1);
@@ -567,7 +603,8 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(stored(NAME)).isEqualTo(changed);
     assertThat(jobsOf(NAME)).isEmpty();
     assertThat(jobsOf("missing")).isEmpty();
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10))).isEmpty();
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new ScheduleRuns(NAME, 10))))
+        .isEmpty();
   }
 
   @Test
@@ -589,9 +626,10 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(
             store.read(
                 StoreOp.READ,
-                (StoreTx tx) -> tx.jobGetAll(List.of(jobId(again))).stream().findFirst()))
+                (StoreTx tx) ->
+                    tx.query(new JobGetAll(List.of(jobId(again)))).stream().findFirst()))
         .isEmpty();
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10)))
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new ScheduleRuns(NAME, 10))))
         .extracting(ScheduleRun::fireAt)
         .containsExactly(TICK_1);
   }
@@ -623,7 +661,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
       assertThat(won).isEqualTo(1);
       List<Job> jobs = jobsOf(NAME);
       assertThat(jobs).hasSize(1);
-      assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10)))
+      assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new ScheduleRuns(NAME, 10))))
           .extracting(ScheduleRun::jobId)
           .containsExactly(jobs.getFirst().id());
       Schedule after = stored(NAME);
@@ -649,7 +687,8 @@ public abstract class ScheduleContract extends StoreContractSupport {
         .extracting(Job::id)
         .containsExactlyInAnyOrder(jobId(first), jobId(second));
     assertThat(jobsOf(NAME)).extracting(Job::state).containsOnly(ENQUEUED);
-    List<ScheduleRun> runs = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleRuns(NAME, 10));
+    List<ScheduleRun> runs =
+        store.read(StoreOp.SCHEDULE, tx -> tx.query(new ScheduleRuns(NAME, 10)));
     assertThat(runs).extracting(ScheduleRun::outcome).containsExactly(MANUAL, MANUAL);
     assertThat(runs)
         .extracting(ScheduleRun::jobId)
@@ -688,7 +727,8 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
       List<JobId> ids = triggers.stream().map(ScheduleContract::jobId).toList();
       assertThat(jobsOf(NAME)).extracting(Job::id).containsExactlyInAnyOrderElementsOf(ids);
-      List<ScheduleRun> runs = store.read(StoreOp.SCHEDULE, tx -> tx.scheduleRuns(NAME, 100));
+      List<ScheduleRun> runs =
+          store.read(StoreOp.SCHEDULE, tx -> tx.query(new ScheduleRuns(NAME, 100)));
       assertThat(runs).extracting(ScheduleRun::jobId).containsExactlyInAnyOrderElementsOf(ids);
       assertThat(runs).extracting(ScheduleRun::fireAt).doesNotHaveDuplicates();
     } finally {
@@ -706,7 +746,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(fire(lead(NODE, TICK_1), TICK_1, s, TICK_2, tick)).isTrue();
 
     assertThat(jobsOf(NAME)).hasSize(2);
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10)))
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new ScheduleRuns(NAME, 10))))
         .extracting(ScheduleRun::outcome)
         .containsExactlyInAnyOrder(MANUAL, FIRED);
   }
@@ -720,7 +760,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(
             store.read(
                 StoreOp.READ,
-                (StoreTx tx) -> tx.jobGetAll(List.of(jobId(tick))).stream().findFirst()))
+                (StoreTx tx) -> tx.query(new JobGetAll(List.of(jobId(tick)))).stream().findFirst()))
         .isEmpty();
   }
 
@@ -737,15 +777,16 @@ public abstract class ScheduleContract extends StoreContractSupport {
         .isTrue();
     claimOne(NODE, TICK_3); // the oldest ready job: the first tick's
 
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10)))
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new ScheduleRuns(NAME, 10))))
         .containsExactly(
             new ScheduleRun(NAME, TICK_3, FIRED, jobId(third), ENQUEUED, null, TICK_3),
             new ScheduleRun(NAME, TICK_2, MISSED, null, null, "MISSED at " + TICK_2, TICK_3),
             new ScheduleRun(NAME, TICK_1, FIRED, jobId(first), RUNNING, null, TICK_1));
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 2)))
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new ScheduleRuns(NAME, 2))))
         .extracting(ScheduleRun::fireAt)
         .containsExactly(TICK_3, TICK_2);
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns("missing", 10)))
+    assertThat(
+            store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new ScheduleRuns("missing", 10))))
         .isEmpty();
   }
 
@@ -760,7 +801,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(Retention.jobs(store, lead(NODE, TICK_4), TICK_4, SUCCEEDED, TICK_3, 10))
         .isEqualTo(1);
 
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10)))
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new ScheduleRuns(NAME, 10))))
         .containsExactly(
             new ScheduleRun(NAME, TICK_2, SKIPPED, null, null, "SKIPPED at " + TICK_2, TICK_1));
   }
@@ -791,7 +832,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(Retention.rows(store, leader, TICK_5, Retained.SCHEDULE_RUNS, TICK_4, 1)).isZero();
 
     // The fired run stays with its job; the skipped one is not old enough.
-    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.scheduleRuns(NAME, 10)))
+    assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new ScheduleRuns(NAME, 10))))
         .extracting(ScheduleRun::fireAt)
         .containsExactly(TICK_5, TICK_3);
     assertThat(get(jobId(fired)).schedule()).isEqualTo(NAME);

@@ -17,6 +17,8 @@ import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.JobCompletion;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.NewJob;
+import io.taskmill.spi.Ops.JobEvents;
+import io.taskmill.spi.Ops.JobGetAll;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import java.time.Duration;
@@ -68,12 +70,12 @@ public abstract class StoreContractSupport {
 
   protected Job get(JobId id) {
     return store
-        .read(StoreOp.READ, tx -> tx.jobGetAll(List.of(id)).stream().findFirst())
+        .read(StoreOp.READ, tx -> tx.query(new JobGetAll(List.of(id))).stream().findFirst())
         .orElseThrow(() -> new AssertionError("job " + id + " not found"));
   }
 
   protected JobEvent lastEvent(JobId id) {
-    return store.read(StoreOp.READ, tx -> tx.jobEvents(id)).getLast();
+    return store.read(StoreOp.READ, tx -> tx.query(new JobEvents(id))).getLast();
   }
 
   protected static JobClaim claimRequest(String queue, int limit, Instant now, String... types) {
