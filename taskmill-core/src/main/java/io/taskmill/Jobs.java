@@ -40,10 +40,7 @@ public final class Jobs {
     return engine
         .store()
         .read(
-            StoreOp.READ,
-            tx ->
-                tx.query(new JobGetAll(List.of(Objects.requireNonNull(id, "id")))).stream()
-                    .findFirst());
+            StoreOp.READ, tx -> tx.first(new JobGetAll(List.of(Objects.requireNonNull(id, "id")))));
   }
 
   /** The jobs among {@code ids} that exist, in no particular order, read at once. */

@@ -52,8 +52,7 @@ public final class JobControl {
   public RetryResult retry(JobId id) {
     Objects.requireNonNull(id, "id");
     // The queue never changes, so reading it first is safe; it names the lane to wake.
-    Optional<Job> job =
-        store.read(StoreOp.READ, tx -> tx.query(new JobGetAll(List.of(id))).stream().findFirst());
+    Optional<Job> job = store.read(StoreOp.READ, tx -> tx.first(new JobGetAll(List.of(id))));
     return job.isEmpty() ? RetryResult.NOT_FOUND : retry(job.get());
   }
 

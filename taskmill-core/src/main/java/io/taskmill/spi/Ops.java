@@ -80,6 +80,15 @@ public interface Ops {
   /** Locks the jobs that outcomes target, in id order, and reads what completion needs. */
   record JobLockCompletionTargets(Collection<JobId> ids) implements Query<CompletionTarget> {}
 
+  /**
+   * Up to {@code limit} jobs in the terminal {@code state} that finished before {@code before},
+   * oldest first.
+   */
+  record JobPrunable(JobState state, Instant before, int limit) implements Query<JobId> {}
+
+  /** Deletes jobs with their events and log lines. */
+  record JobDelete(Collection<JobId> ids) implements Change {}
+
   // ---- job history ----
 
   /** A job's history: its creation first, then every stored transition in order. */
@@ -115,6 +124,11 @@ public interface Ops {
   /** Marks a node as gone by its own shutdown. */
   record NodeLeave(String id, Instant now) implements Change {}
 
+  /**
+   * Deletes nodes that are gone (dead or left) whose last heartbeat is older than {@code before}.
+   */
+  record NodePrune(Instant before) implements Change {}
+
   // ---- queues ----
 
   /** The names of the paused queues. */
@@ -122,6 +136,22 @@ public interface Ops {
 
   /** Pauses or resumes a queue, creating its row if needed. */
   record QueueSetPaused(String name, boolean paused) implements Change {}
+
+  // ---- cluster-wide limits ----
+
+  /** Adds {@code started} starts of a type to its rate window starting at {@code windowStart}. */
+  record LimitAddStarts(String type, Instant windowStart, int started) implements Change {}
+
+  /** Deletes a type's rate windows that start before {@code before}. */
+  record LimitPruneWindow(String type, Instant before) implements Change {}
+
+  // ---- event outbox and audit ----
+
+  /** Deletes up to {@code limit} of the oldest outbox rows written before {@code before}. */
+  record OutboxPrune(Instant before, int limit) implements Change {}
+
+  /** Deletes up to {@code limit} of the oldest audit entries recorded before {@code before}. */
+  record AuditPrune(Instant before, int limit) implements Change {}
 
   // ---- locks ----
 
@@ -163,6 +193,9 @@ public interface Ops {
   record ScheduleAdvance(
       String name, long expectedVersion, Instant nextFireAt, Instant lastFireAt, JobId lastJobId)
       implements Change {}
+
+  /** Deletes up to {@code limit} runs older than {@code before} that never had a job. */
+  record ScheduleRunPrune(Instant before, int limit) implements Change {}
 
   // ---- API keys ----
 

@@ -81,17 +81,6 @@ public interface StoreTx {
   List<Boolean> lockRenew(List<LockRef> locks, Instant now);
 
   /**
-   * Deletes up to {@code limit} jobs in the terminal {@code state} that finished before {@code
-   * finishedBefore}, oldest first, with their events and log lines; returns how many.
-   */
-  int jobPrune(JobState state, Instant finishedBefore, int limit);
-
-  /**
-   * Deletes up to {@code limit} rows of {@code what} older than {@code before}; returns how many.
-   */
-  int prune(Retained what, Instant before, int limit);
-
-  /**
    * Up to {@code limit} ready jobs of {@code queue} and {@code types} due at {@code now}, in claim
    * order (highest priority, then oldest {@code runAt}, then id), after skipping {@code offset};
    * whole rows. Where several processes share the store, rows another claim holds are skipped and
@@ -116,12 +105,6 @@ public interface StoreTx {
    */
   List<LimitUsage> limitLockAndCount(
       Map<String, ClusterLimit> limits, Map<String, Instant> windowStarts);
-
-  /** Adds {@code started} starts of each type to its window starting at {@code windowStarts}. */
-  void limitRecordStarts(Map<String, Instant> windowStarts, Map<String, Integer> started);
-
-  /** Deletes each type's rate windows that start before its instant. */
-  void limitPruneWindows(Map<String, Instant> before);
 
   /**
    * Applies outcomes, each only to a job still {@code RUNNING} under its lease epoch, in the order

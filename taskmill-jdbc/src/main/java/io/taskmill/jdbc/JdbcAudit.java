@@ -6,7 +6,6 @@ import io.taskmill.access.Role;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,12 +13,10 @@ import java.util.List;
 final class JdbcAudit {
   private final NamedSql appendAudit;
   private final NamedSql listAudit;
-  private final NamedSql pruneAudit;
 
   JdbcAudit(SqlFile sql) {
     appendAudit = sql.get("appendAudit");
     listAudit = sql.get("listAudit");
-    pruneAudit = sql.get("pruneAudit");
   }
 
   /** Appends entries in order on one prepared statement; returns the seq each was given. */
@@ -49,11 +46,6 @@ final class JdbcAudit {
             .set("beforeSeq", q.beforeSeq())
             .set("limit", q.limit());
     return listAudit.query(c, p, JdbcAudit::entry);
-  }
-
-  /** Deletes up to {@code limit} of the oldest entries recorded before {@code before}. */
-  int prune(Connection c, Instant before, int limit) throws SQLException {
-    return pruneAudit.update(c, Params.of("before", before).set("limit", limit));
   }
 
   private static AuditEntry entry(ResultSet rs) throws SQLException {

@@ -1,6 +1,5 @@
 package io.taskmill.jdbc;
 
-import io.taskmill.job.JobState;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
 import io.taskmill.node.NodeState;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,22 +28,16 @@ final class JdbcCluster {
   private final NamedSql nodeState;
   private final NamedSql insertNode;
   private final NamedSql updateNode;
-  private final NamedSql pruneNodes;
   private final NamedSql tryLead;
   private final NamedSql getLeader;
-  private final NamedSql prunableJobs;
-  private final NamedSql deleteJobs;
 
   JdbcCluster(SqlFile sql) {
     storeTime = sql.get("storeTime");
     nodeState = sql.get("nodeState");
     insertNode = sql.get("insertNode");
     updateNode = sql.get("updateNode");
-    pruneNodes = sql.get("pruneNodes");
     tryLead = sql.get("tryLead");
     getLeader = sql.get("leaderGet");
-    prunableJobs = sql.get("prunableJobs");
-    deleteJobs = sql.get("deleteJobs");
   }
 
   Instant storeTime(Connection c) throws SQLException {
@@ -77,10 +69,6 @@ final class JdbcCluster {
     return !NodeState.DEAD.name().equals(state.getFirst());
   }
 
-  int pruneNodes(Connection c, Instant before) throws SQLException {
-    return pruneNodes.update(c, Params.of("before", before));
-  }
-
   Leadership tryLead(Connection c, String node, Instant now, Instant expiresAt)
       throws SQLException {
     tryLead.update(c, Params.of("node", node).set("now", now).set("expiresAt", expiresAt));
@@ -97,21 +85,6 @@ final class JdbcCluster {
                     rs.getString("node"), rs.getLong("term"), JobRows.instant(rs, "expires_at")))
         .stream()
         .findFirst();
-  }
-
-  /**
-   * Deletes up to {@code limit} jobs of {@code state} finished before {@code before}, oldest first.
-   */
-  int pruneJobs(Connection c, JobState state, Instant before, int limit) throws SQLException {
-    var ids =
-        prunableJobs.query(
-            c,
-            Params.of("state", state).set("before", before).set("limit", limit),
-            rs -> rs.getObject("id", UUID.class));
-    if (ids.isEmpty()) {
-      return 0;
-    }
-    return deleteJobs.update(c, Params.of("ids", ids.toArray(UUID[]::new)));
   }
 
   static Node node(ResultSet rs) throws SQLException {

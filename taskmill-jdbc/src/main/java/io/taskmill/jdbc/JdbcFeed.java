@@ -21,14 +21,12 @@ final class JdbcFeed {
   private final NamedSql headSeq;
   private final NamedSql readTime;
   private final NamedSql insertOutbox;
-  private final NamedSql pruneOutbox;
 
   JdbcFeed(SqlFile sql) {
     feedPage = sql.get("feedPage");
     headSeq = sql.get("headSeq");
     readTime = sql.get("readTime");
     insertOutbox = sql.get("insertOutbox");
-    pruneOutbox = sql.get("pruneOutbox");
   }
 
   /** Rows, then the head, then the clock: the clock is read after the rows' snapshot was taken. */
@@ -67,10 +65,6 @@ final class JdbcFeed {
     } else {
       insertOutbox.batch(c, rows);
     }
-  }
-
-  int prune(Connection c, Instant before, int limit) throws SQLException {
-    return pruneOutbox.update(c, Params.of("before", before).set("limit", limit));
   }
 
   private static FeedRow row(ResultSet rs) throws SQLException {

@@ -5,7 +5,6 @@ import io.taskmill.spi.LimitUsage;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -16,14 +15,10 @@ import java.util.Map;
 final class JdbcLimits {
   private final NamedSql lockTypes;
   private final NamedSql limitUsage;
-  private final NamedSql addStarts;
-  private final NamedSql pruneWindows;
 
   JdbcLimits(SqlFile sql) {
     lockTypes = sql.get("lockTypes");
     limitUsage = sql.get("limitUsage");
-    addStarts = sql.get("addStarts");
-    pruneWindows = sql.get("pruneWindows");
   }
 
   /**
@@ -48,25 +43,5 @@ final class JdbcLimits {
         c,
         params,
         rs -> new LimitUsage(rs.getString("type"), rs.getInt("running"), rs.getInt("started")));
-  }
-
-  /** Adds {@code started} starts of each type to its window starting at {@code windowStarts}. */
-  void recordStarts(Connection c, Map<String, Instant> windowStarts, Map<String, Integer> started)
-      throws SQLException {
-    var adds = new ArrayList<Params>();
-    started.forEach(
-        (type, n) ->
-            adds.add(
-                Params.of("type", type)
-                    .set("windowStart", windowStarts.get(type))
-                    .set("started", n)));
-    addStarts.batch(c, adds);
-  }
-
-  /** Deletes each type's windows that start before its instant. */
-  void pruneWindows(Connection c, Map<String, Instant> before) throws SQLException {
-    var prunes = new ArrayList<Params>();
-    before.forEach((type, at) -> prunes.add(Params.of("type", type).set("before", at)));
-    pruneWindows.batch(c, prunes);
   }
 }

@@ -30,14 +30,12 @@ final class JdbcSchedules {
   private final NamedSql insertSchedule;
 
   private final NamedSql insertRun;
-  private final NamedSql pruneRuns;
   private final Dialect dialect;
 
   JdbcSchedules(SqlFile sql, Dialect dialect) {
     this.dialect = dialect;
     insertSchedule = sql.get("insertSchedule");
     insertRun = sql.get("insertRun");
-    pruneRuns = sql.get("pruneRuns");
   }
 
   /** Inserts with version 0; false when the name is taken. */
@@ -82,10 +80,6 @@ final class JdbcSchedules {
       }
       return false;
     }
-  }
-
-  int pruneRuns(Connection c, Instant before, int limit) throws SQLException {
-    return pruneRuns.update(c, Params.of("before", before).set("limit", limit));
   }
 
   private static Params runParams(String schedule, RunRecord run, Instant recordedAt) {

@@ -6,7 +6,6 @@ import io.taskmill.access.AuditQuery;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobId;
 import io.taskmill.job.JobQuery;
-import io.taskmill.job.JobState;
 import io.taskmill.job.JobTally;
 import io.taskmill.node.Leadership;
 import io.taskmill.node.Node;
@@ -25,7 +24,6 @@ import io.taskmill.spi.LogEntry;
 import io.taskmill.spi.NewJob;
 import io.taskmill.spi.OutcomeWrite;
 import io.taskmill.spi.Query;
-import io.taskmill.spi.Retained;
 import io.taskmill.spi.RunRecord;
 import io.taskmill.spi.StoreTx;
 import io.taskmill.spi.Transition;
@@ -175,23 +173,6 @@ final class JdbcTx implements StoreTx {
   }
 
   @Override
-  public int jobPrune(JobState state, Instant finishedBefore, int limit) {
-    return run(() -> cluster.pruneJobs(c, state, finishedBefore, limit));
-  }
-
-  @Override
-  public int prune(Retained what, Instant before, int limit) {
-    return run(
-        () ->
-            switch (what) {
-              case NODES -> cluster.pruneNodes(c, before);
-              case SCHEDULE_RUNS -> schedules.pruneRuns(c, before, limit);
-              case OUTBOX -> feed.prune(c, before, limit);
-              case AUDIT -> audit.prune(c, before, limit);
-            });
-  }
-
-  @Override
   public List<Job> jobClaimCandidates(
       String queue, Instant now, Collection<String> types, int limit, int offset) {
     return run(() -> jobs.claimCandidates(c, queue, now, types, limit, offset));
@@ -209,24 +190,6 @@ final class JdbcTx implements StoreTx {
   public List<LimitUsage> limitLockAndCount(
       Map<String, ClusterLimit> limitsByType, Map<String, Instant> windowStarts) {
     return run(() -> limits.lockAndCount(c, limitsByType, windowStarts));
-  }
-
-  @Override
-  public void limitRecordStarts(Map<String, Instant> windowStarts, Map<String, Integer> started) {
-    run(
-        () -> {
-          limits.recordStarts(c, windowStarts, started);
-          return null;
-        });
-  }
-
-  @Override
-  public void limitPruneWindows(Map<String, Instant> before) {
-    run(
-        () -> {
-          limits.pruneWindows(c, before);
-          return null;
-        });
   }
 
   @Override

@@ -290,6 +290,12 @@ final class OpStatements {
     if (row == Instant.class) {
       return rs -> JobRows.instant(rs, 1);
     }
+    if (row == JobId.class) {
+      return rs -> {
+        UUID id = rs.getObject(1, UUID.class);
+        return id == null ? null : new JobId(id);
+      };
+    }
     if (row.isRecord()) {
       return recordMapper(row, op);
     }

@@ -105,17 +105,13 @@ class OutageGraceTest {
           .containsEntry("dead-peer", NodeState.DEAD);
       assertThat(
               store
-                  .read(
-                      StoreOp.READ,
-                      tx -> tx.query(new JobGetAll(List.of(diedId))).stream().findFirst())
+                  .read(StoreOp.READ, tx -> tx.first(new JobGetAll(List.of(diedId))))
                   .orElseThrow()
                   .state())
           .isEqualTo(JobState.ENQUEUED);
       assertThat(
               store
-                  .read(
-                      StoreOp.READ,
-                      tx -> tx.query(new JobGetAll(List.of(livesId))).stream().findFirst())
+                  .read(StoreOp.READ, tx -> tx.first(new JobGetAll(List.of(livesId))))
                   .orElseThrow()
                   .state())
           .isEqualTo(JobState.RUNNING);

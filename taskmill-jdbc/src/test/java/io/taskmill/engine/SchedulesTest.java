@@ -429,10 +429,7 @@ class SchedulesTest {
 
   /** Completes a job {@link #holdRunning} holds, as the other node would. */
   private void finish(JobId id, Instant at) {
-    Job job =
-        store
-            .read(StoreOp.READ, tx -> tx.query(new JobGetAll(List.of(id))).stream().findFirst())
-            .orElseThrow();
+    Job job = store.read(StoreOp.READ, tx -> tx.first(new JobGetAll(List.of(id)))).orElseThrow();
     assertThat(
             Completion.apply(
                 store,

@@ -11,11 +11,14 @@ import io.taskmill.internal.control.JobCommands;
 import io.taskmill.internal.dispatch.ReadyWrites;
 import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
+import io.taskmill.node.Leadership;
+import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.Ops.ApiKeyByHash;
 import io.taskmill.spi.Ops.ApiKeyList;
 import io.taskmill.spi.Ops.ApiKeyRevoke;
 import io.taskmill.spi.Ops.JobEvents;
 import io.taskmill.spi.Ops.JobGetAll;
+import io.taskmill.spi.Ops.LeaderHolds;
 import io.taskmill.spi.Ops.QueuePausedNames;
 import io.taskmill.spi.Ops.ScheduleDelete;
 import io.taskmill.spi.Ops.ScheduleGet;
@@ -49,10 +52,7 @@ class FaultInjectingStoreTest {
               () -> ReadyWrites.insert(store, List.of(TestJobs.aJob().id(id).build()), "n"))
           .isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("before call 1 of INSERT (seed 1)");
-      assertThat(
-              store.read(
-                  StoreOp.READ,
-                  (StoreTx tx) -> tx.query(new JobGetAll(List.of(id))).stream().findFirst()))
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.first(new JobGetAll(List.of(id)))))
           .isEmpty();
       assertThat(store.injected(StoreOp.INSERT)).isEqualTo(1);
       assertThat(store.injected(StoreOp.READ)).isZero();
@@ -70,10 +70,7 @@ class FaultInjectingStoreTest {
       assertThatThrownBy(
               () -> ReadyWrites.insert(store, List.of(TestJobs.aJob().id(id).build()), "n"))
           .isInstanceOf(StoreUnavailableException.class);
-      assertThat(
-              store.read(
-                  StoreOp.READ,
-                  (StoreTx tx) -> tx.query(new JobGetAll(List.of(id))).stream().findFirst()))
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.first(new JobGetAll(List.of(id)))))
           .get()
           .extracting(j -> j.state())
           .isEqualTo(JobState.ENQUEUED);
@@ -97,10 +94,7 @@ class FaultInjectingStoreTest {
       assertThatThrownBy(() -> JobCommands.cancel(store, id, TestJobs.T0, "n", "lost reply"))
           .isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("after call 1 of CANCEL (seed 5)");
-      assertThat(
-              store.read(
-                  StoreOp.READ,
-                  (StoreTx tx) -> tx.query(new JobGetAll(List.of(id))).stream().findFirst()))
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.first(new JobGetAll(List.of(id)))))
           .get()
           .extracting(j -> j.state())
           .isEqualTo(JobState.CANCELLED);
@@ -109,10 +103,7 @@ class FaultInjectingStoreTest {
           .hasSize(1);
       assertThatThrownBy(() -> JobCommands.retry(store, id, TestJobs.T0, "n"))
           .isInstanceOf(StoreUnavailableException.class);
-      assertThat(
-              store.read(
-                  StoreOp.READ,
-                  (StoreTx tx) -> tx.query(new JobGetAll(List.of(id))).stream().findFirst()))
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.first(new JobGetAll(List.of(id)))))
           .get()
           .extracting(j -> j.state())
           .isEqualTo(JobState.CANCELLED);
@@ -238,6 +229,26 @@ class FaultInjectingStoreTest {
       return false;
     } catch (StoreUnavailableException e) {
       return true;
+    }
+  }
+
+  @Test
+  void anImpostorSendsTheForgedTermInsideOperationRecords() {
+    try (var store = FaultInjectingStore.around(H2Stores.inMemory()).build()) {
+      Leadership leader =
+          store.keepAlive(
+              StoreOp.LEADER, tx -> tx.leaderTry("a", TestJobs.T0, Duration.ofSeconds(30)));
+      var own = new LeaderTerm("b", leader.term() + 7);
+      Supplier<Boolean> bHolds =
+          () ->
+              store.inTransaction(
+                  StoreOp.LEADER,
+                  tx -> tx.first(new LeaderHolds(own, TestJobs.T0.plusSeconds(1))).isPresent());
+      assertThat(bHolds.get()).isFalse();
+
+      store.impersonate(new LeaderTerm("a", leader.term()), Duration.ofMinutes(1));
+
+      assertThat(bHolds.get()).as("the forged term replaced the one in LeaderHolds").isTrue();
     }
   }
 }

@@ -39,9 +39,7 @@ class H2FileStoreTest {
     try (Store reopened = H2Stores.file(dataDir)) {
       assertThat(
               reopened.read(
-                  StoreOp.READ,
-                  (StoreTx tx) ->
-                      tx.query(new JobGetAll(List.of(inserted.id()))).stream().findFirst()))
+                  StoreOp.READ, (StoreTx tx) -> tx.first(new JobGetAll(List.of(inserted.id())))))
           .isPresent();
       assertThat(
               reopened.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(inserted.id()))))
@@ -60,9 +58,7 @@ class H2FileStoreTest {
     try (Store store = H2Stores.file(dataDir)) {
       assertThat(
               store.read(
-                  StoreOp.READ,
-                  (StoreTx tx) ->
-                      tx.query(new JobGetAll(List.of(JobId.parse(id)))).stream().findFirst()))
+                  StoreOp.READ, (StoreTx tx) -> tx.first(new JobGetAll(List.of(JobId.parse(id))))))
           .get()
           .extracting(j -> j.state())
           .isEqualTo(JobState.ENQUEUED);
@@ -82,15 +78,11 @@ class H2FileStoreTest {
               .until(() -> TestJobs.aJob().insert(store), j -> true);
       assertThat(
               store.read(
-                  StoreOp.READ,
-                  (StoreTx tx) ->
-                      tx.query(new JobGetAll(List.of(before.id()))).stream().findFirst()))
+                  StoreOp.READ, (StoreTx tx) -> tx.first(new JobGetAll(List.of(before.id())))))
           .isPresent();
       assertThat(
               store.read(
-                  StoreOp.READ,
-                  (StoreTx tx) ->
-                      tx.query(new JobGetAll(List.of(after.id()))).stream().findFirst()))
+                  StoreOp.READ, (StoreTx tx) -> tx.first(new JobGetAll(List.of(after.id())))))
           .isPresent();
     }
   }

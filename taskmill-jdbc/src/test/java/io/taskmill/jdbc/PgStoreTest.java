@@ -98,10 +98,7 @@ class PgStoreTest {
 
     for (int i = 0; i < inserted.size(); i++) {
       JobId id = inserted.get(i).id();
-      Job job =
-          store
-              .read(StoreOp.READ, tx -> tx.query(new JobGetAll(List.of(id))).stream().findFirst())
-              .orElseThrow();
+      Job job = store.read(StoreOp.READ, tx -> tx.first(new JobGetAll(List.of(id)))).orElseThrow();
       assertThat(job.runAt()).isEqualTo(inserted.get(i).runAt());
       assertThat(job.createdAt()).isEqualTo(inserted.get(i).runAt());
       assertThat(store.read(StoreOp.READ, tx -> tx.query(new JobEvents(job.id()))).getFirst().at())

@@ -39,7 +39,7 @@ public final class JobCommands {
         StoreOp.CANCEL,
         tx -> {
           for (int tries = 0; tries < CHANGE_TRIES; tries++) {
-            Optional<Job> found = tx.query(new JobGetAll(List.of(id))).stream().findFirst();
+            Optional<Job> found = tx.first(new JobGetAll(List.of(id)));
             if (found.isEmpty()) {
               return CancelResult.NOT_FOUND;
             }
@@ -97,7 +97,7 @@ public final class JobCommands {
         StoreOp.RETRY,
         tx -> {
           for (int tries = 0; tries < CHANGE_TRIES; tries++) {
-            Optional<Job> found = tx.query(new JobGetAll(List.of(id))).stream().findFirst();
+            Optional<Job> found = tx.first(new JobGetAll(List.of(id)));
             if (found.isEmpty()) {
               return RetryResult.NOT_FOUND;
             }

@@ -8,6 +8,8 @@ import io.taskmill.spi.ClaimedJobs;
 import io.taskmill.spi.ClusterLimit;
 import io.taskmill.spi.JobClaim;
 import io.taskmill.spi.LimitUsage;
+import io.taskmill.spi.Ops.LimitAddStarts;
+import io.taskmill.spi.Ops.LimitPruneWindow;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;
@@ -185,10 +187,16 @@ public final class Claim {
           }
         });
     if (!pruneBefore.isEmpty()) {
-      tx.limitPruneWindows(pruneBefore);
+      tx.changeEach(
+          pruneBefore.entrySet().stream()
+              .map(e -> new LimitPruneWindow(e.getKey(), e.getValue()))
+              .toList());
     }
     if (!counts.isEmpty()) {
-      tx.limitRecordStarts(windows, counts);
+      tx.changeEach(
+          counts.entrySet().stream()
+              .map(e -> new LimitAddStarts(e.getKey(), windows.get(e.getKey()), e.getValue()))
+              .toList());
     }
   }
 

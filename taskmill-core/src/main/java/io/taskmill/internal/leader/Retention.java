@@ -1,12 +1,20 @@
 package io.taskmill.internal.leader;
 
+import io.taskmill.job.JobId;
 import io.taskmill.job.JobState;
 import io.taskmill.spi.LeaderTerm;
+import io.taskmill.spi.Ops.AuditPrune;
+import io.taskmill.spi.Ops.JobDelete;
+import io.taskmill.spi.Ops.JobPrunable;
 import io.taskmill.spi.Ops.LeaderHolds;
+import io.taskmill.spi.Ops.NodePrune;
+import io.taskmill.spi.Ops.OutboxPrune;
+import io.taskmill.spi.Ops.ScheduleRunPrune;
 import io.taskmill.spi.Retained;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Deletes what is old enough to go, a batch per transaction: finished jobs with their history,
@@ -32,10 +40,13 @@ public final class Retention {
     }
     return store.inTransaction(
         StoreOp.PRUNE,
-        tx ->
-            tx.first(new LeaderHolds(leader, now)).isPresent()
-                ? tx.jobPrune(state, finishedBefore, limit)
-                : 0);
+        tx -> {
+          if (tx.first(new LeaderHolds(leader, now)).isEmpty()) {
+            return 0;
+          }
+          List<JobId> ids = tx.query(new JobPrunable(state, finishedBefore, limit));
+          return ids.isEmpty() ? 0 : tx.change(new JobDelete(ids));
+        });
   }
 
   /**
@@ -53,6 +64,14 @@ public final class Retention {
     return store.inTransaction(
         op,
         tx ->
-            tx.first(new LeaderHolds(leader, now)).isPresent() ? tx.prune(what, before, limit) : 0);
+            tx.first(new LeaderHolds(leader, now)).isPresent()
+                ? tx.change(
+                    switch (what) {
+                      case NODES -> new NodePrune(before);
+                      case SCHEDULE_RUNS -> new ScheduleRunPrune(before, limit);
+                      case OUTBOX -> new OutboxPrune(before, limit);
+                      case AUDIT -> new AuditPrune(before, limit);
+                    })
+                : 0);
   }
 }

@@ -22,8 +22,8 @@ WHERE (CAST(:keyId AS VARCHAR) IS NULL OR key_id = :keyId)
 ORDER BY seq DESC
 LIMIT :limit
 
--- name: pruneAudit
--- Retention, like pruneOutbox: looks at the :limit oldest entries by seq only (the primary key)
+-- name: auditPrune
+-- Retention, like outboxPrune: looks at the :limit oldest entries by seq only (the primary key)
 -- and deletes those recorded before :before; entries are appended in roughly time order.
 DELETE FROM tm_audit
 WHERE seq IN (SELECT oldest.seq

@@ -54,7 +54,7 @@ UPDATE tm_job
 SET lease_expires_at = :now, version = version + 1
 WHERE state = 'RUNNING' AND lease_owner = :node AND lease_expires_at > :now
 
--- name: pruneNodes
+-- name: nodePrune
 DELETE FROM tm_node
 WHERE state <> 'ALIVE' AND heartbeat_at < :before
 
@@ -84,7 +84,7 @@ UPDATE tm_leader
 SET expires_at = TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00'
 WHERE id = 1 AND node = :node AND term = :term
 
--- name: prunableJobs
+-- name: jobPrunable
 -- Read through tm_job_due_idx in run_at order: a job finishes after its run_at, so the range
 -- holds every prunable row, and the few in it that finished later (retried for days) are skipped.
 -- A job cancelled before its run_at is the exception: it stays until its run_at is past the cutoff
@@ -96,7 +96,7 @@ WHERE state = :state AND run_at < :before AND finished_at < :before
 ORDER BY state, run_at, id
 LIMIT :limit
 
--- name: deleteJobs
+-- name: jobDelete
 -- Events and log lines go with their job (ON DELETE CASCADE).
 DELETE FROM tm_job
 WHERE id = ANY(:ids)

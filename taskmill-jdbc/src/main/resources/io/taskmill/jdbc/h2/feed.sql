@@ -36,7 +36,7 @@ SELECT CURRENT_TIMESTAMP(6) AS now
 INSERT INTO tm_outbox (at, kind, body)
 VALUES (:at, :kind, :body)
 
--- name: pruneOutbox
+-- name: outboxPrune
 -- Looks at the :limit oldest rows by seq only (the primary key) and deletes those old enough, so
 -- a prune never scans the table; rows are written in roughly time order, so that is all of them.
 DELETE FROM tm_outbox

@@ -22,7 +22,7 @@ SELECT u.type,
 FROM UNNEST(CAST(:types AS VARCHAR ARRAY), CAST(:maxRunning AS INTEGER ARRAY),
             CAST(:windowStarts AS VARCHAR ARRAY)) AS u(type, max_running, window_start)
 
--- name: addStarts
+-- name: limitAddStarts
 MERGE INTO tm_rate_window AS w
 USING (VALUES (CAST(:type AS VARCHAR(200)), CAST(:windowStart AS TIMESTAMP(6) WITH TIME ZONE),
                CAST(:started AS INT))) AS s(type, window_start, started)
@@ -31,7 +31,7 @@ WHEN MATCHED THEN UPDATE SET started = w.started + s.started
 WHEN NOT MATCHED THEN INSERT (type, window_start, started)
     VALUES (s.type, s.window_start, s.started)
 
--- name: pruneWindows
+-- name: limitPruneWindow
 -- Run when a type's new window gets its first starts; :before is the previous window's start,
 -- kept for a node whose clock lags a little. Older windows count for nothing now.
 DELETE FROM tm_rate_window

@@ -88,7 +88,7 @@ WHERE r.schedule_name = :schedule
 ORDER BY r.fire_at DESC, r.recorded_at DESC, r.seq DESC
 LIMIT :limit
 
--- name: pruneRuns
+-- name: scheduleRunPrune
 -- Runs that never had a job (skipped, missed); fired runs go with their job.
 DELETE FROM tm_schedule_run
 WHERE seq IN (SELECT seq

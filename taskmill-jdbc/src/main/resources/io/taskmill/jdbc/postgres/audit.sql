@@ -21,8 +21,8 @@ WHERE (CAST(:keyId AS varchar) IS NULL OR key_id = :keyId)
 ORDER BY seq DESC
 LIMIT :limit
 
--- name: pruneAudit
--- Retention, like pruneOutbox: looks at the :limit oldest entries by seq only (the primary key)
+-- name: auditPrune
+-- Retention, like outboxPrune: looks at the :limit oldest entries by seq only (the primary key)
 -- and deletes those recorded before :before; entries are appended in roughly time order.
 -- V13's row trigger refuses to delete entries younger than 30 days by the database's clock; the
 -- second condition skips those instead of failing the batch when the engine's clock runs ahead.

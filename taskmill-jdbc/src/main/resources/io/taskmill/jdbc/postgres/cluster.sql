@@ -55,7 +55,7 @@ UPDATE tm_job
 SET lease_expires_at = :now, version = version + 1
 WHERE state = 'RUNNING' AND lease_owner = :node AND lease_expires_at > :now
 
--- name: pruneNodes
+-- name: nodePrune
 DELETE FROM tm_node
 WHERE state <> 'ALIVE' AND heartbeat_at < :before
 
@@ -85,14 +85,14 @@ UPDATE tm_leader
 SET expires_at = TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00'
 WHERE id = 1 AND node = :node AND term = :term
 
--- name: prunableJobs
+-- name: jobPrunable
 SELECT id
 FROM tm_job
 WHERE state = :state AND finished_at < :before
 ORDER BY finished_at
 LIMIT :limit
 
--- name: deleteJobs
+-- name: jobDelete
 -- Events and log lines go with their job (ON DELETE CASCADE).
 DELETE FROM tm_job
 WHERE id = ANY(:ids)

@@ -32,12 +32,12 @@ SELECT u.type,
 FROM unnest(CAST(:types AS varchar[]), CAST(:maxRunning AS integer[]),
             CAST(:windowStarts AS varchar[])) AS u(type, max_running, window_start)
 
--- name: addStarts
+-- name: limitAddStarts
 INSERT INTO tm_rate_window (type, window_start, started)
 VALUES (:type, :windowStart, :started)
 ON CONFLICT (type, window_start) DO UPDATE SET started = tm_rate_window.started + EXCLUDED.started
 
--- name: pruneWindows
+-- name: limitPruneWindow
 -- Run when a type's new window gets its first starts; :before is the previous window's start,
 -- kept for a node whose clock lags a little. Older windows count for nothing now.
 DELETE FROM tm_rate_window

@@ -91,7 +91,7 @@ WHERE r.schedule_name = :schedule
 ORDER BY r.fire_at DESC, r.recorded_at DESC, r.seq DESC
 LIMIT :limit
 
--- name: pruneRuns
+-- name: scheduleRunPrune
 -- Runs that never had a job (skipped, missed), through tm_schedule_run_unlinked_idx; fired runs
 -- go with their job.
 DELETE FROM tm_schedule_run

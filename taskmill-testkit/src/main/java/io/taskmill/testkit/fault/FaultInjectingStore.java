@@ -10,6 +10,7 @@ import io.taskmill.spi.StoreUnavailableException;
 import io.taskmill.spi.TxWork;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -330,9 +331,7 @@ public final class FaultInjectingStore implements Store {
                     (proxy, method, args) -> {
                       Object[] sent = args == null ? null : args.clone();
                       for (int i = 0; sent != null && i < sent.length; i++) {
-                        if (sent[i] instanceof LeaderTerm) {
-                          sent[i] = term;
-                        }
+                        sent[i] = forged(sent[i], term);
                       }
                       Object answer;
                       try {
@@ -348,5 +347,31 @@ public final class FaultInjectingStore implements Store {
                       }
                       return answer;
                     }));
+  }
+
+  /**
+   * {@code arg} with every leader term in it replaced by {@code term}: the term itself, or an
+   * operation record ({@code Ops.LeaderHolds}, {@code Ops.LeaderResign}) that carries one.
+   */
+  private static Object forged(Object arg, LeaderTerm term) throws ReflectiveOperationException {
+    if (arg instanceof LeaderTerm) {
+      return term;
+    }
+    if (arg == null || !arg.getClass().isRecord()) {
+      return arg;
+    }
+    RecordComponent[] components = arg.getClass().getRecordComponents();
+    var values = new Object[components.length];
+    var types = new Class<?>[components.length];
+    boolean carries = false;
+    for (int i = 0; i < components.length; i++) {
+      types[i] = components[i].getType();
+      values[i] = components[i].getAccessor().invoke(arg);
+      if (values[i] instanceof LeaderTerm) {
+        values[i] = term;
+        carries = true;
+      }
+    }
+    return carries ? arg.getClass().getDeclaredConstructor(types).newInstance(values) : arg;
   }
 }

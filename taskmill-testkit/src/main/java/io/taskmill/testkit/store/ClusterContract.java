@@ -271,9 +271,7 @@ public abstract class ClusterContract extends StoreContractSupport {
 
     assertThat(get(running.id()).state()).isEqualTo(RUNNING);
     assertThat(
-            store.read(
-                StoreOp.READ,
-                (StoreTx tx) -> tx.query(new JobGetAll(List.of(done.id()))).stream().findFirst()))
+            store.read(StoreOp.READ, (StoreTx tx) -> tx.first(new JobGetAll(List.of(done.id())))))
         .isPresent();
     assertThat(store.read(StoreOp.NODE, (StoreTx tx) -> tx.query(new NodeList())))
         .extracting(Node::state)
@@ -306,18 +304,13 @@ public abstract class ClusterContract extends StoreContractSupport {
     assertThat(Retention.jobs(store, leader, now, SUCCEEDED, cutoff, 2)).isZero();
 
     for (Job j : List.of(old1, old2, old3)) {
-      assertThat(
-              store.read(
-                  StoreOp.READ,
-                  (StoreTx tx) -> tx.query(new JobGetAll(List.of(j.id()))).stream().findFirst()))
+      assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.first(new JobGetAll(List.of(j.id())))))
           .isEmpty();
       assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(j.id()))))
           .isEmpty();
     }
     assertThat(
-            store.read(
-                StoreOp.READ,
-                (StoreTx tx) -> tx.query(new JobGetAll(List.of(recent.id()))).stream().findFirst()))
+            store.read(StoreOp.READ, (StoreTx tx) -> tx.first(new JobGetAll(List.of(recent.id())))))
         .isPresent();
     assertThat(get(waiting.id()).state()).isEqualTo(ENQUEUED);
   }
@@ -331,9 +324,7 @@ public abstract class ClusterContract extends StoreContractSupport {
     assertThat(Retention.jobs(store, leader, now, SUCCEEDED, T0.plusSeconds(50), 10)).isZero();
     assertThat(
             store.read(
-                StoreOp.READ,
-                (StoreTx tx) ->
-                    tx.query(new JobGetAll(List.of(dueLongAgo.id()))).stream().findFirst()))
+                StoreOp.READ, (StoreTx tx) -> tx.first(new JobGetAll(List.of(dueLongAgo.id())))))
         .isPresent();
     assertThat(Retention.jobs(store, leader, now, SUCCEEDED, T0.plusSeconds(101), 10)).isEqualTo(1);
   }

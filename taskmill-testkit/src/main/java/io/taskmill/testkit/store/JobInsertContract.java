@@ -182,9 +182,7 @@ public abstract class JobInsertContract extends StoreContractSupport {
     assertThatThrownBy(() -> insertAll(fresh, sameIdAgain)).isInstanceOf(RuntimeException.class);
 
     assertThat(
-            store.read(
-                StoreOp.READ,
-                (StoreTx tx) -> tx.query(new JobGetAll(List.of(fresh.id()))).stream().findFirst()))
+            store.read(StoreOp.READ, (StoreTx tx) -> tx.first(new JobGetAll(List.of(fresh.id())))))
         .isEmpty();
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(fresh.id()))))
         .isEmpty();
@@ -210,9 +208,7 @@ public abstract class JobInsertContract extends StoreContractSupport {
     assertThat(results.get(1).created()).isTrue();
     assertThat(results.get(2)).isEqualTo(new InsertedJob(first.id(), false, ENQUEUED, T0));
     assertThat(
-            store.read(
-                StoreOp.READ,
-                (StoreTx tx) -> tx.query(new JobGetAll(List.of(second.id()))).stream().findFirst()))
+            store.read(StoreOp.READ, (StoreTx tx) -> tx.first(new JobGetAll(List.of(second.id())))))
         .isEmpty();
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.jobList(JobQuery.all(10)))).hasSize(2);
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(first.id()))))

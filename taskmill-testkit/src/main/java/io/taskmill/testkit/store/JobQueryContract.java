@@ -38,10 +38,7 @@ public abstract class JobQueryContract extends StoreContractSupport {
   void getsNothingForAnUnknownId() {
     JobId unknown = TestJobs.nextId(T0);
 
-    assertThat(
-            store.read(
-                StoreOp.READ,
-                (StoreTx tx) -> tx.query(new JobGetAll(List.of(unknown))).stream().findFirst()))
+    assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.first(new JobGetAll(List.of(unknown)))))
         .isEmpty();
     assertThat(store.read(StoreOp.READ, (StoreTx tx) -> tx.query(new JobEvents(unknown))))
         .isEmpty();

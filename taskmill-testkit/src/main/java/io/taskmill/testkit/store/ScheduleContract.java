@@ -625,9 +625,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(jobsOf(NAME)).extracting(Job::id).containsExactly(jobId(first));
     assertThat(
             store.read(
-                StoreOp.READ,
-                (StoreTx tx) ->
-                    tx.query(new JobGetAll(List.of(jobId(again)))).stream().findFirst()))
+                StoreOp.READ, (StoreTx tx) -> tx.first(new JobGetAll(List.of(jobId(again))))))
         .isEmpty();
     assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.query(new ScheduleRuns(NAME, 10))))
         .extracting(ScheduleRun::fireAt)
@@ -758,9 +756,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(TickWrites.trigger(store, "missing", tick, TICK_1)).isFalse();
 
     assertThat(
-            store.read(
-                StoreOp.READ,
-                (StoreTx tx) -> tx.query(new JobGetAll(List.of(jobId(tick)))).stream().findFirst()))
+            store.read(StoreOp.READ, (StoreTx tx) -> tx.first(new JobGetAll(List.of(jobId(tick))))))
         .isEmpty();
   }
 

@@ -70,7 +70,7 @@ public abstract class StoreContractSupport {
 
   protected Job get(JobId id) {
     return store
-        .read(StoreOp.READ, tx -> tx.query(new JobGetAll(List.of(id))).stream().findFirst())
+        .read(StoreOp.READ, tx -> tx.first(new JobGetAll(List.of(id))))
         .orElseThrow(() -> new AssertionError("job " + id + " not found"));
   }
 
