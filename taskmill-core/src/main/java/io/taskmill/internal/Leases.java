@@ -1,11 +1,12 @@
 package io.taskmill.internal;
 
+import io.taskmill.internal.lease.LeaseRenewal;
+import io.taskmill.internal.lease.Renewals;
 import io.taskmill.internal.lease.Rescue;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobId;
 import io.taskmill.spi.LeaderTerm;
 import io.taskmill.spi.LeaseRef;
-import io.taskmill.spi.LeaseRenewal;
 import io.taskmill.spi.Store;
 import io.taskmill.spi.StoreOp;
 import java.time.Instant;
@@ -71,7 +72,7 @@ final class Leases {
     LeaseRenewal renewal;
     try {
       renewal =
-          store.keepAlive(StoreOp.RENEW, tx -> tx.jobRenewLeases(cfg.nodeId(), refs, expiresAt));
+          store.keepAlive(StoreOp.RENEW, tx -> Renewals.leases(tx, cfg.nodeId(), refs, expiresAt));
     } catch (RuntimeException e) {
       if (now.isAfter(lastRenewal.plus(cfg.leaseDuration()))) {
         // Our leases have lapsed by now; another node may be running these jobs.
@@ -127,7 +128,8 @@ final class Leases {
     try {
       renewed =
           store.keepAlive(
-              StoreOp.LOCK, tx -> tx.lockRenew(held.stream().map(HeldLock::ref).toList(), now));
+              StoreOp.LOCK,
+              tx -> Renewals.locks(tx, held.stream().map(HeldLock::ref).toList(), now));
     } catch (RuntimeException e) {
       // Each lock stops reporting itself held once its expiry passes (HeldLock.isHeld).
       log.warn("lock renewal failed, retrying: {}", e.getMessage());

@@ -45,6 +45,15 @@ public interface Ops {
   /** The running jobs leased by another node than {@code node}. */
   record JobForeignLeases(String node) implements Query<Job> {}
 
+  /**
+   * Extends a lease {@code node} still holds (same owner and epoch, still running) to {@code
+   * leaseExpiresAt} (one entry of a batch).
+   */
+  record JobRenewLease(LeaseRef lease, String node, Instant leaseExpiresAt) implements Change {}
+
+  /** The jobs among {@code ids} a user asked to cancel. */
+  record JobCancelRequestedAmong(Collection<JobId> ids) implements Query<JobId> {}
+
   /** Ends the leases of every job {@code node} holds, so that rescue takes them at once. */
   record JobExpireLeasesOf(String node, Instant now) implements Change {}
 
@@ -154,6 +163,13 @@ public interface Ops {
   record AuditPrune(Instant before, int limit) implements Change {}
 
   // ---- locks ----
+
+  /**
+   * Extends a lock to {@code expiresAt} if its holder still holds it under its token and it has not
+   * expired before {@code now}: a lock that lapsed stays lost even if nobody took it (one entry of
+   * a batch).
+   */
+  record LockRenew(LockRef lock, Instant now, Instant expiresAt) implements Change {}
 
   /** Releases a lock its holder still holds under this token (one entry of a batch). */
   record LockRelease(LockRef lock) implements Change {}

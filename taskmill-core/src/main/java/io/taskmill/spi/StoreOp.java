@@ -11,13 +11,13 @@ public enum StoreOp {
   INSERT,
   /** Scheduled jobs become ready ({@code Promotion}). */
   PROMOTE,
-  /** {@code jobNextScheduledAt}: the dispatcher's next wake-up. */
+  /** {@code JobNextScheduledAt}: the dispatcher's next wake-up. */
   NEXT_SCHEDULED,
   /** A claim of ready jobs ({@code Claim}). */
   CLAIM,
   /** Attempt outcomes ({@code Completion}). */
   COMPLETE,
-  /** {@code jobRenewLeases}: the lease heartbeat. */
+  /** The lease heartbeat ({@code Renewals.leases}). */
   RENEW,
   /** Leases given back at shutdown ({@code Release}). */
   RELEASE,
@@ -26,28 +26,28 @@ public enum StoreOp {
   /** A user's cancel ({@code JobCommands.cancel}). */
   CANCEL,
   /**
-   * A caller reading jobs: {@code jobGetAll}, {@code jobEvents}, {@code jobLogs}, {@code jobList},
+   * A caller reading jobs: {@code JobGetAll}, {@code JobEvents}, {@code JobLogs}, {@code jobList},
    * {@code jobTallies}.
    */
   READ,
-  /** {@code queueSetPaused} and {@code queuePausedNames}. */
+  /** {@code QueueSetPaused} and {@code QueuePausedNames}. */
   QUEUE,
   /** Retention of finished jobs, outbox rows and audit entries ({@code Retention}). */
   PRUNE,
   /** {@code nodeHeartbeat} and {@code storeTime}: a node proving itself alive. */
   HEARTBEAT,
-  /** {@code nodeLeave}, {@code nodeList}, declaring nodes dead and pruning departed ones. */
+  /** {@code NodeLeave}, {@code NodeList}, declaring nodes dead and pruning departed ones. */
   NODE,
-  /** {@code leaderTry}, {@code leaderResign} and {@code leaderGet}. */
+  /** {@code leaderTry}, {@code LeaderResign} and {@code LeaderGet}. */
   LEADER,
-  /** {@code lockAcquire}, {@code lockRenew} and {@code lockRelease}. */
+  /** {@code lockAcquire}, {@code LockRenew} and {@code LockRelease}. */
   LOCK,
   /**
-   * Every {@code schedule…} method: definitions, the leader's firing, manual triggers, history and
-   * its pruning.
+   * Every schedule operation: definitions, the leader's firing, manual triggers, history and its
+   * pruning.
    */
   SCHEDULE,
-  /** Every {@code apiKey…} method: a server authenticating requests and managing keys. */
+  /** Every API key operation: a server authenticating requests and managing keys. */
   API_KEY,
   /** {@code auditAppendAll} and {@code auditList}: the audit trail. */
   AUDIT,

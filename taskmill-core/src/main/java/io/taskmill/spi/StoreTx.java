@@ -53,12 +53,6 @@ public interface StoreTx {
   List<Boolean> changeEach(List<? extends Change> changes);
 
   /**
-   * Extends the leases {@code node} still holds to {@code expiresAt}; reports which it still holds
-   * and which of those have a pending cancel request.
-   */
-  LeaseRenewal jobRenewLeases(String node, List<LeaseRef> leases, Instant expiresAt);
-
-  /**
    * Records a node's heartbeat: inserts or updates its row as {@code ALIVE} with the figures in
    * {@code node}. Returns false when the row had been declared {@code DEAD} (the node was presumed
    * gone and its jobs taken back), so the node knows its leases are lost.
@@ -71,14 +65,6 @@ public interface StoreTx {
    * is afterwards, whoever holds it.
    */
   Leadership leaderTry(String node, Instant now, Duration ttl);
-
-  /**
-   * Extends each lock to {@code now + ttl} if it is still held by its holder under its token and
-   * has not expired before {@code now}; a lock that lapsed stays lost even if nobody took it.
-   *
-   * @return for each lock in order, whether it is still held (and was extended)
-   */
-  List<Boolean> lockRenew(List<LockRef> locks, Instant now);
 
   /**
    * Up to {@code limit} ready jobs of {@code queue} and {@code types} due at {@code now}, in claim
@@ -166,9 +152,9 @@ public interface StoreTx {
   /**
    * Appends entries to the audit trail, in list order, and returns their seqs, each greater than
    * the seq of every entry appended before this transaction began; the entries' own seqs are
-   * ignored. Entries are never changed afterwards, and deleted only by retention ({@link #prune};
-   * on PostgreSQL the table refuses the rest). A server groups concurrent requests' entries so they
-   * share one commit.
+   * ignored. Entries are never changed afterwards, and deleted only by retention ({@link
+   * Ops.AuditPrune}; on PostgreSQL the table refuses the rest). A server groups concurrent
+   * requests' entries so they share one commit.
    */
   List<Long> auditAppendAll(List<AuditEntry> entries);
 

@@ -6,7 +6,6 @@ import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobState;
 import io.taskmill.job.JobTally;
 import io.taskmill.spi.InsertedJob;
-import io.taskmill.spi.LeaseRef;
 import io.taskmill.spi.NewJob;
 import io.taskmill.spi.OutcomeWrite;
 import java.sql.Connection;
@@ -29,8 +28,6 @@ final class JdbcJobs {
   private final NamedSql claimCandidates;
   private final NamedSql claimJob;
   private final NamedSql completeAttempt;
-  private final NamedSql renewLease;
-  private final NamedSql cancelRequestedAmong;
   private final Dialect dialect;
 
   JdbcJobs(SqlFile sql, Dialect dialect) {
@@ -42,8 +39,6 @@ final class JdbcJobs {
     claimCandidates = sql.get("claimCandidates");
     claimJob = sql.get("claimJob");
     completeAttempt = sql.get("completeAttempt");
-    renewLease = sql.get("renewLease");
-    cancelRequestedAmong = sql.get("cancelRequestedAmong");
   }
 
   /** Inserts jobs in one batch; a duplicate key fails the batch, so callers pass keyless jobs. */
@@ -364,28 +359,6 @@ final class JdbcJobs {
       counts[i] = changed.contains(ids.get(i)) ? 1 : 0;
     }
     return counts;
-  }
-
-  int[] renew(Connection c, String node, List<LeaseRef> leases, Instant leaseExpiresAt)
-      throws SQLException {
-    return renewLease.batch(
-        c,
-        leases.stream()
-            .map(
-                l ->
-                    Params.of("id", l.id())
-                        .set("leaseEpoch", l.leaseEpoch())
-                        .set("node", node)
-                        .set("leaseExpiresAt", leaseExpiresAt))
-            .toList());
-  }
-
-  Set<JobId> cancelRequestedAmong(Connection c, Collection<JobId> ids) throws SQLException {
-    if (ids.isEmpty()) {
-      return Set.of();
-    }
-    return new HashSet<>(
-        cancelRequestedAmong.query(c, Params.of("ids", uuids(ids)), rs -> JobRows.id(rs, "id")));
   }
 
   private static UUID[] uuids(Collection<JobId> ids) {

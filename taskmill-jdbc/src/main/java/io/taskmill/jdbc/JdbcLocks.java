@@ -1,7 +1,6 @@
 package io.taskmill.jdbc;
 
 import io.taskmill.spi.LockHolder;
-import io.taskmill.spi.LockRef;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -11,12 +10,10 @@ import java.util.OptionalLong;
 /** The {@code tm_lock} table: binds, runs and maps the queries of {@code locks.sql}. */
 final class JdbcLocks {
   private final NamedSql takeLock;
-  private final NamedSql renewLock;
   private final Dialect dialect;
 
   JdbcLocks(SqlFile sql, Dialect dialect) {
     takeLock = sql.get("takeLock");
-    renewLock = sql.get("renewLock");
     this.dialect = dialect;
   }
 
@@ -35,19 +32,6 @@ final class JdbcLocks {
       }
       return first(takeLock.query(c, params, rs -> rs.getLong("token")));
     }
-  }
-
-  /** Row counts of the guarded renewals, one per lock in order. */
-  int[] renew(Connection c, List<LockRef> locks, Instant now) throws SQLException {
-    return renewLock.batch(
-        c,
-        locks.stream()
-            .map(l -> ref(l).set("now", now).set("expiresAt", now.plus(l.ttl())))
-            .toList());
-  }
-
-  private static Params ref(LockRef lock) {
-    return holder(Params.of("name", lock.name()).set("token", lock.token()), lock.holder());
   }
 
   private static Params holder(Params params, LockHolder holder) {

@@ -4,7 +4,6 @@ import io.taskmill.access.ApiKey;
 import io.taskmill.access.AuditEntry;
 import io.taskmill.access.AuditQuery;
 import io.taskmill.job.Job;
-import io.taskmill.job.JobId;
 import io.taskmill.job.JobQuery;
 import io.taskmill.job.JobTally;
 import io.taskmill.node.Leadership;
@@ -15,11 +14,8 @@ import io.taskmill.spi.Change;
 import io.taskmill.spi.ClusterLimit;
 import io.taskmill.spi.FeedPage;
 import io.taskmill.spi.InsertedJob;
-import io.taskmill.spi.LeaseRef;
-import io.taskmill.spi.LeaseRenewal;
 import io.taskmill.spi.LimitUsage;
 import io.taskmill.spi.LockHolder;
-import io.taskmill.spi.LockRef;
 import io.taskmill.spi.LogEntry;
 import io.taskmill.spi.NewJob;
 import io.taskmill.spi.OutcomeWrite;
@@ -33,12 +29,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * {@link StoreTx} on one JDBC connection inside a transaction: each operation hands its arguments
@@ -132,23 +125,6 @@ final class JdbcTx implements StoreTx {
   }
 
   @Override
-  public LeaseRenewal jobRenewLeases(String node, List<LeaseRef> leases, Instant expiresAt) {
-    if (leases.isEmpty()) {
-      return new LeaseRenewal(Set.of(), Set.of());
-    }
-    // In id order, so concurrent multi-row writers lock rows in one order.
-    List<LeaseRef> sorted = leases.stream().sorted(Comparator.comparing(LeaseRef::id)).toList();
-    return run(
-        () -> {
-          var held = new HashSet<JobId>();
-          for (LeaseRef lease : held(sorted, jobs.renew(c, node, sorted, expiresAt))) {
-            held.add(lease.id());
-          }
-          return new LeaseRenewal(held, jobs.cancelRequestedAmong(c, held));
-        });
-  }
-
-  @Override
   public boolean nodeHeartbeat(Node node) {
     return run(() -> cluster.heartbeat(c, node));
   }
@@ -156,20 +132,6 @@ final class JdbcTx implements StoreTx {
   @Override
   public Leadership leaderTry(String node, Instant now, Duration ttl) {
     return run(() -> cluster.tryLead(c, node, now, now.plus(ttl)));
-  }
-
-  @Override
-  public List<Boolean> lockRenew(List<LockRef> refs, Instant now) {
-    if (refs.isEmpty()) {
-      return List.of();
-    }
-    // In name order, so concurrent multi-row writers lock rows in one order.
-    List<LockRef> sorted =
-        refs.stream()
-            .sorted(Comparator.comparing(LockRef::name).thenComparingLong(LockRef::token))
-            .toList();
-    var held = new HashSet<>(held(sorted, run(() -> locks.renew(c, sorted, now))));
-    return refs.stream().map(held::contains).toList();
   }
 
   @Override
@@ -289,17 +251,6 @@ final class JdbcTx implements StoreTx {
     } catch (SQLException e) {
       throw new Failure(e);
     }
-  }
-
-  /** The entries whose guarded single-row update in a batch applied (row count 1). */
-  private static <T> List<T> held(List<T> entries, int[] counts) {
-    var applied = new ArrayList<T>(entries.size());
-    for (int i = 0; i < entries.size(); i++) {
-      if (counts[i] == 1) {
-        applied.add(entries.get(i));
-      }
-    }
-    return applied;
   }
 
   /** A batch's row counts as applied or not: every write is a guarded single-row update. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.taskmill.Taskmill;
 import io.taskmill.engine.Payloads.Step;
 import io.taskmill.internal.dispatch.Claim;
+import io.taskmill.internal.lease.Renewals;
 import io.taskmill.jdbc.JdbcStoreProvider;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobId;
@@ -87,7 +88,8 @@ class OutageGraceTest {
           store.keepAlive(
               StoreOp.RENEW,
               tx ->
-                  tx.jobRenewLeases(
+                  Renewals.leases(
+                      tx,
                       "alive-peer",
                       List.of(new LeaseRef(lives.id(), lives.leaseEpoch())),
                       back.plus(LEASE)));

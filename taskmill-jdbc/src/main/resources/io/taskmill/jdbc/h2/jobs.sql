@@ -121,12 +121,12 @@ SET state = :toState, result = :result, last_error = :lastError, finished_at = :
     log_count = COALESCE(:logCount, log_count), updated_at = :at, version = version + 1
 WHERE id = :id AND state = 'RUNNING' AND lease_epoch = :leaseEpoch
 
--- name: renewLease
+-- name: jobRenewLease
 UPDATE tm_job
 SET lease_expires_at = :leaseExpiresAt, version = version + 1
 WHERE id = :id AND state = 'RUNNING' AND lease_owner = :node AND lease_epoch = :leaseEpoch
 
--- name: cancelRequestedAmong
+-- name: jobCancelRequestedAmong
 SELECT id
 FROM tm_job
 WHERE id = ANY(:ids) AND cancel_requested = TRUE

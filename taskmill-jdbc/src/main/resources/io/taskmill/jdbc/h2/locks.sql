@@ -16,7 +16,7 @@ SELECT token FROM FINAL TABLE (
         VALUES (:name, 1, :node, :jobId, :leaseEpoch, :now, :expiresAt)
 )
 
--- name: renewLock
+-- name: lockRenew
 -- A lock that expired stays lost even when nobody took it: its holder was told it may be gone.
 UPDATE tm_lock
 SET expires_at = :expiresAt

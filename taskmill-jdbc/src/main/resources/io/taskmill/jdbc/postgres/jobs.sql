@@ -153,12 +153,12 @@ FROM unnest(CAST(:ids AS uuid[]), CAST(:leaseEpochs AS bigint[]), CAST(:toStates
 WHERE j.id = u.id AND j.state || '' = 'RUNNING' AND j.lease_epoch = u.lease_epoch
 RETURNING j.id
 
--- name: renewLease
+-- name: jobRenewLease
 UPDATE tm_job
 SET lease_expires_at = :leaseExpiresAt, version = version + 1
 WHERE id = :id AND state || '' = 'RUNNING' AND lease_owner = :node AND lease_epoch = :leaseEpoch
 
--- name: cancelRequestedAmong
+-- name: jobCancelRequestedAmong
 SELECT id
 FROM tm_job
 WHERE id = ANY(:ids) AND cancel_requested = TRUE

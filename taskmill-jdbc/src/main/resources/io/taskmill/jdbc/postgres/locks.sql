@@ -14,7 +14,7 @@ SET token = l.token + 1, holder_node = EXCLUDED.holder_node, holder_job = EXCLUD
 WHERE l.expires_at IS NULL OR l.expires_at < :now
 RETURNING l.token
 
--- name: renewLock
+-- name: lockRenew
 -- A lock that expired stays lost even when nobody took it: its holder was told it may be gone.
 UPDATE tm_lock
 SET expires_at = :expiresAt

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.taskmill.internal.control.JobCommands;
 import io.taskmill.internal.dispatch.Promotion;
 import io.taskmill.internal.lease.Release;
+import io.taskmill.internal.lease.Renewals;
 import io.taskmill.job.ErrorSummary;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
@@ -291,7 +292,7 @@ public abstract class JobQueryContract extends StoreContractSupport {
 
     var lease = new LeaseRef(running.id(), running.leaseEpoch());
     store.keepAlive(
-        StoreOp.RENEW, tx -> tx.jobRenewLeases(NODE, List.of(lease), T0.plusSeconds(60)));
+        StoreOp.RENEW, tx -> Renewals.leases(tx, NODE, List.of(lease), T0.plusSeconds(60)));
     assertThat(get(inserted.id()).version()).isEqualTo(++version);
 
     JobCommands.cancel(store, inserted.id(), T0.plusSeconds(2), NODE, null);

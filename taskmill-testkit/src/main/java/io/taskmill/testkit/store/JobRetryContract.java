@@ -7,6 +7,7 @@ import static io.taskmill.job.JobState.RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.internal.control.JobCommands;
+import io.taskmill.internal.lease.Renewals;
 import io.taskmill.job.ErrorSummary;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
@@ -161,8 +162,11 @@ public abstract class JobRetryContract extends StoreContractSupport {
         store.keepAlive(
             StoreOp.RENEW,
             tx ->
-                tx.jobRenewLeases(
-                    NODE, List.of(new LeaseRef(again.id(), again.leaseEpoch())), NOW.plus(LEASE)));
+                Renewals.leases(
+                    tx,
+                    NODE,
+                    List.of(new LeaseRef(again.id(), again.leaseEpoch())),
+                    NOW.plus(LEASE)));
     assertThat(renewal.held()).containsExactly(again.id());
     assertThat(renewal.cancelRequested()).isEmpty();
   }

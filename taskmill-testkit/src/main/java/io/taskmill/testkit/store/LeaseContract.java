@@ -7,13 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.taskmill.internal.control.JobCommands;
+import io.taskmill.internal.lease.LeaseRenewal;
 import io.taskmill.internal.lease.Release;
+import io.taskmill.internal.lease.Renewals;
 import io.taskmill.internal.lease.Rescue;
 import io.taskmill.job.Job;
 import io.taskmill.job.JobEvent;
 import io.taskmill.job.Outcome;
 import io.taskmill.spi.LeaseRef;
-import io.taskmill.spi.LeaseRenewal;
 import io.taskmill.spi.Ops.JobEvents;
 import io.taskmill.spi.StoreOp;
 import io.taskmill.spi.StoreTx;
@@ -37,7 +38,7 @@ public abstract class LeaseContract extends StoreContractSupport {
 
     LeaseRenewal renewal =
         store.keepAlive(
-            StoreOp.RENEW, tx -> tx.jobRenewLeases(NODE, List.of(lease(a), lease(b)), later));
+            StoreOp.RENEW, tx -> Renewals.leases(tx, NODE, List.of(lease(a), lease(b)), later));
 
     assertThat(renewal.held()).containsExactlyInAnyOrder(a.id(), b.id());
     assertThat(renewal.cancelRequested()).isEmpty();
@@ -60,7 +61,8 @@ public abstract class LeaseContract extends StoreContractSupport {
         store.keepAlive(
             StoreOp.RENEW,
             tx ->
-                tx.jobRenewLeases(
+                Renewals.leases(
+                    tx,
                     NODE,
                     List.of(
                         lease(mine),
@@ -84,7 +86,8 @@ public abstract class LeaseContract extends StoreContractSupport {
         store.keepAlive(
             StoreOp.RENEW,
             tx ->
-                tx.jobRenewLeases(
+                Renewals.leases(
+                    tx,
                     NODE,
                     List.of(new LeaseRef(cancelled.id(), cancelled.leaseEpoch()), lease(other)),
                     T0.plusSeconds(100)));
@@ -184,7 +187,7 @@ public abstract class LeaseContract extends StoreContractSupport {
     Job running = running();
     store.keepAlive(
         StoreOp.RENEW,
-        tx -> tx.jobRenewLeases(NODE, List.of(lease(running)), EXPIRED.plusSeconds(30)));
+        tx -> Renewals.leases(tx, NODE, List.of(lease(running)), EXPIRED.plusSeconds(30)));
 
     assertThat(rescueExpired(OTHER_NODE, EXPIRED, 10)).isEmpty();
   }

@@ -3,6 +3,7 @@ package io.taskmill.testkit.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskmill.internal.lease.LockWrites;
+import io.taskmill.internal.lease.Renewals;
 import io.taskmill.spi.LockHolder;
 import io.taskmill.spi.LockRef;
 import io.taskmill.spi.StoreOp;
@@ -105,7 +106,8 @@ public abstract class LockContract extends StoreContractSupport {
     Instant renewedAt = T0.plusSeconds(8);
 
     assertThat(
-            store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(lock), renewedAt)))
+            store.keepAlive(
+                StoreOp.LOCK, (StoreTx tx) -> Renewals.locks(tx, List.of(lock), renewedAt)))
         .containsExactly(true);
 
     Instant afterFirstExpiry = EXPIRED;
@@ -122,11 +124,12 @@ public abstract class LockContract extends StoreContractSupport {
     LockRef wrongToken = new LockRef(held.name(), held.token() + 1, mine, TTL);
     Instant now = T0.plusSeconds(5);
     // "c" expires at T0 + 10 s; renewing "a" first at T0 + 5 s keeps only "a" alive at T0 + 11 s.
-    store.keepAlive(StoreOp.LOCK, tx -> tx.lockRenew(List.of(held), now));
+    store.keepAlive(StoreOp.LOCK, tx -> Renewals.locks(tx, List.of(held), now));
 
     List<Boolean> renewed =
         store.keepAlive(
-            StoreOp.LOCK, tx -> tx.lockRenew(List.of(lapsed, held, released, wrongToken), EXPIRED));
+            StoreOp.LOCK,
+            tx -> Renewals.locks(tx, List.of(lapsed, held, released, wrongToken), EXPIRED));
 
     assertThat(renewed).containsExactly(false, true, false, false);
   }
@@ -135,11 +138,13 @@ public abstract class LockContract extends StoreContractSupport {
   void aLapsedLockCannotBeRenewedEvenIfNobodyTookIt() {
     LockRef lock = take(NAME, mine, T0);
 
-    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(lock), EXPIRED)))
+    assertThat(
+            store.keepAlive(
+                StoreOp.LOCK, (StoreTx tx) -> Renewals.locks(tx, List.of(lock), EXPIRED)))
         .containsExactly(false);
     assertThat(
             store.keepAlive(
-                StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(lock), T0.plus(TTL))))
+                StoreOp.LOCK, (StoreTx tx) -> Renewals.locks(tx, List.of(lock), T0.plus(TTL))))
         .as("at the expiry instant")
         .containsExactly(true);
   }
@@ -149,7 +154,9 @@ public abstract class LockContract extends StoreContractSupport {
     LockRef stale = take(NAME, mine, T0);
     LockRef current = take(NAME, theirs, EXPIRED);
 
-    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(stale), EXPIRED)))
+    assertThat(
+            store.keepAlive(
+                StoreOp.LOCK, (StoreTx tx) -> Renewals.locks(tx, List.of(stale), EXPIRED)))
         .containsExactly(false);
     assertThat(LockWrites.release(store, List.of(stale))).isZero();
 
@@ -159,7 +166,7 @@ public abstract class LockContract extends StoreContractSupport {
     assertThat(
             store.keepAlive(
                 StoreOp.LOCK,
-                (StoreTx tx) -> tx.lockRenew(List.of(current), EXPIRED.plusSeconds(1))))
+                (StoreTx tx) -> Renewals.locks(tx, List.of(current), EXPIRED.plusSeconds(1))))
         .containsExactly(true);
   }
 
@@ -173,7 +180,8 @@ public abstract class LockContract extends StoreContractSupport {
     assertThat(acquire(NAME, firstAttempt, EXPIRED)).isEmpty();
     var impostor = new LockRef(NAME, current.token(), firstAttempt, TTL);
     assertThat(
-            store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(impostor), EXPIRED)))
+            store.keepAlive(
+                StoreOp.LOCK, (StoreTx tx) -> Renewals.locks(tx, List.of(impostor), EXPIRED)))
         .containsExactly(false);
     assertThat(LockWrites.release(store, List.of(impostor))).isZero();
     assertThat(LockWrites.release(store, List.of(current))).isEqualTo(1);
@@ -181,7 +189,7 @@ public abstract class LockContract extends StoreContractSupport {
 
   @Test
   void emptyBatchesDoNothing() {
-    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> tx.lockRenew(List.of(), T0)))
+    assertThat(store.keepAlive(StoreOp.LOCK, (StoreTx tx) -> Renewals.locks(tx, List.of(), T0)))
         .isEmpty();
     assertThat(LockWrites.release(store, List.of())).isZero();
   }

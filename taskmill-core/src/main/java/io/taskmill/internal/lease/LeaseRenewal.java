@@ -1,4 +1,4 @@
-package io.taskmill.spi;
+package io.taskmill.internal.lease;
 
 import io.taskmill.job.JobId;
 import java.util.Set;
