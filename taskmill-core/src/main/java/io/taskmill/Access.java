@@ -70,7 +70,7 @@ public final class Access {
     Objects.requireNonNull(id, "id");
     return engine
         .store()
-        .inTransaction(StoreOp.API_KEY, tx -> (tx.change(new ApiKeyRevoke(id, engine.now())) == 1));
+        .inTransaction(StoreOp.API_KEY, tx -> tx.change(new ApiKeyRevoke(id, engine.now())) == 1);
   }
 
   /**

@@ -131,7 +131,7 @@ final class ScheduleService implements Schedules {
         return old;
       }
       if (store.inTransaction(
-          StoreOp.SCHEDULE, tx -> (tx.change(new ScheduleUpdate(wanted, old.version())) == 1))) {
+          StoreOp.SCHEDULE, tx -> tx.change(new ScheduleUpdate(wanted, old.version())) == 1)) {
         changed.run();
         return store.read(StoreOp.SCHEDULE, tx -> tx.first(new ScheduleGet(name))).orElse(wanted);
       }
@@ -154,7 +154,7 @@ final class ScheduleService implements Schedules {
   public boolean delete(String name) {
     boolean deleted =
         store.inTransaction(
-            StoreOp.SCHEDULE, tx -> (tx.change(new ScheduleDelete(checkName(name))) == 1));
+            StoreOp.SCHEDULE, tx -> tx.change(new ScheduleDelete(checkName(name))) == 1);
     if (deleted) {
       changed.run();
     }
@@ -235,7 +235,7 @@ final class ScheduleService implements Schedules {
         return old;
       }
       if (store.inTransaction(
-          StoreOp.SCHEDULE, tx -> (tx.change(new ScheduleUpdate(updated, old.version())) == 1))) {
+          StoreOp.SCHEDULE, tx -> tx.change(new ScheduleUpdate(updated, old.version())) == 1)) {
         changed.run();
         return store.read(StoreOp.SCHEDULE, tx -> tx.first(new ScheduleGet(name))).orElse(updated);
       }

@@ -128,7 +128,7 @@ class FaultInjectingStoreTest {
               () -> store.read(StoreOp.SCHEDULE, tx -> tx.query(new ScheduleRuns("s", 10))),
               () ->
                   store.inTransaction(
-                      StoreOp.SCHEDULE, tx -> (tx.change(new ScheduleDelete("s")) == 1)));
+                      StoreOp.SCHEDULE, tx -> tx.change(new ScheduleDelete("s")) == 1));
       calls.forEach(call -> assertThat(throwsUnavailable(call)).isTrue());
       assertThat(store.injected(StoreOp.SCHEDULE)).isEqualTo(calls.size());
       assertThat(store.injected(StoreOp.READ)).isZero();
@@ -152,7 +152,7 @@ class FaultInjectingStoreTest {
               () ->
                   store.inTransaction(
                       StoreOp.API_KEY,
-                      tx -> (tx.change(new ApiKeyRevoke(key.id(), TestJobs.T0)) == 1)));
+                      tx -> tx.change(new ApiKeyRevoke(key.id(), TestJobs.T0)) == 1));
       keyCalls.forEach(call -> assertThat(throwsUnavailable(call)).isTrue());
       assertThat(store.injected(StoreOp.API_KEY)).isEqualTo(keyCalls.size());
 

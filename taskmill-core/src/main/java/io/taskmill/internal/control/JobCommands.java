@@ -51,7 +51,7 @@ public final class JobCommands {
               if (job.cancelRequested()) {
                 return CancelResult.CANCEL_REQUESTED;
               }
-              if ((tx.change(new JobRequestCancel(id, job.version(), now)) == 1)) {
+              if (tx.change(new JobRequestCancel(id, job.version(), now)) == 1) {
                 tx.eventInsert(
                     List.of(
                         new Transition(
@@ -65,9 +65,9 @@ public final class JobCommands {
                             withReason("cancel requested", reason))));
                 return CancelResult.CANCEL_REQUESTED;
               }
-            } else if ((tx.change(
+            } else if (tx.change(
                     new JobFinishWaiting(id, job.version(), job.state(), JobState.CANCELLED, now))
-                == 1)) {
+                == 1) {
               tx.eventInsert(
                   List.of(
                       new Transition(
@@ -105,8 +105,8 @@ public final class JobCommands {
             if (!job.state().isRetryable()) {
               return RetryResult.NOT_RETRYABLE;
             }
-            if ((tx.change(new JobRestart(id, job.version(), job.state(), JobState.ENQUEUED, now))
-                == 1)) {
+            if (tx.change(new JobRestart(id, job.version(), job.state(), JobState.ENQUEUED, now))
+                == 1) {
               tx.eventInsert(
                   List.of(
                       new Transition(

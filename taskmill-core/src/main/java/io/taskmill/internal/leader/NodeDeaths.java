@@ -27,12 +27,12 @@ public final class NodeDeaths {
     return store.inTransaction(
         StoreOp.NODE,
         tx -> {
-          if (!tx.first(new LeaderHolds(leader, now)).isPresent()) {
+          if (tx.first(new LeaderHolds(leader, now)).isEmpty()) {
             return List.of();
           }
           var dead = new ArrayList<String>();
           for (String node : tx.query(new NodeOverdue(heartbeatBefore))) {
-            if ((tx.change(new NodeDeclareDead(node)) == 1)) {
+            if (tx.change(new NodeDeclareDead(node)) == 1) {
               tx.change(new JobExpireLeasesOf(node, now));
               dead.add(node);
             }

@@ -48,7 +48,7 @@ public final class Rescue {
     return store.inTransaction(
         StoreOp.RESCUE,
         tx -> {
-          if (!tx.first(new LeaderHolds(leader, now)).isPresent()) {
+          if (tx.first(new LeaderHolds(leader, now)).isEmpty()) {
             return List.of();
           }
           List<Job> expired = tx.query(new JobExpiredLeases(now, limit));

@@ -87,13 +87,12 @@ public final class TickWrites {
           StoreOp.SCHEDULE,
           tx -> {
             // The version guard first: of concurrent firings only one passes it, and the others
-            // wait
-            // on the schedule's row instead of racing to insert jobs they would roll back.
-            if (!tx.first(new LeaderHolds(leader, now)).isPresent()
-                || !(tx.change(
+            // wait on the schedule's row instead of racing to insert jobs they would roll back.
+            if (tx.first(new LeaderHolds(leader, now)).isEmpty()
+                || tx.change(
                         new ScheduleAdvance(
                             name, firing.expectedVersion(), firing.nextFireAt(), last, lastJob))
-                    == 1)) {
+                    != 1) {
               return false;
             }
             if (!jobs.isEmpty()) {
@@ -128,7 +127,7 @@ public final class TickWrites {
     return store.inTransaction(
         StoreOp.SCHEDULE,
         tx -> {
-          if (!tx.first(new ScheduleLock(name)).isPresent()) {
+          if (tx.first(new ScheduleLock(name)).isEmpty()) {
             return false;
           }
           tx.jobInsert(List.of(job), creator(name));

@@ -176,7 +176,7 @@ public abstract class AccessContract extends StoreContractSupport {
     assertThat(
             store.inTransaction(
                 StoreOp.API_KEY,
-                (StoreTx tx) -> (tx.change(new ApiKeyRevoke(middle.id(), T0.plusSeconds(3))) == 1)))
+                (StoreTx tx) -> tx.change(new ApiKeyRevoke(middle.id(), T0.plusSeconds(3))) == 1))
         .isTrue();
 
     List<ApiKey> keys = store.read(StoreOp.API_KEY, tx -> tx.query(new ApiKeyList()));
@@ -201,13 +201,13 @@ public abstract class AccessContract extends StoreContractSupport {
     assertThat(
             store.inTransaction(
                 StoreOp.API_KEY,
-                (StoreTx tx) -> (tx.change(new ApiKeyRevoke(key.id(), revoked)) == 1)))
+                (StoreTx tx) -> tx.change(new ApiKeyRevoke(key.id(), revoked)) == 1))
         .isTrue();
     assertThat(
             store.inTransaction(
                 StoreOp.API_KEY,
                 (StoreTx tx) ->
-                    (tx.change(new ApiKeyRevoke(key.id(), revoked.plusSeconds(60))) == 1)))
+                    tx.change(new ApiKeyRevoke(key.id(), revoked.plusSeconds(60))) == 1))
         .as("a second revocation")
         .isFalse();
 
@@ -256,7 +256,7 @@ public abstract class AccessContract extends StoreContractSupport {
     assertThat(
             store.inTransaction(
                 StoreOp.API_KEY,
-                (StoreTx tx) -> (tx.change(new ApiKeyRevoke("cccccccccccc", T0)) == 1)))
+                (StoreTx tx) -> tx.change(new ApiKeyRevoke("cccccccccccc", T0)) == 1))
         .isFalse();
 
     assertThat(stored(key.id()).active()).isTrue();
@@ -268,7 +268,7 @@ public abstract class AccessContract extends StoreContractSupport {
     store.inTransaction(StoreOp.API_KEY, tx -> tx.apiKeyInsert(created.key()));
     store.inTransaction(
         StoreOp.API_KEY,
-        tx -> (tx.change(new ApiKeyRevoke(created.key().id(), T0.plusSeconds(10))) == 1));
+        tx -> tx.change(new ApiKeyRevoke(created.key().id(), T0.plusSeconds(10))) == 1);
 
     ApiKey found =
         store
@@ -287,7 +287,7 @@ public abstract class AccessContract extends StoreContractSupport {
     assertThat(activeKeys()).isEqualTo(3);
 
     store.inTransaction(
-        StoreOp.API_KEY, tx -> (tx.change(new ApiKeyRevoke(a.id(), T0.plusSeconds(1))) == 1));
+        StoreOp.API_KEY, tx -> tx.change(new ApiKeyRevoke(a.id(), T0.plusSeconds(1))) == 1);
 
     assertThat(activeKeys()).isEqualTo(2);
     assertThat(store.read(StoreOp.API_KEY, (StoreTx tx) -> tx.query(new ApiKeyList()))).hasSize(3);

@@ -323,7 +323,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(
             store.inTransaction(
                 StoreOp.SCHEDULE,
-                (StoreTx tx) -> (tx.change(new ScheduleUpdate(wanted, fired.version())) == 1)))
+                (StoreTx tx) -> tx.change(new ScheduleUpdate(wanted, fired.version())) == 1))
         .isTrue();
 
     // createdAt and what firing wrote (lastFireAt, lastJobId) stay; so does the run history.
@@ -353,20 +353,19 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(
             store.inTransaction(
                 StoreOp.SCHEDULE,
-                (StoreTx tx) -> (tx.change(new ScheduleUpdate(paused(old), 0)) == 1)))
+                (StoreTx tx) -> tx.change(new ScheduleUpdate(paused(old), 0)) == 1))
         .isTrue();
     Schedule current = stored(NAME);
 
     assertThat(
             store.inTransaction(
                 StoreOp.SCHEDULE,
-                (StoreTx tx) -> (tx.change(new ScheduleUpdate(schedule(NAME, TICK_5), 0)) == 1)))
+                (StoreTx tx) -> tx.change(new ScheduleUpdate(schedule(NAME, TICK_5), 0)) == 1))
         .isFalse();
     assertThat(
             store.inTransaction(
                 StoreOp.SCHEDULE,
-                (StoreTx tx) ->
-                    (tx.change(new ScheduleUpdate(schedule("missing", TICK_5), 0)) == 1)))
+                (StoreTx tx) -> tx.change(new ScheduleUpdate(schedule("missing", TICK_5), 0)) == 1))
         .isFalse();
 
     assertThat(stored(NAME)).isEqualTo(current);
@@ -383,14 +382,14 @@ public abstract class ScheduleContract extends StoreContractSupport {
 
     assertThat(
             store.inTransaction(
-                StoreOp.SCHEDULE, (StoreTx tx) -> (tx.change(new ScheduleDelete(NAME)) == 1)))
+                StoreOp.SCHEDULE, (StoreTx tx) -> tx.change(new ScheduleDelete(NAME)) == 1))
         .isTrue();
 
     assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.first(new ScheduleGet(NAME))))
         .isEmpty();
     assertThat(
             store.inTransaction(
-                StoreOp.SCHEDULE, (StoreTx tx) -> (tx.change(new ScheduleDelete(NAME)) == 1)))
+                StoreOp.SCHEDULE, (StoreTx tx) -> tx.change(new ScheduleDelete(NAME)) == 1))
         .isFalse();
     assertThat(get(jobId(tick)).schedule()).isEqualTo(NAME);
     // A new schedule of the same name starts without the old one's history.
@@ -469,7 +468,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(
             store.inTransaction(
                 StoreOp.SCHEDULE,
-                (StoreTx tx) -> (tx.change(new ScheduleUpdate(paused(soon), soon.version())) == 1)))
+                (StoreTx tx) -> tx.change(new ScheduleUpdate(paused(soon), soon.version())) == 1))
         .isTrue();
     assertThat(store.read(StoreOp.SCHEDULE, (StoreTx tx) -> tx.first(new ScheduleNextFireAt())))
         .contains(TICK_3);
@@ -585,7 +584,7 @@ public abstract class ScheduleContract extends StoreContractSupport {
     assertThat(
             store.inTransaction(
                 StoreOp.SCHEDULE,
-                (StoreTx tx) -> (tx.change(new ScheduleUpdate(paused(s), s.version())) == 1)))
+                (StoreTx tx) -> tx.change(new ScheduleUpdate(paused(s), s.version())) == 1))
         .isTrue();
     Schedule changed = stored(NAME);
     LeaderTerm leader = lead(NODE, TICK_1);
