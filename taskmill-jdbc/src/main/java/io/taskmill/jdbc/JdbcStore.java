@@ -38,20 +38,6 @@ public final class JdbcStore implements Store {
   private final JdbcTx.Tables tables;
   private final ReentrantLock claimLock = new ReentrantLock();
 
-  /** The SQL files of each dialect, one per table family. */
-  static final List<String> SQL_FAMILIES =
-      List.of(
-          "jobs",
-          "job_history",
-          "queues",
-          "cluster",
-          "locks",
-          "limits",
-          "schedules",
-          "api_keys",
-          "audit",
-          "feed");
-
   /** Opens a push subscription ({@link #jobSubscribe}), or null where the database has none. */
   private final Function<Consumer<String>, AutoCloseable> subscriber;
 
@@ -76,7 +62,7 @@ public final class JdbcStore implements Store {
     this.subscriber = subscriber;
     Dialect dialect = db.dialect();
     var files = new HashMap<String, SqlFile>();
-    for (String family : SQL_FAMILIES) {
+    for (String family : Dialect.SQL_FILES) {
       files.put(family, SqlFile.load(dialect, family));
     }
     this.jobs = new JdbcJobs(files.get("jobs"), dialect);

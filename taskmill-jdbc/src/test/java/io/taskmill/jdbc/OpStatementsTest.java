@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class OpStatementsTest {
 
   private static List<SqlFile> files(Dialect dialect) {
-    return JdbcStore.SQL_FAMILIES.stream().map(f -> SqlFile.load(dialect, f)).toList();
+    return Dialect.SQL_FILES.stream().map(f -> SqlFile.load(dialect, f)).toList();
   }
 
   @ParameterizedTest
