@@ -117,7 +117,7 @@ class PgQueryPlanTest {
     String id = runningIds.substring("CAST('{".length(), "CAST('{".length() + 36);
     String plan =
         explain(
-            jobsSql.get("renewLease").jdbcSql(),
+            jobsSql.get("jobRenewLease").jdbcSql(),
             planMode,
             "now() + interval '1 minute'",
             "'" + id + "'",
