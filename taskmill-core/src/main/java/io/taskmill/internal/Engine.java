@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -110,9 +111,13 @@ public final class Engine {
 
   private void startThreads() {
     rescueAtStart();
-    maintenance =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("taskmill-leases").daemon().factory());
+    var pool =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().name("taskmill-leases").daemon().factory());
+    // The next heartbeat is a one-shot delayed task; by default shutdown() would still wait for
+    // it to come due and run, holding every close up to a heartbeat interval.
+    pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    maintenance = pool;
     // Register and try to lead before claiming, so the node row exists before its first lease.
     beatAndScheduleNext();
     long rescueMs = cfg.rescueInterval().toMillis();
