@@ -17,6 +17,7 @@ final class RunningTaskmill implements DrivenTaskmill {
   private final Queues queues;
   private final Cluster cluster;
   private final Access access;
+  private final Workflows workflows;
 
   RunningTaskmill(Engine engine) {
     this.engine = engine;
@@ -24,6 +25,7 @@ final class RunningTaskmill implements DrivenTaskmill {
     this.queues = new Queues(engine);
     this.cluster = new Cluster(engine);
     this.access = new Access(engine);
+    this.workflows = new Workflows(engine);
   }
 
   @Override
@@ -59,6 +61,11 @@ final class RunningTaskmill implements DrivenTaskmill {
   @Override
   public Access access() {
     return access;
+  }
+
+  @Override
+  public Workflows workflows() {
+    return workflows;
   }
 
   @Override

@@ -84,6 +84,9 @@ public interface Taskmill extends AutoCloseable {
   /** API keys and the audit trail, shared by every node of the store. */
   Access access();
 
+  /** Workflow definitions, shared by every node of the store and versioned. */
+  Workflows workflows();
+
   /** Recurring jobs, shared by every node of the store and fired by the leader. */
   Schedules schedules();
 

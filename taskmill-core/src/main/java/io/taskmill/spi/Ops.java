@@ -213,6 +213,26 @@ public interface Ops {
   /** Deletes up to {@code limit} runs older than {@code before} that never had a job. */
   record ScheduleRunPrune(Instant before, int limit) implements Change {}
 
+  // ---- workflows ----
+
+  /** Adds a definition's version; nothing when another registration took that version first. */
+  record WorkflowDefinitionInsert(String name, int version, String body, Instant createdAt)
+      implements Insert {}
+
+  /** The newest version of the definition called {@code name}. */
+  record WorkflowDefinitionNewest(String name) implements Query<StoredDefinition> {}
+
+  /** One version of a definition. */
+  record WorkflowDefinitionGet(String name, int version) implements Query<StoredDefinition> {}
+
+  /** Every version of a definition, oldest first. */
+  record WorkflowDefinitionVersions(String name) implements Query<StoredDefinition> {}
+
+  /**
+   * The newest version of up to {@code limit} definitions named after {@code afterName}, by name.
+   */
+  record WorkflowDefinitionList(String afterName, int limit) implements Query<StoredDefinition> {}
+
   // ---- API keys ----
 
   /** The key whose secret hashes to {@code secretHash}, revoked or not. */

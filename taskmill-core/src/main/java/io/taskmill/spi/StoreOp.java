@@ -54,6 +54,8 @@ public enum StoreOp {
   /** A user's manual retry ({@code JobCommands.retry}). */
   RETRY,
   /** {@code eventFeed}: the event feed's reads. */
-  FEED
+  FEED,
+  /** Workflow definitions: registration and reads. */
+  WORKFLOW
   // New operations go last, so seeded fault sequences of the others keep their ordinals.
 }

@@ -29,7 +29,8 @@ enum Dialect {
           "schedules",
           "api_keys",
           "audit",
-          "feed");
+          "feed",
+          "workflows");
 
   private final String dir;
   private final boolean serializesClaims;

@@ -78,7 +78,7 @@ public final class JdbcStore implements Store {
     this.inserter = new JobInserter(jobs, feed, dialect);
     this.tables =
         new JdbcTx.Tables(
-            new OpStatements(List.copyOf(files.values())),
+            new OpStatements(dialect, List.copyOf(files.values())),
             jobs,
             history,
             cluster,

@@ -9,6 +9,7 @@ import io.taskmill.node.Node;
 import io.taskmill.schedule.Schedule;
 import io.taskmill.schedule.ScheduleRun;
 import io.taskmill.spi.Change;
+import io.taskmill.spi.Insert;
 import io.taskmill.spi.Ops;
 import io.taskmill.spi.Query;
 import io.taskmill.spi.ScheduleDue;
@@ -80,9 +81,11 @@ final class OpStatements {
   private static final MethodHandles.Lookup LOOKUP = MethodHandles.publicLookup();
 
   private final Map<Class<?>, Bound> bound;
+  private final Dialect dialect;
 
   /** Resolves every operation of {@link Ops} against the statements of {@code files}. */
-  OpStatements(List<SqlFile> files) {
+  OpStatements(Dialect dialect, List<SqlFile> files) {
+    this.dialect = dialect;
     var statements = new HashMap<String, NamedSql>();
     for (SqlFile file : files) {
       for (String name : file.names()) {
@@ -108,10 +111,21 @@ final class OpStatements {
     return rows.contains(null) ? rows.stream().filter(r -> r != null).toList() : rows;
   }
 
-  /** Runs a write; returns its row count. */
+  /**
+   * Runs a write; returns its row count. An {@link Insert} whose key is taken inserts nothing: on
+   * H2 the unique violation fails only its statement, and the transaction goes on (PostgreSQL's
+   * statements say {@code ON CONFLICT DO NOTHING} instead).
+   */
   int change(Connection c, Change op) throws SQLException {
     Bound b = bound(op);
-    return b.sql().update(c, b.params(op));
+    try {
+      return b.sql().update(c, b.params(op));
+    } catch (SQLException e) {
+      if (op instanceof Insert && dialect == Dialect.H2 && dialect.isUniqueViolation(e)) {
+        return 0;
+      }
+      throw e;
+    }
   }
 
   /** Runs writes of one type in one JDBC batch; returns each one's row count. */

@@ -34,7 +34,7 @@ class OpStatementsTest {
   @ParameterizedTest
   @EnumSource(Dialect.class)
   void everyOperationHasItsStatementWithEveryParameterSupplied(Dialect dialect) {
-    assertThatCode(() -> new OpStatements(files(dialect))).doesNotThrowAnyException();
+    assertThatCode(() -> new OpStatements(dialect, files(dialect))).doesNotThrowAnyException();
   }
 
   @ParameterizedTest
@@ -60,7 +60,7 @@ class OpStatementsTest {
   void anOperationWithoutItsStatementIsRefusedNamingBoth() throws IOException {
     List<SqlFile> files = withScheduleGet("");
 
-    assertThatThrownBy(() -> new OpStatements(files))
+    assertThatThrownBy(() -> new OpStatements(Dialect.H2, files))
         .hasMessageContaining("ScheduleGet")
         .hasMessageContaining("'scheduleGet'");
   }
@@ -71,7 +71,7 @@ class OpStatementsTest {
         withScheduleGet(
             "-- name: scheduleGet\nSELECT * FROM tm_schedule WHERE name = :scheduleName\n\n");
 
-    assertThatThrownBy(() -> new OpStatements(files))
+    assertThatThrownBy(() -> new OpStatements(Dialect.H2, files))
         .hasMessageContaining("scheduleGet")
         .hasMessageContaining(":scheduleName")
         .hasMessageContaining("[name]");
@@ -79,7 +79,7 @@ class OpStatementsTest {
 
   @Test
   void aQueryThatIsNotAnOperationIsRefused() {
-    var ops = new OpStatements(files(Dialect.H2));
+    var ops = new OpStatements(Dialect.H2, files(Dialect.H2));
     record Stray() implements Query<String> {}
 
     assertThatThrownBy(() -> ops.query(null, new Stray()))
