@@ -316,24 +316,20 @@ public final class WorkflowValidator {
       if (upstream == null) {
         upstream = ancestors(s.id(), byId);
       }
+      String prefix =
+          "step '"
+              + s.id()
+              + "': its "
+              + read.getKey().replaceAll(" #\\d+$", "")
+              + " reads '"
+              + read.getValue()
+              + "', ";
       if (root.equals(s.id())) {
-        problems.add(
-            "step '"
-                + s.id()
-                + "': its "
-                + read.getKey().replaceAll(" #\\d+$", "")
-                + " reads '"
-                + read.getValue()
-                + "', its own result, which it cannot have yet");
+        problems.add(prefix + "its own result, which it cannot have yet");
       } else if (!upstream.contains(root)) {
         problems.add(
-            "step '"
-                + s.id()
-                + "': its "
-                + read.getKey().replaceAll(" #\\d+$", "")
-                + " reads '"
-                + read.getValue()
-                + "', the result of step '"
+            prefix
+                + "the result of step '"
                 + root
                 + "', which it does not depend on (directly or through others)");
       }
