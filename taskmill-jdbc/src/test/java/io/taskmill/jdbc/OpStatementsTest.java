@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskmill.spi.Ops;
+import io.taskmill.spi.Ops.WorkflowDefinitionInsert;
 import io.taskmill.spi.Query;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -85,6 +87,12 @@ class OpStatementsTest {
     assertThatThrownBy(() -> ops.query(null, new Stray()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("is not an operation of io.taskmill.spi.Ops");
+    assertThatThrownBy(
+            () ->
+                ops.changeEach(
+                    null, List.of(new WorkflowDefinitionInsert("w", 1, "{}", Instant.EPOCH))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("WorkflowDefinitionInsert is an Insert: run each with change, not in a batch");
   }
 
   /** Statements the table classes run by name (set-based and multi-statement operations). */
