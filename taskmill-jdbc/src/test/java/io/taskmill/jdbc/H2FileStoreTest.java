@@ -154,6 +154,7 @@ class H2FileStoreTest {
               "TM_RATE_WINDOW",
               "TM_SCHEDULE",
               "TM_SCHEDULE_RUN",
+              "TM_WORKFLOW_DEFINITION",
               "tm_schema_history");
 
       var versions = new ArrayList<String>();
@@ -169,7 +170,7 @@ class H2FileStoreTest {
       }
       assertThat(versions)
           .containsExactly(
-              "1", "2", "3", "4", "5", "6", "7", "8", "10", "11", "12", "13", "14", "15");
+              "1", "2", "3", "4", "5", "6", "7", "8", "10", "11", "12", "13", "14", "15", "16");
 
       var indexes = new ArrayList<String>();
       try (var rs =

@@ -164,7 +164,8 @@ class PgStoreTest {
               "tm_rate_window",
               "tm_schedule",
               "tm_schedule_run",
-              "tm_schema_history");
+              "tm_schema_history",
+              "tm_workflow_definition");
     }
     // A job names its schedule without an index: nothing hot reads it, every insert would pay.
     try (Connection c = PgStores.connect(PgStores.BASE_URL);
