@@ -46,6 +46,9 @@ class JsonMappersTest {
         new Site(
             "CreatedJobs.JSON (event feed outbox)", field("io.taskmill.spi.CreatedJobs", "JSON")),
         new Site("JdbcCluster.JSON (node rows)", field("io.taskmill.jdbc.JdbcCluster", "JSON")),
+        new Site(
+            "WorkflowJson.JSON (workflow definitions)",
+            field("io.taskmill.workflow.WorkflowJson", "JSON")),
         new Site("Json.MAPPER (server requests and responses)", Json.MAPPER),
         new Site(
             "ConfigLoader.YAML (config file)", field("io.taskmill.server.ConfigLoader", "YAML")),
@@ -64,6 +67,8 @@ class JsonMappersTest {
               "taskmill-core/src/main/java/io/taskmill/internal/JsonCodec.java", "JsonCodec",
               "taskmill-core/src/main/java/io/taskmill/spi/CreatedJobs.java", "CreatedJobs.JSON",
               "taskmill-jdbc/src/main/java/io/taskmill/jdbc/JdbcCluster.java", "JdbcCluster.JSON",
+              "taskmill-core/src/main/java/io/taskmill/workflow/WorkflowJson.java",
+                  "WorkflowJson.JSON",
               "taskmill-server/src/main/java/io/taskmill/server/http/Json.java", "Json.MAPPER",
               "taskmill-server/src/main/java/io/taskmill/server/ConfigLoader.java",
                   "ConfigLoader.YAML",
